@@ -1,0 +1,102 @@
+"""Plain data records passed between the pure stages (read -> extract -> validate -> load).
+
+Nothing here knows about Dagster or DuckDB; every record pickles cleanly so that stages can run
+in worker processes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "table_row"]
+Qualifier = Literal["exact", "at_least", "at_most", "approx"]
+Stage = Literal["read", "extract", "validate"]
+
+
+@dataclass(frozen=True)
+class TextBlock:
+    """One paragraph of text, or one table row, with where it sits in its file.
+
+    `locator` is human-readable and stable, e.g. ``p12`` (paragraph 12), ``page 3 line 7``,
+    ``page 2 table 1 row 4`` or ``table 1 row 4``. For table rows, `cells` holds the cell texts
+    (None for merged cells already filled) and `text` joins them with `` | ``.
+    """
+
+    text: str
+    locator: str
+    kind: BlockKind = "paragraph"
+    page: int | None = None
+    cells: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    """The readable content of one report file, in reading order."""
+
+    source_file: str  # path relative to REPORTS_DIR, with forward slashes
+    content_hash: str  # sha256 of the file bytes
+    file_format: Literal["txt", "docx", "pdf"]
+    blocks: tuple[TextBlock, ...]
+    pages: int | None = None
+    encoding: str | None = None  # txt only: the encoding that decoded it
+
+    @property
+    def text(self) -> str:
+        """All blocks joined by newlines (for identity detection and debugging)."""
+        return "\n".join(block.text for block in self.blocks)
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a report; the message is the reason shown to users."""
+
+
+@dataclass(frozen=True)
+class Region:
+    """An administrative place resolved against the gazetteer (names and 6-digit codes)."""
+
+    province: str | None = None
+    province_code: str | None = None
+    city: str | None = None
+    city_code: str | None = None
+    county: str | None = None
+    county_code: str | None = None
+    source: str = "unresolved"  # where the region came from: institution, text, path, unresolved
+    note: str | None = None  # ambiguity or fallback explanation
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a report is about: institution, region and fiscal year, with where each came from."""
+
+    institution: str | None
+    fiscal_year: int | None
+    region: Region = field(default_factory=Region)
+    institution_source: str = "unresolved"  # title, text, path, unresolved
+    year_source: str = "unresolved"
+
+
+@dataclass(frozen=True)
+class Fact:
+    """One stated figure, normalised to its canonical unit, with its provenance."""
+
+    indicator_code: str
+    value: float
+    unit: str
+    qualifier: Qualifier
+    is_target: bool
+    scope: str
+    source_locator: str
+    snippet: str
+    raw_text: str  # the figure as printed, e.g. "348.99万元"
+    indicator_name: str | None = None  # for indicators outside the dictionary
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """Something a user gave that did not become facts, and why."""
+
+    source_file: str
+    stage: Stage
+    reason: str
+    detail: str = ""
