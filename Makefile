@@ -1,0 +1,33 @@
+# The project's commands. `make run` and `make test` set up .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export DAGSTER_HOME := $(CURDIR)
+
+.PHONY: setup run test lint dev samples clean
+
+$(BIN)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/.installed  ## create .venv with every pinned dependency
+
+run: setup  ## materialize every asset over REPORTS_DIR into WAREHOUSE_PATH, then show the rollup
+	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*'
+	$(BIN)/python -m pipelines.show
+
+test: setup  ## the whole test suite, plus ruff
+	$(BIN)/ruff check pipelines tests
+	$(BIN)/ruff format --check pipelines tests
+	$(BIN)/pytest
+
+dev: setup  ## the Dagster UI on http://127.0.0.1:3000
+	$(BIN)/dagster dev -m pipelines.definitions
+
+samples: setup  ## regenerate the bundled sample reports and their truth
+	$(BIN)/python -m pipelines.samples samples/reports
+
+clean:
+	rm -rf .dagster_home warehouse/*.duckdb

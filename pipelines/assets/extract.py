@@ -1,0 +1,27 @@
+"""Extract: identity (institution, region, year) and indicator figures of each document."""
+
+
+from dagster import AssetExecutionContext, asset
+
+from pipelines.stages import Extraction, ReadBatch, extract_documents
+
+
+@asset(
+    group_name="extract", description="Identity and indicator facts per distinct document, with provenance."
+)
+def extracted_facts(context: AssetExecutionContext, parsed_documents: ReadBatch) -> Extraction:
+    extraction = extract_documents(parsed_documents.documents)
+    extraction = Extraction(
+        documents=extraction.documents,
+        paths=extraction.paths,
+        facts=extraction.facts,
+        rejections=[*parsed_documents.rejections, *extraction.rejections],
+    )
+    context.add_output_metadata(
+        {
+            "documents": len(extraction.documents),
+            "facts": len(extraction.facts),
+            "rejected_files": len(extraction.rejections),
+        }
+    )
+    return extraction

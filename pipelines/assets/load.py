@@ -1,0 +1,74 @@
+"""Load: build the DuckDB star schema in a new file and publish it atomically."""
+
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+from dagster import AssetCheckResult, AssetExecutionContext, MetadataValue, asset, asset_check
+
+from pipelines.resources import WarehouseFile
+from pipelines.stages import Extraction, rejections_frame
+from pipelines.validation import ValidationOutcome
+from pipelines.warehouse import assemble_tables, previous_ingestion_times, publish_warehouse
+
+CONTRACT_COLUMNS = {
+    "v_indicator_values": [
+        "province", "city", "county", "institution", "fiscal_year", "indicator_code", "indicator_name", "value",
+        "unit", "qualifier", "is_target", "source_file", "source_locator", "snippet",
+    ],
+    "v_province_rollup": [
+        "province", "fiscal_year", "indicator_code", "unit", "institutions", "total", "mean", "median", "min", "max",
+    ],
+    "v_rejected": ["source_file", "stage", "reason", "detail"],
+}  # fmt: skip
+
+
+@asset(
+    group_name="load",
+    pool="warehouse_writer",
+    description="The DuckDB warehouse (WAREHOUSE_PATH): star schema, contract views, province rollup.",
+)
+def duckdb_warehouse(
+    context: AssetExecutionContext,
+    warehouse: WarehouseFile,
+    extracted_facts: Extraction,
+    validated_facts: ValidationOutcome,
+) -> None:
+    path = warehouse.file
+    rejected = pd.concat(
+        [
+            rejections_frame(extracted_facts.rejections),
+            validated_facts.rejected.reindex(columns=rejections_frame([]).columns),
+        ],
+        ignore_index=True,
+    )
+    tables = assemble_tables(
+        documents=extracted_facts.documents,
+        paths=extracted_facts.paths,
+        accepted=validated_facts.accepted,
+        rejected=rejected,
+        ingested_at=previous_ingestion_times(path),
+        now=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+    )
+    publish_warehouse(path, tables)
+    context.add_output_metadata(
+        {
+            "path": MetadataValue.path(str(path)),
+            "facts": len(tables.fact_indicator_value),
+            "documents": len(tables.dim_document),
+            "institutions": len(tables.dim_institution),
+            "rejections": len(tables.rejection),
+        }
+    )
+
+
+@asset_check(asset=duckdb_warehouse, description="The contract views exist with exactly their columns.")
+def contract_views(warehouse: WarehouseFile) -> AssetCheckResult:
+    problems = []
+    with duckdb.connect(str(warehouse.file), read_only=True) as con:
+        for view, expected in CONTRACT_COLUMNS.items():
+            found = [row[0] for row in con.execute(f"DESCRIBE {view}").fetchall()]
+            if found[: len(expected)] != expected:
+                problems.append(f"{view}: {found}")
+    return AssetCheckResult(passed=not problems, metadata={"problems": MetadataValue.json(problems)})

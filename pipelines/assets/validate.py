@@ -1,0 +1,77 @@
+"""Validate: the Great Expectations suite over the extracted facts, one asset check per rule."""
+
+
+from collections.abc import Iterator
+
+from dagster import (
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    AssetExecutionContext,
+    MetadataValue,
+    Output,
+    asset,
+)
+
+from pipelines.stages import Extraction
+from pipelines.validation import FACT_GRAIN, ValidationOutcome, fact_rules, validate_facts
+
+GRAIN_CHECK = "fact_grain_unique"
+SAMPLE_ROWS = 5
+
+
+@asset(
+    group_name="validate",
+    description="Facts that pass every error-level rule (warning-level failures flagged), one per grain.",
+    check_specs=[
+        *(
+            AssetCheckSpec(
+                rule.name, asset="validated_facts", description=f"{rule.severity}: {rule.expected}"
+            )
+            for rule in fact_rules()
+        ),
+        AssetCheckSpec(
+            GRAIN_CHECK,
+            asset="validated_facts",
+            blocking=True,
+            description="Structural: no null keys, one fact per grain; a failure stops the warehouse load.",
+        ),
+    ],
+)
+def validated_facts(context: AssetExecutionContext, extracted_facts: Extraction) -> Iterator:
+    facts = extracted_facts.facts
+    outcome = validate_facts(facts)
+    yield Output(
+        outcome,
+        metadata={
+            "facts_extracted": len(facts),
+            "facts_accepted": len(outcome.accepted),
+            "facts_rejected": len(outcome.rejected),
+        },
+    )
+    for result in outcome.results:
+        failing = facts.iloc[result.failing_index]
+        sample = failing[["source_file", "indicator_code", "value", "source_locator"]].head(SAMPLE_ROWS)
+        yield AssetCheckResult(
+            check_name=result.rule.name,
+            passed=result.success,
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "failing_count": len(failing),
+                "severity": result.rule.severity,
+                "sample": MetadataValue.md(sample.to_markdown(index=False) if len(sample) else "none"),
+            },
+        )
+    yield _grain_check(outcome)
+
+
+def _grain_check(outcome: ValidationOutcome) -> AssetCheckResult:
+    accepted = outcome.accepted
+    null_keys = int(accepted[FACT_GRAIN].isna().any(axis=1).sum()) if len(accepted) else 0
+    duplicates = int(accepted.duplicated(FACT_GRAIN).sum()) if len(accepted) else 0
+    return AssetCheckResult(
+        check_name=GRAIN_CHECK,
+        passed=null_keys == 0 and duplicates == 0,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={"null_keys": null_keys, "duplicate_grains": duplicates},
+    )

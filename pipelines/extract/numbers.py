@@ -1,0 +1,185 @@
+"""Numbers as printed in Chinese reports: 348.99万元, 1.2亿元, 12万多人次, 三百余册, 86.73%, ≥95%.
+
+`find_figures` finds every figure in a string with its span, value, unit and qualifier;
+`to_canonical` converts a figure's value to the indicator's canonical unit (yuan, percent, count).
+Values are Decimal so that 348.99万元 is exactly 3489900.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import cn2an
+
+from pipelines.model import Qualifier
+
+# Full-width ASCII (digits, letters, punctuation) to half-width, one character for one so that
+# offsets into the normalised text are offsets into the original text.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def to_half_width(text: str) -> str:
+    """Map full-width digits, letters and punctuation to ASCII, keeping the length unchanged."""
+    return text.translate(_HALF_WIDTH)
+
+
+MONEY_FACTORS = {
+    "元": Decimal(1),
+    "千元": Decimal(1000),
+    "万元": Decimal(10_000),
+    "亿元": Decimal(100_000_000),
+}
+_MAGNITUDES = {"千": Decimal(1000), "万": Decimal(10_000), "亿": Decimal(100_000_000)}
+
+# Units a figure may carry. Units of no indicator are listed too, so that 11662种 is read as
+# "11662 of unit 种" and not mistaken for a bare number.
+UNITS = sorted(
+    [
+        "万元",
+        "亿元",
+        "千元",
+        "元",
+        "人次",
+        "册次",
+        "场次",
+        "人",
+        "名",
+        "册",
+        "个",
+        "张",
+        "本",
+        "场",
+        "次",
+        "期",
+        "%",
+        "分",
+        "种",
+        "项",
+        "家",
+        "所",
+        "平方米",
+        "天",
+        "年",
+        "月",
+        "日",
+        "份",
+        "件",
+        "幅",
+        "小时",
+        "TB",
+        "GB",
+        "户",
+        "村",
+        "篇",
+        "批",
+        "台",
+        "套",
+        "座",
+        "处",
+        "间",
+        "条",
+        "部",
+    ],
+    key=len,
+    reverse=True,
+)
+
+_ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_CHINESE = r"[零〇一二两三四五六七八九十百千]+"
+_PREFIX = r"(?P<pre>不低于|不少于|不超过|不高于|超过|高于|大于|低于|小于|多于|约|近|逾|≥|≤|>=|<=|>|<)?"
+_FIGURE = re.compile(
+    _PREFIX
+    + r"\s*(?P<num>"
+    + _ARABIC
+    + "|"
+    + _CHINESE
+    + r")\s*(?P<more1>多|余)?(?P<mag>万|亿|千)?(?P<more2>多|余)?\s*(?P<unit>"
+    + "|".join(re.escape(u) for u in UNITS)
+    + r")?(?P<post>以上|以下|以内|之上|左右|余|多)?"
+)
+
+_PREFIX_QUALIFIERS: dict[str, Qualifier] = {
+    "不低于": "at_least", "不少于": "at_least", "超过": "at_least", "高于": "at_least",
+    "大于": "at_least", "多于": "at_least", "逾": "at_least", "≥": "at_least", ">=": "at_least", ">": "at_least",
+    "不超过": "at_most", "不高于": "at_most", "低于": "at_most", "小于": "at_most", "≤": "at_most",
+    "<=": "at_most", "<": "at_most", "约": "approx", "近": "approx",
+}  # fmt: skip
+_POST_QUALIFIERS: dict[str, Qualifier] = {
+    "以上": "at_least", "之上": "at_least", "以下": "at_most", "以内": "at_most",
+    "左右": "approx", "余": "approx", "多": "approx",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number found in text: `value` already multiplied by 万/亿 when those stand before the unit."""
+
+    start: int
+    end: int
+    value: Decimal
+    unit: str  # "" when the figure has no unit
+    qualifier: Qualifier
+    raw: str
+    chinese_numeral: bool = False
+
+
+def parse_number(digits: str) -> Decimal | None:
+    """Arabic digits (with thousands separators) or a pure Chinese numeral to a Decimal."""
+    text = digits.replace(",", "")
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        pass
+    try:
+        return Decimal(str(cn2an.cn2an(text, "smart")))
+    except (ValueError, KeyError):
+        return None
+
+
+def find_figures(text: str) -> list[Figure]:
+    """Every figure in `text` (already half-width), in order, with its qualifier.
+
+    A lone Chinese numeral without unit or magnitude (一 in 一是) is not a figure.
+    """
+    figures: list[Figure] = []
+    for match in _FIGURE.finditer(text):
+        num = match["num"]
+        chinese = not num[0].isdigit()
+        unit = match["unit"] or ""
+        if chinese and not (unit or match["mag"]):
+            continue
+        if chinese and len(num) == 1 and num in "十百千" and not unit:
+            continue
+        value = parse_number(num)
+        if value is None:
+            continue
+        magnitude = match["mag"]
+        if magnitude and unit == "元":
+            unit = magnitude + "元"
+        elif magnitude:
+            value *= _MAGNITUDES[magnitude]
+        qualifier: Qualifier = "exact"
+        if match["pre"]:
+            qualifier = _PREFIX_QUALIFIERS[match["pre"]]
+        if match["more1"] or match["more2"]:
+            qualifier = "approx"
+        if match["post"]:
+            qualifier = _POST_QUALIFIERS[match["post"]]
+        start = match.start("pre") if match["pre"] else match.start("num")
+        figures.append(Figure(start, match.end(), value, unit, qualifier, match.group(0).strip(), chinese))
+    return figures
+
+
+def to_canonical(value: Decimal, unit: str, canonical_unit: str) -> Decimal:
+    """Convert a figure to the canonical unit of its indicator (money to yuan; others unchanged)."""
+    if canonical_unit == "CNY":
+        return value * MONEY_FACTORS.get(unit, Decimal(1))
+    return value
+
+
+def parse_figure(text: str) -> Figure | None:
+    """The first figure in `text`, or None (convenience for tests and table cells)."""
+    figures = find_figures(to_half_width(text))
+    return figures[0] if figures else None

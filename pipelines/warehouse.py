@@ -1,0 +1,191 @@
+"""Build the DuckDB star schema in a new file and publish it with an atomic rename.
+
+One writer: the whole warehouse is rebuilt from the run's validated tables (bulk inserts from
+DataFrames), then `os.replace` swaps it in. A failed build leaves the previous warehouse untouched,
+and readers holding the old file keep a consistent view.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines.indicators import default_dictionary
+from pipelines.stages import REJECTION_COLUMNS, stable_key
+
+SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+# Files readable by the DuckDB 1.4+ command-line shell and tools, not only by the 2.0 package.
+STORAGE_VERSION = "v1.4.0"
+
+SCOPES = pd.DataFrame(
+    [
+        ("department", "部门整体", 1),
+        ("fiscal", "财政拨款", 2),
+        ("initial", "年初预算", 3),
+        ("other_funds", "其他资金", None),
+        ("basic", "基本支出", None),
+        ("project", "项目支出", None),
+        ("carry_over", "上年结转", None),
+        ("government_funds", "政府性基金", None),
+    ],
+    columns=["scope", "label_zh", "reported_rank"],
+).astype({"reported_rank": "Int64"})
+
+
+@dataclass(frozen=True)
+class WarehouseTables:
+    """The rows of every warehouse table, ready to load."""
+
+    dim_institution: pd.DataFrame
+    dim_fiscal_year: pd.DataFrame
+    dim_indicator: pd.DataFrame
+    dim_scope: pd.DataFrame
+    dim_document: pd.DataFrame
+    document_path: pd.DataFrame
+    fact_indicator_value: pd.DataFrame
+    rejection: pd.DataFrame
+
+
+def _with_institution_key(frame: pd.DataFrame) -> pd.DataFrame:
+    keys = [
+        stable_key(r.institution, r.province_code, r.city_code, r.county_code)
+        for r in frame[["institution", "province_code", "city_code", "county_code"]].itertuples(index=False)
+    ]
+    return frame.assign(institution_key=keys)
+
+
+def assemble_tables(
+    documents: pd.DataFrame,
+    paths: pd.DataFrame,
+    accepted: pd.DataFrame,
+    rejected: pd.DataFrame,
+    ingested_at: dict[str, dt.datetime],
+    now: dt.datetime,
+) -> WarehouseTables:
+    """Dimension and fact rows from the validated facts; `ingested_at` keeps earlier runs' times."""
+    docs = _with_institution_key(documents) if len(documents) else documents.assign(institution_key=None)
+    facts = _with_institution_key(accepted) if len(accepted) else accepted.assign(institution_key=None)
+    institutions = (
+        docs[docs["institution"].notna()]
+        .rename(columns={"region_source": "region_source", "region_note": "region_note"})[
+            [
+                "institution_key",
+                "institution",
+                "province",
+                "province_code",
+                "city",
+                "city_code",
+                "county",
+                "county_code",
+                "institution_source",
+                "region_source",
+                "region_note",
+            ]
+        ]
+        .drop_duplicates("institution_key")
+        .sort_values("institution_key")
+    )
+    loaded = facts.groupby("document_key").size() if len(facts) else pd.Series(dtype=int)
+    rejected_by_doc = (
+        rejected[rejected["stage"] == "validate"]
+        .merge(paths, on="source_file")
+        .groupby("document_key")
+        .size()
+        if len(rejected)
+        else pd.Series(dtype=int)
+    )
+    dim_document = docs.assign(
+        facts_loaded=docs["document_key"].map(loaded).fillna(0).astype(int),
+        facts_rejected=docs["document_key"].map(rejected_by_doc).fillna(0).astype(int),
+        ingested_at=docs["content_hash"].map(lambda h: ingested_at.get(h, now)),
+    )
+    dim_document = dim_document.assign(
+        status=[
+            "rejected" if loaded_n == 0 else "partly_rejected" if rejected_n else "loaded"
+            for loaded_n, rejected_n in zip(dim_document["facts_loaded"], dim_document["facts_rejected"], strict=True)
+        ],
+        institution_key=dim_document["institution_key"].where(dim_document["institution"].notna()),
+    )[
+        [
+            "document_key", "source_file", "content_hash", "file_format", "pages", "encoding", "status",
+            "institution_key", "fiscal_year", "year_source", "facts_extracted", "facts_loaded", "facts_rejected",
+            "ingested_at",
+        ]
+    ]  # fmt: skip
+    fact_table = facts.assign(
+        fact_key=[
+            stable_key(*row)
+            for row in facts[
+                ["institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"]
+            ].itertuples(index=False)
+        ]
+    )[
+        [
+            "fact_key", "institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target",
+            "value", "unit", "qualifier", "raw_text", "source_locator", "snippet", "flags",
+        ]
+    ]  # fmt: skip
+    indicators = pd.DataFrame(
+        [
+            (i.code, i.name_zh, i.category, i.unit, "|".join(i.aliases), i.description)
+            for i in default_dictionary().values()
+        ],
+        columns=["indicator_code", "name_zh", "category", "unit", "aliases", "description"],
+    )
+    years = sorted(
+        set(fact_table["fiscal_year"].dropna().astype(int)) | set(docs["fiscal_year"].dropna().astype(int))
+    )
+    return WarehouseTables(
+        dim_institution=institutions,
+        dim_fiscal_year=pd.DataFrame({"fiscal_year": years}, dtype="int64"),
+        dim_indicator=indicators,
+        dim_scope=SCOPES,
+        dim_document=dim_document.sort_values("document_key"),
+        document_path=paths.sort_values("source_file"),
+        fact_indicator_value=fact_table.sort_values("fact_key"),
+        rejection=rejected.reindex(columns=REJECTION_COLUMNS).sort_values(
+            ["source_file", "stage", "rule", "source_locator", "indicator_code"], na_position="first"
+        ),
+    )
+
+
+def previous_ingestion_times(path: Path) -> dict[str, dt.datetime]:
+    """content_hash -> ingested_at from the published warehouse, so reruns keep rows identical."""
+    if not path.exists():
+        return {}
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = con.execute("SELECT content_hash, ingested_at FROM dim_document").fetchall()
+    except duckdb.Error:
+        return {}
+    return dict(rows)
+
+
+def publish_warehouse(path: Path, tables: WarehouseTables) -> None:
+    """Write every table into a new file beside `path`, then atomically replace `path` with it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    building = path.with_name(f".{path.name}.building-{os.getpid()}")
+    building.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(building), config={"storage_compatibility_version": STORAGE_VERSION})
+        try:
+            con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+            for name in WarehouseTables.__dataclass_fields__:
+                frame = getattr(tables, name)
+                if len(frame):
+                    con.register("incoming", frame)
+                    columns = ", ".join(frame.columns)
+                    con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
+                    con.unregister("incoming")
+            con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(building, path)
+    finally:
+        building.unlink(missing_ok=True)
