@@ -1,6 +1,5 @@
 """The Dagster code location: every asset, check, job and resource of the pipeline."""
 
-
 from dagster import (
     AssetSelection,
     Definitions,

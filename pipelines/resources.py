@@ -1,6 +1,5 @@
 """Dagster resources: where the reports are and where the warehouse goes, from the environment."""
 
-
 import os
 from pathlib import Path
 

@@ -17,7 +17,8 @@ def main() -> None:
             " (SELECT count(*) FROM v_rejected)"
         ).fetchone()
         rollup = con.execute(
-            "SELECT * FROM v_province_rollup ORDER BY province, fiscal_year, indicator_code LIMIT ?", [ROLLUP_ROWS]
+            "SELECT * FROM v_province_rollup ORDER BY province, fiscal_year, indicator_code LIMIT ?",
+            [ROLLUP_ROWS],
         ).df()
     print(f"\nWarehouse: {path}")
     print(f"{counts[0]} facts from {counts[1]} documents; {counts[2]} rejections (see v_rejected)")

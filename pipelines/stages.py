@@ -179,7 +179,9 @@ def rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:
 
 def stable_key(*parts: object) -> str:
     """Deterministic 16-hex-digit key of a tuple of values (None and NaN count as empty)."""
-    natural = "|".join("" if part is None or (isinstance(part, float) and part != part) else str(part) for part in parts)
+    natural = "|".join(
+        "" if part is None or (isinstance(part, float) and part != part) else str(part) for part in parts
+    )
     return hashlib.md5(natural.encode("utf-8")).hexdigest()[:16]
 
 

@@ -1,6 +1,5 @@
 """Extract: identity (institution, region, year) and indicator figures of each document."""
 
-
 from dagster import AssetExecutionContext, asset
 
 from pipelines.stages import Extraction, ReadBatch, extract_documents

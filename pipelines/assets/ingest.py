@@ -1,6 +1,5 @@
 """Ingest: find the report files and read their text and tables."""
 
-
 from dagster import AssetExecutionContext, MetadataValue, asset
 
 from pipelines.resources import ReportsFolder

@@ -1,6 +1,5 @@
 """Load: build the DuckDB star schema in a new file and publish it atomically."""
 
-
 import datetime as dt
 
 import duckdb

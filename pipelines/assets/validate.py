@@ -1,6 +1,5 @@
 """Validate: the Great Expectations suite over the extracted facts, one asset check per rule."""
 
-
 from collections.abc import Iterator
 
 from dagster import (

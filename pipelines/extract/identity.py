@@ -68,7 +68,9 @@ def find_institution(document: Document) -> tuple[str | None, str]:
         match = LINE_NAME.match(line.replace(" ", ""))
         if match and not GENERIC_NAMES.match(match["name"]):
             return _clean_name(match["name"]), "line"
-    named = Counter(filter(None, (_placed_name(m["name"]) for m in PLACE_NAME.finditer(to_half_width(document.text)))))
+    named = Counter(
+        filter(None, (_placed_name(m["name"]) for m in PLACE_NAME.finditer(to_half_width(document.text))))
+    )
     if named:
         return named.most_common(1)[0][0], "text"
     for part in reversed(re.split(r"[/\\]", document.source_file)):

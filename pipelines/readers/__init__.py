@@ -1,0 +1,34 @@
+"""File readers: report files (.txt, .docx, .pdf) into Documents. Pure functions, no Dagster."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from pipelines.model import Document, ReadError
+from pipelines.readers.docx import read_docx
+from pipelines.readers.pdf import read_pdf
+from pipelines.readers.text import read_txt
+
+_READERS: dict[str, Callable[[bytes, str, str], Document]] = {
+    ".txt": read_txt,
+    ".docx": read_docx,
+    ".pdf": read_pdf,
+}
+SUPPORTED_SUFFIXES = frozenset(_READERS)
+
+__all__ = ["SUPPORTED_SUFFIXES", "read_document"]
+
+
+def read_document(path: Path, root: Path) -> Document:
+    """Read the report at `path`; `source_file` is its path relative to `root`, with forward slashes.
+
+    Raises ReadError with the reason when the file cannot be read as a report (OSError propagates).
+    """
+    suffix = path.suffix.lower()
+    reader = _READERS.get(suffix)
+    if reader is None:
+        raise ReadError(f"unsupported file type: {suffix or '(none)'}")
+    data = path.read_bytes()
+    return reader(data, path.relative_to(root).as_posix(), hashlib.sha256(data).hexdigest())

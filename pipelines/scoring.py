@@ -1,0 +1,116 @@
+"""Score the warehouse against hand-made gold labels (the format of a corpus's gold.json).
+
+precision: achieved facts in v_indicator_values of a code labelled for that report whose value is
+among the gold values, over all such facts. recall: labelled (report, code) pairs for which some
+extracted value matches. Values match within 0.5 % or 0.011 absolute. identity: each of
+institution, province, city, county and fiscal year equal to the gold label.
+Reports are matched to gold entries by file stem; the form is the first folder of the path.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import duckdb
+import pandas as pd
+
+IDENTITY_FIELDS = ("institution", "province", "city", "county", "fiscal_year")
+
+
+def values_match(value: float, gold: float) -> bool:
+    """Within 0.5 % of the gold value, or 0.011 absolute."""
+    return abs(value - gold) <= max(0.005 * abs(gold), 0.011)
+
+
+@dataclass
+class Tally:
+    """Counts behind precision and recall."""
+
+    facts: int = 0
+    correct_facts: int = 0
+    labels: int = 0
+    found_labels: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.correct_facts / self.facts if self.facts else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.found_labels / self.labels if self.labels else 1.0
+
+
+@dataclass
+class Score:
+    """Scores overall, per indicator code and per form, with identity accuracy and the misses."""
+
+    overall: Tally = field(default_factory=Tally)
+    by_code: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_form: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    identity_checks: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    identity_by_form: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    problems: list[str] = field(default_factory=list)
+
+    def identity_accuracy(self, form: str | None = None) -> float:
+        checks = (
+            self.identity_by_form[form] if form else [c for cs in self.identity_checks.values() for c in cs]
+        )
+        return sum(checks) / len(checks) if checks else 1.0
+
+
+def _form(source_file: str) -> str:
+    parts = PurePosixPath(source_file).parts
+    return parts[0] if len(parts) > 1 else PurePosixPath(source_file).suffix.lstrip(".")
+
+
+def _stem_key(gold: dict, source_file: str) -> str | None:
+    stem = PurePosixPath(source_file).stem
+    return next((key for key in gold if PurePosixPath(key).stem == stem), None)
+
+
+def score(values: pd.DataFrame, documents: pd.DataFrame, gold: dict) -> Score:
+    """Score `values` (rows of v_indicator_values) and `documents` (rows of v_documents) against `gold`."""
+    result = Score()
+    achieved = values[~values["is_target"].astype(bool)]
+    for doc in documents.itertuples(index=False):
+        key = _stem_key(gold, doc.source_file)
+        if key is None:
+            continue
+        label = gold[key]
+        form = _form(doc.source_file)
+        for name in IDENTITY_FIELDS:
+            got = getattr(doc, name)
+            got = None if pd.isna(got) else got
+            ok = got == label.get(name)
+            result.identity_checks[name].append(ok)
+            result.identity_by_form[form].append(ok)
+            if not ok:
+                result.problems.append(f"{doc.source_file}: {name} {got!r} != {label.get(name)!r}")
+        facts = achieved[achieved["source_file"] == doc.source_file]
+        for code, gold_values in label.get("facts", {}).items():
+            got_values = facts.loc[facts["indicator_code"] == code, "value"].tolist()
+            correct = [v for v in got_values if any(values_match(v, g) for g in gold_values)]
+            found = any(values_match(v, g) for v in got_values for g in gold_values)
+            for tally in (result.overall, result.by_code[code], result.by_form[form]):
+                tally.facts += len(got_values)
+                tally.correct_facts += len(correct)
+                tally.labels += 1
+                tally.found_labels += int(found)
+            wrong = [v for v in got_values if v not in correct]
+            if wrong:
+                result.problems.append(f"{doc.source_file}: {code} extracted {wrong} not in {gold_values}")
+            if not found:
+                result.problems.append(f"{doc.source_file}: {code} missed {gold_values}")
+    return result
+
+
+def score_warehouse(warehouse: Path, gold_path: Path) -> Score:
+    """Read the views of a built warehouse and score them against a gold.json file."""
+    gold = json.loads(gold_path.read_text(encoding="utf-8"))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        values = con.execute("SELECT * FROM v_indicator_values").df()
+        documents = con.execute("SELECT * FROM v_documents").df()
+    return score(values, documents, gold)

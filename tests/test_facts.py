@@ -1,0 +1,104 @@
+"""Fact extraction from small texts written for the tests."""
+
+from pipelines.extract.facts import extract_facts
+from tests.builders import document_from_lines, table_document
+
+
+def facts_by_code(document):
+    return {(f.indicator_code, f.scope, f.is_target): f for f in extract_facts(document)}
+
+
+def test_prose_money_staff_and_services():
+    doc = document_from_lines(
+        "全馆编制人数为30人，实有在职人员28人，另退休人员5人。",
+        "2022年全年整体支出512.34万元，其中基本支出400.00万元，项目支出共计112.34万元。",
+        "全年共新增读者证612个，接待到馆读者98000人次，图书流通40210册次，全年采编加工新书9001种，10234册。",
+    )
+    facts = facts_by_code(doc)
+    expected = {
+        "staff_authorized": 30, "staff_actual": 28, "staff_retired": 5,
+        "expenditure_total": 5123400, "expenditure_basic": 4000000, "expenditure_project": 1123400,
+        "new_reader_cards": 612, "visitors": 98000, "circulation": 40210, "acquisitions_volumes": 10234,
+    }  # fmt: skip
+    assert {code: facts[(code, "department", False)].value for code in expected} == expected
+    assert facts[("expenditure_total", "department", False)].snippet.startswith(
+        "2022年全年整体支出512.34万元"
+    )
+    assert facts[("staff_actual", "department", False)].source_locator == "line 1"
+
+
+def test_qualifiers_and_targets():
+    doc = document_from_lines(
+        "年度目标为接待读者15万人次。",
+        "全年接待读者约12万多人次，读者满意度达到96%以上。",
+    )
+    facts = extract_facts(doc)
+    target = [f for f in facts if f.is_target]
+    assert [(f.indicator_code, f.value) for f in target] == [("visitors", 150000)]
+    achieved = {f.indicator_code: f for f in facts if not f.is_target}
+    assert achieved["visitors"].qualifier == "approx"
+    assert achieved["satisfaction_rate"].value == 96
+    assert achieved["satisfaction_rate"].qualifier == "at_least"
+
+
+def test_target_section_heading_marks_its_figures_as_targets():
+    doc = document_from_lines(
+        "（三）当年部门年度整体支出绩效目标。",
+        "1、开展各类阅读推广活动150场。",
+        "（四）履职完成情况。",
+        "开展各类阅读推广活动162场。",
+    )
+    facts = [(f.value, f.is_target) for f in extract_facts(doc) if f.indicator_code == "events"]
+    assert facts == [(150, True), (162, False)]
+
+
+def test_scopes_in_one_sentence():
+    doc = document_from_lines(
+        "财政拨款全年预算数为300.00万元，全年执行数为270.00万元，执行率达90%；"
+        "其他资金全年预算数为1.50万元，全年执行数为1.50万元，执行率达100%；"
+        "基本支出的全年预算数为301.50万元，全年执行数为271.50万元。"
+    )
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "fiscal", False)].value == 3000000
+    assert facts[("budget_fiscal", "fiscal", False)].value == 3000000
+    assert facts[("expenditure_total", "fiscal", False)].value == 2700000
+    assert facts[("budget_execution_rate", "fiscal", False)].value == 90
+    assert facts[("budget_total", "other_funds", False)].value == 15000
+    assert facts[("expenditure_basic", "department", False)].value == 2715000
+    assert ("budget_total", "department", False) not in facts
+
+
+def test_changes_and_prior_year_are_not_totals():
+    doc = document_from_lines(
+        "本年度收入合计200.00万元，上年度收入合计180.00万元，主要原因是增加基本支出20.00万元。",
+        "其中2022年新增在编人员3人。",
+    )
+    facts = extract_facts(doc)
+    assert [(f.indicator_code, f.value) for f in facts] == [("income_total", 2000000)]
+
+
+def test_repeated_statement_counts_once():
+    doc = document_from_lines("全年执行数为55.00万元。", "全年执行数为55.00万元。")
+    assert len(extract_facts(doc)) == 1
+
+
+def test_budget_table_with_unit_caption_and_scoped_rows():
+    doc = table_document(
+        ["项目", "年初预算数", "全年预算数", "全年执行数", "执行率"],
+        ["年度资金总额", "120.5", "130", "117", "90%"],
+        ["其中：财政拨款", "100", "110", "99", "90%"],
+        before=("单位：万元",),
+    )
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "initial", False)].value == 1205000
+    assert facts[("budget_total", "department", False)].value == 1300000
+    assert facts[("expenditure_total", "department", False)].value == 1170000
+    assert facts[("budget_execution_rate", "department", False)].value == 90
+    assert facts[("budget_fiscal", "fiscal", False)].value == 1100000
+    assert facts[("budget_total", "department", False)].source_locator == "table 1 row 2"
+
+
+def test_label_value_cells():
+    doc = table_document(["项目名称", "免费开放", "自评总分", "96.5"])
+    facts = facts_by_code(doc)
+    assert facts[("self_eval_score", "department", False)].value == 96.5

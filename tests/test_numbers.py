@@ -1,0 +1,46 @@
+from decimal import Decimal
+
+import pytest
+
+from pipelines.extract.numbers import find_figures, parse_figure, to_canonical, to_half_width
+
+
+@pytest.mark.parametrize(
+    ("text", "canonical_unit", "value", "qualifier"),
+    [
+        ("348.99万元", "CNY", Decimal("3489900"), "exact"),
+        ("1.2亿元", "CNY", Decimal("120000000"), "exact"),
+        ("1451077.73元", "CNY", Decimal("1451077.73"), "exact"),
+        ("3,724,055.00", "CNY", Decimal("3724055"), "exact"),
+        ("12万多人次", "person-visit", Decimal("120000"), "approx"),
+        ("2.3万余人", "person", Decimal("23000"), "approx"),
+        ("三百余册", "volume", Decimal("300"), "approx"),
+        ("一万余元", "CNY", Decimal("10000"), "approx"),
+        ("86.73%", "percent", Decimal("86.73"), "exact"),
+        ("９５％以上", "percent", Decimal("95"), "at_least"),
+        ("不少于20场", "event", Decimal("20"), "at_least"),
+        ("小于1%", "percent", Decimal("1"), "at_most"),
+        ("约500人", "person", Decimal("500"), "approx"),
+        ("≥360天", "day", Decimal("360"), "at_least"),
+    ],
+)
+def test_figures_normalise_to_canonical_units(text, canonical_unit, value, qualifier):
+    figure = parse_figure(text)
+    assert figure is not None
+    assert to_canonical(figure.value, figure.unit, canonical_unit) == value
+    assert figure.qualifier == qualifier
+
+
+def test_unit_of_another_kind_is_kept_so_callers_can_skip_it():
+    figures = find_figures("采编加工新书11662种，13286册")
+    assert [(f.value, f.unit) for f in figures] == [(Decimal("11662"), "种"), (Decimal("13286"), "册")]
+
+
+def test_lone_chinese_numeral_is_not_a_figure():
+    assert find_figures("一是加强管理，二是完善制度") == []
+
+
+def test_half_width_keeps_offsets():
+    text = "执行率达８６．７３％，"
+    assert len(to_half_width(text)) == len(text)
+    assert to_half_width(text) == "执行率达86.73%,"

