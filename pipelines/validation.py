@@ -17,6 +17,7 @@ import pandas as pd
 from pipelines.indicators import default_dictionary
 
 Severity = Literal["error", "warning"]
+Condition = tuple[str, Literal["==", "!=", "in", "not in"], Any]  # (column, operator, value)
 MONEY_CEILING_YUAN = 1e11
 
 # The fact grain: one value per institution x year x indicator x document x scope x target flag.
@@ -33,6 +34,7 @@ class Rule:
     expectation: str  # class name in great_expectations.expectations
     kwargs: dict[str, Any]
     expected: str  # what a passing value looks like, for v_rejected.detail
+    where: tuple[Condition, ...] = ()  # rows the rule applies to (all conditions hold); empty: every row
 
 
 @dataclass(frozen=True)
@@ -66,33 +68,31 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
         Rule("qualifier_known", "error", "ExpectColumnValuesToBeInSet", {"column": "qualifier", "value_set": QUALIFIERS}, "|".join(QUALIFIERS)),
         Rule(
             "money_in_range", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "max_value": MONEY_CEILING_YUAN, "row_condition": 'unit=="CNY"', "condition_parser": "pandas"},
-            f"0 <= yuan < {MONEY_CEILING_YUAN:.0e}",
+            {"column": "value", "min_value": 0, "max_value": MONEY_CEILING_YUAN}, f"0 <= yuan < {MONEY_CEILING_YUAN:.0e}", (("unit", "==", "CNY"),),
         ),
         Rule(
             "percent_in_range", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "max_value": 100, "row_condition": 'unit=="percent" and indicator_code!="budget_execution_rate"', "condition_parser": "pandas"},
-            "0 <= percent <= 100",
+            {"column": "value", "min_value": 0, "max_value": 100}, "0 <= percent <= 100",
+            (("unit", "==", "percent"), ("indicator_code", "!=", "budget_execution_rate")),
         ),
         Rule(
             "execution_rate_in_range", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "max_value": 1000, "row_condition": 'indicator_code=="budget_execution_rate"', "condition_parser": "pandas"},
-            "0 <= execution rate <= 1000",
+            {"column": "value", "min_value": 0, "max_value": 1000}, "0 <= execution rate <= 1000",
+            (("indicator_code", "==", "budget_execution_rate"),),
         ),
         Rule(
             "execution_rate_at_most_100", "warning", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "max_value": 100, "row_condition": 'indicator_code=="budget_execution_rate"', "condition_parser": "pandas"},
-            "execution rate <= 100",
+            {"column": "value", "max_value": 100}, "execution rate <= 100",
+            (("indicator_code", "==", "budget_execution_rate"),),
         ),
         Rule(
             "count_is_whole_non_negative", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "row_condition": 'unit not in ["CNY", "percent", "point"]', "condition_parser": "pandas"},
-            "a count >= 0",
+            {"column": "value", "min_value": 0}, "a count >= 0",
+            (("unit", "not in", ["CNY", "percent", "point"]),),
         ),
         Rule(
             "score_in_range", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "max_value": 100, "row_condition": 'unit=="point"', "condition_parser": "pandas"},
-            "0 <= score <= 100",
+            {"column": "value", "min_value": 0, "max_value": 100}, "0 <= score <= 100", (("unit", "==", "point"),),
         ),
     ]  # fmt: skip
 
@@ -116,7 +116,7 @@ def run_rules(facts: pd.DataFrame, rules: list[Rule]) -> list[RuleResult]:
         name="fact_rules",
         expectations=[
             getattr(gxe, rule.expectation)(
-                **rule.kwargs, meta={"rule": rule.name}, severity=_gx_severity(rule)
+                **rule.kwargs, **_row_condition(rule), meta={"rule": rule.name}, severity=_gx_severity(rule)
             )
             for rule in rules
         ],
@@ -132,6 +132,25 @@ def run_rules(facts: pd.DataFrame, rules: list[Rule]) -> list[RuleResult]:
             RuleResult(rule, sorted(int(i) for i in result.result.get("unexpected_index_list") or []))
         )
     return results
+
+
+def _row_condition(rule: Rule) -> dict[str, Any]:
+    """The rule's `where` as a Great Expectations row condition."""
+    if not rule.where:
+        return {}
+    from great_expectations.expectations.row_conditions import Column
+
+    operators = {
+        "==": lambda c, v: c == v,
+        "!=": lambda c, v: c != v,
+        "in": lambda c, v: c.is_in(v),
+        "not in": lambda c, v: c.is_not_in(v),
+    }
+    conditions = [operators[op](Column(name), value) for name, op, value in rule.where]
+    combined = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition
+    return {"row_condition": combined}
 
 
 def _gx_severity(rule: Rule) -> str:

@@ -37,6 +37,16 @@ SCOPES = pd.DataFrame(
 ).astype({"reported_rank": "Int64"})
 
 
+def scope_rows(scopes: set[str]) -> pd.DataFrame:
+    """The known scopes plus any combined one the facts use (财政拨款 + 年初 = fiscal+initial)."""
+    extra = sorted(scopes - set(SCOPES["scope"]))
+    labels = dict(zip(SCOPES["scope"], SCOPES["label_zh"], strict=True))
+    rows = [(s, "·".join(labels.get(part, part) for part in s.split("+")), None) for s in extra]
+    return pd.concat([SCOPES, pd.DataFrame(rows, columns=SCOPES.columns)], ignore_index=True).astype(
+        {"reported_rank": "Int64"}
+    )
+
+
 @dataclass(frozen=True)
 class WarehouseTables:
     """The rows of every warehouse table, ready to load."""
@@ -144,7 +154,7 @@ def assemble_tables(
         dim_institution=institutions,
         dim_fiscal_year=pd.DataFrame({"fiscal_year": years}, dtype="int64"),
         dim_indicator=indicators,
-        dim_scope=SCOPES,
+        dim_scope=scope_rows(set(fact_table["scope"])),
         dim_document=dim_document.sort_values("document_key"),
         document_path=paths.sort_values("source_file"),
         fact_indicator_value=fact_table.sort_values("fact_key"),

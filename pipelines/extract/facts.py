@@ -34,6 +34,9 @@ SCOPE_WORDS = {
     "其他资金": "other_funds",
     "上年结转": "carry_over",
     "政府性基金": "government_funds",
+    "全部资金": DEPARTMENT,
+    "部门整体": DEPARTMENT,
+    "资金总额": DEPARTMENT,
 }
 # An alias with no figure of its own, standing right before another alias, scopes it.
 ALIAS_SCOPES = {
@@ -44,6 +47,16 @@ ALIAS_SCOPES = {
 }
 # Aliases that carry a scope of their own.
 ALIAS_OWN_SCOPES = {"年初预算数": "initial"}
+
+
+def combine_scopes(scope: str, alias: str) -> str:
+    """The scope of a figure: its sentence's or row's scope, refined by the alias's own (年初 -> initial)."""
+    own = ALIAS_OWN_SCOPES.get(alias)
+    if own is None:
+        return scope
+    return own if scope == DEPARTMENT else f"{scope}+{own}"
+
+
 # Codes that are by definition the fiscal-appropriation part of a total code.
 FISCAL_CODES = {"budget_fiscal": "budget_total", "income_fiscal": "income_total"}
 # (code, scope) pairs that are another code's department figure as well.
@@ -251,7 +264,7 @@ def _prose_facts(block: TextBlock, matcher: _Matcher, context: _Context) -> list
             if figure is None:
                 continue
             earlier = [mark_scope for position, mark_scope in marks if position < hit.start]
-            scope = earlier[-1] if earlier else ALIAS_OWN_SCOPES.get(hit.alias, DEPARTMENT)
+            scope = combine_scopes(earlier[-1] if earlier else DEPARTMENT, hit.alias)
             clause_start = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, hit.start)), default=0)
             is_target = _is_target(sentence[clause_start : figure.start], context)
             facts.extend(_facts_for(hit.indicator, figure, scope, is_target, block, snippet))
@@ -312,7 +325,7 @@ def _table_facts(block: TextBlock, matcher: _Matcher, context: _Context) -> list
         for (_, hit), figure in zip(context.header, data_cells, strict=False):
             if figure is None or not _unit_fits_table(figure, hit.indicator):
                 continue
-            fact_scope = ALIAS_OWN_SCOPES.get(hit.alias, scope) if scope == DEPARTMENT else scope
+            fact_scope = combine_scopes(scope, hit.alias)
             is_target = context.in_target_section()
             facts.extend(
                 _facts_for(

@@ -1,0 +1,149 @@
+"""End to end: every asset materialized over the bundled samples equals the generator's truth."""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+from dagster import load_asset_checks_from_modules, load_assets_from_modules, materialize
+
+from pipelines.assets import extract, ingest, load, validate
+from pipelines.resources import ReportsFolder, WarehouseFile
+from pipelines.scoring import values_match
+from tests.builders import PROJECT_ROOT
+
+SAMPLES = PROJECT_ROOT / "samples"
+STAGES = [ingest, extract, validate, load]
+TABLES = [
+    "dim_institution", "dim_fiscal_year", "dim_indicator", "dim_scope", "dim_document", "document_path",
+    "fact_indicator_value", "rejection",
+]  # fmt: skip
+
+
+def run_pipeline(reports: Path, warehouse: Path):
+    return materialize(
+        [*load_assets_from_modules(STAGES), *load_asset_checks_from_modules(STAGES)],
+        resources={
+            "reports": ReportsFolder(path=str(reports), parse_workers=1),
+            "warehouse": WarehouseFile(path=str(warehouse)),
+        },
+    )
+
+
+def query(warehouse: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in TABLES}
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    warehouse = tmp_path_factory.mktemp("wh") / "reports.duckdb"
+    result = run_pipeline(SAMPLES / "reports", warehouse)
+    assert result.success
+    return warehouse
+
+
+def test_contract_views_have_exactly_the_contract_columns(built):
+    columns = {
+        view: list(query(built, f"SELECT * FROM {view} LIMIT 0").columns)
+        for view in ("v_indicator_values", "v_province_rollup", "v_rejected")
+    }
+    assert columns["v_indicator_values"][:14] == [
+        "province", "city", "county", "institution", "fiscal_year", "indicator_code", "indicator_name", "value",
+        "unit", "qualifier", "is_target", "source_file", "source_locator", "snippet",
+    ]  # fmt: skip
+    assert columns["v_province_rollup"] == [
+        "province", "fiscal_year", "indicator_code", "unit", "institutions", "total", "mean", "median", "min", "max",
+    ]  # fmt: skip
+    assert columns["v_rejected"][:4] == ["source_file", "stage", "reason", "detail"]
+
+
+def test_every_achieved_fact_equals_the_truth(built, truth):
+    values = query(built, "SELECT * FROM v_indicator_values WHERE NOT is_target")
+    for path, expected in truth["documents"].items():
+        rows = values[values["source_file"] == path]
+        got = {row.indicator_code: row for row in rows.itertuples()}
+        assert sorted(got) == sorted(expected["facts"]), path
+        assert rows["indicator_code"].is_unique, path
+        for code, value in expected["facts"].items():
+            assert got[code].value == pytest.approx(value, abs=0.005), (path, code)
+            assert got[code].qualifier == expected["qualifiers"].get(code, "exact"), (path, code)
+            assert got[code].snippet and got[code].source_locator, (path, code)
+
+
+def test_every_document_has_the_true_identity(built, truth):
+    documents = query(built, "SELECT * FROM v_documents").set_index("source_file")
+    for path, expected in truth["documents"].items():
+        doc = documents.loc[path]
+        got = {k: (None if pd.isna(doc[k]) else doc[k]) for k in ("institution", "province", "city", "county")}
+        assert got == {k: expected[k] for k in got}, path
+        assert doc["fiscal_year"] == expected["fiscal_year"], path
+        assert doc["status"] == "loaded", path
+
+
+def test_targets_are_kept_apart(built, truth):
+    targets = query(built, "SELECT source_file FROM v_indicator_values WHERE is_target")
+    assert set(targets["source_file"]) == set(truth["documents"])
+
+
+def test_bad_inputs_are_rejected_with_reason_and_the_rest_loads(built, truth):
+    rejected = query(built, "SELECT * FROM v_rejected WHERE stage <> 'validate'")
+    assert sorted(rejected["source_file"]) == sorted(truth["rejected"])
+    for row in rejected.itertuples():
+        expected = truth["rejected"][row.source_file]
+        assert row.stage == expected["stage"]
+        assert expected["reason_contains"] in row.reason
+
+
+def test_province_rollup_equals_the_truth(built, truth):
+    per_group: dict[tuple, list[float]] = defaultdict(list)
+    for doc in truth["documents"].values():
+        for code, value in doc["facts"].items():
+            per_group[(doc["province"], doc["fiscal_year"], code)].append(value)
+    rollup = query(built, "SELECT * FROM v_province_rollup")
+    assert len(rollup) == len(per_group)
+    for row in rollup.itertuples():
+        values = per_group[(row.province, row.fiscal_year, row.indicator_code)]
+        assert row.institutions == len(values)
+        assert values_match(row.median, statistics.median(values))
+        assert values_match(row.mean, statistics.fmean(values))
+        assert (row.min, row.max) == (pytest.approx(min(values)), pytest.approx(max(values)))
+        if row.unit in ("percent", "point"):
+            assert pd.isna(row.total)
+        else:
+            assert values_match(row.total, sum(values))
+
+
+def test_second_run_changes_nothing(built, tmp_path):
+    copy = tmp_path / "again.duckdb"
+    copy.write_bytes(built.read_bytes())
+    before = snapshot(copy)
+    assert run_pipeline(SAMPLES / "reports", copy).success
+    assert snapshot(copy) == before
+
+
+def test_every_fact_traces_to_its_sentence(built):
+    facts = query(
+        built,
+        "SELECT f.raw_text, f.snippet, f.source_locator, p.source_file FROM fact_indicator_value f "
+        "JOIN document_path p USING (document_key)",
+    )
+    assert len(facts) > 100
+    for row in facts.itertuples():
+        digits = "".join(ch for ch in row.raw_text.split(" (")[0] if ch.isdigit())
+        assert digits and digits in "".join(ch for ch in row.snippet if ch.isdigit()), row
