@@ -90,7 +90,9 @@ def test_every_document_has_the_true_identity(built, truth):
     documents = query(built, "SELECT * FROM v_documents").set_index("source_file")
     for path, expected in truth["documents"].items():
         doc = documents.loc[path]
-        got = {k: (None if pd.isna(doc[k]) else doc[k]) for k in ("institution", "province", "city", "county")}
+        got = {
+            k: (None if pd.isna(doc[k]) else doc[k]) for k in ("institution", "province", "city", "county")
+        }
         assert got == {k: expected[k] for k in got}, path
         assert doc["fiscal_year"] == expected["fiscal_year"], path
         assert doc["status"] == "loaded", path

@@ -1,0 +1,56 @@
+"""The two seed reports of the real corpus, in all four forms, yield every gold fact and identity."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipelines.scoring import score_warehouse
+from tests.builders import CORPUS_DEV, requires_corpus
+from tests.test_pipeline import run_pipeline
+
+FORMS = ("txt", "gbk", "docx", "pdf")
+
+
+@pytest.fixture(scope="module")
+def seed_score(tmp_path_factory):
+    reports = tmp_path_factory.mktemp("seeds")
+    for form in FORMS:
+        (reports / form).mkdir()
+        for path in (CORPUS_DEV / form).glob("seed_*"):
+            shutil.copy(path, reports / form / path.name)
+    warehouse = reports.parent / "seeds.duckdb"
+    assert run_pipeline(reports, warehouse).success
+    gold = {
+        k: v
+        for k, v in json.loads((CORPUS_DEV / "gold.json").read_text(encoding="utf-8")).items()
+        if k.startswith("seed_")
+    }
+    gold_file = reports.parent / "gold.json"
+    gold_file.write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    return score_warehouse(warehouse, Path(gold_file))
+
+
+@requires_corpus
+@pytest.mark.corpus
+def test_every_gold_fact_of_the_seeds_is_found_in_every_form(seed_score):
+    for form in FORMS:
+        tally = seed_score.by_form[form]
+        assert tally.labels == 18, form
+        assert tally.recall == 1.0, (form, seed_score.problems)
+
+
+@requires_corpus
+@pytest.mark.corpus
+def test_no_wrong_value_for_a_labelled_code(seed_score):
+    assert seed_score.overall.precision == 1.0, seed_score.problems
+
+
+@requires_corpus
+@pytest.mark.corpus
+def test_seed_identity_is_right_in_every_form(seed_score):
+    assert seed_score.identity_accuracy() == 1.0, seed_score.problems
+    assert all(len(seed_score.identity_by_form[form]) == 10 for form in FORMS)

@@ -1,0 +1,143 @@
+"""Publishing the warehouse: atomic, readable by the DuckDB shell, configurable from the environment."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.definitions import defs
+from pipelines.resources import DEFAULT_REPORTS_DIR, DEFAULT_WAREHOUSE_PATH, resources_from_environment
+from pipelines.warehouse import publish_warehouse
+from tests.builders import PROJECT_ROOT
+from tests.test_pipeline import SAMPLES, run_pipeline, snapshot
+
+VENV_BIN = Path(sys.executable).parent
+
+
+@pytest.fixture(scope="module")
+def small_reports(tmp_path_factory) -> Path:
+    """Two sample reports (a txt and a docx) in a folder of their own."""
+    folder = tmp_path_factory.mktemp("reports")
+    truth = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))["documents"]
+    for form in ("txt", "docx"):
+        source = (
+            SAMPLES / "reports" / next(path for path, doc in sorted(truth.items()) if doc["format"] == form)
+        )
+        shutil.copy(source, folder / source.name)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def small_warehouse(small_reports, tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("wh") / "w.duckdb"
+    assert run_pipeline(small_reports, path).success
+    return path
+
+
+def test_failed_build_leaves_the_published_warehouse_untouched(small_warehouse, tmp_path):
+    from pipelines.warehouse import WarehouseTables
+
+    path = tmp_path / "w.duckdb"
+    shutil.copy(small_warehouse, path)
+    before = snapshot(path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = WarehouseTables(
+            **{
+                name: con.execute(f"SELECT * FROM {name}").df()
+                for name in WarehouseTables.__dataclass_fields__
+            }
+        )
+    broken = tables.fact_indicator_value.assign(indicator_code="not_in_dim_indicator")
+    with pytest.raises(duckdb.Error):
+        publish_warehouse(path, WarehouseTables(**{**tables.__dict__, "fact_indicator_value": broken}))
+    assert snapshot(path) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
+
+
+def test_readers_of_the_old_file_do_not_block_a_new_publish(small_warehouse, small_reports, tmp_path):
+    path = tmp_path / "w.duckdb"
+    shutil.copy(small_warehouse, path)
+    with duckdb.connect(str(path), read_only=True) as analyst:
+        assert run_pipeline(small_reports, path).success
+        assert analyst.execute("SELECT count(*) FROM v_indicator_values").fetchone()[0] > 0
+
+
+def test_duckdb_shell_opens_the_warehouse_read_only(small_warehouse):
+    shell = VENV_BIN / "duckdb"
+    if not shell.exists():
+        pytest.skip("the duckdb shell (duckdb-cli, a dev dependency) is not installed in this environment")
+    out = subprocess.run(
+        [str(shell), "-readonly", "-csv", str(small_warehouse), "-c",
+         "SELECT count(*) FROM v_indicator_values; SELECT count(*) FROM v_province_rollup; SELECT count(*) FROM v_rejected;"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    counts = [int(line) for line in out.split() if line.isdigit()]
+    assert len(counts) == 3 and counts[0] > 10 and counts[1] > 5
+
+
+def test_resources_follow_the_environment(monkeypatch, tmp_path):
+    monkeypatch.delenv("REPORTS_DIR", raising=False)
+    monkeypatch.delenv("WAREHOUSE_PATH", raising=False)
+    defaults = resources_from_environment()
+    assert (defaults["reports"].root, defaults["warehouse"].file) == (
+        DEFAULT_REPORTS_DIR,
+        DEFAULT_WAREHOUSE_PATH,
+    )
+    monkeypatch.setenv("REPORTS_DIR", str(tmp_path / "in"))
+    monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "out.duckdb"))
+    configured = resources_from_environment()
+    assert configured["reports"].root == tmp_path / "in"
+    assert configured["warehouse"].file == tmp_path / "out.duckdb"
+
+
+def test_definitions_hold_every_stage_and_check():
+    graph = defs.resolve_asset_graph()
+    keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
+    assert keys == {
+        "report_files",
+        "parsed_documents",
+        "extracted_facts",
+        "validated_facts",
+        "duckdb_warehouse",
+    }
+    checks = {key.name for key in graph.asset_check_keys}
+    assert {"fact_grain_unique", "money_in_range", "contract_views"} <= checks
+    assert defs.resolve_job_def("reports_to_warehouse") is not None
+
+
+def test_command_line_materialize_honours_environment_variables(small_reports, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(PROJECT_ROOT / "dagster.yaml", home / "dagster.yaml")
+    warehouse = tmp_path / "out" / "w.duckdb"
+    env = {
+        **os.environ,
+        "REPORTS_DIR": str(small_reports),
+        "WAREHOUSE_PATH": str(warehouse),
+        "DAGSTER_HOME": str(home),
+    }
+    subprocess.run(
+        [str(VENV_BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
+        cwd=home, env=env, check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        files = con.execute("SELECT DISTINCT source_file FROM v_indicator_values").df()
+    assert sorted(files["source_file"]) == sorted(p.name for p in small_reports.iterdir())
+    assert (home / ".dagster_home" / "storage").is_dir()
+
+
+def test_empty_folder_gives_an_empty_but_complete_warehouse(tmp_path):
+    (tmp_path / "in").mkdir()
+    path = tmp_path / "w.duckdb"
+    assert run_pipeline(tmp_path / "in", path).success
+    with duckdb.connect(str(path), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM v_indicator_values").fetchone()[0] == 0
+        assert isinstance(con.execute("SELECT * FROM v_province_rollup").df(), pd.DataFrame)
