@@ -114,3 +114,75 @@ def score_warehouse(warehouse: Path, gold_path: Path) -> Score:
         values = con.execute("SELECT * FROM v_indicator_values").df()
         documents = con.execute("SELECT * FROM v_documents").df()
     return score(values, documents, gold)
+
+
+def _table(rows: list[tuple], header: tuple) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
+    lines = [" | ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)) for row in [header, *rows]]
+    lines.insert(1, "-|-".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def report(result: Score) -> str:
+    """The score as text tables: overall and per form, then per indicator code."""
+    forms = sorted(result.by_form)
+    rows = [
+        ("all", f"{result.overall.precision:.3f}", f"{result.overall.recall:.3f}", f"{result.identity_accuracy():.3f}",
+         result.overall.facts, result.overall.labels),
+        *[
+            (form, f"{t.precision:.3f}", f"{t.recall:.3f}", f"{result.identity_accuracy(form):.3f}", t.facts, t.labels)
+            for form, t in ((f, result.by_form[f]) for f in forms)
+        ],
+    ]  # fmt: skip
+    by_code = [
+        (code, f"{t.precision:.3f}", f"{t.recall:.3f}", t.facts, t.labels)
+        for code, t in sorted(result.by_code.items())
+    ]
+    identity = [
+        (name, f"{sum(checks) / len(checks):.3f}", len(checks))
+        for name, checks in result.identity_checks.items()
+    ]
+    return "\n\n".join(
+        [
+            _table(rows, ("form", "precision", "recall", "identity", "facts", "labels")),
+            _table(by_code, ("indicator", "precision", "recall", "facts", "labels")),
+            _table(identity, ("identity field", "accuracy", "reports")),
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m pipelines.scoring CORPUS [--warehouse FILE] [--problems]`: run the pipeline and score it."""
+    import argparse
+    import tempfile
+
+    from dagster import load_asset_checks_from_modules, load_assets_from_modules, materialize
+
+    from pipelines.assets import extract, ingest, load, validate
+    from pipelines.resources import ReportsFolder, WarehouseFile
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("corpus", type=Path, help="folder with gold.json and the reports (any depth)")
+    parser.add_argument("--warehouse", type=Path, help="warehouse file to build (default: a temporary one)")
+    parser.add_argument("--problems", action="store_true", help="list every miss and wrong value")
+    args = parser.parse_args(argv)
+    stages = [ingest, extract, validate, load]
+    with tempfile.TemporaryDirectory() as scratch:
+        warehouse = args.warehouse or Path(scratch) / "score.duckdb"
+        result = materialize(
+            [*load_assets_from_modules(stages), *load_asset_checks_from_modules(stages)],
+            resources={
+                "reports": ReportsFolder(path=str(args.corpus)),
+                "warehouse": WarehouseFile(path=str(warehouse)),
+            },
+            raise_on_error=True,
+        )
+        assert result.success
+        scored = score_warehouse(warehouse, args.corpus / "gold.json")
+    print(report(scored))
+    if args.problems:
+        print("\n" + "\n".join(scored.problems))
+
+
+if __name__ == "__main__":
+    main()

@@ -26,7 +26,7 @@ PARALLEL_THRESHOLD = 16
 FACT_COLUMNS = [
     "fact_seq", "document_key", "source_file", "institution", "province", "province_code", "city",
     "city_code", "county", "county_code", "fiscal_year", "indicator_code", "value", "unit", "qualifier",
-    "is_target", "scope", "source_locator", "snippet", "raw_text",
+    "is_target", "scope", "source_locator", "snippet", "raw_text", "indicator_name", "note",
 ]  # fmt: skip
 DOCUMENT_COLUMNS = [
     "document_key", "source_file", "content_hash", "file_format", "pages", "encoding", "institution",
@@ -160,6 +160,8 @@ def extract_documents(documents: list[Document]) -> Extraction:
                     "source_locator": fact.source_locator,
                     "snippet": fact.snippet,
                     "raw_text": fact.raw_text,
+                    "indicator_name": fact.indicator_name,
+                    "note": fact.note,
                 }
             )
     return Extraction(

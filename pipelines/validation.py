@@ -9,11 +9,13 @@ ephemeral, in-memory context with progress bars off.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import pandas as pd
 
+from pipelines.extract.matching import KPI_PREFIX
 from pipelines.indicators import default_dictionary
 
 Severity = Literal["error", "warning"]
@@ -62,8 +64,9 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
             {"column": "fiscal_year", "min_value": 2000, "max_value": year}, f"2000 <= year <= {year}",
         ),
         Rule(
-            "indicator_code_known", "error", "ExpectColumnValuesToBeInSet",
-            {"column": "indicator_code", "value_set": codes}, "a code of the indicator dictionary",
+            "indicator_code_known", "error", "ExpectColumnValuesToMatchRegex",
+            {"column": "indicator_code", "regex": f"^(?:{re.escape(KPI_PREFIX)}.+|{'|'.join(codes)})$"},
+            f"a code of the indicator dictionary or {KPI_PREFIX}<name> from a performance table",
         ),
         Rule("qualifier_known", "error", "ExpectColumnValuesToBeInSet", {"column": "qualifier", "value_set": QUALIFIERS}, "|".join(QUALIFIERS)),
         Rule(
@@ -93,6 +96,10 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
         Rule(
             "score_in_range", "error", "ExpectColumnValuesToBeBetween",
             {"column": "value", "min_value": 0, "max_value": 100}, "0 <= score <= 100", (("unit", "==", "point"),),
+        ),
+        Rule(
+            "read_as_printed", "warning", "ExpectColumnValuesToBeNull", {"column": "note"},
+            "the figure read as printed (no unit or ratio reinterpretation)",
         ),
     ]  # fmt: skip
 

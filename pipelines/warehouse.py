@@ -37,11 +37,21 @@ SCOPES = pd.DataFrame(
 ).astype({"reported_rank": "Int64"})
 
 
+COMBINED_RANK_BASE = 10
+
+
 def scope_rows(scopes: set[str]) -> pd.DataFrame:
     """The known scopes plus any combined one the facts use (财政拨款 + 年初 = fiscal+initial)."""
     extra = sorted(scopes - set(SCOPES["scope"]))
     labels = dict(zip(SCOPES["scope"], SCOPES["label_zh"], strict=True))
-    rows = [(s, "·".join(labels.get(part, part) for part in s.split("+")), None) for s in extra]
+    ranks = dict(zip(SCOPES["scope"], SCOPES["reported_rank"], strict=True))
+    rows = []
+    for scope in extra:
+        parts = scope.split("+")
+        part_ranks = [ranks.get(part) for part in parts]
+        # A combination of reported scopes is reported too, after every plain one.
+        rank = None if any(pd.isna(r) for r in part_ranks) else COMBINED_RANK_BASE + max(part_ranks)
+        rows.append((scope, "·".join(labels.get(part, part) for part in parts), rank))
     return pd.concat([SCOPES, pd.DataFrame(rows, columns=SCOPES.columns)], ignore_index=True).astype(
         {"reported_rank": "Int64"}
     )
@@ -137,16 +147,10 @@ def assemble_tables(
     )[
         [
             "fact_key", "institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target",
-            "value", "unit", "qualifier", "raw_text", "source_locator", "snippet", "flags",
+            "value", "unit", "qualifier", "raw_text", "source_locator", "snippet", "note", "flags",
         ]
     ]  # fmt: skip
-    indicators = pd.DataFrame(
-        [
-            (i.code, i.name_zh, i.category, i.unit, "|".join(i.aliases), i.description)
-            for i in default_dictionary().values()
-        ],
-        columns=["indicator_code", "name_zh", "category", "unit", "aliases", "description"],
-    )
+    indicators = indicator_rows(facts)
     years = sorted(
         set(fact_table["fiscal_year"].dropna().astype(int)) | set(docs["fiscal_year"].dropna().astype(int))
     )
@@ -161,6 +165,36 @@ def assemble_tables(
         rejection=rejected.reindex(columns=REJECTION_COLUMNS).sort_values(
             ["source_file", "stage", "rule", "source_locator", "indicator_code"], na_position="first"
         ),
+    )
+
+
+def indicator_rows(facts: pd.DataFrame) -> pd.DataFrame:
+    """The dictionary's indicators, plus each performance-table indicator the facts use."""
+    core = [
+        (i.code, i.name_zh, i.category, i.unit, "|".join(i.aliases), i.description, True)
+        for i in default_dictionary().values()
+    ]
+    kpi = (
+        facts[~facts["indicator_code"].isin(default_dictionary())]
+        .groupby("indicator_code")
+        .agg(name_zh=("indicator_name", "first"), unit=("unit", lambda units: units.mode().iloc[0]))
+        .reset_index()
+    )
+    extra = [
+        (
+            row.indicator_code,
+            row.name_zh,
+            "performance_indicator",
+            row.unit,
+            None,
+            "row of a performance-indicator table",
+            False,
+        )
+        for row in kpi.itertuples(index=False)
+    ]
+    return pd.DataFrame(
+        core + extra,
+        columns=["indicator_code", "name_zh", "category", "unit", "aliases", "description", "is_core"],
     )
 
 

@@ -25,7 +25,8 @@ CREATE TABLE dim_indicator (
     category       VARCHAR NOT NULL,
     unit           VARCHAR NOT NULL,         -- CNY, percent, person, ...
     aliases        VARCHAR,
-    description    VARCHAR
+    description    VARCHAR,
+    is_core        BOOLEAN NOT NULL          -- in the indicator dictionary; else a performance-table row
 );
 
 CREATE TABLE dim_scope (
@@ -70,6 +71,7 @@ CREATE TABLE fact_indicator_value (
     raw_text        VARCHAR NOT NULL,        -- the figure as printed
     source_locator  VARCHAR NOT NULL,        -- page / paragraph / line / table cell
     snippet         VARCHAR NOT NULL,        -- the sentence or table row it came from
+    note            VARCHAR,                 -- what extraction did beyond reading (unit header overridden ...)
     flags           VARCHAR,                 -- warning-level rules the fact broke, comma-separated
     UNIQUE (institution_key, fiscal_year, indicator_code, document_key, scope, is_target)
 );

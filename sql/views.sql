@@ -8,7 +8,7 @@ SELECT
     f.fiscal_year, f.indicator_code, ind.name_zh AS indicator_name,
     f.value, f.unit, f.qualifier, f.is_target,
     p.source_file, f.source_locator, f.snippet,
-    f.scope, s.reported_rank, f.raw_text, f.flags,
+    f.scope, s.reported_rank, f.raw_text, f.note, f.flags,
     i.province_code, i.city_code, i.county_code,
     f.document_key, d.ingested_at, f.fact_key
 FROM fact_indicator_value f

@@ -95,7 +95,7 @@ def test_budget_table_with_unit_caption_and_scoped_rows():
     assert facts[("expenditure_total", "department", False)].value == 1170000
     assert facts[("budget_execution_rate", "department", False)].value == 90
     assert facts[("budget_fiscal", "fiscal", False)].value == 1100000
-    assert facts[("budget_total", "department", False)].source_locator == "table 1 row 2"
+    assert facts[("budget_total", "department", False)].source_locator == "table 1 row 2 cell 3"
 
 
 def test_label_value_cells():

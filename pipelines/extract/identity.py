@@ -29,11 +29,8 @@ TITLE_NAME = re.compile(
     + r")\s*(?:(?:19|20)\d{2}\s*年?度?)?\s*"
     + REPORT_WORDS
 )
-FIELD_NAME = re.compile(
-    r"(?:单位名称|部门名称|项目实施单位|实施单位|项目单位|填报单位|报送单位|评价单位)\s*[:：]?\s*(?:[(（]盖章[)）])?\s*[:：]?\s*(?P<name>"
-    + _NAME
-    + ")"
-)
+FIELD_LABELS = r"(?:单位名称|部门名称|项目实施单位|实施单位|项目单位|填报单位|报送单位|评价单位)"
+FIELD_NAME = re.compile(FIELD_LABELS + r"\s*[:：]?\s*(?:[(（]盖章[)）])?\s*[:：]?\s*(?P<name>" + _NAME + ")")
 LINE_NAME = re.compile(r"^\s*(?P<name>" + _NAME + r")\s*$")
 PLACE_NAME = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,14}?" + ORG_SUFFIX + ")"
@@ -57,6 +54,8 @@ def find_institution(document: Document) -> tuple[str | None, str]:
     """The institution's name and where it came from (title, field, line, text, path, unresolved)."""
     lines = [to_half_width(b.text).strip() for b in document.blocks if b.text.strip()]
     for line in lines[:TITLE_LINES]:
+        if re.search(FIELD_LABELS + "|主管部门|项目名称", line):
+            continue
         match = TITLE_NAME.search(line.replace(" ", ""))
         if match and not GENERIC_NAMES.match(match["name"]):
             return _clean_name(match["name"]), "title"

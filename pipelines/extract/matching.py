@@ -1,0 +1,174 @@
+"""What prose and table extraction share: the alias matcher, scopes, and turning a figure into facts.
+
+Scopes: a figure belongs to the whole department unless a word such as 财政拨款 or 其他资金, a row
+label, or an alias such as 年初预算数 says otherwise. Every fact keeps its scope; some scopes make a
+figure another code's department value too (the 全年执行数 of 基本支出 is expenditure_basic).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.extract.numbers import Figure, to_canonical
+from pipelines.indicators import Indicator, default_dictionary
+from pipelines.model import Fact
+
+DEPARTMENT = "department"
+KPI_PREFIX = "kpi:"
+
+# Words (not aliases) that set the scope of the figures after them in a sentence or table row.
+SCOPE_WORDS = {
+    "一般公共预算": "fiscal",
+    "财政拨款": "fiscal",
+    "财政资金": "fiscal",
+    "其他资金": "other_funds",
+    "上年结转": "carry_over",
+    "政府性基金": "government_funds",
+    "全部资金": DEPARTMENT,
+    "部门整体": DEPARTMENT,
+    "资金总额": DEPARTMENT,
+    "总金额": DEPARTMENT,
+}
+# An alias with no figure of its own scopes the aliases after it (基本支出的全年预算数).
+ALIAS_SCOPES = {
+    "income_fiscal": "fiscal",
+    "budget_fiscal": "fiscal",
+    "expenditure_basic": "basic",
+    "expenditure_project": "project",
+}
+# Aliases that carry a scope of their own.
+ALIAS_OWN_SCOPES = {"年初预算数": "initial", "年初预算": "initial"}
+# Codes that are by definition the fiscal-appropriation part of a total code, and back.
+FISCAL_CODES = {"budget_fiscal": "budget_total", "income_fiscal": "income_total"}
+FISCAL_TWINS = {total: fiscal for fiscal, total in FISCAL_CODES.items()}
+# (code, scope) pairs that are another code's department figure.
+SCOPE_REMAP = {
+    ("expenditure_total", "basic"): ("expenditure_basic", DEPARTMENT),
+    ("expenditure_total", "project"): ("expenditure_project", DEPARTMENT),
+}
+BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+MONEY_UNIT_HINT = re.compile(r"(?:单位[:：]\s*|[(（])(万元|亿元|元)[)）]?")
+# A 万元 header over a figure this large (100亿元 and more) is taken to be wrong: the figure is yuan.
+WAN_HEADER_CEILING = 1_000_000
+
+
+def combine_scopes(scope: str, alias: str) -> str:
+    """The scope of a figure: its sentence's or row's scope, refined by the alias's own (年初 -> initial)."""
+    own = ALIAS_OWN_SCOPES.get(alias)
+    if own is None:
+        return scope
+    return own if scope == DEPARTMENT else f"{scope}+{own}"
+
+
+def scope_of_label(label: str) -> str:
+    """The scope a row label or a sentence prefix names (其中：财政拨款 -> fiscal)."""
+    for word, scope in SCOPE_WORDS.items():
+        if word in label:
+            return scope
+    return DEPARTMENT
+
+
+def clean_label(cell: str) -> str:
+    """A header or label cell without brackets, spaces and colons: 全年(调整)预算数 -> 全年预算数."""
+    return re.sub(r"[\s:：*]", "", BRACKETED.sub("", cell))
+
+
+@dataclass(frozen=True)
+class AliasHit:
+    start: int
+    end: int
+    indicator: Indicator
+    alias: str
+
+
+@dataclass
+class Matcher:
+    """All aliases of the dictionary, longest first."""
+
+    indicators: dict[str, Indicator]
+    by_alias: dict[str, Indicator] = field(init=False)
+    pattern: re.Pattern[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.by_alias = {}
+        for indicator in self.indicators.values():
+            for alias in indicator.aliases:
+                self.by_alias.setdefault(alias, indicator)
+        ordered = sorted(self.by_alias, key=len, reverse=True)
+        self.pattern = re.compile("|".join(re.escape(a) for a in ordered))
+
+    def hits(self, text: str) -> list[AliasHit]:
+        """Alias occurrences in `text`, except after a word that negates them (增加 基本支出)."""
+        found = []
+        for match in self.pattern.finditer(text):
+            indicator = self.by_alias[match.group(0)]
+            before = text[max(0, match.start() - 4) : match.start()]
+            if any(before.endswith(word) for word in indicator.not_after):
+                continue
+            found.append(AliasHit(match.start(), match.end(), indicator, match.group(0)))
+        return found
+
+
+def unit_fits(figure: Figure, indicator: Indicator) -> bool:
+    """Whether a figure's printed unit is one the indicator accepts."""
+    if figure.unit in ("年", "月", "日"):
+        return False
+    return figure.unit in indicator.units
+
+
+@dataclass
+class Context:
+    """What earlier blocks tell about later ones: target sections, the money unit of a table."""
+
+    target_levels: dict[int, bool] = field(default_factory=dict)
+    money_unit: str | None = None
+
+    def in_target_section(self) -> bool:
+        return any(self.target_levels.values())
+
+
+def make_facts(
+    indicator: Indicator,
+    figure: Figure,
+    scope: str,
+    is_target: bool,
+    locator: str,
+    snippet: str,
+    money_unit: str | None = None,
+    note: str | None = None,
+) -> list[Fact]:
+    """The fact(s) one figure states: its code under its scope, plus any code it also is."""
+    unit = figure.unit
+    if indicator.unit == "CNY" and not unit:
+        unit = money_unit or "元"
+        if unit == "万元" and figure.value >= WAN_HEADER_CEILING:
+            unit = "元"
+            note = f"unit 万元 of the table not applied: {figure.raw} reads as yuan"
+    value = to_canonical(figure.value, unit, indicator.unit)
+    code = indicator.code
+    codes = [(code, scope)]
+    if (code, scope) in SCOPE_REMAP:
+        codes = [SCOPE_REMAP[(code, scope)]]
+    elif code in FISCAL_CODES:
+        fiscal = scope if scope.startswith("fiscal") else "fiscal"
+        codes = [(code, fiscal), (FISCAL_CODES[code], fiscal)]
+    elif scope.startswith("fiscal") and code in FISCAL_TWINS:
+        codes.append((FISCAL_TWINS[code], scope))
+    raw = figure.raw if figure.unit else f"{figure.raw} ({unit})" if indicator.unit == "CNY" else figure.raw
+    dictionary = default_dictionary()
+    return [
+        Fact(
+            indicator_code=fact_code,
+            value=float(value),
+            unit=dictionary[fact_code].unit if fact_code in dictionary else indicator.unit,
+            qualifier=figure.qualifier,
+            is_target=is_target,
+            scope=fact_scope,
+            source_locator=locator,
+            snippet=snippet,
+            raw_text=raw,
+            note=note,
+        )
+        for fact_code, fact_scope in codes
+    ]

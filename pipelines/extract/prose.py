@@ -1,0 +1,133 @@
+"""Figures in running text.
+
+A sentence is cut at 。；;!?; inside it each alias takes the first figure after it whose unit the
+indicator accepts, unless something in between says the figure is another thing's (another alias,
+a change or carry-over word such as 增加 or 结转). Scope words (财政拨款, 其他资金 ...) and aliases
+with no figure of their own (基本支出 in 基本支出的全年预算数) scope the figures after them in the
+sentence. A clause with 目标 / 计划 / 力争, or a section whose heading is about goals, states targets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.extract.matching import (
+    ALIAS_SCOPES,
+    DEPARTMENT,
+    SCOPE_WORDS,
+    AliasHit,
+    Context,
+    Matcher,
+    combine_scopes,
+    make_facts,
+    unit_fits,
+)
+from pipelines.extract.numbers import Figure, find_figures
+from pipelines.extract.text import normalise
+from pipelines.model import Fact
+
+# Between an alias and its figure, these words mean the figure is something else.
+GAP_STOPS = (
+    "结转",
+    "结余",
+    "增加",
+    "减少",
+    "增长",
+    "下降",
+    "同比",
+    "比上年",
+    "较上年",
+    "占",
+    "多",
+    "少",
+    "差",
+)
+MAX_GAP = 14
+TARGET_WORDS = ("目标", "计划", "力争", "预期", "指标值", "拟")
+COMPLETION_WORDS = ("完成", "实现", "实际")
+SENTENCE_END = re.compile(r"[。；;!?！？\n]")
+CLAUSE_END = re.compile(r"[，,。；;:：!?！？\n]")
+HEADING = re.compile(
+    r"^\s*(?:(?P<l1>[一二三四五六七八九十]+、)|(?P<l2>[(（][一二三四五六七八九十\d]+[)）])|(?P<l3>\d+\s*[、.．](?!\d)))"
+)
+MAX_HEADING = 40
+
+
+def states_target(clause: str) -> bool:
+    """A clause naming a goal or plan and no achievement."""
+    return any(w in clause for w in TARGET_WORDS) and not any(w in clause for w in COMPLETION_WORDS)
+
+
+def see_heading(text: str, context: Context) -> None:
+    """Track headings: a heading about goals makes its section's figures targets."""
+    match = HEADING.match(text)
+    if not match or len(text) > MAX_HEADING:
+        return
+    level = 1 if match["l1"] else 2 if match["l2"] else 3
+    for deeper in [lvl for lvl in context.target_levels if lvl >= level]:
+        del context.target_levels[deeper]
+    context.target_levels[level] = states_target(text)
+
+
+def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> Figure | None:
+    """The figure an alias introduces, or None."""
+    skipped: list[Figure] = []
+    for figure in figures:
+        if figure.start < hit.end:
+            continue
+        if figure.start >= limit:
+            break
+        gap = text[hit.end : figure.start]
+        for other in skipped:
+            gap = gap.replace(text[other.start : other.end], "")
+        if len(gap) > MAX_GAP or any(stop in gap for stop in GAP_STOPS):
+            return None
+        if "," in gap and not skipped:
+            return None
+        if unit_fits(figure, hit.indicator):
+            return figure
+        skipped.append(figure)
+    return None
+
+
+def _scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> list[tuple[int, str]]:
+    """Positions in a sentence where a scope starts."""
+    marks = []
+    for word, scope in SCOPE_WORDS.items():
+        marks.extend((m.start(), scope) for m in re.finditer(re.escape(word), text))
+    for i, hit in enumerate(hits):
+        scope = ALIAS_SCOPES.get(hit.indicator.code)
+        if scope and i not in chosen and i + 1 < len(hits):
+            marks.append((hit.start, scope))
+    return sorted(marks)
+
+
+def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
+    """Facts stated in one paragraph (or one long table cell)."""
+    normal = normalise(text)
+    facts: list[Fact] = []
+    start = 0
+    for end_match in [*SENTENCE_END.finditer(normal.text), None]:
+        end = end_match.end() if end_match else len(normal.text)
+        sentence = normal.text[start:end]
+        offset, start = start, end
+        hits = matcher.hits(sentence)
+        if not hits:
+            continue
+        figures = find_figures(sentence)
+        chosen = {}
+        for i, hit in enumerate(hits):
+            limit = hits[i + 1].start if i + 1 < len(hits) else len(sentence)
+            figure = _figure_for(hit, sentence, figures, limit)
+            if figure is not None:
+                chosen[i] = figure
+        marks = _scope_marks(sentence, hits, chosen)
+        snippet = normal.original(offset, end).strip()
+        for i, figure in chosen.items():
+            hit = hits[i]
+            earlier = [scope for position, scope in marks if position < hit.start]
+            scope = combine_scopes(earlier[-1] if earlier else DEPARTMENT, hit.alias)
+            clause_start = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, hit.start)), default=0)
+            is_target = states_target(sentence[clause_start : figure.start]) or context.in_target_section()
+            facts.extend(make_facts(hit.indicator, figure, scope, is_target, locator, snippet))
+    return facts

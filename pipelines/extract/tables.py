@@ -1,0 +1,232 @@
+"""Figures in tables: real ones (docx, PDF), and tables flattened into text lines (cells split by
+``|`` or by runs of spaces).
+
+- A budget header (cells that are aliases: 年初预算数 | 全年预算数 | 全年执行数 | 执行率) gives the
+  meaning of the figure cells in the rows below; the row label (年度资金总额, 其中：财政拨款) gives the
+  scope; 万元 in a caption, header or label gives the money unit; a rate printed as a ratio (0.958)
+  is read as a percentage, and the fact says so.
+- A performance-indicator header (三级指标 | 年度指标值 | 实际完成值 ...) makes each row a target and
+  an achieved figure of the row's indicator: a dictionary code when the indicator's name holds an
+  alias, else ``kpi:<name>``.
+- A label cell followed by a figure cell (自评总分 | 99.68) is a fact; a long text cell is prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipelines.extract.matching import (
+    DEPARTMENT,
+    KPI_PREFIX,
+    MONEY_UNIT_HINT,
+    Context,
+    Matcher,
+    clean_label,
+    combine_scopes,
+    make_facts,
+    scope_of_label,
+    unit_fits,
+)
+from pipelines.extract.numbers import Figure, find_figures
+from pipelines.extract.prose import prose_facts
+from pipelines.extract.text import simplify
+from pipelines.indicators import Indicator
+from pipelines.model import Fact, TextBlock
+
+KPI_NAME = ("三级指标", "指标名称", "绩效指标内容")
+KPI_TARGET = ("年度指标值", "预期指标值", "年初目标值", "目标值", "指标值", "计划值", "预期目标")
+KPI_ACTUAL = ("实际完成值", "实际完成指标值", "实际完成", "实际值", "完成值")
+MIN_PROSE_CELL = 12
+KPI_VALUE_EXTRA = 2  # characters a performance value may carry besides its figure (覆盖 in 100%覆盖)
+RATIO_CEILING = 1.5
+KPI_UNITS = {"%": "percent", "元": "CNY", "万元": "CNY", "亿元": "CNY", "": "number"}
+
+
+@dataclass
+class TableState:
+    """The header in force for the rows of one table (or one run of flattened rows)."""
+
+    key: str | None = None
+    kind: str | None = None  # "budget" or "kpi"
+    # budget tables: (indicator or None, header label) per column, from the first alias column on
+    columns: list[tuple[Indicator | None, str]] = field(default_factory=list)
+    kpi_target_first: bool = True
+
+
+def _figure_cell(cell: str) -> Figure | None:
+    """The figure a cell holds when the cell is just a figure (a stray mark allowed)."""
+    text = simplify(cell).strip().rstrip("?？").strip()
+    if not text:
+        return None
+    figures = find_figures(text)
+    if len(figures) == 1 and len(text) - len(figures[0].raw) <= 1:
+        return figures[0]
+    return None
+
+
+def _kpi_value(cell: str) -> Figure | None:
+    """A performance value: one figure with at most a word around it (100%覆盖, ≥360天)."""
+    text = simplify(cell).strip()
+    figures = find_figures(text)
+    if (
+        len(figures) == 1
+        and len(text) - len(figures[0].raw) <= KPI_VALUE_EXTRA
+        and not figures[0].chinese_numeral
+    ):
+        return figures[0]
+    return None
+
+
+def row_cells(block: TextBlock, matcher: Matcher, state: TableState) -> list[str] | None:
+    """The cells of a block that is a table row, or None for prose."""
+    if block.kind == "table_row":
+        return list(block.cells)
+    text = block.text.strip()
+    if text.count("|") >= 2:
+        return [cell.strip() for cell in text.split("|")]
+    tokens = text.split()
+    if len(tokens) < 3:
+        return None
+    if _header(tokens, matcher) is not None:
+        return tokens
+    if state.kind and sum(_figure_cell(t) is not None or _kpi_value(t) is not None for t in tokens) >= 2:
+        return tokens
+    return None
+
+
+def _header(cells: list[str], matcher: Matcher) -> TableState | None:
+    """The header a row is, if it is one."""
+    labels = [clean_label(simplify(c)) for c in cells]
+    if any(_figure_cell(c) for c in cells):
+        return None
+    if any(any(w in lab for w in KPI_NAME) for lab in labels):
+        targets = [i for i, lab in enumerate(labels) if any(w in lab for w in KPI_TARGET)]
+        actuals = [i for i, lab in enumerate(labels) if any(w in lab for w in KPI_ACTUAL)]
+        if targets and actuals:
+            return TableState(kind="kpi", kpi_target_first=targets[0] < actuals[0])
+    columns = [matcher.by_alias.get(lab) for lab in labels]
+    aliased = [i for i, indicator in enumerate(columns) if indicator]
+    if len(aliased) >= 2:
+        return TableState(
+            kind="budget", columns=[(columns[i], labels[i]) for i in range(aliased[0], len(labels))]
+        )
+    return None
+
+
+def _cell_locator(block: TextBlock, index: int) -> str:
+    return f"{block.locator} cell {index + 1}"
+
+
+def _budget_row(block: TextBlock, cells: list[str], state: TableState, context: Context) -> list[Fact]:
+    figures = [_figure_cell(c) for c in cells]
+    first = next((i for i, f in enumerate(figures) if f), None)
+    if first is None:
+        return []
+    label = simplify(" ".join(cells[:first]))
+    scope = scope_of_label(label)
+    facts: list[Fact] = []
+    snippet = " | ".join(c for c in cells if c.strip())
+    for offset, (column, figure) in enumerate(zip(state.columns, figures[first:], strict=False)):
+        indicator, alias = column
+        if indicator is None or figure is None:
+            continue
+        note = None
+        if indicator.unit == "percent" and not figure.unit and figure.value <= RATIO_CEILING:
+            figure = Figure(figure.start, figure.end, figure.value * 100, "%", figure.qualifier, figure.raw)
+            note = f"ratio {figure.raw} read as {figure.value.normalize()}%"
+        if figure.unit and not unit_fits(figure, indicator):
+            continue
+        facts.extend(
+            make_facts(
+                indicator, figure, combine_scopes(scope, alias), context.in_target_section(),
+                _cell_locator(block, first + offset), snippet, context.money_unit, note,
+            )
+        )  # fmt: skip
+    return facts
+
+
+def _kpi_code(name: str, figure: Figure, matcher: Matcher) -> Indicator | None:
+    """The dictionary indicator a performance indicator's name means, if its unit fits."""
+    for hit in matcher.hits(name):
+        if unit_fits(figure, hit.indicator):
+            return hit.indicator
+    return None
+
+
+def _kpi_row(block: TextBlock, cells: list[str], state: TableState, matcher: Matcher) -> list[Fact]:
+    values = [_kpi_value(c) for c in cells]
+    # The target and achieved values stand side by side; a lone figure is a score, not a value.
+    first = next((i for i in range(1, len(values) - 1) if values[i] and values[i + 1]), None)
+    if first is None:
+        return []
+    name = re.sub(r"^指标\d+[:：]", "", clean_label(simplify(cells[first - 1])))
+    if not name or _figure_cell(name):
+        return []
+    pair = [(first, values[first]), (first + 1, values[first + 1])]
+    snippet = " | ".join(c for c in cells if c.strip())
+    facts: list[Fact] = []
+    for position, (index, figure) in enumerate(pair):
+        is_target = (position == 0) == state.kpi_target_first
+        indicator = _kpi_code(name, figure, matcher)
+        locator = _cell_locator(block, index)
+        if indicator is not None:
+            facts.extend(make_facts(indicator, figure, DEPARTMENT, is_target, locator, snippet))
+            continue
+        unit = KPI_UNITS.get(figure.unit, figure.unit)
+        value = float(
+            figure.value * (10_000 if figure.unit == "万元" else 100_000_000 if figure.unit == "亿元" else 1)
+        )
+        facts.append(
+            Fact(
+                indicator_code=f"{KPI_PREFIX}{name}", value=value, unit=unit, qualifier=figure.qualifier,
+                is_target=is_target, scope=DEPARTMENT, source_locator=locator, snippet=snippet,
+                raw_text=figure.raw, indicator_name=name,
+            )
+        )  # fmt: skip
+    return facts
+
+
+def _label_value_pairs(block: TextBlock, cells: list[str], matcher: Matcher, context: Context) -> list[Fact]:
+    facts: list[Fact] = []
+    labels = [clean_label(simplify(c)) for c in cells]
+    snippet = " | ".join(c for c in cells if c.strip())
+    for i in range(1, len(cells)):
+        indicator = matcher.by_alias.get(labels[i - 1])
+        figure = _figure_cell(cells[i])
+        if indicator and figure and (not figure.unit or unit_fits(figure, indicator)):
+            facts.extend(
+                make_facts(
+                    indicator, figure, DEPARTMENT, context.in_target_section(), _cell_locator(block, i), snippet,
+                    context.money_unit,
+                )
+            )  # fmt: skip
+    return facts
+
+
+def table_row_facts(
+    block: TextBlock, cells: list[str], matcher: Matcher, state: TableState, context: Context
+) -> list[Fact]:
+    """Facts of one table row, updating the table's header state."""
+    hint = MONEY_UNIT_HINT.search(simplify(block.text))
+    if hint:
+        context.money_unit = hint.group(1)
+    header = _header(cells, matcher)
+    if header is not None:
+        state.kind, state.columns, state.kpi_target_first = (
+            header.kind,
+            header.columns,
+            header.kpi_target_first,
+        )
+        return []
+    if state.kind == "budget":
+        facts = _budget_row(block, cells, state, context)
+    elif state.kind == "kpi":
+        facts = _kpi_row(block, cells, state, matcher)
+    else:
+        facts = _label_value_pairs(block, cells, matcher, context)
+    if not facts:
+        for i, cell in enumerate(cells):
+            if len(cell.strip()) >= MIN_PROSE_CELL and _figure_cell(cell) is None:
+                facts.extend(prose_facts(cell, _cell_locator(block, i), matcher, context))
+    return facts

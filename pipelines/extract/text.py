@@ -1,0 +1,98 @@
+"""Text normalisation before matching, keeping a map back to the original characters.
+
+- full-width ASCII to half-width (８６．７３％ -> 86.73%), traditional to simplified characters
+  (one character for one, from OpenCC's character table), so aliases match either script;
+- whitespace next to a Chinese character is dropped (本年 支出 -> 本年支出), whitespace between two
+  numbers is kept (29 29 stays two numbers);
+- page markers of document-sharing sites that split a number across lines (本年支出123 / 3、2.23万元)
+  are removed by joining the two blocks.
+
+`NormalText.original(start, end)` gives back the original text of a normalised span, for snippets.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from pipelines.extract.numbers import to_half_width
+from pipelines.model import Document, TextBlock
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# A block that ends inside a number, and a next block that starts with a page marker then digits.
+_ENDS_IN_DIGIT = re.compile(r"\d$")
+_PAGE_MARKER = re.compile(r"^\d{1,3}、\s*(?=\d)")
+
+
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> dict[int, int]:
+    """OpenCC's traditional -> simplified character table, single characters only."""
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or spec.origin is None:
+        return {}
+    table_file = Path(spec.origin).parent / "dictionary" / "TSCharacters.txt"
+    table: dict[int, int] = {}
+    for line in table_file.read_text(encoding="utf-8").splitlines():
+        traditional, _, simplified = line.partition("\t")
+        target = simplified.split(" ")[0]
+        if len(traditional) == 1 and len(target) == 1:
+            table[ord(traditional)] = ord(target)
+    return table
+
+
+def simplify(text: str) -> str:
+    """Half-width ASCII and simplified characters, one character for one."""
+    return to_half_width(text).translate(_traditional_to_simplified())
+
+
+@dataclass(frozen=True)
+class NormalText:
+    """Normalised text and, for each of its characters, the index of the original character."""
+
+    text: str
+    origin: tuple[int, ...]
+    source: str
+
+    def original(self, start: int, end: int) -> str:
+        """The original text behind the normalised span [start, end)."""
+        if start >= end or start >= len(self.origin):
+            return ""
+        return self.source[self.origin[start] : self.origin[min(end, len(self.origin)) - 1] + 1]
+
+
+def normalise(source: str) -> NormalText:
+    """See the module docstring; whitespace runs touching a Chinese character are dropped."""
+    simple = simplify(source)
+    kept: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(simple):
+        if ch.isspace():
+            before = kept[-1] if kept else ""
+            after = next((c for c in simple[i + 1 :] if not c.isspace()), "")
+            if not before or not after or _CJK.match(before) or _CJK.match(after) or before.isspace():
+                continue
+            ch = " "
+        kept.append(ch)
+        origin.append(i)
+    return NormalText("".join(kept), tuple(origin), source)
+
+
+def join_split_numbers(document: Document) -> tuple[TextBlock, ...]:
+    """Paragraph blocks with page markers that cut a number in two joined back together."""
+    blocks: list[TextBlock] = []
+    for block in document.blocks:
+        previous = blocks[-1] if blocks else None
+        if (
+            previous is not None
+            and block.kind == previous.kind == "paragraph"
+            and _ENDS_IN_DIGIT.search(previous.text.rstrip())
+            and _PAGE_MARKER.match(block.text.lstrip())
+        ):
+            joined = previous.text.rstrip() + _PAGE_MARKER.sub("", block.text.lstrip(), count=1)
+            blocks[-1] = TextBlock(joined, f"{previous.locator}+{block.locator}", "paragraph", previous.page)
+            continue
+        blocks.append(block)
+    return tuple(blocks)
