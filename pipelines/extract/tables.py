@@ -52,6 +52,7 @@ class TableState:
     # budget tables: (indicator or None, header label) per column, from the first alias column on
     columns: list[tuple[Indicator | None, str]] = field(default_factory=list)
     kpi_target_first: bool = True
+    kpi_columns: tuple[int, int, int] | None = None  # (target column, actual column, header width)
 
 
 def _figure_cell(cell: str) -> Figure | None:
@@ -104,7 +105,11 @@ def _header(cells: list[str], matcher: Matcher) -> TableState | None:
         targets = [i for i, lab in enumerate(labels) if any(w in lab for w in KPI_TARGET)]
         actuals = [i for i, lab in enumerate(labels) if any(w in lab for w in KPI_ACTUAL)]
         if targets and actuals:
-            return TableState(kind="kpi", kpi_target_first=targets[0] < actuals[0])
+            return TableState(
+                kind="kpi",
+                kpi_target_first=targets[0] < actuals[0],
+                kpi_columns=(targets[0], actuals[0], len(cells)),
+            )
     columns = [matcher.by_alias.get(lab) for lab in labels]
     aliased = [i for i, indicator in enumerate(columns) if indicator]
     if len(aliased) >= 2:
@@ -156,18 +161,28 @@ def _kpi_code(name: str, figure: Figure, matcher: Matcher) -> Indicator | None:
 
 def _kpi_row(block: TextBlock, cells: list[str], state: TableState, matcher: Matcher) -> list[Fact]:
     values = [_kpi_value(c) for c in cells]
-    # The target and achieved values stand side by side; a lone figure is a score, not a value.
-    first = next((i for i in range(1, len(values) - 1) if values[i] and values[i + 1]), None)
-    if first is None:
-        return []
-    name = re.sub(r"^指标\d+[:：]", "", clean_label(simplify(cells[first - 1])))
+    if state.kpi_columns and len(cells) == state.kpi_columns[2]:
+        # A full row: the header says where the target and achieved values are.
+        columns = sorted(state.kpi_columns[:2])
+        first = columns[0]
+        names = [c for c in cells[:first] if c.strip()]
+        name_cell = names[-1] if names else ""
+    else:
+        # A row with merged or missing cells: target and achieved stand side by side, after the name;
+        # a pair right after two equal text cells (良好 | 良好 | 10 | 10) is a pair of scores.
+        first = next((i for i in range(1, len(values) - 1) if values[i] and values[i + 1]), None)
+        if first is None or (first >= 2 and cells[first - 1].strip() == cells[first - 2].strip()):
+            return []
+        columns = [first, first + 1]
+        name_cell = cells[first - 1]
+    name = re.sub(r"^指标\d+[:：]", "", clean_label(simplify(name_cell)))
     if not name or _figure_cell(name):
         return []
-    pair = [(first, values[first]), (first + 1, values[first + 1])]
+    pair = [(i, values[i]) for i in columns if values[i]]
     snippet = " | ".join(c for c in cells if c.strip())
     facts: list[Fact] = []
-    for position, (index, figure) in enumerate(pair):
-        is_target = (position == 0) == state.kpi_target_first
+    for index, figure in pair:
+        is_target = (index == columns[0]) == state.kpi_target_first
         indicator = _kpi_code(name, figure, matcher)
         locator = _cell_locator(block, index)
         if indicator is not None:

@@ -1,0 +1,126 @@
+"""The hard cases of real reports, each pinned by a small text written for the test."""
+
+import pandas as pd
+
+from pipelines.extract.facts import extract_facts
+from pipelines.extract.text import join_split_numbers
+from pipelines.validation import validate_facts
+from tests.builders import document_from_lines, table_document
+
+
+def achieved(document) -> dict[tuple[str, str], float]:
+    return {(f.indicator_code, f.scope): f.value for f in extract_facts(document) if not f.is_target}
+
+
+def test_self_evaluation_table_flattened_with_pipes():
+    doc = document_from_lines(
+        "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | |||",
+        "年度资金总额 | 80 | 96.5 | 90.2 | 10 | 93.47% | 9.3 | |||",
+        "其中：财政拨款 | 80 | 95 | 88.7 | - | - | - | |||",
+    )
+    facts = achieved(doc)
+    assert facts[("budget_total", "initial")] == 800000
+    assert facts[("budget_total", "department")] == 965000
+    assert facts[("expenditure_total", "department")] == 902000
+    assert facts[("budget_execution_rate", "department")] == 93.47
+    assert facts[("budget_fiscal", "fiscal")] == 950000
+    assert ("self_eval_score", "department") not in facts  # 得分 of one row is not the report's score
+
+
+def test_table_flattened_into_space_separated_lines_with_ratio_rate():
+    doc = document_from_lines(
+        "项目资金 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+        "(万元) 年度资金总额 12 12 11.4 10 0.95 9.5",
+        "其中:当年财政拨款 12 12 11.4 10 0.95 9.5",
+    )
+    facts = extract_facts(doc)
+    rate = next(f for f in facts if f.indicator_code == "budget_execution_rate" and f.scope == "department")
+    assert rate.value == 95
+    assert rate.note and "0.95" in rate.note
+    assert achieved(doc)[("expenditure_total", "department")] == 114000
+
+
+def test_wan_header_over_yuan_figures_is_noted_and_flagged():
+    doc = table_document(
+        ["项目（万元）", "年初预算数", "全年预算数", "全年执行数"],
+        ["年度资金总额", "3,724,055.00", "4,764,453.11", "4,614,453.11"],
+    )
+    facts = [f for f in extract_facts(doc) if f.scope == "department"]
+    budget = next(f for f in facts if f.indicator_code == "budget_total")
+    assert budget.value == 4764453.11
+    assert "万元" in budget.note
+    frame = pd.DataFrame(
+        [
+            {**f.__dict__, "fact_seq": i, "document_key": "d", "source_file": "t.docx", "institution": "某馆",
+             "fiscal_year": 2023}
+            for i, f in enumerate(facts)
+        ]
+    ).astype({"fiscal_year": "Int64"})  # fmt: skip
+    outcome = validate_facts(frame)
+    assert set(outcome.accepted["flags"].dropna()) == {"read_as_printed"}
+
+
+def test_number_split_by_a_page_marker():
+    doc = document_from_lines(
+        "（二）项目支出情况本年收入1230.14万元，本年支出123", "3、2.23万元，年末结转和结余0.18万元。"
+    )
+    blocks = join_split_numbers(doc)
+    assert len(blocks) == 1 and blocks[0].locator == "line 1+line 2"
+    facts = achieved(doc)
+    assert facts[("expenditure_project", "department")] == 12322300
+
+
+def test_spaces_inside_chinese_words_and_a_section_scope():
+    doc = document_from_lines(
+        "(一)基本支出情况本单位一般公共预算财政 拨款基本支出年初结转和结余0万元,本年收入216万元,本年 支出216万元。"
+    )
+    assert achieved(doc)[("expenditure_basic", "department")] == 2160000
+
+
+def test_traditional_characters_and_full_width_digits():
+    doc = document_from_lines(
+        "全年預算數為１２０萬元，全年執行數為１１４萬元，預算執行率達９５％。讀者滿意度達到９８％以上。"
+    )
+    facts = {f.indicator_code: f for f in extract_facts(doc)}
+    assert facts["budget_total"].value == 1200000
+    assert facts["expenditure_total"].value == 1140000
+    assert facts["budget_execution_rate"].value == 95
+    assert (facts["satisfaction_rate"].value, facts["satisfaction_rate"].qualifier) == (98, "at_least")
+    assert "預算" in facts["budget_total"].snippet  # the snippet is the original text
+
+
+def test_performance_indicator_table_rows_become_facts():
+    doc = table_document(
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "开展讲座次数", "≥20次", "24次", "10", "10"],
+        ["", "", "修缮建筑面积", "6000平方米", "6200平方米", "10", "10"],
+        ["满意度指标", "服务对象满意度", "读者满意度", "≥90%", "96%", "10", "10"],
+        ["效益指标", "社会效益", "服务质量", "良好", "良好", "10", "10"],
+    )
+    facts = {(f.indicator_code, f.is_target): f for f in extract_facts(doc)}
+    assert facts[("events", False)].value == 24
+    assert (facts[("events", True)].value, facts[("events", True)].qualifier) == (20, "at_least")
+    assert facts[("satisfaction_rate", False)].value == 96
+    area = facts[("kpi:修缮建筑面积", False)]
+    assert (area.value, area.unit, area.indicator_name) == (6200, "平方米", "修缮建筑面积")
+    assert facts[("kpi:修缮建筑面积", True)].value == 6000
+    assert not any(code.startswith("kpi:服务质量") or code == "kpi:良好" for code, _ in facts)
+
+
+def test_label_and_value_in_neighbouring_cells():
+    doc = table_document(["项目名称:", "某某整体支出", "自评总分:", "99.68"])
+    assert achieved(doc)[("self_eval_score", "department")] == 99.68
+
+
+def test_increase_and_carry_over_figures_are_not_totals():
+    doc = document_from_lines(
+        "年初预算数185.00万元，年末支出合计325.89万元，支出合计比年初预算数多140.89万元，主要原因是增加基本支出84.16万元。",
+        "财政拨款年初结转和结余2.27万元，本年收入1446.02万元。",
+    )
+    facts = achieved(doc)
+    assert facts == {
+        ("budget_total", "initial"): 1850000,
+        ("expenditure_total", "department"): 3258900,
+        ("income_total", "fiscal"): 14460200,
+        ("income_fiscal", "fiscal"): 14460200,
+    }
