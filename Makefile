@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: setup run test lint dev samples clean
+.PHONY: setup run test dev samples score clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,3 +31,7 @@ samples: setup  ## regenerate the bundled sample reports and their truth
 
 clean:
 	rm -rf .dagster_home warehouse/*.duckdb
+
+CORPUS ?= ../shared/corpus/dev
+score: setup  ## precision / recall / identity against a corpus with gold.json (CORPUS=folder)
+	$(BIN)/python -m pipelines.scoring $(CORPUS)

@@ -53,6 +53,7 @@ class Score:
     identity_checks: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     identity_by_form: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     problems: list[str] = field(default_factory=list)
+    unlabelled: list[str] = field(default_factory=list)  # achieved core facts of a code the gold leaves out
 
     def identity_accuracy(self, form: str | None = None) -> float:
         checks = (
@@ -90,6 +91,9 @@ def score(values: pd.DataFrame, documents: pd.DataFrame, gold: dict) -> Score:
             if not ok:
                 result.problems.append(f"{doc.source_file}: {name} {got!r} != {label.get(name)!r}")
         facts = achieved[achieved["source_file"] == doc.source_file]
+        for row in facts.itertuples(index=False):
+            if not row.indicator_code.startswith("kpi:") and row.indicator_code not in label.get("facts", {}):
+                result.unlabelled.append(f"{doc.source_file}: {row.indicator_code} = {row.value:.10g}")
         for code, gold_values in label.get("facts", {}).items():
             got_values = facts.loc[facts["indicator_code"] == code, "value"].tolist()
             correct = [v for v in got_values if any(values_match(v, g) for g in gold_values)]
@@ -144,7 +148,8 @@ def report(result: Score) -> str:
     ]
     return "\n\n".join(
         [
-            _table(rows, ("form", "precision", "recall", "identity", "facts", "labels")),
+            _table(rows, ("form", "precision", "recall", "identity", "facts", "labels"))
+            + f"\n(achieved facts of codes the gold does not label for their report: {len(result.unlabelled)})",
             _table(by_code, ("indicator", "precision", "recall", "facts", "labels")),
             _table(identity, ("identity field", "accuracy", "reports")),
         ]
@@ -181,7 +186,7 @@ def main(argv: list[str] | None = None) -> None:
         scored = score_warehouse(warehouse, args.corpus / "gold.json")
     print(report(scored))
     if args.problems:
-        print("\n" + "\n".join(scored.problems))
+        print("\n" + "\n".join(scored.problems + [f"unlabelled {u}" for u in scored.unlabelled]))
 
 
 if __name__ == "__main__":

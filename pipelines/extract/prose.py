@@ -82,6 +82,8 @@ def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> 
             gap = gap.replace(text[other.start : other.end], "")
         if len(gap) > MAX_GAP or any(stop in gap for stop in GAP_STOPS):
             return None
+        if hit.indicator.code.startswith("expenditure") and "预算" in gap:  # 基本支出预算 is a budget
+            return None
         if "," in gap and not skipped:
             return None
         if unit_fits(figure, hit.indicator):
