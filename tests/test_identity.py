@@ -66,3 +66,9 @@ def test_no_identity_at_all():
     identity = extract_identity(document_from_lines("会议通知", "请各位准时参加。", source_file="notes.txt"))
     assert identity.institution is None
     assert identity.fiscal_year is None
+
+
+def test_year_written_in_chinese_numerals():
+    doc = document_from_lines("浏阳市文化馆二〇二三年度部门整体支出绩效自评报告", "2024年3月完成自评。")
+    identity = extract_identity(doc)
+    assert (identity.fiscal_year, identity.year_source) == (2023, "title")

@@ -38,6 +38,8 @@ PLACE_NAME = re.compile(
 PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟)")
 GENERIC_NAMES = re.compile(r"^(?:我|本|该|各|全|市|县|区|省|上级|主管)")
 YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年|\s*" + REPORT_WORDS + r"|\s*[)）])")
+CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
+CHINESE_YEAR = re.compile(r"([二一][〇零○一二三四五六七八九]{3})年")
 YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 
 
@@ -93,9 +95,14 @@ def _placed_name(candidate: str) -> str | None:
     return None
 
 
+def chinese_year_digits(text: str) -> str:
+    """二〇二二年 -> 2022年: years written digit by digit in Chinese numerals."""
+    return CHINESE_YEAR.sub(lambda m: m.group(1).translate(CHINESE_DIGITS) + "年", text)
+
+
 def find_fiscal_year(document: Document) -> tuple[int | None, str]:
     """The fiscal year and where it came from (title, text, path, unresolved)."""
-    lines = [to_half_width(b.text) for b in document.blocks if b.text.strip()]
+    lines = [chinese_year_digits(to_half_width(b.text)) for b in document.blocks if b.text.strip()]
     for line in lines[:TITLE_LINES]:
         for match in YEAR_IN_TITLE.finditer(line):
             year = int(match.group(1))
