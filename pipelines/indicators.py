@@ -3,7 +3,8 @@ engineer extends without touching code.
 
 Columns: code, category, canonical unit, Chinese name, aliases (``|``-separated phrasings that
 introduce the figure), units a figure may carry (an empty entry allows a bare number), words that
-must not stand right before an alias (增加 in 增加基本支出 is a change, not a total), description.
+must not stand right before an alias (增加 in 增加基本支出 is a change, not a total), the range a
+value must lie in (validation rejects values outside it), description.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ class Indicator:
     aliases: tuple[str, ...]
     units: tuple[str, ...]
     not_after: tuple[str, ...]
+    min_value: float
+    max_value: float
     description: str
 
 
@@ -53,6 +56,8 @@ def load_dictionary(path: Path | None = None) -> dict[str, Indicator]:
             aliases=tuple(a for a in _split(row["aliases"]) if a),
             units=_split(row["units"]),
             not_after=tuple(w for w in _split(row["not_after"]) if w),
+            min_value=float(row["min_value"]),
+            max_value=float(row["max_value"]),
             description=row["description"].strip(),
         )
     return indicators

@@ -1,30 +1,42 @@
-"""The expectation suites: every rule a fact must pass, as Great Expectations 1.x expectations.
+"""The expectation suite: every rule a fact must pass, as Great Expectations 1.x expectations.
 
 Rules are defined once here, versioned with the code. Error-level rules reject the failing facts
-(they go to `v_rejected` with the rule's name); warning-level rules keep the fact and add the rule's
-name to its `flags`. Great Expectations is imported lazily (it costs seconds) and runs in an
-ephemeral, in-memory context with progress bars off.
+(they go to `v_rejected` with the rule, the observed value and what was expected); warning-level
+rules keep the fact and add the rule's name to its `flags` (one row per fact and rule in
+`v_warnings`). Rules that compare a fact with others (parts adding up to a total, a rate matching its
+budget and expenditure, a money figure 10,000 times off its report, two documents disagreeing) run
+on columns that `prepare` derives first, so every rule is a plain per-row expectation.
+Great Expectations is imported lazily (it costs seconds) and runs in an ephemeral, in-memory
+context with progress bars off.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
-from pipelines.extract.matching import KPI_PREFIX
+from pipelines.extract.matching import DEPARTMENT, KPI_PREFIX
 from pipelines.indicators import default_dictionary
 
 Severity = Literal["error", "warning"]
 Condition = tuple[str, Literal["==", "!=", "in", "not in"], Any]  # (column, operator, value)
-MONEY_CEILING_YUAN = 1e11
 
 # The fact grain: one value per institution x year x indicator x document x scope x target flag.
 FACT_GRAIN = ["institution", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"]
+# The same figure as stated by different documents.
+CROSS_DOCUMENT_KEY = ["institution", "province_code", "fiscal_year", "indicator_code", "scope", "is_target"]
 QUALIFIERS = ["exact", "at_least", "at_most", "approx"]
+PARTS_TOLERANCE = 0.01  # basic + project within 1 % of the total
+RATE_TOLERANCE = 0.5  # percentage points
+STAFF_RATIO_CEILING = 2.0  # actual staff at most twice the authorised headcount
+SCALE_GAP_CEILING = 3.5  # orders of magnitude: 10,000 times off is 4
+NON_COUNT_UNITS = ["CNY", "percent", "point"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +49,7 @@ class Rule:
     kwargs: dict[str, Any]
     expected: str  # what a passing value looks like, for v_rejected.detail
     where: tuple[Condition, ...] = ()  # rows the rule applies to (all conditions hold); empty: every row
+    observed: str = "value"  # the column whose value a failure reports
 
 
 @dataclass(frozen=True)
@@ -51,61 +64,154 @@ class RuleResult:
         return not self.failing_index
 
 
+def _rule(name: str, severity: Severity, expectation: str, expected: str, **kwargs: Any) -> Rule:
+    where = tuple(kwargs.pop("where", ()))
+    observed = kwargs.pop("observed", kwargs.get("column", "value"))
+    return Rule(name, severity, expectation, kwargs, expected, where, observed)
+
+
 def fact_rules(current_year: int | None = None) -> list[Rule]:
-    """The per-fact suite."""
+    """The suite, in the order failures are reported."""
     year = current_year or dt.date.today().year
-    codes = sorted(default_dictionary())
+    codes = "|".join(sorted(default_dictionary()))
+    not_null = "ExpectColumnValuesToNotBeNull"
+    between = "ExpectColumnValuesToBeBetween"
     return [
-        Rule("institution_present", "error", "ExpectColumnValuesToNotBeNull", {"column": "institution"}, "an institution name"),
-        Rule("fiscal_year_present", "error", "ExpectColumnValuesToNotBeNull", {"column": "fiscal_year"}, "a fiscal year"),
-        Rule("value_present", "error", "ExpectColumnValuesToNotBeNull", {"column": "value"}, "a number"),
-        Rule(
-            "fiscal_year_in_range", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "fiscal_year", "min_value": 2000, "max_value": year}, f"2000 <= year <= {year}",
-        ),
-        Rule(
+        # Completeness
+        _rule("institution_present", "error", not_null, "an institution name", column="institution"),
+        _rule("fiscal_year_present", "error", not_null, "a fiscal year", column="fiscal_year"),
+        _rule("fiscal_year_in_range", "error", between, f"2000 <= year <= {year}", column="fiscal_year", min_value=2000, max_value=year),
+        _rule("region_resolved", "warning", not_null, "a province with its division code", column="province_code"),
+        _rule("value_present", "error", not_null, "a number", column="value"),
+        _rule(
             "indicator_code_known", "error", "ExpectColumnValuesToMatchRegex",
-            {"column": "indicator_code", "regex": f"^(?:{re.escape(KPI_PREFIX)}.+|{'|'.join(codes)})$"},
-            f"a code of the indicator dictionary or {KPI_PREFIX}<name> from a performance table",
+            f"a code of the indicator dictionary or {KPI_PREFIX}<name>",
+            column="indicator_code", regex=f"^(?:{re.escape(KPI_PREFIX)}.+|{codes})$",
         ),
-        Rule("qualifier_known", "error", "ExpectColumnValuesToBeInSet", {"column": "qualifier", "value_set": QUALIFIERS}, "|".join(QUALIFIERS)),
-        Rule(
-            "money_in_range", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "max_value": MONEY_CEILING_YUAN}, f"0 <= yuan < {MONEY_CEILING_YUAN:.0e}", (("unit", "==", "CNY"),),
+        _rule("qualifier_known", "error", "ExpectColumnValuesToBeInSet", "|".join(QUALIFIERS), column="qualifier", value_set=QUALIFIERS),
+        # Ranges from the indicator dictionary
+        _rule(
+            "value_not_below_range", "error", "ExpectColumnPairValuesAToBeGreaterThanB", "value >= the dictionary's min_value",
+            column_A="value", column_B="range_min", or_equal=True, ignore_row_if="either_value_is_missing",
         ),
-        Rule(
-            "percent_in_range", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "max_value": 100}, "0 <= percent <= 100",
-            (("unit", "==", "percent"), ("indicator_code", "!=", "budget_execution_rate")),
+        _rule(
+            "value_not_above_range", "error", "ExpectColumnPairValuesAToBeGreaterThanB", "value <= the dictionary's max_value",
+            column_A="range_max", column_B="value", or_equal=True, ignore_row_if="either_value_is_missing",
         ),
-        Rule(
-            "execution_rate_in_range", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "max_value": 1000}, "0 <= execution rate <= 1000",
-            (("indicator_code", "==", "budget_execution_rate"),),
+        _rule(
+            "execution_rate_at_most_100", "warning", between, "execution rate <= 100",
+            column="value", max_value=100, where=[("indicator_code", "==", "budget_execution_rate")],
         ),
-        Rule(
-            "execution_rate_at_most_100", "warning", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "max_value": 100}, "execution rate <= 100",
-            (("indicator_code", "==", "budget_execution_rate"),),
+        _rule(
+            "count_is_whole", "error", "ExpectColumnValuesToBeInSet", "a whole number",
+            column="value_is_whole", value_set=[True], where=[("unit", "not in", NON_COUNT_UNITS)], observed="value",
         ),
-        Rule(
-            "count_is_whole_non_negative", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0}, "a count >= 0",
-            (("unit", "not in", ["CNY", "percent", "point"]),),
+        # Consistency inside a report
+        _rule(
+            "expenditure_parts_add_up", "warning", between, f"basic + project within {PARTS_TOLERANCE:.0%} of the total",
+            column="parts_gap", max_value=PARTS_TOLERANCE, observed="parts_gap",
         ),
-        Rule(
-            "score_in_range", "error", "ExpectColumnValuesToBeBetween",
-            {"column": "value", "min_value": 0, "max_value": 100}, "0 <= score <= 100", (("unit", "==", "point"),),
+        _rule(
+            "execution_rate_matches", "warning", between, f"rate within {RATE_TOLERANCE} points of expenditure / budget x 100",
+            column="rate_gap", max_value=RATE_TOLERANCE, observed="rate_gap",
         ),
-        Rule(
-            "read_as_printed", "warning", "ExpectColumnValuesToBeNull", {"column": "note"},
-            "the figure read as printed (no unit or ratio reinterpretation)",
+        _rule(
+            "fiscal_income_within_total", "warning", between, "fiscal income <= total income",
+            column="fiscal_income_excess", max_value=0.5, observed="fiscal_income_excess",
+        ),
+        _rule(
+            "staff_actual_plausible", "warning", between, f"actual staff <= {STAFF_RATIO_CEILING:g} x authorised",
+            column="staff_ratio", max_value=STAFF_RATIO_CEILING, observed="staff_ratio",
+        ),
+        # Units
+        _rule(
+            "money_scale_consistent", "warning", between,
+            f"within 10^{SCALE_GAP_CEILING} of the report's other money figures (or its peers')",
+            column="scale_gap", max_value=SCALE_GAP_CEILING, observed="scale_gap",
+        ),
+        _rule(
+            "read_as_printed", "warning", "ExpectColumnValuesToBeNull",
+            "the figure read as printed (no unit or ratio reinterpretation)", column="note",
+        ),
+        # Across documents
+        _rule(
+            "consistent_across_documents", "warning", between, "one value per institution, year and indicator",
+            column="conflicting_values", max_value=1, observed="conflicting_values",
         ),
     ]  # fmt: skip
 
 
+def _document_lookup(facts: pd.DataFrame, code: str) -> pd.Series:
+    """Per (document, scope, target flag): the value of `code`, if the document states it."""
+    rows = facts[facts["indicator_code"] == code]
+    return rows.set_index(["document_key", "scope", "is_target"])["value"].groupby(level=[0, 1, 2]).first()
+
+
+def _look_up(facts: pd.DataFrame, table: pd.Series, scope: str | None = None) -> pd.Series:
+    keys = zip(
+        facts["document_key"],
+        facts["scope"] if scope is None else [scope] * len(facts),
+        facts["is_target"],
+        strict=True,
+    )
+    return pd.Series([table.get(key, np.nan) for key in keys], index=facts.index, dtype="float64")
+
+
+def _scale_gaps(facts: pd.DataFrame) -> pd.Series:
+    """Orders of magnitude between a money figure and the median of its report's other money figures
+    (or, alone in its report, of the same indicator in other reports)."""
+    gaps = pd.Series(np.nan, index=facts.index, dtype="float64")
+    money = facts[(facts["unit"] == "CNY") & (facts["value"] > 0)]
+    logs = np.log10(money["value"].astype(float))
+    for _, group in logs.groupby(money["document_key"]):
+        for index, value in group.items():
+            others = group.drop(index)
+            if len(others):
+                reference = float(others.median())
+            else:
+                peers = logs[
+                    (money["indicator_code"] == money.at[index, "indicator_code"]) & (logs.index != index)
+                ]
+                reference = float(peers.median()) if len(peers) else math.nan
+            gaps[index] = abs(value - reference)
+    return gaps
+
+
+def prepare(facts: pd.DataFrame) -> pd.DataFrame:
+    """The facts with the derived columns the rules check."""
+    dictionary = default_dictionary()
+    facts = facts.reset_index(drop=True)
+    codes = facts["indicator_code"]
+    value = facts["value"].astype("float64")
+    derived = pd.DataFrame(index=facts.index)
+    derived["range_min"] = codes.map(lambda c: dictionary[c].min_value if c in dictionary else np.nan).astype(
+        "float64"
+    )
+    derived["range_max"] = codes.map(lambda c: dictionary[c].max_value if c in dictionary else np.nan).astype(
+        "float64"
+    )
+    derived["value_is_whole"] = (value % 1 == 0) | value.isna()
+    basic = _look_up(facts, _document_lookup(facts, "expenditure_basic"), DEPARTMENT)
+    project = _look_up(facts, _document_lookup(facts, "expenditure_project"), DEPARTMENT)
+    is_total = (codes == "expenditure_total") & (facts["scope"] == DEPARTMENT)
+    derived["parts_gap"] = ((basic + project - value).abs() / value).where(is_total & (value > 0))
+    budget = _look_up(facts, _document_lookup(facts, "budget_total"))
+    spent = _look_up(facts, _document_lookup(facts, "expenditure_total"))
+    derived["rate_gap"] = (
+        (spent / budget * 100 - value).abs().where((codes == "budget_execution_rate") & (budget > 0))
+    )
+    income = _look_up(facts, _document_lookup(facts, "income_total"), DEPARTMENT)
+    derived["fiscal_income_excess"] = (value - income).where(codes == "income_fiscal")
+    authorised = _look_up(facts, _document_lookup(facts, "staff_authorized"), DEPARTMENT)
+    derived["staff_ratio"] = (value / authorised).where((codes == "staff_actual") & (authorised > 0))
+    derived["scale_gap"] = _scale_gaps(facts)
+    distinct = facts.groupby(CROSS_DOCUMENT_KEY, dropna=False)["value"].transform("nunique")
+    derived["conflicting_values"] = distinct.where(facts["institution"].notna()).astype("float64")
+    return pd.concat([facts, derived], axis=1)
+
+
 def run_rules(facts: pd.DataFrame, rules: list[Rule]) -> list[RuleResult]:
-    """Validate `facts` against `rules` with Great Expectations; the failing row positions per rule."""
+    """Validate prepared `facts` against `rules` with Great Expectations; failing row positions per rule."""
     if facts.empty:
         return [RuleResult(rule, []) for rule in rules]
     import great_expectations as gx
@@ -169,18 +275,23 @@ class ValidationOutcome:
     """Facts split by the suite: accepted (with warning flags) and rejected (with rule and detail)."""
 
     accepted: pd.DataFrame
-    rejected: pd.DataFrame  # columns: source_file, stage, reason, detail, rule, indicator_code, value
+    rejected: (
+        pd.DataFrame
+    )  # columns: source_file, stage, reason, detail, rule, indicator_code, value, source_locator
     results: list[RuleResult]
+    checked: pd.DataFrame  # the prepared facts the rules ran on (RuleResult indexes point into it)
 
 
-def _rejection_rows(facts: pd.DataFrame, rule_name: str, reason: str, details: list[str]) -> pd.DataFrame:
+def _rejection_rows(
+    facts: pd.DataFrame, rules: list[str], reasons: list[str], details: list[str]
+) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "source_file": facts["source_file"].to_numpy(),
             "stage": "validate",
-            "reason": reason,
+            "reason": reasons,
             "detail": details,
-            "rule": rule_name,
+            "rule": rules,
             "indicator_code": facts["indicator_code"].to_numpy(),
             "value": facts["value"].to_numpy(),
             "source_locator": facts["source_locator"].to_numpy(),
@@ -200,47 +311,51 @@ def resolve_grain(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     details = []
     for row in dropped.itertuples(index=False):
         winner = first.loc[tuple(getattr(row, c) for c in FACT_GRAIN)]
-        same = "the same value" if winner["value"] == row.value else f"{winner['value']:g}"
+        same = "the same value" if winner["value"] == row.value else f"{winner['value']:.10g}"
         details.append(
-            f"observed {row.value:g} at {row.source_locator}; kept {same} stated at {winner['source_locator']}"
+            f"observed {row.value:.10g} at {row.source_locator}; kept {same} stated at {winner['source_locator']}"
         )
+    n = len(dropped)
     return kept, _rejection_rows(
-        dropped, "unique_fact_grain", "stated more than once in the document", details
+        dropped, ["unique_fact_grain"] * n, ["stated more than once in the document"] * n, details
     )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, float):
+        return "missing" if math.isnan(value) else f"{value:.10g}"
+    return "missing" if value is None or value is pd.NA else repr(value)
 
 
 def validate_facts(facts: pd.DataFrame, rules: list[Rule] | None = None) -> ValidationOutcome:
-    """Run the suite, reject error-level failures, flag warning-level ones, keep one fact per grain."""
+    """One fact per grain, then the suite: error-level failures rejected, warning-level ones flagged."""
     rules = rules or fact_rules()
-    facts = facts.reset_index(drop=True)
-    results = run_rules(facts, rules)
-    rejected_parts = []
-    failed_rows: set[int] = set()
+    kept, duplicates = resolve_grain(facts.reset_index(drop=True))
+    checked = prepare(kept)
+    results = run_rules(checked, rules)
+    errors: dict[int, list[Rule]] = {}
     flags: dict[int, list[str]] = {}
     for result in results:
-        if result.rule.severity == "warning":
-            for i in result.failing_index:
+        for i in result.failing_index:
+            if result.rule.severity == "error":
+                errors.setdefault(i, []).append(result.rule)
+            else:
                 flags.setdefault(i, []).append(result.rule.name)
-            continue
-        fresh = [i for i in result.failing_index if i not in failed_rows]
-        failed_rows.update(fresh)
-        failing = facts.iloc[fresh]
-        details = [
-            f"observed {v!r}; expected {result.rule.expected}" for v in failing[_observed_column(result.rule)]
-        ]
-        rejected_parts.append(
-            _rejection_rows(failing, result.rule.name, f"failed rule {result.rule.name}", details)
-        )
-    passing = facts.drop(index=sorted(failed_rows))
-    passing = passing.assign(flags=[",".join(flags.get(i, [])) or None for i in passing.index])
-    accepted, duplicates = resolve_grain(passing)
-    rejected = (
-        pd.concat([*rejected_parts, duplicates], ignore_index=True)
-        if rejected_parts or len(duplicates)
-        else duplicates
+    failing = sorted(errors)
+    rows = checked.loc[failing]
+    rejected = _rejection_rows(
+        rows,
+        [errors[i][0].name for i in failing],
+        [f"failed rule {', '.join(r.name for r in errors[i])}" for i in failing],
+        [
+            "; ".join(
+                f"observed {_describe(checked.at[i, r.observed])}, expected {r.expected}" for r in errors[i]
+            )
+            for i in failing
+        ],
     )
-    return ValidationOutcome(accepted.reset_index(drop=True), rejected.reset_index(drop=True), results)
-
-
-def _observed_column(rule: Rule) -> str:
-    return rule.kwargs.get("column", "value")
+    accepted = kept.reset_index(drop=True).drop(index=failing)
+    accepted = accepted.assign(flags=[",".join(flags.get(i, [])) or None for i in accepted.index])
+    parts = [frame for frame in (rejected, duplicates) if len(frame)]
+    all_rejected = pd.concat(parts, ignore_index=True) if parts else rejected
+    return ValidationOutcome(accepted.reset_index(drop=True), all_rejected, results, checked)

@@ -1,17 +1,18 @@
-"""The expectation suite: each rule rejects or flags what breaks it, a clean batch passes all."""
+"""The expectation suite on small batches of facts: each rule rejects or flags what breaks it."""
 
 import pandas as pd
 import pytest
 
-from pipelines.validation import fact_rules, validate_facts
+from pipelines.validation import fact_rules, prepare, validate_facts
 
 
 def fact(**overrides) -> dict:
     row = {
         "fact_seq": 0, "document_key": "d1", "source_file": "a.txt", "institution": "某县图书馆",
-        "fiscal_year": 2022, "indicator_code": "visitors", "value": 1000.0, "unit": "person-visit",
-        "qualifier": "exact", "is_target": False, "scope": "department", "source_locator": "line 1",
-        "snippet": "接待读者1000人次", "raw_text": "1000人次", "indicator_name": None, "note": None,
+        "province_code": "430000", "fiscal_year": 2022, "indicator_code": "visitors", "value": 1000.0,
+        "unit": "person-visit", "qualifier": "exact", "is_target": False, "scope": "department",
+        "source_locator": "line 1", "snippet": "接待读者1000人次", "raw_text": "1000人次", "indicator_name": None,
+        "note": None,
     }  # fmt: skip
     row.update(overrides)
     return row
@@ -21,20 +22,32 @@ def frame(*rows: dict) -> pd.DataFrame:
     return pd.DataFrame([{**r, "fact_seq": i} for i, r in enumerate(rows)]).astype({"fiscal_year": "Int64"})
 
 
+def money(code: str, value: float, **overrides) -> dict:
+    return fact(indicator_code=code, value=value, unit="CNY", **overrides)
+
+
 CLEAN = [
     fact(),
-    fact(indicator_code="expenditure_total", value=3489900.0, unit="CNY"),
+    money("expenditure_total", 3489900.0),
+    money("expenditure_basic", 3236200.0),
+    money("expenditure_project", 253700.0),
+    money("budget_total", 4000000.0),
+    fact(indicator_code="budget_execution_rate", value=87.25, unit="percent"),
+    money("income_total", 3500000.0),
+    money("income_fiscal", 3400000.0),
+    fact(indicator_code="staff_authorized", value=26.0, unit="person"),
+    fact(indicator_code="staff_actual", value=25.0, unit="person"),
     fact(indicator_code="satisfaction_rate", value=95.0, unit="percent", qualifier="at_least"),
     fact(indicator_code="self_eval_score", value=96.5, unit="point"),
-    fact(indicator_code="budget_execution_rate", value=86.73, unit="percent"),
 ]
 
 
-def test_clean_batch_passes_every_rule():
+def test_clean_report_passes_every_rule():
     outcome = validate_facts(frame(*CLEAN))
-    assert all(result.success for result in outcome.results)
+    assert [r.rule.name for r in outcome.results if not r.success] == []
     assert {r.rule.name for r in outcome.results} == {r.name for r in fact_rules()}
     assert len(outcome.accepted) == len(CLEAN)
+    assert outcome.accepted["flags"].isna().all()
     assert outcome.rejected.empty
 
 
@@ -43,38 +56,73 @@ def test_clean_batch_passes_every_rule():
     [
         (fact(institution=None), "institution_present"),
         (fact(fiscal_year=None), "fiscal_year_present"),
-        (fact(fiscal_year=1995), "fiscal_year_in_range"),
+        (fact(fiscal_year=1998), "fiscal_year_in_range"),
         (fact(fiscal_year=2999), "fiscal_year_in_range"),
+        (fact(value=None), "value_present"),
         (fact(indicator_code="no_such_code"), "indicator_code_known"),
         (fact(qualifier="roughly"), "qualifier_known"),
-        (fact(indicator_code="expenditure_total", unit="CNY", value=-5.0), "money_in_range"),
-        (fact(indicator_code="expenditure_total", unit="CNY", value=2e11), "money_in_range"),
-        (fact(indicator_code="satisfaction_rate", unit="percent", value=101.0), "percent_in_range"),
-        (
-            fact(indicator_code="budget_execution_rate", unit="percent", value=5000.0),
-            "execution_rate_in_range",
-        ),
-        (fact(value=-3.0), "count_is_whole_non_negative"),
-        (fact(indicator_code="self_eval_score", unit="point", value=120.0), "score_in_range"),
+        (money("expenditure_total", -5.0), "value_not_below_range"),
+        (money("expenditure_total", 2e11), "value_not_above_range"),
+        (fact(indicator_code="satisfaction_rate", unit="percent", value=101.0), "value_not_above_range"),
+        (fact(indicator_code="budget_execution_rate", unit="percent", value=5000.0), "value_not_above_range"),
+        (fact(indicator_code="staff_actual", unit="person", value=150000.0), "value_not_above_range"),
+        (fact(indicator_code="self_eval_score", unit="point", value=120.0), "value_not_above_range"),
+        (fact(value=12.5), "count_is_whole"),
     ],
 )
 def test_error_rule_rejects_the_breaking_fact_only(bad, rule):
-    outcome = validate_facts(frame(*CLEAN, bad))
+    outcome = validate_facts(frame(*CLEAN, {**bad, "document_key": "d9"}))
     assert len(outcome.accepted) == len(CLEAN)
     assert outcome.rejected["rule"].tolist() == [rule]
     row = outcome.rejected.iloc[0]
     assert row["stage"] == "validate"
     assert row["source_file"] == "a.txt"
-    assert "expected" in row["detail"]
+    assert "observed" in row["detail"] and "expected" in row["detail"]
 
 
-def test_warning_rule_keeps_the_fact_and_flags_it():
-    over = fact(indicator_code="budget_execution_rate", unit="percent", value=104.2, document_key="d2")
-    outcome = validate_facts(frame(*CLEAN, over))
-    assert len(outcome.accepted) == len(CLEAN) + 1
+@pytest.mark.parametrize(
+    ("change", "rule"),
+    [
+        ({"province_code": None}, "region_resolved"),
+        (
+            {"budget_execution_rate": 104.2, "budget_total": 1000000.0, "expenditure_total": 1042000.0},
+            "execution_rate_at_most_100",
+        ),
+        ({"expenditure_basic": 3000000.0}, "expenditure_parts_add_up"),
+        ({"budget_execution_rate": 95.0}, "execution_rate_matches"),
+        ({"income_fiscal": 3600000.0}, "fiscal_income_within_total"),
+        ({"staff_actual": 60.0}, "staff_actual_plausible"),
+        ({"income_total": 3500000.0 * 10_000, "income_fiscal": 3400000.0 * 10_000}, "money_scale_consistent"),
+        ({"note": "ratio 0.95 read as 95%"}, "read_as_printed"),
+    ],
+)
+def test_warning_rule_keeps_the_facts_and_flags_them(change, rule):
+    rows = []
+    for row in CLEAN:
+        row = dict(row)
+        if row["indicator_code"] in change:
+            row["value"] = change[row["indicator_code"]]
+        for column in ("province_code", "note"):
+            if column in change:
+                row[column] = change[column]
+        rows.append(row)
+    outcome = validate_facts(frame(*rows))
     assert outcome.rejected.empty
-    flagged = outcome.accepted[outcome.accepted["value"] == 104.2]
-    assert flagged["flags"].tolist() == ["execution_rate_at_most_100"]
+    assert len(outcome.accepted) == len(CLEAN)
+    flagged = outcome.accepted[outcome.accepted["flags"].fillna("").str.contains(rule)]
+    assert len(flagged) >= 1
+    failing = {r.rule.name for r in outcome.results if not r.success}
+    assert rule in failing
+
+
+def test_two_documents_disagreeing_are_flagged_not_dropped():
+    outcome = validate_facts(
+        frame(*CLEAN, {**CLEAN[0], "document_key": "d2", "value": 2000.0, "source_file": "b.txt"})
+    )
+    conflicting = outcome.accepted[
+        outcome.accepted["flags"].fillna("").str.contains("consistent_across_documents")
+    ]
+    assert sorted(conflicting["value"]) == [1000.0, 2000.0]
 
 
 def test_one_fact_per_grain_exact_before_approximate():
@@ -88,3 +136,11 @@ def test_one_fact_per_grain_exact_before_approximate():
     rejected = outcome.rejected.iloc[0]
     assert (rejected["rule"], rejected["value"]) == ("unique_fact_grain", 120000.0)
     assert "line 9" in rejected["detail"]
+
+
+def test_derived_columns_of_a_consistent_report():
+    checked = prepare(frame(*CLEAN)).set_index("indicator_code")
+    assert checked.at["expenditure_total", "parts_gap"] == pytest.approx(0)
+    assert checked.at["budget_execution_rate", "rate_gap"] == pytest.approx(0.0025, abs=1e-3)
+    assert checked.at["staff_actual", "staff_ratio"] == pytest.approx(25 / 26)
+    assert checked["scale_gap"].max() < 1.5

@@ -109,7 +109,7 @@ def test_definitions_hold_every_stage_and_check():
         "duckdb_warehouse",
     }
     checks = {key.name for key in graph.asset_check_keys}
-    assert {"fact_grain_unique", "money_in_range", "contract_views"} <= checks
+    assert {"fact_grain_unique", "value_not_above_range", "contract_views"} <= checks
     assert defs.resolve_job_def("reports_to_warehouse") is not None
 
 

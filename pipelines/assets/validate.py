@@ -49,7 +49,7 @@ def validated_facts(context: AssetExecutionContext, extracted_facts: Extraction)
         },
     )
     for result in outcome.results:
-        failing = facts.iloc[result.failing_index]
+        failing = outcome.checked.iloc[result.failing_index]
         sample = failing[["source_file", "indicator_code", "value", "source_locator"]].head(SAMPLE_ROWS)
         yield AssetCheckResult(
             check_name=result.rule.name,

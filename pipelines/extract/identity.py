@@ -44,6 +44,7 @@ YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 
 
 def _plausible_year(year: int) -> bool:
+    """A year mentioned in the body or the path that can be a fiscal year (titles are taken as stated)."""
     return 2000 <= year <= dt.date.today().year
 
 
@@ -106,7 +107,8 @@ def find_fiscal_year(document: Document) -> tuple[int | None, str]:
     for line in lines[:TITLE_LINES]:
         for match in YEAR_IN_TITLE.finditer(line):
             year = int(match.group(1))
-            if _plausible_year(year) and not re.match(r"\s*年\s*\d{1,2}\s*月", line[match.end(1) :]):
+            # A title's year is taken as stated; validation judges whether it is in range.
+            if not re.match(r"\s*年\s*\d{1,2}\s*月", line[match.end(1) :]):
                 return year, "title"
     counts = Counter(int(m.group(1)) for m in YEAR_ANY.finditer(to_half_width(document.text)))
     plausible = [(n, y) for y, n in counts.items() if _plausible_year(y)]
