@@ -359,3 +359,41 @@ def validate_facts(facts: pd.DataFrame, rules: list[Rule] | None = None) -> Vali
     parts = [frame for frame in (rejected, duplicates) if len(frame)]
     all_rejected = pd.concat(parts, ignore_index=True) if parts else rejected
     return ValidationOutcome(accepted.reset_index(drop=True), all_rejected, results, checked)
+
+
+def validation_report(outcome: ValidationOutcome, sample_rows: int = 5) -> dict[str, Any]:
+    """The results of a run as plain data (kept as JSON beside the warehouse)."""
+    columns = ["source_file", "indicator_code", "value", "source_locator"]
+    rules = []
+    for result in outcome.results:
+        failing = outcome.checked.iloc[result.failing_index]
+        observed = result.rule.observed if result.rule.observed in failing else "value"
+        sample = failing[[*columns, observed]] if observed not in columns else failing[columns]
+        rules.append(
+            {
+                "rule": result.rule.name,
+                "severity": result.rule.severity,
+                "expectation": result.rule.expectation,
+                "expected": result.rule.expected,
+                "success": result.success,
+                "failing_count": len(result.failing_index),
+                "sample": json_records(sample.head(sample_rows)),
+            }
+        )
+    return {
+        "facts_checked": len(outcome.checked),
+        "facts_accepted": len(outcome.accepted),
+        "facts_rejected": len(outcome.rejected),
+        "rules": rules,
+    }
+
+
+def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as JSON-ready dicts (NaN as null)."""
+    return [
+        {
+            k: (None if isinstance(v, float) and math.isnan(v) else v.item() if hasattr(v, "item") else v)
+            for k, v in row.items()
+        }
+        for row in frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    ]

@@ -67,3 +67,11 @@ CREATE VIEW v_documents AS
 SELECT d.*, i.institution, i.province, i.city, i.county
 FROM dim_document d
 LEFT JOIN dim_institution i USING (institution_key);
+
+-- Warning-level rule failures: one row per fact and rule. The facts stay in the warehouse.
+CREATE VIEW v_warnings AS
+SELECT
+    v.source_file, v.source_locator, v.institution, v.fiscal_year, v.indicator_code, v.value, v.unit,
+    v.scope, v.is_target, trim(rule) AS rule, v.note, v.snippet
+FROM v_facts_by_scope v, unnest(string_split(v.flags, ',')) AS t(rule)
+WHERE v.flags IS NOT NULL;

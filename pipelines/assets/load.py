@@ -1,6 +1,7 @@
 """Load: build the DuckDB star schema in a new file and publish it atomically."""
 
 import datetime as dt
+import json
 
 import duckdb
 import pandas as pd
@@ -8,7 +9,7 @@ from dagster import AssetCheckResult, AssetExecutionContext, MetadataValue, asse
 
 from pipelines.resources import WarehouseFile
 from pipelines.stages import Extraction, rejections_frame
-from pipelines.validation import ValidationOutcome
+from pipelines.validation import ValidationOutcome, validation_report
 from pipelines.warehouse import assemble_tables, previous_ingestion_times, publish_warehouse
 
 CONTRACT_COLUMNS = {
@@ -51,9 +52,18 @@ def duckdb_warehouse(
         now=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
     )
     publish_warehouse(path, tables)
+    results = path.parent / "validation" / f"{context.run.run_id}.json"
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(
+        json.dumps(
+            {"run_id": context.run.run_id, **validation_report(validated_facts)}, ensure_ascii=False, indent=1
+        ),
+        encoding="utf-8",
+    )
     context.add_output_metadata(
         {
             "path": MetadataValue.path(str(path)),
+            "validation_results": MetadataValue.path(str(results)),
             "facts": len(tables.fact_indicator_value),
             "documents": len(tables.dim_document),
             "institutions": len(tables.dim_institution),
