@@ -101,3 +101,4 @@ class Rejection:
     stage: Stage
     reason: str
     detail: str = ""
+    content_hash: str | None = None  # of the file's bytes, when the file could be read at all

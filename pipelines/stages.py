@@ -66,13 +66,26 @@ def scan_reports(root: Path) -> list[ReportFile]:
     return sorted(found, key=lambda f: f.source_file)
 
 
-def _read_one(root: Path, source_file: str) -> Document | Rejection:
+def _file_hash(path: Path) -> str | None:
     try:
-        return read_document(root / source_file, root)
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            for chunk in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return None
+
+
+def _read_one(root: Path, source_file: str) -> Document | Rejection:
+    path = root / source_file
+    try:
+        return read_document(path, root)
     except ReadError as error:
-        return Rejection(source_file, "read", str(error))
+        return Rejection(source_file, "read", str(error), content_hash=_file_hash(path))
     except Exception as error:  # a reader bug must not stop the other files
-        return Rejection(source_file, "read", "unexpected reader failure", f"{type(error).__name__}: {error}")
+        detail = f"{type(error).__name__}: {error}"
+        return Rejection(source_file, "read", "unexpected reader failure", detail, _file_hash(path))
 
 
 def read_reports(
@@ -102,10 +115,28 @@ class Extraction:
     rejections: list[Rejection]
 
 
-def extract_documents(documents: list[Document]) -> Extraction:
-    """Identity and facts of each distinct document; files with the same content share one."""
-    doc_rows, path_rows, fact_rows, rejections = [], [], [], []
+def extract_documents(documents: list[Document], unread: list[Rejection] = ()) -> Extraction:
+    """Identity and facts of each distinct document; files with the same content share one.
+
+    Files rejected when read are documents too (status rejected, no facts), so every file given
+    has a row in dim_document.
+    """
+    doc_rows, path_rows, fact_rows, rejections = [], [], [], list(unread)
     seen: dict[str, str] = {}
+    for rejection in unread:
+        key = document_key(rejection.content_hash or stable_key("unreadable", rejection.source_file))
+        path_rows.append({"source_file": rejection.source_file, "document_key": key})
+        if key not in seen:
+            seen[key] = rejection.source_file
+            doc_rows.append(
+                {
+                    "document_key": key,
+                    "source_file": rejection.source_file,
+                    "content_hash": rejection.content_hash or "",
+                    "file_format": Path(rejection.source_file).suffix.lower().lstrip(".") or "(none)",
+                    "facts_extracted": 0,
+                }
+            )
     for document in sorted(documents, key=lambda d: d.source_file):
         key = document_key(document.content_hash)
         path_rows.append({"source_file": document.source_file, "document_key": key})

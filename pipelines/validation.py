@@ -91,11 +91,11 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
         _rule("qualifier_known", "error", "ExpectColumnValuesToBeInSet", "|".join(QUALIFIERS), column="qualifier", value_set=QUALIFIERS),
         # Ranges from the indicator dictionary
         _rule(
-            "value_not_below_range", "error", "ExpectColumnPairValuesAToBeGreaterThanB", "value >= the dictionary's min_value",
+            "value_not_below_range", "error", "ExpectColumnPairValuesAToBeGreaterThanB", "value >= {range_min:g} (the dictionary's minimum)",
             column_A="value", column_B="range_min", or_equal=True, ignore_row_if="either_value_is_missing",
         ),
         _rule(
-            "value_not_above_range", "error", "ExpectColumnPairValuesAToBeGreaterThanB", "value <= the dictionary's max_value",
+            "value_not_above_range", "error", "ExpectColumnPairValuesAToBeGreaterThanB", "value <= {range_max:g} (the dictionary's maximum)",
             column_A="range_max", column_B="value", or_equal=True, ignore_row_if="either_value_is_missing",
         ),
         _rule(
@@ -322,6 +322,8 @@ def resolve_grain(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def _describe(value: Any) -> str:
+    if hasattr(value, "item"):
+        value = value.item()
     if isinstance(value, float):
         return "missing" if math.isnan(value) else f"{value:.10g}"
     return "missing" if value is None or value is pd.NA else repr(value)

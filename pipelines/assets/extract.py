@@ -9,13 +9,7 @@ from pipelines.stages import Extraction, ReadBatch, extract_documents
     group_name="extract", description="Identity and indicator facts per distinct document, with provenance."
 )
 def extracted_facts(context: AssetExecutionContext, parsed_documents: ReadBatch) -> Extraction:
-    extraction = extract_documents(parsed_documents.documents)
-    extraction = Extraction(
-        documents=extraction.documents,
-        paths=extraction.paths,
-        facts=extraction.facts,
-        rejections=[*parsed_documents.rejections, *extraction.rejections],
-    )
+    extraction = extract_documents(parsed_documents.documents, parsed_documents.rejections)
     context.add_output_metadata(
         {
             "documents": len(extraction.documents),

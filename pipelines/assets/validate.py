@@ -1,5 +1,6 @@
 """Validate: the Great Expectations suite over the extracted facts, one asset check per rule."""
 
+import re
 from collections.abc import Iterator
 
 from dagster import (
@@ -16,6 +17,8 @@ from pipelines.stages import Extraction
 from pipelines.validation import FACT_GRAIN, ValidationOutcome, fact_rules, validate_facts
 
 GRAIN_CHECK = "fact_grain_unique"
+PLACEHOLDER = re.compile(r"[{](\w+)[^}]*[}]")  # {range_max:g} in a rule's expected text
+NAMED = r"<\1>"
 SAMPLE_ROWS = 5
 
 
@@ -25,7 +28,9 @@ SAMPLE_ROWS = 5
     check_specs=[
         *(
             AssetCheckSpec(
-                rule.name, asset="validated_facts", description=f"{rule.severity}: {rule.expected}"
+                rule.name,
+                asset="validated_facts",
+                description=f"{rule.severity}: {PLACEHOLDER.sub(NAMED, rule.expected)}",
             )
             for rule in fact_rules()
         ),

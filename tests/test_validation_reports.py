@@ -1,0 +1,115 @@
+"""Small reports written to break one rule each, through the whole pipeline: where each ends up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from pipelines.validation import fact_rules
+from tests.test_pipeline import query, run_pipeline
+
+TITLE = "{name}2022年度部门整体支出绩效自评报告"
+REPORTS = {
+    # file name: (text, rule, where the failing fact ends up)
+    "no_institution.txt": ("部门整体支出绩效自评报告\n（2022年度）\n本单位全年整体支出100.00万元。", "institution_present", "rejected"),
+    "长沙县图书馆自评报告.txt": ("长沙县图书馆部门整体支出绩效自评报告\n全年整体支出100.00万元。", "fiscal_year_present", "rejected"),
+    "old_year.txt": ("望城区图书馆1998年度部门整体支出绩效自评报告\n全年整体支出100.00万元。", "fiscal_year_in_range", "rejected"),
+    "no_place.txt": (TITLE.format(name="星光社区图书馆") + "\n全年整体支出100.00万元。", "region_resolved", "flagged"),
+    "too_satisfied.txt": (TITLE.format(name="宁乡市图书馆") + "\n读者满意度达到120%。全年整体支出100.00万元。", "value_not_above_range", "rejected"),
+    "half_card.txt": (TITLE.format(name="浏阳市图书馆") + "\n全年新增读者证12.5个。全年整体支出100.00万元。", "count_is_whole", "rejected"),
+    "over_budget.txt": (TITLE.format(name="醴陵市图书馆") + "\n全年预算数100.00万元，全年执行数104.50万元，预算执行率104.5%。", "execution_rate_at_most_100", "flagged"),
+    "parts.txt": (TITLE.format(name="攸县图书馆") + "\n全年整体支出100.00万元，其中基本支出60.00万元，项目支出30.00万元。", "expenditure_parts_add_up", "flagged"),
+    "rate.txt": (TITLE.format(name="茶陵县图书馆") + "\n全年预算数100.00万元，全年执行数90.00万元，预算执行率95%。", "execution_rate_matches", "flagged"),
+    "income.txt": (TITLE.format(name="炎陵县图书馆") + "\n本年收入合计100.00万元，其中财政拨款收入120.00万元。", "fiscal_income_within_total", "flagged"),
+    "staff.txt": (TITLE.format(name="渌口区图书馆") + "\n编制数10人，实有人数30人。", "staff_actual_plausible", "flagged"),
+    "scale.txt": (TITLE.format(name="湘潭县图书馆") + "\n全年整体支出3489900万元，其中基本支出323.62万元，项目支出25.37万元。", "money_scale_consistent", "flagged"),
+    "ratio.txt": (TITLE.format(name="韶山市图书馆") + "\n项目资金 年初预算数 全年预算数 全年执行数 执行率\n(万元) 年度资金总额 29 29 27.8 0.958", "read_as_printed", "flagged"),
+    "a_first.txt": (TITLE.format(name="湘乡市图书馆") + "\n全年接待读者10000人次。", "consistent_across_documents", "flagged"),
+    "b_revised.txt": (TITLE.format(name="湘乡市图书馆") + "（修订）\n全年接待读者12000人次。", "consistent_across_documents", "flagged"),
+    "twice.txt": (TITLE.format(name="湘潭市图书馆") + "\n全年接待读者约5万人次。全年接待读者48000人次。", "unique_fact_grain", "rejected"),
+}  # fmt: skip
+CLEAN = (
+    "clean.txt",
+    TITLE.format(name="长沙市图书馆")
+    + "\n全年整体支出100.00万元，其中基本支出60.00万元，项目支出40.00万元。",
+)
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("rule_reports")
+    for name, (text, _, _) in REPORTS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / CLEAN[0]).write_text(CLEAN[1], encoding="utf-8")
+    path = tmp_path_factory.mktemp("rules_warehouse") / "rules.duckdb"
+    assert run_pipeline(folder, path).success
+    return path
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_each_broken_rule_lands_where_analysts_look(warehouse, name):
+    _, rule, outcome = REPORTS[name]
+    rejected = query(warehouse, f"SELECT * FROM v_rejected WHERE source_file = '{name}'")
+    warnings = query(warehouse, f"SELECT * FROM v_warnings WHERE source_file = '{name}'")
+    if outcome == "rejected":
+        assert rule in set(rejected["rule"]), rejected
+        row = rejected[rejected["rule"] == rule].iloc[0]
+        assert row["stage"] == "validate" and row["reason"] and row["detail"]
+    else:
+        assert rule in set(warnings["rule"]), warnings
+        assert rejected.empty, rejected
+
+
+def test_every_rule_that_a_report_can_break_is_covered():
+    reachable = {r.name for r in fact_rules()} - {
+        "value_present",
+        "indicator_code_known",
+        "qualifier_known",
+        "value_not_below_range",
+    }
+    assert reachable <= {rule for _, rule, _ in REPORTS.values()}
+
+
+def test_clean_report_passes_every_rule(warehouse):
+    assert query(warehouse, f"SELECT * FROM v_warnings WHERE source_file = '{CLEAN[0]}'").empty
+    assert query(warehouse, f"SELECT * FROM v_rejected WHERE source_file = '{CLEAN[0]}'").empty
+    assert query(warehouse, f"SELECT status FROM dim_document WHERE source_file = '{CLEAN[0]}'")[
+        "status"
+    ].tolist() == ["loaded"]
+
+
+def test_facts_loaded_plus_rejected_equal_facts_extracted(warehouse):
+    documents = query(warehouse, "SELECT * FROM dim_document")
+    assert len(documents) == len(REPORTS) + 1
+    assert (documents["facts_loaded"] + documents["facts_rejected"] == documents["facts_extracted"]).all()
+    loaded = query(
+        warehouse, "SELECT document_key, count(*) AS n FROM fact_indicator_value GROUP BY ALL"
+    ).set_index("document_key")["n"]
+    assert documents.set_index("document_key")["facts_loaded"].sub(loaded, fill_value=0).eq(0).all()
+    status = documents.set_index("source_file")["status"]
+    assert status["no_institution.txt"] == "rejected"
+    assert status["too_satisfied.txt"] == "partly_rejected"
+
+
+def test_rollup_takes_one_value_per_institution_when_documents_disagree(warehouse):
+    rollup = query(
+        warehouse, "SELECT * FROM v_province_rollup WHERE indicator_code = 'visitors' AND fiscal_year = 2022"
+    )
+    by_institution = query(
+        warehouse,
+        "SELECT * FROM v_institution_values WHERE indicator_code = 'visitors' AND institution = '湘乡市图书馆'",
+    )
+    assert by_institution["value"].tolist() == [12000.0]  # the later path wins on a tie of ingestion time
+    assert rollup["institutions"].sum() == 2  # 湘乡 once, 湘潭市 once
+
+
+def test_validation_results_are_kept_as_json(warehouse):
+    files = list((warehouse.parent / "validation").glob("*.json"))
+    assert len(files) == 1
+    results = json.loads(files[0].read_text(encoding="utf-8"))
+    by_rule = {r["rule"]: r for r in results["rules"]}
+    assert set(by_rule) == {r.name for r in fact_rules()}
+    assert by_rule["count_is_whole"]["failing_count"] == 1
+    assert by_rule["count_is_whole"]["sample"][0]["source_file"] == "half_card.txt"
