@@ -144,3 +144,16 @@ def test_derived_columns_of_a_consistent_report():
     assert checked.at["budget_execution_rate", "rate_gap"] == pytest.approx(0.0025, abs=1e-3)
     assert checked.at["staff_actual", "staff_ratio"] == pytest.approx(25 / 26)
     assert checked["scale_gap"].max() < 1.5
+
+
+def test_structural_check_fails_on_a_broken_grain():
+    from pipelines.assets.validate import _grain_check
+
+    outcome = validate_facts(frame(*CLEAN))
+    assert _grain_check(outcome).passed
+    broken = outcome.accepted.copy()
+    broken.loc[len(broken)] = broken.iloc[0]
+    broken.loc[len(broken)] = {**broken.iloc[1].to_dict(), "institution": None}
+    result = _grain_check(type(outcome)(broken, outcome.rejected, outcome.results, outcome.checked))
+    assert not result.passed
+    assert (result.metadata["duplicate_grains"].value, result.metadata["null_keys"].value) == (1, 1)
