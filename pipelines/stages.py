@@ -1,27 +1,33 @@
 """The pipeline's stages as plain functions over whole batches of files (the assets wire them).
 
-scan -> read (parallel, per file) -> extract (identity + facts) -> validate -> tables for the load.
+scan -> per file, in parallel worker processes: read + identity + facts (cached by content hash)
+-> tables of documents, paths and facts -> validate -> tables for the load.
 Each stage returns what it made plus `Rejection`s for what it could not use, so that nothing a user
 gave disappears without a row saying why.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
+import pickle
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from pipelines.extract.facts import extract_facts
 from pipelines.extract.identity import extract_identity
-from pipelines.model import Document, ReadError, Rejection
-from pipelines.readers import read_document
+from pipelines.indicators import DICTIONARY_PATH
+from pipelines.model import Fact, Identity, ReadError, Rejection
+from pipelines.readers import read_bytes
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 16
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 FACT_COLUMNS = [
     "fact_seq", "document_key", "source_file", "institution", "province", "province_code", "city",
@@ -66,148 +72,131 @@ def scan_reports(root: Path) -> list[ReportFile]:
     return sorted(found, key=lambda f: f.source_file)
 
 
-def _file_hash(path: Path) -> str | None:
-    try:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            for chunk in iter(lambda: handle.read(1 << 20), b""):
-                digest.update(chunk)
-        return digest.hexdigest()
-    except OSError:
-        return None
+@dataclass(frozen=True)
+class DocumentExtract:
+    """What the pipeline keeps of one readable report: its metadata, identity and facts."""
+
+    source_file: str
+    content_hash: str
+    file_format: str
+    pages: int | None
+    encoding: str | None
+    identity: Identity
+    facts: tuple[Fact, ...]
 
 
-def _read_one(root: Path, source_file: str) -> Document | Rejection:
-    path = root / source_file
+Outcome = DocumentExtract | Rejection
+
+
+@lru_cache(maxsize=1)
+def extractor_version() -> str:
+    """A hash of the code and data that turn bytes into facts: a change invalidates the cache."""
+    digest = hashlib.sha256()
+    sources = sorted([*(PACKAGE_DIR / "readers").glob("*.py"), *(PACKAGE_DIR / "extract").glob("*.py")])
+    for path in [*sources, PACKAGE_DIR / "model.py", PACKAGE_DIR / "indicators.py"]:
+        digest.update(path.read_bytes())
+    digest.update(Path(os.environ.get("INDICATOR_DICTIONARY", DICTIONARY_PATH)).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class ExtractCache:
+    """Outcomes of reading and extracting, one pickle per content hash, per extractor version."""
+
+    root: Path
+
+    def _path(self, content_hash: str) -> Path:
+        return self.root / extractor_version() / content_hash[:2] / f"{content_hash}.pkl"
+
+    def get(self, content_hash: str) -> Outcome | None:
+        try:
+            with self._path(content_hash).open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def put(self, content_hash: str, outcome: Outcome) -> None:
+        path = self._path(content_hash)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        with partial.open("wb") as handle:
+            pickle.dump(
+                dataclasses.replace(outcome, source_file=""), handle, protocol=pickle.HIGHEST_PROTOCOL
+            )
+        os.replace(partial, path)
+
+
+def extract_file(data: bytes, source_file: str, content_hash: str) -> Outcome:
+    """Read one file's bytes and extract its identity and facts; a failure becomes a Rejection."""
     try:
-        return read_document(path, root)
+        document = read_bytes(data, source_file, content_hash)
     except ReadError as error:
-        return Rejection(source_file, "read", str(error), content_hash=_file_hash(path))
+        return Rejection(source_file, "read", str(error), content_hash=content_hash)
     except Exception as error:  # a reader bug must not stop the other files
-        detail = f"{type(error).__name__}: {error}"
-        return Rejection(source_file, "read", "unexpected reader failure", detail, _file_hash(path))
+        return Rejection(
+            source_file, "read", "unexpected reader failure", f"{type(error).__name__}: {error}", content_hash
+        )
+    try:
+        identity = extract_identity(document)
+        facts = tuple(extract_facts(document))
+    except Exception as error:
+        return Rejection(
+            source_file,
+            "extract",
+            "unexpected extractor failure",
+            f"{type(error).__name__}: {error}",
+            content_hash,
+        )
+    return DocumentExtract(
+        source_file, content_hash, document.file_format, document.pages, document.encoding, identity, facts
+    )
 
 
-def read_reports(
-    root: Path, files: list[ReportFile], workers: int | None = None
-) -> list[Document | Rejection]:
-    """Read every file, in parallel across cores for larger batches; order follows `files`."""
+def process_file(root: Path, source_file: str, cache_root: Path | None) -> tuple[Outcome, bool]:
+    """The outcome for one file, and whether it came from the cache."""
+    try:
+        data = (root / source_file).read_bytes()
+    except OSError as error:
+        return Rejection(source_file, "read", "cannot open the file", str(error)), False
+    content_hash = hashlib.sha256(data).hexdigest()
+    cache = ExtractCache(cache_root) if cache_root else None
+    cached = cache.get(content_hash) if cache else None
+    if cached is not None:
+        return dataclasses.replace(cached, source_file=source_file), True
+    outcome = extract_file(data, source_file, content_hash)
+    if cache:
+        cache.put(content_hash, outcome)
+    return outcome, False
+
+
+@dataclass(frozen=True)
+class ExtractBatch:
+    """Outcomes of a batch of files, in path order, with how many were served from the cache."""
+
+    outcomes: list[Outcome]
+    from_cache: int
+
+
+def process_files(
+    root: Path, files: list[ReportFile], workers: int | None = None, cache_root: Path | None = None
+) -> ExtractBatch:
+    """Every file's outcome, in parallel across cores for larger batches."""
     names = [f.source_file for f in files]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(names) < PARALLEL_THRESHOLD:
-        return [_read_one(root, name) for name in names]
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(pool.map(_read_one, [root] * len(names), names, chunksize=8))
+        results = [process_file(root, name, cache_root) for name in names]
+    else:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            chunk = max(1, min(32, len(names) // (workers * 8)))
+            results = list(
+                pool.map(process_file, [root] * len(names), names, [cache_root] * len(names), chunksize=chunk)
+            )
+    return ExtractBatch([outcome for outcome, _ in results], sum(hit for _, hit in results))
 
 
 def document_key(content_hash: str) -> str:
     """Deterministic key of a document: its content, so one text under two names is one document."""
     return content_hash[:16]
-
-
-@dataclass(frozen=True)
-class Extraction:
-    """What the extract stage made of a batch of documents."""
-
-    documents: pd.DataFrame  # one row per distinct document
-    paths: pd.DataFrame  # source_file -> document_key, every path
-    facts: pd.DataFrame  # FACT_COLUMNS
-    rejections: list[Rejection]
-
-
-def extract_documents(documents: list[Document], unread: list[Rejection] = ()) -> Extraction:
-    """Identity and facts of each distinct document; files with the same content share one.
-
-    Files rejected when read are documents too (status rejected, no facts), so every file given
-    has a row in dim_document.
-    """
-    doc_rows, path_rows, fact_rows, rejections = [], [], [], list(unread)
-    seen: dict[str, str] = {}
-    for rejection in unread:
-        key = document_key(rejection.content_hash or stable_key("unreadable", rejection.source_file))
-        path_rows.append({"source_file": rejection.source_file, "document_key": key})
-        if key not in seen:
-            seen[key] = rejection.source_file
-            doc_rows.append(
-                {
-                    "document_key": key,
-                    "source_file": rejection.source_file,
-                    "content_hash": rejection.content_hash or "",
-                    "file_format": Path(rejection.source_file).suffix.lower().lstrip(".") or "(none)",
-                    "facts_extracted": 0,
-                }
-            )
-    for document in sorted(documents, key=lambda d: d.source_file):
-        key = document_key(document.content_hash)
-        path_rows.append({"source_file": document.source_file, "document_key": key})
-        if key in seen:
-            continue
-        seen[key] = document.source_file
-        identity = extract_identity(document)
-        facts = extract_facts(document)
-        region = identity.region
-        doc_rows.append(
-            {
-                "document_key": key,
-                "source_file": document.source_file,
-                "content_hash": document.content_hash,
-                "file_format": document.file_format,
-                "pages": document.pages,
-                "encoding": document.encoding,
-                "institution": identity.institution,
-                "fiscal_year": identity.fiscal_year,
-                "institution_source": identity.institution_source,
-                "year_source": identity.year_source,
-                **{f"region_{k}" if k in ("source", "note") else k: v for k, v in asdict(region).items()},
-                "facts_extracted": len(facts),
-            }
-        )
-        if not facts:
-            rejections.append(
-                Rejection(
-                    document.source_file, "extract", "no indicator figures found (not a performance report?)"
-                )
-            )
-        for fact in facts:
-            fact_rows.append(
-                {
-                    "fact_seq": len(fact_rows),
-                    "document_key": key,
-                    "source_file": document.source_file,
-                    "institution": identity.institution,
-                    "province": region.province,
-                    "province_code": region.province_code,
-                    "city": region.city,
-                    "city_code": region.city_code,
-                    "county": region.county,
-                    "county_code": region.county_code,
-                    "fiscal_year": identity.fiscal_year,
-                    "indicator_code": fact.indicator_code,
-                    "value": fact.value,
-                    "unit": fact.unit,
-                    "qualifier": fact.qualifier,
-                    "is_target": fact.is_target,
-                    "scope": fact.scope,
-                    "source_locator": fact.source_locator,
-                    "snippet": fact.snippet,
-                    "raw_text": fact.raw_text,
-                    "indicator_name": fact.indicator_name,
-                    "note": fact.note,
-                }
-            )
-    return Extraction(
-        documents=pd.DataFrame(doc_rows, columns=DOCUMENT_COLUMNS).astype({"fiscal_year": "Int64"}),
-        paths=pd.DataFrame(path_rows, columns=["source_file", "document_key"]),
-        facts=pd.DataFrame(fact_rows, columns=FACT_COLUMNS).astype({"fiscal_year": "Int64"}),
-        rejections=rejections,
-    )
-
-
-def rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:
-    """Rejection records as rows of the warehouse's rejection table."""
-    return pd.DataFrame(
-        [asdict(r) for r in rejections], columns=["source_file", "stage", "reason", "detail"]
-    ).reindex(columns=REJECTION_COLUMNS)
 
 
 def stable_key(*parts: object) -> str:
@@ -219,16 +208,84 @@ def stable_key(*parts: object) -> str:
 
 
 @dataclass(frozen=True)
-class ReadBatch:
-    """What the read stage made of a batch of files."""
+class Extraction:
+    """What the extract stage made of a batch of files, as tables."""
 
-    documents: list[Document]
+    documents: pd.DataFrame  # DOCUMENT_COLUMNS, one row per distinct content (unreadable files too)
+    paths: pd.DataFrame  # source_file -> document_key, every path
+    facts: pd.DataFrame  # FACT_COLUMNS
     rejections: list[Rejection]
 
 
-def split_read_results(results: list[Document | Rejection]) -> ReadBatch:
-    """Documents on one side, read rejections on the other."""
-    return ReadBatch(
-        documents=[r for r in results if isinstance(r, Document)],
-        rejections=[r for r in results if isinstance(r, Rejection)],
+def _fact_row(seq: int, key: str, extract: DocumentExtract, fact: Fact) -> dict:
+    identity, region = extract.identity, extract.identity.region
+    return {
+        "fact_seq": seq, "document_key": key, "source_file": extract.source_file,
+        "institution": identity.institution, "province": region.province, "province_code": region.province_code,
+        "city": region.city, "city_code": region.city_code, "county": region.county,
+        "county_code": region.county_code, "fiscal_year": identity.fiscal_year,
+        "indicator_code": fact.indicator_code, "value": fact.value, "unit": fact.unit,
+        "qualifier": fact.qualifier, "is_target": fact.is_target, "scope": fact.scope,
+        "source_locator": fact.source_locator, "snippet": fact.snippet, "raw_text": fact.raw_text,
+        "indicator_name": fact.indicator_name, "note": fact.note,
+    }  # fmt: skip
+
+
+def _document_row(key: str, extract: DocumentExtract) -> dict:
+    identity = extract.identity
+    return {
+        "document_key": key, "source_file": extract.source_file, "content_hash": extract.content_hash,
+        "file_format": extract.file_format, "pages": extract.pages, "encoding": extract.encoding,
+        "institution": identity.institution, "fiscal_year": identity.fiscal_year,
+        "institution_source": identity.institution_source, "year_source": identity.year_source,
+        **{f"region_{k}" if k in ("source", "note") else k: v for k, v in asdict(identity.region).items()},
+        "facts_extracted": len(extract.facts),
+    }  # fmt: skip
+
+
+def assemble(outcomes: list[Outcome]) -> Extraction:
+    """Tables of documents, paths and facts; files with the same content are one document.
+
+    Files rejected when read are documents too (status rejected, no facts), so every file given
+    has a row in dim_document.
+    """
+    doc_rows, path_rows, fact_rows, rejections = [], [], [], []
+    seen: set[str] = set()
+    for outcome in sorted(outcomes, key=lambda o: o.source_file):
+        content = outcome.content_hash or stable_key("unreadable", outcome.source_file)
+        key = document_key(content)
+        path_rows.append({"source_file": outcome.source_file, "document_key": key})
+        if key in seen:
+            continue
+        seen.add(key)
+        if isinstance(outcome, Rejection):
+            rejections.append(outcome)
+            suffix = Path(outcome.source_file).suffix.lower().lstrip(".") or "(none)"
+            doc_rows.append(
+                {"document_key": key, "source_file": outcome.source_file, "content_hash": outcome.content_hash or "",
+                 "file_format": suffix, "facts_extracted": 0}
+            )  # fmt: skip
+            continue
+        doc_rows.append(_document_row(key, outcome))
+        if not outcome.facts:
+            rejections.append(
+                Rejection(
+                    outcome.source_file, "extract", "no indicator figures found (not a performance report?)"
+                )
+            )
+        base = len(fact_rows)
+        fact_rows.extend(_fact_row(base + i, key, outcome, fact) for i, fact in enumerate(outcome.facts))
+    return Extraction(
+        documents=pd.DataFrame(doc_rows, columns=DOCUMENT_COLUMNS).astype({"fiscal_year": "Int64"}),
+        paths=pd.DataFrame(path_rows, columns=["source_file", "document_key"]),
+        facts=pd.DataFrame(fact_rows, columns=FACT_COLUMNS).astype({"fiscal_year": "Int64"}),
+        rejections=rejections,
+    )
+
+
+def rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:
+    """Rejection records as rows of the warehouse's rejection table."""
+    rows = [{k: v for k, v in asdict(r).items() if k != "content_hash"} for r in rejections]
+    return pd.DataFrame(rows, columns=["source_file", "stage", "reason", "detail"]).reindex(
+        columns=REJECTION_COLUMNS
     )

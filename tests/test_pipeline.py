@@ -13,7 +13,7 @@ import pytest
 from dagster import load_asset_checks_from_modules, load_assets_from_modules, materialize
 
 from pipelines.assets import extract, ingest, load, validate
-from pipelines.resources import ReportsFolder, WarehouseFile
+from pipelines.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
 from pipelines.scoring import values_match
 from tests.builders import PROJECT_ROOT
 
@@ -25,12 +25,14 @@ TABLES = [
 ]  # fmt: skip
 
 
-def run_pipeline(reports: Path, warehouse: Path):
+def run_pipeline(reports: Path, warehouse: Path, cache: Path | None = None):
+    """Materialize every asset and check in-process; no extraction cache unless `cache` is given."""
     return materialize(
         [*load_assets_from_modules(STAGES), *load_asset_checks_from_modules(STAGES)],
         resources={
             "reports": ReportsFolder(path=str(reports), parse_workers=1),
             "warehouse": WarehouseFile(path=str(warehouse)),
+            "extract_cache": ExtractCacheFolder(path=str(cache) if cache else ""),
         },
     )
 
@@ -135,8 +137,13 @@ def test_second_run_changes_nothing(built, tmp_path):
     copy = tmp_path / "again.duckdb"
     copy.write_bytes(built.read_bytes())
     before = snapshot(copy)
-    assert run_pipeline(SAMPLES / "reports", copy).success
+    assert run_pipeline(SAMPLES / "reports", copy, cache=tmp_path / "cache").success
     assert snapshot(copy) == before
+    rerun = run_pipeline(SAMPLES / "reports", copy, cache=tmp_path / "cache")
+    assert snapshot(copy) == before
+    metadata = rerun.asset_materializations_for_node("document_extracts")[0].metadata
+    assert metadata["parsed"].value == 0
+    assert metadata["from_cache"].value == metadata["files"].value
 
 
 def test_every_fact_traces_to_its_sentence(built):

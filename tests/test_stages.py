@@ -1,7 +1,9 @@
-"""The batch stages: scanning a folder and reading files in parallel."""
+"""The batch stages: scanning a folder, extracting files in parallel, the content-hash cache."""
 
-from pipelines.model import Document, Rejection
-from pipelines.stages import read_reports, scan_reports
+import dataclasses
+
+from pipelines.model import Rejection
+from pipelines.stages import DocumentExtract, ExtractCache, assemble, process_files, scan_reports
 from tests.test_pipeline import SAMPLES
 
 
@@ -13,15 +15,38 @@ def test_scan_finds_every_file_at_any_depth_without_following_links(tmp_path):
     assert [f.source_file for f in scan_reports(tmp_path)] == ["a/b/r.txt", "top.pdf"]
 
 
-def test_parallel_read_equals_serial_read():
+def test_parallel_extraction_equals_serial():
     root = SAMPLES / "reports"
     files = scan_reports(root)
-    serial = read_reports(root, files, workers=1)
-    parallel = read_reports(root, files * 2, workers=2)
+    serial = process_files(root, files, workers=1).outcomes
+    parallel = process_files(root, files * 2, workers=2).outcomes
     assert len(files) >= 16
     assert parallel[: len(files)] == serial
-    assert sum(isinstance(r, Document) for r in serial) == 16
+    assert sum(isinstance(r, DocumentExtract) for r in serial) == 16
     assert {r.source_file for r in serial if isinstance(r, Rejection)} == {
         "bad/notes.md",
         "bad/损坏的报告.txt",
     }
+
+
+def test_cache_serves_unchanged_content_under_any_name(tmp_path):
+    root = SAMPLES / "reports"
+    files = scan_reports(root)
+    first = process_files(root, files, workers=1, cache_root=tmp_path)
+    second = process_files(root, files, workers=2, cache_root=tmp_path)
+    assert (first.from_cache, second.from_cache) == (0, len(files))
+    assert second.outcomes == first.outcomes
+    # The cache is keyed by content, not by path, and never stores the path.
+    extract = next(o for o in first.outcomes if isinstance(o, DocumentExtract))
+    assert ExtractCache(tmp_path).get(extract.content_hash) == dataclasses.replace(extract, source_file="")
+
+
+def test_same_content_under_two_names_is_one_document(tmp_path):
+    text = "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。"
+    for name in ("a.txt", "copy of a.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    extraction = assemble(process_files(tmp_path, scan_reports(tmp_path), workers=1).outcomes)
+    assert len(extraction.documents) == 1
+    assert sorted(extraction.paths["source_file"]) == ["a.txt", "copy of a.txt"]
+    assert extraction.paths["document_key"].nunique() == 1
+    assert len(extraction.facts) == 1

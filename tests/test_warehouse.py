@@ -103,7 +103,7 @@ def test_definitions_hold_every_stage_and_check():
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys == {
         "report_files",
-        "parsed_documents",
+        "document_extracts",
         "extracted_facts",
         "validated_facts",
         "duckdb_warehouse",
@@ -123,6 +123,7 @@ def test_command_line_materialize_honours_environment_variables(small_reports, t
         "REPORTS_DIR": str(small_reports),
         "WAREHOUSE_PATH": str(warehouse),
         "DAGSTER_HOME": str(home),
+        "EXTRACT_CACHE_DIR": str(tmp_path / "cache"),
     }
     subprocess.run(
         [str(VENV_BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
@@ -132,6 +133,7 @@ def test_command_line_materialize_honours_environment_variables(small_reports, t
         files = con.execute("SELECT DISTINCT source_file FROM v_indicator_values").df()
     assert sorted(files["source_file"]) == sorted(p.name for p in small_reports.iterdir())
     assert (home / ".dagster_home" / "storage").is_dir()
+    assert list((tmp_path / "cache").rglob("*.pkl"))
 
 
 def test_empty_folder_gives_an_empty_but_complete_warehouse(tmp_path):

@@ -18,7 +18,7 @@ _READERS: dict[str, Callable[[bytes, str, str], Document]] = {
 }
 SUPPORTED_SUFFIXES = frozenset(_READERS)
 
-__all__ = ["SUPPORTED_SUFFIXES", "read_document"]
+__all__ = ["SUPPORTED_SUFFIXES", "read_bytes", "read_document"]
 
 
 def read_document(path: Path, root: Path) -> Document:
@@ -26,9 +26,16 @@ def read_document(path: Path, root: Path) -> Document:
 
     Raises ReadError with the reason when the file cannot be read as a report (OSError propagates).
     """
-    suffix = path.suffix.lower()
+    if path.suffix.lower() not in _READERS:
+        raise ReadError(f"unsupported file type: {path.suffix.lower() or '(none)'}")
+    data = path.read_bytes()
+    return read_bytes(data, path.relative_to(root).as_posix(), hashlib.sha256(data).hexdigest())
+
+
+def read_bytes(data: bytes, source_file: str, content_hash: str) -> Document:
+    """Read a report's bytes; the reader is chosen by the extension of `source_file`."""
+    suffix = Path(source_file).suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
         raise ReadError(f"unsupported file type: {suffix or '(none)'}")
-    data = path.read_bytes()
-    return reader(data, path.relative_to(root).as_posix(), hashlib.sha256(data).hexdigest())
+    return reader(data, source_file, content_hash)
