@@ -869,6 +869,26 @@ def _write_rejects(reports_dir: Path) -> None:
         (reports_dir / relative).write_bytes(data)
 
 
+def write_report(reports_dir: Path, spec: ReportSpec, index: int) -> dict[str, Any]:
+    """Write one report under `reports_dir`; return its truth entry."""
+    draft = _compose(spec, index)
+    target = reports_dir / spec.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _WRITERS[spec.file_format](target, spec, draft.blocks)
+    inst = spec.institution
+    return {
+        "institution": inst.name,
+        "province": inst.province,
+        "city": inst.city,
+        "county": inst.county,
+        "fiscal_year": spec.fiscal_year,
+        "facts": draft.facts,
+        "qualifiers": draft.qualifiers,
+        "format": spec.file_format,
+        "encoding": spec.encoding,
+    }
+
+
 def truth_path_for(reports_dir: Path) -> Path:
     """Where the truth of a reports folder lives: beside it."""
     return reports_dir.parent / TRUTH_NAME
@@ -885,24 +905,7 @@ def generate(reports_dir: Path = DEFAULT_REPORTS_DIR) -> dict[str, Any]:
         if not truth_path.exists():
             raise FileExistsError(f"{reports_dir} is not empty and has no {TRUTH_NAME} beside it")
         shutil.rmtree(reports_dir)
-    documents: dict[str, Any] = {}
-    for index, spec in enumerate(REPORTS):
-        draft = _compose(spec, index)
-        target = reports_dir / spec.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _WRITERS[spec.file_format](target, spec, draft.blocks)
-        inst = spec.institution
-        documents[spec.path] = {
-            "institution": inst.name,
-            "province": inst.province,
-            "city": inst.city,
-            "county": inst.county,
-            "fiscal_year": spec.fiscal_year,
-            "facts": draft.facts,
-            "qualifiers": draft.qualifiers,
-            "format": spec.file_format,
-            "encoding": spec.encoding,
-        }
+    documents = {spec.path: write_report(reports_dir, spec, index) for index, spec in enumerate(REPORTS)}
     _write_rejects(reports_dir)
     truth = {"documents": documents, "rejected": REJECTED}
     truth_path.write_text(

