@@ -152,21 +152,26 @@ def extract_file(data: bytes, source_file: str, content_hash: str) -> Outcome:
     )
 
 
-def process_file(root: Path, source_file: str, cache_root: Path | None) -> tuple[Outcome, bool]:
-    """The outcome for one file, and whether it came from the cache."""
+def _extract_path(root: Path, source_file: str, cache_root: Path | None) -> Outcome:
+    """Read, extract and cache one file (the work a worker process does)."""
     try:
         data = (root / source_file).read_bytes()
     except OSError as error:
-        return Rejection(source_file, "read", "cannot open the file", str(error)), False
+        return Rejection(source_file, "read", "cannot open the file", str(error))
     content_hash = hashlib.sha256(data).hexdigest()
-    cache = ExtractCache(cache_root) if cache_root else None
-    cached = cache.get(content_hash) if cache else None
-    if cached is not None:
-        return dataclasses.replace(cached, source_file=source_file), True
     outcome = extract_file(data, source_file, content_hash)
-    if cache:
-        cache.put(content_hash, outcome)
-    return outcome, False
+    if cache_root:
+        ExtractCache(cache_root).put(content_hash, outcome)
+    return outcome
+
+
+def _cached(root: Path, source_file: str, cache: ExtractCache) -> Outcome | None:
+    try:
+        content_hash = hashlib.sha256((root / source_file).read_bytes()).hexdigest()
+    except OSError:
+        return None
+    cached = cache.get(content_hash)
+    return dataclasses.replace(cached, source_file=source_file) if cached is not None else None
 
 
 @dataclass(frozen=True)
@@ -180,18 +185,34 @@ class ExtractBatch:
 def process_files(
     root: Path, files: list[ReportFile], workers: int | None = None, cache_root: Path | None = None
 ) -> ExtractBatch:
-    """Every file's outcome, in parallel across cores for larger batches."""
+    """Every file's outcome: from the cache by content hash, else read and extracted in parallel."""
     names = [f.source_file for f in files]
+    cache = ExtractCache(cache_root) if cache_root else None
+    outcomes: dict[str, Outcome] = {}
+    if cache:
+        for name in names:
+            hit = _cached(root, name, cache)
+            if hit is not None:
+                outcomes[name] = hit
+    from_cache = len(outcomes)
+    missing = [name for name in names if name not in outcomes]
     workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(names) < PARALLEL_THRESHOLD:
-        results = [process_file(root, name, cache_root) for name in names]
+    if workers == 1 or len(missing) < PARALLEL_THRESHOLD:
+        fresh = [_extract_path(root, name, cache_root) for name in missing]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, min(32, len(names) // (workers * 8)))
-            results = list(
-                pool.map(process_file, [root] * len(names), names, [cache_root] * len(names), chunksize=chunk)
+            chunk = max(1, min(32, len(missing) // (workers * 8)))
+            fresh = list(
+                pool.map(
+                    _extract_path,
+                    [root] * len(missing),
+                    missing,
+                    [cache_root] * len(missing),
+                    chunksize=chunk,
+                )
             )
-    return ExtractBatch([outcome for outcome, _ in results], sum(hit for _, hit in results))
+    outcomes.update(zip(missing, fresh, strict=True))
+    return ExtractBatch([outcomes[name] for name in names], from_cache)
 
 
 def document_key(content_hash: str) -> str:

@@ -13,16 +13,20 @@ context with progress bars off.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
+import os
+import pickle
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from pipelines.extract.matching import DEPARTMENT, KPI_PREFIX
-from pipelines.indicators import default_dictionary
+from pipelines.indicators import DICTIONARY_PATH, default_dictionary
 
 Severity = Literal["error", "warning"]
 Condition = tuple[str, Literal["==", "!=", "in", "not in"], Any]  # (column, operator, value)
@@ -30,7 +34,9 @@ Condition = tuple[str, Literal["==", "!=", "in", "not in"], Any]  # (column, ope
 # The fact grain: one value per institution x year x indicator x document x scope x target flag.
 FACT_GRAIN = ["institution", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"]
 # The same figure as stated by different documents.
-CROSS_DOCUMENT_KEY = ["institution", "province_code", "fiscal_year", "indicator_code", "scope", "is_target"]
+CROSS_DOCUMENT_KEY = [
+    "institution", "province_code", "city_code", "county_code", "fiscal_year", "indicator_code", "scope", "is_target",
+]  # fmt: skip
 QUALIFIERS = ["exact", "at_least", "at_most", "approx"]
 PARTS_TOLERANCE = 0.01  # basic + project within 1 % of the total
 RATE_TOLERANCE = 0.5  # percentage points
@@ -126,7 +132,7 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
         # Units
         _rule(
             "money_scale_consistent", "warning", between,
-            f"within 10^{SCALE_GAP_CEILING} of the report's other money figures (or its peers')",
+            f"within 10^{SCALE_GAP_CEILING} of the report's other money figures (alone: of its peers')",
             column="scale_gap", max_value=SCALE_GAP_CEILING, observed="scale_gap",
         ),
         _rule(
@@ -141,40 +147,30 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
     ]  # fmt: skip
 
 
-def _document_lookup(facts: pd.DataFrame, code: str) -> pd.Series:
-    """Per (document, scope, target flag): the value of `code`, if the document states it."""
-    rows = facts[facts["indicator_code"] == code]
-    return rows.set_index(["document_key", "scope", "is_target"])["value"].groupby(level=[0, 1, 2]).first()
-
-
-def _look_up(facts: pd.DataFrame, table: pd.Series, scope: str | None = None) -> pd.Series:
-    keys = zip(
-        facts["document_key"],
-        facts["scope"] if scope is None else [scope] * len(facts),
-        facts["is_target"],
-        strict=True,
-    )
-    return pd.Series([table.get(key, np.nan) for key in keys], index=facts.index, dtype="float64")
+def _same_document(facts: pd.DataFrame, code: str, scope: str | None = None) -> pd.Series:
+    """For each fact, the value its document states for `code` (in the fact's scope, or in `scope`)."""
+    keys = ["document_key", "scope", "is_target"]
+    table = facts.loc[facts["indicator_code"] == code, [*keys, "value"]].drop_duplicates(keys)
+    left = facts[keys].assign(scope=scope) if scope else facts[keys]
+    return left.merge(table, on=keys, how="left")["value"].set_axis(facts.index).astype("float64")
 
 
 def _scale_gaps(facts: pd.DataFrame) -> pd.Series:
-    """Orders of magnitude between a money figure and the median of its report's other money figures
-    (or, alone in its report, of the same indicator in other reports)."""
-    gaps = pd.Series(np.nan, index=facts.index, dtype="float64")
-    money = facts[(facts["unit"] == "CNY") & (facts["value"] > 0)]
-    logs = np.log10(money["value"].astype(float))
-    for _, group in logs.groupby(money["document_key"]):
-        for index, value in group.items():
-            others = group.drop(index)
-            if len(others):
-                reference = float(others.median())
-            else:
-                peers = logs[
-                    (money["indicator_code"] == money.at[index, "indicator_code"]) & (logs.index != index)
-                ]
-                reference = float(peers.median()) if len(peers) else math.nan
-            gaps[index] = abs(value - reference)
-    return gaps
+    """Orders of magnitude between a money figure and its report's other money figures: the other one
+    when there are two, the median when there are more; alone in its report, the median of the same
+    indicator in other reports."""
+    money = (facts["unit"] == "CNY") & (facts["value"] > 0)
+    logs = np.log10(facts["value"].where(money).astype("float64"))
+    by_document = logs.groupby(facts["document_key"])
+    count = by_document.transform("count")
+    other_of_two = by_document.transform("sum") - logs
+    reference = by_document.transform("median").where(count > 2, other_of_two)
+    by_code = logs.groupby(facts["indicator_code"])
+    peers = ((by_code.transform("sum") - logs) / (by_code.transform("count") - 1)).where(
+        by_code.transform("count") > 1
+    )
+    reference = reference.where(count > 1, peers)
+    return (logs - reference).abs().where(money)
 
 
 def prepare(facts: pd.DataFrame) -> pd.DataFrame:
@@ -191,18 +187,18 @@ def prepare(facts: pd.DataFrame) -> pd.DataFrame:
         "float64"
     )
     derived["value_is_whole"] = (value % 1 == 0) | value.isna()
-    basic = _look_up(facts, _document_lookup(facts, "expenditure_basic"), DEPARTMENT)
-    project = _look_up(facts, _document_lookup(facts, "expenditure_project"), DEPARTMENT)
+    basic = _same_document(facts, "expenditure_basic", DEPARTMENT)
+    project = _same_document(facts, "expenditure_project", DEPARTMENT)
     is_total = (codes == "expenditure_total") & (facts["scope"] == DEPARTMENT)
     derived["parts_gap"] = ((basic + project - value).abs() / value).where(is_total & (value > 0))
-    budget = _look_up(facts, _document_lookup(facts, "budget_total"))
-    spent = _look_up(facts, _document_lookup(facts, "expenditure_total"))
+    budget = _same_document(facts, "budget_total")
+    spent = _same_document(facts, "expenditure_total")
     derived["rate_gap"] = (
         (spent / budget * 100 - value).abs().where((codes == "budget_execution_rate") & (budget > 0))
     )
-    income = _look_up(facts, _document_lookup(facts, "income_total"), DEPARTMENT)
+    income = _same_document(facts, "income_total", DEPARTMENT)
     derived["fiscal_income_excess"] = (value - income).where(codes == "income_fiscal")
-    authorised = _look_up(facts, _document_lookup(facts, "staff_authorized"), DEPARTMENT)
+    authorised = _same_document(facts, "staff_authorized", DEPARTMENT)
     derived["staff_ratio"] = (value / authorised).where((codes == "staff_actual") & (authorised > 0))
     derived["scale_gap"] = _scale_gaps(facts)
     distinct = facts.groupby(CROSS_DOCUMENT_KEY, dropna=False)["value"].transform("nunique")
@@ -399,3 +395,31 @@ def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
         }
         for row in frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
     ]
+
+
+def _suite_version() -> bytes:
+    """What the outcome of the suite depends on besides the facts: this code, the dictionary, the year."""
+    dictionary = Path(os.environ.get("INDICATOR_DICTIONARY", DICTIONARY_PATH))
+    return Path(__file__).read_bytes() + dictionary.read_bytes() + str(dt.date.today().year).encode()
+
+
+def validate_cached(facts: pd.DataFrame, cache_root: Path | None) -> ValidationOutcome:
+    """`validate_facts`, reusing the outcome of an earlier run on exactly the same facts."""
+    if cache_root is None:
+        return validate_facts(facts)
+    digest = hashlib.sha256(_suite_version())
+    digest.update(",".join(facts.columns).encode())
+    digest.update(pd.util.hash_pandas_object(facts.astype(object), index=True).to_numpy().tobytes())
+    path = cache_root / "validation" / f"{digest.hexdigest()}.pkl"
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    outcome = validate_facts(facts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    with partial.open("wb") as handle:
+        pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
+    return outcome

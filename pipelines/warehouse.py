@@ -8,6 +8,7 @@ and readers holding the old file keep a consistent view.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -210,8 +211,36 @@ def previous_ingestion_times(path: Path) -> dict[str, dt.datetime]:
     return dict(rows)
 
 
-def publish_warehouse(path: Path, tables: WarehouseTables) -> None:
-    """Write every table into a new file beside `path`, then atomically replace `path` with it."""
+def fingerprint(tables: WarehouseTables) -> str:
+    """A hash of every row of every table (and of the SQL that shapes them)."""
+    digest = hashlib.sha256((SQL_DIR / "schema.sql").read_bytes() + (SQL_DIR / "views.sql").read_bytes())
+    for name in WarehouseTables.__dataclass_fields__:
+        frame = getattr(tables, name)
+        digest.update(name.encode() + ",".join(frame.columns).encode())
+        digest.update(pd.util.hash_pandas_object(frame.astype(object), index=False).to_numpy().tobytes())
+    return digest.hexdigest()
+
+
+def published_fingerprint(path: Path) -> str | None:
+    """The fingerprint of the warehouse published at `path`, if any."""
+    if not path.exists():
+        return None
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            row = con.execute("SELECT fingerprint FROM warehouse_build").fetchone()
+    except duckdb.Error:
+        return None
+    return row[0] if row else None
+
+
+def publish_warehouse(path: Path, tables: WarehouseTables) -> bool:
+    """Write every table into a new file beside `path`, then atomically replace `path` with it.
+
+    Returns False, writing nothing, when the published warehouse already holds exactly these rows.
+    """
+    build = fingerprint(tables)
+    if published_fingerprint(path) == build:
+        return False
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f".{path.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
@@ -227,9 +256,11 @@ def publish_warehouse(path: Path, tables: WarehouseTables) -> None:
                     con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
                     con.unregister("incoming")
             con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+            con.execute("INSERT INTO warehouse_build VALUES (?)", [build])
             con.execute("CHECKPOINT")
         finally:
             con.close()
         os.replace(building, path)
     finally:
         building.unlink(missing_ok=True)
+    return True

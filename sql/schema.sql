@@ -86,3 +86,7 @@ CREATE TABLE rejection (
     value          DOUBLE,
     source_locator VARCHAR
 );
+
+CREATE TABLE warehouse_build (
+    fingerprint VARCHAR NOT NULL             -- hash of every table's rows: a rerun on the same input skips the rewrite
+);

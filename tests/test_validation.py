@@ -9,7 +9,7 @@ from pipelines.validation import fact_rules, prepare, validate_facts
 def fact(**overrides) -> dict:
     row = {
         "fact_seq": 0, "document_key": "d1", "source_file": "a.txt", "institution": "某县图书馆",
-        "province_code": "430000", "fiscal_year": 2022, "indicator_code": "visitors", "value": 1000.0,
+        "province_code": "430000", "city_code": "430100", "county_code": None, "fiscal_year": 2022, "indicator_code": "visitors", "value": 1000.0,
         "unit": "person-visit", "qualifier": "exact", "is_target": False, "scope": "department",
         "source_locator": "line 1", "snippet": "接待读者1000人次", "raw_text": "1000人次", "indicator_name": None,
         "note": None,
@@ -157,3 +157,18 @@ def test_structural_check_fails_on_a_broken_grain():
     result = _grain_check(type(outcome)(broken, outcome.rejected, outcome.results, outcome.checked))
     assert not result.passed
     assert (result.metadata["duplicate_grains"].value, result.metadata["null_keys"].value) == (1, 1)
+
+
+def test_outcome_of_the_same_facts_is_reused(tmp_path, monkeypatch):
+    import pipelines.validation as validation
+
+    first = validation.validate_cached(frame(*CLEAN), tmp_path)
+
+    def must_not_run(_facts):
+        raise AssertionError("the suite ran again on unchanged facts")
+
+    monkeypatch.setattr(validation, "validate_facts", must_not_run)
+    again = validation.validate_cached(frame(*CLEAN), tmp_path)
+    assert again.accepted.equals(first.accepted)
+    with pytest.raises(AssertionError, match="ran again"):
+        validation.validate_cached(frame(*CLEAN[:-1]), tmp_path)

@@ -143,3 +143,26 @@ def test_empty_folder_gives_an_empty_but_complete_warehouse(tmp_path):
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM v_indicator_values").fetchone()[0] == 0
         assert isinstance(con.execute("SELECT * FROM v_province_rollup").df(), pd.DataFrame)
+
+
+def test_unchanged_tables_are_not_written_again(small_warehouse, tmp_path):
+    from pipelines.warehouse import WarehouseTables
+
+    path = tmp_path / "w.duckdb"
+    shutil.copy(small_warehouse, path)
+    with duckdb.connect(str(path), read_only=True) as con:
+        tables = WarehouseTables(
+            **{
+                name: con.execute(f"SELECT * FROM {name}").df()
+                for name in WarehouseTables.__dataclass_fields__
+            }
+        )
+    before = path.stat().st_mtime_ns
+    assert publish_warehouse(path, tables) is False
+    assert path.stat().st_mtime_ns == before
+    changed = tables.fact_indicator_value.assign(value=tables.fact_indicator_value["value"] + 1)
+    assert (
+        publish_warehouse(path, WarehouseTables(**{**tables.__dict__, "fact_indicator_value": changed}))
+        is True
+    )
+    assert path.stat().st_mtime_ns != before

@@ -51,7 +51,7 @@ def duckdb_warehouse(
         ingested_at=previous_ingestion_times(path),
         now=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
     )
-    publish_warehouse(path, tables)
+    published = publish_warehouse(path, tables)
     results = path.parent / "validation" / f"{context.run.run_id}.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(
@@ -63,6 +63,7 @@ def duckdb_warehouse(
     context.add_output_metadata(
         {
             "path": MetadataValue.path(str(path)),
+            "published": published,
             "validation_results": MetadataValue.path(str(results)),
             "facts": len(tables.fact_indicator_value),
             "documents": len(tables.dim_document),

@@ -13,8 +13,9 @@ from dagster import (
     asset,
 )
 
+from pipelines.resources import ExtractCacheFolder
 from pipelines.stages import Extraction
-from pipelines.validation import FACT_GRAIN, ValidationOutcome, fact_rules, validate_facts
+from pipelines.validation import FACT_GRAIN, ValidationOutcome, fact_rules, validate_cached
 
 GRAIN_CHECK = "fact_grain_unique"
 PLACEHOLDER = re.compile(r"[{](\w+)[^}]*[}]")  # {range_max:g} in a rule's expected text
@@ -42,9 +43,11 @@ SAMPLE_ROWS = 5
         ),
     ],
 )
-def validated_facts(context: AssetExecutionContext, extracted_facts: Extraction) -> Iterator:
+def validated_facts(
+    context: AssetExecutionContext, extract_cache: ExtractCacheFolder, extracted_facts: Extraction
+) -> Iterator:
     facts = extracted_facts.facts
-    outcome = validate_facts(facts)
+    outcome = validate_cached(facts, extract_cache.root)
     yield Output(
         outcome,
         metadata={
