@@ -1,0 +1,123 @@
+"""Automation: a sensor on the reports folder (new or changed files start a run) and a nightly
+schedule that runs the whole pipeline as a full check.
+
+The sensor only lists files and compares them with its cursor: a watermark (the newest modification
+time already handed to a run) plus short keys of the files at exactly that time. It never parses a
+file, and it hands at most MAX_FILES_PER_TICK new files to one tick, so its cursor stays small.
+A run always covers the whole folder; unchanged files come from the extraction cache.
+"""
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dagster import (
+    AssetSelection,
+    DefaultScheduleStatus,
+    DefaultSensorStatus,
+    RunRequest,
+    ScheduleDefinition,
+    SensorEvaluationContext,
+    SkipReason,
+    define_asset_job,
+    sensor,
+)
+
+from pipelines.resources import ReportsFolder
+from pipelines.stages import stable_key
+
+MAX_FILES_PER_TICK = 500
+
+reports_job = define_asset_job(
+    "reports_to_warehouse",
+    selection=AssetSelection.all(),
+    description="Read every report under REPORTS_DIR, extract, validate and publish the warehouse.",
+)
+
+
+@dataclass(frozen=True)
+class InboxFile:
+    source_file: str
+    mtime_ns: int
+    size: int
+
+    @property
+    def key(self) -> str:
+        return stable_key(self.source_file, self.size, self.mtime_ns)[:10]
+
+
+@dataclass
+class InboxCursor:
+    """The newest modification time handed to a run, and the files at exactly that time."""
+
+    watermark: int = -1
+    at_watermark: set[str] = field(default_factory=set)
+
+    @classmethod
+    def parse(cls, text: str | None) -> "InboxCursor":
+        if not text:
+            return cls()
+        data = json.loads(text)
+        return cls(data["watermark"], set(data["at_watermark"]))
+
+    def dump(self) -> str:
+        return json.dumps({"watermark": self.watermark, "at_watermark": sorted(self.at_watermark)})
+
+    def is_new(self, file: InboxFile) -> bool:
+        return file.mtime_ns > self.watermark or (
+            file.mtime_ns == self.watermark and file.key not in self.at_watermark
+        )
+
+
+def list_inbox(root: Path) -> list[InboxFile]:
+    """Every regular file under `root` with its modification time and size (no content read)."""
+    found = []
+    for folder, _, names in os.walk(root, followlinks=False):
+        for name in names:
+            path = Path(folder) / name
+            try:
+                stat = path.lstat()
+            except OSError:
+                continue
+            if path.is_file() and not path.is_symlink():
+                found.append(InboxFile(path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
+    return found
+
+
+def next_batch(files: list[InboxFile], cursor: InboxCursor, cap: int) -> tuple[list[InboxFile], InboxCursor]:
+    """The oldest new files (at most `cap`) and the cursor after handing them to a run."""
+    new = sorted((f for f in files if cursor.is_new(f)), key=lambda f: (f.mtime_ns, f.source_file))[:cap]
+    if not new:
+        return [], cursor
+    watermark = new[-1].mtime_ns
+    carried = cursor.at_watermark if watermark == cursor.watermark else set()
+    return new, InboxCursor(watermark, carried | {f.key for f in new if f.mtime_ns == watermark})
+
+
+@sensor(
+    job=reports_job,
+    minimum_interval_seconds=60,
+    default_status=DefaultSensorStatus.STOPPED,
+    description="Starts a run when files under REPORTS_DIR are added or changed.",
+)
+def reports_inbox_sensor(context: SensorEvaluationContext, reports: ReportsFolder):
+    cursor = InboxCursor.parse(context.cursor)
+    batch, after = next_batch(list_inbox(reports.root), cursor, MAX_FILES_PER_TICK)
+    if not batch:
+        return SkipReason(f"no new or changed files under {reports.root}")
+    context.update_cursor(after.dump())
+    return RunRequest(
+        run_key=f"inbox-{after.watermark}-{len(after.at_watermark)}",
+        tags={"trigger": "inbox", "new_files": str(len(batch))},
+    )
+
+
+nightly_full_check = ScheduleDefinition(
+    name="nightly_full_check",
+    job=reports_job,
+    cron_schedule="0 2 * * *",
+    execution_timezone="Asia/Shanghai",
+    default_status=DefaultScheduleStatus.STOPPED,
+    description="Every night: the whole pipeline over REPORTS_DIR (unchanged files come from the cache).",
+)
