@@ -238,18 +238,14 @@ class Extraction:
     rejections: list[Rejection]
 
 
-def _fact_row(seq: int, key: str, extract: DocumentExtract, fact: Fact) -> dict:
-    identity, region = extract.identity, extract.identity.region
-    return {
-        "fact_seq": seq, "document_key": key, "source_file": extract.source_file,
-        "institution": identity.institution, "province": region.province, "province_code": region.province_code,
-        "city": region.city, "city_code": region.city_code, "county": region.county,
-        "county_code": region.county_code, "fiscal_year": identity.fiscal_year,
-        "indicator_code": fact.indicator_code, "value": fact.value, "unit": fact.unit,
-        "qualifier": fact.qualifier, "is_target": fact.is_target, "scope": fact.scope,
-        "source_locator": fact.source_locator, "snippet": fact.snippet, "raw_text": fact.raw_text,
-        "indicator_name": fact.indicator_name, "note": fact.note,
-    }  # fmt: skip
+_FACT_FIELDS = [
+    "indicator_code", "value", "unit", "qualifier", "is_target", "scope", "source_locator", "snippet", "raw_text",
+    "indicator_name", "note",
+]  # fmt: skip
+_IDENTITY_COLUMNS = [
+    "source_file", "institution", "province", "province_code", "city", "city_code", "county", "county_code",
+    "fiscal_year",
+]  # fmt: skip
 
 
 def _document_row(key: str, extract: DocumentExtract) -> dict:
@@ -294,12 +290,16 @@ def assemble(outcomes: list[Outcome]) -> Extraction:
                     outcome.source_file, "extract", "no indicator figures found (not a performance report?)"
                 )
             )
-        base = len(fact_rows)
-        fact_rows.extend(_fact_row(base + i, key, outcome, fact) for i, fact in enumerate(outcome.facts))
+        fact_rows.extend((key, *(getattr(fact, name) for name in _FACT_FIELDS)) for fact in outcome.facts)
+    documents = pd.DataFrame(doc_rows, columns=DOCUMENT_COLUMNS).astype({"fiscal_year": "Int64"})
+    # Each fact carries its document's identity: joined per document, not copied per fact.
+    facts = pd.DataFrame.from_records(fact_rows, columns=["document_key", *_FACT_FIELDS])
+    facts = facts.merge(documents[["document_key", *_IDENTITY_COLUMNS]], on="document_key", how="left")
+    facts = facts.assign(fact_seq=range(len(facts)))[FACT_COLUMNS]
     return Extraction(
-        documents=pd.DataFrame(doc_rows, columns=DOCUMENT_COLUMNS).astype({"fiscal_year": "Int64"}),
+        documents=documents,
         paths=pd.DataFrame(path_rows, columns=["source_file", "document_key"]),
-        facts=pd.DataFrame(fact_rows, columns=FACT_COLUMNS).astype({"fiscal_year": "Int64"}),
+        facts=facts,
         rejections=rejections,
     )
 

@@ -409,7 +409,7 @@ def validate_cached(facts: pd.DataFrame, cache_root: Path | None) -> ValidationO
         return validate_facts(facts)
     digest = hashlib.sha256(_suite_version())
     digest.update(",".join(facts.columns).encode())
-    digest.update(pd.util.hash_pandas_object(facts.astype(object), index=True).to_numpy().tobytes())
+    digest.update(pd.util.hash_pandas_object(facts, index=True).to_numpy().tobytes())
     path = cache_root / "validation" / f"{digest.hexdigest()}.pkl"
     try:
         with path.open("rb") as handle:

@@ -90,7 +90,10 @@ def assemble_tables(
 ) -> WarehouseTables:
     """Dimension and fact rows from the validated facts; `ingested_at` keeps earlier runs' times."""
     docs = _with_institution_key(documents) if len(documents) else documents.assign(institution_key=None)
-    facts = _with_institution_key(accepted) if len(accepted) else accepted.assign(institution_key=None)
+    # A fact's institution is its document's: look the key up per document, not per fact.
+    facts = accepted.assign(
+        institution_key=accepted["document_key"].map(docs.set_index("document_key")["institution_key"])
+    )
     institutions = (
         docs[docs["institution"].notna()]
         .rename(columns={"region_source": "region_source", "region_note": "region_note"})[
