@@ -201,7 +201,7 @@ def process_files(
         fresh = [_extract_path(root, name, cache_root) for name in missing]
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, min(32, len(missing) // (workers * 8)))
+            chunk = max(1, min(8, len(missing) // (workers * 4)))
             fresh = list(
                 pool.map(
                     _extract_path,
