@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: setup run test dev samples score clean
+.PHONY: setup run test dev samples score bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,3 +35,7 @@ clean:
 CORPUS ?= ../shared/corpus/dev
 score: setup  ## precision / recall / identity against a corpus with gold.json (CORPUS=folder)
 	$(BIN)/python -m pipelines.scoring $(CORPUS)
+
+N ?= 200
+bench: setup  ## province-scale benchmark over N synthetic reports (floor, full, rerun, +1 %)
+	$(BIN)/python -m pipelines.bench --n $(N)
