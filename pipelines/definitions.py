@@ -7,6 +7,7 @@ from dagster import (
 )
 
 from pipelines.assets import extract, ingest, load, validate
+from pipelines.distributed import distributed_job
 from pipelines.resources import resources_from_environment
 from pipelines.sensors import nightly_full_check, reports_inbox_sensor, reports_job
 
@@ -15,7 +16,7 @@ STAGES = [ingest, extract, validate, load]
 defs = Definitions(
     assets=load_assets_from_modules(STAGES),
     asset_checks=load_asset_checks_from_modules(STAGES),
-    jobs=[reports_job],
+    jobs=[reports_job, distributed_job],
     sensors=[reports_inbox_sensor],
     schedules=[nightly_full_check],
     resources=resources_from_environment(),
