@@ -164,7 +164,7 @@ def main(argv: list[str] | None = None) -> None:
     from dagster import load_asset_checks_from_modules, load_assets_from_modules, materialize
 
     from pipelines.assets import extract, ingest, load, validate
-    from pipelines.resources import ReportsFolder, WarehouseFile
+    from pipelines.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("corpus", type=Path, help="folder with gold.json and the reports (any depth)")
@@ -179,6 +179,7 @@ def main(argv: list[str] | None = None) -> None:
             resources={
                 "reports": ReportsFolder(path=str(args.corpus)),
                 "warehouse": WarehouseFile(path=str(warehouse)),
+                "extract_cache": ExtractCacheFolder(path=""),
             },
             raise_on_error=True,
         )

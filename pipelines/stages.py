@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +27,7 @@ from pipelines.readers import read_bytes
 
 # Below this many files a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 16
+CACHE_READERS = 4  # threads reading and hashing files to look them up in the cache
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 FACT_COLUMNS = [
@@ -190,10 +191,10 @@ def process_files(
     cache = ExtractCache(cache_root) if cache_root else None
     outcomes: dict[str, Outcome] = {}
     if cache:
-        for name in names:
-            hit = _cached(root, name, cache)
-            if hit is not None:
-                outcomes[name] = hit
+        # Hashing and file reads release the GIL: a few threads overlap them.
+        with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
+            hits = threads.map(_cached, [root] * len(names), names, [cache] * len(names))
+            outcomes = {name: hit for name, hit in zip(names, hits, strict=True) if hit is not None}
     from_cache = len(outcomes)
     missing = [name for name in names if name not in outcomes]
     workers = workers or os.cpu_count() or 1

@@ -85,19 +85,24 @@ def test_celery_workers_build_the_same_warehouse(reports, tmp_path):
         ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
         stdout=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
+    # Create the instance's SQLite storage once, before two processes would race to create it.
+    subprocess.run(
+        [str(VENV_BIN / "dagster"), "instance", "migrate"], cwd=home, env=env, check=True, capture_output=True
+    )
     worker_log = tmp_path / "worker.log"
     worker = None
     try:
         wait_for_port(port)
         with worker_log.open("w") as log:
             worker = subprocess.Popen(
-                [str(VENV_BIN / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app", "-y", str(worker_yaml)],
+                [str(VENV_BIN / "dagster-celery"), "worker", "start", "-A", "dagster_celery.app", "-y", str(worker_yaml), "--", "--concurrency=1"],
                 cwd=home, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )  # fmt: skip
-        subprocess.run(
+        run = subprocess.run(
             [str(VENV_BIN / "dagster"), "job", "execute", "-m", "pipelines.definitions", "-j", "reports_to_warehouse_distributed"],
-            cwd=home, env=env, check=True, capture_output=True, timeout=300,
+            cwd=home, env=env, capture_output=True, text=True, timeout=300,
         )  # fmt: skip
+        assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     finally:
         if worker is not None:
             stop(worker)

@@ -51,6 +51,7 @@ HEADING = re.compile(
     r"^\s*(?:(?P<l1>[一二三四五六七八九十]+、)|(?P<l2>[(（][一二三四五六七八九十\d]+[)）])|(?P<l3>\d+\s*[、.．](?!\d)))"
 )
 MAX_HEADING = 40
+SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, key=len, reverse=True)))
 
 
 def states_target(clause: str) -> bool:
@@ -94,9 +95,7 @@ def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> 
 
 def _scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> list[tuple[int, str]]:
     """Positions in a sentence where a scope starts."""
-    marks = []
-    for word, scope in SCOPE_WORDS.items():
-        marks.extend((m.start(), scope) for m in re.finditer(re.escape(word), text))
+    marks = [(m.start(), SCOPE_WORDS[m.group(0)]) for m in SCOPE_PATTERN.finditer(text)]
     for i, hit in enumerate(hits):
         scope = ALIAS_SCOPES.get(hit.indicator.code)
         if scope and i not in chosen and i + 1 < len(hits):
