@@ -272,7 +272,7 @@ _SERVICE_COUNTY: dict[Kind, dict[str, tuple[int, int]]] = {
         "acquisitions_volumes": (4000, 18000),
         "events": (40, 160),
     },
-    "museum": {"visitors": (40000, 120000), "events": (3, 9)},
+    "museum": {"visitors": (40000, 118000), "events": (3, 9)},
     "culture_centre": {"visitors": (30000, 110000), "events": (50, 180)},
     "bureau": {"visitors": (800000, 3000000), "events": (60, 240)},
 }
@@ -348,13 +348,13 @@ def _rate(part: int, whole: int) -> float:
 
 
 def _wan_text(cents: int) -> str:
-    """Cents (a multiple of 0.01万元) as a 万元 number without unit, e.g. 348.99."""
+    """Cents (a multiple of 0.01万元) as a 万元 number without unit, e.g. 512.34."""
     units = cents // _CENTS_PER_WAN_CENT
     return f"{units // 100}.{units % 100:02d}"
 
 
 def _money_text(cents: int, in_yuan: bool) -> str:
-    """Cents as printed in a sentence: ``1451077.73元`` or ``348.99万元``."""
+    """Cents as printed in a sentence: ``2404674.72元`` or ``512.34万元``."""
     return f"{cents // 100}.{cents % 100:02d}元" if in_yuan else f"{_wan_text(cents)}万元"
 
 

@@ -84,7 +84,7 @@ def find_institution(document: Document) -> tuple[str | None, str]:
 
 
 def _placed_name(candidate: str) -> str | None:
-    """The longest tail of `candidate` that starts with a real place name (萍乡市图书馆 in 促进萍乡市图书馆)."""
+    """The longest tail of `candidate` that starts with a real place name (湘潭市图书馆 in 促进湘潭市图书馆)."""
     for start in range(len(candidate) - 2):
         tail = candidate[start:]
         if not PLACE_START.match(tail):

@@ -1,8 +1,8 @@
-"""Numbers as printed in Chinese reports: 348.99万元, 1.2亿元, 12万多人次, 三百余册, 86.73%, ≥95%.
+"""Numbers as printed in Chinese reports: 512.34万元, 1.2亿元, 3万多人次, 二百余册, 91.5%, ≥95%.
 
 `find_figures` finds every figure in a string with its span, value, unit and qualifier;
 `to_canonical` converts a figure's value to the indicator's canonical unit (yuan, percent, count).
-Values are Decimal so that 348.99万元 is exactly 3489900.
+Values are Decimal so that 512.34万元 is exactly 5123400.
 """
 
 from __future__ import annotations
