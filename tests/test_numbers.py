@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from pipelines.extract.numbers import find_figures, parse_figure, to_canonical, to_half_width
+from pipelines.extract.numbers import find_figures, to_canonical, to_half_width
 
 
 @pytest.mark.parametrize(
@@ -25,8 +25,9 @@ from pipelines.extract.numbers import find_figures, parse_figure, to_canonical, 
     ],
 )
 def test_figures_normalise_to_canonical_units(text, canonical_unit, value, qualifier):
-    figure = parse_figure(text)
-    assert figure is not None
+    figures = find_figures(to_half_width(text))
+    assert len(figures) == 1
+    figure = figures[0]
     assert to_canonical(figure.value, figure.unit, canonical_unit) == value
     assert figure.qualifier == qualifier
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.extract.regions import all_provinces, resolve_region
+from pipelines.extract.regions import resolve_region
 from pipelines.model import Region
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared/corpus/dev"
@@ -242,18 +242,6 @@ def test_text_fallback_only_looks_at_the_start() -> None:
     assert late.source == "unresolved"
 
 
-def test_all_provinces() -> None:
-    provinces = all_provinces()
-    assert len(provinces) == len(set(provinces)) == 34
-    assert {"北京市", "内蒙古自治区", "湖南省", "香港特别行政区"} <= set(provinces)
-    assert "市辖区" not in provinces
-
-
-# --- shared dev corpus ------------------------------------------------------------------------
-
-
-@pytest.mark.corpus
-@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared dev corpus not found at {CORPUS}")
 def test_corpus_regions_match_the_gold_labels() -> None:
     gold = json.loads((CORPUS / "gold.json").read_text(encoding="utf-8"))
     for stem, label in gold.items():

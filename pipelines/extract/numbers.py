@@ -177,9 +177,3 @@ def to_canonical(value: Decimal, unit: str, canonical_unit: str) -> Decimal:
     if canonical_unit == "CNY":
         return value * MONEY_FACTORS.get(unit, Decimal(1))
     return value
-
-
-def parse_figure(text: str) -> Figure | None:
-    """The first figure in `text`, or None (convenience for tests and table cells)."""
-    figures = find_figures(to_half_width(text))
-    return figures[0] if figures else None

@@ -82,7 +82,6 @@ class _Place:
 class _Index:
     """Name lookups for one gazetteer year."""
 
-    provinces: tuple[_Place, ...]
     full: dict[str, tuple[_Place, ...]]  # official names (and 自治县 -> 县 style aliases)
     short: dict[str, tuple[_Place, ...]]  # names without their suffix
     longest: dict[str, int]  # first character -> length of the longest key starting with it
@@ -174,9 +173,7 @@ def _index(year: int) -> _Index:
     longest: dict[str, int] = {}
     for key in [*full, *short]:
         longest[key[0]] = max(longest.get(key[0], 0), len(key))
-    provinces = sorted((p for p in places.values() if p.level == 0), key=lambda p: p.code)
     return _Index(
-        provinces=tuple(provinces),
         full={key: tuple(value) for key, value in full.items()},
         short={key: tuple(value) for key, value in short.items()},
         longest=longest,
@@ -348,8 +345,3 @@ def resolve_region(institution: str | None, context: str, year: int | None) -> R
         return _region(None, "unresolved", notes)  # official names that stay ambiguous: no guess
     place, note = _from_text(index, context)
     return _region(place, "text", [*notes, note])
-
-
-def all_provinces() -> list[str]:
-    """Full names of the provinces (incl. municipalities, autonomous regions, SARs) in the latest year."""
-    return [place.name for place in _index(_gazetteer_year(None)).provinces]
