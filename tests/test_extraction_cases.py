@@ -124,3 +124,13 @@ def test_increase_and_carry_over_figures_are_not_totals():
         ("income_total", "fiscal"): 14460200,
         ("income_fiscal", "fiscal"): 14460200,
     }
+
+
+def test_forecasts_are_targets_and_changes_are_not_levels():
+    doc = document_from_lines(
+        "全年接待读者15.6万人次。",
+        "2024年预计接待读者16万人次。",
+        "较上年增加接待读者1.2万人次，增长8.3%。",
+    )
+    visitors = [(f.value, f.is_target) for f in extract_facts(doc) if f.indicator_code == "visitors"]
+    assert visitors == [(156000, False), (160000, True)]

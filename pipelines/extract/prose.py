@@ -43,7 +43,9 @@ GAP_STOPS = (
     "差",
 )
 MAX_GAP = 14
-TARGET_WORDS = ("目标", "计划", "力争", "预期", "指标值", "拟")
+TARGET_WORDS = ("目标", "计划", "力争", "预期", "预计", "指标值", "拟")
+# In the clause before an alias, these make the figure a change against another year, not a level.
+CHANGE_WORDS = ("较上年", "比上年", "同比", "较去年", "比去年", "增加", "减少", "增长", "下降")
 COMPLETION_WORDS = ("完成", "实现", "实际")
 SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 CLAUSE_END = re.compile(r"[，,。；;:：!?！？\n]")
@@ -126,9 +128,11 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         snippet = normal.original(offset, end).strip()
         for i, figure in chosen.items():
             hit = hits[i]
+            clause_start = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, hit.start)), default=0)
+            if any(word in sentence[clause_start : hit.start] for word in CHANGE_WORDS):
+                continue
             earlier = [scope for position, scope in marks if position < hit.start]
             scope = combine_scopes(earlier[-1] if earlier else DEPARTMENT, hit.alias)
-            clause_start = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, hit.start)), default=0)
             is_target = states_target(sentence[clause_start : figure.start]) or context.in_target_section()
             facts.extend(make_facts(hit.indicator, figure, scope, is_target, locator, snippet))
     return facts
