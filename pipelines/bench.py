@@ -98,14 +98,16 @@ def _read_only(root: Path, source_file: str) -> int:
 
 
 def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
-    """Run one phase in this process; return its wall time (imports timed apart: a per-process constant)."""
+    """Run one phase in this process; return its wall time. Per-process setup (imports, the ephemeral
+    Dagster instance a deployment already has) is timed apart."""
     started = time.perf_counter()
-    from dagster import load_asset_checks_from_modules, load_assets_from_modules, materialize
+    from dagster import DagsterInstance, load_asset_checks_from_modules, load_assets_from_modules, materialize
 
     from pipelines.assets import extract, ingest, load, validate
     from pipelines.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
     from pipelines.stages import scan_reports
 
+    instance = DagsterInstance.ephemeral() if name != "floor" else None
     imported = time.perf_counter()
     if name == "floor":
         files = [f.source_file for f in scan_reports(reports)]
@@ -121,11 +123,12 @@ def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
                 "warehouse": WarehouseFile(path=str(warehouse)),
                 "extract_cache": ExtractCacheFolder(path=str(cache)),
             },
+            instance=instance,
         )
         meta = outcome.asset_materializations_for_node("document_extracts")[0].metadata
         result = {"files": meta["files"].value, "parsed": meta["parsed"].value, "success": outcome.success}
     result["seconds"] = time.perf_counter() - imported
-    result["import_seconds"] = imported - started
+    result["setup_seconds"] = imported - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     result["peak_rss_mb"] = max(own, children) / 1024
@@ -207,7 +210,7 @@ def report(result: dict) -> str:
     lines = [
         f"N = {result['n']} (+{result['added']} added) on {result['machine']}; corpus generated in {result['generate_seconds']} s",
         "",
-        "| phase | files | parsed | seconds | docs/s | peak RSS MB | imports (s, not counted) |",
+        "| phase | files | parsed | seconds | docs/s | peak RSS MB | setup (s, not counted) |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, label in zip(
@@ -218,7 +221,7 @@ def report(result: dict) -> str:
         phase = result["phases"][name]
         lines.append(
             f"| {label} | {phase['files']} | {phase.get('parsed', phase['files'])} | {phase['seconds']:.1f} | "
-            f"{result['docs_per_second'][name]} | {phase['peak_rss_mb']:.0f} | {phase['import_seconds']:.1f} |"
+            f"{result['docs_per_second'][name]} | {phase['peak_rss_mb']:.0f} | {phase['setup_seconds']:.1f} |"
         )
     ratios = result["ratios"]
     lines += ["", f"b/a = {ratios['b/a']}, c/b = {ratios['c/b']}, d/b = {ratios['d/b']}"]

@@ -80,6 +80,12 @@ def _with_institution_key(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.assign(institution_key=keys)
 
 
+def grain_keys(grain: pd.DataFrame) -> list[str]:
+    """Deterministic 16-hex-digit keys of rows (pandas' row hash with its fixed key), vectorised."""
+    hashes = pd.util.hash_pandas_object(grain.astype(str), index=False).to_numpy()
+    return [f"{h:016x}" for h in hashes]
+
+
 def assemble_tables(
     documents: pd.DataFrame,
     paths: pd.DataFrame,
@@ -142,12 +148,7 @@ def assemble_tables(
         ]
     ]  # fmt: skip
     fact_table = facts.assign(
-        fact_key=[
-            stable_key(*row)
-            for row in facts[
-                ["institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"]
-            ].itertuples(index=False)
-        ]
+        fact_key=grain_keys(facts[["institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"]])
     )[
         [
             "fact_key", "institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target",
