@@ -1,16 +1,14 @@
 """Automation: a sensor on the reports folder (new or changed files start a run) and a nightly
 schedule that runs the whole pipeline as a full check.
 
-The sensor only lists files and compares them with its cursor: a watermark (the newest modification
+The sensor only lists files (the same scan the pipeline uses) and compares them with its cursor: a watermark (the newest modification
 time already handed to a run) plus short keys of the files at exactly that time. It never parses a
 file, and it hands at most MAX_FILES_PER_TICK new files to one tick, so its cursor stays small.
 A run always covers the whole folder; unchanged files come from the extraction cache.
 """
 
 import json
-import os
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from dagster import (
     AssetSelection,
@@ -25,7 +23,7 @@ from dagster import (
 )
 
 from pipelines.resources import ReportsFolder
-from pipelines.stages import stable_key
+from pipelines.stages import ReportFile, scan_reports, stable_key
 
 MAX_FILES_PER_TICK = 500
 
@@ -36,15 +34,9 @@ reports_job = define_asset_job(
 )
 
 
-@dataclass(frozen=True)
-class InboxFile:
-    source_file: str
-    mtime_ns: int
-    size: int
-
-    @property
-    def key(self) -> str:
-        return stable_key(self.source_file, self.size, self.mtime_ns)[:10]
+def file_key(file: ReportFile) -> str:
+    """A short key of a file's path, size and modification time."""
+    return stable_key(file.source_file, file.size, file.mtime_ns)[:10]
 
 
 @dataclass
@@ -64,35 +56,22 @@ class InboxCursor:
     def dump(self) -> str:
         return json.dumps({"watermark": self.watermark, "at_watermark": sorted(self.at_watermark)})
 
-    def is_new(self, file: InboxFile) -> bool:
+    def is_new(self, file: ReportFile) -> bool:
         return file.mtime_ns > self.watermark or (
-            file.mtime_ns == self.watermark and file.key not in self.at_watermark
+            file.mtime_ns == self.watermark and file_key(file) not in self.at_watermark
         )
 
 
-def list_inbox(root: Path) -> list[InboxFile]:
-    """Every regular file under `root` with its modification time and size (no content read)."""
-    found = []
-    for folder, _, names in os.walk(root, followlinks=False):
-        for name in names:
-            path = Path(folder) / name
-            try:
-                stat = path.lstat()
-            except OSError:
-                continue
-            if path.is_file() and not path.is_symlink():
-                found.append(InboxFile(path.relative_to(root).as_posix(), stat.st_mtime_ns, stat.st_size))
-    return found
-
-
-def next_batch(files: list[InboxFile], cursor: InboxCursor, cap: int) -> tuple[list[InboxFile], InboxCursor]:
+def next_batch(
+    files: list[ReportFile], cursor: InboxCursor, cap: int
+) -> tuple[list[ReportFile], InboxCursor]:
     """The oldest new files (at most `cap`) and the cursor after handing them to a run."""
     new = sorted((f for f in files if cursor.is_new(f)), key=lambda f: (f.mtime_ns, f.source_file))[:cap]
     if not new:
         return [], cursor
     watermark = new[-1].mtime_ns
     carried = cursor.at_watermark if watermark == cursor.watermark else set()
-    return new, InboxCursor(watermark, carried | {f.key for f in new if f.mtime_ns == watermark})
+    return new, InboxCursor(watermark, carried | {file_key(f) for f in new if f.mtime_ns == watermark})
 
 
 @sensor(
@@ -103,7 +82,7 @@ def next_batch(files: list[InboxFile], cursor: InboxCursor, cap: int) -> tuple[l
 )
 def reports_inbox_sensor(context: SensorEvaluationContext, reports: ReportsFolder):
     cursor = InboxCursor.parse(context.cursor)
-    batch, after = next_batch(list_inbox(reports.root), cursor, MAX_FILES_PER_TICK)
+    batch, after = next_batch(scan_reports(reports.root), cursor, MAX_FILES_PER_TICK)
     if not batch:
         return SkipReason(f"no new or changed files under {reports.root}")
     context.update_cursor(after.dump())

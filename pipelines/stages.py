@@ -58,18 +58,23 @@ class ReportFile:
 
     source_file: str  # relative path, forward slashes
     size: int
+    mtime_ns: int
 
 
 def scan_reports(root: Path) -> list[ReportFile]:
-    """Every regular file under `root` (any depth, symlinks not followed), sorted by path."""
+    """Every regular file under `root` (any depth, symlinks not followed), sorted by path; nothing is read."""
     found = []
     for folder, subfolders, names in os.walk(root, followlinks=False):
         subfolders.sort()
         for name in sorted(names):
             path = Path(folder) / name
+            try:
+                stat = path.lstat()
+            except OSError:
+                continue
             if path.is_symlink() or not path.is_file():
                 continue
-            found.append(ReportFile(path.relative_to(root).as_posix(), path.stat().st_size))
+            found.append(ReportFile(path.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns))
     return sorted(found, key=lambda f: f.source_file)
 
 

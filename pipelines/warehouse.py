@@ -101,8 +101,7 @@ def assemble_tables(
         institution_key=accepted["document_key"].map(docs.set_index("document_key")["institution_key"])
     )
     institutions = (
-        docs[docs["institution"].notna()]
-        .rename(columns={"region_source": "region_source", "region_note": "region_note"})[
+        docs[docs["institution"].notna()][
             [
                 "institution_key",
                 "institution",

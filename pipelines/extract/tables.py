@@ -28,7 +28,7 @@ from pipelines.extract.matching import (
     scope_of_label,
     unit_fits,
 )
-from pipelines.extract.numbers import Figure, find_figures
+from pipelines.extract.numbers import Figure, find_figures, to_canonical
 from pipelines.extract.prose import prose_facts
 from pipelines.extract.text import simplify
 from pipelines.indicators import Indicator
@@ -189,9 +189,7 @@ def _kpi_row(block: TextBlock, cells: list[str], state: TableState, matcher: Mat
             facts.extend(make_facts(indicator, figure, DEPARTMENT, is_target, locator, snippet))
             continue
         unit = KPI_UNITS.get(figure.unit, figure.unit)
-        value = float(
-            figure.value * (10_000 if figure.unit == "万元" else 100_000_000 if figure.unit == "亿元" else 1)
-        )
+        value = float(to_canonical(figure.value, figure.unit, unit))
         facts.append(
             Fact(
                 indicator_code=f"{KPI_PREFIX}{name}", value=value, unit=unit, qualifier=figure.qualifier,
