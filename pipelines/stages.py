@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -59,6 +60,13 @@ class ReportFile:
     source_file: str  # relative path, forward slashes
     size: int
     mtime_ns: int
+    ctime_ns: int = 0
+    inode: int = 0
+
+    @property
+    def signature(self) -> tuple[int, int, int, int]:
+        """What changes whenever the file's content does (size, times, inode)."""
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode)
 
 
 def scan_reports(root: Path) -> list[ReportFile]:
@@ -74,7 +82,15 @@ def scan_reports(root: Path) -> list[ReportFile]:
                 continue
             if path.is_symlink() or not path.is_file():
                 continue
-            found.append(ReportFile(path.relative_to(root).as_posix(), stat.st_size, stat.st_mtime_ns))
+            found.append(
+                ReportFile(
+                    path.relative_to(root).as_posix(),
+                    stat.st_size,
+                    stat.st_mtime_ns,
+                    stat.st_ctime_ns,
+                    stat.st_ino,
+                )
+            )
     return sorted(found, key=lambda f: f.source_file)
 
 
@@ -105,9 +121,32 @@ def extractor_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def _load_pickle(path: Path) -> object | None:
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        return None
+
+
+def _save_pickle(path: Path, value: object) -> None:
+    """Write beside `path`, then rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(f".{os.getpid()}.part")
+    with partial.open("wb") as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(partial, path)
+
+
+# A file changed within this many seconds of a scan could change again within the same time stamp:
+# its content hash is not remembered by its signature (it is hashed again next time).
+RACY_SECONDS = 2
+
+
 @dataclass(frozen=True)
 class ExtractCache:
-    """Outcomes of reading and extracting, one pickle per content hash, per extractor version."""
+    """Outcomes of reading and extracting, one pickle per content hash, per extractor version; the
+    content hash of each path by its file signature; the assembled tables of the last batch."""
 
     root: Path
 
@@ -115,21 +154,40 @@ class ExtractCache:
         return self.root / extractor_version() / content_hash[:2] / f"{content_hash}.pkl"
 
     def get(self, content_hash: str) -> Outcome | None:
-        try:
-            with self._path(content_hash).open("rb") as handle:
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-            return None
+        return _load_pickle(self._path(content_hash))  # type: ignore[return-value]
 
     def put(self, content_hash: str, outcome: Outcome) -> None:
-        path = self._path(content_hash)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        with partial.open("wb") as handle:
-            pickle.dump(
-                dataclasses.replace(outcome, source_file=""), handle, protocol=pickle.HIGHEST_PROTOCOL
-            )
-        os.replace(partial, path)
+        _save_pickle(self._path(content_hash), dataclasses.replace(outcome, source_file=""))
+
+    def known_hashes(self) -> dict[str, tuple[tuple[int, int, int, int], str]]:
+        """source_file -> (file signature, content hash) as of the last batch."""
+        found = _load_pickle(self.root / "content-hashes.pkl")
+        return found if isinstance(found, dict) else {}
+
+    def remember_hashes(self, files: list[ReportFile], hashes: list[str | None]) -> None:
+        settled = (time.time() - RACY_SECONDS) * 1e9
+        _save_pickle(
+            self.root / "content-hashes.pkl",
+            {
+                f.source_file: (f.signature, h)
+                for f, h in zip(files, hashes, strict=True)
+                if h and max(f.mtime_ns, f.ctime_ns) < settled
+            },
+        )
+
+    def _tables_path(self, key: str) -> Path:
+        return self.root / "extractions" / f"{key}.pkl"
+
+    def get_tables(self, key: str) -> Extraction | None:
+        return _load_pickle(self._tables_path(key))  # type: ignore[return-value]
+
+    def put_tables(self, key: str, extraction: Extraction) -> None:
+        """Keep the tables of this batch only (the previous batch's are deleted)."""
+        path = self._tables_path(key)
+        _save_pickle(path, extraction)
+        for other in path.parent.glob("*.pkl"):
+            if other != path:
+                other.unlink(missing_ok=True)
 
 
 def extract_file(data: bytes, source_file: str, content_hash: str) -> Outcome:
@@ -171,13 +229,30 @@ def _extract_path(root: Path, source_file: str, cache_root: Path | None) -> Outc
     return outcome
 
 
-def _cached(root: Path, source_file: str, cache: ExtractCache) -> Outcome | None:
+def _content_hash(root: Path, source_file: str) -> str | None:
     try:
-        content_hash = hashlib.sha256((root / source_file).read_bytes()).hexdigest()
+        return hashlib.sha256((root / source_file).read_bytes()).hexdigest()
     except OSError:
         return None
-    cached = cache.get(content_hash)
-    return dataclasses.replace(cached, source_file=source_file) if cached is not None else None
+
+
+def content_hashes(root: Path, files: list[ReportFile], cache: ExtractCache | None) -> list[str | None]:
+    """Each file's content hash (None when unreadable): remembered by file signature, else hashed."""
+    known = cache.known_hashes() if cache else {}
+    hashes: list[str | None] = [
+        known[f.source_file][1] if known.get(f.source_file, (None,))[0] == f.signature else None
+        for f in files
+    ]
+    unknown = [i for i, h in enumerate(hashes) if h is None]
+    # Hashing and file reads release the GIL: a few threads overlap them.
+    with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
+        for i, h in zip(
+            unknown,
+            threads.map(_content_hash, [root] * len(unknown), [files[i].source_file for i in unknown]),
+            strict=True,
+        ):
+            hashes[i] = h
+    return hashes
 
 
 @dataclass(frozen=True)
@@ -189,17 +264,25 @@ class ExtractBatch:
 
 
 def process_files(
-    root: Path, files: list[ReportFile], workers: int | None = None, cache_root: Path | None = None
+    root: Path,
+    files: list[ReportFile],
+    workers: int | None = None,
+    cache_root: Path | None = None,
+    hashes: list[str | None] | None = None,
 ) -> ExtractBatch:
     """Every file's outcome: from the cache by content hash, else read and extracted in parallel."""
     names = [f.source_file for f in files]
     cache = ExtractCache(cache_root) if cache_root else None
     outcomes: dict[str, Outcome] = {}
     if cache:
-        # Hashing and file reads release the GIL: a few threads overlap them.
+        hashes = hashes if hashes is not None else content_hashes(root, files, cache)
         with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
-            hits = threads.map(_cached, [root] * len(names), names, [cache] * len(names))
-            outcomes = {name: hit for name, hit in zip(names, hits, strict=True) if hit is not None}
+            found = threads.map(lambda h: cache.get(h) if h else None, hashes)
+            outcomes = {
+                name: dataclasses.replace(hit, source_file=name)
+                for name, hit in zip(names, found, strict=True)
+                if hit is not None
+            }
     from_cache = len(outcomes)
     missing = [name for name in names if name not in outcomes]
     workers = workers or os.cpu_count() or 1
@@ -219,6 +302,44 @@ def process_files(
             )
     outcomes.update(zip(missing, fresh, strict=True))
     return ExtractBatch([outcomes[name] for name in names], from_cache)
+
+
+def batch_key(names: list[str], hashes: list[str | None]) -> str | None:
+    """A key of a batch's paths and contents and of the code that turns them into tables; None when
+    a file could not be read (its outcome is not determined by its content)."""
+    if any(h is None for h in hashes):
+        return None
+    digest = hashlib.sha256(extractor_version().encode() + Path(__file__).read_bytes())
+    for name, content in zip(names, hashes, strict=True):
+        digest.update(f"{name}\0{content}\n".encode())
+    return digest.hexdigest()
+
+
+def extract_reports(
+    root: Path, files: list[ReportFile], workers: int | None = None, cache_root: Path | None = None
+) -> Extraction:
+    """The batch as tables: the last batch's tables when every path and content is the same,
+    else every file's outcome (cached or parsed) assembled."""
+    cache = ExtractCache(cache_root) if cache_root else None
+    names = [f.source_file for f in files]
+    hashes = content_hashes(root, files, cache) if cache else None
+    key = batch_key(names, hashes) if hashes is not None else None
+    if cache and key:
+        remembered = cache.get_tables(key)
+        if remembered is not None:
+            return dataclasses.replace(remembered, parsed=0)
+    batch = process_files(root, files, workers, cache_root, hashes)
+    outcomes = batch.outcomes
+    extraction = dataclasses.replace(
+        assemble(outcomes),
+        parsed=len(outcomes) - batch.from_cache,
+        key=batch_key(names, [o.content_hash for o in outcomes]),
+    )
+    if cache:
+        cache.remember_hashes(files, [o.content_hash for o in outcomes])
+        if extraction.key:
+            cache.put_tables(extraction.key, extraction)
+    return extraction
 
 
 def document_key(content_hash: str) -> str:
@@ -242,6 +363,8 @@ class Extraction:
     paths: pd.DataFrame  # source_file -> document_key, every path
     facts: pd.DataFrame  # FACT_COLUMNS
     rejections: list[Rejection]
+    parsed: int = 0  # files read and extracted by this run (the others came from the cache)
+    key: str | None = None  # see `batch_key`
 
 
 _FACT_FIELDS = [

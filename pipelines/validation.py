@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from pipelines.extract.matching import DEPARTMENT, KPI_PREFIX
-from pipelines.indicators import DICTIONARY_PATH, default_dictionary
+from pipelines.indicators import default_dictionary
 
 Severity = Literal["error", "warning"]
 Condition = tuple[str, Literal["==", "!=", "in", "not in"], Any]  # (column, operator, value)
@@ -231,16 +231,13 @@ def run_rules(facts: pd.DataFrame, rules: list[Rule]) -> list[RuleResult]:
         ],
     )
     outcome = batch.validate(suite, result_format="COMPLETE")
-    by_name = {rule.name: rule for rule in rules}
-    results = []
+    failing: dict[str, list[int]] = {}
     for result in outcome.results:
-        rule = by_name[result.expectation_config.meta["rule"]]
+        name = result.expectation_config.meta["rule"]
         if result.exception_info and result.exception_info.get("raised_exception"):
-            raise RuntimeError(f"rule {rule.name} could not run: {result.exception_info}")
-        results.append(
-            RuleResult(rule, sorted(int(i) for i in result.result.get("unexpected_index_list") or []))
-        )
-    return results
+            raise RuntimeError(f"rule {name} could not run: {result.exception_info}")
+        failing[name] = sorted(int(i) for i in result.result.get("unexpected_index_list") or [])
+    return [RuleResult(rule, failing[rule.name]) for rule in rules]
 
 
 def _row_condition(rule: Rule) -> dict[str, Any]:
@@ -276,6 +273,7 @@ class ValidationOutcome:
     )  # columns: source_file, stage, reason, detail, rule, indicator_code, value, source_locator
     results: list[RuleResult]
     checked: pd.DataFrame  # the prepared facts the rules ran on (RuleResult indexes point into it)
+    suite: str = ""  # `suite_version` of the rules
 
 
 def _rejection_rows(
@@ -325,12 +323,17 @@ def _describe(value: Any) -> str:
     return "missing" if value is None or value is pd.NA else repr(value)
 
 
-def validate_facts(facts: pd.DataFrame, rules: list[Rule] | None = None) -> ValidationOutcome:
-    """One fact per grain, then the suite: error-level failures rejected, warning-level ones flagged."""
+def validate_facts(
+    facts: pd.DataFrame, rules: list[Rule] | None = None, cache_root: Path | None = None
+) -> ValidationOutcome:
+    """One fact per grain, then the suite: error-level failures rejected, warning-level ones flagged.
+
+    With `cache_root`, rows judged by an earlier run with the same rule values are not judged again.
+    """
     rules = rules or fact_rules()
     kept, duplicates = resolve_grain(facts.reset_index(drop=True))
     checked = prepare(kept)
-    results = run_rules(checked, rules)
+    results = run_rules_cached(checked, rules, cache_root)
     errors: dict[int, list[Rule]] = {}
     flags: dict[int, list[str]] = {}
     for result in results:
@@ -356,7 +359,9 @@ def validate_facts(facts: pd.DataFrame, rules: list[Rule] | None = None) -> Vali
     accepted = accepted.assign(flags=[",".join(flags.get(i, [])) or None for i in accepted.index])
     parts = [frame for frame in (rejected, duplicates) if len(frame)]
     all_rejected = pd.concat(parts, ignore_index=True) if parts else rejected
-    return ValidationOutcome(accepted.reset_index(drop=True), all_rejected, results, checked)
+    return ValidationOutcome(
+        accepted.reset_index(drop=True), all_rejected, results, checked, suite_version(rules)
+    )
 
 
 def validation_report(outcome: ValidationOutcome, sample_rows: int = 5) -> dict[str, Any]:
@@ -397,29 +402,55 @@ def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def _suite_version() -> bytes:
-    """What the outcome of the suite depends on besides the facts: this code, the dictionary, the year."""
-    dictionary = Path(os.environ.get("INDICATOR_DICTIONARY", DICTIONARY_PATH))
-    return Path(__file__).read_bytes() + dictionary.read_bytes() + str(dt.date.today().year).encode()
+def suite_version(rules: list[Rule]) -> str:
+    """What a rule's verdict depends on besides the row: this code and the rules' arguments (which
+    carry the dictionary's codes and the current year)."""
+    return hashlib.sha256(Path(__file__).read_bytes() + repr(rules).encode()).hexdigest()[:16]
 
 
-def validate_cached(facts: pd.DataFrame, cache_root: Path | None) -> ValidationOutcome:
-    """`validate_facts`, reusing the outcome of an earlier run on exactly the same facts."""
-    if cache_root is None:
-        return validate_facts(facts)
-    digest = hashlib.sha256(_suite_version())
-    digest.update(",".join(facts.columns).encode())
-    digest.update(pd.util.hash_pandas_object(facts, index=True).to_numpy().tobytes())
-    path = cache_root / "validation" / f"{digest.hexdigest()}.pkl"
+def rule_columns(rules: list[Rule]) -> list[str]:
+    """Every column any rule reads: a row's verdicts depend on these values only."""
+    columns: dict[str, None] = {}
+    for rule in rules:
+        for key in ("column", "column_A", "column_B"):
+            if key in rule.kwargs:
+                columns[rule.kwargs[key]] = None
+        for name, _, _ in rule.where:
+            columns[name] = None
+    return list(columns)
+
+
+def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path | None) -> list[RuleResult]:
+    """`run_rules`, but Great Expectations only sees rows whose rule columns it has not judged before.
+
+    Every rule is a per-row expectation on the prepared columns (cross-row comparisons are derived
+    columns), so a row with the same values gets the same verdicts. Verdicts are kept per suite
+    version, keyed by a hash of the row's rule columns; the file keeps only the rows of the last run.
+    """
+    if cache_root is None or checked.empty:
+        return run_rules(checked, rules)
+    path = cache_root / "validation" / f"verdicts-{suite_version(rules)}.pkl"
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        pass
-    outcome = validate_facts(facts)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(f".{os.getpid()}.part")
-    with partial.open("wb") as handle:
-        pickle.dump(outcome, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(partial, path)
-    return outcome
+            known: dict[int, tuple[str, ...]] = pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        known = {}
+    keys = pd.util.hash_pandas_object(checked[rule_columns(rules)], index=False).to_numpy().tolist()
+    new = [i for i, key in enumerate(keys) if key not in known]
+    if new:
+        fresh = checked.iloc[new].reset_index(drop=True)
+        failed: dict[int, list[str]] = {}
+        for result in run_rules(fresh, rules):
+            for i in result.failing_index:
+                failed.setdefault(keys[new[i]], []).append(result.rule.name)
+        known.update({keys[i]: tuple(failed.get(keys[i], ())) for i in new})
+    current = {key: known[key] for key in keys}
+    if new or len(current) != len(known):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.part")
+        with partial.open("wb") as handle:
+            pickle.dump(current, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(partial, path)
+    return [
+        RuleResult(rule, [i for i, key in enumerate(keys) if rule.name in current[key]]) for rule in rules
+    ]

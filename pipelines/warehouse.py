@@ -2,7 +2,8 @@
 
 One writer: the whole warehouse is rebuilt from the run's validated tables (bulk inserts from
 DataFrames), then `os.replace` swaps it in. A failed build leaves the previous warehouse untouched,
-and readers holding the old file keep a consistent view.
+and readers holding the old file keep a consistent view. A run whose inputs, suite and code are
+those of the published build (same `build_key`) writes nothing.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ import duckdb
 import pandas as pd
 
 from pipelines.indicators import default_dictionary
-from pipelines.stages import REJECTION_COLUMNS, stable_key
+from pipelines.stages import REJECTION_COLUMNS, Extraction, rejections_frame, stable_key
+from pipelines.validation import ValidationOutcome
 
 SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
 # Files readable by the DuckDB 1.4+ command-line shell and tools, not only by the 2.0 package.
@@ -214,36 +216,41 @@ def previous_ingestion_times(path: Path) -> dict[str, dt.datetime]:
     return dict(rows)
 
 
-def fingerprint(tables: WarehouseTables) -> str:
-    """A hash of every row of every table (and of the SQL that shapes them)."""
-    digest = hashlib.sha256((SQL_DIR / "schema.sql").read_bytes() + (SQL_DIR / "views.sql").read_bytes())
-    for name in WarehouseTables.__dataclass_fields__:
-        frame = getattr(tables, name)
-        digest.update(name.encode() + ",".join(frame.columns).encode())
-        digest.update(pd.util.hash_pandas_object(frame.astype(object), index=False).to_numpy().tobytes())
+def build_key(extraction_key: str | None, suite_version: str) -> str | None:
+    """A key of everything a build depends on: the batch of files (paths, contents, extractor),
+    the validation suite, this code and the SQL; None when the batch has no key."""
+    if extraction_key is None:
+        return None
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for sql in ("schema.sql", "views.sql"):
+        digest.update((SQL_DIR / sql).read_bytes())
+    digest.update(f"{extraction_key}|{suite_version}".encode())
     return digest.hexdigest()
 
 
-def published_fingerprint(path: Path) -> str | None:
-    """The fingerprint of the warehouse published at `path`, if any."""
+def published_build(path: Path) -> str | None:
+    """The build key of the warehouse published at `path`, if any."""
     if not path.exists():
         return None
     try:
         with duckdb.connect(str(path), read_only=True) as con:
-            row = con.execute("SELECT fingerprint FROM warehouse_build").fetchone()
+            row = con.execute("SELECT build_key FROM warehouse_build").fetchone()
     except duckdb.Error:
         return None
     return row[0] if row else None
 
 
-def publish_warehouse(path: Path, tables: WarehouseTables) -> bool:
-    """Write every table into a new file beside `path`, then atomically replace `path` with it.
+def table_counts(path: Path) -> dict[str, int]:
+    """Rows per table of the published warehouse."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        return {
+            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
+            for name in WarehouseTables.__dataclass_fields__
+        }
 
-    Returns False, writing nothing, when the published warehouse already holds exactly these rows.
-    """
-    build = fingerprint(tables)
-    if published_fingerprint(path) == build:
-        return False
+
+def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) -> None:
+    """Write every table into a new file beside `path`, then atomically replace `path` with it."""
     path.parent.mkdir(parents=True, exist_ok=True)
     building = path.with_name(f".{path.name}.building-{os.getpid()}")
     building.unlink(missing_ok=True)
@@ -266,4 +273,28 @@ def publish_warehouse(path: Path, tables: WarehouseTables) -> bool:
         os.replace(building, path)
     finally:
         building.unlink(missing_ok=True)
+
+
+def load_warehouse(path: Path, extraction: Extraction, outcome: ValidationOutcome) -> bool:
+    """Build the warehouse from a run's tables and publish it; False (nothing written) when the
+    published build has the same `build_key`."""
+    build = build_key(extraction.key, outcome.suite)
+    if build is not None and published_build(path) == build:
+        return False
+    rejected = pd.concat(
+        [
+            rejections_frame(extraction.rejections),
+            outcome.rejected.reindex(columns=REJECTION_COLUMNS),
+        ],
+        ignore_index=True,
+    )
+    tables = assemble_tables(
+        documents=extraction.documents,
+        paths=extraction.paths,
+        accepted=outcome.accepted,
+        rejected=rejected,
+        ingested_at=previous_ingestion_times(path),
+        now=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+    )
+    publish_warehouse(path, tables, build)
     return True

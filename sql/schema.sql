@@ -88,5 +88,5 @@ CREATE TABLE rejection (
 );
 
 CREATE TABLE warehouse_build (
-    fingerprint VARCHAR NOT NULL             -- hash of every table's rows: a rerun on the same input skips the rewrite
+    build_key VARCHAR                        -- hash of the files, extractor, suite and SQL built from: a rerun on the same inputs skips the rewrite (NULL: a file could not be read, always rebuilt)
 );

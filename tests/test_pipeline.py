@@ -141,7 +141,7 @@ def test_second_run_changes_nothing(built, tmp_path):
     assert snapshot(copy) == before
     rerun = run_pipeline(SAMPLES / "reports", copy, cache=tmp_path / "cache")
     assert snapshot(copy) == before
-    metadata = rerun.asset_materializations_for_node("document_extracts")[0].metadata
+    metadata = rerun.asset_materializations_for_node("extracted_facts")[0].metadata
     assert metadata["parsed"].value == 0
     assert metadata["from_cache"].value == metadata["files"].value
 

@@ -50,3 +50,53 @@ def test_same_content_under_two_names_is_one_document(tmp_path):
     assert sorted(extraction.paths["source_file"]) == ["a.txt", "copy of a.txt"]
     assert extraction.paths["document_key"].nunique() == 1
     assert len(extraction.facts) == 1
+
+
+def _copy_samples(tmp_path):
+    import shutil
+
+    root = tmp_path / "reports"
+    shutil.copytree(SAMPLES / "reports", root)
+    return root
+
+
+def test_unchanged_batch_is_not_read_again(tmp_path, monkeypatch):
+    import pipelines.stages as stages
+
+    root, cache = _copy_samples(tmp_path), tmp_path / "cache"
+    monkeypatch.setattr(stages, "RACY_SECONDS", 0)
+    first = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+
+    def must_not_run(*_args, **_kwargs):
+        raise AssertionError("a file was read again")
+
+    monkeypatch.setattr(stages, "_content_hash", must_not_run)
+    monkeypatch.setattr(stages, "process_files", must_not_run)
+    again = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    assert (first.parsed, again.parsed) == (len(first.paths), 0)
+    assert again.key == first.key is not None
+    for name in ("documents", "paths", "facts"):
+        assert getattr(again, name).equals(getattr(first, name))
+
+
+def test_a_rewritten_file_is_hashed_again_even_with_its_old_size_and_mtime(tmp_path, monkeypatch):
+    import os
+
+    import pipelines.stages as stages
+
+    root, cache = tmp_path / "reports", tmp_path / "cache"
+    root.mkdir()
+    report = root / "r.txt"
+    report.write_text(
+        "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。", encoding="utf-8"
+    )
+    stat = report.stat()
+    monkeypatch.setattr(stages, "RACY_SECONDS", 0)
+    first = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    report.write_text(
+        "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出200.00万元。", encoding="utf-8"
+    )
+    os.utime(report, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime; ctime moves
+    second = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    assert second.parsed == 1
+    assert (first.facts["value"].tolist(), second.facts["value"].tolist()) == ([1_000_000.0], [2_000_000.0])

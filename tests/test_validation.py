@@ -159,16 +159,32 @@ def test_structural_check_fails_on_a_broken_grain():
     assert (result.metadata["duplicate_grains"].value, result.metadata["null_keys"].value) == (1, 1)
 
 
-def test_outcome_of_the_same_facts_is_reused(tmp_path, monkeypatch):
+def test_rows_judged_before_are_not_judged_again(tmp_path, monkeypatch):
     import pipelines.validation as validation
 
-    first = validation.validate_cached(frame(*CLEAN), tmp_path)
+    judged: list[int] = []
+    run_rules = validation.run_rules
 
-    def must_not_run(_facts):
-        raise AssertionError("the suite ran again on unchanged facts")
+    def counting(checked, rules):
+        judged.append(len(checked))
+        return run_rules(checked, rules)
 
-    monkeypatch.setattr(validation, "validate_facts", must_not_run)
-    again = validation.validate_cached(frame(*CLEAN), tmp_path)
-    assert again.accepted.equals(first.accepted)
-    with pytest.raises(AssertionError, match="ran again"):
-        validation.validate_cached(frame(*CLEAN[:-1]), tmp_path)
+    monkeypatch.setattr(validation, "run_rules", counting)
+    facts = frame(
+        *CLEAN,
+        fact(institution=None, document_key="d2"),
+        fact(indicator_code="satisfaction_rate", value=150.0, unit="percent", document_key="d3"),
+    )
+    first = validate_facts(facts, cache_root=tmp_path)
+    again = validate_facts(facts, cache_root=tmp_path)
+    uncached = validate_facts(facts)
+    assert judged == [len(first.checked), len(uncached.checked)]  # the second run judged nothing
+    for outcome in (again, uncached):
+        assert outcome.accepted.equals(first.accepted)
+        assert outcome.rejected.equals(first.rejected)
+        assert [r.failing_index for r in outcome.results] == [r.failing_index for r in first.results]
+    # One changed value: only the rows whose rule columns changed are judged.
+    changed = facts.copy()
+    changed.loc[0, "value"] = changed.loc[0, "value"] + 1
+    validate_facts(changed, cache_root=tmp_path)
+    assert 1 <= judged[-1] < len(first.checked)

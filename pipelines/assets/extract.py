@@ -2,45 +2,38 @@
 
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from pipelines.model import Rejection
 from pipelines.resources import ExtractCacheFolder, ReportsFolder
-from pipelines.stages import ExtractBatch, Extraction, ReportFile, assemble, process_files
+from pipelines.stages import Extraction, ReportFile, extract_reports
 
 
 @asset(
     group_name="extract",
-    description="Per file: text and tables read, identity and facts extracted; unchanged content comes from the cache.",
+    description=(
+        "Per file: text and tables read, identity and facts extracted (unchanged content comes from "
+        "the cache); documents, paths and facts as tables, with provenance."
+    ),
 )
-def document_extracts(
+def extracted_facts(
     context: AssetExecutionContext,
     reports: ReportsFolder,
     extract_cache: ExtractCacheFolder,
     report_files: list[ReportFile],
-) -> ExtractBatch:
-    batch = process_files(reports.root, report_files, reports.parse_workers or None, extract_cache.root)
-    rejected = [o for o in batch.outcomes if isinstance(o, Rejection)]
+) -> Extraction:
+    extraction = extract_reports(
+        reports.root, report_files, reports.parse_workers or None, extract_cache.root
+    )
+    rejected = extraction.rejections
     context.add_output_metadata(
         {
-            "files": len(batch.outcomes),
-            "from_cache": batch.from_cache,
-            "parsed": len(batch.outcomes) - batch.from_cache,
-            "rejected": len(rejected),
+            "files": len(extraction.paths),
+            "parsed": extraction.parsed,
+            "from_cache": len(extraction.paths) - extraction.parsed,
+            "documents": len(extraction.documents),
+            "facts": len(extraction.facts),
+            "rejected_files": len(rejected),
             "rejections": MetadataValue.md(
                 "\n".join(f"- `{r.source_file}`: {r.reason}" for r in rejected) or "none"
             ),
-        }
-    )
-    return batch
-
-
-@asset(group_name="extract", description="Documents, paths and facts as tables, with provenance.")
-def extracted_facts(context: AssetExecutionContext, document_extracts: ExtractBatch) -> Extraction:
-    extraction = assemble(document_extracts.outcomes)
-    context.add_output_metadata(
-        {
-            "documents": len(extraction.documents),
-            "facts": len(extraction.facts),
-            "rejected_files": len(extraction.rejections),
         }
     )
     return extraction

@@ -1,16 +1,14 @@
 """Load: build the DuckDB star schema in a new file and publish it atomically."""
 
-import datetime as dt
 import json
 
 import duckdb
-import pandas as pd
 from dagster import AssetCheckResult, AssetExecutionContext, MetadataValue, asset, asset_check
 
 from pipelines.resources import WarehouseFile
-from pipelines.stages import Extraction, rejections_frame
+from pipelines.stages import Extraction
 from pipelines.validation import ValidationOutcome, validation_report
-from pipelines.warehouse import assemble_tables, previous_ingestion_times, publish_warehouse
+from pipelines.warehouse import load_warehouse, table_counts
 
 CONTRACT_COLUMNS = {
     "v_indicator_values": [
@@ -36,22 +34,8 @@ def duckdb_warehouse(
     validated_facts: ValidationOutcome,
 ) -> None:
     path = warehouse.file
-    rejected = pd.concat(
-        [
-            rejections_frame(extracted_facts.rejections),
-            validated_facts.rejected.reindex(columns=rejections_frame([]).columns),
-        ],
-        ignore_index=True,
-    )
-    tables = assemble_tables(
-        documents=extracted_facts.documents,
-        paths=extracted_facts.paths,
-        accepted=validated_facts.accepted,
-        rejected=rejected,
-        ingested_at=previous_ingestion_times(path),
-        now=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
-    )
-    published = publish_warehouse(path, tables)
+    published = load_warehouse(path, extracted_facts, validated_facts)
+    counts = table_counts(path)
     results = path.parent / "validation" / f"{context.run.run_id}.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(
@@ -65,10 +49,10 @@ def duckdb_warehouse(
             "path": MetadataValue.path(str(path)),
             "published": published,
             "validation_results": MetadataValue.path(str(results)),
-            "facts": len(tables.fact_indicator_value),
-            "documents": len(tables.dim_document),
-            "institutions": len(tables.dim_institution),
-            "rejections": len(tables.rejection),
+            "facts": counts["fact_indicator_value"],
+            "documents": counts["dim_document"],
+            "institutions": counts["dim_institution"],
+            "rejections": counts["rejection"],
         }
     )
 

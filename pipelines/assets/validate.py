@@ -15,7 +15,7 @@ from dagster import (
 
 from pipelines.resources import ExtractCacheFolder
 from pipelines.stages import Extraction
-from pipelines.validation import FACT_GRAIN, ValidationOutcome, fact_rules, validate_cached
+from pipelines.validation import FACT_GRAIN, ValidationOutcome, fact_rules, validate_facts
 
 GRAIN_CHECK = "fact_grain_unique"
 PLACEHOLDER = re.compile(r"[{](\w+)[^}]*[}]")  # {range_max:g} in a rule's expected text
@@ -47,7 +47,7 @@ def validated_facts(
     context: AssetExecutionContext, extract_cache: ExtractCacheFolder, extracted_facts: Extraction
 ) -> Iterator:
     facts = extracted_facts.facts
-    outcome = validate_cached(facts, extract_cache.root)
+    outcome = validate_facts(facts, cache_root=extract_cache.root)
     yield Output(
         outcome,
         metadata={
