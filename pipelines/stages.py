@@ -13,7 +13,9 @@ import hashlib
 import os
 import pickle
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -153,6 +155,9 @@ class ExtractCache:
     def _path(self, content_hash: str) -> Path:
         return self.root / extractor_version() / content_hash[:2] / f"{content_hash}.pkl"
 
+    def has(self, content_hash: str) -> bool:
+        return self._path(content_hash).exists()
+
     def get(self, content_hash: str) -> Outcome | None:
         return _load_pickle(self._path(content_hash))  # type: ignore[return-value]
 
@@ -176,16 +181,21 @@ class ExtractCache:
         )
 
     def _tables_path(self, key: str) -> Path:
-        return self.root / "extractions" / f"{key}.pkl"
+        return self.root / "extractions" / tables_version() / f"{key}.pkl"
 
     def get_tables(self, key: str) -> Extraction | None:
         return _load_pickle(self._tables_path(key))  # type: ignore[return-value]
 
+    def last_tables(self) -> Extraction | None:
+        """The tables of the last batch assembled by this code, whatever its files."""
+        found = sorted((self.root / "extractions" / tables_version()).glob("*.pkl"))
+        return _load_pickle(found[0]) if len(found) == 1 else None  # type: ignore[return-value]
+
     def put_tables(self, key: str, extraction: Extraction) -> None:
-        """Keep the tables of this batch only (the previous batch's are deleted)."""
+        """Keep the tables of this batch only (every other batch's are deleted)."""
         path = self._tables_path(key)
         _save_pickle(path, extraction)
-        for other in path.parent.glob("*.pkl"):
+        for other in (self.root / "extractions").glob("*/*.pkl"):
             if other != path:
                 other.unlink(missing_ok=True)
 
@@ -263,6 +273,14 @@ class ExtractBatch:
     from_cache: int
 
 
+def _parse_in_pool(
+    pool: ProcessPoolExecutor, root: Path, names: list[str], workers: int, cache_root: Path | None
+) -> Iterator[Outcome]:
+    """Submit every file to the pool now (workers fork at the first submit); results in order."""
+    chunk = max(1, min(8, len(names) // (workers * 4)))
+    return pool.map(_extract_path, [root] * len(names), names, [cache_root] * len(names), chunksize=chunk)
+
+
 def process_files(
     root: Path,
     files: list[ReportFile],
@@ -270,38 +288,40 @@ def process_files(
     cache_root: Path | None = None,
     hashes: list[str | None] | None = None,
 ) -> ExtractBatch:
-    """Every file's outcome: from the cache by content hash, else read and extracted in parallel."""
+    """Every file's outcome: from the cache by content hash, else read and extracted in worker
+    processes (few files: in this one) while the cached outcomes are loaded here."""
     names = [f.source_file for f in files]
+    workers = workers or os.cpu_count() or 1
     cache = ExtractCache(cache_root) if cache_root else None
-    outcomes: dict[str, Outcome] = {}
     if cache:
         hashes = hashes if hashes is not None else content_hashes(root, files, cache)
-        with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
-            found = threads.map(lambda h: cache.get(h) if h else None, hashes)
-            outcomes = {
-                name: dataclasses.replace(hit, source_file=name)
-                for name, hit in zip(names, found, strict=True)
-                if hit is not None
-            }
-    from_cache = len(outcomes)
-    missing = [name for name in names if name not in outcomes]
-    workers = workers or os.cpu_count() or 1
-    if workers == 1 or len(missing) < PARALLEL_THRESHOLD:
-        fresh = [_extract_path(root, name, cache_root) for name in missing]
+        cached = {name: h for name, h in zip(names, hashes, strict=True) if h and cache.has(h)}
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            chunk = max(1, min(8, len(missing) // (workers * 4)))
-            fresh = list(
-                pool.map(
-                    _extract_path,
-                    [root] * len(missing),
-                    missing,
-                    [cache_root] * len(missing),
-                    chunksize=chunk,
-                )
-            )
-    outcomes.update(zip(missing, fresh, strict=True))
+        cached = {}
+    to_parse = [name for name in names if name not in cached]
+    in_pool = workers > 1 and len(to_parse) >= PARALLEL_THRESHOLD
+    with ProcessPoolExecutor(max_workers=workers) if in_pool else nullcontext() as pool:
+        # The pool's processes fork here, before any thread of ours starts.
+        parsing = _parse_in_pool(pool, root, to_parse, workers, cache_root) if pool else None
+        found: dict[str, Outcome | None] = {}
+        if cache and cached:
+            with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
+                found = dict(zip(cached, threads.map(cache.get, cached.values()), strict=True))
+        parsed = list(parsing) if parsing else [_extract_path(root, n, cache_root) for n in to_parse]
+    outcomes = dict(zip(to_parse, parsed, strict=True))
+    for name, hit in found.items():
+        # An entry that cannot be loaded (damaged, older format) is parsed again.
+        outcomes[name] = (
+            dataclasses.replace(hit, source_file=name) if hit else _extract_path(root, name, cache_root)
+        )
+    from_cache = sum(hit is not None for hit in found.values())
     return ExtractBatch([outcomes[name] for name in names], from_cache)
+
+
+@lru_cache(maxsize=1)
+def tables_version() -> str:
+    """A hash of the code that turns files into tables (the extractor and this module)."""
+    return hashlib.sha256(extractor_version().encode() + Path(__file__).read_bytes()).hexdigest()[:16]
 
 
 def batch_key(names: list[str], hashes: list[str | None]) -> str | None:
@@ -309,7 +329,7 @@ def batch_key(names: list[str], hashes: list[str | None]) -> str | None:
     a file could not be read (its outcome is not determined by its content)."""
     if any(h is None for h in hashes):
         return None
-    digest = hashlib.sha256(extractor_version().encode() + Path(__file__).read_bytes())
+    digest = hashlib.sha256(tables_version().encode())
     for name, content in zip(names, hashes, strict=True):
         digest.update(f"{name}\0{content}\n".encode())
     return digest.hexdigest()
@@ -318,28 +338,84 @@ def batch_key(names: list[str], hashes: list[str | None]) -> str | None:
 def extract_reports(
     root: Path, files: list[ReportFile], workers: int | None = None, cache_root: Path | None = None
 ) -> Extraction:
-    """The batch as tables: the last batch's tables when every path and content is the same,
-    else every file's outcome (cached or parsed) assembled."""
-    cache = ExtractCache(cache_root) if cache_root else None
+    """The batch as tables. With a cache: the last batch's tables when every path and content is
+    the same; else the last batch's rows for contents it had, and new contents read (or taken
+    from the per-file cache) and assembled; the result equals assembling every file afresh."""
+    if cache_root is None:
+        batch = process_files(root, files, workers)
+        return _keyed(assemble(batch.outcomes), files, batch)
+    cache = ExtractCache(cache_root)
     names = [f.source_file for f in files]
-    hashes = content_hashes(root, files, cache) if cache else None
-    key = batch_key(names, hashes) if hashes is not None else None
-    if cache and key:
-        remembered = cache.get_tables(key)
-        if remembered is not None:
-            return dataclasses.replace(remembered, parsed=0)
-    batch = process_files(root, files, workers, cache_root, hashes)
-    outcomes = batch.outcomes
-    extraction = dataclasses.replace(
-        assemble(outcomes),
-        parsed=len(outcomes) - batch.from_cache,
-        key=batch_key(names, [o.content_hash for o in outcomes]),
-    )
-    if cache:
-        cache.remember_hashes(files, [o.content_hash for o in outcomes])
-        if extraction.key:
-            cache.put_tables(extraction.key, extraction)
+    hashes = content_hashes(root, files, cache)
+    key = batch_key(names, hashes)
+    remembered = cache.get_tables(key) if key else None
+    if remembered is not None:
+        return dataclasses.replace(remembered, parsed=0)
+    last = cache.last_tables()
+    known = set(last.documents["document_key"]) if last is not None else set()
+    reused = {
+        n: document_key(h) for n, h in zip(names, hashes, strict=True) if h and document_key(h) in known
+    }
+    fresh = [f for f in files if f.source_file not in reused]
+    fresh_hashes = [h for n, h in zip(names, hashes, strict=True) if n not in reused]
+    batch = process_files(root, fresh, workers, cache_root, fresh_hashes)
+    extraction = assemble(batch.outcomes)
+    if reused:
+        extraction = _combine(last, reused, extraction)  # type: ignore[arg-type]
+    extraction = _keyed(extraction, files, batch, reused)
+    outcome_hashes = {o.source_file: o.content_hash for o in batch.outcomes}
+    cache.remember_hashes(files, [outcome_hashes.get(n, h) for n, h in zip(names, hashes, strict=True)])
+    if extraction.key:
+        cache.put_tables(extraction.key, extraction)
     return extraction
+
+
+def _keyed(
+    extraction: Extraction, files: list[ReportFile], batch: ExtractBatch, reused: dict[str, str] | None = None
+) -> Extraction:
+    """The extraction with its batch key and the count of files parsed by this run."""
+    hashes = {o.source_file: o.content_hash for o in batch.outcomes}
+    content = dict(
+        zip(extraction.documents["document_key"], extraction.documents["content_hash"], strict=True)
+    )
+    names = [f.source_file for f in files]
+    return dataclasses.replace(
+        extraction,
+        parsed=len(batch.outcomes) - batch.from_cache,
+        key=batch_key(names, [hashes[n] if n in hashes else content[(reused or {})[n]] for n in names]),
+    )
+
+
+def _combine(last: Extraction, reused: dict[str, str], new: Extraction) -> Extraction:
+    """`new` plus the rows `last` had for the `reused` paths' contents, in the order and with the
+    first paths that assembling every outcome at once would give."""
+    paths = pd.concat(
+        [
+            pd.DataFrame({"source_file": list(reused), "document_key": list(reused.values())}, dtype="str"),
+            new.paths,
+        ],
+        ignore_index=True,
+    ).sort_values("source_file", ignore_index=True)
+    first_path = paths.drop_duplicates("document_key").set_index("document_key")["source_file"]
+    kept = set(reused.values())
+    old_docs = last.documents[last.documents["document_key"].isin(kept)]
+    documents = pd.concat(
+        [old_docs.assign(source_file=old_docs["document_key"].map(first_path)), new.documents]
+    ).sort_values("source_file", ignore_index=True)
+    old_facts = last.facts[last.facts["document_key"].isin(kept)]
+    facts = pd.concat([old_facts.assign(source_file=old_facts["document_key"].map(first_path)), new.facts])
+    facts = facts.sort_values(["source_file", "fact_seq"], ignore_index=True).astype(
+        new.facts.dtypes.to_dict()
+    )
+    facts = facts.assign(fact_seq=range(len(facts)))
+    old_keys = dict(zip(last.paths["source_file"], last.paths["document_key"], strict=True))
+    rejections = [
+        dataclasses.replace(r, source_file=first_path[old_keys[r.source_file]])
+        for r in last.rejections
+        if old_keys.get(r.source_file) in kept
+    ]
+    rejections = sorted([*rejections, *new.rejections], key=lambda r: r.source_file)
+    return Extraction(documents=documents, paths=paths, facts=facts, rejections=rejections)
 
 
 def document_key(content_hash: str) -> str:
@@ -389,6 +465,17 @@ def _document_row(key: str, extract: DocumentExtract) -> dict:
     }  # fmt: skip
 
 
+_NON_TEXT = {
+    "fact_seq": "int64", "pages": "Int64", "fiscal_year": "Int64", "facts_extracted": "int64", "value": "float64",
+    "is_target": "bool",
+}  # fmt: skip
+
+
+def _dtypes(columns: list[str]) -> dict[str, str]:
+    """Fixed column types, whatever the values (text columns are strings, missing as NaN)."""
+    return {column: _NON_TEXT.get(column, "str") for column in columns}
+
+
 def assemble(outcomes: list[Outcome]) -> Extraction:
     """Tables of documents, paths and facts; files with the same content are one document.
 
@@ -420,14 +507,14 @@ def assemble(outcomes: list[Outcome]) -> Extraction:
                 )
             )
         fact_rows.extend((key, *(getattr(fact, name) for name in _FACT_FIELDS)) for fact in outcome.facts)
-    documents = pd.DataFrame(doc_rows, columns=DOCUMENT_COLUMNS).astype({"fiscal_year": "Int64"})
+    documents = pd.DataFrame(doc_rows, columns=DOCUMENT_COLUMNS).astype(_dtypes(DOCUMENT_COLUMNS))
     # Each fact carries its document's identity: joined per document, not copied per fact.
     facts = pd.DataFrame.from_records(fact_rows, columns=["document_key", *_FACT_FIELDS])
     facts = facts.merge(documents[["document_key", *_IDENTITY_COLUMNS]], on="document_key", how="left")
-    facts = facts.assign(fact_seq=range(len(facts)))[FACT_COLUMNS]
+    facts = facts.assign(fact_seq=range(len(facts)))[FACT_COLUMNS].astype(_dtypes(FACT_COLUMNS))
     return Extraction(
         documents=documents,
-        paths=pd.DataFrame(path_rows, columns=["source_file", "document_key"]),
+        paths=pd.DataFrame(path_rows, columns=["source_file", "document_key"], dtype="str"),
         facts=facts,
         rejections=rejections,
     )

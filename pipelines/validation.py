@@ -271,8 +271,8 @@ class ValidationOutcome:
     rejected: (
         pd.DataFrame
     )  # columns: source_file, stage, reason, detail, rule, indicator_code, value, source_locator
-    results: list[RuleResult]
-    checked: pd.DataFrame  # the prepared facts the rules ran on (RuleResult indexes point into it)
+    results: list[RuleResult]  # failing positions among the facts checked (after the grain)
+    report: dict[str, Any]  # `validation_report`: counts and failing samples per rule, as plain data
     suite: str = ""  # `suite_version` of the rules
 
 
@@ -359,17 +359,19 @@ def validate_facts(
     accepted = accepted.assign(flags=[",".join(flags.get(i, [])) or None for i in accepted.index])
     parts = [frame for frame in (rejected, duplicates) if len(frame)]
     all_rejected = pd.concat(parts, ignore_index=True) if parts else rejected
-    return ValidationOutcome(
-        accepted.reset_index(drop=True), all_rejected, results, checked, suite_version(rules)
-    )
+    accepted = accepted.reset_index(drop=True)
+    report = validation_report(checked, results, len(accepted), len(all_rejected))
+    return ValidationOutcome(accepted, all_rejected, results, report, suite_version(rules))
 
 
-def validation_report(outcome: ValidationOutcome, sample_rows: int = 5) -> dict[str, Any]:
+def validation_report(
+    checked: pd.DataFrame, results: list[RuleResult], accepted: int, rejected: int, sample_rows: int = 5
+) -> dict[str, Any]:
     """The results of a run as plain data (kept as JSON beside the warehouse)."""
     columns = ["source_file", "indicator_code", "value", "source_locator"]
     rules = []
-    for result in outcome.results:
-        failing = outcome.checked.iloc[result.failing_index]
+    for result in results:
+        failing = checked.iloc[result.failing_index]
         observed = result.rule.observed if result.rule.observed in failing else "value"
         sample = failing[[*columns, observed]] if observed not in columns else failing[columns]
         rules.append(
@@ -384,9 +386,9 @@ def validation_report(outcome: ValidationOutcome, sample_rows: int = 5) -> dict[
             }
         )
     return {
-        "facts_checked": len(outcome.checked),
-        "facts_accepted": len(outcome.accepted),
-        "facts_rejected": len(outcome.rejected),
+        "facts_checked": len(checked),
+        "facts_accepted": accepted,
+        "facts_rejected": rejected,
         "rules": rules,
     }
 

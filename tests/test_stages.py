@@ -100,3 +100,73 @@ def test_a_rewritten_file_is_hashed_again_even_with_its_old_size_and_mtime(tmp_p
     second = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
     assert second.parsed == 1
     assert (first.facts["value"].tolist(), second.facts["value"].tolist()) == ([1_000_000.0], [2_000_000.0])
+
+
+def test_a_damaged_cache_entry_is_parsed_again(tmp_path):
+    root = SAMPLES / "reports"
+    files = scan_reports(root)
+    first = process_files(root, files, workers=1, cache_root=tmp_path)
+    extract = next(o for o in first.outcomes if isinstance(o, DocumentExtract))
+    ExtractCache(tmp_path)._path(extract.content_hash).write_bytes(b"not a pickle")
+    second = process_files(root, files, workers=2, cache_root=tmp_path)
+    assert second.outcomes == first.outcomes
+    assert second.from_cache == len(files) - 1
+
+
+def _assert_same_tables(got, want):
+    import pandas as pd
+
+    for name in ("documents", "paths", "facts"):
+        pd.testing.assert_frame_equal(
+            getattr(got, name).reset_index(drop=True), getattr(want, name).reset_index(drop=True), obj=name
+        )
+    assert got.rejections == want.rejections
+    assert got.key == want.key
+
+
+def test_a_changed_batch_reuses_the_last_batchs_rows_and_equals_a_fresh_assembly(tmp_path, monkeypatch):
+    """Add, remove, rename, copy under an earlier name, rewrite: after each change the tables built
+    from the last batch's rows equal the tables of every file read afresh."""
+    import random
+    import shutil
+
+    import pipelines.stages as stages
+
+    root, cache = _copy_samples(tmp_path), tmp_path / "cache"
+    spare = tmp_path / "spare"
+    spare.mkdir()
+    files = sorted(p for p in root.rglob("*") if p.is_file())
+    for path in files[::4]:  # a quarter of the files arrive later
+        shutil.move(path, spare / path.name)
+    rng = random.Random(5)
+    changes = [
+        lambda: shutil.move(next(spare.iterdir()), root / "new" / f"{rng.random():.6f}.txt"),
+        lambda: shutil.move(next(spare.iterdir()), root / "arrived later.docx"),
+        lambda: next(p for p in sorted(root.rglob("*.txt"))).unlink(),
+        lambda: shutil.copy(next(p for p in sorted(root.rglob("*.docx"))), root / "0 first copy.docx"),
+        lambda: next(p for p in sorted(root.rglob("*.pdf"))).rename(root / "00 renamed.pdf"),
+        lambda: (root / "湖南/rewritten.txt").write_text(
+            "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。", encoding="utf-8"
+        ),
+        lambda: (root / "湖南/rewritten.txt").write_text(
+            "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出300.00万元。", encoding="utf-8"
+        ),
+    ]
+    (root / "new").mkdir()
+    (root / "湖南").mkdir(exist_ok=True)
+    stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    handled: list[int] = []
+    process_files = stages.process_files
+
+    def counting(root, files, *args, **kwargs):
+        handled.append(len(files))
+        return process_files(root, files, *args, **kwargs)
+
+    monkeypatch.setattr(stages, "process_files", counting)
+    for change in changes:
+        change()
+        listing = scan_reports(root)
+        incremental = stages.extract_reports(root, listing, workers=1, cache_root=cache)
+        assert handled.pop() <= 2  # only the changed files' outcomes were looked at
+        fresh = stages.extract_reports(root, listing, workers=1)
+        _assert_same_tables(incremental, fresh)

@@ -1,5 +1,7 @@
 """The expectation suite on small batches of facts: each rule rejects or flags what breaks it."""
 
+import dataclasses
+
 import pandas as pd
 import pytest
 
@@ -154,7 +156,7 @@ def test_structural_check_fails_on_a_broken_grain():
     broken = outcome.accepted.copy()
     broken.loc[len(broken)] = broken.iloc[0]
     broken.loc[len(broken)] = {**broken.iloc[1].to_dict(), "institution": None}
-    result = _grain_check(type(outcome)(broken, outcome.rejected, outcome.results, outcome.checked))
+    result = _grain_check(dataclasses.replace(outcome, accepted=broken))
     assert not result.passed
     assert (result.metadata["duplicate_grains"].value, result.metadata["null_keys"].value) == (1, 1)
 
@@ -178,7 +180,10 @@ def test_rows_judged_before_are_not_judged_again(tmp_path, monkeypatch):
     first = validate_facts(facts, cache_root=tmp_path)
     again = validate_facts(facts, cache_root=tmp_path)
     uncached = validate_facts(facts)
-    assert judged == [len(first.checked), len(uncached.checked)]  # the second run judged nothing
+    assert judged == [
+        first.report["facts_checked"],
+        uncached.report["facts_checked"],
+    ]  # the second run judged nothing
     for outcome in (again, uncached):
         assert outcome.accepted.equals(first.accepted)
         assert outcome.rejected.equals(first.rejected)
@@ -187,4 +192,4 @@ def test_rows_judged_before_are_not_judged_again(tmp_path, monkeypatch):
     changed = facts.copy()
     changed.loc[0, "value"] = changed.loc[0, "value"] + 1
     validate_facts(changed, cache_root=tmp_path)
-    assert 1 <= judged[-1] < len(first.checked)
+    assert 1 <= judged[-1] < first.report["facts_checked"]

@@ -7,7 +7,7 @@ from dagster import AssetCheckResult, AssetExecutionContext, MetadataValue, asse
 
 from pipelines.resources import WarehouseFile
 from pipelines.stages import Extraction
-from pipelines.validation import ValidationOutcome, validation_report
+from pipelines.validation import ValidationOutcome
 from pipelines.warehouse import load_warehouse, table_counts
 
 CONTRACT_COLUMNS = {
@@ -39,9 +39,7 @@ def duckdb_warehouse(
     results = path.parent / "validation" / f"{context.run.run_id}.json"
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(
-        json.dumps(
-            {"run_id": context.run.run_id, **validation_report(validated_facts)}, ensure_ascii=False, indent=1
-        ),
+        json.dumps({"run_id": context.run.run_id, **validated_facts.report}, ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
     context.add_output_metadata(

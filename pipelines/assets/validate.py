@@ -3,6 +3,7 @@
 import re
 from collections.abc import Iterator
 
+import pandas as pd
 from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
@@ -20,7 +21,6 @@ from pipelines.validation import FACT_GRAIN, ValidationOutcome, fact_rules, vali
 GRAIN_CHECK = "fact_grain_unique"
 PLACEHOLDER = re.compile(r"[{](\w+)[^}]*[}]")  # {range_max:g} in a rule's expected text
 NAMED = r"<\1>"
-SAMPLE_ROWS = 5
 
 
 @asset(
@@ -56,16 +56,15 @@ def validated_facts(
             "facts_rejected": len(outcome.rejected),
         },
     )
-    for result in outcome.results:
-        failing = outcome.checked.iloc[result.failing_index]
-        sample = failing[["source_file", "indicator_code", "value", "source_locator"]].head(SAMPLE_ROWS)
+    for rule in outcome.report["rules"]:
+        sample = pd.DataFrame(rule["sample"])
         yield AssetCheckResult(
-            check_name=result.rule.name,
-            passed=result.success,
+            check_name=rule["rule"],
+            passed=rule["success"],
             severity=AssetCheckSeverity.WARN,
             metadata={
-                "failing_count": len(failing),
-                "severity": result.rule.severity,
+                "failing_count": rule["failing_count"],
+                "severity": rule["severity"],
                 "sample": MetadataValue.md(sample.to_markdown(index=False) if len(sample) else "none"),
             },
         )
