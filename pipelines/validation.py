@@ -180,12 +180,8 @@ def prepare(facts: pd.DataFrame) -> pd.DataFrame:
     codes = facts["indicator_code"]
     value = facts["value"].astype("float64")
     derived = pd.DataFrame(index=facts.index)
-    derived["range_min"] = codes.map(lambda c: dictionary[c].min_value if c in dictionary else np.nan).astype(
-        "float64"
-    )
-    derived["range_max"] = codes.map(lambda c: dictionary[c].max_value if c in dictionary else np.nan).astype(
-        "float64"
-    )
+    derived["range_min"] = codes.map({c: i.min_value for c, i in dictionary.items()}).astype("float64")
+    derived["range_max"] = codes.map({c: i.max_value for c, i in dictionary.items()}).astype("float64")
     derived["value_is_whole"] = (value % 1 == 0) | value.isna()
     basic = _same_document(facts, "expenditure_basic", DEPARTMENT)
     project = _same_document(facts, "expenditure_project", DEPARTMENT)

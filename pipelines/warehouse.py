@@ -60,6 +60,10 @@ def scope_rows(scopes: set[str]) -> pd.DataFrame:
     )
 
 
+class IntegrityError(Exception):
+    """A build whose rows refer to keys its dimensions do not have (sql/integrity.sql)."""
+
+
 @dataclass(frozen=True)
 class WarehouseTables:
     """The rows of every warehouse table, ready to load."""
@@ -222,7 +226,7 @@ def build_key(extraction_key: str | None, suite_version: str) -> str | None:
     if extraction_key is None:
         return None
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for sql in ("schema.sql", "views.sql"):
+    for sql in ("schema.sql", "views.sql", "integrity.sql"):
         digest.update((SQL_DIR / sql).read_bytes())
     digest.update(f"{extraction_key}|{suite_version}".encode())
     return digest.hexdigest()
@@ -265,6 +269,10 @@ def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) ->
                     columns = ", ".join(frame.columns)
                     con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
                     con.unregister("incoming")
+            orphans = con.execute((SQL_DIR / "integrity.sql").read_text(encoding="utf-8")).fetchall()
+            broken = [f"{reference}: {count}" for reference, count in orphans if count]
+            if broken:
+                raise IntegrityError(f"rows refer to missing keys ({'; '.join(broken)})")
             con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
             con.execute("INSERT INTO warehouse_build VALUES (?)", [build])
             con.execute("CHECKPOINT")

@@ -1,5 +1,7 @@
 -- Star schema of the performance-report warehouse. Built fresh in a new file on every run and
 -- published by an atomic rename, so analysts never see a half-written warehouse.
+-- References between tables (marked "-> table") are checked by sql/integrity.sql before every
+-- publish; they are not declared as FOREIGN KEYs, which DuckDB checks row by row on insert.
 
 CREATE TABLE dim_institution (
     institution_key    VARCHAR PRIMARY KEY,  -- md5 of institution name + region codes
@@ -54,16 +56,16 @@ CREATE TABLE dim_document (
 
 CREATE TABLE document_path (
     source_file  VARCHAR PRIMARY KEY,        -- every path a document was found under
-    document_key VARCHAR NOT NULL REFERENCES dim_document (document_key)
+    document_key VARCHAR NOT NULL            -- -> dim_document
 );
 
 CREATE TABLE fact_indicator_value (
     fact_key        VARCHAR PRIMARY KEY,     -- md5 of the grain
-    institution_key VARCHAR NOT NULL REFERENCES dim_institution (institution_key),
-    fiscal_year     INTEGER NOT NULL REFERENCES dim_fiscal_year (fiscal_year),
-    indicator_code  VARCHAR NOT NULL REFERENCES dim_indicator (indicator_code),
-    document_key    VARCHAR NOT NULL REFERENCES dim_document (document_key),
-    scope           VARCHAR NOT NULL REFERENCES dim_scope (scope),
+    institution_key VARCHAR NOT NULL,        -- -> dim_institution
+    fiscal_year     INTEGER NOT NULL,        -- -> dim_fiscal_year
+    indicator_code  VARCHAR NOT NULL,        -- -> dim_indicator
+    document_key    VARCHAR NOT NULL,        -- -> dim_document
+    scope           VARCHAR NOT NULL,        -- -> dim_scope
     is_target       BOOLEAN NOT NULL,
     value           DOUBLE NOT NULL,         -- canonical unit: yuan, percent as a number, count
     unit            VARCHAR NOT NULL,

@@ -43,7 +43,7 @@ def small_warehouse(small_reports, tmp_path_factory) -> Path:
 
 
 def test_failed_build_leaves_the_published_warehouse_untouched(small_warehouse, tmp_path):
-    from pipelines.warehouse import WarehouseTables
+    from pipelines.warehouse import IntegrityError, WarehouseTables
 
     path = tmp_path / "w.duckdb"
     shutil.copy(small_warehouse, path)
@@ -55,11 +55,16 @@ def test_failed_build_leaves_the_published_warehouse_untouched(small_warehouse, 
                 for name in WarehouseTables.__dataclass_fields__
             }
         )
-    broken = tables.fact_indicator_value.assign(indicator_code="not_in_dim_indicator")
-    with pytest.raises(duckdb.Error):
-        publish_warehouse(path, WarehouseTables(**{**tables.__dict__, "fact_indicator_value": broken}), "x")
-    assert snapshot(path) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
+    facts = tables.fact_indicator_value
+    orphan = facts.assign(indicator_code=["not_in_dim_indicator", *facts["indicator_code"][1:]])
+    duplicated = pd.concat([facts, facts.head(1)])
+    for broken, error in ((orphan, IntegrityError), (duplicated, duckdb.ConstraintException)):
+        with pytest.raises(error):
+            publish_warehouse(
+                path, WarehouseTables(**{**tables.__dict__, "fact_indicator_value": broken}), "x"
+            )
+        assert snapshot(path) == before
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["w.duckdb"]
 
 
 def test_readers_of_the_old_file_do_not_block_a_new_publish(small_warehouse, small_reports, tmp_path):
