@@ -215,7 +215,7 @@ def run_rules(facts: pd.DataFrame, rules: list[Rule]) -> list[RuleResult]:
         context.data_sources.add_pandas("reports")
         .add_dataframe_asset("facts")
         .add_batch_definition_whole_dataframe("all")
-        .get_batch(batch_parameters={"dataframe": facts.reset_index(drop=True)})
+        .get_batch(batch_parameters={"dataframe": facts[rule_columns(rules)].reset_index(drop=True)})
     )
     suite = gx.ExpectationSuite(
         name="fact_rules",
@@ -449,6 +449,8 @@ def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path 
         with partial.open("wb") as handle:
             pickle.dump(current, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(partial, path)
-    return [
-        RuleResult(rule, [i for i, key in enumerate(keys) if rule.name in current[key]]) for rule in rules
-    ]
+    failing: dict[str, list[int]] = {rule.name: [] for rule in rules}
+    for i, key in enumerate(keys):
+        for name in current[key]:
+            failing[name].append(i)
+    return [RuleResult(rule, failing[rule.name]) for rule in rules]
