@@ -5,6 +5,8 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
+from pipelines.model import DEFAULT_LIMITS, ReadLimits
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "samples" / "reports"
 DEFAULT_WAREHOUSE_PATH = PROJECT_ROOT / "warehouse" / "reports.duckdb"
@@ -16,10 +18,26 @@ class ReportsFolder(ConfigurableResource):
 
     path: str
     parse_workers: int = 0  # processes reading files in parallel; 0: one per core
+    max_file_mb: float = DEFAULT_LIMITS.max_file_mb
+    max_pdf_pages: int = DEFAULT_LIMITS.max_pdf_pages
+    max_inflated_mb: float = DEFAULT_LIMITS.max_inflated_mb
+    max_table_cells: int = DEFAULT_LIMITS.max_table_cells
+    timeout_seconds: float = DEFAULT_LIMITS.timeout_seconds
 
     @property
     def root(self) -> Path:
         return Path(self.path).expanduser().resolve()
+
+    @property
+    def limits(self) -> ReadLimits:
+        """What one file may cost to read (see `ReadLimits`)."""
+        return ReadLimits(
+            self.max_file_mb,
+            self.max_pdf_pages,
+            self.max_inflated_mb,
+            self.max_table_cells,
+            self.timeout_seconds,
+        )
 
 
 class WarehouseFile(ConfigurableResource):
@@ -43,11 +61,17 @@ class ExtractCacheFolder(ConfigurableResource):
 
 
 def resources_from_environment() -> dict[str, ConfigurableResource]:
-    """The resources configured from REPORTS_DIR, WAREHOUSE_PATH, EXTRACT_CACHE_DIR and PARSE_WORKERS."""
+    """The resources configured from REPORTS_DIR, WAREHOUSE_PATH, EXTRACT_CACHE_DIR, PARSE_WORKERS
+    and the READ_* limits."""
     return {
         "reports": ReportsFolder(
             path=os.getenv("REPORTS_DIR", str(DEFAULT_REPORTS_DIR)),
             parse_workers=int(os.getenv("PARSE_WORKERS", "0")),
+            max_file_mb=float(os.getenv("READ_MAX_FILE_MB", DEFAULT_LIMITS.max_file_mb)),
+            max_pdf_pages=int(os.getenv("READ_MAX_PDF_PAGES", DEFAULT_LIMITS.max_pdf_pages)),
+            max_inflated_mb=float(os.getenv("READ_MAX_INFLATED_MB", DEFAULT_LIMITS.max_inflated_mb)),
+            max_table_cells=int(os.getenv("READ_MAX_TABLE_CELLS", DEFAULT_LIMITS.max_table_cells)),
+            timeout_seconds=float(os.getenv("READ_TIMEOUT_SECONDS", DEFAULT_LIMITS.timeout_seconds)),
         ),
         "warehouse": WarehouseFile(path=os.getenv("WAREHOUSE_PATH", str(DEFAULT_WAREHOUSE_PATH))),
         "extract_cache": ExtractCacheFolder(path=os.getenv("EXTRACT_CACHE_DIR", str(DEFAULT_CACHE_DIR))),

@@ -12,10 +12,13 @@ import dataclasses
 import hashlib
 import os
 import pickle
+import signal
+import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +28,7 @@ import pandas as pd
 from pipelines.extract.facts import extract_facts
 from pipelines.extract.identity import extract_identity
 from pipelines.indicators import DICTIONARY_PATH
-from pipelines.model import Fact, Identity, ReadError, Rejection
+from pipelines.model import DEFAULT_LIMITS, Fact, Identity, ReadError, ReadLimits, Rejection
 from pipelines.readers import read_bytes
 
 # Below this many files a process pool costs more than it saves.
@@ -64,6 +67,8 @@ class ReportFile:
     mtime_ns: int
     ctime_ns: int = 0
     inode: int = 0
+    kind: str = "file"  # file; or, never opened: symlink, special (device, FIFO, socket), unlistable (folder)
+    detail: str | None = None  # a link's target, why a folder cannot be listed
 
     @property
     def signature(self) -> tuple[int, int, int, int]:
@@ -72,27 +77,51 @@ class ReportFile:
 
 
 def scan_reports(root: Path) -> list[ReportFile]:
-    """Every regular file under `root` (any depth, symlinks not followed), sorted by path; nothing is read."""
-    found = []
-    for folder, subfolders, names in os.walk(root, followlinks=False):
-        subfolders.sort()
-        for name in sorted(names):
-            path = Path(folder) / name
-            try:
-                stat = path.lstat()
-            except OSError:
-                continue
-            if path.is_symlink() or not path.is_file():
-                continue
-            found.append(
-                ReportFile(
-                    path.relative_to(root).as_posix(),
-                    stat.st_size,
-                    stat.st_mtime_ns,
-                    stat.st_ctime_ns,
-                    stat.st_ino,
-                )
+    """Every entry under `root` that is not a folder (any depth), sorted by path; nothing is read.
+
+    Symbolic links (to files or folders) are listed but not followed, devices, FIFOs and sockets
+    are listed but never opened, and folders that cannot be listed are listed themselves: each
+    becomes a rejection with its reason, so nothing under the folder goes unaccounted for.
+    """
+    found: list[ReportFile] = []
+
+    def entry(path: Path, kind: str = "file", detail: str | None = None) -> None:
+        try:
+            stat = path.lstat()
+        except OSError as error:  # vanished since the folder was listed
+            stat, kind, detail = None, "unlistable", str(error)
+        found.append(
+            ReportFile(
+                path.relative_to(root).as_posix(),
+                stat.st_size if stat else 0,
+                stat.st_mtime_ns if stat else 0,
+                stat.st_ctime_ns if stat else 0,
+                stat.st_ino if stat else 0,
+                kind,
+                detail,
             )
+        )
+
+    def unlistable(error: OSError) -> None:
+        if error.filename and Path(error.filename) != root:
+            entry(Path(error.filename), "unlistable", error.strerror)
+        elif error.filename:
+            raise error  # the reports folder itself
+
+    for folder, subfolders, names in os.walk(root, onerror=unlistable, followlinks=False):
+        here = Path(folder)
+        for name in [n for n in subfolders if (here / n).is_symlink()]:
+            subfolders.remove(name)
+            entry(here / name, "symlink", os.readlink(here / name))
+        subfolders.sort()
+        for name in names:
+            path = here / name
+            if path.is_symlink():
+                entry(path, "symlink", os.readlink(path))
+            elif path.is_file():
+                entry(path)
+            else:
+                entry(path, "special")
     return sorted(found, key=lambda f: f.source_file)
 
 
@@ -147,13 +176,19 @@ RACY_SECONDS = 2
 
 @dataclass(frozen=True)
 class ExtractCache:
-    """Outcomes of reading and extracting, one pickle per content hash, per extractor version; the
-    content hash of each path by its file signature; the assembled tables of the last batch."""
+    """Outcomes of reading and extracting, one pickle per content hash, per extractor version and
+    read limits; the content hash of each path by its file signature; the last batch's tables."""
 
     root: Path
+    limits: ReadLimits = DEFAULT_LIMITS
+
+    @property
+    def version(self) -> str:
+        """The extractor's code and data and the read limits: what an outcome depends on."""
+        return hashlib.sha256(f"{extractor_version()}|{self.limits!r}".encode()).hexdigest()[:16]
 
     def _path(self, content_hash: str) -> Path:
-        return self.root / extractor_version() / content_hash[:2] / f"{content_hash}.pkl"
+        return self.root / self.version / content_hash[:2] / f"{content_hash}.pkl"
 
     def has(self, content_hash: str) -> bool:
         return self._path(content_hash).exists()
@@ -180,30 +215,57 @@ class ExtractCache:
             },
         )
 
-    def _tables_path(self, key: str) -> Path:
-        return self.root / "extractions" / tables_version() / f"{key}.pkl"
+    def _tables_folder(self) -> Path:
+        return self.root / "extractions" / tables_version(self.version)
 
     def get_tables(self, key: str) -> Extraction | None:
-        return _load_pickle(self._tables_path(key))  # type: ignore[return-value]
+        return _load_pickle(self._tables_folder() / f"{key}.pkl")  # type: ignore[return-value]
 
     def last_tables(self) -> Extraction | None:
         """The tables of the last batch assembled by this code, whatever its files."""
-        found = sorted((self.root / "extractions" / tables_version()).glob("*.pkl"))
+        found = sorted(self._tables_folder().glob("*.pkl"))
         return _load_pickle(found[0]) if len(found) == 1 else None  # type: ignore[return-value]
 
     def put_tables(self, key: str, extraction: Extraction) -> None:
         """Keep the tables of this batch only (every other batch's are deleted)."""
-        path = self._tables_path(key)
+        path = self._tables_folder() / f"{key}.pkl"
         _save_pickle(path, extraction)
         for other in (self.root / "extractions").glob("*/*.pkl"):
             if other != path:
                 other.unlink(missing_ok=True)
 
 
-def extract_file(data: bytes, source_file: str, content_hash: str) -> Outcome:
+class ReadTimeout(BaseException):
+    """Raised in a file's reader when it runs out of time (a BaseException, so that no reader's
+    `except Exception` swallows it)."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ReadTimeout in this thread after `seconds` (the main thread only, where signals land;
+    elsewhere, or for 0, no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise ReadTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_file(
+    data: bytes, source_file: str, content_hash: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> Outcome:
     """Read one file's bytes and extract its identity and facts; a failure becomes a Rejection."""
     try:
-        document = read_bytes(data, source_file, content_hash)
+        document = read_bytes(data, source_file, content_hash, limits)
     except ReadError as error:
         return Rejection(source_file, "read", str(error), content_hash=content_hash)
     except Exception as error:  # a reader bug must not stop the other files
@@ -226,16 +288,50 @@ def extract_file(data: bytes, source_file: str, content_hash: str) -> Outcome:
     )
 
 
-def _extract_path(root: Path, source_file: str, cache_root: Path | None) -> Outcome:
-    """Read, extract and cache one file (the work a worker process does)."""
+NOT_OPENED = {
+    "symlink": "symbolic link, not followed (a link may leave the reports folder or loop back into it)",
+    "special": "not a regular file (a device, FIFO or socket), not opened",
+    "unlistable": "folder that cannot be listed",
+}
+
+
+def _not_opened(file: ReportFile, limits: ReadLimits) -> Rejection | None:
+    """Why a file is rejected without being opened, if it is."""
+    if file.kind in NOT_OPENED:
+        return Rejection(file.source_file, "read", NOT_OPENED[file.kind], file.detail)
+    if file.size > limits.max_file_bytes:
+        return Rejection(
+            file.source_file,
+            "read",
+            f"file too large ({file.size / 1024 / 1024:.1f} MB > {limits.max_file_mb:g} MB, READ_MAX_FILE_MB)",
+            "not opened",
+        )
+    return None
+
+
+def _extract_path(root: Path, file: ReportFile, cache: ExtractCache | None) -> Outcome:
+    """Read, extract and cache one file (the work a worker process does), within the time limit."""
+    limits = cache.limits if cache else DEFAULT_LIMITS
+    refused = _not_opened(file, limits)
+    if refused:
+        return refused
     try:
-        data = (root / source_file).read_bytes()
+        data = (root / file.source_file).read_bytes()
     except OSError as error:
-        return Rejection(source_file, "read", "cannot open the file", str(error))
+        return Rejection(file.source_file, "read", "cannot open the file", str(error))
     content_hash = hashlib.sha256(data).hexdigest()
-    outcome = extract_file(data, source_file, content_hash)
-    if cache_root:
-        ExtractCache(cache_root).put(content_hash, outcome)
+    try:
+        with time_limit(limits.timeout_seconds):
+            outcome = extract_file(data, file.source_file, content_hash, limits)
+    except ReadTimeout:
+        outcome = Rejection(
+            file.source_file,
+            "read",
+            f"took longer than {limits.timeout_seconds:g} s to read (READ_TIMEOUT_SECONDS)",
+            content_hash=content_hash,
+        )
+    if cache:
+        cache.put(content_hash, outcome)
     return outcome
 
 
@@ -247,13 +343,15 @@ def _content_hash(root: Path, source_file: str) -> str | None:
 
 
 def content_hashes(root: Path, files: list[ReportFile], cache: ExtractCache | None) -> list[str | None]:
-    """Each file's content hash (None when unreadable): remembered by file signature, else hashed."""
+    """Each file's content hash (None when it is not opened or unreadable): remembered by file
+    signature, else hashed."""
     known = cache.known_hashes() if cache else {}
+    limits = cache.limits if cache else DEFAULT_LIMITS
     hashes: list[str | None] = [
         known[f.source_file][1] if known.get(f.source_file, (None,))[0] == f.signature else None
         for f in files
     ]
-    unknown = [i for i, h in enumerate(hashes) if h is None]
+    unknown = [i for i, h in enumerate(hashes) if h is None and _not_opened(files[i], limits) is None]
     # Hashing and file reads release the GIL: a few threads overlap them.
     with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
         for i, h in zip(
@@ -274,11 +372,68 @@ class ExtractBatch:
 
 
 def _parse_in_pool(
-    pool: ProcessPoolExecutor, root: Path, names: list[str], workers: int, cache_root: Path | None
+    pool: ProcessPoolExecutor, root: Path, files: list[ReportFile], workers: int, cache: ExtractCache | None
 ) -> Iterator[Outcome]:
     """Submit every file to the pool now (workers fork at the first submit); results in order."""
-    chunk = max(1, min(8, len(names) // (workers * 4)))
-    return pool.map(_extract_path, [root] * len(names), names, [cache_root] * len(names), chunksize=chunk)
+    chunk = max(1, min(8, len(files) // (workers * 4)))
+    return pool.map(_extract_path, [root] * len(files), files, [cache] * len(files), chunksize=chunk)
+
+
+def _collect(
+    parsing: Iterator[Outcome], root: Path, files: list[ReportFile], workers: int, cache: ExtractCache | None
+) -> list[Outcome]:
+    """The pool's outcomes; if a worker process dies, the files it did not finish are read again
+    with few in flight, and a file that kills its process again is rejected."""
+    outcomes: list[Outcome] = []
+    try:
+        for outcome in parsing:
+            outcomes.append(outcome)
+    except BrokenProcessPool:
+        outcomes.extend(_parse_carefully(root, files[len(outcomes) :], workers, cache))
+    return outcomes
+
+
+def _parse_carefully(
+    root: Path, files: list[ReportFile], workers: int, cache: ExtractCache | None
+) -> list[Outcome]:
+    """At most `workers` files in flight, so that when a process dies the suspects are few; each
+    suspect is then read alone, in a process of its own."""
+    done: dict[str, Outcome] = {}
+    pending = list(files)
+    while pending:
+        suspects: list[ReportFile] = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            in_flight: dict[Future[Outcome], ReportFile] = {}
+            try:
+                while pending or in_flight:
+                    while pending and len(in_flight) < workers:
+                        file = pending.pop(0)
+                        in_flight[pool.submit(_extract_path, root, file, cache)] = file
+                    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        file = in_flight.pop(future)
+                        try:
+                            done[file.source_file] = future.result()
+                        except BrokenProcessPool:
+                            suspects.append(file)
+                            raise
+            except BrokenProcessPool:
+                suspects.extend(in_flight.values())
+        for file in suspects:
+            done[file.source_file] = _parse_alone(root, file, cache)
+    return [done[file.source_file] for file in files]
+
+
+def _parse_alone(root: Path, file: ReportFile, cache: ExtractCache | None) -> Outcome:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_extract_path, root, file, cache).result()
+        except BrokenProcessPool:
+            return Rejection(
+                file.source_file,
+                "read",
+                "the reading process died (a crash or out of memory); the file was read alone to be sure",
+            )
 
 
 def process_files(
@@ -287,102 +442,124 @@ def process_files(
     workers: int | None = None,
     cache_root: Path | None = None,
     hashes: list[str | None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ExtractBatch:
     """Every file's outcome: from the cache by content hash, else read and extracted in worker
     processes (few files: in this one) while the cached outcomes are loaded here."""
-    names = [f.source_file for f in files]
     workers = workers or os.cpu_count() or 1
-    cache = ExtractCache(cache_root) if cache_root else None
+    cache = ExtractCache(cache_root, limits) if cache_root else None
     if cache:
         hashes = hashes if hashes is not None else content_hashes(root, files, cache)
-        cached = {name: h for name, h in zip(names, hashes, strict=True) if h and cache.has(h)}
+        cached = {f.source_file: h for f, h in zip(files, hashes, strict=True) if h and cache.has(h)}
     else:
         cached = {}
-    to_parse = [name for name in names if name not in cached]
+    to_parse = [f for f in files if f.source_file not in cached]
     in_pool = workers > 1 and len(to_parse) >= PARALLEL_THRESHOLD
     with ProcessPoolExecutor(max_workers=workers) if in_pool else nullcontext() as pool:
         # The pool's processes fork here, before any thread of ours starts.
-        parsing = _parse_in_pool(pool, root, to_parse, workers, cache_root) if pool else None
+        parsing = _parse_in_pool(pool, root, to_parse, workers, cache) if pool else None
         found: dict[str, Outcome | None] = {}
         if cache and cached:
             with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
                 found = dict(zip(cached, threads.map(cache.get, cached.values()), strict=True))
-        parsed = list(parsing) if parsing else [_extract_path(root, n, cache_root) for n in to_parse]
-    outcomes = dict(zip(to_parse, parsed, strict=True))
+        if parsing:
+            parsed = _collect(parsing, root, to_parse, workers, cache)
+        else:
+            parsed = [_extract_path(root, f, cache) for f in to_parse]
+    outcomes = {f.source_file: outcome for f, outcome in zip(to_parse, parsed, strict=True)}
+    by_name = {f.source_file: f for f in files}
     for name, hit in found.items():
         # An entry that cannot be loaded (damaged, older format) is parsed again.
         outcomes[name] = (
-            dataclasses.replace(hit, source_file=name) if hit else _extract_path(root, name, cache_root)
+            dataclasses.replace(hit, source_file=name) if hit else _extract_path(root, by_name[name], cache)
         )
     from_cache = sum(hit is not None for hit in found.values())
-    return ExtractBatch([outcomes[name] for name in names], from_cache)
+    return ExtractBatch([outcomes[f.source_file] for f in files], from_cache)
 
 
-@lru_cache(maxsize=1)
-def tables_version() -> str:
-    """A hash of the code that turns files into tables (the extractor and this module)."""
-    return hashlib.sha256(extractor_version().encode() + Path(__file__).read_bytes()).hexdigest()[:16]
+@lru_cache(maxsize=4)
+def tables_version(cache_version: str) -> str:
+    """A hash of what turns files into tables: the cache version and this module's code."""
+    return hashlib.sha256(cache_version.encode() + Path(__file__).read_bytes()).hexdigest()[:16]
 
 
-def batch_key(names: list[str], hashes: list[str | None]) -> str | None:
-    """A key of a batch's paths and contents and of the code that turns them into tables; None when
-    a file could not be read (its outcome is not determined by its content)."""
-    if any(h is None for h in hashes):
-        return None
-    digest = hashlib.sha256(tables_version().encode())
-    for name, content in zip(names, hashes, strict=True):
-        digest.update(f"{name}\0{content}\n".encode())
+def _identity(file: ReportFile, content_hash: str | None) -> str:
+    """What a file's outcome depends on: its content, or (not opened or unreadable) its signature."""
+    return content_hash or f"{file.kind}:{file.signature}"
+
+
+def batch_key(files: list[ReportFile], hashes: list[str | None], cache: ExtractCache) -> str:
+    """A key of a batch's paths and contents and of what turns them into tables."""
+    digest = hashlib.sha256(tables_version(cache.version).encode())
+    for file, content in zip(files, hashes, strict=True):
+        digest.update(f"{file.source_file}\0{_identity(file, content)}\n".encode())
     return digest.hexdigest()
 
 
 def extract_reports(
-    root: Path, files: list[ReportFile], workers: int | None = None, cache_root: Path | None = None
+    root: Path,
+    files: list[ReportFile],
+    workers: int | None = None,
+    cache_root: Path | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> Extraction:
     """The batch as tables. With a cache: the last batch's tables when every path and content is
     the same; else the last batch's rows for contents it had, and new contents read (or taken
     from the per-file cache) and assembled; the result equals assembling every file afresh."""
+    cache = ExtractCache(cache_root or Path(), limits)
     if cache_root is None:
-        batch = process_files(root, files, workers)
-        return _keyed(assemble(batch.outcomes), files, batch)
-    cache = ExtractCache(cache_root)
-    names = [f.source_file for f in files]
+        batch = process_files(root, files, workers, limits=limits)
+        return _keyed(assemble(batch.outcomes), files, batch, cache)
     hashes = content_hashes(root, files, cache)
-    key = batch_key(names, hashes)
-    remembered = cache.get_tables(key) if key else None
+    remembered = cache.get_tables(batch_key(files, hashes, cache))
     if remembered is not None:
         return dataclasses.replace(remembered, parsed=0)
     last = cache.last_tables()
     known = set(last.documents["document_key"]) if last is not None else set()
     reused = {
-        n: document_key(h) for n, h in zip(names, hashes, strict=True) if h and document_key(h) in known
+        f.source_file: document_key(h)
+        for f, h in zip(files, hashes, strict=True)
+        if h and document_key(h) in known
     }
     fresh = [f for f in files if f.source_file not in reused]
-    fresh_hashes = [h for n, h in zip(names, hashes, strict=True) if n not in reused]
-    batch = process_files(root, fresh, workers, cache_root, fresh_hashes)
+    fresh_hashes = [h for f, h in zip(files, hashes, strict=True) if f.source_file not in reused]
+    batch = process_files(root, fresh, workers, cache_root, fresh_hashes, limits)
     extraction = assemble(batch.outcomes)
     if reused:
         extraction = _combine(last, reused, extraction)  # type: ignore[arg-type]
-    extraction = _keyed(extraction, files, batch, reused)
+    extraction = _keyed(extraction, files, batch, cache, reused)
     outcome_hashes = {o.source_file: o.content_hash for o in batch.outcomes}
-    cache.remember_hashes(files, [outcome_hashes.get(n, h) for n, h in zip(names, hashes, strict=True)])
-    if extraction.key:
-        cache.put_tables(extraction.key, extraction)
+    cache.remember_hashes(
+        files, [outcome_hashes.get(f.source_file, h) for f, h in zip(files, hashes, strict=True)]
+    )
+    cache.put_tables(extraction.key, extraction)  # type: ignore[arg-type]
     return extraction
 
 
 def _keyed(
-    extraction: Extraction, files: list[ReportFile], batch: ExtractBatch, reused: dict[str, str] | None = None
+    extraction: Extraction,
+    files: list[ReportFile],
+    batch: ExtractBatch,
+    cache: ExtractCache,
+    reused: dict[str, str] | None = None,
 ) -> Extraction:
     """The extraction with its batch key and the count of files parsed by this run."""
     hashes = {o.source_file: o.content_hash for o in batch.outcomes}
     content = dict(
         zip(extraction.documents["document_key"], extraction.documents["content_hash"], strict=True)
     )
-    names = [f.source_file for f in files]
+    reused = reused or {}
     return dataclasses.replace(
         extraction,
         parsed=len(batch.outcomes) - batch.from_cache,
-        key=batch_key(names, [hashes[n] if n in hashes else content[(reused or {})[n]] for n in names]),
+        key=batch_key(
+            files,
+            [
+                hashes[f.source_file] if f.source_file in hashes else content[reused[f.source_file]]
+                for f in files
+            ],
+            cache,
+        ),
     )
 
 

@@ -21,7 +21,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
 
-from pipelines.model import Document, ReadError
+from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits
 from pipelines.readers import SUPPORTED_SUFFIXES, read_document
 from pipelines.readers import pdf as pdf_reader
 
@@ -38,12 +38,12 @@ pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
 CN_STYLE = ParagraphStyle("cn", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK")
 
 
-def read_bytes(tmp_path: Path, name: str, data: bytes) -> Document:
+def read_bytes(tmp_path: Path, name: str, data: bytes, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     """Write `data` under tmp_path/reports/ and read it with read_document(root=tmp_path)."""
     path = tmp_path / "reports" / name
     path.parent.mkdir(exist_ok=True)
     path.write_bytes(data)
-    return read_document(path, tmp_path)
+    return read_document(path, tmp_path, limits)
 
 
 def report_pdf(*pages: list[object]) -> bytes:
@@ -281,12 +281,17 @@ def test_pdf_encrypted_is_rejected(tmp_path: Path) -> None:
         read_bytes(tmp_path, "a.pdf", buffer.getvalue())
 
 
-def test_pdf_not_a_pdf_and_too_many_pages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pdf_not_a_pdf_and_over_the_limits(tmp_path: Path) -> None:
     with pytest.raises(ReadError, match=r"^not a PDF file"):
         read_bytes(tmp_path, "a.pdf", b"<html>not a pdf</html>")
-    monkeypatch.setattr(pdf_reader, "MAX_PDF_PAGES", 1)
-    with pytest.raises(ReadError, match=r"^too many pages \(2 > 1\)$"):
-        read_bytes(tmp_path, "b.pdf", report_pdf(["第一页"], ["第二页"]))
+    with pytest.raises(ReadError, match=r"^too many pages \(2 > 1, READ_MAX_PDF_PAGES\)$"):
+        read_bytes(tmp_path, "b.pdf", report_pdf(["第一页"], ["第二页"]), ReadLimits(max_pdf_pages=1))
+    table = report_pdf([ruled_table()])
+    assert read_bytes(tmp_path, "c.pdf", table).blocks
+    with pytest.raises(ReadError, match=r"^more than 3 table cells"):
+        read_bytes(tmp_path, "c.pdf", table, ReadLimits(max_table_cells=3))
+    with pytest.raises(ReadError, match=r"^file too large \(0\.0 MB > 0\.001 MB, READ_MAX_FILE_MB\)"):
+        read_bytes(tmp_path, "c.pdf", table, ReadLimits(max_file_mb=0.001))
 
 
 def test_pdf_line_joining_rules() -> None:
@@ -333,3 +338,16 @@ def test_corpus_forms_of_one_report_carry_the_same_figures() -> None:
     for form, document in forms.items():
         missing = [figure for figure in figures if figure not in document.text]
         assert not missing, f"{form}: {missing}"
+
+
+def test_docx_over_the_limits_is_rejected_before_it_is_unzipped(tmp_path: Path) -> None:
+    source = docx.Document()
+    table = source.add_table(rows=2, cols=3)
+    for cell in table._cells:
+        cell.text = "1"
+    data = docx_bytes(source)
+    assert read_bytes(tmp_path, "a.docx", data).blocks
+    with pytest.raises(ReadError, match=r"^more than 5 table cells \(READ_MAX_TABLE_CELLS\)$"):
+        read_bytes(tmp_path, "a.docx", data, ReadLimits(max_table_cells=5))
+    with pytest.raises(ReadError, match=r"^unzips to [\d.]+ MB \(> 0\.0001 MB, READ_MAX_INFLATED_MB\)$"):
+        read_bytes(tmp_path, "a.docx", data, ReadLimits(max_inflated_mb=0.0001))

@@ -7,12 +7,23 @@ from pipelines.stages import DocumentExtract, ExtractCache, assemble, process_fi
 from tests.test_pipeline import SAMPLES
 
 
-def test_scan_finds_every_file_at_any_depth_without_following_links(tmp_path):
+def test_scan_lists_every_entry_at_any_depth_without_following_links(tmp_path):
+    import os
+
     (tmp_path / "a" / "b").mkdir(parents=True)
     (tmp_path / "a" / "b" / "r.txt").write_text("x", encoding="utf-8")
     (tmp_path / "top.pdf").write_bytes(b"%PDF")
     (tmp_path / "loop").symlink_to(tmp_path, target_is_directory=True)
-    assert [f.source_file for f in scan_reports(tmp_path)] == ["a/b/r.txt", "top.pdf"]
+    (tmp_path / "a" / "link.txt").symlink_to(tmp_path / "a" / "b" / "r.txt")
+    os.mkfifo(tmp_path / "a" / "pipe.txt")
+    listed = {f.source_file: (f.kind, f.detail) for f in scan_reports(tmp_path)}
+    assert listed == {
+        "a/b/r.txt": ("file", None),
+        "a/link.txt": ("symlink", str(tmp_path / "a" / "b" / "r.txt")),
+        "a/pipe.txt": ("special", None),
+        "loop": ("symlink", str(tmp_path)),
+        "top.pdf": ("file", None),
+    }
 
 
 def test_parallel_extraction_equals_serial():

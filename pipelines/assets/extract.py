@@ -20,7 +20,7 @@ def extracted_facts(
     report_files: list[ReportFile],
 ) -> Extraction:
     extraction = extract_reports(
-        reports.root, report_files, reports.parse_workers or None, extract_cache.root
+        reports.root, report_files, reports.parse_workers or None, extract_cache.root, reports.limits
     )
     rejected = extraction.rejections
     context.add_output_metadata(

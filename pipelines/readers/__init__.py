@@ -6,12 +6,12 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from pipelines.model import Document, ReadError
+from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits
 from pipelines.readers.docx import read_docx
 from pipelines.readers.pdf import read_pdf
 from pipelines.readers.text import read_txt
 
-_READERS: dict[str, Callable[[bytes, str, str], Document]] = {
+_READERS: dict[str, Callable[[bytes, str, str, ReadLimits], Document]] = {
     ".txt": read_txt,
     ".docx": read_docx,
     ".pdf": read_pdf,
@@ -21,7 +21,7 @@ SUPPORTED_SUFFIXES = frozenset(_READERS)
 __all__ = ["SUPPORTED_SUFFIXES", "read_bytes", "read_document"]
 
 
-def read_document(path: Path, root: Path) -> Document:
+def read_document(path: Path, root: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Document:
     """Read the report at `path`; `source_file` is its path relative to `root`, with forward slashes.
 
     Raises ReadError with the reason when the file cannot be read as a report (OSError propagates).
@@ -29,13 +29,23 @@ def read_document(path: Path, root: Path) -> Document:
     if path.suffix.lower() not in _READERS:
         raise ReadError(f"unsupported file type: {path.suffix.lower() or '(none)'}")
     data = path.read_bytes()
-    return read_bytes(data, path.relative_to(root).as_posix(), hashlib.sha256(data).hexdigest())
+    return read_bytes(data, path.relative_to(root).as_posix(), hashlib.sha256(data).hexdigest(), limits)
 
 
-def read_bytes(data: bytes, source_file: str, content_hash: str) -> Document:
+def read_bytes(
+    data: bytes, source_file: str, content_hash: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> Document:
     """Read a report's bytes; the reader is chosen by the extension of `source_file`."""
     suffix = Path(source_file).suffix.lower()
     reader = _READERS.get(suffix)
     if reader is None:
         raise ReadError(f"unsupported file type: {suffix or '(none)'}")
-    return reader(data, source_file, content_hash)
+    if len(data) > limits.max_file_bytes:
+        raise ReadError(
+            f"file too large ({_megabytes(len(data))} > {limits.max_file_mb:g} MB, READ_MAX_FILE_MB)"
+        )
+    return reader(data, source_file, content_hash, limits)
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"

@@ -14,10 +14,12 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 from lxml import etree
 
-from pipelines.model import Document, ReadError, TextBlock
+from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits, TextBlock
 
 
-def read_docx(data: bytes, source_file: str, content_hash: str) -> Document:
+def read_docx(
+    data: bytes, source_file: str, content_hash: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> Document:
     """Read a .docx report.
 
     Paragraph locators are ``p N``, N being the 1-based index among all body paragraphs (empty ones
@@ -26,15 +28,20 @@ def read_docx(data: bytes, source_file: str, content_hash: str) -> Document:
     row, located as ``table T row R / table K row M``.
     """
     try:
+        _check_inflated_size(data, limits)
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError, etree.XMLSyntaxError) as exc:
         raise ReadError(f"not a valid .docx: {exc}") from exc
     blocks: list[TextBlock] = []
-    paragraph_number = table_number = 0
+    paragraph_number = table_number = cells = 0
     for item in document.iter_inner_content():
         if isinstance(item, Table):
             table_number += 1
-            blocks.extend(_table_rows(item, f"table {table_number}"))
+            for row in _table_rows(item, f"table {table_number}"):
+                cells += len(row.cells)
+                if cells > limits.max_table_cells:
+                    raise ReadError(f"more than {limits.max_table_cells} table cells (READ_MAX_TABLE_CELLS)")
+                blocks.append(row)
         else:
             paragraph_number += 1
             text = item.text.strip()
@@ -45,6 +52,17 @@ def read_docx(data: bytes, source_file: str, content_hash: str) -> Document:
     return Document(
         source_file=source_file, content_hash=content_hash, file_format="docx", blocks=tuple(blocks)
     )
+
+
+def _check_inflated_size(data: bytes, limits: ReadLimits) -> None:
+    """Reject a package whose parts unzip to more than the limit (the sizes its directory declares:
+    Python's zip reader never inflates a part beyond its declared size)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        inflated = sum(info.file_size for info in package.infolist())
+    if inflated > limits.max_inflated_mb * 1024 * 1024:
+        raise ReadError(
+            f"unzips to {inflated / 1024 / 1024:.1f} MB (> {limits.max_inflated_mb:g} MB, READ_MAX_INFLATED_MB)"
+        )
 
 
 def _table_rows(table: Table, table_locator: str) -> Iterator[TextBlock]:

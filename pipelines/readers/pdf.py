@@ -12,11 +12,10 @@ from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
-from pipelines.model import Document, ReadError, TextBlock
+from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits, TextBlock
 
 Bbox = tuple[float, float, float, float]
 
-MAX_PDF_PAGES = 500
 # Above this share of glyphs printed as "(cid:NNN)" (no Unicode mapping), the text layer is unusable.
 MAX_UNMAPPED_SHARE = 0.5
 # A line ending more than this many font sizes before the page's right text edge ends its paragraph,
@@ -39,7 +38,9 @@ _HEADING = re.compile(
 )
 
 
-def read_pdf(data: bytes, source_file: str, content_hash: str) -> Document:
+def read_pdf(
+    data: bytes, source_file: str, content_hash: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> Document:
     """Read a PDF report with a text layer.
 
     Per page, ruled tables (pdfplumber's default line strategy) give one block per row, located
@@ -53,13 +54,18 @@ def read_pdf(data: bytes, source_file: str, content_hash: str) -> Document:
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             page_count = len(pdf.pages)
-            if page_count > MAX_PDF_PAGES:
-                raise ReadError(f"too many pages ({page_count} > {MAX_PDF_PAGES})")
+            if page_count > limits.max_pdf_pages:
+                raise ReadError(f"too many pages ({page_count} > {limits.max_pdf_pages}, READ_MAX_PDF_PAGES)")
+            cells = 0
             for number, page in enumerate(pdf.pages, start=1):
                 texts = [char["text"] for char in page.chars if not char["text"].isspace()]
                 glyphs += len(texts)
                 unmapped += sum(1 for text in texts if text.startswith("(cid:"))
-                blocks.extend(_page_blocks(page, number))
+                page_blocks = _page_blocks(page, number)
+                cells += sum(len(block.cells) for block in page_blocks)
+                if cells > limits.max_table_cells:
+                    raise ReadError(f"more than {limits.max_table_cells} table cells (READ_MAX_TABLE_CELLS)")
+                blocks.extend(page_blocks)
                 page.close()
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
-from pipelines.model import Document, ReadError, TextBlock
+from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits, TextBlock
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -105,8 +105,11 @@ def _is_gb2312(char: str) -> bool:
     return True
 
 
-def read_txt(data: bytes, source_file: str, content_hash: str) -> Document:
-    """Read a plain-text report: one paragraph block per non-blank line, locator ``line N``."""
+def read_txt(
+    data: bytes, source_file: str, content_hash: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> Document:
+    """Read a plain-text report: one paragraph block per non-blank line, locator ``line N``
+    (only the file-size limit, checked before, applies)."""
     text, encoding = decode_text(data)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks = tuple(
