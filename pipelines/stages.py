@@ -309,9 +309,8 @@ def _not_opened(file: ReportFile, limits: ReadLimits) -> Rejection | None:
     return None
 
 
-def _extract_path(root: Path, file: ReportFile, cache: ExtractCache | None) -> Outcome:
+def _extract_path(root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None) -> Outcome:
     """Read, extract and cache one file (the work a worker process does), within the time limit."""
-    limits = cache.limits if cache else DEFAULT_LIMITS
     refused = _not_opened(file, limits)
     if refused:
         return refused
@@ -372,15 +371,32 @@ class ExtractBatch:
 
 
 def _parse_in_pool(
-    pool: ProcessPoolExecutor, root: Path, files: list[ReportFile], workers: int, cache: ExtractCache | None
+    pool: ProcessPoolExecutor,
+    root: Path,
+    files: list[ReportFile],
+    workers: int,
+    limits: ReadLimits,
+    cache: ExtractCache | None,
 ) -> Iterator[Outcome]:
     """Submit every file to the pool now (workers fork at the first submit); results in order."""
     chunk = max(1, min(8, len(files) // (workers * 4)))
-    return pool.map(_extract_path, [root] * len(files), files, [cache] * len(files), chunksize=chunk)
+    return pool.map(
+        _extract_path,
+        [root] * len(files),
+        files,
+        [limits] * len(files),
+        [cache] * len(files),
+        chunksize=chunk,
+    )
 
 
 def _collect(
-    parsing: Iterator[Outcome], root: Path, files: list[ReportFile], workers: int, cache: ExtractCache | None
+    parsing: Iterator[Outcome],
+    root: Path,
+    files: list[ReportFile],
+    workers: int,
+    limits: ReadLimits,
+    cache: ExtractCache | None,
 ) -> list[Outcome]:
     """The pool's outcomes; if a worker process dies, the files it did not finish are read again
     with few in flight, and a file that kills its process again is rejected."""
@@ -389,12 +405,12 @@ def _collect(
         for outcome in parsing:
             outcomes.append(outcome)
     except BrokenProcessPool:
-        outcomes.extend(_parse_carefully(root, files[len(outcomes) :], workers, cache))
+        outcomes.extend(_parse_carefully(root, files[len(outcomes) :], workers, limits, cache))
     return outcomes
 
 
 def _parse_carefully(
-    root: Path, files: list[ReportFile], workers: int, cache: ExtractCache | None
+    root: Path, files: list[ReportFile], workers: int, limits: ReadLimits, cache: ExtractCache | None
 ) -> list[Outcome]:
     """At most `workers` files in flight, so that when a process dies the suspects are few; each
     suspect is then read alone, in a process of its own."""
@@ -408,7 +424,7 @@ def _parse_carefully(
                 while pending or in_flight:
                     while pending and len(in_flight) < workers:
                         file = pending.pop(0)
-                        in_flight[pool.submit(_extract_path, root, file, cache)] = file
+                        in_flight[pool.submit(_extract_path, root, file, limits, cache)] = file
                     finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
                     for future in finished:
                         file = in_flight.pop(future)
@@ -420,14 +436,14 @@ def _parse_carefully(
             except BrokenProcessPool:
                 suspects.extend(in_flight.values())
         for file in suspects:
-            done[file.source_file] = _parse_alone(root, file, cache)
+            done[file.source_file] = _parse_alone(root, file, limits, cache)
     return [done[file.source_file] for file in files]
 
 
-def _parse_alone(root: Path, file: ReportFile, cache: ExtractCache | None) -> Outcome:
+def _parse_alone(root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None) -> Outcome:
     with ProcessPoolExecutor(max_workers=1) as pool:
         try:
-            return pool.submit(_extract_path, root, file, cache).result()
+            return pool.submit(_extract_path, root, file, limits, cache).result()
         except BrokenProcessPool:
             return Rejection(
                 file.source_file,
@@ -457,21 +473,23 @@ def process_files(
     in_pool = workers > 1 and len(to_parse) >= PARALLEL_THRESHOLD
     with ProcessPoolExecutor(max_workers=workers) if in_pool else nullcontext() as pool:
         # The pool's processes fork here, before any thread of ours starts.
-        parsing = _parse_in_pool(pool, root, to_parse, workers, cache) if pool else None
+        parsing = _parse_in_pool(pool, root, to_parse, workers, limits, cache) if pool else None
         found: dict[str, Outcome | None] = {}
         if cache and cached:
             with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
                 found = dict(zip(cached, threads.map(cache.get, cached.values()), strict=True))
         if parsing:
-            parsed = _collect(parsing, root, to_parse, workers, cache)
+            parsed = _collect(parsing, root, to_parse, workers, limits, cache)
         else:
-            parsed = [_extract_path(root, f, cache) for f in to_parse]
+            parsed = [_extract_path(root, f, limits, cache) for f in to_parse]
     outcomes = {f.source_file: outcome for f, outcome in zip(to_parse, parsed, strict=True)}
     by_name = {f.source_file: f for f in files}
     for name, hit in found.items():
         # An entry that cannot be loaded (damaged, older format) is parsed again.
         outcomes[name] = (
-            dataclasses.replace(hit, source_file=name) if hit else _extract_path(root, by_name[name], cache)
+            dataclasses.replace(hit, source_file=name)
+            if hit
+            else _extract_path(root, by_name[name], limits, cache)
         )
     from_cache = sum(hit is not None for hit in found.values())
     return ExtractBatch([outcomes[f.source_file] for f in files], from_cache)

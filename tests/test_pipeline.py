@@ -25,21 +25,22 @@ TABLES = [
 ]  # fmt: skip
 
 
-def run_pipeline(reports: Path, warehouse: Path, cache: Path | None = None):
-    """Materialize every asset and check in-process; no extraction cache unless `cache` is given."""
+def run_pipeline(reports: Path, warehouse: Path, cache: Path | None = None, **settings):
+    """Materialize every asset and check in-process; no extraction cache unless `cache` is given;
+    `settings` of the reports folder (default: one worker, files read in this process)."""
     return materialize(
         [*load_assets_from_modules(STAGES), *load_asset_checks_from_modules(STAGES)],
         resources={
-            "reports": ReportsFolder(path=str(reports), parse_workers=1),
+            "reports": ReportsFolder(path=str(reports), **{"parse_workers": 1, **settings}),
             "warehouse": WarehouseFile(path=str(warehouse)),
             "extract_cache": ExtractCacheFolder(path=str(cache) if cache else ""),
         },
     )
 
 
-def query(warehouse: Path, sql: str) -> pd.DataFrame:
+def query(warehouse: Path, sql: str, parameters: list | None = None) -> pd.DataFrame:
     with duckdb.connect(str(warehouse), read_only=True) as con:
-        return con.execute(sql).df()
+        return con.execute(sql, parameters or []).df()
 
 
 def snapshot(warehouse: Path) -> dict[str, list[tuple]]:
