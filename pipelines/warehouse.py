@@ -3,14 +3,18 @@
 One writer: the whole warehouse is rebuilt from the run's validated tables (bulk inserts from
 DataFrames), then `os.replace` swaps it in. A failed build leaves the previous warehouse untouched,
 and readers holding the old file keep a consistent view. A run whose inputs, suite and code are
-those of the published build (same `build_key`) writes nothing.
+those of the published build (same `build_key`) writes nothing. One writer at a time: the whole
+load holds an exclusive file lock beside the warehouse.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,11 +224,9 @@ def previous_ingestion_times(path: Path) -> dict[str, dt.datetime]:
     return dict(rows)
 
 
-def build_key(extraction_key: str | None, suite_version: str) -> str | None:
+def build_key(extraction_key: str, suite_version: str) -> str:
     """A key of everything a build depends on: the batch of files (paths, contents, extractor),
-    the validation suite, this code and the SQL; None when the batch has no key."""
-    if extraction_key is None:
-        return None
+    the validation suite, this code and the SQL."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     for sql in ("schema.sql", "views.sql", "integrity.sql"):
         digest.update((SQL_DIR / sql).read_bytes())
@@ -253,11 +255,28 @@ def table_counts(path: Path) -> dict[str, int]:
         }
 
 
-def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) -> None:
-    """Write every table into a new file beside `path`, then atomically replace `path` with it."""
+@contextmanager
+def writer_lock(path: Path) -> Iterator[None]:
+    """Hold the warehouse's writer lock (an exclusive lock on a file beside it; waits for another
+    writer to finish). The operating system releases it when its holder dies, even by kill -9."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    with path.with_name(f".{path.name}.lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) -> None:
+    """Write every table into a new file beside `path`, then atomically replace `path` with it.
+
+    Call it holding `writer_lock`: files of builds that died half-way are removed first.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.building-*"):
+        stale.unlink(missing_ok=True)
     building = path.with_name(f".{path.name}.building-{os.getpid()}")
-    building.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(building), config={"storage_compatibility_version": STORAGE_VERSION})
         try:
@@ -281,14 +300,22 @@ def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) ->
         os.replace(building, path)
     finally:
         building.unlink(missing_ok=True)
+        building.with_name(building.name + ".wal").unlink(missing_ok=True)
 
 
 def load_warehouse(path: Path, extraction: Extraction, outcome: ValidationOutcome) -> bool:
     """Build the warehouse from a run's tables and publish it; False (nothing written) when the
     published build has the same `build_key`."""
-    build = build_key(extraction.key, outcome.suite)
-    if build is not None and published_build(path) == build:
-        return False
+    build = build_key(extraction.key, outcome.suite)  # type: ignore[arg-type]
+    with writer_lock(path):
+        if published_build(path) == build:
+            return False
+        publish_warehouse(path, warehouse_tables(path, extraction, outcome), build)
+    return True
+
+
+def warehouse_tables(path: Path, extraction: Extraction, outcome: ValidationOutcome) -> WarehouseTables:
+    """The tables of a run (documents first seen by the warehouse at `path` keep their time)."""
     rejected = pd.concat(
         [
             rejections_frame(extraction.rejections),
@@ -296,7 +323,7 @@ def load_warehouse(path: Path, extraction: Extraction, outcome: ValidationOutcom
         ],
         ignore_index=True,
     )
-    tables = assemble_tables(
+    return assemble_tables(
         documents=extraction.documents,
         paths=extraction.paths,
         accepted=outcome.accepted,
@@ -304,5 +331,3 @@ def load_warehouse(path: Path, extraction: Extraction, outcome: ValidationOutcom
         ingested_at=previous_ingestion_times(path),
         now=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
     )
-    publish_warehouse(path, tables, build)
-    return True
