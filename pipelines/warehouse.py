@@ -297,6 +297,7 @@ def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) ->
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        building.chmod(0o444)  # analysts get a read-only file; the next build replaces it whole
         os.replace(building, path)
     finally:
         building.unlink(missing_ok=True)
