@@ -88,18 +88,11 @@ def scan_reports(root: Path) -> list[ReportFile]:
     def entry(path: Path, kind: str = "file", detail: str | None = None) -> None:
         try:
             stat = path.lstat()
-        except OSError as error:  # vanished since the folder was listed
-            stat, kind, detail = None, "unlistable", str(error)
+        except FileNotFoundError:  # removed since its folder was listed: no longer given
+            return
+        relative = path.relative_to(root).as_posix()
         found.append(
-            ReportFile(
-                path.relative_to(root).as_posix(),
-                stat.st_size if stat else 0,
-                stat.st_mtime_ns if stat else 0,
-                stat.st_ctime_ns if stat else 0,
-                stat.st_ino if stat else 0,
-                kind,
-                detail,
-            )
+            ReportFile(relative, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, kind, detail)
         )
 
     def unlistable(error: OSError) -> None:

@@ -181,3 +181,25 @@ def test_a_changed_batch_reuses_the_last_batchs_rows_and_equals_a_fresh_assembly
         assert handled.pop() <= 2  # only the changed files' outcomes were looked at
         fresh = stages.extract_reports(root, listing, workers=1)
         _assert_same_tables(incremental, fresh)
+
+
+def test_a_folder_that_cannot_be_listed_is_listed_itself(tmp_path, monkeypatch):
+    import os
+
+    import pytest
+
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "hidden.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "open.txt").write_text("x", encoding="utf-8")
+    real_scandir = os.scandir
+
+    def scandir(path):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    listed = {f.source_file: (f.kind, f.detail) for f in scan_reports(tmp_path)}
+    assert listed == {"locked": ("unlistable", "Permission denied"), "open.txt": ("file", None)}
+    with pytest.raises(FileNotFoundError):
+        scan_reports(tmp_path / "missing")
