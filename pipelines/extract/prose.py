@@ -10,6 +10,7 @@ sentence. A clause with 目标 / 计划 / 力争, or a section whose heading is 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 
 from pipelines.extract.matching import (
     ALIAS_SCOPES,
@@ -73,11 +74,10 @@ def see_heading(text: str, context: Context) -> None:
 
 
 def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> Figure | None:
-    """The figure an alias introduces, or None."""
+    """The figure an alias introduces, or None (`figures` in order of their start)."""
     skipped: list[Figure] = []
-    for figure in figures:
-        if figure.start < hit.end:
-            continue
+    for index in range(bisect_left(figures, hit.end, key=lambda f: f.start), len(figures)):
+        figure = figures[index]
         if figure.start >= limit:
             break
         gap = text[hit.end : figure.start]
@@ -125,14 +125,16 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             if figure is not None:
                 chosen[i] = figure
         marks = _scope_marks(sentence, hits, chosen)
+        clause_starts = [m.end() for m in CLAUSE_END.finditer(sentence)]
         snippet = normal.original(offset, end).strip()
         for i, figure in chosen.items():
             hit = hits[i]
-            clause_start = max((m.end() for m in CLAUSE_END.finditer(sentence, 0, hit.start)), default=0)
+            before = bisect_right(clause_starts, hit.start)
+            clause_start = clause_starts[before - 1] if before else 0
             if any(word in sentence[clause_start : hit.start] for word in CHANGE_WORDS):
                 continue
-            earlier = [scope for position, scope in marks if position < hit.start]
-            scope = combine_scopes(earlier[-1] if earlier else DEPARTMENT, hit.alias)
+            earlier = bisect_left(marks, hit.start, key=lambda mark: mark[0])
+            scope = combine_scopes(marks[earlier - 1][1] if earlier else DEPARTMENT, hit.alias)
             is_target = states_target(sentence[clause_start : figure.start]) or context.in_target_section()
             facts.extend(make_facts(hit.indicator, figure, scope, is_target, locator, snippet))
     return facts
