@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from pipelines.definitions import defs
+from pipelines.model import DEFAULT_LIMITS, ReadLimits
 from pipelines.resources import DEFAULT_REPORTS_DIR, DEFAULT_WAREHOUSE_PATH, resources_from_environment
 from pipelines.warehouse import publish_warehouse
 from tests.builders import PROJECT_ROOT
@@ -101,6 +102,17 @@ def test_resources_follow_the_environment(monkeypatch, tmp_path):
     configured = resources_from_environment()
     assert configured["reports"].root == tmp_path / "in"
     assert configured["warehouse"].file == tmp_path / "out.duckdb"
+    assert defaults["reports"].limits == DEFAULT_LIMITS
+
+
+def test_read_limits_follow_the_environment(monkeypatch):
+    settings = {
+        "READ_MAX_FILE_MB": "5", "READ_MAX_PDF_PAGES": "40", "READ_MAX_INFLATED_MB": "20",
+        "READ_MAX_TABLE_CELLS": "1000", "READ_TIMEOUT_SECONDS": "7.5",
+    }  # fmt: skip
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    assert resources_from_environment()["reports"].limits == ReadLimits(5, 40, 20, 1000, 7.5)
 
 
 def test_definitions_hold_every_stage_and_check():
