@@ -54,9 +54,14 @@ def folders(tmp_path_factory) -> dict[str, tuple[Path, dict]]:
     return built
 
 
-def _kill_during_load(folder: Path, warehouse: Path, cache: Path, delay: float | None) -> None:
-    """Start a run in its own process group; kill -9 the group `delay` s after the new warehouse
-    file appears (or, for None, 1.5 s after the start)."""
+def building(warehouse: Path, pid: int) -> Path:
+    """The new warehouse file the run with process id `pid` builds beside the published one."""
+    return warehouse.with_name(f".{warehouse.name}.building-{pid}")
+
+
+def _kill_during_load(folder: Path, warehouse: Path, cache: Path, delay: float | None) -> bool:
+    """Start a run in its own process group; kill -9 the group `delay` s after its new warehouse
+    file appears (or, for None, 1.5 s after the start). True if the kill left that file half-built."""
     run = subprocess.Popen(
         [sys.executable, "-c", RUN, str(folder), str(warehouse), str(cache)],
         cwd=PROJECT_ROOT,
@@ -69,14 +74,15 @@ def _kill_during_load(folder: Path, warehouse: Path, cache: Path, delay: float |
         if delay is None:
             time.sleep(1.5)
         else:
-            while not list(warehouse.parent.glob(f".{warehouse.name}.building-*")):
+            while not building(warehouse, run.pid).exists():
                 if run.poll() is not None or time.monotonic() - started > 120:
-                    return
+                    return False
                 time.sleep(0.001)
             time.sleep(delay)
     finally:
         os.killpg(run.pid, signal.SIGKILL)
         run.wait()
+    return building(warehouse, run.pid).exists()
 
 
 def test_a_killed_run_never_leaves_a_half_written_warehouse(folders, tmp_path):
@@ -86,8 +92,7 @@ def test_a_killed_run_never_leaves_a_half_written_warehouse(folders, tmp_path):
     published, mid_load = "fewer", 0
     for delay in KILL_DELAYS:
         target = "full" if published == "fewer" else "fewer"
-        _kill_during_load(folders[target][0], warehouse, cache, delay)
-        mid_load += bool(list(warehouse.parent.glob(f".{warehouse.name}.building-*")))
+        mid_load += _kill_during_load(folders[target][0], warehouse, cache, delay)
         now = contents(warehouse)  # opens: the published file is whole
         assert now in (states[published], states[target]), f"killed {delay} s into the load"
         published = target if now == states[target] else published
