@@ -315,8 +315,8 @@ def _extract_path(root: Path, file: ReportFile, limits: ReadLimits, cache: Extra
     try:
         with time_limit(limits.timeout_seconds):
             outcome = extract_file(data, file.source_file, content_hash, limits)
-    except ReadTimeout:
-        outcome = Rejection(
+    except ReadTimeout:  # not cached: on a less busy machine the file may be read in time
+        return Rejection(
             file.source_file,
             "read",
             f"took longer than {limits.timeout_seconds:g} s to read (READ_TIMEOUT_SECONDS)",

@@ -203,3 +203,29 @@ def test_a_folder_that_cannot_be_listed_is_listed_itself(tmp_path, monkeypatch):
     assert listed == {"locked": ("unlistable", "Permission denied"), "open.txt": ("file", None)}
     with pytest.raises(FileNotFoundError):
         scan_reports(tmp_path / "missing")
+
+
+def test_a_file_that_runs_out_of_time_is_rejected_and_tried_again_next_run(tmp_path, monkeypatch):
+    import time
+
+    import pipelines.stages as stages
+    from pipelines.model import ReadLimits
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.txt").write_text(
+        "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。", encoding="utf-8"
+    )
+    real = stages.extract_file
+
+    def slow(*args):
+        time.sleep(5)
+        return real(*args)
+
+    monkeypatch.setattr(stages, "extract_file", slow)
+    files = scan_reports(tmp_path / "in")
+    limits = ReadLimits(timeout_seconds=0.2)
+    first = stages.process_files(tmp_path / "in", files, 1, tmp_path / "cache", limits=limits).outcomes
+    assert first[0].reason.startswith("took longer than 0.2 s to read")
+    monkeypatch.setattr(stages, "extract_file", real)
+    again = stages.process_files(tmp_path / "in", files, 1, tmp_path / "cache", limits=limits)
+    assert again.from_cache == 0 and isinstance(again.outcomes[0], DocumentExtract)
