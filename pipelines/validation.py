@@ -19,6 +19,7 @@ import os
 import pickle
 import re
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
 
@@ -401,9 +402,10 @@ def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def suite_version(rules: list[Rule]) -> str:
-    """What a rule's verdict depends on besides the row: this code and the rules' arguments (which
-    carry the dictionary's codes and the current year)."""
-    return hashlib.sha256(Path(__file__).read_bytes() + repr(rules).encode()).hexdigest()[:16]
+    """What a rule's verdict depends on besides the row: this code, the rules' arguments (which
+    carry the dictionary's codes and the current year) and the Great Expectations version."""
+    gx = f"great_expectations={metadata.version('great_expectations')}"
+    return hashlib.sha256(Path(__file__).read_bytes() + repr(rules).encode() + gx.encode()).hexdigest()[:16]
 
 
 def rule_columns(rules: list[Rule]) -> list[str]:
