@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing
 import os
 import pickle
 import signal
@@ -18,7 +19,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import metadata
@@ -32,8 +33,6 @@ from pipelines.indicators import DICTIONARY_PATH
 from pipelines.model import DEFAULT_LIMITS, Fact, Identity, ReadError, ReadLimits, Rejection
 from pipelines.readers import read_bytes
 
-# Below this many files a process pool costs more than it saves.
-PARALLEL_THRESHOLD = 16
 CACHE_READERS = 4  # threads reading and hashing files to look them up in the cache
 PACKAGE_DIR = Path(__file__).resolve().parent
 # Libraries whose version can change what is read from a file (the place-name gazetteer among them).
@@ -467,38 +466,39 @@ def process_files(
     limits: ReadLimits = DEFAULT_LIMITS,
 ) -> ExtractBatch:
     """Every file's outcome: from the cache by content hash, else read and extracted in worker
-    processes (few files: in this one) while the cached outcomes are loaded here."""
-    workers = workers or os.cpu_count() or 1
+    processes (not in this one, so that a file that crashes its reader cannot stop the run; only
+    a daemonic process, which may not start any, reads them itself)."""
+    found: dict[str, Outcome] = {}
     cache = ExtractCache(cache_root, limits) if cache_root else None
     if cache:
         hashes = hashes if hashes is not None else content_hashes(root, files, cache)
         cached = {f.source_file: h for f, h in zip(files, hashes, strict=True) if h and cache.has(h)}
-    else:
-        cached = {}
-    to_parse = [f for f in files if f.source_file not in cached]
-    in_pool = workers > 1 and len(to_parse) >= PARALLEL_THRESHOLD
-    with ProcessPoolExecutor(max_workers=workers) if in_pool else nullcontext() as pool:
-        # The pool's processes fork here, before any thread of ours starts.
-        parsing = _parse_in_pool(pool, root, to_parse, workers, limits, cache) if pool else None
-        found: dict[str, Outcome | None] = {}
-        if cache and cached:
-            with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
-                found = dict(zip(cached, threads.map(cache.get, cached.values()), strict=True))
-        if parsing:
-            parsed = _collect(parsing, root, to_parse, workers, limits, cache)
-        else:
-            parsed = [_extract_path(root, f, limits, cache) for f in to_parse]
-    outcomes = {f.source_file: outcome for f, outcome in zip(to_parse, parsed, strict=True)}
-    by_name = {f.source_file: f for f in files}
-    for name, hit in found.items():
-        # An entry that cannot be loaded (damaged, older format) is parsed again.
-        outcomes[name] = (
-            dataclasses.replace(hit, source_file=name)
-            if hit
-            else _extract_path(root, by_name[name], limits, cache)
-        )
-    from_cache = sum(hit is not None for hit in found.values())
-    return ExtractBatch([outcomes[f.source_file] for f in files], from_cache)
+        with ThreadPoolExecutor(max_workers=CACHE_READERS) as threads:
+            # An entry that cannot be loaded (damaged, older format) is parsed again.
+            found = {
+                name: dataclasses.replace(hit, source_file=name)
+                for name, hit in zip(cached, threads.map(cache.get, cached.values()), strict=True)
+                if hit is not None
+            }
+    to_parse = [f for f in files if f.source_file not in found]
+    workers = min(workers or os.cpu_count() or 1, max(1, len(to_parse)))
+    parsed: list[Outcome] = []
+    if to_parse and multiprocessing.current_process().daemon:
+        # A daemonic process (a Celery prefork worker) may not start processes: read here.
+        parsed = [_extract_path(root, file, limits, cache) for file in to_parse]
+    elif to_parse:
+        # Workers fork at the first submit; no thread of ours is running by then.
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            parsed = _collect(
+                _parse_in_pool(pool, root, to_parse, workers, limits, cache),
+                root,
+                to_parse,
+                workers,
+                limits,
+                cache,
+            )
+    outcomes = found | {f.source_file: outcome for f, outcome in zip(to_parse, parsed, strict=True)}
+    return ExtractBatch([outcomes[f.source_file] for f in files], len(found))
 
 
 @lru_cache(maxsize=4)

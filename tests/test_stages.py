@@ -229,3 +229,25 @@ def test_a_file_that_runs_out_of_time_is_rejected_and_tried_again_next_run(tmp_p
     monkeypatch.setattr(stages, "extract_file", real)
     again = stages.process_files(tmp_path / "in", files, 1, tmp_path / "cache", limits=limits)
     assert again.from_cache == 0 and isinstance(again.outcomes[0], DocumentExtract)
+
+
+def test_a_file_that_kills_its_reader_is_rejected_even_in_a_batch_of_two(tmp_path, monkeypatch):
+    import os
+    import signal
+
+    import pipelines.stages as stages
+
+    text = "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。"
+    for name in ("crash.txt", "good.txt"):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    real, parent = stages.extract_file, os.getpid()
+
+    def crashing(data, source_file, *args):
+        if source_file == "crash.txt" and os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(data, source_file, *args)
+
+    monkeypatch.setattr(stages, "extract_file", crashing)
+    crashed, good = process_files(tmp_path, scan_reports(tmp_path), workers=1).outcomes
+    assert crashed.reason.startswith("the reading process died")
+    assert isinstance(good, DocumentExtract) and good.facts
