@@ -7,9 +7,9 @@ from dagster import (
 )
 
 from pipelines.assets import extract, ingest, load, validate
-from pipelines.distributed import distributed_job
+from pipelines.jobs import distributed_job, reports_job
 from pipelines.resources import resources_from_environment
-from pipelines.sensors import nightly_full_check, reports_inbox_sensor, reports_job
+from pipelines.sensors import handoff_cleanup, inbox_sensor, nightly_schedule
 
 STAGES = [ingest, extract, validate, load]
 
@@ -17,7 +17,7 @@ defs = Definitions(
     assets=load_assets_from_modules(STAGES),
     asset_checks=load_asset_checks_from_modules(STAGES),
     jobs=[reports_job, distributed_job],
-    sensors=[reports_inbox_sensor],
-    schedules=[nightly_full_check],
+    sensors=[inbox_sensor(), handoff_cleanup],
+    schedules=[nightly_schedule()],
     resources=resources_from_environment(),
 )

@@ -1,16 +1,19 @@
-"""Dagster resources: where the reports are and where the warehouse goes, from the environment."""
+"""Dagster resources from the environment: where the reports are, where the warehouse, the extraction
+cache and the step hand-offs go."""
 
 import os
 from pathlib import Path
 
 from dagster import ConfigurableResource
 
+from pipelines.handoffs import StepHandoffs
 from pipelines.model import DEFAULT_LIMITS, ReadLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "samples" / "reports"
 DEFAULT_WAREHOUSE_PATH = PROJECT_ROOT / "warehouse" / "reports.duckdb"
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "warehouse" / "cache"
+DEFAULT_HANDOFF_DIR = PROJECT_ROOT / "warehouse" / "handoffs"
 
 
 class ReportsFolder(ConfigurableResource):
@@ -60,9 +63,9 @@ class ExtractCacheFolder(ConfigurableResource):
         return Path(self.path).expanduser().resolve() if self.path else None
 
 
-def resources_from_environment() -> dict[str, ConfigurableResource]:
-    """The resources configured from REPORTS_DIR, WAREHOUSE_PATH, EXTRACT_CACHE_DIR, PARSE_WORKERS
-    and the READ_* limits."""
+def resources_from_environment() -> dict[str, ConfigurableResource | StepHandoffs]:
+    """The resources configured from REPORTS_DIR, WAREHOUSE_PATH, EXTRACT_CACHE_DIR, PARSE_WORKERS,
+    the READ_* limits, HANDOFF_DIR and HANDOFF_RETENTION_HOURS."""
     return {
         "reports": ReportsFolder(
             path=os.getenv("REPORTS_DIR", str(DEFAULT_REPORTS_DIR)),
@@ -75,4 +78,8 @@ def resources_from_environment() -> dict[str, ConfigurableResource]:
         ),
         "warehouse": WarehouseFile(path=os.getenv("WAREHOUSE_PATH", str(DEFAULT_WAREHOUSE_PATH))),
         "extract_cache": ExtractCacheFolder(path=os.getenv("EXTRACT_CACHE_DIR", str(DEFAULT_CACHE_DIR))),
+        "io_manager": StepHandoffs(
+            base=os.getenv("HANDOFF_DIR", str(DEFAULT_HANDOFF_DIR)),
+            retention_hours=float(os.getenv("HANDOFF_RETENTION_HOURS", "72")),
+        ),
     }

@@ -1,37 +1,39 @@
-"""Automation: a sensor on the reports folder (new or changed files start a run) and a nightly
-schedule that runs the whole pipeline as a full check.
+"""Automation: a sensor on the reports folder (new or changed files start a run), a nightly
+schedule that runs the whole pipeline as a full check, and a sensor that prunes the step
+hand-offs of runs that succeeded.
 
-The sensor only lists files (the same scan the pipeline uses) and compares them with its cursor: a watermark (the newest modification
-time already handed to a run) plus short keys of the files at exactly that time. It never parses a
-file, and it hands at most MAX_FILES_PER_TICK new files to one tick, so its cursor stays small.
-A run always covers the whole folder; unchanged files come from the extraction cache.
+The inbox sensor only lists files (the same scan the pipeline uses) and compares them with its
+cursor: a watermark (the newest modification time already handed to a run) plus short keys of the
+files at exactly that time. It never parses a file, and it hands at most MAX_FILES_PER_TICK new
+files to one tick, so its cursor stays small. A run always covers the whole folder; unchanged files
+come from the extraction cache. The inbox sensor and the schedule start the job AUTOMATION_JOB
+names (`pipelines.jobs.automation_job`): the single-machine job by default, or the distributed one.
 """
 
 import json
 from dataclasses import dataclass, field
 
 from dagster import (
-    AssetSelection,
+    DagsterRunStatus,
     DefaultScheduleStatus,
     DefaultSensorStatus,
+    ResourceParam,
     RunRequest,
+    RunStatusSensorContext,
     ScheduleDefinition,
+    SensorDefinition,
     SensorEvaluationContext,
     SkipReason,
-    define_asset_job,
+    run_status_sensor,
     sensor,
 )
 
+from pipelines.handoffs import RunScopedPickleIOManager
+from pipelines.jobs import automation_job
 from pipelines.resources import ReportsFolder
 from pipelines.stages import ReportFile, scan_reports, stable_key
 
 MAX_FILES_PER_TICK = 500
-
-reports_job = define_asset_job(
-    "reports_to_warehouse",
-    selection=AssetSelection.all(),
-    description="Read every report under REPORTS_DIR, extract, validate and publish the warehouse.",
-)
 
 
 def file_key(file: ReportFile) -> str:
@@ -74,13 +76,8 @@ def next_batch(
     return new, InboxCursor(watermark, carried | {file_key(f) for f in new if f.mtime_ns == watermark})
 
 
-@sensor(
-    job=reports_job,
-    minimum_interval_seconds=60,
-    default_status=DefaultSensorStatus.STOPPED,
-    description="Starts a run when files under REPORTS_DIR are added or changed.",
-)
-def reports_inbox_sensor(context: SensorEvaluationContext, reports: ReportsFolder):
+def inbox_tick(context: SensorEvaluationContext, reports: ReportsFolder) -> RunRequest | SkipReason:
+    """One evaluation of the inbox sensor: a run request for new or changed files, or a skip."""
     cursor = InboxCursor.parse(context.cursor)
     batch, after = next_batch(scan_reports(reports.root), cursor, MAX_FILES_PER_TICK)
     if not batch:
@@ -92,11 +89,40 @@ def reports_inbox_sensor(context: SensorEvaluationContext, reports: ReportsFolde
     )
 
 
-nightly_full_check = ScheduleDefinition(
-    name="nightly_full_check",
-    job=reports_job,
-    cron_schedule="0 2 * * *",
-    execution_timezone="Asia/Shanghai",
-    default_status=DefaultScheduleStatus.STOPPED,
-    description="Every night: the whole pipeline over REPORTS_DIR (unchanged files come from the cache).",
+def inbox_sensor(job_name: str | None = None) -> SensorDefinition:
+    """The inbox sensor, starting `automation_job(job_name)`."""
+
+    @sensor(
+        name="reports_inbox_sensor",
+        job=automation_job(job_name),
+        minimum_interval_seconds=60,
+        default_status=DefaultSensorStatus.STOPPED,
+        description="Starts a run when files under REPORTS_DIR are added or changed.",
+    )
+    def reports_inbox_sensor(context: SensorEvaluationContext, reports: ReportsFolder):
+        return inbox_tick(context, reports)
+
+    return reports_inbox_sensor
+
+
+def nightly_schedule(job_name: str | None = None) -> ScheduleDefinition:
+    """The nightly full check, starting `automation_job(job_name)`."""
+    return ScheduleDefinition(
+        name="nightly_full_check",
+        job=automation_job(job_name),
+        cron_schedule="0 2 * * *",
+        execution_timezone="Asia/Shanghai",
+        default_status=DefaultScheduleStatus.STOPPED,
+        description="Every night: the whole pipeline over REPORTS_DIR (unchanged files come from the cache).",
+    )
+
+
+@run_status_sensor(
+    run_status=DagsterRunStatus.SUCCESS,
+    monitor_all_code_locations=False,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="After a run succeeds: removes the step hand-offs no run will read again (pipelines.handoffs).",
 )
+def handoff_cleanup(context: RunStatusSensorContext, io_manager: ResourceParam[RunScopedPickleIOManager]):
+    removed = io_manager.prune(context.instance)
+    return SkipReason(f"removed the hand-offs of: {', '.join(removed)}" if removed else "nothing to remove")

@@ -2,7 +2,10 @@
 
 import json
 import os
+import subprocess
+import sys
 
+import pytest
 from dagster import RunRequest, SkipReason, build_schedule_context, build_sensor_context
 
 import pipelines.sensors as sensors
@@ -19,7 +22,7 @@ def write(folder, name, text, mtime_ns):
 
 def tick(folder, cursor=None):
     context = build_sensor_context(cursor=cursor, resources={"reports": ReportsFolder(path=str(folder))})
-    result = sensors.reports_inbox_sensor(context)
+    result = defs.resolve_sensor_def("reports_inbox_sensor")(context)
     return result, context.cursor
 
 
@@ -68,3 +71,23 @@ def test_nightly_schedule_runs_the_whole_job():
     assert len(requests) == 1
     assert schedule.job_name == "reports_to_warehouse"
     assert defs.resolve_sensor_def("reports_inbox_sensor").job_name == "reports_to_warehouse"
+
+
+@pytest.mark.parametrize("job", ["reports_to_warehouse", "reports_to_warehouse_distributed"])
+def test_automation_starts_the_job_automation_job_names(job, monkeypatch):
+    monkeypatch.setenv("AUTOMATION_JOB", job)
+    assert sensors.inbox_sensor().job_name == job
+    assert sensors.nightly_schedule().job_name == job
+    code_location = subprocess.run(
+        [sys.executable, "-c", "from pipelines.definitions import defs; "
+         "print(defs.resolve_sensor_def('reports_inbox_sensor').job_name, "
+         "defs.resolve_schedule_def('nightly_full_check').job_name)"],
+        capture_output=True, text=True, check=True, env={**os.environ, "AUTOMATION_JOB": job},
+    )  # fmt: skip
+    assert code_location.stdout.split() == [job, job]
+
+
+def test_an_unknown_automation_job_is_refused_with_the_choices(monkeypatch):
+    monkeypatch.setenv("AUTOMATION_JOB", "nightly")
+    with pytest.raises(ValueError, match=r"AUTOMATION_JOB='nightly'.*reports_to_warehouse_distributed"):
+        sensors.inbox_sensor()

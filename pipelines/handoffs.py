@@ -1,0 +1,194 @@
+"""Step hand-offs: where one step's output waits for the steps that read it.
+
+Every run writes under a folder of its own, `<base>/<run id>/<asset key>.pickle`, atomically (a
+temporary name, then a rename), on a base that every machine of a deployment can reach: a local
+folder by default, a folder on shared storage, or an fsspec URL (`s3://bucket/handoffs` with the
+matching fsspec package installed). A step reads what its own run produced; for an asset that its
+run did not materialize, the asset's latest materialization. Never another run's half-written
+file, never a stale file left on the disk of whichever machine ran a step before.
+
+Old folders are pruned: a succeeded run's as soon as later runs hold the latest materialization of
+each of its assets; a failed or cancelled run's after the retention period (re-executing it from
+the failed step needs them until then); a folder of a run this instance does not know, after the
+retention period.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import pickle
+import re
+import shutil
+import uuid
+from pathlib import Path
+from typing import Any
+
+from dagster import (
+    AssetKey,
+    ConfigurableIOManagerFactory,
+    DagsterInstance,
+    DagsterInvariantViolationError,
+    DagsterRunStatus,
+    InitResourceContext,
+    InputContext,
+    OutputContext,
+    RunsFilter,
+    UPathIOManager,
+)
+from upath import UPath
+
+RUN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+LOCAL_PROTOCOLS = ("", "file", "local")
+EXTENSION = ".pickle"
+FINISHED = (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
+
+
+class MissingHandoff(Exception):
+    """An input whose upstream asset has no materialization to load."""
+
+
+def _is_local(path: UPath) -> bool:
+    return path.protocol in LOCAL_PROTOCOLS
+
+
+def write_atomically(path: UPath, data: bytes) -> None:
+    """Write `data` at `path` so that a reader sees the whole file or none: on a local or mounted
+    folder a temporary name beside it, then a rename; on an object store one upload (a PUT is
+    atomic)."""
+    if not _is_local(path):
+        path.write_bytes(data)
+        return
+    target = Path(path.path)
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _latest_run_of(instance: DagsterInstance, asset_key: AssetKey) -> str:
+    event = instance.get_latest_materialization_event(asset_key)
+    if event is None:
+        raise MissingHandoff(
+            f"asset {asset_key.to_user_string()} has never been materialized: materialize it first"
+        )
+    return event.run_id
+
+
+class RunScopedPickleIOManager(UPathIOManager):
+    """Pickles each output under its run's own folder; see the module docstring."""
+
+    extension = EXTENSION
+
+    def __init__(self, base_path: UPath, retention: dt.timedelta):
+        super().__init__(base_path=base_path)
+        self.retention = retention
+
+    def prune(self, instance: DagsterInstance, current_run: str | None = None) -> list[str]:
+        """`prune_handoffs` under this manager's base."""
+        return prune_handoffs(self._base_path, instance, self.retention, current_run)
+
+    def get_asset_relative_path(self, context: InputContext | OutputContext) -> UPath:
+        return UPath(self._run_id(context), *context.asset_key.path)
+
+    @staticmethod
+    def _run_id(context: InputContext | OutputContext) -> str:
+        if isinstance(context, OutputContext):
+            return context.run_id
+        try:  # produced in this run (or, re-executing from a failed step, in the parent run)
+            run_id = context.upstream_output.run_id  # type: ignore[union-attr]
+        except (AttributeError, DagsterInvariantViolationError):
+            run_id = ""
+        if RUN_ID.match(run_id):
+            return run_id
+        # An asset this run does not materialize (Dagster gives a placeholder run id).
+        return _latest_run_of(context.instance, context.asset_key)
+
+    def dump_to_path(self, context: OutputContext, obj: Any, path: UPath) -> None:
+        write_atomically(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def load_from_path(self, context: InputContext, path: UPath) -> Any:
+        context.add_input_metadata({"path": str(path)})
+        return pickle.loads(path.read_bytes())
+
+
+def _asset_keys(run_folder: UPath) -> list[AssetKey]:
+    keys = []
+    for file in run_folder.rglob(f"*{EXTENSION}"):
+        relative = file.relative_to(run_folder)
+        keys.append(AssetKey([*relative.parts[:-1], relative.name.removesuffix(EXTENSION)]))
+    return keys
+
+
+def _age(folder: UPath, now: dt.datetime) -> dt.timedelta:
+    try:
+        modified = folder.stat().st_mtime
+    except (OSError, AttributeError):
+        return dt.timedelta(0)
+    return now - dt.datetime.fromtimestamp(modified, dt.UTC)
+
+
+def _remove(folder: UPath) -> None:
+    if _is_local(folder):
+        shutil.rmtree(folder.path, ignore_errors=True)
+    else:
+        folder.fs.rm(folder.path, recursive=True)
+
+
+def prune_handoffs(
+    base: UPath, instance: DagsterInstance, retention: dt.timedelta, current_run: str | None = None
+) -> list[str]:
+    """Remove the run folders nobody will read again (see the module docstring); returns their run ids."""
+    if not base.exists():
+        return []
+    folders = {f.name: f for f in base.iterdir() if f.is_dir() and RUN_ID.match(f.name)}
+    folders.pop(current_run or "", None)
+    if not folders:
+        return []
+    records = {r.dagster_run.run_id: r for r in instance.get_run_records(RunsFilter(run_ids=list(folders)))}
+    latest: set[str] = set()
+    for key in {key for folder in folders.values() for key in _asset_keys(folder)}:
+        event = instance.get_latest_materialization_event(key)
+        if event is not None:
+            latest.add(event.run_id)
+    now = dt.datetime.now(dt.UTC)
+    removed = []
+    for run_id, folder in folders.items():
+        record = records.get(run_id)
+        if run_id in latest:
+            continue
+        if record is None:
+            expired = _age(folder, now) > retention  # another instance's run, or a deleted one
+        elif record.dagster_run.status not in FINISHED:
+            expired = False
+        elif record.dagster_run.status == DagsterRunStatus.SUCCESS:
+            expired = True
+        else:
+            ended = record.end_time or record.update_timestamp.timestamp()
+            expired = now - dt.datetime.fromtimestamp(ended, dt.UTC) > retention
+        if expired:
+            _remove(folder)
+            removed.append(run_id)
+    return sorted(removed)
+
+
+class StepHandoffs(ConfigurableIOManagerFactory):
+    """The IO manager of every asset: run-scoped pickles under `base` (HANDOFF_DIR), pruned after
+    `retention_hours` (HANDOFF_RETENTION_HOURS) as the module docstring says."""
+
+    base: str
+    retention_hours: float = 72.0
+
+    @property
+    def base_path(self) -> UPath:
+        return UPath(self.base) if "://" in self.base else UPath(Path(self.base).expanduser().resolve())
+
+    def create_io_manager(self, context: InitResourceContext) -> RunScopedPickleIOManager:
+        """The manager; in a run, every step that uses it first prunes the folders no run will read
+        again (runs without a daemon, whose handoff_cleanup sensor would do it, stay bounded too)."""
+        manager = RunScopedPickleIOManager(self.base_path, dt.timedelta(hours=self.retention_hours))
+        if context.instance is not None and context.run is not None:
+            manager.prune(context.instance, current_run=context.run.run_id)
+        return manager

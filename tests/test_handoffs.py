@@ -1,0 +1,154 @@
+"""Step hand-offs (pipelines/handoffs.py): each run's outputs apart from every other run's, written
+atomically, an asset outside the run loaded from its latest materialization, old folders pruned."""
+
+from __future__ import annotations
+
+import os
+import pickle
+import time
+
+import pytest
+from dagster import (
+    AssetKey,
+    DagsterEventType,
+    DagsterInstance,
+    asset,
+    build_input_context,
+    build_output_context,
+    build_run_status_sensor_context,
+    materialize,
+)
+from upath import UPath
+
+from pipelines import handoffs
+from pipelines.handoffs import StepHandoffs, write_atomically
+from pipelines.resources import resources_from_environment
+from pipelines.sensors import handoff_cleanup
+
+RUN_A = "aaaaaaaa-0000-4000-8000-000000000001"
+RUN_B = "bbbbbbbb-0000-4000-8000-000000000002"
+KEY = AssetKey("extracted_facts")
+
+
+@pytest.fixture
+def manager(tmp_path, monkeypatch):
+    """The IO manager the code location configures (HANDOFF_DIR pointing into tmp_path)."""
+    monkeypatch.setenv("HANDOFF_DIR", str(tmp_path / "handoffs"))
+    factory = resources_from_environment()["io_manager"]
+    assert isinstance(factory, StepHandoffs)
+    return factory.create_io_manager(_no_instance())
+
+
+def _no_instance():
+    from dagster import build_init_resource_context
+
+    return build_init_resource_context()
+
+
+def _write(manager, run_id: str, value) -> None:
+    manager.handle_output(
+        build_output_context(asset_key=KEY, run_id=run_id, name="result", step_key="s"), value
+    )
+
+
+def _read(manager, run_id: str):
+    upstream = build_output_context(asset_key=KEY, run_id=run_id, name="result", step_key="s")
+    return manager.load_input(build_input_context(upstream_output=upstream, asset_key=KEY))
+
+
+def test_two_runs_outputs_of_one_asset_stay_apart(manager, tmp_path):
+    """Dagster's default IO manager kept one file per asset for all runs: run A then read run B's."""
+    _write(manager, RUN_A, "facts of run A")
+    _write(manager, RUN_B, "facts of run B")
+    assert _read(manager, RUN_A) == "facts of run A"
+    assert _read(manager, RUN_B) == "facts of run B"
+    assert sorted(p.name for p in (tmp_path / "handoffs").iterdir()) == [RUN_A, RUN_B]
+
+
+def test_a_write_that_fails_half_way_leaves_the_previous_file_whole(tmp_path, monkeypatch):
+    target = UPath(tmp_path / "out.pickle")
+    write_atomically(target, pickle.dumps("whole"))
+
+    def broken_replace(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(handoffs.os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomically(target, pickle.dumps("x" * 1_000_000))
+    assert pickle.loads(target.read_bytes()) == "whole"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.pickle"]  # no partial file left behind
+
+
+@asset
+def first() -> int:
+    return 1
+
+
+@asset
+def second(first: int) -> int:
+    return first + 1
+
+
+@asset
+def broken(first: int) -> int:
+    raise RuntimeError("this step fails")
+
+
+def handoff_cleanup_prunes(instance, run_id: str, resources) -> list[str]:
+    """The handoff_cleanup sensor's evaluation after run `run_id` succeeded."""
+    context = build_run_status_sensor_context(
+        sensor_name="handoff_cleanup",
+        dagster_instance=instance,
+        dagster_run=instance.get_run_by_id(run_id),
+        dagster_event=instance.all_logs(run_id, of_type=DagsterEventType.RUN_SUCCESS)[0].dagster_event,
+        resources=resources,
+    )
+    result = handoff_cleanup(context)
+    return sorted(result.skip_message.removeprefix("removed the hand-offs of: ").split(", "))
+
+
+def _folders(base) -> set[str]:
+    return {p.name for p in base.iterdir()} if base.exists() else set()
+
+
+def test_latest_materialization_loaded_and_finished_runs_pruned(tmp_path):
+    base = tmp_path / "handoffs"
+    resources = {"io_manager": StepHandoffs(base=str(base), retention_hours=1)}
+    with DagsterInstance.ephemeral() as instance:
+        run_1 = materialize([first, second], instance=instance, resources=resources).run_id
+        assert _folders(base) == {run_1}
+
+        # Only `second`: its input comes from `first`'s latest materialization (run 1), which stays.
+        run_2 = materialize([first, second], selection=[second], instance=instance, resources=resources)
+        loaded = [
+            e.event_specific_data.metadata["path"].value
+            for e in run_2.all_events
+            if e.event_type_value == "LOADED_INPUT"
+        ]
+        assert len(loaded) == 1 and f"/{run_1}/" in loaded[0]
+        assert _folders(base) == {run_1, run_2.run_id}
+
+        # A failed run keeps its outputs for the retention period (re-execution needs them).
+        failed = materialize(
+            [first, broken], instance=instance, resources=resources, raise_on_error=False
+        ).run_id
+        # A folder of a run this instance never saw: kept while recent, removed once old.
+        stranger_new, stranger_old = base / RUN_A, base / RUN_B
+        stranger_new.mkdir()
+        stranger_old.mkdir()
+        old = time.time() - 2 * 3600
+        os.utime(stranger_old, (old, old))
+
+        run_3 = materialize([first, second], instance=instance, resources=resources).run_id
+        # Each step prunes before it runs: run 1 went when the failed run re-materialized `first`;
+        # run 2 still held the latest `second` when run 3's steps started.
+        assert _folders(base) == {run_2.run_id, run_3, failed, RUN_A}
+        # After run 3 succeeded (what the handoff_cleanup sensor does): run 2 goes. The failed run's
+        # `first` was superseded too, but it failed within the retention period: kept.
+        assert handoff_cleanup_prunes(instance, run_3, resources) == [run_2.run_id]
+        assert _folders(base) == {run_3, failed, RUN_A}
+
+        short = {"io_manager": StepHandoffs(base=str(base), retention_hours=0)}
+        run_4 = materialize([first, second], instance=instance, resources=short).run_id
+        handoff_cleanup_prunes(instance, run_4, short)
+        assert _folders(base) == {run_4}
