@@ -271,7 +271,11 @@ def report(result: Score, per_report: bool = False) -> str:
         (code, _ratio(t.correct_facts, t.facts), _ratio(t.found_labels, t.labels), t.facts, t.labels)
         for code, t in sorted(result.by_code.items())
     ]
-    identity = [(name, _identity(checks), len(checks)) for name, checks in result.identity_checks.items()]
+    identity = [
+        (name, _identity(result.identity_checks[name]), len(result.identity_checks[name]))
+        for name in IDENTITY_FIELDS
+        if name in result.identity_checks
+    ]
     tables = [
         _table(rows, ("form", "precision", "recall", "identity", "facts", "labels"))
         + f"\n(achieved facts of codes no gold report uses, not scored: {len(result.unlabelled)})",
