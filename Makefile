@@ -33,8 +33,9 @@ clean:
 	rm -rf .dagster_home warehouse/*.duckdb
 
 CORPUS ?= ../shared/corpus/dev
-score: setup  ## precision / recall / identity against a corpus with gold.json (CORPUS=folder)
-	$(BIN)/python -m pipelines.scoring $(CORPUS)
+SCORE_ARGS ?=
+score: setup  ## precision / recall / identity against a corpus with gold.json (CORPUS=folder, SCORE_ARGS='--set dev ...')
+	$(BIN)/python -m pipelines.scoring $(CORPUS) $(SCORE_ARGS)
 
 N ?= 200
 bench: setup  ## province-scale benchmark over N synthetic reports (floor, full, rerun, +1 %)
