@@ -152,3 +152,15 @@ def test_latest_materialization_loaded_and_finished_runs_pruned(tmp_path):
         run_4 = materialize([first, second], instance=instance, resources=short).run_id
         handoff_cleanup_prunes(instance, run_4, short)
         assert _folders(base) == {run_4}
+
+
+def test_an_object_store_base_works_like_a_folder():
+    """fsspec's in-memory filesystem stands for an object store (s3://, gs://): no rename there."""
+    resources = {"io_manager": StepHandoffs(base="memory://handoffs-test", retention_hours=1)}
+    base = UPath("memory://handoffs-test")
+    with DagsterInstance.ephemeral() as instance:
+        run_1 = materialize([first, second], instance=instance, resources=resources).run_id
+        assert pickle.loads((base / run_1 / "second.pickle").read_bytes()) == 2
+        run_2 = materialize([first, second], instance=instance, resources=resources).run_id
+        assert handoff_cleanup_prunes(instance, run_2, resources) == [run_1]
+        assert {p.name for p in base.iterdir()} == {run_2}
