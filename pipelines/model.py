@@ -12,6 +12,10 @@ from typing import Literal
 BlockKind = Literal["paragraph", "table_row"]
 Qualifier = Literal["exact", "at_least", "at_most", "approx"]
 Stage = Literal["read", "extract", "validate"]
+# department: the whole body's budget and spending (部门整体支出); project: one named project of the
+# body (项目支出); transfer: a fund passed down and spent by the body (转移支付, 专项资金).
+ReportKind = Literal["department", "project", "transfer"]
+Comparator = Literal[">=", "<=", "=", ">", "<"]
 
 
 @dataclass(frozen=True)
@@ -89,13 +93,16 @@ class Region:
 
 @dataclass(frozen=True)
 class Identity:
-    """Who a report is about: institution, region and fiscal year, with where each came from."""
+    """Who a report is about: institution, region and fiscal year, with where each came from, and
+    what kind of report it is (with the project's or fund's name for project and transfer reports)."""
 
     institution: str | None
     fiscal_year: int | None
     region: Region = field(default_factory=Region)
-    institution_source: str = "unresolved"  # title, text, path, unresolved
+    institution_source: str = "unresolved"  # title, field, line, text, path, unresolved
     year_source: str = "unresolved"
+    report_kind: ReportKind = "department"
+    project: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,39 @@ class Fact:
     raw_text: str  # the figure as printed, e.g. "512.34万元"
     indicator_name: str | None = None  # for indicators outside the dictionary (performance tables)
     note: str | None = None  # what extraction did beyond reading, e.g. a unit header it overrode
+
+
+@dataclass(frozen=True)
+class PerformanceIndicator:
+    """One 三级指标 row of a performance-indicator table (绩效指标), as printed and as numbers.
+
+    `target_value` / `actual_value` are the cells' figures in canonical units (yuan, percent as a
+    number, counts) where the cell has one, with `unit`; `comparator` comes from the target
+    (≥95% -> ">="). `indicator` is the name without template prefixes (指标1:) or markers (★).
+    """
+
+    level1: str | None  # 一级指标: 产出指标, 效益指标, 满意度指标, 成本指标 ...
+    level2: str | None  # 二级指标: 数量指标, 质量指标, 时效指标, 社会效益指标 ...
+    indicator: str
+    target_text: str | None
+    actual_text: str | None
+    target_value: float | None
+    actual_value: float | None
+    unit: str | None
+    comparator: Comparator | None
+    weight: float | None  # 分值
+    score: float | None  # 得分
+    deviation_reason: str | None  # 偏差原因分析及改进措施
+    source_locator: str
+    snippet: str  # the row as printed
+
+
+@dataclass(frozen=True)
+class Content:
+    """What extraction finds in one document besides its identity."""
+
+    facts: tuple[Fact, ...]
+    indicators: tuple[PerformanceIndicator, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -27,10 +27,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipelines.extract.facts import extract_facts
+from pipelines.extract.facts import extract_content
 from pipelines.extract.identity import extract_identity
 from pipelines.indicators import DICTIONARY_PATH
-from pipelines.model import DEFAULT_LIMITS, Fact, Identity, ReadError, ReadLimits, Rejection
+from pipelines.model import (
+    DEFAULT_LIMITS,
+    Fact,
+    Identity,
+    PerformanceIndicator,
+    ReadError,
+    ReadLimits,
+    Rejection,
+)
 from pipelines.readers import read_bytes
 
 CACHE_READERS = 4  # threads reading and hashing files to look them up in the cache
@@ -138,6 +146,7 @@ class DocumentExtract:
     encoding: str | None
     identity: Identity
     facts: tuple[Fact, ...]
+    indicators: tuple[PerformanceIndicator, ...] = ()  # rows of performance-indicator tables
 
 
 Outcome = DocumentExtract | Rejection
@@ -279,7 +288,7 @@ def extract_file(
         )
     try:
         identity = extract_identity(document)
-        facts = tuple(extract_facts(document))
+        content = extract_content(document)
     except Exception as error:
         return Rejection(
             source_file,
@@ -289,7 +298,14 @@ def extract_file(
             content_hash,
         )
     return DocumentExtract(
-        source_file, content_hash, document.file_format, document.pages, document.encoding, identity, facts
+        source_file,
+        content_hash,
+        document.file_format,
+        document.pages,
+        document.encoding,
+        identity,
+        content.facts,
+        content.indicators,
     )
 
 

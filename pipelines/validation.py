@@ -17,7 +17,6 @@ import hashlib
 import math
 import os
 import pickle
-import re
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -26,7 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from pipelines.extract.matching import DEPARTMENT, KPI_PREFIX
+from pipelines.extract.matching import DEPARTMENT
 from pipelines.indicators import default_dictionary
 
 Severity = Literal["error", "warning"]
@@ -92,8 +91,8 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
         _rule("value_present", "error", not_null, "a number", column="value"),
         _rule(
             "indicator_code_known", "error", "ExpectColumnValuesToMatchRegex",
-            f"a code of the indicator dictionary or {KPI_PREFIX}<name>",
-            column="indicator_code", regex=f"^(?:{re.escape(KPI_PREFIX)}.+|{codes})$",
+            "a code of the indicator dictionary",
+            column="indicator_code", regex=f"^(?:{codes})$",
         ),
         _rule("qualifier_known", "error", "ExpectColumnValuesToBeInSet", "|".join(QUALIFIERS), column="qualifier", value_set=QUALIFIERS),
         # Ranges from the indicator dictionary

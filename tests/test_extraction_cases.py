@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from pipelines.extract.facts import extract_facts
+from pipelines.extract.facts import extract_content, extract_facts
 from pipelines.extract.text import join_split_numbers
 from pipelines.validation import validate_facts
 from tests.builders import document_from_lines, table_document
@@ -89,7 +89,7 @@ def test_traditional_characters_and_full_width_digits():
     assert "預算" in facts["budget_total"].snippet  # the snippet is the original text
 
 
-def test_performance_indicator_table_rows_become_facts():
+def test_performance_indicator_table_rows_become_records_and_dictionary_rows_facts():
     doc = table_document(
         ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
         ["产出指标", "数量指标", "开展讲座次数", "≥20次", "24次", "10", "10"],
@@ -97,14 +97,22 @@ def test_performance_indicator_table_rows_become_facts():
         ["满意度指标", "服务对象满意度", "读者满意度", "≥90%", "96%", "10", "10"],
         ["效益指标", "社会效益", "服务质量", "良好", "良好", "10", "10"],
     )
-    facts = {(f.indicator_code, f.is_target): f for f in extract_facts(doc)}
+    content = extract_content(doc)
+    facts = {(f.indicator_code, f.is_target): f for f in content.facts}
     assert facts[("events", False)].value == 24
     assert (facts[("events", True)].value, facts[("events", True)].qualifier) == (20, "at_least")
     assert facts[("satisfaction_rate", False)].value == 96
-    area = facts[("kpi:修缮建筑面积", False)]
-    assert (area.value, area.unit, area.indicator_name) == (6200, "平方米", "修缮建筑面积")
-    assert facts[("kpi:修缮建筑面积", True)].value == 6000
-    assert not any(code.startswith("kpi:服务质量") or code == "kpi:良好" for code, _ in facts)
+    assert not any(code.startswith("kpi:") for code, _ in facts)  # other rows are records, not facts
+    rows = {row.indicator: row for row in content.indicators}
+    assert list(rows) == ["开展讲座次数", "修缮建筑面积", "读者满意度", "服务质量"]
+    area = rows["修缮建筑面积"]
+    assert (area.target_value, area.actual_value, area.unit) == (6000, 6200, "平方米")
+    assert (rows["读者满意度"].comparator, rows["读者满意度"].actual_value) == (">=", 96)
+    assert (rows["服务质量"].target_text, rows["服务质量"].actual_text, rows["服务质量"].actual_value) == (
+        "良好",
+        "良好",
+        None,
+    )
 
 
 def test_label_and_value_in_neighbouring_cells():

@@ -1,4 +1,5 @@
-"""Every figure of the indicator dictionary a document states, in reading order.
+"""Every figure of the indicator dictionary a document states, in reading order, and the rows of its
+performance-indicator tables.
 
 Blocks go to table extraction when they are table rows (real, or flattened into a text line) and to
 prose extraction otherwise; see `tables.py` and `prose.py`. A figure repeated word for word counts once.
@@ -11,7 +12,7 @@ from pipelines.extract.prose import HEADING, prose_facts, see_heading
 from pipelines.extract.tables import TableState, row_cells, table_row_facts
 from pipelines.extract.text import join_split_numbers, simplify
 from pipelines.indicators import Indicator, default_dictionary
-from pipelines.model import Document, Fact
+from pipelines.model import Content, Document, Fact
 
 # A paragraph this long, or a heading, ends a table flattened into text lines.
 LONG_PROSE = 40
@@ -22,7 +23,12 @@ def _table_key(locator: str) -> str:
 
 
 def extract_facts(document: Document, indicators: dict[str, Indicator] | None = None) -> list[Fact]:
-    """Facts of every known indicator (and of performance-indicator tables) in the document."""
+    """Facts of every known indicator in the document."""
+    return list(extract_content(document, indicators).facts)
+
+
+def extract_content(document: Document, indicators: dict[str, Indicator] | None = None) -> Content:
+    """Facts of every known indicator and the rows of performance-indicator tables."""
     matcher = Matcher(indicators or default_dictionary())
     context = Context()
     state = TableState()
@@ -42,7 +48,7 @@ def extract_facts(document: Document, indicators: dict[str, Indicator] | None = 
             context.money_unit = hint.group(1)
         see_heading(block.text, context)
         facts.extend(prose_facts(block.text, block.locator, matcher, context))
-    return _first_statements(facts)
+    return Content(tuple(_first_statements(facts)), tuple(context.indicators))
 
 
 def _first_statements(facts: list[Fact]) -> list[Fact]:

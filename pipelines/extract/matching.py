@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 
 from pipelines.extract.numbers import Figure, to_canonical
 from pipelines.indicators import Indicator, default_dictionary
-from pipelines.model import Fact
+from pipelines.model import Fact, PerformanceIndicator
 
 DEPARTMENT = "department"
-KPI_PREFIX = "kpi:"
 
 # Words (not aliases) that set the scope of the figures after them in a sentence or table row.
 SCOPE_WORDS = {
@@ -119,10 +118,12 @@ def unit_fits(figure: Figure, indicator: Indicator) -> bool:
 
 @dataclass
 class Context:
-    """What earlier blocks tell about later ones: target sections, the money unit of a table."""
+    """What earlier blocks tell about later ones (target sections, the money unit of a table), and
+    the performance-indicator rows found so far."""
 
     target_levels: dict[int, bool] = field(default_factory=dict)
     money_unit: str | None = None
+    indicators: list[PerformanceIndicator] = field(default_factory=list)  # rows of performance tables
 
     def in_target_section(self) -> bool:
         return any(self.target_levels.values())

@@ -5,20 +5,19 @@
   meaning of the figure cells in the rows below; the row label (年度资金总额, 其中：财政拨款) gives the
   scope; 万元 in a caption, header or label gives the money unit; a rate printed as a ratio (0.958)
   is read as a percentage, and the fact says so.
-- A performance-indicator header (三级指标 | 年度指标值 | 实际完成值 ...) makes each row a target and
-  an achieved figure of the row's indicator: a dictionary code when the indicator's name holds an
-  alias, else ``kpi:<name>``.
+- A performance-indicator header (三级指标 | 年度指标值 | 实际完成值 ...) makes each row a
+  performance indicator (`pipelines.extract.kpi`); a row whose name holds a dictionary alias also
+  gives that code's target and achieved facts.
 - A label cell followed by a figure cell (自评总分 | 99.68) is a fact; a long text cell is prose.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
+from pipelines.extract.kpi import clean_indicator_name, indicator_row
 from pipelines.extract.matching import (
     DEPARTMENT,
-    KPI_PREFIX,
     MONEY_UNIT_HINT,
     Context,
     Matcher,
@@ -28,7 +27,7 @@ from pipelines.extract.matching import (
     scope_of_label,
     unit_fits,
 )
-from pipelines.extract.numbers import Figure, find_figures, to_canonical
+from pipelines.extract.numbers import Figure, find_figures
 from pipelines.extract.prose import prose_facts
 from pipelines.extract.text import simplify
 from pipelines.indicators import Indicator
@@ -40,7 +39,6 @@ KPI_ACTUAL = ("实际完成值", "实际完成指标值", "实际完成", "实�
 MIN_PROSE_CELL = 12
 KPI_VALUE_EXTRA = 2  # characters a performance value may carry besides its figure (覆盖 in 100%覆盖)
 RATIO_CEILING = 1.5
-KPI_UNITS = {"%": "percent", "元": "CNY", "万元": "CNY", "亿元": "CNY", "": "number"}
 
 
 @dataclass
@@ -159,7 +157,11 @@ def _kpi_code(name: str, figure: Figure, matcher: Matcher) -> Indicator | None:
     return None
 
 
-def _kpi_row(block: TextBlock, cells: list[str], state: TableState, matcher: Matcher) -> list[Fact]:
+def _kpi_row(
+    block: TextBlock, cells: list[str], state: TableState, matcher: Matcher, context: Context
+) -> list[Fact]:
+    """Record the row as a performance indicator; a row whose name is a dictionary indicator also
+    gives that indicator's facts (target and achieved)."""
     values = [_kpi_value(c) for c in cells]
     if state.kpi_columns and len(cells) == state.kpi_columns[2]:
         # A full row: the header says where the target and achieved values are.
@@ -175,28 +177,26 @@ def _kpi_row(block: TextBlock, cells: list[str], state: TableState, matcher: Mat
             return []
         columns = [first, first + 1]
         name_cell = cells[first - 1]
-    name = re.sub(r"^指标\d+[:：]", "", clean_label(simplify(name_cell)))
+    name = clean_indicator_name(clean_label(simplify(name_cell)))
     if not name or _figure_cell(name):
         return []
-    pair = [(i, values[i]) for i in columns if values[i]]
     snippet = " | ".join(c for c in cells if c.strip())
+    target_index, actual_index = columns if state.kpi_target_first else columns[::-1]
+    context.indicators.append(
+        indicator_row(
+            name=name, target=cells[target_index], actual=cells[actual_index],
+            locator=block.locator, snippet=snippet,
+        )
+    )  # fmt: skip
     facts: list[Fact] = []
-    for index, figure in pair:
-        is_target = (index == columns[0]) == state.kpi_target_first
-        indicator = _kpi_code(name, figure, matcher)
-        locator = _cell_locator(block, index)
+    for index in columns:
+        figure = values[index]
+        indicator = _kpi_code(name, figure, matcher) if figure else None
         if indicator is not None:
-            facts.extend(make_facts(indicator, figure, DEPARTMENT, is_target, locator, snippet))
-            continue
-        unit = KPI_UNITS.get(figure.unit, figure.unit)
-        value = float(to_canonical(figure.value, figure.unit, unit))
-        facts.append(
-            Fact(
-                indicator_code=f"{KPI_PREFIX}{name}", value=value, unit=unit, qualifier=figure.qualifier,
-                is_target=is_target, scope=DEPARTMENT, source_locator=locator, snippet=snippet,
-                raw_text=figure.raw, indicator_name=name,
+            is_target = index == target_index
+            facts.extend(
+                make_facts(indicator, figure, DEPARTMENT, is_target, _cell_locator(block, index), snippet)
             )
-        )  # fmt: skip
     return facts
 
 
@@ -226,16 +226,17 @@ def table_row_facts(
         context.money_unit = hint.group(1)
     header = _header(cells, matcher)
     if header is not None:
-        state.kind, state.columns, state.kpi_target_first = (
+        state.kind, state.columns, state.kpi_target_first, state.kpi_columns = (
             header.kind,
             header.columns,
             header.kpi_target_first,
+            header.kpi_columns,
         )
         return []
     if state.kind == "budget":
         facts = _budget_row(block, cells, state, context)
     elif state.kind == "kpi":
-        facts = _kpi_row(block, cells, state, matcher)
+        facts = _kpi_row(block, cells, state, matcher, context)
     else:
         facts = _label_value_pairs(block, cells, matcher, context)
     if not facts:

@@ -1,0 +1,114 @@
+"""Performance-indicator rows (绩效指标: 一级 / 二级 / 三级指标, 指标值, 实际完成值, 分值, 得分) as records.
+
+`indicator_row` turns the cells of one row, as printed, into a `PerformanceIndicator`: the name
+without template prefixes (指标1:) or markers (★), each value's figure in canonical units, the
+comparator of the target (≥95% -> ">=", 不低于 -> ">="), weight and score as numbers.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from pipelines.extract.numbers import Figure, find_figures, to_canonical
+from pipelines.extract.text import simplify
+from pipelines.model import Comparator, PerformanceIndicator
+
+NAME_PREFIX = re.compile(r"^\s*(?:指标\s*\d+\s*[:：.、]?|\d+\s*[、.．](?!\d)|[(（]\d+[)）])\s*")
+MARKERS = re.compile(r"[★☆*※▲△●◆]")
+# Units of a performance value and the canonical unit they give; anything else is a count.
+VALUE_UNITS = {"%": "percent", "元": "CNY", "千元": "CNY", "万元": "CNY", "亿元": "CNY", "分": "point"}
+COMPARATORS: dict[str, Comparator] = {
+    "≥": ">=", ">=": ">=", "不低于": ">=", "不少于": ">=", "大于等于": ">=", "以上": ">=",
+    "≤": "<=", "<=": "<=", "不高于": "<=", "不超过": "<=", "小于等于": "<=", "以下": "<=", "以内": "<=",
+    ">": ">", "大于": ">", "高于": ">", "超过": ">", "<": "<", "小于": "<", "低于": "<", "=": "=", "等于": "=",
+}  # fmt: skip
+_COMPARATOR = re.compile("|".join(re.escape(c) for c in sorted(COMPARATORS, key=len, reverse=True)))
+MAX_SCORE = 100
+
+
+def clean_indicator_name(name: str) -> str:
+    """The 三级指标 name as printed, without template prefixes, markers and surrounding spaces."""
+    return NAME_PREFIX.sub("", MARKERS.sub("", name)).strip(" :：")
+
+
+def comparator_of(text: str | None) -> Comparator | None:
+    """The comparison a target states: ≥ / 不低于 / 以上 -> ">=", ≤ / 不超过 -> "<=", = ..."""
+    if not text:
+        return None
+    match = _COMPARATOR.search(simplify(text))
+    return COMPARATORS[match.group(0)] if match else None
+
+
+def value_of(text: str | None) -> tuple[float | None, str | None]:
+    """The one figure of a value cell in canonical units, with that unit; (None, None) when the cell
+    holds no figure or several (a range, a sentence)."""
+    if not text:
+        return None, None
+    figures = [f for f in find_figures(simplify(text)) if not f.chinese_numeral]
+    if len(figures) != 1:
+        return None, None
+    figure = figures[0]
+    unit = VALUE_UNITS.get(figure.unit, figure.unit or None)
+    value = to_canonical(figure.value, figure.unit, "CNY") if unit == "CNY" else figure.value
+    return float(value), unit
+
+
+def score_of(text: str | None) -> float | None:
+    """A 分值 or 得分 cell as a number (0 to 100), else None."""
+    if text is None:
+        return None
+    figures = find_figures(simplify(text).strip())
+    if len(figures) != 1 or figures[0].unit not in ("", "分") or figures[0].raw != simplify(text).strip():
+        return None
+    value = figures[0].value
+    return float(value) if Decimal(0) <= value <= MAX_SCORE else None
+
+
+def _figure_text(text: str | None) -> str | None:
+    cleaned = (text or "").strip()
+    return cleaned or None
+
+
+def indicator_row(
+    *,
+    name: str,
+    target: str | None,
+    actual: str | None,
+    locator: str,
+    snippet: str,
+    level1: str | None = None,
+    level2: str | None = None,
+    weight: str | None = None,
+    score: str | None = None,
+    deviation_reason: str | None = None,
+) -> PerformanceIndicator:
+    """One row of a performance-indicator table from its cells as printed (see the module docstring).
+
+    The unit is the actual value's, else the target's; a target without a figure of its own keeps
+    its text only.
+    """
+    target_value, target_unit = value_of(target)
+    actual_value, actual_unit = value_of(actual)
+    return PerformanceIndicator(
+        level1=_figure_text(level1),
+        level2=_figure_text(level2),
+        indicator=clean_indicator_name(name),
+        target_text=_figure_text(target),
+        actual_text=_figure_text(actual),
+        target_value=target_value,
+        actual_value=actual_value,
+        unit=actual_unit or target_unit,
+        comparator=comparator_of(target),
+        weight=score_of(weight),
+        score=score_of(score),
+        deviation_reason=_figure_text(deviation_reason),
+        source_locator=locator,
+        snippet=snippet,
+    )
+
+
+def figure_of_value(text: str) -> Figure | None:
+    """The single Arabic figure of a value cell, for turning a dictionary row into a core fact."""
+    figures = [f for f in find_figures(simplify(text)) if not f.chinese_numeral]
+    return figures[0] if len(figures) == 1 else None
