@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import importlib.resources
 import json
-from pathlib import Path
 
 import pytest
 
 from pipelines.extract.regions import resolve_region
 from pipelines.model import Region
+from tests.builders import CORPUS_DEV as CORPUS
+from tests.builders import requires_corpus
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared/corpus/dev"
 YEAR = 2023
 Key = tuple[int, str, str, str]
 
@@ -242,6 +242,7 @@ def test_text_fallback_only_looks_at_the_start() -> None:
     assert late.source == "unresolved"
 
 
+@requires_corpus
 def test_corpus_regions_match_the_gold_labels() -> None:
     gold = json.loads((CORPUS / "gold.json").read_text(encoding="utf-8"))
     for stem, label in gold.items():
