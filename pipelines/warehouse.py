@@ -21,6 +21,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines.extract.matching import FISCAL_CODES, FISCAL_TWINS
 from pipelines.indicators import default_dictionary
 from pipelines.stages import REJECTION_COLUMNS, Extraction, rejections_frame, stable_key
 from pipelines.validation import ValidationOutcome
@@ -182,10 +183,30 @@ def assemble_tables(
     )
 
 
+def reported_scopes(code: str) -> str:
+    """The scopes under which a fact is shown as the code's figure, preferred first: the fiscal part
+    for the fiscal codes; the whole department, else the initial budget, for totals whose fiscal part
+    has a code of its own; else the whole department, then its fiscal part, then the initial budget."""
+    if code in FISCAL_CODES:
+        return "fiscal,fiscal+initial"
+    if code in FISCAL_TWINS:
+        return "department,initial"
+    return "department,fiscal,initial"
+
+
 def indicator_rows(facts: pd.DataFrame) -> pd.DataFrame:
     """The dictionary's indicators, plus each performance-table indicator the facts use."""
     core = [
-        (i.code, i.name_zh, i.category, i.unit, "|".join(i.aliases), i.description, True)
+        (
+            i.code,
+            i.name_zh,
+            i.category,
+            i.unit,
+            "|".join(i.aliases),
+            i.description,
+            True,
+            reported_scopes(i.code),
+        )
         for i in default_dictionary().values()
     ]
     kpi = (
@@ -203,12 +224,22 @@ def indicator_rows(facts: pd.DataFrame) -> pd.DataFrame:
             None,
             "row of a performance-indicator table",
             False,
+            "department",
         )
         for row in kpi.itertuples(index=False)
     ]
     return pd.DataFrame(
         core + extra,
-        columns=["indicator_code", "name_zh", "category", "unit", "aliases", "description", "is_core"],
+        columns=[
+            "indicator_code",
+            "name_zh",
+            "category",
+            "unit",
+            "aliases",
+            "description",
+            "is_core",
+            "reported_scopes",
+        ],
     )
 
 

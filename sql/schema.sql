@@ -28,7 +28,8 @@ CREATE TABLE dim_indicator (
     unit           VARCHAR NOT NULL,         -- CNY, percent, person, ...
     aliases        VARCHAR,
     description    VARCHAR,
-    is_core        BOOLEAN NOT NULL          -- in the indicator dictionary; else a performance-table row
+    is_core        BOOLEAN NOT NULL,         -- in the indicator dictionary; else a performance-table row
+    reported_scopes VARCHAR NOT NULL         -- scopes under which a fact is shown as this code's figure, preferred first (comma-separated)
 );
 
 CREATE TABLE dim_scope (

@@ -8,7 +8,11 @@ SELECT
     f.fiscal_year, f.indicator_code, ind.name_zh AS indicator_name,
     f.value, f.unit, f.qualifier, f.is_target,
     p.source_file, f.source_locator, f.snippet,
-    f.scope, s.reported_rank, f.raw_text, f.note, f.flags,
+    f.scope,
+    -- Preference of this scope as the code's figure (dim_indicator.reported_scopes); NULL: never shown
+    -- as the code (a part such as 其他资金 or 基本支出, or the 财政拨款 part of a total that has a code of its own).
+    list_position(string_split(ind.reported_scopes, ','), f.scope) AS reported_rank,
+    f.raw_text, f.note, f.flags,
     i.province_code, i.city_code, i.county_code,
     f.document_key, d.ingested_at, f.fact_key
 FROM fact_indicator_value f
@@ -19,7 +23,9 @@ JOIN dim_document d USING (document_key)
 JOIN document_path p ON p.document_key = f.document_key AND p.source_file = d.source_file;
 
 -- The department-level facts: per document, indicator and target flag, the facts of the most
--- preferred scope the document states (whole department, else fiscal appropriation, else initial budget).
+-- preferred scope the document states (dim_indicator.reported_scopes: the whole department, then the
+-- initial budget; the fiscal appropriation for budget_fiscal and income_fiscal; a code whose fiscal
+-- part has no code of its own, such as expenditure_total, falls back on the fiscal figure).
 CREATE VIEW v_indicator_values AS
 SELECT
     province, city, county, institution, fiscal_year, indicator_code, indicator_name,

@@ -7,6 +7,7 @@ prose extraction otherwise; see `tables.py` and `prose.py`. A figure repeated wo
 
 from __future__ import annotations
 
+from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.matching import MONEY_UNIT_HINT, Context, Matcher
 from pipelines.extract.prose import HEADING, prose_facts, see_heading
 from pipelines.extract.tables import TableState, row_cells, table_row_facts
@@ -48,7 +49,13 @@ def extract_content(document: Document, indicators: dict[str, Indicator] | None 
             context.money_unit = hint.group(1)
         see_heading(block.text, context)
         facts.extend(prose_facts(block.text, block.locator, matcher, context))
-    return Content(tuple(_first_statements(facts)), tuple(context.indicators))
+    form = read_forms(document, matcher)
+    rows = form.indicators or context.indicators
+    stated = form.facts + indicator_facts(form.indicators, matcher)
+    # What a form states by its template wins over what sentence and table rules read at the same place.
+    taken = {(f.indicator_code, f.scope, f.is_target) for f in stated}
+    facts = stated + [f for f in facts if (f.indicator_code, f.scope, f.is_target) not in taken]
+    return Content(tuple(_first_statements(facts)), tuple(rows))
 
 
 def _first_statements(facts: list[Fact]) -> list[Fact]:

@@ -152,10 +152,9 @@ def make_facts(
     if (code, scope) in SCOPE_REMAP:
         codes = [SCOPE_REMAP[(code, scope)]]
     elif code in FISCAL_CODES:
-        fiscal = scope if scope.startswith("fiscal") else "fiscal"
-        codes = [(code, fiscal), (FISCAL_CODES[code], fiscal)]
+        codes = [(code, scope if scope.startswith("fiscal") else "fiscal")]
     elif scope.startswith("fiscal") and code in FISCAL_TWINS:
-        codes.append((FISCAL_TWINS[code], scope))
+        codes = [(FISCAL_TWINS[code], scope)]  # the fiscal part of a total is its fiscal code, once
     raw = figure.raw if figure.unit else f"{figure.raw} ({unit})" if indicator.unit == "CNY" else figure.raw
     dictionary = default_dictionary()
     return [

@@ -1,0 +1,313 @@
+"""The official forms read by their template (pipelines/extract/forms.py), in every shape they come:
+real tables, pipe rows, one cell per line, cells separated by spaces, cells run together. The
+texts are written for these tests in the shapes real reports take."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.extract.facts import extract_content
+from pipelines.extract.forms import align_money_row, read_forms, tokens, unglue
+from pipelines.extract.matching import Matcher
+from pipelines.indicators import default_dictionary
+from tests.builders import document_from_lines, table_document
+
+COLUMNS = ["initial", "budget", "spent", "weight", "rate", "score"]
+
+
+def form_facts(document) -> dict[tuple[str, str], float]:
+    content = read_forms(document, Matcher(default_dictionary()))
+    return {(f.indicator_code, f.scope): f.value for f in content.facts}
+
+
+def aligned(columns, values) -> dict[str, str]:
+    return {role: cell.raw for role, cell in align_money_row(columns, values).items()}
+
+
+# --- money rows -------------------------------------------------------------------------------
+
+
+def test_a_full_money_row_fills_every_column():
+    assert aligned(COLUMNS, ["120.5", "118", "110.2", "10", "93.39%", "9.3"]) == {
+        "initial": "120.5", "budget": "118", "spent": "110.2", "weight": "10", "rate": "93.39%", "score": "9.3",
+    }  # fmt: skip
+
+
+def test_vanished_cells_are_placed_by_what_the_form_guarantees():
+    # 年初预算数 left empty and dropped: spent / budget = rate says which two amounts these are.
+    assert aligned(COLUMNS, ["8", "8", "10", "100%", "10"]) == {
+        "budget": "8", "spent": "8", "weight": "10", "rate": "100%", "score": "10",
+    }  # fmt: skip
+    # Only two amounts and a rate of 75 %: the budget is 40, the spending 30.
+    assert aligned(COLUMNS, ["40", "30", "75%"]) == {"budget": "40", "spent": "30", "rate": "75%"}
+
+
+def test_cells_printed_together_are_split_so_that_the_rate_holds():
+    assert aligned(COLUMNS, ["505010100%"]) == {"budget": "50", "spent": "50", "weight": "10", "rate": "100%"}
+    assert aligned(COLUMNS, ["12.512.512.5100%"]) == {
+        "initial": "12.5", "budget": "12.5", "spent": "12.5", "rate": "100%",
+    }  # fmt: skip
+    assert aligned(COLUMNS, ["262610100.00%10"]) == {
+        "budget": "26", "spent": "26", "weight": "10", "rate": "100.00%", "score": "10",
+    }  # fmt: skip
+
+
+def test_a_number_with_three_decimals_is_not_split():
+    assert aligned(COLUMNS, ["70", "68.125", "68.125"]) == {
+        "initial": "70",
+        "budget": "68.125",
+        "spent": "68.125",
+    }
+
+
+def test_two_amounts_without_a_rate_are_budget_and_spending():
+    # 年初预算数 is the column most often left empty.
+    assert aligned(["initial", "budget", "spent"], ["15", "12"]) == {"budget": "15", "spent": "12"}
+
+
+def test_two_readings_that_fit_equally_keep_only_what_they_agree_on():
+    # 9 | 9 under 年初预算数 | 全年预算数 | 得分: the initial budget or the score? Only the budget is sure.
+    assert aligned(["initial", "budget", "score"], ["9", "9"]) == {"budget": "9"}
+
+
+def test_a_row_of_text_is_not_a_money_row():
+    assert aligned(COLUMNS, ["见说明"]) == {}
+
+
+# --- the money block in its shapes -------------------------------------------------------------
+
+PIPE_FORM = (
+    "项目支出绩效自评表 | | |",
+    "(2023年度) | |",
+    "项目名称 | 乡村书屋设备购置 | |",
+    "主管部门 | 某县文化和旅游局 | 实施单位 | 某县图书馆 |",
+    "项目资金 (万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |",
+    "年度资金总额 | 60 | 62.4 | 58.656 | 10 | 94% | 9.4 |",
+    "其中:当年财政拨款 | 60 | 62.4 | 58.656 | — | 94% | — |",
+    "上年结转资金 | — | — |",
+    "其他资金 | — | — |",
+)
+
+
+def test_the_money_block_of_a_pipe_form():
+    facts = form_facts(document_from_lines(*PIPE_FORM))
+    assert facts[("budget_total", "department")] == 624000
+    assert facts[("budget_total", "initial")] == 600000
+    assert facts[("expenditure_total", "department")] == 586560
+    assert facts[("budget_execution_rate", "department")] == 94
+    assert facts[("budget_fiscal", "fiscal")] == 624000
+    assert ("self_eval_score", "department") not in facts  # the money block's 得分 is not the total
+
+
+def test_the_money_block_one_cell_per_line():
+    lines = (
+        "项目资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "(万元)",
+        "年度资金总额", "300", "300", "255", "10", "85%", "8.5", "其中:当年财政拨款", "300", "300", "255",
+    )  # fmt: skip
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 3_000_000
+    assert facts[("expenditure_total", "department")] == 2_550_000
+    assert facts[("budget_execution_rate", "department")] == 85
+
+
+def test_the_money_block_with_spaces_and_a_transfer_header():
+    lines = (
+        "转移支付(项目)名称 某某补助资金",
+        "资金投入情况 (万元) 全年预算数( A ) 全年执行数( B ) 分值 预算执行率 ( B/A×100%) 得分",
+        "年度资金总额: 7 7 10 100% 10",
+        "其中:中央财政资金 7 7 ——",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 70000
+    assert facts[("expenditure_total", "department")] == 70000
+    assert facts[("budget_execution_rate", "department")] == 100
+    assert ("budget_fiscal", "fiscal") not in facts  # central funds are not this body's appropriation
+
+
+def test_a_caption_with_a_unit_is_not_a_column():
+    lines = (
+        "预算执行情况 | 年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 |",
+        "| 总额 | 9.00 | 9.00 | 8.10 | 90.00% | 10 | 9 | |",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 90000
+    assert facts[("expenditure_total", "department")] == 81000
+    assert facts[("budget_execution_rate", "department")] == 90
+
+
+def test_an_unfilled_total_row_of_zeros_states_nothing():
+    lines = (
+        "项目资金 (万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额: 0 0 0 10 0 0 "
+        "其中:本年财政拨款 45 44.5 44.5 上年结转资金 其他资金",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert ("budget_total", "department") not in facts
+    assert facts[("budget_fiscal", "fiscal")] == 445000
+
+
+def test_cells_run_together_after_their_labels():
+    lines = (
+        "项目资金 (万元)年初预算数全年预算数全年执行分值执行率得分年度资金总额505010100%其中:当年财政拨款",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 500000
+    assert facts[("budget_execution_rate", "department")] == 100
+
+
+def test_a_total_score_printed_with_its_full_marks():
+    assert form_facts(document_from_lines("总分 100 96.5"))[("self_eval_score", "department")] == 96.5
+    assert form_facts(document_from_lines("总分10093"))[("self_eval_score", "department")] == 93
+
+
+def test_a_label_cell_and_its_figure_on_the_next_line():
+    lines = ("人员编制", "18", "实有人数", "17", "计划安排资金(万元)", "230.5", "实际支出(万元)", "201.2")
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("staff_authorized", "department")] == 18
+    assert facts[("staff_actual", "department")] == 17
+    assert facts[("budget_total", "department")] == 2_305_000
+    assert facts[("expenditure_total", "department")] == 2_012_000
+
+
+def test_a_second_project_form_is_left_out_with_a_note():
+    second = tuple(line.replace("乡村书屋设备购置", "古籍修复").replace("62.4", "30") for line in PIPE_FORM)
+    content = read_forms(document_from_lines(*PIPE_FORM, *second), Matcher(default_dictionary()))
+    budgets = [
+        f.value for f in content.facts if f.indicator_code == "budget_total" and f.scope == "department"
+    ]
+    assert budgets == [624000]
+    assert len(content.notes) == 1 and "古籍修复" in content.notes[0]
+
+
+# --- indicator rows ----------------------------------------------------------------------------
+
+
+def rows_of(document):
+    return read_forms(document, Matcher(default_dictionary())).indicators
+
+
+def test_indicator_rows_of_a_real_table():
+    document = table_document(
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
+        ["产出指标", "数量指标", "指标1:新增图书册数", "≥3000册", "3250册", "20", "20", ""],
+        ["", "", "指标2:流动服务点", "≥12个", "10个", "10", "8", "两处场地未落实"],
+        ["满意度指标", "服务对象满意度指标", "★读者满意度", "≥90%", "95.2%", "10", "10", ""],
+    )
+    rows = rows_of(document)
+    assert [r.indicator for r in rows] == ["新增图书册数", "流动服务点", "读者满意度"]
+    first, second, third = rows
+    assert (first.level1, first.level2, first.target_text, first.actual_text) == (
+        "产出指标",
+        "数量指标",
+        "≥3000册",
+        "3250册",
+    )
+    assert (first.target_value, first.actual_value, first.comparator, first.weight, first.score) == (
+        3000,
+        3250,
+        ">=",
+        20,
+        20,
+    )
+    assert (second.score, second.deviation_reason) == (8, "两处场地未落实")
+    assert (third.level1, third.level2, third.actual_value, third.unit) == (
+        "满意度指标",
+        "服务对象满意度指标",
+        95.2,
+        "percent",
+    )
+
+
+def test_a_table_of_indicators_ends_at_its_total_row():
+    document = table_document(
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "时效指标", "完工时间", "12月底前", "11月", "20", "20"],
+        ["总分", "", "", "", "", "100", "97"],
+    )
+    content = read_forms(document, Matcher(default_dictionary()))
+    assert [r.indicator for r in content.indicators] == ["完工时间"]
+    assert [(f.indicator_code, f.value) for f in content.facts] == [("self_eval_score", 97)]
+
+
+def test_indicator_rows_flattened_with_spaces_and_text_values():
+    line = (
+        "绩效指标 一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 偏差原因分析及改进措施 "
+        "产出指标(50分) 数量指标 培训场次 ≥6场 7 10 10 质量指标 培训合格率 ≥95% 98% 10 10 "
+        "资料归档完整性 完整规范 达成预期指标 10 10 效益指标(30分) 社会效益指标 群众参与程度 明显提升 达成预期指标 15 14 "
+        "满意度指标(10分) 满意度指标 学员满意度 ≥90% 96% 10 10"
+    )
+    rows = rows_of(document_from_lines(line))
+    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+        ("培训场次", "≥6场", "7", 10, 10),
+        ("培训合格率", "≥95%", "98%", 10, 10),
+        ("资料归档完整性", "完整规范", "达成预期指标", 10, 10),
+        ("群众参与程度", "明显提升", "达成预期指标", 15, 14),
+        ("学员满意度", "≥90%", "96%", 10, 10),
+    ]
+    assert [r.level2 for r in rows] == ["数量指标", "质量指标", "质量指标", "社会效益指标", "满意度指标"]
+    assert rows[3].level1 == "效益指标"
+
+
+def test_a_label_broken_over_lines_and_split_comparator_cells():
+    lines = (
+        "一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析 |",
+        "产",
+        "出",
+        "指",
+        "标 | 数量指标 | 巡查次数 | ≥ | 24 | 次 | 26 | 20 | 20 |",
+    )
+    rows = rows_of(document_from_lines(*lines))
+    assert [(r.level1, r.indicator, r.target_text, r.actual_text, r.comparator) for r in rows] == [
+        ("产出指标", "巡查次数", "≥24次", "26", ">="),
+    ]
+
+
+def test_indicator_rows_run_together():
+    line = (
+        "一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施产出指标数量指标"
+        "维修座椅数量80个80个2020质量指标验收情况合格合格2018指标2:满意度指标服务对象满意度指标观众满意度95%97%2020指标2:"
+    )
+    rows = rows_of(document_from_lines(line))
+    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+        ("维修座椅数量", "80个", "80个", 20, 20),
+        ("验收情况", "合格", "合格", 20, 18),
+        ("观众满意度", "95%", "97%", 20, 20),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces"),
+    [
+        ("修缮面积300平方米320平方米2020", ["修缮面积", "300平方米", "320平方米", "20", "20"]),
+        ("2022年12月前完成", ["2022年12月前完成"]),
+        ("≥100百分比", ["≥100百分比"]),
+        ("指标1:指标2:", []),
+    ],
+)
+def test_unglue(text, pieces):
+    from pipelines.extract.forms import Token
+
+    assert [t.text for t in unglue(Token(text, "x"))] == pieces
+
+
+def test_a_dictionary_row_also_gives_its_core_fact():
+    document = table_document(
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["满意度指标", "服务对象满意度指标", "读者满意度", "≥90%", "93%", "10", "10"],
+    )
+    facts = {(f.indicator_code, f.is_target): f.value for f in extract_content(document).facts}
+    assert facts[("satisfaction_rate", False)] == 93
+    assert facts[("satisfaction_rate", True)] == 90
+
+
+def test_labels_are_found_whatever_their_spaces():
+    labels = [t.label for t in tokens(document_from_lines("年度 总体 目标 绩 效 指 标 三级 指标")) if t.label]
+    assert labels == ["年度总体目标", "绩效指标", "三级指标"]
