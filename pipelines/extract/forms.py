@@ -592,6 +592,7 @@ GLUED_FIGURE = re.compile(
 )
 EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
 TEMPLATE_SLOT = re.compile(r"指标\s*\d+\s*[:：]?")
+COMPARATOR_AFTER_WORDS = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[≥≤])")
 DOUBLED = re.compile(r"^(?P<name>.*?)(?P<value>[^\d]{2,})(?P=value)$")
 POINT_PAIRS = re.compile(r"^(?P<weight>[1-9]\d?|100)(?P<score>\d{1,2}(?:\.\d+)?)$")
 
@@ -613,6 +614,12 @@ def unglue(token: Token) -> list[Token]:
     if EMPTY_SLOT.match(token.text):
         return []
     text = TEMPLATE_SLOT.sub("", token.text)
+    comparator = COMPARATOR_AFTER_WORDS.search(text)
+    if comparator:  # 项目总成本≤90万元: a name and a target whose space was lost at a line end
+        return [
+            Token(text[: comparator.start()], token.locator),
+            *unglue(Token(text[comparator.start() :], token.locator)),
+        ]
     figures = list(GLUED_FIGURE.finditer(text))
     if not figures or figures[0].start() == 0:
         return [token]  # a value (2021年12月完成, ≥100百分比), not a row run together
