@@ -164,14 +164,13 @@ def assemble_tables(
             "value", "unit", "qualifier", "raw_text", "source_locator", "snippet", "note", "flags",
         ]
     ]  # fmt: skip
-    indicators = indicator_rows(facts)
     years = sorted(
         set(fact_table["fiscal_year"].dropna().astype(int)) | set(docs["fiscal_year"].dropna().astype(int))
     )
     return WarehouseTables(
         dim_institution=institutions,
         dim_fiscal_year=pd.DataFrame({"fiscal_year": years}, dtype="int64"),
-        dim_indicator=indicators,
+        dim_indicator=indicator_rows(),
         dim_scope=scope_rows(set(fact_table["scope"])),
         dim_document=dim_document.sort_values("document_key"),
         document_path=paths.sort_values("source_file"),
@@ -182,33 +181,14 @@ def assemble_tables(
     )
 
 
-def indicator_rows(facts: pd.DataFrame) -> pd.DataFrame:
-    """The dictionary's indicators, plus each performance-table indicator the facts use."""
-    core = [
-        (i.code, i.name_zh, i.category, i.unit, "|".join(i.aliases), i.description, True)
-        for i in default_dictionary().values()
-    ]
-    kpi = (
-        facts[~facts["indicator_code"].isin(default_dictionary())]
-        .groupby("indicator_code")
-        .agg(name_zh=("indicator_name", "first"), unit=("unit", lambda units: units.mode().iloc[0]))
-        .reset_index()
-    )
-    extra = [
-        (
-            row.indicator_code,
-            row.name_zh,
-            "performance_indicator",
-            row.unit,
-            None,
-            "row of a performance-indicator table",
-            False,
-        )
-        for row in kpi.itertuples(index=False)
-    ]
+def indicator_rows() -> pd.DataFrame:
+    """The indicator dictionary (performance-indicator table rows have a table of their own)."""
     return pd.DataFrame(
-        core + extra,
-        columns=["indicator_code", "name_zh", "category", "unit", "aliases", "description", "is_core"],
+        [
+            (i.code, i.name_zh, i.category, i.unit, "|".join(i.aliases), i.description)
+            for i in default_dictionary().values()
+        ],
+        columns=["indicator_code", "name_zh", "category", "unit", "aliases", "description"],
     )
 
 

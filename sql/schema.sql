@@ -27,8 +27,7 @@ CREATE TABLE dim_indicator (
     category       VARCHAR NOT NULL,
     unit           VARCHAR NOT NULL,         -- CNY, percent, person, ...
     aliases        VARCHAR,
-    description    VARCHAR,
-    is_core        BOOLEAN NOT NULL          -- in the indicator dictionary; else a performance-table row
+    description    VARCHAR
 );
 
 CREATE TABLE dim_scope (

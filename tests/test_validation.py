@@ -13,7 +13,7 @@ def fact(**overrides) -> dict:
         "fact_seq": 0, "document_key": "d1", "source_file": "a.txt", "institution": "某县图书馆",
         "province_code": "430000", "city_code": "430100", "county_code": None, "fiscal_year": 2022, "indicator_code": "visitors", "value": 1000.0,
         "unit": "person-visit", "qualifier": "exact", "is_target": False, "scope": "department",
-        "source_locator": "line 1", "snippet": "接待读者1000人次", "raw_text": "1000人次", "indicator_name": None,
+        "source_locator": "line 1", "snippet": "接待读者1000人次", "raw_text": "1000人次",
         "note": None,
     }  # fmt: skip
     row.update(overrides)
