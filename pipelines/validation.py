@@ -189,8 +189,8 @@ def indicator_rules() -> list[Rule]:
 def prepare_indicators(rows: pd.DataFrame) -> pd.DataFrame:
     """The performance-indicator rows with the derived columns the rules check."""
     rows = rows.reset_index(drop=True)
-    named = rows["indicator"].where(rows["indicator"].fillna("").str.strip() != "")
-    return rows.assign(indicator_named=named.astype("object").where(named.notna(), None))
+    named = [name if isinstance(name, str) and name.strip() else None for name in rows["indicator"]]
+    return rows.assign(indicator_named=pd.Series(named, index=rows.index, dtype="object"))
 
 
 def _same_document(facts: pd.DataFrame, code: str, scope: str | None = None) -> pd.Series:

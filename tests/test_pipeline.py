@@ -74,6 +74,20 @@ def test_contract_views_have_exactly_the_contract_columns(built):
         "province", "fiscal_year", "indicator_code", "unit", "institutions", "total", "mean", "median", "min", "max",
     ]  # fmt: skip
     assert columns["v_rejected"][:4] == ["source_file", "stage", "reason", "detail"]
+    assert columns["v_indicator_values"][14:16] == ["report_kind", "project"]
+    performance = list(query(built, "SELECT * FROM v_performance_indicators LIMIT 0").columns)
+    assert performance[:21] == [
+        "province", "city", "county", "institution", "fiscal_year", "report_kind", "project", "level1", "level2",
+        "indicator", "target_text", "actual_text", "target_value", "actual_value", "unit", "comparator", "weight",
+        "score", "deviation_reason", "source_file", "source_locator",
+    ]  # fmt: skip
+
+
+def test_the_contract_views_check_passes(built):
+    from pipelines.assets.load import contract_views
+
+    result = contract_views(warehouse=WarehouseFile(path=str(built)))
+    assert result.passed, result.metadata
 
 
 def test_every_achieved_fact_equals_the_truth(built, truth):
