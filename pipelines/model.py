@@ -118,7 +118,6 @@ class Fact:
     source_locator: str
     snippet: str
     raw_text: str  # the figure as printed, e.g. "512.34万元"
-    indicator_name: str | None = None  # for indicators outside the dictionary (performance tables)
     note: str | None = None  # what extraction did beyond reading, e.g. a unit header it overrode
 
 

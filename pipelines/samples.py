@@ -752,17 +752,329 @@ def _compose(spec: ReportSpec, index: int) -> Draft:
 
 
 # ---------------------------------------------------------------------------------------------
+# Self-evaluation forms of a project (项目支出绩效自评表) or a transfer fund (转移支付区域绩效自评表):
+# identity fields, a money block, a performance-indicator table (一级 / 二级 / 三级指标, 年度指标值,
+# 实际完成值, 分值, 得分, 偏差原因分析及改进措施) and the total score in a sentence below it. Every
+# KPI row is in the truth as the warehouse must hold it.
+
+FormKind = Literal["project", "transfer"]
+# How a KPI's values are printed: a count with its unit word, a percentage, a cost cap in 万元, or words.
+KpiShape = Literal["count", "percent", "cost", "words", "satisfaction"]
+KPI_HEADER = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "分值",
+    "得分",
+    "偏差原因分析及改进措施",
+)
+MONEY_POINTS = 10  # 分值 of the execution rate in the money block; the KPI rows share the other 90
+MET = "无"  # 偏差原因 of a row that met its target
+VENUES_SHORT = "受部分乡镇场地条件限制，个别展演未能如期举办，下一步将提前统筹场地并加强过程跟踪。"
+SUPPLY_SHORT = "因供货周期延长，部分图书顺延至次年配送，今后将在年初细化采购计划并加强督促。"
+
+
+@dataclass(frozen=True)
+class KpiSpec:
+    """One 三级指标 row of a form: its levels and name, how its values look, its weight."""
+
+    level1: str
+    level2: str
+    name: str
+    shape: KpiShape
+    weight: int
+    unit: str = ""  # the unit word of a count (场, 个, 人次 ...)
+    low: int = 0  # range of the target figure
+    high: int = 0
+    words: tuple[str, str] = ("", "")  # target and actual of a row in words
+    short: str = ""  # why the actual falls short of the target (the score is cut); empty: it is met
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """One sample form report: a project's or a transfer fund's self-evaluation form."""
+
+    path: str
+    institution: Institution
+    fiscal_year: int
+    file_format: Literal["txt", "docx"]
+    kind: FormKind
+    project: str
+    supervisor: str  # 主管部门
+    kpis: tuple[KpiSpec, ...]
+    encoding: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.encoding is not None) != (self.file_format == "txt"):
+            raise ValueError(f"{self.path}: an encoding is required for txt and only for txt")
+        if sum(kpi.weight for kpi in self.kpis) != 100 - MONEY_POINTS:
+            raise ValueError(f"{self.path}: KPI weights must add up to {100 - MONEY_POINTS}")
+
+
+FORMS: tuple[FormSpec, ...] = (
+    FormSpec(
+        "湖南省/湖南省文化馆2023年度群众文艺精品创作扶持项目支出绩效自评表.docx",
+        HUNAN_CC,
+        2023,
+        "docx",
+        "project",
+        "群众文艺精品创作扶持项目",
+        "湖南省文化和旅游厅",
+        (
+            KpiSpec("产出指标", "数量指标", "扶持原创文艺作品数量", "count", 15, "项", 10, 16),
+            KpiSpec("产出指标", "数量指标", "组织文艺骨干研修人次", "count", 10, "人次", 240, 360),
+            KpiSpec("产出指标", "质量指标", "★作品评审通过率", "percent", 10, low=85, high=92),
+            KpiSpec(
+                "产出指标",
+                "时效指标",
+                "扶持资金拨付进度",
+                "words",
+                10,
+                words=("按合同节点拨付", "已按节点拨付"),
+            ),
+            KpiSpec("成本指标", "经济成本指标", "单部作品平均扶持费用", "cost", 10, low=3, high=5),
+            KpiSpec(
+                "效益指标",
+                "社会效益指标",
+                "优秀作品展演覆盖乡镇数",
+                "count",
+                20,
+                "个",
+                18,
+                26,
+                short=VENUES_SHORT,
+            ),
+            KpiSpec(
+                "满意度指标", "服务对象满意度指标", "群众观演满意度", "satisfaction", 15, low=85, high=90
+            ),
+        ),
+    ),
+    FormSpec(
+        "湖南省/株洲市/醴陵市/醴陵市图书馆2023年度乡镇分馆图书配送项目支出绩效自评表.txt",
+        LILING_LIB,
+        2023,
+        "txt",
+        "project",
+        "乡镇分馆图书配送项目",
+        "醴陵市文化旅游广电体育局",
+        (
+            KpiSpec("产出指标", "数量指标", "指标1：配送乡镇分馆个数", "count", 20, "个", 12, 20),
+            KpiSpec(
+                "产出指标",
+                "数量指标",
+                "指标2：配送图书总册数",
+                "count",
+                15,
+                "册",
+                12000,
+                20000,
+                short=SUPPLY_SHORT,
+            ),
+            KpiSpec("产出指标", "质量指标", "配送图书编目差错率", "percent", 10, low=2, high=4),
+            KpiSpec(
+                "产出指标", "时效指标", "配送完成时间", "words", 10, words=("第三季度前完成", "按期完成")
+            ),
+            KpiSpec("成本指标", "经济成本指标", "单次配送平均费用", "cost", 10, low=1, high=2),
+            KpiSpec(
+                "效益指标",
+                "可持续影响指标",
+                "分馆通借通还运行情况",
+                "words",
+                10,
+                words=("持续运行", "运行正常"),
+            ),
+            KpiSpec(
+                "满意度指标", "服务对象满意度指标", "分馆读者满意度", "satisfaction", 15, low=88, high=92
+            ),
+        ),
+        encoding="utf-8",
+    ),
+    FormSpec(
+        "云南省/昆明市/石林彝族自治县/2022年度乡村文化振兴示范点建设补助资金区域绩效自评表.txt",
+        SHILIN_BUREAU,
+        2022,
+        "txt",
+        "transfer",
+        "乡村文化振兴示范点建设补助资金",
+        "云南省文化和旅游厅",
+        (
+            KpiSpec("产出指标", "数量指标", "扶持示范点建设个数", "count", 20, "个", 6, 10),
+            KpiSpec("产出指标", "数量指标", "送文化下乡场次", "count", 15, "场", 30, 60),
+            KpiSpec("产出指标", "质量指标", "示范点建设验收合格率", "percent", 15, low=92, high=96),
+            KpiSpec(
+                "产出指标",
+                "时效指标",
+                "补助资金下达时限",
+                "words",
+                10,
+                words=("收到资金后一个月内", "已按时下达"),
+            ),
+            KpiSpec("效益指标", "社会效益指标", "示范点服务覆盖人口", "count", 15, "人", 18000, 36000),
+            KpiSpec(
+                "满意度指标", "服务对象满意度指标", "受益群众满意度", "satisfaction", 15, low=85, high=90
+            ),
+        ),
+        encoding="utf-8",
+    ),
+)
+
+
+@dataclass
+class FormDraft:
+    """A form being written: its blocks, the facts it states and its KPI rows as the truth has them."""
+
+    blocks: list[Block] = field(default_factory=list)
+    facts: Facts = field(default_factory=dict)
+    kpis: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _kpi_figures(kpi: KpiSpec, rng: random.Random) -> tuple[str, str, float, dict[str, Any]]:
+    """A KPI row's target and actual as printed, its score and its truth values."""
+    if kpi.shape == "words":
+        target, actual = kpi.words
+        return target, actual, float(kpi.weight), {"target_value": None, "actual_value": None, "unit": None,
+                                                    "comparator": None}  # fmt: skip
+    target = rng.randint(kpi.low, kpi.high)
+    if target >= 1000:  # large counts are planned in hundreds
+        target = round(target, -2)
+    if kpi.shape == "cost":  # a cap in 万元 with one decimal; spent a little under it
+        cap = target + rng.randint(0, 9) / 10
+        spent = round(cap * rng.uniform(0.85, 0.98), 1)
+        values = {"target_value": round(cap * 10000), "actual_value": round(spent * 10000), "unit": "CNY",
+                  "comparator": "<="}  # fmt: skip
+        return f"≤{cap:g}万元", f"{spent:g}万元", float(kpi.weight), values
+    if kpi.shape == "percent" and kpi.high <= 5:  # an error rate: at most the target
+        actual_rate = round(target * rng.uniform(0.3, 0.9), 1)
+        values = {"target_value": target, "actual_value": actual_rate, "unit": "percent", "comparator": "<="}
+        return f"≤{target}%", f"{actual_rate:g}%", float(kpi.weight), values
+    if kpi.shape in ("percent", "satisfaction"):
+        actual_rate = round(min(99.5, target + rng.uniform(1, 8)), 1)
+        values = {"target_value": target, "actual_value": actual_rate, "unit": "percent", "comparator": ">="}
+        return f"≥{target}%", f"{actual_rate:g}%", float(kpi.weight), values
+    if kpi.short:  # a count that falls short: the score is cut in proportion
+        count = round(target * rng.uniform(0.8, 0.95))
+        score = round(kpi.weight * count / target, 2)
+    else:
+        count = target + rng.randint(0, max(1, target // 10))
+        score = float(kpi.weight)
+    values = {"target_value": target, "actual_value": count, "unit": kpi.unit, "comparator": ">="}
+    return f"≥{target}{kpi.unit}", f"{count}{kpi.unit}", score, values
+
+
+def _form_money(rng: random.Random) -> tuple[Money, float, float]:
+    """The form's money (cents), its execution rate and the money block's score."""
+    money = _draw_money(rng, rng.uniform(40, 160), income_in_yuan=False)
+    rate = _rate(money.spent, money.budget)
+    return money, rate, round(MONEY_POINTS * min(rate, 100) / 100, 2)
+
+
+def _compose_form(spec: FormSpec) -> FormDraft:
+    """Write one form report's blocks and record its facts and KPI rows."""
+    inst = spec.institution
+    rng = random.Random(f"{SEED}/{spec.path}")
+    draft = FormDraft()
+    money, rate, money_score = _form_money(rng)
+    money_label = "项目资金（万元）" if spec.kind == "project" else "资金情况（万元）"
+    if spec.kind == "project":
+        draft.blocks.append(Block("title", f"{inst.name}{spec.fiscal_year}年度项目支出绩效自评表"))
+        fields = (("项目名称", spec.project), ("主管部门", spec.supervisor), ("实施单位", inst.name))
+    else:
+        draft.blocks.append(Block("title", f"{spec.fiscal_year}年度转移支付区域绩效自评表"))
+        draft.blocks.append(Block("body", f"填报单位（盖章）：{inst.name}"))
+        fields = (
+            ("转移支付（项目）名称", spec.project),
+            ("中央主管部门", spec.supervisor),
+            ("地方主管部门", inst.name),
+        )
+    draft.blocks.append(Block("table", rows=tuple((label, value) for label, value in fields)))
+    draft.facts.update(
+        budget_total=_yuan(money.budget), budget_fiscal=_yuan(money.fiscal_budget),
+        expenditure_total=_yuan(money.spent), budget_execution_rate=rate,
+    )  # fmt: skip
+    other = (money.budget_initial - money.fiscal_initial, money.budget - money.fiscal_budget,
+             money.spent - money.fiscal_spent)  # fmt: skip
+    money_rows = (
+        (money_label, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"),
+        ("年度资金总额", _wan_text(money.budget_initial), _wan_text(money.budget), _wan_text(money.spent),
+         str(MONEY_POINTS), _percent_text(rate), f"{money_score:g}"),
+        ("其中：财政拨款", _wan_text(money.fiscal_initial), _wan_text(money.fiscal_budget),
+         _wan_text(money.fiscal_spent), "—", _percent_text(_rate(money.fiscal_spent, money.fiscal_budget)), "—"),
+        ("其他资金", *(_wan_text(cents) for cents in other), "—", _percent_text(_rate(other[2], other[1])), "—"),
+    )  # fmt: skip
+    draft.blocks.append(Block("table", rows=money_rows))
+    draft.blocks.append(
+        Block("table", rows=(
+            ("年度总体目标", "预期目标", "实际完成情况"),
+            ("", "按年度计划完成各项建设和服务任务，资金使用规范，服务对象满意。",
+             "各项任务基本完成，资金按规定管理使用，服务对象评价良好。"),
+        ))
+    )  # fmt: skip
+    rows = [KPI_HEADER]
+    total = money_score
+    for kpi in spec.kpis:
+        target, actual, score, values = _kpi_figures(kpi, rng)
+        reason = kpi.short or MET
+        rows.append((kpi.level1, kpi.level2, kpi.name, target, actual, str(kpi.weight), f"{score:g}", reason))
+        total += score
+        name = kpi.name.split("：", 1)[-1].lstrip("★")
+        draft.kpis.append(
+            {"level1": kpi.level1, "level2": kpi.level2, "indicator": name, "target_text": target,
+             "actual_text": actual, **values, "weight": float(kpi.weight), "score": score, "deviation_reason": reason}
+        )  # fmt: skip
+        if kpi.shape == "satisfaction":  # a dictionary indicator: its achieved figure is a fact too
+            draft.facts["satisfaction_rate"] = values["actual_value"]
+    draft.blocks.append(Block("table", rows=tuple(rows)))
+    total = round(total, 2)
+    draft.facts["self_eval_score"] = total
+    subject = "该项目" if spec.kind == "project" else "该项资金"
+    draft.blocks.append(Block("body", f"经自评，{subject}综合得分{total:g}分，评价等级为优。"))
+    draft.blocks.append(Block("body", DISCLAIMER))
+    return draft
+
+
+def write_form(reports_dir: Path, spec: FormSpec) -> dict[str, Any]:
+    """Write one form report under `reports_dir`; return its truth entry."""
+    draft = _compose_form(spec)
+    target = reports_dir / spec.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _WRITERS[spec.file_format](target, spec, draft.blocks)
+    inst = spec.institution
+    return {
+        "institution": inst.name,
+        "province": inst.province,
+        "city": inst.city,
+        "county": inst.county,
+        "fiscal_year": spec.fiscal_year,
+        "report_kind": spec.kind,
+        "project": spec.project,
+        "facts": draft.facts,
+        "qualifiers": {},
+        "kpis": draft.kpis,
+        "format": spec.file_format,
+        "encoding": spec.encoding,
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # Writers.
 
 _ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 _PDF_FONT = "STSong-Light"
 
 
-def _write_txt(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
-    """Plain text, one paragraph per line; GB18030 files use Windows line ends as such files do."""
-    assert spec.encoding is not None  # guaranteed by ReportSpec
+def _write_txt(path: Path, spec: ReportSpec | FormSpec, blocks: list[Block]) -> None:
+    """Plain text, one paragraph per line, table rows as cells between ` | `; GB18030 files use
+    Windows line ends as such files do."""
+    assert spec.encoding is not None  # guaranteed by ReportSpec and FormSpec
     newline = "\r\n" if spec.encoding == "gb18030" else "\n"
-    path.write_bytes((newline.join(block.text for block in blocks) + newline).encode(spec.encoding))
+    lines = [
+        line
+        for block in blocks
+        for line in ([" | ".join(row) for row in block.rows] if block.kind == "table" else [block.text])
+    ]
+    path.write_bytes((newline.join(lines) + newline).encode(spec.encoding))
 
 
 def _fixed_zip(data: bytes) -> bytes:
@@ -775,7 +1087,7 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _write_docx(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
+def _write_docx(path: Path, spec: ReportSpec | FormSpec, blocks: list[Block]) -> None:
     """A Word document: title, headings, paragraphs and (optionally) a ruled table."""
     document = docx.Document()
     for block in blocks:
@@ -850,7 +1162,7 @@ def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
     document.build(story)
 
 
-_WRITERS: dict[FileFormat, Callable[[Path, ReportSpec, list[Block]], None]] = {
+_WRITERS: dict[FileFormat, Callable[[Path, Any, list[Block]], None]] = {
     "txt": _write_txt,
     "docx": _write_docx,
     "pdf": _write_pdf,
@@ -882,8 +1194,11 @@ def write_report(reports_dir: Path, spec: ReportSpec, index: int) -> dict[str, A
         "city": inst.city,
         "county": inst.county,
         "fiscal_year": spec.fiscal_year,
+        "report_kind": "department",
+        "project": None,
         "facts": draft.facts,
         "qualifiers": draft.qualifiers,
+        "kpis": [],
         "format": spec.file_format,
         "encoding": spec.encoding,
     }
@@ -906,6 +1221,7 @@ def generate(reports_dir: Path = DEFAULT_REPORTS_DIR) -> dict[str, Any]:
             raise FileExistsError(f"{reports_dir} is not empty and has no {TRUTH_NAME} beside it")
         shutil.rmtree(reports_dir)
     documents = {spec.path: write_report(reports_dir, spec, index) for index, spec in enumerate(REPORTS)}
+    documents |= {spec.path: write_form(reports_dir, spec) for spec in FORMS}
     _write_rejects(reports_dir)
     truth = {"documents": documents, "rejected": REJECTED}
     truth_path.write_text(

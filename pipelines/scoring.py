@@ -2,8 +2,8 @@
 
 Definitions (those of the corpus's README):
 - A labelled code is an indicator code that the gold uses for any report (the union over the whole
-  gold file), not only for the report at hand; `kpi:*` codes and codes the gold never uses are not
-  scored (they are counted apart as unscored facts).
+  gold file), not only for the report at hand; codes the gold never uses are not scored (they are
+  counted apart as unscored facts).
 - precision: achieved facts (not is_target) in v_indicator_values of a labelled code whose value is
   among the gold values of that report and code, over all such facts. An achieved fact of a labelled
   code in a report whose gold has no value for that code is a wrong fact.
@@ -14,7 +14,17 @@ Definitions (those of the corpus's README):
 Reports are matched to gold entries by file stem; the form is the first folder of the path (txt, gbk,
 docx, pdf ...). Every path of a file is scored: a file whose content equals another's is one document
 in the warehouse (document_path lists both paths), and it is scored under each path.
-Performance-indicator table rows (gold `kpis`) are not scored here.
+- performance-indicator rows (v_performance_indicators against gold `kpis`): a gold row is found when
+  a row of the same document has the same indicator name after `normalise` (traditional to
+  simplified, pinyin glosses such as `(jīng)` removed, full-width to half-width, whitespace and
+  punctuation removed, `指标N:` prefixes and ★ markers dropped, ≥ / ≤ as >= / <=); it is correct when
+  also its actual_text normalised equals the gold `actual` (where gold has one) and its score is within
+  0.011 of the gold `score` (where gold has one). KPI recall = found / gold rows, KPI correct = correct /
+  gold rows, KPI precision = rows whose name matches some gold row / rows extracted, over the
+  documents whose gold has a `kpis` list (an empty list: the report has no such table, so every row
+  extracted from it is wrong).
+- report_kind and project (where the gold has them): equal to the label, the project after
+  `normalise`; reported beside identity, not counted in it.
 
 The new reports of the corpus (h1_*, h2_*, h3_*) are split once, for good: every third of each family
 in sorted order is held out for the final estimate (HELD_OUT); the rest are for development (DEV).
@@ -24,15 +34,20 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import re
 import shutil
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 import duckdb
 import pandas as pd
 
 IDENTITY_FIELDS = ("institution", "province", "city", "county", "fiscal_year")
+KIND_FIELDS = ("report_kind", "project")  # scored beside identity where the gold has them
+SCORE_TOLERANCE = 0.011
 
 # The split of the 23 new reports of ../shared/corpus/dev (decided; do not change it to suit a result).
 HELD_OUT = ("h1_05", "h1_11", "h1_17", "h2_05", "h2_11", "h2_17", "h3_05")
@@ -53,6 +68,72 @@ REPORT_SETS: dict[str, tuple[str, ...] | None] = {
 def values_match(value: float, gold: float) -> bool:
     """Within 0.5 % of the gold value, or 0.011 absolute."""
     return abs(value - gold) <= max(0.005 * abs(gold), 0.011)
+
+
+# A pinyin gloss after a character: (jīng), (yù) -- lower-case Latin letters, tone marks allowed.
+PINYIN_GLOSS = re.compile(r"\((?:[a-zü]|[\u00e0-\u00fc\u0101-\u01dc\u01f9\u1e3f])+\)")
+TEMPLATE_PREFIX = re.compile(r"^指标\d+[:：.、]?")
+MARKERS = re.compile(r"[★☆]")
+DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+SHELTERED_POINT = "\ue000"  # a private-use character: not punctuation, never in a report
+
+
+@lru_cache(maxsize=1)
+def _to_simplified():
+    from opencc import OpenCC
+
+    return OpenCC("t2s").convert
+
+
+@lru_cache(maxsize=100_000)
+def normalise(text: str | None) -> str:
+    """A name or value as the corpus README compares them: full-width to half-width, traditional to
+    simplified, pinyin glosses removed, whitespace removed, `指标N:` prefixes and ★ markers dropped,
+    ≥ / ≤ as >= / <=, punctuation removed (a decimal point between digits is kept)."""
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    text = _to_simplified()(unicodedata.normalize("NFKC", str(text)))
+    text = "".join(ch for ch in text if not ch.isspace())
+    text = PINYIN_GLOSS.sub("", text)
+    text = TEMPLATE_PREFIX.sub("", MARKERS.sub("", text))
+    text = text.replace("≥", ">=").replace("≤", "<=")
+    text = DECIMAL_POINT.sub(SHELTERED_POINT, text)  # kept through the punctuation removal
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith("P"))
+    return text.replace(SHELTERED_POINT, ".")
+
+
+def _number(value: object) -> float | None:
+    """A gold or extracted score as a number (None when missing or not a number)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = float(str(value).strip().removesuffix("分"))
+    except ValueError:
+        return None
+    return None if number != number else number
+
+
+@dataclass
+class KpiTally:
+    """Counts behind the performance-indicator scores."""
+
+    gold: int = 0  # gold rows
+    found: int = 0  # gold rows with a row of the same name
+    correct: int = 0  # ... whose actual and score are right too
+    rows: int = 0  # rows extracted from documents whose gold has kpis
+    matching: int = 0  # ... whose name is the name of some gold row
+
+    @property
+    def recall(self) -> float:
+        return self.found / self.gold if self.gold else 1.0
+
+    @property
+    def correct_share(self) -> float:
+        return self.correct / self.gold if self.gold else 1.0
+
+    @property
+    def precision(self) -> float:
+        return self.matching / self.rows if self.rows else 1.0
 
 
 @dataclass
@@ -85,6 +166,11 @@ class Score:
     identity_by_form: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     identity_by_report: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     documents_by_report: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    kpi_overall: KpiTally = field(default_factory=KpiTally)
+    kpi_by_form: dict[str, KpiTally] = field(default_factory=lambda: defaultdict(KpiTally))
+    kpi_by_report: dict[str, KpiTally] = field(default_factory=lambda: defaultdict(KpiTally))
+    kind_checks: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    kind_by_report: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
     problems: list[str] = field(default_factory=list)
     unlabelled: list[str] = field(default_factory=list)  # achieved facts of codes no gold report uses
 
@@ -147,10 +233,77 @@ def labelled_codes(gold: dict) -> set[str]:
     return {code for label in gold.values() for code in label.get("facts", {})}
 
 
+def _score_kinds(result: Score, doc: object, label: dict, stem: str) -> None:
+    """report_kind and project of one document against its label (where the label has them)."""
+    for name in KIND_FIELDS:
+        if name not in label:
+            continue
+        got = getattr(doc, name, None)
+        got = None if got is None or pd.isna(got) else got
+        want = label[name]
+        ok = normalise(got) == normalise(want) if name == "project" else got == want
+        result.kind_checks[name].append(ok)
+        result.kind_by_report[stem].append(ok)
+        if not ok:
+            result.problems.append(f"{doc.source_file}: {name} {got!r} != {want!r}")
+
+
+def _kpi_correct(row: object, gold_row: dict) -> bool:
+    """The row's actual value and score are the gold row's (where the gold has them)."""
+    actual = gold_row.get("actual")
+    if actual is not None and normalise(row.actual_text) != normalise(actual):
+        return False
+    want = _number(gold_row.get("score"))
+    if gold_row.get("score") is not None and want is None:  # a score gold could not read as a number
+        return normalise(None if pd.isna(row.score) else f"{row.score:g}") == normalise(gold_row["score"])
+    got = _number(row.score)
+    return want is None or (got is not None and abs(got - want) <= SCORE_TOLERANCE)
+
+
+def _score_kpis(
+    result: Score, rows: pd.DataFrame, gold_rows: list[dict], source_file: str, form: str, stem: str
+):
+    """One document's performance-indicator rows against its gold `kpis`."""
+    by_name: dict[str, list] = defaultdict(list)
+    for row in rows.itertuples(index=False):
+        by_name[normalise(row.indicator)].append(row)
+    gold_names = {normalise(g.get("name")) for g in gold_rows}
+    found = correct = 0
+    for gold_row in gold_rows:
+        candidates = by_name.get(normalise(gold_row.get("name")), [])
+        if not candidates:
+            result.problems.append(f"{source_file}: kpi missed {gold_row.get('name')!r}")
+            continue
+        found += 1
+        if any(_kpi_correct(row, gold_row) for row in candidates):
+            correct += 1
+        else:
+            got = [(row.actual_text, None if pd.isna(row.score) else row.score) for row in candidates]
+            want = (gold_row.get("actual"), gold_row.get("score"))
+            result.problems.append(
+                f"{source_file}: kpi {gold_row.get('name')!r} (actual, score) {got} != gold {want}"
+            )
+    matching = sum(len(found_rows) for name, found_rows in by_name.items() if name in gold_names)
+    for name, extra in by_name.items():
+        if name not in gold_names:
+            result.problems.extend(f"{source_file}: kpi row {row.indicator!r} not in gold" for row in extra)
+    for tally in (result.kpi_overall, result.kpi_by_form[form], result.kpi_by_report[stem]):
+        tally.gold += len(gold_rows)
+        tally.found += found
+        tally.correct += correct
+        tally.rows += len(rows)
+        tally.matching += matching
+
+
 def score(
-    values: pd.DataFrame, documents: pd.DataFrame, gold: dict, selection: Selection | None = None
+    values: pd.DataFrame,
+    documents: pd.DataFrame,
+    gold: dict,
+    selection: Selection | None = None,
+    indicators: pd.DataFrame | None = None,
 ) -> Score:
-    """Score `values` (rows of v_indicator_values) and `documents` (rows of v_documents) against `gold`.
+    """Score `values` (rows of v_indicator_values), `documents` (rows of v_documents) and
+    `indicators` (rows of v_performance_indicators; None: not scored) against `gold`.
 
     Only documents with a gold entry (by stem) that `selection` keeps are scored.
     """
@@ -176,9 +329,13 @@ def score(
             result.identity_by_report[stem].append(ok)
             if not ok:
                 result.problems.append(f"{doc.source_file}: {name} {got!r} != {label.get(name)!r}")
+        _score_kinds(result, doc, label, stem)
+        if indicators is not None and label.get("kpis") is not None:
+            rows = indicators[indicators["source_file"] == doc.source_file]
+            _score_kpis(result, rows, label["kpis"], doc.source_file, form, stem)
         facts = achieved[achieved["source_file"] == doc.source_file]
         for row in facts.itertuples(index=False):
-            if not row.indicator_code.startswith("kpi:") and row.indicator_code not in labelled:
+            if row.indicator_code not in labelled:
                 result.unlabelled.append(f"{doc.source_file}: {row.indicator_code} = {row.value:.10g}")
         gold_facts = label.get("facts", {})
         stated = set(facts["indicator_code"]) & labelled
@@ -203,8 +360,9 @@ def score(
     return result
 
 
-def with_every_path(values: pd.DataFrame, documents: pd.DataFrame, paths: pd.DataFrame):
-    """`values` and `documents` with a copy under every other path of the same document.
+def with_every_path(values: pd.DataFrame, documents: pd.DataFrame, paths: pd.DataFrame, *more: pd.DataFrame):
+    """`values` and `documents` (and any `more` frames with a source_file column) with a copy under
+    every other path of the same document.
 
     `paths` are rows of document_path (source_file, document_key): files with equal content are one
     document whose rows carry one of the paths; each further path gets the same identity and facts.
@@ -215,15 +373,16 @@ def with_every_path(values: pd.DataFrame, documents: pd.DataFrame, paths: pd.Dat
         for path, key in zip(paths["source_file"], paths["document_key"], strict=True)
         if key in canonical and path != canonical[key]
     ]
+    frames = (values, documents, *more)
     if not extra:
-        return values, documents
+        return frames
     alias = pd.DataFrame(extra, columns=["alias", "source_file"])
-    more_documents = documents.merge(alias, on="source_file").drop(columns="source_file")
-    more_values = values.merge(alias, on="source_file").drop(columns="source_file")
-    return (
-        pd.concat([values, more_values.rename(columns={"alias": "source_file"})], ignore_index=True),
-        pd.concat([documents, more_documents.rename(columns={"alias": "source_file"})], ignore_index=True),
-    )
+
+    def aliased(frame: pd.DataFrame) -> pd.DataFrame:
+        copies = frame.merge(alias, on="source_file").drop(columns="source_file")
+        return pd.concat([frame, copies.rename(columns={"alias": "source_file"})], ignore_index=True)
+
+    return tuple(aliased(frame) for frame in frames)
 
 
 def score_warehouse(warehouse: Path, gold_path: Path, selection: Selection | None = None) -> Score:
@@ -233,8 +392,9 @@ def score_warehouse(warehouse: Path, gold_path: Path, selection: Selection | Non
         values = con.execute("SELECT * FROM v_indicator_values").df()
         documents = con.execute("SELECT * FROM v_documents").df()
         paths = con.execute("SELECT source_file, document_key FROM document_path").df()
-    values, documents = with_every_path(values, documents, paths)
-    return score(values, documents, gold, selection)
+        indicators = con.execute("SELECT * FROM v_performance_indicators").df()
+    values, documents, indicators = with_every_path(values, documents, paths, indicators)
+    return score(values, documents, gold, selection, indicators)
 
 
 def _table(rows: list[tuple], header: tuple) -> str:
@@ -276,21 +436,58 @@ def report(result: Score, per_report: bool = False) -> str:
         for name in IDENTITY_FIELDS
         if name in result.identity_checks
     ]
+    kinds = [
+        (f"{name} (not in identity)", _identity(result.kind_checks[name]), len(result.kind_checks[name]))
+        for name in KIND_FIELDS
+        if name in result.kind_checks
+    ]
     tables = [
         _table(rows, ("form", "precision", "recall", "identity", "facts", "labels"))
         + f"\n(achieved facts of codes no gold report uses, not scored: {len(result.unlabelled)})",
         _table(by_code, ("indicator", "precision", "recall", "facts", "labels")),
-        _table(identity, ("identity field", "accuracy", "reports")),
+        _table(identity + kinds, ("identity field", "accuracy", "reports")),
     ]
+    if result.kpi_overall.gold or result.kpi_overall.rows or result.kpi_by_report:
+        kpi_rows = [
+            (form, _ratio(t.found, t.gold), _ratio(t.correct, t.gold), _ratio(t.matching, t.rows), t.gold, t.found,
+             t.correct, t.rows, t.matching)
+            for form, t in [("all", result.kpi_overall), *sorted(result.kpi_by_form.items())]
+        ]  # fmt: skip
+        header = (
+            "kpi form",
+            "recall",
+            "correct",
+            "precision",
+            "gold rows",
+            "found",
+            "right",
+            "rows",
+            "matching",
+        )
+        tables.append(_table(kpi_rows, header))
     if per_report:
+
+        def kpi_cells(stem: str) -> tuple:
+            if stem not in result.kpi_by_report:
+                return ("-",) * 5
+            t = result.kpi_by_report[stem]
+            return (t.gold, t.found, t.correct, t.rows, t.matching)
+
+        def kind_cell(stem: str) -> str:
+            checks = result.kind_by_report.get(stem, [])
+            return f"{sum(checks)}/{len(checks)}" if checks else "-"
+
         by_report = [
             (stem, result.documents_by_report[stem], t.facts, t.correct_facts, t.labels, t.found_labels,
-             f"{sum(result.identity_by_report[stem])}/{len(result.identity_by_report[stem])}")
-            for stem, t in sorted(result.by_report.items())
+             f"{sum(result.identity_by_report[stem])}/{len(result.identity_by_report[stem])}", kind_cell(stem),
+             *kpi_cells(stem))
+            for stem, t in ((stem, result.by_report[stem]) for stem in sorted(result.documents_by_report))
         ]  # fmt: skip
-        tables.append(
-            _table(by_report, ("report", "documents", "facts", "correct", "labels", "found", "identity"))
-        )
+        header = (
+            "report", "documents", "facts", "correct", "labels", "found", "identity", "kind", "kpis", "kpi found",
+            "kpi right", "kpi rows", "kpi matching",
+        )  # fmt: skip
+        tables.append(_table(by_report, header))
     return "\n\n".join(tables)
 
 

@@ -56,12 +56,21 @@ EXTRACTION_LIBRARIES = (
 FACT_COLUMNS = [
     "fact_seq", "document_key", "source_file", "institution", "province", "province_code", "city",
     "city_code", "county", "county_code", "fiscal_year", "indicator_code", "value", "unit", "qualifier",
-    "is_target", "scope", "source_locator", "snippet", "raw_text", "indicator_name", "note",
+    "is_target", "scope", "source_locator", "snippet", "raw_text", "note",
 ]  # fmt: skip
 DOCUMENT_COLUMNS = [
     "document_key", "source_file", "content_hash", "file_format", "pages", "encoding", "institution",
-    "fiscal_year", "institution_source", "year_source", "province", "province_code", "city", "city_code",
-    "county", "county_code", "region_source", "region_note", "facts_extracted",
+    "fiscal_year", "institution_source", "year_source", "report_kind", "project", "province", "province_code",
+    "city", "city_code", "county", "county_code", "region_source", "region_note", "facts_extracted",
+    "indicators_extracted",
+]  # fmt: skip
+# One row per row of a performance-indicator table (`PerformanceIndicator`), with its document's identity;
+# row_number is the row's place among its document's rows (1, 2, ...).
+INDICATOR_COLUMNS = [
+    "indicator_seq", "document_key", "source_file", "row_number", "institution", "province", "province_code",
+    "city", "city_code", "county", "county_code", "fiscal_year", "report_kind", "project", "level1", "level2",
+    "indicator", "target_text", "actual_text", "target_value", "actual_value", "unit", "comparator", "weight",
+    "score", "deviation_reason", "source_locator", "snippet",
 ]  # fmt: skip
 REJECTION_COLUMNS = [
     "source_file",
@@ -625,6 +634,14 @@ def _combine(last: Extraction, reused: dict[str, str], new: Extraction) -> Extra
         new.facts.dtypes.to_dict()
     )
     facts = facts.assign(fact_seq=range(len(facts)))
+    old_rows = last.indicators[last.indicators["document_key"].isin(kept)]
+    indicators = pd.concat(
+        [old_rows.assign(source_file=old_rows["document_key"].map(first_path)), new.indicators]
+    )
+    indicators = indicators.sort_values(["source_file", "indicator_seq"], ignore_index=True).astype(
+        new.indicators.dtypes.to_dict()
+    )
+    indicators = indicators.assign(indicator_seq=range(len(indicators)))
     old_keys = dict(zip(last.paths["source_file"], last.paths["document_key"], strict=True))
     rejections = [
         dataclasses.replace(r, source_file=first_path[old_keys[r.source_file]])
@@ -632,7 +649,9 @@ def _combine(last: Extraction, reused: dict[str, str], new: Extraction) -> Extra
         if old_keys.get(r.source_file) in kept
     ]
     rejections = sorted([*rejections, *new.rejections], key=lambda r: r.source_file)
-    return Extraction(documents=documents, paths=paths, facts=facts, rejections=rejections)
+    return Extraction(
+        documents=documents, paths=paths, facts=facts, indicators=indicators, rejections=rejections
+    )
 
 
 def document_key(content_hash: str) -> str:
@@ -655,6 +674,7 @@ class Extraction:
     documents: pd.DataFrame  # DOCUMENT_COLUMNS, one row per distinct content (unreadable files too)
     paths: pd.DataFrame  # source_file -> document_key, every path
     facts: pd.DataFrame  # FACT_COLUMNS
+    indicators: pd.DataFrame  # INDICATOR_COLUMNS: rows of performance-indicator tables
     rejections: list[Rejection]
     parsed: int = 0  # files read and extracted by this run (the others came from the cache)
     key: str | None = None  # see `batch_key`
@@ -662,8 +682,9 @@ class Extraction:
 
 _FACT_FIELDS = [
     "indicator_code", "value", "unit", "qualifier", "is_target", "scope", "source_locator", "snippet", "raw_text",
-    "indicator_name", "note",
+    "note",
 ]  # fmt: skip
+_INDICATOR_FIELDS = [field.name for field in dataclasses.fields(PerformanceIndicator)]
 _IDENTITY_COLUMNS = [
     "source_file", "institution", "province", "province_code", "city", "city_code", "county", "county_code",
     "fiscal_year",
@@ -677,14 +698,16 @@ def _document_row(key: str, extract: DocumentExtract) -> dict:
         "file_format": extract.file_format, "pages": extract.pages, "encoding": extract.encoding,
         "institution": identity.institution, "fiscal_year": identity.fiscal_year,
         "institution_source": identity.institution_source, "year_source": identity.year_source,
+        "report_kind": identity.report_kind, "project": identity.project,
         **{f"region_{k}" if k in ("source", "note") else k: v for k, v in asdict(identity.region).items()},
-        "facts_extracted": len(extract.facts),
+        "facts_extracted": len(extract.facts), "indicators_extracted": len(extract.indicators),
     }  # fmt: skip
 
 
 _NON_TEXT = {
     "fact_seq": "int64", "pages": "Int64", "fiscal_year": "Int64", "facts_extracted": "int64", "value": "float64",
-    "is_target": "bool",
+    "is_target": "bool", "indicators_extracted": "int64", "indicator_seq": "int64", "row_number": "int64",
+    "target_value": "float64", "actual_value": "float64", "weight": "float64", "score": "float64",
 }  # fmt: skip
 
 
@@ -694,12 +717,14 @@ def _dtypes(columns: list[str]) -> dict[str, str]:
 
 
 def assemble(outcomes: list[Outcome]) -> Extraction:
-    """Tables of documents, paths and facts; files with the same content are one document.
+    """Tables of documents, paths, facts and performance-indicator rows; files with the same content
+    are one document.
 
     Files rejected when read are documents too (status rejected, no facts), so every file given
-    has a row in dim_document.
+    has a row in dim_document. A readable file with neither facts nor performance-indicator rows is
+    rejected at the extract stage.
     """
-    doc_rows, path_rows, fact_rows, rejections = [], [], [], []
+    doc_rows, path_rows, fact_rows, indicator_rows, rejections = [], [], [], [], []
     seen: set[str] = set()
     for outcome in sorted(outcomes, key=lambda o: o.source_file):
         content = outcome.content_hash or stable_key("unreadable", outcome.source_file)
@@ -713,26 +738,42 @@ def assemble(outcomes: list[Outcome]) -> Extraction:
             suffix = Path(outcome.source_file).suffix.lower().lstrip(".") or "(none)"
             doc_rows.append(
                 {"document_key": key, "source_file": outcome.source_file, "content_hash": outcome.content_hash or "",
-                 "file_format": suffix, "facts_extracted": 0}
+                 "file_format": suffix, "facts_extracted": 0, "indicators_extracted": 0}
             )  # fmt: skip
             continue
         doc_rows.append(_document_row(key, outcome))
-        if not outcome.facts:
+        if not outcome.facts and not outcome.indicators:
             rejections.append(
                 Rejection(
                     outcome.source_file, "extract", "no indicator figures found (not a performance report?)"
                 )
             )
         fact_rows.extend((key, *(getattr(fact, name) for name in _FACT_FIELDS)) for fact in outcome.facts)
+        indicator_rows.extend(
+            (key, number, *(getattr(row, name) for name in _INDICATOR_FIELDS))
+            for number, row in enumerate(outcome.indicators, 1)
+        )
     documents = pd.DataFrame(doc_rows, columns=DOCUMENT_COLUMNS).astype(_dtypes(DOCUMENT_COLUMNS))
-    # Each fact carries its document's identity: joined per document, not copied per fact.
+    # Each fact and row carries its document's identity: joined per document, not copied per fact.
+    identity = documents[["document_key", *_IDENTITY_COLUMNS]]
     facts = pd.DataFrame.from_records(fact_rows, columns=["document_key", *_FACT_FIELDS])
-    facts = facts.merge(documents[["document_key", *_IDENTITY_COLUMNS]], on="document_key", how="left")
+    facts = facts.merge(identity, on="document_key", how="left")
     facts = facts.assign(fact_seq=range(len(facts)))[FACT_COLUMNS].astype(_dtypes(FACT_COLUMNS))
+    indicators = pd.DataFrame.from_records(
+        indicator_rows, columns=["document_key", "row_number", *_INDICATOR_FIELDS]
+    ).merge(
+        documents[["document_key", *_IDENTITY_COLUMNS, "report_kind", "project"]],
+        on="document_key",
+        how="left",
+    )
+    indicators = indicators.assign(indicator_seq=range(len(indicators)))[INDICATOR_COLUMNS].astype(
+        _dtypes(INDICATOR_COLUMNS)
+    )
     return Extraction(
         documents=documents,
         paths=pd.DataFrame(path_rows, columns=["source_file", "document_key"], dtype="str"),
         facts=facts,
+        indicators=indicators,
         rejections=rejections,
     )
 

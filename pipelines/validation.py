@@ -1,4 +1,5 @@
-"""The expectation suite: every rule a fact must pass, as Great Expectations 1.x expectations.
+"""The expectation suites: every rule a fact, or a performance-indicator row, must pass, as Great
+Expectations 1.x expectations.
 
 Rules are defined once here, versioned with the code. Error-level rules reject the failing facts
 (they go to `v_rejected` with the rule, the observed value and what was expected); warning-level
@@ -6,6 +7,8 @@ rules keep the fact and add the rule's name to its `flags` (one row per fact and
 `v_warnings`). Rules that compare a fact with others (parts adding up to a total, a rate matching its
 budget and expenditure, a money figure 10,000 times off its report, two documents disagreeing) run
 on columns that `prepare` derives first, so every rule is a plain per-row expectation.
+Performance-indicator rows (绩效指标 table rows) have a suite of their own (`indicator_rules`), in the
+same style: error-level failures go to `v_rejected`, warning-level ones to the row's `flags`.
 Great Expectations is imported lazily (it costs seconds) and runs in an ephemeral, in-memory
 context with progress bars off.
 """
@@ -43,6 +46,10 @@ RATE_TOLERANCE = 0.5  # percentage points
 STAFF_RATIO_CEILING = 2.0  # actual staff at most twice the authorised headcount
 SCALE_GAP_CEILING = 3.5  # orders of magnitude: 10,000 times off is 4
 NON_COUNT_UNITS = ["CNY", "percent", "point"]
+# A performance-indicator row: its document and its place among the document's rows.
+INDICATOR_GRAIN = ["document_key", "row_number"]
+COMPARATORS = [">=", "<=", "=", ">", "<"]
+FORM_POINTS = 100  # 分值 and 得分 are points of a form scored out of 100
 
 
 @dataclass(frozen=True)
@@ -145,6 +152,45 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
             column="conflicting_values", max_value=1, observed="conflicting_values",
         ),
     ]  # fmt: skip
+
+
+def indicator_rules() -> list[Rule]:
+    """The suite of performance-indicator rows, in the order failures are reported."""
+    not_null = "ExpectColumnValuesToNotBeNull"
+    between = "ExpectColumnValuesToBeBetween"
+    return [
+        _rule("kpi_institution_present", "error", not_null, "an institution name", column="institution"),
+        _rule("kpi_fiscal_year_present", "error", not_null, "a fiscal year", column="fiscal_year"),
+        _rule(
+            "kpi_indicator_present", "error", not_null, "a 三级指标 name",
+            column="indicator_named", observed="indicator",
+        ),
+        _rule(
+            "kpi_comparator_known", "error", "ExpectColumnValuesToBeInSet", "|".join(COMPARATORS),
+            column="comparator", value_set=COMPARATORS,
+        ),
+        _rule(
+            "kpi_weight_in_range", "error", between, f"0 <= weight (分值) <= {FORM_POINTS}",
+            column="weight", min_value=0, max_value=FORM_POINTS,
+        ),
+        _rule(
+            "kpi_score_in_range", "error", between, f"0 <= score (得分) <= {FORM_POINTS}",
+            column="score", min_value=0, max_value=FORM_POINTS,
+        ),
+        _rule(
+            "kpi_score_within_weight", "warning", "ExpectColumnPairValuesAToBeGreaterThanB",
+            "score (得分) <= weight (分值)",
+            column_A="weight", column_B="score", or_equal=True, ignore_row_if="either_value_is_missing",
+            observed="score",
+        ),
+    ]  # fmt: skip
+
+
+def prepare_indicators(rows: pd.DataFrame) -> pd.DataFrame:
+    """The performance-indicator rows with the derived columns the rules check."""
+    rows = rows.reset_index(drop=True)
+    named = [name if isinstance(name, str) and name.strip() else None for name in rows["indicator"]]
+    return rows.assign(indicator_named=pd.Series(named, index=rows.index, dtype="object"))
 
 
 def _same_document(facts: pd.DataFrame, code: str, scope: str | None = None) -> pd.Series:
@@ -319,6 +365,29 @@ def _describe(value: Any) -> str:
     return "missing" if value is None or value is pd.NA else repr(value)
 
 
+def _judge(
+    checked: pd.DataFrame, results: list[RuleResult]
+) -> tuple[dict[int, list[Rule]], pd.DataFrame, pd.DataFrame]:
+    """Rows failing error-level rules (with those rules), the failing rows, and the other rows with
+    the warning-level rules they broke in `flags`."""
+    errors: dict[int, list[Rule]] = {}
+    flags: dict[int, list[str]] = {}
+    for result in results:
+        for i in result.failing_index:
+            if result.rule.severity == "error":
+                errors.setdefault(i, []).append(result.rule)
+            else:
+                flags.setdefault(i, []).append(result.rule.name)
+    failing = sorted(errors)
+    kept = checked.drop(index=failing)
+    kept = kept.assign(flags=[",".join(flags.get(i, [])) or None for i in kept.index])
+    return errors, checked.loc[failing], kept
+
+
+def _observed_detail(checked: pd.DataFrame, i: int, rules: list[Rule]) -> str:
+    return "; ".join(f"observed {_describe(checked.at[i, r.observed])}, expected {r.expected}" for r in rules)
+
+
 def validate_facts(
     facts: pd.DataFrame, rules: list[Rule] | None = None, cache_root: Path | None = None
 ) -> ValidationOutcome:
@@ -330,29 +399,15 @@ def validate_facts(
     kept, duplicates = resolve_grain(facts.reset_index(drop=True))
     checked = prepare(kept)
     results = run_rules_cached(checked, rules, cache_root)
-    errors: dict[int, list[Rule]] = {}
-    flags: dict[int, list[str]] = {}
-    for result in results:
-        for i in result.failing_index:
-            if result.rule.severity == "error":
-                errors.setdefault(i, []).append(result.rule)
-            else:
-                flags.setdefault(i, []).append(result.rule.name)
-    failing = sorted(errors)
-    rows = checked.loc[failing]
+    errors, rows, judged = _judge(checked, results)
+    failing = list(rows.index)
     rejected = _rejection_rows(
         rows,
         [errors[i][0].name for i in failing],
         [f"failed rule {', '.join(r.name for r in errors[i])}" for i in failing],
-        [
-            "; ".join(
-                f"observed {_describe(checked.at[i, r.observed])}, expected {r.expected}" for r in errors[i]
-            )
-            for i in failing
-        ],
+        [_observed_detail(checked, i, errors[i]) for i in failing],
     )
-    accepted = kept.reset_index(drop=True).drop(index=failing)
-    accepted = accepted.assign(flags=[",".join(flags.get(i, [])) or None for i in accepted.index])
+    accepted = kept.reset_index(drop=True).loc[judged.index].assign(flags=judged["flags"])
     parts = [frame for frame in (rejected, duplicates) if len(frame)]
     all_rejected = pd.concat(parts, ignore_index=True) if parts else rejected
     accepted = accepted.reset_index(drop=True)
@@ -360,15 +415,78 @@ def validate_facts(
     return ValidationOutcome(accepted, all_rejected, results, report, suite_version(rules))
 
 
+def validate_indicators(
+    rows: pd.DataFrame, rules: list[Rule] | None = None, cache_root: Path | None = None
+) -> ValidationOutcome:
+    """The performance-indicator suite: rows failing an error-level rule are rejected (to
+    `v_rejected`, stage validate, with the rule), warning-level failures flagged in `flags`.
+
+    `accepted` has the columns of `rows` plus `flags`; `rejected` the columns of the rejection table.
+    """
+    rules = rules or indicator_rules()
+    checked = prepare_indicators(rows)
+    results = run_rules_cached(checked, rules, cache_root)
+    errors, failing_rows, judged = _judge(checked, results)
+    failing = list(failing_rows.index)
+    rejected = pd.DataFrame(
+        {
+            "source_file": failing_rows["source_file"].to_numpy(),
+            "stage": "validate",
+            "reason": [f"failed rule {', '.join(r.name for r in errors[i])}" for i in failing],
+            "detail": [
+                f"performance indicator {_describe(checked.at[i, 'indicator'])} "
+                f"(row {checked.at[i, 'row_number']}): {_observed_detail(checked, i, errors[i])}"
+                for i in failing
+            ],
+            "rule": [errors[i][0].name for i in failing],
+            "indicator_code": None,
+            "value": [_number(checked.at[i, errors[i][0].observed]) for i in failing],
+            "source_locator": failing_rows["source_locator"].to_numpy(),
+        },
+        columns=REJECTED_COLUMNS,
+    )
+    accepted = (
+        rows.reset_index(drop=True).loc[judged.index].assign(flags=judged["flags"]).reset_index(drop=True)
+    )
+    columns = ["source_file", "row_number", "indicator", "source_locator"]
+    report = validation_report(checked, results, len(accepted), len(rejected), columns=columns, noun="rows")
+    return ValidationOutcome(accepted, rejected, results, report, suite_version(rules))
+
+
+REJECTED_COLUMNS = [
+    "source_file",
+    "stage",
+    "reason",
+    "detail",
+    "rule",
+    "indicator_code",
+    "value",
+    "source_locator",
+]
+
+
+def _number(value: Any) -> float | None:
+    """An observed value as a number for v_rejected.value (None for text or a missing value)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        return None
+    return None if math.isnan(float(value)) else float(value)
+
+
 def validation_report(
-    checked: pd.DataFrame, results: list[RuleResult], accepted: int, rejected: int, sample_rows: int = 5
+    checked: pd.DataFrame,
+    results: list[RuleResult],
+    accepted: int,
+    rejected: int,
+    sample_rows: int = 5,
+    columns: list[str] | None = None,
+    noun: str = "facts",
 ) -> dict[str, Any]:
     """The results of a run as plain data (kept as JSON beside the warehouse)."""
-    columns = ["source_file", "indicator_code", "value", "source_locator"]
+    columns = columns or ["source_file", "indicator_code", "value", "source_locator"]
     rules = []
     for result in results:
         failing = checked.iloc[result.failing_index]
-        observed = result.rule.observed if result.rule.observed in failing else "value"
+        observed = result.rule.observed
         sample = failing[[*columns, observed]] if observed not in columns else failing[columns]
         rules.append(
             {
@@ -382,9 +500,9 @@ def validation_report(
             }
         )
     return {
-        "facts_checked": len(checked),
-        "facts_accepted": accepted,
-        "facts_rejected": rejected,
+        f"{noun}_checked": len(checked),
+        f"{noun}_accepted": accepted,
+        f"{noun}_rejected": rejected,
         "rules": rules,
     }
 

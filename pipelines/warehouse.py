@@ -80,6 +80,7 @@ class WarehouseTables:
     dim_document: pd.DataFrame
     document_path: pd.DataFrame
     fact_indicator_value: pd.DataFrame
+    fact_performance_indicator: pd.DataFrame
     rejection: pd.DataFrame
 
 
@@ -97,6 +98,25 @@ def grain_keys(grain: pd.DataFrame) -> list[str]:
     return [f"{h:016x}" for h in hashes]
 
 
+INDICATOR_TABLE_COLUMNS = [
+    "performance_indicator_key", "institution_key", "fiscal_year", "document_key", "row_number", "level1", "level2",
+    "indicator", "target_text", "actual_text", "target_value", "actual_value", "unit", "comparator", "weight",
+    "score", "deviation_reason", "source_locator", "snippet", "flags",
+]  # fmt: skip
+
+
+def _per_document(rejected: pd.DataFrame, paths: pd.DataFrame, performance_rows: bool) -> pd.Series:
+    """Validation rejections per document: of facts, or (kpi_* rules) of performance-indicator rows."""
+    if not len(rejected):
+        return pd.Series(dtype=int)
+    validate = rejected[rejected["stage"] == "validate"]
+    of_rows = (
+        validate["rule"].map(lambda rule: isinstance(rule, str) and rule.startswith("kpi_")).astype(bool)
+    )
+    chosen = validate[of_rows if performance_rows else ~of_rows]
+    return chosen.merge(paths, on="source_file").groupby("document_key").size()
+
+
 def assemble_tables(
     documents: pd.DataFrame,
     paths: pd.DataFrame,
@@ -104,13 +124,16 @@ def assemble_tables(
     rejected: pd.DataFrame,
     ingested_at: dict[str, dt.datetime],
     now: dt.datetime,
+    indicators: pd.DataFrame | None = None,
 ) -> WarehouseTables:
-    """Dimension and fact rows from the validated facts; `ingested_at` keeps earlier runs' times."""
+    """Dimension and fact rows from the validated facts and performance-indicator rows (`indicators`,
+    with their flags); `ingested_at` keeps earlier runs' times."""
     docs = _with_institution_key(documents) if len(documents) else documents.assign(institution_key=None)
     # A fact's institution is its document's: look the key up per document, not per fact.
-    facts = accepted.assign(
-        institution_key=accepted["document_key"].map(docs.set_index("document_key")["institution_key"])
-    )
+    institution_of = docs.set_index("document_key")["institution_key"]
+    facts = accepted.assign(institution_key=accepted["document_key"].map(institution_of))
+    rows = indicators if indicators is not None else pd.DataFrame(columns=["document_key", "row_number"])
+    rows = rows.assign(institution_key=rows["document_key"].map(institution_of))
     institutions = (
         docs[docs["institution"].notna()][
             [
@@ -131,29 +154,33 @@ def assemble_tables(
         .sort_values("institution_key")
     )
     loaded = facts.groupby("document_key").size() if len(facts) else pd.Series(dtype=int)
-    rejected_by_doc = (
-        rejected[rejected["stage"] == "validate"]
-        .merge(paths, on="source_file")
-        .groupby("document_key")
-        .size()
-        if len(rejected)
-        else pd.Series(dtype=int)
-    )
+    rows_loaded = rows.groupby("document_key").size() if len(rows) else pd.Series(dtype=int)
+
+    def count(series: pd.Series) -> pd.Series:
+        return docs["document_key"].map(series).fillna(0).astype(int)
+
     dim_document = docs.assign(
-        facts_loaded=docs["document_key"].map(loaded).fillna(0).astype(int),
-        facts_rejected=docs["document_key"].map(rejected_by_doc).fillna(0).astype(int),
+        facts_loaded=count(loaded),
+        facts_rejected=count(_per_document(rejected, paths, performance_rows=False)),
+        indicators_loaded=count(rows_loaded),
+        indicators_rejected=count(_per_document(rejected, paths, performance_rows=True)),
         ingested_at=docs["content_hash"].map(lambda h: ingested_at.get(h, now)),
     )
+    # A document is loaded when any of its facts or performance-indicator rows is.
     dim_document = dim_document.assign(
         status=[
-            "rejected" if loaded_n == 0 else "partly_rejected" if rejected_n else "loaded"
-            for loaded_n, rejected_n in zip(dim_document["facts_loaded"], dim_document["facts_rejected"], strict=True)
+            "rejected" if facts_n + rows_n == 0 else "partly_rejected" if facts_rejected + rows_rejected else "loaded"
+            for facts_n, rows_n, facts_rejected, rows_rejected in zip(
+                dim_document["facts_loaded"], dim_document["indicators_loaded"], dim_document["facts_rejected"],
+                dim_document["indicators_rejected"], strict=True,
+            )
         ],
         institution_key=dim_document["institution_key"].where(dim_document["institution"].notna()),
     )[
         [
             "document_key", "source_file", "content_hash", "file_format", "pages", "encoding", "status",
-            "institution_key", "fiscal_year", "year_source", "facts_extracted", "facts_loaded", "facts_rejected",
+            "institution_key", "fiscal_year", "year_source", "report_kind", "project", "facts_extracted",
+            "facts_loaded", "facts_rejected", "indicators_extracted", "indicators_loaded", "indicators_rejected",
             "ingested_at",
         ]
     ]  # fmt: skip
@@ -165,18 +192,23 @@ def assemble_tables(
             "value", "unit", "qualifier", "raw_text", "source_locator", "snippet", "note", "flags",
         ]
     ]  # fmt: skip
-    indicators = indicator_rows(facts)
+    indicator_table = rows.assign(
+        performance_indicator_key=grain_keys(rows[["document_key", "row_number"]]) if len(rows) else []
+    ).reindex(columns=INDICATOR_TABLE_COLUMNS)
     years = sorted(
-        set(fact_table["fiscal_year"].dropna().astype(int)) | set(docs["fiscal_year"].dropna().astype(int))
+        set(fact_table["fiscal_year"].dropna().astype(int))
+        | set(indicator_table["fiscal_year"].dropna().astype(int))
+        | set(docs["fiscal_year"].dropna().astype(int))
     )
     return WarehouseTables(
         dim_institution=institutions,
         dim_fiscal_year=pd.DataFrame({"fiscal_year": years}, dtype="int64"),
-        dim_indicator=indicators,
+        dim_indicator=indicator_rows(),
         dim_scope=scope_rows(set(fact_table["scope"])),
         dim_document=dim_document.sort_values("document_key"),
         document_path=paths.sort_values("source_file"),
         fact_indicator_value=fact_table.sort_values("fact_key"),
+        fact_performance_indicator=indicator_table.sort_values("performance_indicator_key"),
         rejection=rejected.reindex(columns=REJECTION_COLUMNS).sort_values(
             ["source_file", "stage", "rule", "source_locator", "indicator_code"], na_position="first"
         ),
@@ -194,42 +226,21 @@ def reported_scopes(code: str) -> str:
     return "department,fiscal,initial"
 
 
-def indicator_rows(facts: pd.DataFrame) -> pd.DataFrame:
-    """The dictionary's indicators, plus each performance-table indicator the facts use."""
-    core = [
-        (
-            i.code,
-            i.name_zh,
-            i.category,
-            i.unit,
-            "|".join(i.aliases),
-            i.description,
-            True,
-            reported_scopes(i.code),
-        )
-        for i in default_dictionary().values()
-    ]
-    kpi = (
-        facts[~facts["indicator_code"].isin(default_dictionary())]
-        .groupby("indicator_code")
-        .agg(name_zh=("indicator_name", "first"), unit=("unit", lambda units: units.mode().iloc[0]))
-        .reset_index()
-    )
-    extra = [
-        (
-            row.indicator_code,
-            row.name_zh,
-            "performance_indicator",
-            row.unit,
-            None,
-            "row of a performance-indicator table",
-            False,
-            "department",
-        )
-        for row in kpi.itertuples(index=False)
-    ]
+def indicator_rows() -> pd.DataFrame:
+    """The indicator dictionary (performance-indicator table rows have a table of their own)."""
     return pd.DataFrame(
-        core + extra,
+        [
+            (
+                i.code,
+                i.name_zh,
+                i.category,
+                i.unit,
+                "|".join(i.aliases),
+                i.description,
+                reported_scopes(i.code),
+            )
+            for i in default_dictionary().values()
+        ],
         columns=[
             "indicator_code",
             "name_zh",
@@ -237,7 +248,6 @@ def indicator_rows(facts: pd.DataFrame) -> pd.DataFrame:
             "unit",
             "aliases",
             "description",
-            "is_core",
             "reported_scopes",
         ],
     )
@@ -255,7 +265,7 @@ def previous_ingestion_times(path: Path) -> dict[str, dt.datetime]:
     return dict(rows)
 
 
-def build_key(extraction_key: str, suite_version: str) -> str:
+def build_key(extraction_key: str, suite_version: str) -> str:  # suite_version: every suite's, joined
     """A key of everything a build depends on: the batch of files (paths, contents, extractor),
     the validation suite, this code and the SQL."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
@@ -335,23 +345,28 @@ def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) ->
         building.with_name(building.name + ".wal").unlink(missing_ok=True)
 
 
-def load_warehouse(path: Path, extraction: Extraction, outcome: ValidationOutcome) -> bool:
-    """Build the warehouse from a run's tables and publish it; False (nothing written) when the
-    published build has the same `build_key`."""
-    build = build_key(extraction.key, outcome.suite)  # type: ignore[arg-type]
+def load_warehouse(
+    path: Path, extraction: Extraction, outcome: ValidationOutcome, indicators: ValidationOutcome
+) -> bool:
+    """Build the warehouse from a run's tables (facts and performance-indicator rows, each as validated)
+    and publish it; False (nothing written) when the published build has the same `build_key`."""
+    build = build_key(extraction.key, f"{outcome.suite}|{indicators.suite}")  # type: ignore[arg-type]
     with writer_lock(path):
         if published_build(path) == build:
             return False
-        publish_warehouse(path, warehouse_tables(path, extraction, outcome), build)
+        publish_warehouse(path, warehouse_tables(path, extraction, outcome, indicators), build)
     return True
 
 
-def warehouse_tables(path: Path, extraction: Extraction, outcome: ValidationOutcome) -> WarehouseTables:
+def warehouse_tables(
+    path: Path, extraction: Extraction, outcome: ValidationOutcome, indicators: ValidationOutcome
+) -> WarehouseTables:
     """The tables of a run (documents first seen by the warehouse at `path` keep their time)."""
     rejected = pd.concat(
         [
             rejections_frame(extraction.rejections),
             outcome.rejected.reindex(columns=REJECTION_COLUMNS),
+            indicators.rejected.reindex(columns=REJECTION_COLUMNS),
         ],
         ignore_index=True,
     )
@@ -362,4 +377,5 @@ def warehouse_tables(path: Path, extraction: Extraction, outcome: ValidationOutc
         rejected=rejected,
         ingested_at=previous_ingestion_times(path),
         now=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
+        indicators=indicators.accepted,
     )

@@ -17,4 +17,13 @@ SELECT 'fact_indicator_value.document_key -> dim_document', count(*)
 FROM fact_indicator_value ANTI JOIN dim_document USING (document_key)
 UNION ALL
 SELECT 'fact_indicator_value.scope -> dim_scope', count(*)
-FROM fact_indicator_value ANTI JOIN dim_scope USING (scope);
+FROM fact_indicator_value ANTI JOIN dim_scope USING (scope)
+UNION ALL
+SELECT 'fact_performance_indicator.institution_key -> dim_institution', count(*)
+FROM fact_performance_indicator ANTI JOIN dim_institution USING (institution_key)
+UNION ALL
+SELECT 'fact_performance_indicator.fiscal_year -> dim_fiscal_year', count(*)
+FROM fact_performance_indicator ANTI JOIN dim_fiscal_year USING (fiscal_year)
+UNION ALL
+SELECT 'fact_performance_indicator.document_key -> dim_document', count(*)
+FROM fact_performance_indicator ANTI JOIN dim_document USING (document_key);

@@ -28,7 +28,6 @@ CREATE TABLE dim_indicator (
     unit           VARCHAR NOT NULL,         -- CNY, percent, person, ...
     aliases        VARCHAR,
     description    VARCHAR,
-    is_core        BOOLEAN NOT NULL,         -- in the indicator dictionary; else a performance-table row
     reported_scopes VARCHAR NOT NULL         -- scopes under which a fact is shown as this code's figure, preferred first (comma-separated)
 );
 
@@ -49,9 +48,14 @@ CREATE TABLE dim_document (
     institution_key  VARCHAR,
     fiscal_year      INTEGER,
     year_source      VARCHAR,
+    report_kind      VARCHAR,                -- department, project, transfer (NULL: the file could not be read)
+    project          VARCHAR,                -- the project's or fund's name (project and transfer reports)
     facts_extracted  INTEGER NOT NULL,
     facts_loaded     INTEGER NOT NULL,
     facts_rejected   INTEGER NOT NULL,
+    indicators_extracted INTEGER NOT NULL,   -- performance-indicator rows (fact_performance_indicator)
+    indicators_loaded    INTEGER NOT NULL,
+    indicators_rejected  INTEGER NOT NULL,
     ingested_at      TIMESTAMP NOT NULL      -- first run that saw this content
 );
 
@@ -77,6 +81,32 @@ CREATE TABLE fact_indicator_value (
     note            VARCHAR,                 -- what extraction did beyond reading (unit header overridden ...)
     flags           VARCHAR,                 -- warning-level rules the fact broke, comma-separated
     UNIQUE (institution_key, fiscal_year, indicator_code, document_key, scope, is_target)
+);
+
+-- One row per 三级指标 row of a performance-indicator table (绩效指标: 一级 / 二级 / 三级指标, 年度指标值,
+-- 实际完成值, 分值, 得分, 偏差原因), as printed and as numbers.
+CREATE TABLE fact_performance_indicator (
+    performance_indicator_key VARCHAR PRIMARY KEY,  -- hash of document_key and row_number
+    institution_key  VARCHAR NOT NULL,       -- -> dim_institution
+    fiscal_year      INTEGER NOT NULL,       -- -> dim_fiscal_year
+    document_key     VARCHAR NOT NULL,       -- -> dim_document
+    row_number       INTEGER NOT NULL,       -- the row's place among its document's rows (1, 2, ...)
+    level1           VARCHAR,                -- 一级指标: 产出指标, 效益指标, 满意度指标, 成本指标 ...
+    level2           VARCHAR,                -- 二级指标: 数量指标, 质量指标, 时效指标 ...
+    indicator        VARCHAR NOT NULL,       -- 三级指标 as printed, without prefixes (指标1:) or markers (★)
+    target_text      VARCHAR,                -- 年度指标值 as printed (≥95%)
+    actual_text      VARCHAR,                -- 实际完成值 as printed
+    target_value     DOUBLE,                 -- the target's figure in canonical units, where it has one
+    actual_value     DOUBLE,                 -- the achieved figure in canonical units, where it has one
+    unit             VARCHAR,
+    comparator       VARCHAR,                -- >=, <=, =, >, < (from the target), or NULL
+    weight           DOUBLE,                 -- 分值
+    score            DOUBLE,                 -- 得分
+    deviation_reason VARCHAR,                -- 偏差原因分析及改进措施
+    source_locator   VARCHAR NOT NULL,
+    snippet          VARCHAR NOT NULL,       -- the row as printed
+    flags            VARCHAR,                -- warning-level rules the row broke, comma-separated
+    UNIQUE (document_key, row_number)
 );
 
 CREATE TABLE rejection (

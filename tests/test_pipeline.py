@@ -21,8 +21,28 @@ SAMPLES = PROJECT_ROOT / "samples"
 STAGES = [ingest, extract, validate, load]
 TABLES = [
     "dim_institution", "dim_fiscal_year", "dim_indicator", "dim_scope", "dim_document", "document_path",
-    "fact_indicator_value", "rejection",
+    "fact_indicator_value", "fact_performance_indicator", "rejection",
 ]  # fmt: skip
+# Columns of a performance-indicator row the table parser does not fill yet (the form parser being
+# rewritten for issue 11 does): the warehouse may hold NULL there until it does; once filled they must
+# equal the truth like every other column.
+KPI_COLUMNS = (
+    "level1", "level2", "indicator", "target_text", "actual_text", "target_value", "actual_value", "unit",
+    "comparator", "weight", "score", "deviation_reason",
+)  # fmt: skip
+
+
+def _detects_report_kinds() -> bool:
+    """Whether identity detection tells a project form from a department report yet (it is written
+    apart, issue 11 point 3): until it does, the tests of report kinds are expected to fail."""
+    from pipelines.extract.identity import extract_identity
+    from tests.builders import document_from_lines
+
+    form = document_from_lines("常德市图书馆2023年度项目支出绩效自评表", "项目名称 | 少儿阅读推广项目")
+    return extract_identity(form).report_kind == "project"
+
+
+DETECTS_REPORT_KINDS = _detects_report_kinds()
 
 
 def run_pipeline(reports: Path, warehouse: Path, cache: Path | None = None, **settings):
@@ -74,6 +94,20 @@ def test_contract_views_have_exactly_the_contract_columns(built):
         "province", "fiscal_year", "indicator_code", "unit", "institutions", "total", "mean", "median", "min", "max",
     ]  # fmt: skip
     assert columns["v_rejected"][:4] == ["source_file", "stage", "reason", "detail"]
+    assert columns["v_indicator_values"][14:16] == ["report_kind", "project"]
+    performance = list(query(built, "SELECT * FROM v_performance_indicators LIMIT 0").columns)
+    assert performance[:21] == [
+        "province", "city", "county", "institution", "fiscal_year", "report_kind", "project", "level1", "level2",
+        "indicator", "target_text", "actual_text", "target_value", "actual_value", "unit", "comparator", "weight",
+        "score", "deviation_reason", "source_file", "source_locator",
+    ]  # fmt: skip
+
+
+def test_the_contract_views_check_passes(built):
+    from pipelines.assets.load import contract_views
+
+    result = contract_views(warehouse=WarehouseFile(path=str(built)))
+    assert result.passed, result.metadata
 
 
 def test_every_achieved_fact_equals_the_truth(built, truth):
@@ -115,9 +149,20 @@ def test_bad_inputs_are_rejected_with_reason_and_the_rest_loads(built, truth):
         assert expected["reason_contains"] in row.reason
 
 
-def test_province_rollup_equals_the_truth(built, truth):
+def _kinds(built: Path) -> dict[str, str]:
+    """source_file -> report_kind as the warehouse has it."""
+    documents = query(built, "SELECT source_file, report_kind FROM v_documents WHERE report_kind IS NOT NULL")
+    return dict(zip(documents["source_file"], documents["report_kind"], strict=True))
+
+
+def test_province_rollup_equals_the_truth_of_department_reports(built, truth):
+    # Department reports as the warehouse classifies them (test_report_kinds_and_projects_equal_the_truth
+    # checks the classification): project and transfer reports never count.
+    kinds = _kinds(built)
     per_group: dict[tuple, list[float]] = defaultdict(list)
-    for doc in truth["documents"].values():
+    for path, doc in truth["documents"].items():
+        if kinds[path] != "department":
+            continue
         for code, value in doc["facts"].items():
             per_group[(doc["province"], doc["fiscal_year"], code)].append(value)
     rollup = query(built, "SELECT * FROM v_province_rollup")
@@ -157,3 +202,59 @@ def test_every_fact_traces_to_its_sentence(built):
     for row in facts.itertuples():
         digits = "".join(ch for ch in row.raw_text.split(" (")[0] if ch.isdigit())
         assert digits and digits in "".join(ch for ch in row.snippet if ch.isdigit()), row
+
+
+def test_every_performance_indicator_row_equals_the_truth(built, truth):
+    rows = query(built, "SELECT * FROM v_performance_indicators ORDER BY source_file, row_number")
+    assert set(rows["source_file"]) == {path for path, doc in truth["documents"].items() if doc["kpis"]}
+    for path, expected in truth["documents"].items():
+        got = rows[rows["source_file"] == path].to_dict("records")
+        assert len(got) == len(expected["kpis"]), path
+        for row, want in zip(got, expected["kpis"], strict=True):
+            assert row["source_locator"] and row["snippet"], (path, want["indicator"])
+            assert (row["institution"], row["fiscal_year"]) == (
+                expected["institution"],
+                expected["fiscal_year"],
+            )
+            for column in KPI_COLUMNS:
+                value = None if pd.isna(row[column]) else row[column]
+                if isinstance(want[column], float | int) and not isinstance(want[column], bool):
+                    assert value == pytest.approx(want[column], abs=0.005), (path, want["indicator"], column)
+                else:
+                    assert value == want[column], (path, want["indicator"], column)
+
+
+@pytest.mark.xfail(not DETECTS_REPORT_KINDS, reason="report kind detection is not there yet", strict=True)
+def test_report_kinds_and_projects_equal_the_truth(built, truth):
+    documents = query(built, "SELECT * FROM v_documents").set_index("source_file")
+    for path, expected in truth["documents"].items():
+        project = documents.loc[path, "project"]
+        got = (documents.loc[path, "report_kind"], None if pd.isna(project) else project)
+        assert got == (expected["report_kind"], expected["project"]), path
+    rows = query(built, "SELECT DISTINCT source_file, report_kind, project FROM v_performance_indicators")
+    for row in rows.itertuples():
+        assert (row.report_kind, row.project) == tuple(truth["documents"][row.source_file][k] for k in KINDS)
+
+
+KINDS = ("report_kind", "project")
+
+
+def test_project_rollup_equals_the_truth(built, truth):
+    kinds = _kinds(built)
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for path, doc in truth["documents"].items():
+        if kinds[path] in ("project", "transfer"):
+            groups[(doc["province"], doc["fiscal_year"], kinds[path])].append(doc["facts"])
+    rollup = query(built, "SELECT * FROM v_project_rollup")
+    assert len(rollup) == len(groups)
+    for row in rollup.itertuples():
+        reports = groups[(row.province, row.fiscal_year, row.report_kind)]
+        budget = sum(r["budget_total"] for r in reports)
+        spending = sum(r["expenditure_total"] for r in reports)
+        assert row.reports == len(reports)
+        assert (row.budget, row.spending) == (pytest.approx(budget), pytest.approx(spending))
+        assert row.execution_rate == pytest.approx(spending / budget * 100)
+        assert row.mean_score == pytest.approx(statistics.fmean(r["self_eval_score"] for r in reports))
+    if DETECTS_REPORT_KINDS:
+        assert sorted(rollup["report_kind"]) == ["project", "transfer"]
+        assert rollup["reports"].max() >= 2  # two projects of one province and year add up

@@ -117,7 +117,7 @@ def _renderings(code: str, value: float, qualifier: str) -> set[str]:
         return {f"{value:.2f}%", f"{value:.2f}％"}
     if code == "satisfaction_rate":
         suffix = "以上" if qualifier == "at_least" else ""
-        return {f"达到{value}%{suffix}", f"达到{value}％{suffix}"}
+        return {f"达到{value}%{suffix}", f"达到{value}％{suffix}", f"| {value:g}% |"}
     if code == "self_eval_score":
         return {f"{value:g}分"}
     if code == "visitors":
@@ -160,8 +160,16 @@ def test_places_exist_in_gazetteer_for_the_fiscal_year(truth: dict[str, Any]) ->
         assert entry["county"] is None or entry["city"] is not None
 
 
+def _departments(truth: dict[str, Any]) -> dict[str, Any]:
+    return {path: entry for path, entry in truth["documents"].items() if entry["report_kind"] == "department"}
+
+
+def _forms(truth: dict[str, Any]) -> dict[str, Any]:
+    return {path: entry for path, entry in truth["documents"].items() if entry["report_kind"] != "department"}
+
+
 def test_facts_are_internally_consistent(truth: dict[str, Any]) -> None:
-    for path, entry in truth["documents"].items():
+    for path, entry in _departments(truth).items():
         facts = entry["facts"]
         required = EVERY_REPORT | (LIBRARY_ONLY if KINDS[entry["institution"]] == "library" else set())
         assert required <= facts.keys(), f"{path}: missing {required - facts.keys()}"
@@ -185,7 +193,17 @@ def test_facts_are_internally_consistent(truth: dict[str, Any]) -> None:
 def test_every_fact_is_printed_in_its_document(generated: Path, truth: dict[str, Any]) -> None:
     for path, entry in truth["documents"].items():
         text = _text(generated / path, entry)
-        title = f"{entry['institution']}{entry['fiscal_year']}年度部门整体支出绩效自评报告"
+        if entry["format"] == "docx":  # table cells as a pipe-separated row, like the txt forms
+            document = docx.Document(str(generated / path))
+            text += "\n".join(
+                " | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows
+            )
+        if entry["report_kind"] == "department":
+            title = f"{entry['institution']}{entry['fiscal_year']}年度部门整体支出绩效自评报告"
+        elif entry["report_kind"] == "project":
+            title = f"{entry['institution']}{entry['fiscal_year']}年度项目支出绩效自评表"
+        else:
+            title = f"{entry['fiscal_year']}年度转移支付区域绩效自评表"
         assert text.startswith(title), f"{path}: no title line"
         for code, value in entry["facts"].items():
             qualifier = entry["qualifiers"].get(code, "exact")
@@ -193,8 +211,43 @@ def test_every_fact_is_printed_in_its_document(generated: Path, truth: dict[str,
             assert any(rendering in text for rendering in renderings), f"{path}: {code} {renderings}"
 
 
+def test_form_reports_state_their_project_and_every_kpi_row(generated: Path, truth: dict[str, Any]) -> None:
+    forms = _forms(truth)
+    kinds = Counter((entry["report_kind"], entry["format"]) for entry in forms.values())
+    assert (
+        kinds[("project", "docx")] >= 1 and kinds[("project", "txt")] >= 1 and kinds[("transfer", "txt")] >= 1
+    )
+    for path, entry in forms.items():
+        lines = _text(generated / path, entry).splitlines()
+        if entry["format"] == "docx":
+            document = docx.Document(str(generated / path))
+            lines = [" | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows]
+        assert any(line.endswith(f"名称 | {entry['project']}") for line in lines), path
+        assert len(entry["kpis"]) >= 6, path
+        for kpi in entry["kpis"]:
+            weight, score = f"{kpi['weight']:g}", f"{kpi['score']:g}"
+            cells = [kpi["level1"], kpi["level2"], kpi["target_text"], kpi["actual_text"], weight, score]
+            row = next(line for line in lines if f" | {kpi['target_text']} | {kpi['actual_text']} | " in line)
+            assert row.split(" | ")[:2] + row.split(" | ")[3:7] == cells, (path, kpi)
+            assert row.split(" | ")[2].endswith(kpi["indicator"]) and row.endswith(kpi["deviation_reason"])
+            assert kpi["score"] <= kpi["weight"], (path, kpi)
+            assert (kpi["score"] < kpi["weight"]) == (kpi["deviation_reason"] != samples.MET), (path, kpi)
+        facts = entry["facts"]
+        assert sum(kpi["weight"] for kpi in entry["kpis"]) == 100 - samples.MONEY_POINTS
+        money_score = round(samples.MONEY_POINTS * min(facts["budget_execution_rate"], 100) / 100, 2)
+        assert facts["self_eval_score"] == round(money_score + sum(k["score"] for k in entry["kpis"]), 2), (
+            path
+        )
+        assert facts["budget_execution_rate"] == round(
+            facts["expenditure_total"] / facts["budget_total"] * 100, 2
+        )
+        satisfaction = next(k for k in entry["kpis"] if k["indicator"].endswith("满意度"))
+        assert facts["satisfaction_rate"] == satisfaction["actual_value"], path
+    assert all(entry["kpis"] == [] and entry["project"] is None for entry in _departments(truth).values())
+
+
 def test_sample_set_covers_the_variations(truth: dict[str, Any]) -> None:
-    documents = truth["documents"].values()
+    documents = _departments(truth).values()
     formats = Counter((entry["format"], entry["encoding"]) for entry in documents)
     assert formats[("txt", "utf-8")] >= 5 and formats[("txt", "gb18030")] >= 2
     assert formats[("docx", None)] >= 3 and formats[("pdf", None)] >= 3

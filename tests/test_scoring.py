@@ -11,6 +11,7 @@ from pipelines.scoring import (
     REPORT_SETS,
     Selection,
     main,
+    normalise,
     score,
     values_match,
     with_every_path,
@@ -96,13 +97,12 @@ TWO_REPORTS = {
 
 def test_a_fact_of_a_code_labelled_only_for_another_report_is_a_wrong_fact():
     # visitors is labelled for s only: a visitors figure in r is a wrong fact of r (the old definition,
-    # codes labelled for the report at hand, did not count it); kpi:* and codes no gold uses never count
+    # codes labelled for the report at hand, did not count it); codes no gold uses never count
     values = pd.DataFrame(
         [
             _fact("txt/r.txt", "expenditure_total", 1000000.0),
             _fact("txt/r.txt", "visitors", 320.0),
             _fact("txt/r.txt", "events", 12.0),
-            _fact("txt/r.txt", "kpi:一级指标", 90.0),
             _fact("txt/r.txt", "visitors", 5000.0, is_target=True),
         ]
     )
@@ -174,4 +174,106 @@ def test_score_command_runs_only_the_selected_forms_and_reports(tmp_path, capsys
         "gbk",
     ]
     per_report = next(line for line in out if line.startswith("r "))
-    assert [cell.strip() for cell in per_report.split("|")] == ["r", "1", "2", "2", "2", "2", "5/5"]
+    cells = [cell.strip() for cell in per_report.split("|")]
+    assert cells == ["r", "1", "2", "2", "2", "2", "5/5", "-", "-", "-", "-", "-", "-"]
+
+
+# Performance-indicator rows (gold `kpis`) and report kinds.
+
+
+def test_names_and_values_are_normalised_as_the_corpus_readme_says():
+    assert normalise("指标1：★服務對象滿意度") == normalise("服务对象满意度") == "服务对象满意度"
+    assert normalise("預(yù)算執行率") == normalise("预算执行率")  # a pinyin gloss
+    assert normalise("（ｊīｎｇ）经费 保障") == "经费保障"  # full-width, spaces
+    assert normalise("≥９５％") == normalise(">=95%") == ">=95"
+    assert normalise("“四项制度”落实率，") == "四项制度落实率"
+    assert normalise("99.5") != normalise("995")  # a decimal point is not punctuation to drop
+    assert normalise(None) == normalise("") == ""
+
+
+KPI_GOLD = {
+    "p.txt": {
+        "institution": "长沙市图书馆", "province": "湖南省", "city": "长沙市", "county": None, "fiscal_year": 2023,
+        "facts": {}, "report_kind": "project", "project": "少儿阅读推广项目",
+        "kpis": [
+            {"name": "指标1:阅读活动场次", "target": "≥20场", "actual": "24场", "weight": 10, "score": 10},
+            {"name": "★讀者滿意度", "target": "≥90%", "actual": "93%", "weight": 10, "score": 9.5},
+            {"name": "活动开展及时性", "target": "及时", "actual": None, "weight": 10, "score": None},
+            {"name": "图书外借册次", "target": "≥1万册次", "actual": "1.2万册次", "weight": 10, "score": 10},
+        ],
+    },
+    "d.txt": {
+        "institution": "长沙市图书馆", "province": "湖南省", "city": "长沙市", "county": None, "fiscal_year": 2023,
+        "facts": {}, "report_kind": "department", "project": None, "kpis": [],
+    },
+}  # fmt: skip
+
+
+def _row(source_file: str, indicator: str, actual: str | None, score_value: float | None) -> dict:
+    return {"source_file": source_file, "indicator": indicator, "actual_text": actual, "score": score_value}
+
+
+def test_kpi_rows_are_found_by_name_and_correct_by_actual_and_score():
+    documents = pd.DataFrame(
+        [_doc("txt/p.txt", fiscal_year=2023, report_kind="project", project="少儿阅读推广项目（二期）"),
+         _doc("txt/d.txt", fiscal_year=2023, report_kind="department", project=None)]
+    )  # fmt: skip
+    rows = pd.DataFrame(
+        [
+            _row("txt/p.txt", "阅读活动场次", "24 场", 10.0),  # found, correct
+            _row("txt/p.txt", "读者满意度", "93%", 9.0),  # found, score wrong
+            _row("txt/p.txt", "活动开展及时性", "及时", None),  # found, gold has neither: correct
+            _row("txt/p.txt", "馆舍面积", "2000平方米", None),  # not a gold row
+            _row("txt/d.txt", "服务达标率", "95%", 10.0),  # gold: the report has no such table
+        ]
+    )
+    result = score(pd.DataFrame(columns=["source_file", "indicator_code", "value", "is_target"]), documents,
+                   KPI_GOLD, indicators=rows)  # fmt: skip
+    p = result.kpi_by_report["p"]
+    assert (p.gold, p.found, p.correct, p.rows, p.matching) == (4, 3, 2, 4, 3)
+    assert (result.kpi_by_report["d"].gold, result.kpi_by_report["d"].rows) == (0, 1)
+    overall = result.kpi_overall
+    assert (overall.recall, overall.correct_share, overall.precision) == (0.75, 0.5, 0.6)
+    assert result.kpi_by_form["txt"].rows == 5
+    assert any("kpi missed '图书外借册次'" in p for p in result.problems)
+    assert any("kpi '★讀者滿意度'" in p for p in result.problems)
+    assert any("kpi row '服务达标率' not in gold" in p for p in result.problems)
+    # report_kind right twice; the project's name differs (二期), the department's None equals None
+    assert result.kind_checks == {"report_kind": [True, True], "project": [False, True]}
+    assert result.identity_accuracy() == 1.0  # kinds are not part of identity
+
+
+def test_reports_without_kpis_in_gold_are_not_scored_for_kpis():
+    documents = pd.DataFrame([_doc("txt/r.txt")])
+    rows = pd.DataFrame([_row("txt/r.txt", "服务达标率", "95%", 10.0)])
+    result = score(pd.DataFrame(columns=["source_file", "indicator_code", "value", "is_target"]), documents, GOLD,
+                   indicators=rows)  # fmt: skip
+    assert result.kpi_by_report == {} and result.kpi_overall.rows == 0 and result.kind_checks == {}
+
+
+KPI_REPORT = """长沙市图书馆2023年度少儿阅读推广项目支出绩效自评报告
+项目名称：少儿阅读推广项目
+一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施
+产出指标 | 数量指标 | 阅读活动场次 | ≥20场 | 24场 | 10 | 10 | 无
+满意度指标 | 服务对象满意度指标 | 读者满意度 | ≥90% | 93% | 10 | 9.5 | 无
+全年预算数120.00万元，全年执行数100.00万元。
+"""
+
+
+def test_score_command_scores_performance_indicator_rows(tmp_path, capsys):
+    (tmp_path / "txt").mkdir()
+    (tmp_path / "txt" / "p.txt").write_text(KPI_REPORT, encoding="utf-8")
+    gold = {"p.txt": {**KPI_GOLD["p.txt"], "kpis": [
+        {"name": "阅读活动场次", "target": "≥20场", "actual": "24场", "weight": 10, "score": None},
+        {"name": "读者满意度", "target": "≥90%", "actual": "93%", "weight": 10, "score": None},
+        {"name": "图书外借册次", "target": "≥1万册次", "actual": "1.2万册次", "weight": 10, "score": None},
+    ]}}  # fmt: skip
+    (tmp_path / "gold.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    main([str(tmp_path), "--per-report", "--problems"])
+    out = capsys.readouterr().out.splitlines()
+    kpi_all = next(line for line in out if line.startswith("all ") and line.count("|") == 8)
+    assert [cell.strip() for cell in kpi_all.split("|")] == [
+        "all", "0.667", "0.667", "1.000", "3", "2", "2", "2", "2",
+    ]  # fmt: skip
+    assert any(line.startswith("report_kind (not in identity)") for line in out)
+    assert "txt/p.txt: kpi missed '图书外借册次'" in out

@@ -31,9 +31,10 @@ def test_parallel_extraction_equals_serial():
     files = scan_reports(root)
     serial = process_files(root, files, workers=1).outcomes
     parallel = process_files(root, files * 2, workers=2).outcomes
-    assert len(files) >= 16
+    assert len(files) >= 19
     assert parallel[: len(files)] == serial
-    assert sum(isinstance(r, DocumentExtract) for r in serial) == 16
+    assert sum(isinstance(r, DocumentExtract) for r in serial) == 19
+    assert sum(len(r.indicators) for r in serial if isinstance(r, DocumentExtract)) >= 18
     assert {r.source_file for r in serial if isinstance(r, Rejection)} == {
         "bad/notes.md",
         "bad/损坏的报告.txt",
@@ -86,7 +87,7 @@ def test_unchanged_batch_is_not_read_again(tmp_path, monkeypatch):
     again = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
     assert (first.parsed, again.parsed) == (len(first.paths), 0)
     assert again.key == first.key is not None
-    for name in ("documents", "paths", "facts"):
+    for name in ("documents", "paths", "facts", "indicators"):
         assert getattr(again, name).equals(getattr(first, name))
 
 
@@ -127,7 +128,7 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path):
 def _assert_same_tables(got, want):
     import pandas as pd
 
-    for name in ("documents", "paths", "facts"):
+    for name in ("documents", "paths", "facts", "indicators"):
         pd.testing.assert_frame_equal(
             getattr(got, name).reset_index(drop=True), getattr(want, name).reset_index(drop=True), obj=name
         )
@@ -181,6 +182,7 @@ def test_a_changed_batch_reuses_the_last_batchs_rows_and_equals_a_fresh_assembly
         assert handled.pop() <= 2  # only the changed files' outcomes were looked at
         fresh = stages.extract_reports(root, listing, workers=1)
         _assert_same_tables(incremental, fresh)
+        assert len(fresh.indicators) > 0  # performance-indicator rows are reused too
 
 
 def test_a_folder_that_cannot_be_listed_is_listed_itself(tmp_path, monkeypatch):
@@ -253,3 +255,37 @@ def test_a_file_that_kills_its_reader_is_rejected_even_in_a_batch_of_two(tmp_pat
     crashed, good = process_files(tmp_path, scan_reports(tmp_path), workers=1).outcomes
     assert crashed.reason.startswith("the reading process died")
     assert isinstance(good, DocumentExtract) and good.facts
+
+
+def test_performance_indicator_rows_are_assembled_with_their_documents_identity():
+    from pipelines.extract.kpi import indicator_row
+    from pipelines.model import Identity, Region
+
+    region = Region("湖南省", "430000", "长沙市", "430100", None, None, "institution")
+    identity = Identity("长沙市图书馆", 2023, region, report_kind="project", project="少儿阅读推广项目")
+    rows = tuple(
+        indicator_row(
+            name=name, target=target, actual=actual, locator=f"table 2 row {i}", snippet=name,
+            level1="产出指标", level2="数量指标", weight="10", score=score,
+        )
+        for i, (name, target, actual, score) in enumerate(
+            [("指标1:阅读活动场次", "≥20场", "24场", "10"), ("★读者满意度", "≥90%", "93%", "9.5")], 2
+        )
+    )  # fmt: skip
+    only_rows = DocumentExtract("p.txt", "a" * 64, "txt", None, "utf-8", identity, (), rows)
+    extraction = assemble([only_rows])
+    assert extraction.rejections == []  # rows without facts are a report's content too
+    documents = extraction.documents.iloc[0]
+    assert (documents["report_kind"], documents["project"], documents["indicators_extracted"]) == (
+        "project", "少儿阅读推广项目", 2,
+    )  # fmt: skip
+    table = extraction.indicators
+    assert table["row_number"].tolist() == [1, 2] and table["indicator_seq"].tolist() == [0, 1]
+    assert table["indicator"].tolist() == ["阅读活动场次", "读者满意度"]
+    assert set(table["institution"]) == {"长沙市图书馆"} and set(table["province_code"]) == {"430000"}
+    assert set(table["report_kind"]) == {"project"} and set(table["project"]) == {"少儿阅读推广项目"}
+    assert table["score"].tolist() == [10.0, 9.5] and table["actual_value"].tolist() == [24.0, 93.0]
+    nothing = DocumentExtract("n.txt", "b" * 64, "txt", None, "utf-8", identity, (), ())
+    assert [r.reason for r in assemble([nothing]).rejections] == [
+        "no indicator figures found (not a performance report?)"
+    ]

@@ -1,7 +1,5 @@
 """The expectation suite on small batches of facts: each rule rejects or flags what breaks it."""
 
-import dataclasses
-
 import pandas as pd
 import pytest
 
@@ -13,7 +11,7 @@ def fact(**overrides) -> dict:
         "fact_seq": 0, "document_key": "d1", "source_file": "a.txt", "institution": "某县图书馆",
         "province_code": "430000", "city_code": "430100", "county_code": None, "fiscal_year": 2022, "indicator_code": "visitors", "value": 1000.0,
         "unit": "person-visit", "qualifier": "exact", "is_target": False, "scope": "department",
-        "source_locator": "line 1", "snippet": "接待读者1000人次", "raw_text": "1000人次", "indicator_name": None,
+        "source_locator": "line 1", "snippet": "接待读者1000人次", "raw_text": "1000人次",
         "note": None,
     }  # fmt: skip
     row.update(overrides)
@@ -149,14 +147,15 @@ def test_derived_columns_of_a_consistent_report():
 
 
 def test_structural_check_fails_on_a_broken_grain():
-    from pipelines.assets.validate import _grain_check
+    from pipelines.assets.validate import GRAIN_CHECK, _grain_check
+    from pipelines.validation import FACT_GRAIN
 
     outcome = validate_facts(frame(*CLEAN))
-    assert _grain_check(outcome).passed
+    assert _grain_check(outcome.accepted, FACT_GRAIN, GRAIN_CHECK).passed
     broken = outcome.accepted.copy()
     broken.loc[len(broken)] = broken.iloc[0]
     broken.loc[len(broken)] = {**broken.iloc[1].to_dict(), "institution": None}
-    result = _grain_check(dataclasses.replace(outcome, accepted=broken))
+    result = _grain_check(broken, FACT_GRAIN, GRAIN_CHECK)
     assert not result.passed
     assert (result.metadata["duplicate_grains"].value, result.metadata["null_keys"].value) == (1, 1)
 
@@ -193,3 +192,94 @@ def test_rows_judged_before_are_not_judged_again(tmp_path, monkeypatch):
     changed.loc[0, "value"] = changed.loc[0, "value"] + 1
     validate_facts(changed, cache_root=tmp_path)
     assert 1 <= judged[-1] < first.report["facts_checked"]
+
+
+# Performance-indicator rows (绩效指标 table rows): a suite of their own.
+
+
+def kpi(**overrides) -> dict:
+    row = {
+        "indicator_seq": 0, "document_key": "d1", "source_file": "p.txt", "row_number": 1,
+        "institution": "某县图书馆", "province": "湖南省", "province_code": "430000", "city": None, "city_code": None,
+        "county": None, "county_code": None, "fiscal_year": 2023, "report_kind": "project", "project": "阅读推广项目",
+        "level1": "产出指标", "level2": "数量指标", "indicator": "阅读活动场次", "target_text": "≥20场",
+        "actual_text": "24场", "target_value": 20.0, "actual_value": 24.0, "unit": "场", "comparator": ">=",
+        "weight": 10.0, "score": 10.0, "deviation_reason": None, "source_locator": "table 2 row 3",
+        "snippet": "产出指标 | 数量指标 | 阅读活动场次 | ≥20场 | 24场 | 10 | 10",
+    }  # fmt: skip
+    row.update(overrides)
+    return row
+
+
+def kpi_frame(*rows: dict) -> pd.DataFrame:
+    return pd.DataFrame([{**r, "indicator_seq": i, "row_number": i + 1} for i, r in enumerate(rows)]).astype(
+        {"fiscal_year": "Int64", "weight": "float64", "score": "float64"}
+    )
+
+
+KPI_CLEAN = [
+    kpi(),
+    kpi(indicator="读者满意度", level1="满意度指标", level2="服务对象满意度指标", target_text="≥90%",
+        actual_text="93%", target_value=90.0, actual_value=93.0, unit="percent", weight=10.0, score=9.5),
+    kpi(indicator="活动开展及时性", level2="时效指标", target_text="及时", actual_text="及时", target_value=None,
+        actual_value=None, unit=None, comparator=None, weight=None, score=None),
+]  # fmt: skip
+
+
+def test_clean_performance_indicator_rows_pass_every_rule():
+    from pipelines.validation import indicator_rules, validate_indicators
+
+    outcome = validate_indicators(kpi_frame(*KPI_CLEAN))
+    assert {r.rule.name for r in outcome.results} == {r.name for r in indicator_rules()}
+    assert [r.rule.name for r in outcome.results if not r.success] == []
+    assert len(outcome.accepted) == len(KPI_CLEAN) and outcome.rejected.empty
+    assert outcome.accepted["flags"].isna().all()
+    assert outcome.report["rows_checked"] == len(KPI_CLEAN)
+
+
+@pytest.mark.parametrize(
+    ("bad", "rule", "observed"),
+    [
+        (kpi(indicator=None), "kpi_indicator_present", None),
+        (kpi(indicator=" "), "kpi_indicator_present", None),
+        (kpi(institution=None), "kpi_institution_present", None),
+        (kpi(fiscal_year=None), "kpi_fiscal_year_present", None),
+        (kpi(comparator="≈"), "kpi_comparator_known", None),
+        (kpi(weight=120.0, score=None), "kpi_weight_in_range", 120.0),
+        (kpi(weight=-1.0, score=None), "kpi_weight_in_range", -1.0),
+        (kpi(score=150.0, weight=None), "kpi_score_in_range", 150.0),
+    ],
+)
+def test_an_error_rule_rejects_the_breaking_row_only(bad, rule, observed):
+    from pipelines.validation import validate_indicators
+
+    outcome = validate_indicators(kpi_frame(*KPI_CLEAN, bad))
+    assert len(outcome.accepted) == len(KPI_CLEAN)
+    assert outcome.rejected["rule"].tolist() == [rule]
+    row = outcome.rejected.iloc[0]
+    assert (row["stage"], row["source_file"], row["source_locator"]) == ("validate", "p.txt", "table 2 row 3")
+    assert row["detail"].startswith("performance indicator") and "expected" in row["detail"]
+    assert pd.isna(row["indicator_code"])
+    assert (pd.isna(row["value"]) and observed is None) or row["value"] == observed
+
+
+def test_a_score_above_its_weight_is_flagged_and_kept():
+    from pipelines.validation import validate_indicators
+
+    outcome = validate_indicators(
+        kpi_frame(*KPI_CLEAN, kpi(indicator="图书外借册次", weight=10.0, score=12.0))
+    )
+    assert outcome.rejected.empty and len(outcome.accepted) == len(KPI_CLEAN) + 1
+    flagged = outcome.accepted[outcome.accepted["flags"].notna()]
+    assert flagged["indicator"].tolist() == ["图书外借册次"]
+    assert flagged["flags"].tolist() == ["kpi_score_within_weight"]
+
+
+def test_structural_check_of_performance_indicator_rows():
+    from pipelines.assets.validate import INDICATOR_GRAIN_CHECK, _grain_check
+    from pipelines.validation import INDICATOR_GRAIN, validate_indicators
+
+    accepted = validate_indicators(kpi_frame(*KPI_CLEAN)).accepted
+    assert _grain_check(accepted, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK).passed
+    broken = pd.concat([accepted, accepted.head(1)], ignore_index=True)
+    assert not _grain_check(broken, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK).passed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -14,7 +15,7 @@ import pandas as pd
 import pytest
 
 from pipelines.definitions import defs
-from pipelines.model import DEFAULT_LIMITS, ReadLimits
+from pipelines.model import DEFAULT_LIMITS, Fact, ReadLimits
 from pipelines.resources import DEFAULT_REPORTS_DIR, DEFAULT_WAREHOUSE_PATH, resources_from_environment
 from pipelines.warehouse import publish_warehouse
 from tests.builders import PROJECT_ROOT
@@ -122,10 +123,12 @@ def test_definitions_hold_every_stage_and_check():
         "report_files",
         "extracted_facts",
         "validated_facts",
+        "validated_indicators",
         "duckdb_warehouse",
     }
     checks = {key.name for key in graph.asset_check_keys}
     assert {"fact_grain_unique", "value_not_above_range", "contract_views"} <= checks
+    assert {"kpi_row_grain_unique", "kpi_indicator_present", "kpi_score_within_weight"} <= checks
     assert defs.resolve_job_def("reports_to_warehouse") is not None
 
 
@@ -176,3 +179,155 @@ def test_a_rerun_on_the_same_inputs_writes_nothing(small_reports, tmp_path):
     changed = run_pipeline(reports, path)
     assert changed.asset_materializations_for_node("duckdb_warehouse")[0].metadata["published"].value is True
     assert path.stat().st_mtime_ns != before
+
+
+# Report kinds and performance-indicator rows, from documents built here (no reading, no extraction).
+
+DEPARTMENT_COLUMNS_14 = [
+    "province", "city", "county", "institution", "fiscal_year", "indicator_code", "indicator_name", "value",
+    "unit", "qualifier", "is_target", "source_file", "source_locator", "snippet",
+]  # fmt: skip
+
+
+def _fact(code: str, value: float, unit: str) -> Fact:
+    return Fact(code, value, unit, "exact", False, "department", "line 1", f"{code} {value}", f"{value}")
+
+
+def _kind_batch():
+    """A department report and two project reports and a transfer report of one province and year,
+    with performance-indicator rows; one row breaks an error rule, one a warning rule."""
+    from pipelines.extract.kpi import indicator_row
+    from pipelines.model import Identity, Region
+    from pipelines.stages import DocumentExtract
+
+    region = Region("湖南省", "430000", "长沙市", "430100", None, None, "institution")
+
+    def doc(name, kind, project, money, rows):
+        budget, spent, score = money
+        facts = [_fact("budget_total", budget, "CNY"), _fact("expenditure_total", spent, "CNY")]
+        facts += [_fact("self_eval_score", score, "point")] if score is not None else []
+        identity = Identity("长沙市图书馆", 2023, region, "title", "title", kind, project)
+        key = f"{len(name):x}{name.encode().hex()}".ljust(64, "0")[:64]
+        return DocumentExtract(name, key, "txt", None, "utf-8", identity, tuple(facts), tuple(rows))
+
+    def row(name, actual, weight, score):
+        return indicator_row(
+            name=name, target="≥90%", actual=actual, locator=f"table 1 row {name}", snippet=name,
+            level1="产出指标", level2="质量指标", weight=weight, score=score,
+        )  # fmt: skip
+
+    return [
+        doc("dept.txt", "department", None, (4_000_000.0, 3_600_000.0, 95.0), [row("服务达标率", "95%", "10", "10")]),
+        doc("p1.txt", "project", "少儿阅读推广项目", (500_000.0, 450_000.0, 92.0),
+            [row("读者满意度", "93%", "10", "9.5"), row("指标2:★活动覆盖率", "96%", "10", "12")]),
+        doc("p2.txt", "project", "古籍保护项目", (300_000.0, 300_000.0, 98.0), [row("修复合格率", "100%", "20", "20")]),
+        doc("t1.txt", "transfer", "公共文化服务体系建设专项资金", (1_000_000.0, 900_000.0, None),
+            [row("", "90%", "10", "10")]),
+    ]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def kinds_warehouse(tmp_path_factory) -> Path:
+    from pipelines.stages import assemble
+    from pipelines.validation import validate_facts, validate_indicators
+    from pipelines.warehouse import load_warehouse
+
+    extraction = dataclasses.replace(assemble(_kind_batch()), key="kinds")
+    path = tmp_path_factory.mktemp("kinds") / "w.duckdb"
+    assert load_warehouse(
+        path, extraction, validate_facts(extraction.facts), validate_indicators(extraction.indicators)
+    )
+    return path
+
+
+def _frame(path: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def test_performance_indicator_rows_reach_their_view_with_exactly_the_contract_columns(kinds_warehouse):
+    from pipelines.assets.load import CONTRACT_COLUMNS
+
+    rows = _frame(kinds_warehouse, "SELECT * FROM v_performance_indicators ORDER BY source_file, row_number")
+    assert list(rows.columns[:21]) == CONTRACT_COLUMNS["v_performance_indicators"]
+    assert rows["indicator"].tolist() == ["服务达标率", "读者满意度", "活动覆盖率", "修复合格率"]
+    p1 = rows[rows["source_file"] == "p1.txt"].iloc[0]
+    assert (p1["report_kind"], p1["project"], p1["province"], p1["city"]) == (
+        "project", "少儿阅读推广项目", "湖南省", "长沙市",
+    )  # fmt: skip
+    assert (p1["level1"], p1["level2"], p1["target_text"], p1["actual_text"]) == (
+        "产出指标",
+        "质量指标",
+        "≥90%",
+        "93%",
+    )
+    assert (p1["target_value"], p1["actual_value"], p1["unit"], p1["comparator"]) == (
+        90.0,
+        93.0,
+        "percent",
+        ">=",
+    )
+    assert (p1["weight"], p1["score"], p1["fiscal_year"]) == (10.0, 9.5, 2023)
+    keys = _frame(kinds_warehouse, "SELECT performance_indicator_key FROM fact_performance_indicator")
+    assert keys["performance_indicator_key"].is_unique and len(keys) == 4
+
+
+def test_a_row_breaking_an_error_rule_is_rejected_and_a_warning_is_listed(kinds_warehouse):
+    rejected = _frame(kinds_warehouse, "SELECT * FROM v_rejected WHERE stage = 'validate'")
+    assert rejected[["source_file", "rule"]].values.tolist() == [["t1.txt", "kpi_indicator_present"]]
+    warnings = _frame(kinds_warehouse, "SELECT * FROM v_kpi_warnings")
+    assert warnings[["source_file", "indicator", "rule"]].values.tolist() == [
+        ["p1.txt", "活动覆盖率", "kpi_score_within_weight"]
+    ]
+    documents = _frame(kinds_warehouse, "SELECT * FROM v_documents ORDER BY source_file").set_index(
+        "source_file"
+    )
+    assert documents["report_kind"].to_dict() == {
+        "dept.txt": "department", "p1.txt": "project", "p2.txt": "project", "t1.txt": "transfer",
+    }  # fmt: skip
+    assert documents.loc["t1.txt", ["indicators_extracted", "indicators_loaded", "indicators_rejected"]].tolist() == [
+        1, 0, 1,
+    ]  # fmt: skip
+    assert documents.loc["t1.txt", "status"] == "partly_rejected"  # its facts loaded, its one row not
+    assert documents.loc["p1.txt", "status"] == "loaded"
+
+
+def test_indicator_values_carry_report_kind_and_project_after_the_contract_columns(kinds_warehouse):
+    values = _frame(kinds_warehouse, "SELECT * FROM v_indicator_values")
+    assert list(values.columns[:16]) == [*DEPARTMENT_COLUMNS_14, "report_kind", "project"]
+    kinds = values.groupby("source_file")[["report_kind", "project"]].first()
+    assert kinds.loc["p2.txt"].tolist() == ["project", "古籍保护项目"]
+    assert pd.isna(kinds.loc["dept.txt", "project"])
+
+
+def test_the_province_rollup_sums_department_reports_and_projects_roll_up_apart(kinds_warehouse):
+    rollup = _frame(kinds_warehouse, "SELECT * FROM v_province_rollup").set_index("indicator_code")
+    assert (
+        rollup.loc["budget_total", "total"] == 4_000_000.0 and rollup.loc["budget_total", "institutions"] == 1
+    )
+    projects = _frame(kinds_warehouse, "SELECT * FROM v_project_rollup ORDER BY report_kind")
+    assert list(projects.columns[:8]) == [
+        "province", "fiscal_year", "report_kind", "reports", "budget", "spending", "execution_rate", "mean_score",
+    ]  # fmt: skip
+    project, transfer = projects.to_dict("records")
+    assert (project["report_kind"], project["reports"], project["budget"], project["spending"]) == (
+        "project", 2, 800_000.0, 750_000.0,
+    )  # fmt: skip
+    assert project["execution_rate"] == pytest.approx(750_000 / 800_000 * 100)
+    assert project["mean_score"] == pytest.approx(95.0)
+    assert (transfer["reports"], transfer["budget"], transfer["execution_rate"]) == (1, 1_000_000.0, 90.0)
+    assert pd.isna(transfer["mean_score"])
+
+
+def test_an_indicator_row_of_a_missing_document_fails_the_build(kinds_warehouse, tmp_path):
+    from pipelines.warehouse import IntegrityError, WarehouseTables
+
+    with duckdb.connect(str(kinds_warehouse), read_only=True) as con:
+        tables = {
+            name: con.execute(f"SELECT * FROM {name}").df() for name in WarehouseTables.__dataclass_fields__
+        }
+    rows = tables["fact_performance_indicator"]
+    tables["fact_performance_indicator"] = rows.assign(document_key=["missing", *rows["document_key"][1:]])
+    with pytest.raises(IntegrityError, match=r"fact_performance_indicator\.document_key"):
+        publish_warehouse(tmp_path / "w.duckdb", WarehouseTables(**tables), "x")
+    assert not (tmp_path / "w.duckdb").exists()

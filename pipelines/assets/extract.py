@@ -10,7 +10,7 @@ from pipelines.stages import Extraction, ReportFile, extract_reports
     group_name="extract",
     description=(
         "Per file: text and tables read, identity and facts extracted (unchanged content comes from "
-        "the cache); documents, paths and facts as tables, with provenance."
+        "the cache); documents, paths, facts and performance-indicator rows as tables, with provenance."
     ),
 )
 def extracted_facts(
@@ -30,6 +30,7 @@ def extracted_facts(
             "from_cache": len(extraction.paths) - extraction.parsed,
             "documents": len(extraction.documents),
             "facts": len(extraction.facts),
+            "indicator_rows": len(extraction.indicators),
             "rejected_files": len(rejected),
             "rejections": MetadataValue.md(
                 "\n".join(f"- `{r.source_file}`: {r.reason}" for r in rejected) or "none"

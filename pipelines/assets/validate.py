@@ -1,4 +1,5 @@
-"""Validate: the Great Expectations suite over the extracted facts, one asset check per rule."""
+"""Validate: the Great Expectations suites over the extracted facts and performance-indicator rows,
+one asset check per rule."""
 
 import re
 from collections.abc import Iterator
@@ -16,25 +17,55 @@ from dagster import (
 
 from pipelines.resources import ExtractCacheFolder
 from pipelines.stages import Extraction
-from pipelines.validation import FACT_GRAIN, ValidationOutcome, fact_rules, validate_facts
+from pipelines.validation import (
+    FACT_GRAIN,
+    INDICATOR_GRAIN,
+    Rule,
+    ValidationOutcome,
+    fact_rules,
+    indicator_rules,
+    validate_facts,
+    validate_indicators,
+)
 
 GRAIN_CHECK = "fact_grain_unique"
+INDICATOR_GRAIN_CHECK = "kpi_row_grain_unique"
 PLACEHOLDER = re.compile(r"[{](\w+)[^}]*[}]")  # {range_max:g} in a rule's expected text
 NAMED = r"<\1>"
+
+
+def _rule_specs(rules: list[Rule], asset_name: str) -> list[AssetCheckSpec]:
+    return [
+        AssetCheckSpec(
+            rule.name,
+            asset=asset_name,
+            description=f"{rule.severity}: {PLACEHOLDER.sub(NAMED, rule.expected)}",
+        )
+        for rule in rules
+    ]
+
+
+def _rule_checks(outcome: ValidationOutcome) -> Iterator[AssetCheckResult]:
+    """One check result per rule: passed, failing count and a sample of failing rows."""
+    for rule in outcome.report["rules"]:
+        sample = pd.DataFrame(rule["sample"])
+        yield AssetCheckResult(
+            check_name=rule["rule"],
+            passed=rule["success"],
+            severity=AssetCheckSeverity.WARN,
+            metadata={
+                "failing_count": rule["failing_count"],
+                "severity": rule["severity"],
+                "sample": MetadataValue.md(sample.to_markdown(index=False) if len(sample) else "none"),
+            },
+        )
 
 
 @asset(
     group_name="validate",
     description="Facts that pass every error-level rule (warning-level failures flagged), one per grain.",
     check_specs=[
-        *(
-            AssetCheckSpec(
-                rule.name,
-                asset="validated_facts",
-                description=f"{rule.severity}: {PLACEHOLDER.sub(NAMED, rule.expected)}",
-            )
-            for rule in fact_rules()
-        ),
+        *_rule_specs(fact_rules(), "validated_facts"),
         AssetCheckSpec(
             GRAIN_CHECK,
             asset="validated_facts",
@@ -56,27 +87,48 @@ def validated_facts(
             "facts_rejected": len(outcome.rejected),
         },
     )
-    for rule in outcome.report["rules"]:
-        sample = pd.DataFrame(rule["sample"])
-        yield AssetCheckResult(
-            check_name=rule["rule"],
-            passed=rule["success"],
-            severity=AssetCheckSeverity.WARN,
-            metadata={
-                "failing_count": rule["failing_count"],
-                "severity": rule["severity"],
-                "sample": MetadataValue.md(sample.to_markdown(index=False) if len(sample) else "none"),
-            },
-        )
-    yield _grain_check(outcome)
+    yield from _rule_checks(outcome)
+    yield _grain_check(outcome.accepted, FACT_GRAIN, GRAIN_CHECK)
 
 
-def _grain_check(outcome: ValidationOutcome) -> AssetCheckResult:
-    accepted = outcome.accepted
-    null_keys = int(accepted[FACT_GRAIN].isna().any(axis=1).sum()) if len(accepted) else 0
-    duplicates = int(accepted.duplicated(FACT_GRAIN).sum()) if len(accepted) else 0
+@asset(
+    group_name="validate",
+    description=(
+        "Performance-indicator rows (绩效指标 table rows) that pass every error-level rule "
+        "(warning-level failures flagged)."
+    ),
+    check_specs=[
+        *_rule_specs(indicator_rules(), "validated_indicators"),
+        AssetCheckSpec(
+            INDICATOR_GRAIN_CHECK,
+            asset="validated_indicators",
+            blocking=True,
+            description="Structural: every row has its document and row number, once; a failure stops the load.",
+        ),
+    ],
+)
+def validated_indicators(
+    context: AssetExecutionContext, extract_cache: ExtractCacheFolder, extracted_facts: Extraction
+) -> Iterator:
+    rows = extracted_facts.indicators
+    outcome = validate_indicators(rows, cache_root=extract_cache.root)
+    yield Output(
+        outcome,
+        metadata={
+            "rows_extracted": len(rows),
+            "rows_accepted": len(outcome.accepted),
+            "rows_rejected": len(outcome.rejected),
+        },
+    )
+    yield from _rule_checks(outcome)
+    yield _grain_check(outcome.accepted, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK)
+
+
+def _grain_check(accepted: pd.DataFrame, grain: list[str], name: str) -> AssetCheckResult:
+    null_keys = int(accepted[grain].isna().any(axis=1).sum()) if len(accepted) else 0
+    duplicates = int(accepted.duplicated(grain).sum()) if len(accepted) else 0
     return AssetCheckResult(
-        check_name=GRAIN_CHECK,
+        check_name=name,
         passed=null_keys == 0 and duplicates == 0,
         severity=AssetCheckSeverity.ERROR,
         metadata={"null_keys": null_keys, "duplicate_grains": duplicates},

@@ -140,6 +140,11 @@ class Token:
     row: str | None = None  # in a real table: the row's locator, the cell's index, the row's width
     cell: int | None = None
     width: int | None = None
+    raw: str = ""  # as printed
+
+    @property
+    def printed(self) -> str:
+        return self.raw or self.text
 
     @property
     def kind(self) -> str | None:
@@ -150,47 +155,60 @@ class Token:
         return LABELS[self.label][1] if self.label else None
 
 
-def _split_values(text: str, offset: int) -> list[tuple[int, str, str | None]]:
-    """Text between labels as value tokens, split at pipes and whitespace (in a flattened form a
-    space is where a cell ends); a unit mark (万元) becomes a token of its own."""
-    found: list[tuple[int, str, str | None]] = []
-    position = 0
-    for piece in SEPARATORS.split(text):
-        at = text.find(piece, position) if piece else position
-        position = at + len(piece)
-        piece = piece.strip(" :：;；,，")
-        if not piece:
+STRIPPED = " :：;；,，"
+
+
+def _strip_span(text: str, start: int, end: int, chars: str = STRIPPED) -> tuple[int, int]:
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
+def _value_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the value tokens in text[start:end], split at pipes and whitespace (in a flattened
+    form a space is where a cell ends); a unit mark (万元) is a token of its own."""
+    spans: list[tuple[int, int]] = []
+    position = start
+    for separator in [*SEPARATORS.finditer(text, start, end), None]:
+        piece_end = separator.start() if separator else end
+        a, b = _strip_span(text, position, piece_end)
+        position = separator.end() if separator else end
+        if a >= b:
             continue
-        start = 0
-        for unit in UNIT_MARK.finditer(piece):
-            before = piece[start : unit.start()].strip(" :：")
-            if before:
-                found.append((offset + at, before, None))
-            found.append((offset + at, unit.group(0).replace(" ", ""), None))
-            start = unit.end()
-        rest = piece[start:].strip(" :：")
-        if rest:
-            found.append((offset + at, rest, None))
-    return found
+        cursor = a
+        for unit in UNIT_MARK.finditer(text, a, b):
+            before = _strip_span(text, cursor, unit.start(), " :：")
+            if before[0] < before[1]:
+                spans.append(before)
+            spans.append((unit.start(), unit.end()))
+            cursor = unit.end()
+        rest = _strip_span(text, cursor, b, " :：")
+        if rest[0] < rest[1]:
+            spans.append(rest)
+    return spans
 
 
-def _scan(text: str) -> list[tuple[int, str, str | None]]:
-    """(offset, text, label) of every label and value token of a text."""
+def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, normalised text, label) of every label and value token of a text; the spans
+    index the text as given (normalisation keeps every character in its place)."""
     simple = FORMULA.sub(lambda m: " " * len(m.group(0)), simplify(text))
-    found: list[tuple[int, str, str | None]] = []
+    found: list[tuple[int, int, str, str | None]] = []
     start = 0
-    for match in LABEL_PATTERN.finditer(simple):
-        found.extend(_split_values(simple[start : match.start()], start))
-        label = _LABEL_BY_GROUP[match.lastgroup or ""]
-        found.append((match.start(), re.sub(r"\s+", "", match.group(0)), label))
-        start = match.end()
-    found.extend(_split_values(simple[start:], start))
+    for match in [*LABEL_PATTERN.finditer(simple), None]:
+        stop = match.start() if match else len(simple)
+        found.extend((a, b, re.sub(r"\s+", " ", simple[a:b]), None) for a, b in _value_spans(simple, start, stop))
+        if match:
+            label = _LABEL_BY_GROUP[match.lastgroup or ""]
+            found.append((match.start(), match.end(), re.sub(r"\s+", "", match.group(0)), label))
+            start = match.end()
     return found
 
 
 def tokens_of_text(text: str, locator: str) -> list[Token]:
     """Labels and value tokens of one cell or paragraph."""
-    return [Token(value, locator, label) for _, value, label in _scan(text)]
+    return [Token(value, locator, label, raw=text[a:b].strip()) for a, b, value, label in _scan(text)]
 
 
 def tokens(document: Document) -> list[Token]:
@@ -203,8 +221,8 @@ def tokens(document: Document) -> list[Token]:
     def flush() -> None:
         starts = list(accumulate((len(b.text) + 1 for b in run[:-1]), initial=0))
         text = "\n".join(b.text for b in run)
-        for offset, value, label in _scan(text):
-            stream.append(Token(value, run[bisect_right(starts, offset) - 1].locator, label))
+        for a, b, value, label in _scan(text):
+            stream.append(Token(value, run[bisect_right(starts, a) - 1].locator, label, raw=text[a:b].strip()))
         run.clear()
 
     for block in document.blocks:
@@ -214,7 +232,7 @@ def tokens(document: Document) -> list[Token]:
             for index, cell in enumerate(block.cells):
                 if cell and cell.strip():
                     stream.extend(
-                        Token(t.text, t.locator, t.label, block.locator, index, len(block.cells))
+                        replace(t, row=block.locator, cell=index, width=len(block.cells))
                         for t in tokens_of_text(cell, f"{block.locator} cell {index + 1}")
                     )
         else:
@@ -442,7 +460,7 @@ def money_facts(block: MoneyBlock, row: Token, values: list[Token]) -> list[Fact
     if not cells:
         return []
     unit, note = _money_unit(block, cells)
-    snippet = " | ".join([row.text, *(v.text for v in values)])
+    snippet = " | ".join([row.printed, *(v.printed for v in values)])
     amounts = {
         r: c.value for r, c in cells.items() if r in ("initial", "budget", "spent") and c.value is not None
     }
@@ -550,7 +568,7 @@ def _row_at(
     end = start + name_tokens
     if end > len(cells) or not all(_is_text(t) for t in cells[start:end]):
         return None
-    row: dict[str, str] = {"name": " ".join(t.text for t in cells[start:end])}
+    row: dict[str, str] = {"name": " ".join(t.printed for t in cells[start:end])}
     cost = 0.0
     index = end
     for role in roles:
@@ -578,7 +596,7 @@ def _row_at(
             continue  # no unit cell printed
         if role == "reason" and not _is_text(cell):
             return None
-        row[role] = cell.text
+        row[role] = cell.printed
         index += 1
     if "target" not in row and "actual" not in row:
         return None
@@ -613,35 +631,46 @@ def unglue(token: Token) -> list[Token]:
     A cell with at most one figure, or a figure before its words (≥100百分比), is left whole."""
     if EMPTY_SLOT.match(token.text):
         return []
-    text = TEMPLATE_SLOT.sub("", token.text)
+    text = TEMPLATE_SLOT.sub(lambda m: " " * len(m.group(0)), token.text)
+    raw = token.raw if len(token.raw) == len(text) else text
+
+    def piece(a: int, b: int) -> Token:
+        a, b = _strip_span(text, a, b, " ")
+        return Token(text[a:b], token.locator, raw=raw[a:b])
+
     comparator = COMPARATOR_AFTER_WORDS.search(text)
     if comparator:  # 项目总成本≤90万元: a name and a target whose space was lost at a line end
-        return [
-            Token(text[: comparator.start()], token.locator),
-            *unglue(Token(text[comparator.start() :], token.locator)),
-        ]
+        rest = piece(comparator.start(), len(text))
+        return [piece(0, comparator.start()), *unglue(replace(rest, text=rest.text))]
     figures = list(GLUED_FIGURE.finditer(text))
     if not figures or figures[0].start() == 0:
         return [token]  # a value (2021年12月完成, ≥100百分比), not a row run together
-    if len(figures) < 2 and figures[-1].end() != len(text):
+    if len(figures) < 2 and figures[-1].end() != len(text.rstrip()):
         return [token]
-    pieces: list[str] = []
+    pieces: list[Token] = []
     position = 0
-    for match in figures:
-        words = EMPTY_SLOT.sub("", text[position : match.start()].strip())
-        if words:
-            doubled = DOUBLED.match(words)
-            if doubled:
-                pieces.extend(p for p in (doubled["name"], doubled["value"], doubled["value"]) if p)
+    for match in [*figures, None]:
+        a, b = _strip_span(text, position, match.start() if match else len(text), " ")
+        if a < b:
+            doubled = DOUBLED.match(text[a:b])
+            if doubled and doubled["name"]:
+                cut = a + len(doubled["name"])
+                half = len(doubled["value"])
+                pieces.extend([piece(a, cut), piece(cut, cut + half), piece(cut + half, b)])
+            elif doubled:
+                pieces.extend([piece(a, a + len(doubled["value"])), piece(a + len(doubled["value"]), b)])
             else:
-                pieces.append(words)
+                pieces.append(piece(a, b))
+        if match is None:
+            break
         figure = match.group(0)
-        pieces.extend(_points(figure) if figure.isdigit() else [figure])
+        points = _points(figure) if figure.isdigit() else [figure]
+        cursor = match.start()
+        for part in points:
+            pieces.append(piece(cursor, cursor + len(part)))
+            cursor += len(part)
         position = match.end()
-    rest = EMPTY_SLOT.sub("", text[position:].strip()).strip()
-    if rest:
-        pieces.append(rest)
-    return [Token(piece, token.locator) for piece in pieces]
+    return [p for p in pieces if p.text]
 
 
 def segment_rows(cells: list[Token], header: KpiHeader) -> list[tuple[dict[str, str], Token]]:
@@ -706,7 +735,7 @@ def _table_row(header: KpiHeader, cells: list[Token]) -> dict[str, str]:
     """The cells of a real table's row by the header's columns (the row as wide as the header)."""
     by_column: dict[int, list[str]] = {}
     for token in cells:
-        by_column.setdefault(token.cell or 0, []).append(token.label or token.text)
+        by_column.setdefault(token.cell or 0, []).append(token.label or token.printed)
     return {
         role: " ".join(by_column[column])
         for role, column in (header.columns or {}).items()
@@ -771,7 +800,7 @@ def read_indicator_block(
                     rows.append(
                         indicator_row(
                             name=row["name"], target=target, actual=row.get("actual"), locator=token.row,
-                            snippet=" | ".join(t.text for t in row_cells), level1=level1, level2=level2,
+                            snippet=" | ".join(t.printed for t in row_cells), level1=level1, level2=level2,
                             weight=row.get("weight"), score=row.get("score"), deviation_reason=row.get("reason"),
                         )
                     )  # fmt: skip
@@ -954,7 +983,7 @@ def _label_value_fact(stream: list[Token], index: int, matcher: Matcher) -> list
     figure = figures[0]
     if figure.unit and not unit_fits(figure, indicator):
         return []
-    snippet = " | ".join(t.text for t in stream[index : index + (3 if unit else 2)])
+    snippet = " | ".join(t.printed for t in stream[index : index + (3 if unit else 2)])
     return make_facts(indicator, figure, DEPARTMENT, False, following[0].locator, snippet, unit)
 
 
