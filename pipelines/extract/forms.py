@@ -198,7 +198,9 @@ def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
     start = 0
     for match in [*LABEL_PATTERN.finditer(simple), None]:
         stop = match.start() if match else len(simple)
-        found.extend((a, b, re.sub(r"\s+", " ", simple[a:b]), None) for a, b in _value_spans(simple, start, stop))
+        found.extend(
+            (a, b, re.sub(r"\s+", " ", simple[a:b]), None) for a, b in _value_spans(simple, start, stop)
+        )
         if match:
             label = _LABEL_BY_GROUP[match.lastgroup or ""]
             found.append((match.start(), match.end(), re.sub(r"\s+", "", match.group(0)), label))
@@ -222,7 +224,9 @@ def tokens(document: Document) -> list[Token]:
         starts = list(accumulate((len(b.text) + 1 for b in run[:-1]), initial=0))
         text = "\n".join(b.text for b in run)
         for a, b, value, label in _scan(text):
-            stream.append(Token(value, run[bisect_right(starts, a) - 1].locator, label, raw=text[a:b].strip()))
+            stream.append(
+                Token(value, run[bisect_right(starts, a) - 1].locator, label, raw=text[a:b].strip())
+            )
         run.clear()
 
     for block in document.blocks:
