@@ -152,7 +152,8 @@ def assemble_tables(
     )[
         [
             "document_key", "source_file", "content_hash", "file_format", "pages", "encoding", "status",
-            "institution_key", "fiscal_year", "year_source", "facts_extracted", "facts_loaded", "facts_rejected",
+            "institution_key", "fiscal_year", "year_source", "province", "province_code", "city", "city_code",
+            "county", "county_code", "region_source", "facts_extracted", "facts_loaded", "facts_rejected",
             "ingested_at",
         ]
     ]  # fmt: skip
