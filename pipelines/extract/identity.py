@@ -1,4 +1,5 @@
-"""Who a report is about: institution, fiscal year and region, each with where it came from.
+"""Who a report is about: institution, fiscal year and region, each with where it came from, and the
+report's kind and project (`report_kind.py`).
 
 Order of evidence for the institution: the title lines, labelled fields of the header (单位名称,
 实施单位 ... ranked: the reporting body before the local department of a transfer form, the unit that
@@ -17,6 +18,7 @@ from dataclasses import replace
 
 from pipelines.extract.header_fields import LABEL_RE, Field, header_fields, header_text, window_after
 from pipelines.extract.regions import resolve_region, resolve_region_from_path
+from pipelines.extract.report_kind import detect_kind
 from pipelines.model import Document, Identity, Region
 
 TITLE_LINES = 8
@@ -239,15 +241,18 @@ def find_region(institution: str | None, text: str, year: int | None, source_fil
 
 
 def extract_identity(document: Document) -> Identity:
-    """Institution, fiscal year and region of a document."""
+    """Institution, fiscal year, region, report kind and project of a document."""
     text = header_text(document)
     institution, institution_source = find_institution(document, text)
     year, year_source = find_fiscal_year(document, text)
     region = find_region(institution, text, year, document.source_file)
+    kind, project = detect_kind(text)
     return Identity(
         institution=institution,
         fiscal_year=year,
         region=region,
         institution_source=institution_source,
         year_source=year_source,
+        report_kind=kind,
+        project=project,
     )
