@@ -273,3 +273,35 @@ def test_region_from_the_folders_when_neither_name_nor_text_has_a_place():
         "邵阳县",
         "path",
     )
+
+
+def test_a_title_naming_the_supervising_department_gives_way_to_the_implementing_unit():
+    doc = document_from_lines(
+        "新化县教育局2021年度项目支出绩效自评表",
+        "项目名称 | 校舍维修 |",
+        "主管部门 | 新化县教育局 | 实施单位 | 新化县第三中学 |",
+    )
+    assert extract_identity(doc).institution == "新化县第三中学"
+
+
+def test_an_implementing_unit_that_abbreviates_the_title_name_is_the_same_body():
+    doc = document_from_lines(
+        "洞口县文化旅游广电体育局2021年公共文化服务专项资金使用情况",
+        "项目支出绩效自评表",
+        "项目名称",
+        "公共文化服务经费",
+        "主管部门",
+        "洞口县文化旅游广电体育局",
+        "实施单位",
+        "洞口县文旅广体局",
+    )
+    assert extract_identity(doc).institution == "洞口县文化旅游广电体育局"
+
+
+def test_bare_department_and_unit_cells_are_labels_only_where_a_cell_ends():
+    assert extract_identity(
+        document_from_lines("部门整体支出绩效自评表", "部门（单位） | 绥宁县融媒体中心 | |")
+    ).institution == ("绥宁县融媒体中心")
+    assert extract_identity(
+        document_from_lines("部门整体支出绩效自评表", "单位", "", "新宁县林业局", "", "预算资金（万元）")
+    ).institution == ("新宁县林业局")

@@ -156,3 +156,12 @@ def test_identity_carries_kind_and_project():
         "project",
         "教学设备购置",
     )
+
+
+def test_headings_of_the_body_are_not_titles():
+    assert kind_of(
+        "新宁县人民法院2021年度预算绩效自评报告",
+        "一、基本情况",
+        "二、项目支出绩效自评情况",
+        "（一）项目支出绩效自评表",
+    ) == ("department", None)

@@ -96,8 +96,11 @@ ANY_LABEL_RE = re.compile(
     + "|"
     + GARBLED_UNIT
 )
-# A bare 部门 cell (部门 | XX中心, or 部门 alone on its line): a label only where a cell ends.
-BARE_DEPARTMENT = re.compile(r"(?m)(?:^|\|)[ \t]*部[ \t]*门[ \t]*(?=\||$)")
+# A bare 部门 / 部门(单位) / 单位 cell (部门 | XX中心, or 部门 alone on its line): a label only where a
+# cell ends, as the words are everywhere in sentences and headings.
+BARE_DEPARTMENT = re.compile(
+    r"(?m)(?:^|\|)[ \t]*(?:部[ \t]*门(?:[ \t]*[(（][ \t]*单[ \t]*位[ \t]*[)）])?|单[ \t]*位)[ \t]*(?=\||$)"
+)
 # Between a label and its value: spaces, cell separators, line breaks, colons, a stamp note.
 _GAP = re.compile(
     r"(?:名\s*称|全\s*称|及\s*代\s*码|[(（]\s*代\s*码\s*[)）])?(?:[\s|:：]|[(（]\s*(?:盖章|公章|签章|章)\s*[)）])*"
@@ -179,7 +182,8 @@ def _fields_cached(text: str) -> tuple[Field, ...]:
                 start = match.end() + garbled.start()
                 fields.append(_field(text, "unit", garbled.group(0), start, match.end() + garbled.end()))
     for match in BARE_DEPARTMENT.finditer(text):
-        fields.append(_field(text, "department", "部门", match.start(), match.end()))
+        label = match.group(0).strip(" \t|")
+        fields.append(_field(text, "department", label, match.end() - len(label), match.end()))
     return tuple(sorted(fields, key=lambda f: f.start))
 
 

@@ -92,16 +92,19 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     """
     text = header_text(document) if text is None else text
     lines = _lines(text)
+    fielded = _from_fields(text)
     for line in lines[:TITLE_LINES]:
         if LABEL_RE.search(line):
             continue
         compact = line.replace(" ", "")
         match = TITLE_NAME.search(compact) or TITLE_NAME_YEAR.search(compact)
         if match and not GENERIC_NAMES.match(match["name"]):
-            return _clean_name(match["name"]), "title"
-    name = _from_fields(text)
-    if name:
-        return name, "field"
+            titled = _clean_name(match["name"])
+            if fielded and _names_the_supervisor(titled, fielded, text):
+                return fielded, "field"
+            return titled, "title"
+    if fielded:
+        return fielded, "field"
     for line in lines[:TITLE_LINES] + lines[-3:]:
         match = LINE_NAME.match(line.replace(" ", ""))
         if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
@@ -119,6 +122,32 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
             if name:
                 return name, "path"
     return None, "unresolved"
+
+
+def _names_the_supervisor(titled: str, fielded: str, text: str) -> bool:
+    """Whether a title's body is the form's 主管部门 while its 实施单位 (or other unit field) is another
+    body: the report is the implementing unit's. A unit field that abbreviates the title's name
+    (XX市文旅局 for XX市文化和旅游局: its characters in the same order) is the same body."""
+    if fielded == titled or _abbreviates(fielded, titled):
+        return False
+    supervisors = {field_name(f.value) for f in header_fields(text) if f.key == "supervisor"}
+    return titled in supervisors and _field_rank(fielded, text) < FIELD_RANK.index("supervisor")
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether the characters of `short` appear in `full` in the same order."""
+    chars = iter(full)
+    return all(char in chars for char in short)
+
+
+def _field_rank(name: str, text: str) -> int:
+    """The best rank of a field whose value is `name` (len(FIELD_RANK) when none)."""
+    ranks = [
+        FIELD_RANK.index(f.key)
+        for f in header_fields(text)
+        if f.key in FIELD_RANK and field_name(f.value) == name
+    ]
+    return min(ranks, default=len(FIELD_RANK))
 
 
 def _from_fields(text: str) -> str | None:

@@ -32,6 +32,9 @@ TITLE_WORDS = re.compile(r"报告|表|自评|评价|情况")
 PROSE_START = re.compile(r"^(?:根据|按照|依据|为了?|经|现将|通过|在|我|本)")
 QUOTED = re.compile(r"《[^》]{0,80}》")
 SENTENCE_END = re.compile(r"[。，,；;！？!?]")
+SECTION_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|第[一二三四五六七八九十]+[章部节])"
+)
 # Phrases that name a kind, by kind; in a title line the earliest one decides.
 KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
     ("transfer", r"转移支付|区域\(?项目\)?绩效|区域绩效|补助地方|对地方(?:转移|补助)"),
@@ -58,6 +61,8 @@ def _title_lines(text: str) -> list[str]:
     lines = [line.strip() for line in text.split("\n") if line.strip()][:TITLE_ZONE_LINES]
     heads = []
     for line in lines:
+        if SECTION_HEADING.match(line):
+            break  # the body begins: its headings (二、项目支出情况) are not the report's title
         compact = QUOTED.sub("", re.sub(r"\s+", "", line))
         head = SENTENCE_END.split(compact[:HEADING_CHARS])[0]
         if TITLE_WORDS.search(head) and not PROSE_START.match(head):
