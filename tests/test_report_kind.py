@@ -165,3 +165,13 @@ def test_headings_of_the_body_are_not_titles():
         "二、项目支出绩效自评情况",
         "（一）项目支出绩效自评表",
     ) == ("department", None)
+
+
+def test_a_glued_project_name_ends_at_a_person_or_date_label():
+    text = (
+        "1、项目支出绩效自评表(2020年度)项目名称乡村道路维护经费项目负责人王某主管部门某某局实施单位某某中心"
+    )
+    assert kind_of(text) == ("project", "乡村道路维护经费")
+    assert kind_of("项目支出绩效自评表 项目名称 某某镇道路维护经费 项目资金（万元） 年初预算数")[1] == (
+        "某某镇道路维护经费"
+    )

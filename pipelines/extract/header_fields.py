@@ -73,11 +73,14 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 # Labels of other header fields and of the sections after the header: a glued value ends there.
+# FUND_STOPS can also be the end of a project's name (XX项目资金): a project's name ends there only
+# after whitespace (see report_kind.PROJECT_CUT).
+FUND_STOPS = ("项目资金", "资金投入情况", "预算资金", "资金情况")
 STOP_LABELS = (
-    "项目资金", "资金投入情况", "预算资金", "年度资金总额", "年初预算数", "资金情况", "项目基本情况",
-    "联系人", "联系电话", "联络电话", "主要负责人", "财务负责人", "项目负责人", "负责人", "填报人", "填表人",
-    "填报日期", "报告日期", "自评得分", "自评分", "预算编码", "评价方式", "评价机构", "项目属性", "项目类型",
-    "实施期", "单位负责人", "总体目标", "年度总体目标", "绩效指标",
+    *FUND_STOPS, "年度资金总额", "年初预算数", "项目基本情况", "联系人", "联系电话", "联络电话", "主要负责人",
+    "财务负责人", "项目负责人", "负责人", "填报人", "填表人", "填报日期", "报告日期", "自评得分", "自评分",
+    "预算编码", "评价方式", "评价机构", "项目属性", "项目类型", "实施期", "单位负责人", "总体目标",
+    "年度总体目标", "绩效指标",
 )  # fmt: skip
 # OCR misreadings of 实施单位 (实施第位, 实施单住); only read right after a 主管部门 field, where the
 # form's next label is the implementing unit.

@@ -55,10 +55,9 @@ PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟)
 GENERIC_NAMES = re.compile(
     r"^(?:我|本|该|各|全|市|县|区|省|上级|主管|为|由|是|对|在|将|向|经|其|所|与|和|及)"
 )
-# Bodies the text names that are not the reporting body: the finance bureau whose notice it follows,
-# the government it belongs to. Skipped when the most named institution is looked for.
+# The finance bureau whose notice a report follows, whose template it fills in (XX财政局制) or to
+# which it is addressed: not the reporting body when a line or the text names it.
 FINANCE = re.compile(r"(?:财政局|财政厅|财政部)$")
-NOT_REPORTING = re.compile(r"(?:财政局|财政厅|财政部|人民政府|政府)$")
 QUOTED = re.compile(r"《[^》]{0,80}》")
 # A budget code printed before a unit's name: 219001-XX镇人民政府.
 BUDGET_CODE = re.compile(r"^[0-9A-Za-z]{2,}\s*[-—–_.]?\s*(?=[\u4e00-\u9fff])")
@@ -112,7 +111,7 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     named = Counter(
         name
         for match in PLACE_NAME.finditer(QUOTED.sub("", text))
-        if (name := _placed_name(match["name"])) and not NOT_REPORTING.search(name)
+        if (name := _placed_name(match["name"])) and not FINANCE.search(name)
     )
     if named:
         return named.most_common(1)[0][0], "text"

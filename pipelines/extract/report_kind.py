@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 
 from pipelines.extract.header_fields import (
+    FUND_STOPS,
     LABEL_RE,
     STOP_LABELS,
     Field,
@@ -45,7 +46,17 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
 FUND_TITLE = re.compile(r"(?:专项资金|补助资金|补助经费|转移资金)(?:项目)?(?:绩效|自评)")
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
-PROJECT_CUT = re.compile(LABEL_RE.pattern + r"|\s(?:" + "|".join(map(spaced_label, STOP_LABELS)) + ")")
+# A project's name ends at the next field label, at another section label, or at a fund word
+# (项目资金) only when whitespace stands before it.
+PROJECT_CUT = re.compile(
+    "|".join(
+        [
+            LABEL_RE.pattern,
+            *(spaced_label(label) for label in STOP_LABELS if label not in FUND_STOPS),
+            r"\s(?:" + "|".join(map(spaced_label, FUND_STOPS)) + ")",
+        ]
+    )
+)
 # Title-derived names: the words before the kind phrase, after the body's name and the year.
 TITLE_PROJECT = re.compile(
     r"(?:(?:19|20)\d{2}\s*年度?)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?(?:项目|专项资金|补助资金|资金|经费|工程))"
