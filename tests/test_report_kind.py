@@ -175,3 +175,12 @@ def test_a_glued_project_name_ends_at_a_person_or_date_label():
     assert kind_of("项目支出绩效自评表 项目名称 某某镇道路维护经费 项目资金（万元） 年初预算数")[1] == (
         "某某镇道路维护经费"
     )
+
+
+def test_on_a_space_separated_line_the_project_name_is_one_cell_and_keeps_its_brackets():
+    assert kind_of("项目支出绩效自评表 项目名称 农村道路维护经费 项目级次 一般项目 主管部门 某某局")[1] == (
+        "农村道路维护经费"
+    )
+    assert kind_of("项目支出绩效自评表 项目名称 公共服务经费(体系建设专项资金) 主管部门 某某局")[1] == (
+        "公共服务经费(体系建设专项资金)"
+    )

@@ -108,11 +108,26 @@ def _in_form_header(field: Field, text: str) -> bool:
 
 
 def project_name(field: Field, text: str) -> str | None:
-    """A 项目名称 field's value as printed, cut at the next field (or a section label after a space)."""
+    """A 项目名称 field's value as printed, cut at the next field label (or a section label).
+
+    A single space ends it too: in forms flattened onto one line the cells are separated by single
+    spaces (项目名称 XX经费 项目类别 一般项目), and names do not contain spaces.
+    """
     value, _ = value_after(text, field.start + len(field.label), PROJECT_CUT)
-    value = value.strip(" ()（）-—")
+    value = _balanced(value.split(" ")[0].strip("-—–_·、."))
     if len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", value)) < MIN_PROJECT_CHARS:
         return None
+    return value
+
+
+def _balanced(value: str) -> str:
+    """`value` without an opening bracket at its start or a closing one at its end that has no partner."""
+    opened = value.count("(") + value.count("（")
+    closed = value.count(")") + value.count("）")
+    if closed > opened and value[-1:] in ")）":
+        value = value[:-1]
+    elif opened > closed and value[:1] in "(（":
+        value = value[1:]
     return value
 
 
