@@ -305,3 +305,17 @@ def test_bare_department_and_unit_cells_are_labels_only_where_a_cell_ends():
     assert extract_identity(
         document_from_lines("部门整体支出绩效自评表", "单位", "", "新宁县林业局", "", "预算资金（万元）")
     ).institution == ("新宁县林业局")
+
+
+def test_path_names_the_body_with_an_ending_only_a_whole_name_has():
+    doc = document_from_lines(
+        "部门整体支出绩效自评报告",
+        "全年运行平稳。",
+        source_file="湖南省/邵阳市/新邵县陈家坊镇人民政府/2021年部门整体支出绩效自评报告.txt",
+    )
+    identity = extract_identity(doc)
+    assert (identity.institution, identity.institution_source) == ("新邵县陈家坊镇人民政府", "path")
+    doc = document_from_lines(
+        "部门整体支出绩效自评报告", source_file="reports/新宁县林业局部门整体支出自评.docx"
+    )
+    assert extract_identity(doc).institution == "新宁县林业局"

@@ -51,6 +51,15 @@ PLACE_NAME = re.compile(
     + ORG_SUFFIX
     + "(?:机关)?)"
 )
+# A body's name in a folder or file name: it ends where the name does (before a year, report words,
+# or anything that is not a Chinese character), so endings such as 人民政府 count.
+PATH_NAME = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,20}?"
+    + FIELD_SUFFIX
+    + r")(?=$|[^\u4e00-\u9fff]|"
+    + REPORT_WORDS
+    + ")"
+)
 PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟)")
 GENERIC_NAMES = re.compile(
     r"^(?:我|本|该|各|全|市|县|区|省|上级|主管|为|由|是|对|在|将|向|经|其|所|与|和|及)"
@@ -116,7 +125,7 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     if named:
         return named.most_common(1)[0][0], "text"
     for part in reversed(re.split(r"[/\\]", document.source_file)):
-        for match in PLACE_NAME.finditer(part):
+        for match in PATH_NAME.finditer(part):
             name = _placed_name(match["name"])
             if name:
                 return name, "path"
