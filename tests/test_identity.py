@@ -319,3 +319,23 @@ def test_path_names_the_body_with_an_ending_only_a_whole_name_has():
         "部门整体支出绩效自评报告", source_file="reports/新宁县林业局部门整体支出自评.docx"
     )
     assert extract_identity(doc).institution == "新宁县林业局"
+
+
+def test_other_one_character_misreadings_of_the_implementing_unit_label():
+    for label in ("实旅单位", "实施单立", "実施单位"):
+        doc = document_from_lines(
+            f"1、项目支出绩效自评表(2021年)项目名称校舍维修经费主管部门邵东市教育局{label}邵东市第三中学项目资金(万元)"
+        )
+        assert extract_identity(doc).institution == "邵东市第三中学", label
+
+
+def test_two_names_glued_in_one_value_are_cut_where_the_second_place_name_starts():
+    from pipelines.extract.identity import field_name
+
+    assert field_name("邵东市教育局邵东市第三中学") == "邵东市教育局"
+    assert field_name("邵东市公安局交通警察大队联系人") == "邵东市公安局交通警察大队"
+    assert field_name("洞口县文化馆 张三") == "洞口县文化馆"
+    assert field_name("新洲区 文化和旅游局") == "新洲区文化和旅游局"
+    assert field_name("南充市林业") == "南充市林业"  # cut by OCR, still the unit's name
+    assert field_name("新洲区") is None  # a place, not a body
+    assert field_name("本单位") is None

@@ -82,9 +82,12 @@ STOP_LABELS = (
     "预算编码", "评价方式", "评价机构", "项目属性", "项目类型", "项目类别", "项目性质", "实施期", "单位负责人", "总体目标",
     "年度总体目标", "绩效指标",
 )  # fmt: skip
-# OCR misreadings of 实施单位 (实施第位, 实施单住); only read right after a 主管部门 field, where the
-# form's next label is the implementing unit.
-GARBLED_UNIT = r"实\s*施\s*(?:[第早阜草箪]\s*[位住佐立泣]|单\s*[住佐立泣])"
+# OCR misreadings of 实施单位 (实施第位, 实施单住, 实旅单位): one character misread; only read right after
+# a 主管部门 field, where the form's next label is the implementing unit (实施到位 is a phrase, not one).
+_CJK = r"[\u4e00-\u9fff]"
+GARBLED_UNIT = (
+    rf"(?:实\s*施\s*(?!到){_CJK}\s*位|实\s*施\s*单\s*{_CJK}|实\s*{_CJK}\s*单\s*位|{_CJK}\s*施\s*单\s*位)"
+)
 GARBLED_WINDOW = 40  # characters after a 主管部门 label in which a garbled 实施单位 label is looked for
 
 _KEYED = sorted(
@@ -181,7 +184,7 @@ def _fields_cached(text: str) -> tuple[Field, ...]:
         if key == "supervisor":
             window = text[match.end() : match.end() + GARBLED_WINDOW]
             garbled = re.search(GARBLED_UNIT, window)
-            if garbled:
+            if garbled and not LABEL_RE.fullmatch(garbled.group(0)):
                 start = match.end() + garbled.start()
                 fields.append(_field(text, "unit", garbled.group(0), start, match.end() + garbled.end()))
     for match in BARE_DEPARTMENT.finditer(text):

@@ -17,7 +17,7 @@ from collections import Counter
 from dataclasses import replace
 
 from pipelines.extract.header_fields import LABEL_RE, Field, header_fields, header_text, window_after
-from pipelines.extract.regions import resolve_region, resolve_region_from_path
+from pipelines.extract.regions import place_name_starts, resolve_region, resolve_region_from_path
 from pipelines.extract.report_kind import detect_kind
 from pipelines.model import Document, Identity, Region
 
@@ -189,27 +189,41 @@ def field_name(value: str) -> str | None:
     """A body's name from a field's value: budget code dropped, cut where the name ends.
 
     The value may run on into the next cells when they are separated by single spaces or glued to
-    it: the shortest run of its space-separated pieces that is a name is taken; failing that, the
-    longest start of it that ends like a name; failing that, a value that starts with a place name
-    (an OCR-cut name such as XX市林业).
+    it: the shortest run of its space-separated pieces that holds a name is taken (see _name_start);
+    failing that, a value that starts with a place name (an OCR-cut name such as XX市林业).
     """
     value = BUDGET_CODE.sub("", value.strip())
     pieces = value.split()
     for count in range(1, len(pieces) + 1):
         candidate = _clean_name("".join(pieces[:count]))
-        if _VALID_NAME.match(candidate) and not GENERIC_NAMES.match(candidate):
-            return candidate
-    if not pieces:
+        if GENERIC_NAMES.match(candidate) or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", candidate):
+            break
+        name = _name_start(candidate)
+        if name:
+            return name
+    first = _clean_name(pieces[0]) if pieces else ""
+    if GENERIC_NAMES.match(first) or not re.fullmatch(r"[\u4e00-\u9fff（）()]{4,}", first):
         return None
-    first = _clean_name(pieces[0])
-    if GENERIC_NAMES.match(first) or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", first):
-        return None
-    for end in range(len(first) - 1, 3, -1):
-        if _VALID_NAME.match(first[:end]):
-            return first[:end]
-    placed = _placed_name(first)
-    if placed == first and len(first) >= 4 and not _is_place(first):
+    if _placed_name(first) == first and not _is_place(first):
         return first
+    return None
+
+
+def _name_start(candidate: str) -> str | None:
+    """The name `candidate` starts with: all of it if it ends like a name, else its longest start that
+    does. A second place name after a complete name begins another body (XX局 … XX市第三中学 glued
+    together): the candidate is cut there first."""
+    first_end = next(
+        (end for end in range(4, len(candidate) + 1) if _VALID_NAME.match(candidate[:end])), None
+    )
+    if first_end is None:
+        return None
+    restart = [start for start in place_name_starts(candidate) if start >= first_end]
+    if restart:
+        candidate = candidate[: restart[0]]
+    for end in range(len(candidate), first_end - 1, -1):
+        if _VALID_NAME.match(candidate[:end]):
+            return candidate[:end]
     return None
 
 

@@ -359,3 +359,8 @@ def resolve_region_from_path(source_file: str, year: int | None, fallback: Regio
         return fallback
     earlier = [fallback.note] if fallback.note else []
     return _region(place, "path", [*earlier, "from the path", *notes])
+
+
+def place_name_starts(text: str, year: int | None = None) -> list[int]:
+    """Where official place names (full names, not short forms) start in `text`."""
+    return [match.start for match in _find(_index(_gazetteer_year(year)), text, shorts=False)]
