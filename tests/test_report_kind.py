@@ -184,3 +184,11 @@ def test_on_a_space_separated_line_the_project_name_is_one_cell_and_keeps_its_br
     assert kind_of("项目支出绩效自评表 项目名称 公共服务经费(体系建设专项资金) 主管部门 某某局")[1] == (
         "公共服务经费(体系建设专项资金)"
     )
+
+
+def test_a_project_report_does_not_take_a_table_column_heading_for_its_project():
+    assert kind_of(
+        "某某县文化馆2021年度送戏下乡项目支出绩效自评报告",
+        "项目名称 | 预算数 | 执行数",
+        "送戏下乡 | 20 | 18",
+    ) == ("project", "送戏下乡项目")

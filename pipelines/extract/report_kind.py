@@ -63,6 +63,10 @@ TITLE_PROJECT = re.compile(
     r"(?:支出)?(?:绩效|自评)"
 )
 MIN_PROJECT_CHARS = 2
+# The next column's heading when 项目名称 heads a table column, not a project's name.
+COLUMN_WORD = re.compile(
+    r"^(?:年初|全年|调整后?|本年|实际)?(?:预算数?|执行数?|支出数?|金额|合计|资金|数额|分值|权重|得分)(?:[(（]万?元[)）])?$"
+)
 
 
 def _title_lines(text: str) -> list[str]:
@@ -115,7 +119,7 @@ def project_name(field: Field, text: str) -> str | None:
     """
     value, _ = value_after(text, field.start + len(field.label), PROJECT_CUT)
     value = _balanced(value.split(" ")[0].strip("-—–_·、."))
-    if len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", value)) < MIN_PROJECT_CHARS:
+    if len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", value)) < MIN_PROJECT_CHARS or COLUMN_WORD.match(value):
         return None
     return value
 
@@ -141,7 +145,9 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
             kind = "transfer" if "转移支付" in early[0].label.replace(" ", "") else "project"
     if kind is None or kind == "department":
         return "department", None
-    for field in fields:
+    # A form's own 项目名称 first; then any other within the report's start (a labelled line).
+    heading = [f for f in fields if _in_form_header(f, text)]
+    for field in [*heading, *(f for f in fields if f.start < FIELD_ZONE and f not in heading)]:
         name = project_name(field, text)
         if name:
             return kind, name
