@@ -179,7 +179,8 @@ def assemble_tables(
     )[
         [
             "document_key", "source_file", "content_hash", "file_format", "pages", "encoding", "status",
-            "institution_key", "fiscal_year", "year_source", "report_kind", "project", "facts_extracted",
+            "institution_key", "fiscal_year", "year_source", "province", "province_code", "city", "city_code",
+            "county", "county_code", "region_source", "report_kind", "project", "facts_extracted",
             "facts_loaded", "facts_rejected", "indicators_extracted", "indicators_loaded", "indicators_rejected",
             "ingested_at",
         ]

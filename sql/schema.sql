@@ -48,6 +48,13 @@ CREATE TABLE dim_document (
     institution_key  VARCHAR,
     fiscal_year      INTEGER,
     year_source      VARCHAR,
+    province         VARCHAR,                -- the document's region, kept even when no institution is
+    province_code    VARCHAR,                -- found (then there is no dim_institution row); equal to
+    city             VARCHAR,                -- the institution's region otherwise
+    city_code        VARCHAR,
+    county           VARCHAR,
+    county_code      VARCHAR,
+    region_source    VARCHAR,                -- institution, text, path, unresolved
     report_kind      VARCHAR,                -- department, project, transfer (NULL: the file could not be read)
     project          VARCHAR,                -- the project's or fund's name (project and transfer reports)
     facts_extracted  INTEGER NOT NULL,

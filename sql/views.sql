@@ -128,8 +128,10 @@ CREATE VIEW v_rejected AS
 SELECT source_file, stage, reason, detail, rule, indicator_code, value, source_locator
 FROM rejection;
 
+-- The region is the document's own (dim_document), so a region read from the text or the path stays
+-- when no institution was found.
 CREATE VIEW v_documents AS
-SELECT d.*, i.institution, i.province, i.city, i.county
+SELECT d.*, i.institution
 FROM dim_document d
 LEFT JOIN dim_institution i USING (institution_key);
 

@@ -1,7 +1,7 @@
 """Institution, fiscal year and region from report texts written for the tests."""
 
 from pipelines.extract.identity import extract_identity
-from tests.builders import document_from_lines
+from tests.builders import document_from_lines, table_document
 
 
 def test_title_with_name_then_year():
@@ -72,3 +72,270 @@ def test_year_written_in_chinese_numerals():
     doc = document_from_lines("浏阳市文化馆二〇二三年度部门整体支出绩效自评报告", "2024年3月完成自评。")
     identity = extract_identity(doc)
     assert (identity.fiscal_year, identity.year_source) == (2023, "title")
+
+
+# Form headers as they reach us: the same fields flattened in different ways. Names and places are
+# made up for the tests (real division names, invented bodies).
+
+
+def test_form_on_one_line_with_single_spaces_takes_the_implementing_unit_without_its_budget_code():
+    doc = document_from_lines(
+        "附件2 项目支出绩效自评表 （2021年度） 项目名称 乡村道路养护补助 主管部门 103-隆回县交通运输局 "
+        "实施单位 103001-隆回县农村公路养护中心 项目资金（万元） 年初预算数 全年预算数 全年执行数"
+    )
+    identity = extract_identity(doc)
+    assert (identity.institution, identity.institution_source) == ("隆回县农村公路养护中心", "field")
+    assert (identity.region.city, identity.region.county) == ("邵阳市", "隆回县")
+    assert identity.fiscal_year == 2021
+
+
+def test_pipe_rows_with_empty_cells_and_a_stamp_note():
+    doc = document_from_lines(
+        "项目支出绩效自评表 | | | |",
+        "（2022年度） | | |",
+        "项目名称 | | 农田水利设施维修 | | |",
+        "主管部门 | 洞口县水利局 | | 实施单位（盖章） | 洞口县水利工程管理站 | |",
+        "项目资金（万元） | 年初预算数 | 全年预算数",
+    )
+    assert extract_identity(doc).institution == "洞口县水利工程管理站"
+
+
+def test_word_table_cells_are_read_like_pipe_rows():
+    doc = table_document(
+        ["部门整体支出绩效自评表", "", ""],
+        ["单位名称", "新宁县城市管理综合执法大队", ""],
+        ["预算资金（万元）", "年初预算数", "全年执行数"],
+    )
+    assert extract_identity(doc).institution == "新宁县城市管理综合执法大队"
+
+
+def test_one_cell_per_line_with_blank_lines_between_label_and_value():
+    doc = document_from_lines(
+        "部门整体支出绩效自评表",
+        "（2020年度）",
+        "单位名称",
+        "",
+        "新化县第一中学",
+        "",
+        "主管部门",
+        "",
+        "新化县教育局",
+    )
+    identity = extract_identity(doc)
+    assert identity.institution == "新化县第一中学"
+    assert (identity.region.city, identity.region.county) == ("娄底市", "新化县")
+
+
+def test_glued_cells_end_the_name_at_the_next_label_not_at_its_first_ending():
+    doc = document_from_lines(
+        "1、项目支出绩效自评表(2021年度)项目名称惠民演出经费主管部门隆回县花鼓戏剧团实施单位"
+        "隆回县文化旅游广电体育局机关项目资金(万元)年初预算数全年预算数"
+    )
+    assert extract_identity(doc).institution == "隆回县文化旅游广电体育局机关"
+
+
+def test_ocr_garbled_implementing_unit_label_with_cells_out_of_order():
+    doc = document_from_lines(
+        "1、项目支出绩效自评表(2021年)项目名称校舍维修经费主管部门邵东市教育局实施早位自评得分95"
+        "财政审核评分邵东市第三中学项目资金(万元)年初预算数"
+    )
+    identity = extract_identity(doc)
+    assert identity.institution == "邵东市第三中学"
+    assert (identity.region.city, identity.region.county) == ("邵阳市", "邵东市")
+
+
+def test_label_glued_to_the_name_is_not_part_of_it():
+    doc = document_from_lines(
+        "城步苗族自治县部门整体支出绩效评价自评报告", "（2019年度）", "部门（单位）名称城步苗族自治县审计局"
+    )
+    identity = extract_identity(doc)
+    assert identity.institution == "城步苗族自治县审计局"
+    assert identity.region.county == "城步苗族自治县"
+
+
+def test_spaced_out_label_and_value_after_many_spaces():
+    doc = document_from_lines(
+        "部门整体支出绩效评价自评报告", "单 位 名 称 ：    武冈市档案馆       ", "评价方式：自评"
+    )
+    assert extract_identity(doc).institution == "武冈市档案馆"
+
+
+def test_transfer_form_takes_the_local_department_not_the_provincial_one_or_the_fund_user():
+    doc = document_from_lines(
+        "中央对地方转移支付区域绩效自评表",
+        "（2022年度）",
+        "转移支付（项目）名称 农业生产发展资金",
+        "省级主管部门 湖南省农业农村厅",
+        "地方主管部门 中共武冈市委农村工作领导小组办公室 资金使用单位 武冈市某某农业开发有限公司",
+    )
+    identity = extract_identity(doc)
+    assert identity.institution == "中共武冈市委农村工作领导小组办公室"
+    assert (identity.region.city, identity.region.county) == ("邵阳市", "武冈市")
+
+
+def test_fund_user_when_the_form_names_no_local_department():
+    doc = document_from_lines(
+        "转移支付区域绩效自评表", "资金使用单位 | 绥宁县农业技术推广中心 |", "资金投入情况（万元）"
+    )
+    assert extract_identity(doc).institution == "绥宁县农业技术推广中心"
+
+
+def test_city_level_unit_under_a_city_department_has_no_county():
+    doc = document_from_lines(
+        "项目支出绩效自评表", "（2021年度）", "主管部门 | 邵阳市教育局 | 实施单位 | 邵阳市第二中学 |"
+    )
+    region = extract_identity(doc).region
+    assert (region.province, region.city, region.county) == ("湖南省", "邵阳市", None)
+
+
+def test_unit_name_without_a_place_takes_the_region_of_its_supervising_department():
+    doc = document_from_lines("项目支出绩效自评表", "主管部门 | 银川市教育局 | 实施单位 | 第六中学 |")
+    identity = extract_identity(doc)
+    assert identity.institution == "第六中学"
+    assert (identity.region.province, identity.region.city, identity.region.county) == (
+        "宁夏回族自治区",
+        "银川市",
+        None,
+    )
+    assert "supervising department" in identity.region.note
+
+
+def test_title_in_traditional_characters():
+    doc = document_from_lines(
+        "臨澧縣圖書館2021年度部門整體支出績效自評報告", "一、部門基本情況", "本館編制8人。"
+    )
+    identity = extract_identity(doc)
+    assert identity.institution == "临澧县图书馆"
+    assert (identity.region.city, identity.region.county) == ("常德市", "临澧县")
+
+
+def test_simplified_text_with_one_traditional_looking_place_name_is_not_converted():
+    doc = document_from_lines("乾县图书馆2021年度部门整体支出绩效自评报告", "一、部门基本情况")
+    identity = extract_identity(doc)
+    assert identity.institution == "乾县图书馆"
+    assert identity.region.province == "陕西省"
+
+
+def test_title_with_guanyu_between_name_and_year():
+    doc = document_from_lines("洞口县疾病预防控制中心关于2021年度部门整体支出绩效自评的报告", "一、基本情况")
+    assert extract_identity(doc).institution == "洞口县疾病预防控制中心"
+
+
+def test_the_finance_bureau_whose_notice_is_cited_is_not_the_reporting_body():
+    doc = document_from_lines(
+        "部门整体支出绩效自评报告",
+        "根据《绥宁县财政局关于开展2021年度部门整体支出绩效自评工作的通知》要求，绥宁县财政局统一部署，"
+        "现将绥宁县档案馆自评情况报告如下。",
+        "绥宁县档案馆是公益一类事业单位，预算由绥宁县财政局下达。",
+    )
+    identity = extract_identity(doc)
+    assert (identity.institution, identity.institution_source) == ("绥宁县档案馆", "text")
+
+
+def test_a_finance_bureau_line_is_not_taken_for_the_reporting_body():
+    doc = document_from_lines(
+        "部门整体支出绩效自评报告", "新宁县财政局", "一、基本情况", "新宁县档案馆全年运行平稳。"
+    )
+    assert extract_identity(doc).institution == "新宁县档案馆"
+
+
+def test_a_label_inside_a_sentence_is_not_a_field():
+    doc = document_from_lines(
+        "2021年度项目支出绩效自评报告",
+        "本项目由项目实施单位洞口县文化馆组织演出。",
+        "洞口县图书馆负责场地，洞口县图书馆提供设备，洞口县图书馆组织观众。",
+    )
+    identity = extract_identity(doc)
+    assert identity.institution_source == "text"  # the sentence's 实施单位 was not read as a field
+
+
+def test_region_from_the_text_when_no_institution_is_named():
+    doc = document_from_lines(
+        "部门整体支出绩效自评报告", "（2021年度）", "邵阳市大祥区各项工作有序推进，邵阳市大祥区经济平稳。"
+    )
+    identity = extract_identity(doc)
+    assert identity.institution is None
+    assert (identity.region.province, identity.region.county, identity.region.source) == (
+        "湖南省",
+        "大祥区",
+        "text",
+    )
+
+
+def test_region_from_the_folders_when_neither_name_nor_text_has_a_place():
+    doc = document_from_lines(
+        "部门整体支出绩效自评报告", "我局全年运行平稳。", source_file="湖南省/邵阳市/邵阳县/2021年报告.txt"
+    )
+    region = extract_identity(doc).region
+    assert (region.province, region.city, region.county, region.source) == (
+        "湖南省",
+        "邵阳市",
+        "邵阳县",
+        "path",
+    )
+
+
+def test_a_title_naming_the_supervising_department_gives_way_to_the_implementing_unit():
+    doc = document_from_lines(
+        "新化县教育局2021年度项目支出绩效自评表",
+        "项目名称 | 校舍维修 |",
+        "主管部门 | 新化县教育局 | 实施单位 | 新化县第三中学 |",
+    )
+    assert extract_identity(doc).institution == "新化县第三中学"
+
+
+def test_an_implementing_unit_that_abbreviates_the_title_name_is_the_same_body():
+    doc = document_from_lines(
+        "洞口县文化旅游广电体育局2021年公共文化服务专项资金使用情况",
+        "项目支出绩效自评表",
+        "项目名称",
+        "公共文化服务经费",
+        "主管部门",
+        "洞口县文化旅游广电体育局",
+        "实施单位",
+        "洞口县文旅广体局",
+    )
+    assert extract_identity(doc).institution == "洞口县文化旅游广电体育局"
+
+
+def test_bare_department_and_unit_cells_are_labels_only_where_a_cell_ends():
+    assert extract_identity(
+        document_from_lines("部门整体支出绩效自评表", "部门（单位） | 绥宁县融媒体中心 | |")
+    ).institution == ("绥宁县融媒体中心")
+    assert extract_identity(
+        document_from_lines("部门整体支出绩效自评表", "单位", "", "新宁县林业局", "", "预算资金（万元）")
+    ).institution == ("新宁县林业局")
+
+
+def test_path_names_the_body_with_an_ending_only_a_whole_name_has():
+    doc = document_from_lines(
+        "部门整体支出绩效自评报告",
+        "全年运行平稳。",
+        source_file="湖南省/邵阳市/新邵县陈家坊镇人民政府/2021年部门整体支出绩效自评报告.txt",
+    )
+    identity = extract_identity(doc)
+    assert (identity.institution, identity.institution_source) == ("新邵县陈家坊镇人民政府", "path")
+    doc = document_from_lines(
+        "部门整体支出绩效自评报告", source_file="reports/新宁县林业局部门整体支出自评.docx"
+    )
+    assert extract_identity(doc).institution == "新宁县林业局"
+
+
+def test_other_one_character_misreadings_of_the_implementing_unit_label():
+    for label in ("实旅单位", "实施单立", "実施单位"):
+        doc = document_from_lines(
+            f"1、项目支出绩效自评表(2021年)项目名称校舍维修经费主管部门邵东市教育局{label}邵东市第三中学项目资金(万元)"
+        )
+        assert extract_identity(doc).institution == "邵东市第三中学", label
+
+
+def test_two_names_glued_in_one_value_are_cut_where_the_second_place_name_starts():
+    from pipelines.extract.identity import field_name
+
+    assert field_name("邵东市教育局邵东市第三中学") == "邵东市教育局"
+    assert field_name("邵东市公安局交通警察大队联系人") == "邵东市公安局交通警察大队"
+    assert field_name("洞口县文化馆 张三") == "洞口县文化馆"
+    assert field_name("新洲区 文化和旅游局") == "新洲区文化和旅游局"
+    assert field_name("南充市林业") == "南充市林业"  # cut by OCR, still the unit's name
+    assert field_name("新洲区") is None  # a place, not a body
+    assert field_name("本单位") is None

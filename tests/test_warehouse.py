@@ -19,7 +19,7 @@ from pipelines.model import DEFAULT_LIMITS, Fact, ReadLimits
 from pipelines.resources import DEFAULT_REPORTS_DIR, DEFAULT_WAREHOUSE_PATH, resources_from_environment
 from pipelines.warehouse import publish_warehouse
 from tests.builders import PROJECT_ROOT
-from tests.test_pipeline import SAMPLES, run_pipeline, snapshot
+from tests.test_pipeline import SAMPLES, query, run_pipeline, snapshot
 
 VENV_BIN = Path(sys.executable).parent
 
@@ -331,3 +331,31 @@ def test_an_indicator_row_of_a_missing_document_fails_the_build(kinds_warehouse,
     with pytest.raises(IntegrityError, match=r"fact_performance_indicator\.document_key"):
         publish_warehouse(tmp_path / "w.duckdb", WarehouseTables(**tables), "x")
     assert not (tmp_path / "w.duckdb").exists()
+
+
+def test_a_document_keeps_its_region_when_no_institution_is_found(tmp_path):
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "unnamed.txt").write_text(
+        "部门整体支出绩效自评报告\n（2021年度）\n邵阳市大祥区各项工作有序推进，邵阳市大祥区经济平稳。\n"
+        "全年整体支出300.00万元。\n",
+        encoding="utf-8",
+    )
+    (reports / "named.txt").write_text(
+        "新宁县档案馆2021年度部门整体支出绩效自评报告\n全年整体支出120.00万元。\n", encoding="utf-8"
+    )
+    warehouse = tmp_path / "w.duckdb"
+    assert run_pipeline(reports, warehouse).success
+    documents = query(
+        warehouse, "SELECT source_file, institution, province, city, county, region_source FROM v_documents"
+    ).set_index("source_file")
+    unnamed = documents.loc["unnamed.txt"]
+    assert pd.isna(unnamed["institution"])
+    assert (unnamed["province"], unnamed["city"], unnamed["county"], unnamed["region_source"]) == (
+        "湖南省",
+        "邵阳市",
+        "大祥区",
+        "text",
+    )
+    named = documents.loc["named.txt"]
+    assert (named["institution"], named["province"], named["county"]) == ("新宁县档案馆", "湖南省", "新宁县")

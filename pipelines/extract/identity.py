@@ -1,7 +1,12 @@
-"""Who a report is about: institution, fiscal year and region, each with where it came from.
+"""Who a report is about: institution, fiscal year and region, each with where it came from, and the
+report's kind and project (`report_kind.py`).
 
-Order of evidence: the title lines, labelled fields (单位名称：…), a line that is just an
-institution's name, the most named institution in the text, and last the file's path.
+Order of evidence for the institution: the title lines, labelled fields of the header (单位名称,
+实施单位 ... ranked: the reporting body before the local department of a transfer form, the unit that
+spent a fund, and last the supervising 主管部门), a line that is just an institution's name, the most
+named institution in the text, and last the file's path.
+Region: from the institution's name, else from its supervising department's name (主管部门), else from
+the report text, else from the path's folder and file names.
 """
 
 from __future__ import annotations
@@ -9,34 +14,65 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from dataclasses import replace
 
-from pipelines.extract.numbers import to_half_width
-from pipelines.extract.regions import resolve_region
-from pipelines.model import Document, Identity
+from pipelines.extract.header_fields import LABEL_RE, Field, header_fields, header_text, window_after
+from pipelines.extract.regions import place_name_starts, resolve_region, resolve_region_from_path
+from pipelines.extract.report_kind import detect_kind
+from pipelines.model import Document, Identity, Region
 
 TITLE_LINES = 8
-# Endings of institution names (a linguistic list, not a list of institutions).
+# Endings of institution names (a linguistic list, not a list of institutions). ORG_SUFFIX is safe in
+# running text; FIELD_SUFFIX adds endings that are ordinary words there (部 of 宣传部 and 全部, 政府)
+# and is used where the name's end is known: a title, a line of its own.
 ORG_SUFFIX = (
     r"(?:图书馆|文化馆|博物馆|博物院|美术馆|纪念馆|档案馆|科技馆|艺术馆|展览馆|陈列馆|群艺馆|文化站|"
     r"文化中心|服务中心|中心|剧院|剧团|研究院|研究所|研究室|管理局|管理处|管理所|局|委员会|办公室|"
-    r"协会|联合会|学会|厅|院|所|站|委|办|社|团)"
+    r"协会|联合会|学会|常委会|工会|红十字会|基金会|厅|院|所|站|委|办|社|团|中学|小学|学校|幼儿园|大学|"
+    r"学院|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队)"
 )
-_NAME = r"[\u4e00-\u9fff（）()]{2,30}?" + ORG_SUFFIX
+FIELD_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|公司)(?:机关)?"
+# A field's value is known to be a name: endings that are ordinary words even in a title line (阶段,
+# 团队, 广场) count there too.
+VALUE_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|公司|馆|处|段|队|场)(?:机关)?"
+_NAME = r"[\u4e00-\u9fff（）()]{2,30}?" + FIELD_SUFFIX
 REPORT_WORDS = r"(?:部门|单位|整体|项目|绩效|自评|支出|财政|预算|决算|评价)"
+_YEAR = r"(?:19|20)\d{2}\s*年?度?"
+_AFTER_NAME = r"\s*(?:关于)?\s*"  # XX中心关于2021年度……的报告
 TITLE_NAME = re.compile(
-    r"^(?:\d+[、.])?\s*(?:(?:19|20)\d{2}\s*年?度?\s*)?(?P<name>"
-    + _NAME
-    + r")\s*(?:(?:19|20)\d{2}\s*年?度?)?\s*"
-    + REPORT_WORDS
+    rf"^(?:\d+[、.])?\s*(?:附件\d*[:：]?)?(?:{_YEAR}\s*)?(?P<name>{_NAME}){_AFTER_NAME}(?:{_YEAR})?\s*"
+    rf"[(（]?{REPORT_WORDS}"
 )
-FIELD_LABELS = r"(?:单位名称|部门名称|项目实施单位|实施单位|项目单位|填报单位|报送单位|评价单位)"
-FIELD_NAME = re.compile(FIELD_LABELS + r"\s*[:：]?\s*(?:[(（]盖章[)）])?\s*[:：]?\s*(?P<name>" + _NAME + ")")
+# A title that starts with the body's name right before the year (XX局2021年公共文化服务专项资金 ...).
+TITLE_NAME_YEAR = re.compile(rf"^(?:\d+[、.])?\s*(?P<name>{_NAME}){_AFTER_NAME}(?:19|20)\d{{2}}\s*年")
 LINE_NAME = re.compile(r"^\s*(?P<name>" + _NAME + r")\s*$")
 PLACE_NAME = re.compile(
-    r"(?P<name>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,14}?" + ORG_SUFFIX + ")"
+    r"(?P<name>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,14}?"
+    + ORG_SUFFIX
+    + "(?:机关)?)"
+)
+# A body's name in a folder or file name: it ends where the name does (before a year, report words,
+# or anything that is not a Chinese character), so endings such as 人民政府 count.
+PATH_NAME = re.compile(
+    r"(?P<name>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,20}?"
+    + FIELD_SUFFIX
+    + r")(?=$|[^\u4e00-\u9fff]|"
+    + REPORT_WORDS
+    + ")"
 )
 PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟)")
-GENERIC_NAMES = re.compile(r"^(?:我|本|该|各|全|市|县|区|省|上级|主管)")
+GENERIC_NAMES = re.compile(
+    r"^(?:我|本|该|各|全|市|县|区|省|上级|主管|为|由|是|对|在|将|向|经|其|所|与|和|及)"
+)
+# The finance bureau whose notice a report follows, whose template it fills in (XX财政局制) or to
+# which it is addressed: not the reporting body when a line or the text names it.
+FINANCE = re.compile(r"(?:财政局|财政厅|财政部)$")
+QUOTED = re.compile(r"《[^》]{0,80}》")
+# A budget code printed before a unit's name: 219001-XX镇人民政府.
+BUDGET_CODE = re.compile(r"^[0-9A-Za-z]{2,}\s*[-—–_.]?\s*(?=[\u4e00-\u9fff])")
+# Fields naming the reporting body, best first (keys of header_fields.FIELD_LABELS).
+FIELD_RANK = ("unit", "local", "user", "department", "supervisor")
+SUPERVISING = ("local", "supervisor")  # fields naming the department above the reporting unit
 YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年|\s*" + REPORT_WORDS + r"|\s*[)）])")
 CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 CHINESE_YEAR = re.compile(r"([二一][〇零○一二三四五六七八九]{3})年")
@@ -53,34 +89,148 @@ def _clean_name(name: str) -> str:
     return name.strip("（）() ")
 
 
-def find_institution(document: Document) -> tuple[str | None, str]:
-    """The institution's name and where it came from (title, field, line, text, path, unresolved)."""
-    lines = [to_half_width(b.text).strip() for b in document.blocks if b.text.strip()]
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def find_institution(document: Document, text: str | None = None) -> tuple[str | None, str]:
+    """The institution's name and where it came from (title, field, line, text, path, unresolved).
+
+    `text` is the document's `header_text` (computed when not given).
+    """
+    text = header_text(document) if text is None else text
+    lines = _lines(text)
+    fielded = _from_fields(text)
     for line in lines[:TITLE_LINES]:
-        if re.search(FIELD_LABELS + "|主管部门|项目名称", line):
+        if LABEL_RE.search(line):
             continue
-        match = TITLE_NAME.search(line.replace(" ", ""))
+        compact = line.replace(" ", "")
+        match = TITLE_NAME.search(compact) or TITLE_NAME_YEAR.search(compact)
         if match and not GENERIC_NAMES.match(match["name"]):
-            return _clean_name(match["name"]), "title"
-    for line in lines:
-        match = FIELD_NAME.search(line.replace(" ", ""))
-        if match and not GENERIC_NAMES.match(match["name"]):
-            return _clean_name(match["name"]), "field"
+            titled = _clean_name(match["name"])
+            if fielded and _names_the_supervisor(titled, fielded, text):
+                return fielded, "field"
+            return titled, "title"
+    if fielded:
+        return fielded, "field"
     for line in lines[:TITLE_LINES] + lines[-3:]:
         match = LINE_NAME.match(line.replace(" ", ""))
-        if match and not GENERIC_NAMES.match(match["name"]):
+        if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
             return _clean_name(match["name"]), "line"
     named = Counter(
-        filter(None, (_placed_name(m["name"]) for m in PLACE_NAME.finditer(to_half_width(document.text))))
+        name
+        for match in PLACE_NAME.finditer(QUOTED.sub("", text))
+        if (name := _placed_name(match["name"])) and not FINANCE.search(name)
     )
     if named:
         return named.most_common(1)[0][0], "text"
     for part in reversed(re.split(r"[/\\]", document.source_file)):
-        for match in PLACE_NAME.finditer(part):
+        for match in PATH_NAME.finditer(part):
             name = _placed_name(match["name"])
             if name:
                 return name, "path"
     return None, "unresolved"
+
+
+def _names_the_supervisor(titled: str, fielded: str, text: str) -> bool:
+    """Whether a title's body is the form's 主管部门 while its 实施单位 (or other unit field) is another
+    body: the report is the implementing unit's. A unit field that abbreviates the title's name
+    (XX市文旅局 for XX市文化和旅游局: its characters in the same order) is the same body."""
+    if fielded == titled or _abbreviates(fielded, titled):
+        return False
+    supervisors = {field_name(f.value) for f in header_fields(text) if f.key == "supervisor"}
+    return titled in supervisors and _field_rank(fielded, text) < FIELD_RANK.index("supervisor")
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """Whether the characters of `short` appear in `full` in the same order."""
+    chars = iter(full)
+    return all(char in chars for char in short)
+
+
+def _field_rank(name: str, text: str) -> int:
+    """The best rank of a field whose value is `name` (len(FIELD_RANK) when none)."""
+    ranks = [
+        FIELD_RANK.index(f.key)
+        for f in header_fields(text)
+        if f.key in FIELD_RANK and field_name(f.value) == name
+    ]
+    return min(ranks, default=len(FIELD_RANK))
+
+
+def _from_fields(text: str) -> str | None:
+    """The reporting body named by the header's labelled fields, by rank of label."""
+    fields = header_fields(text)
+    for key in FIELD_RANK:
+        for field in fields:
+            if field.key == key:
+                name = field_name(field.value) or _out_of_order(text, field)
+                if name:
+                    return name
+    return None
+
+
+def _out_of_order(text: str, field: Field) -> str | None:
+    """A place-led name shortly after a unit label glued to another label (OCR text whose cells come
+    out of order: 实施单位自评得分98 … XX中学)."""
+    if field.key != "unit" or field.value or not field.glued:
+        return None
+    for match in PLACE_NAME.finditer(window_after(text, field)):
+        name = _placed_name(match["name"])
+        if name:
+            return name
+    return None
+
+
+_VALID_NAME = re.compile(r"^[\u4e00-\u9fff（）()]{2,40}?" + VALUE_SUFFIX + "$")
+
+
+def field_name(value: str) -> str | None:
+    """A body's name from a field's value: budget code dropped, cut where the name ends.
+
+    The value may run on into the next cells when they are separated by single spaces or glued to
+    it: the shortest run of its space-separated pieces that holds a name is taken (see _name_start);
+    failing that, a value that starts with a place name (an OCR-cut name such as XX市林业).
+    """
+    value = BUDGET_CODE.sub("", value.strip())
+    pieces = value.split()
+    for count in range(1, len(pieces) + 1):
+        candidate = _clean_name("".join(pieces[:count]))
+        if GENERIC_NAMES.match(candidate) or not re.fullmatch(r"[\u4e00-\u9fff（）()]+", candidate):
+            break
+        name = _name_start(candidate)
+        if name:
+            return name
+    first = _clean_name(pieces[0]) if pieces else ""
+    if GENERIC_NAMES.match(first) or not re.fullmatch(r"[\u4e00-\u9fff（）()]{4,}", first):
+        return None
+    if _placed_name(first) == first and not _is_place(first):
+        return first
+    return None
+
+
+def _name_start(candidate: str) -> str | None:
+    """The name `candidate` starts with: all of it if it ends like a name, else its longest start that
+    does. A second place name after a complete name begins another body (XX局 … XX市第三中学 glued
+    together): the candidate is cut there first."""
+    first_end = next(
+        (end for end in range(4, len(candidate) + 1) if _VALID_NAME.match(candidate[:end])), None
+    )
+    if first_end is None:
+        return None
+    restart = [start for start in place_name_starts(candidate) if start >= first_end]
+    if restart:
+        candidate = candidate[: restart[0]]
+    for end in range(len(candidate), first_end - 1, -1):
+        if _VALID_NAME.match(candidate[:end]):
+            return candidate[:end]
+    return None
+
+
+def _is_place(name: str) -> bool:
+    """Whether `name` is nothing but a place's name (新洲区, 南充市)."""
+    region = resolve_region(name, "", None)
+    return name in {region.province, region.city, region.county}
 
 
 def _placed_name(candidate: str) -> str | None:
@@ -101,16 +251,17 @@ def chinese_year_digits(text: str) -> str:
     return CHINESE_YEAR.sub(lambda m: m.group(1).translate(CHINESE_DIGITS) + "年", text)
 
 
-def find_fiscal_year(document: Document) -> tuple[int | None, str]:
+def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int | None, str]:
     """The fiscal year and where it came from (title, text, path, unresolved)."""
-    lines = [chinese_year_digits(to_half_width(b.text)) for b in document.blocks if b.text.strip()]
+    text = header_text(document) if text is None else text
+    lines = [chinese_year_digits(line) for line in _lines(text)]
     for line in lines[:TITLE_LINES]:
         for match in YEAR_IN_TITLE.finditer(line):
             year = int(match.group(1))
             # A title's year is taken as stated; validation judges whether it is in range.
             if not re.match(r"\s*年\s*\d{1,2}\s*月", line[match.end(1) :]):
                 return year, "title"
-    counts = Counter(int(m.group(1)) for m in YEAR_ANY.finditer(to_half_width(document.text)))
+    counts = Counter(int(m.group(1)) for m in YEAR_ANY.finditer(text))
     plausible = [(n, y) for y, n in counts.items() if _plausible_year(y)]
     if plausible:
         return max(plausible)[1], "text"
@@ -120,15 +271,39 @@ def find_fiscal_year(document: Document) -> tuple[int | None, str]:
     return None, "unresolved"
 
 
+def find_region(institution: str | None, text: str, year: int | None, source_file: str) -> Region:
+    """Region of the institution's name; else of its supervising department's name (主管部门 of the
+    header, when the unit's own name holds no place: XX中学 under XX市教育局); else of the report
+    text; else of the path's folder and file names."""
+    region = resolve_region(institution, text, year)
+    if region.source != "institution":
+        for field in header_fields(text):
+            name = field_name(field.value) if field.key in SUPERVISING else None
+            if name and name != institution:
+                supervisor = resolve_region(name, text, year)
+                if supervisor.source == "institution":
+                    note = f"no place in the institution's name; from its supervising department {name}"
+                    return replace(
+                        supervisor, source="text", note="; ".join(filter(None, [note, supervisor.note]))
+                    )
+    if region.province is None:
+        region = resolve_region_from_path(source_file, year, region)
+    return region
+
+
 def extract_identity(document: Document) -> Identity:
-    """Institution, fiscal year and region of a document."""
-    institution, institution_source = find_institution(document)
-    year, year_source = find_fiscal_year(document)
-    region = resolve_region(institution, document.text, year)
+    """Institution, fiscal year, region, report kind and project of a document."""
+    text = header_text(document)
+    institution, institution_source = find_institution(document, text)
+    year, year_source = find_fiscal_year(document, text)
+    region = find_region(institution, text, year, document.source_file)
+    kind, project = detect_kind(text)
     return Identity(
         institution=institution,
         fiscal_year=year,
         region=region,
         institution_source=institution_source,
         year_source=year_source,
+        report_kind=kind,
+        project=project,
     )

@@ -345,3 +345,22 @@ def resolve_region(institution: str | None, context: str, year: int | None) -> R
         return _region(None, "unresolved", notes)  # official names that stay ambiguous: no guess
     place, note = _from_text(index, context)
     return _region(place, "text", [*notes, note])
+
+
+def resolve_region_from_path(source_file: str, year: int | None, fallback: Region) -> Region:
+    """Region from the folder and file names of `source_file` (云南省/大理白族自治州/大理市/...), official
+    names only; `fallback` (with its note kept) when the path names no place or stays ambiguous."""
+    index = _index(_gazetteer_year(year))
+    matches = _find(index, source_file.replace("\\", "/"), shorts=False)
+    if not matches:
+        return fallback
+    place, notes = _from_institution(matches, "")
+    if place is None:
+        return fallback
+    earlier = [fallback.note] if fallback.note else []
+    return _region(place, "path", [*earlier, "from the path", *notes])
+
+
+def place_name_starts(text: str, year: int | None = None) -> list[int]:
+    """Where official place names (full names, not short forms) start in `text`."""
+    return [match.start for match in _find(_index(_gazetteer_year(year)), text, shorts=False)]

@@ -1,0 +1,155 @@
+"""What kind of report a document is, and which project or fund it is about.
+
+- `transfer`: a fund passed down and spent or managed by the reporting body (转移支付 forms, 区域绩效自评表,
+  中央补助地方 ... 专项资金);
+- `project`: one named project of the body (项目支出绩效自评表 / 自评报告, 项目绩效自评);
+- `department`: the whole body's budget and spending (部门整体支出), and any report that says nothing else.
+
+The kind is read from the report's title lines (the first heading that names a kind decides: a
+department report's title may go on to mention a project form appended to it), else from the
+header's 项目名称 / 转移支付(项目)名称 field. The project is that field's value as printed (with a
+budget code printed in the field kept), else the name the title gives before 项目支出绩效 /
+专项资金绩效; None for department reports.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pipelines.extract.header_fields import (
+    FUND_STOPS,
+    LABEL_RE,
+    STOP_LABELS,
+    Field,
+    header_fields,
+    spaced_label,
+    value_after,
+)
+from pipelines.model import ReportKind
+
+TITLE_ZONE_LINES = 10  # first non-empty lines read as possible titles
+HEADING_CHARS = 60  # of each of them: a whole form flattened onto one line starts with its title
+TITLE_WORDS = re.compile(r"报告|表|自评|评价|情况")
+PROSE_START = re.compile(r"^(?:根据|按照|依据|为了?|经|现将|通过|在|我|本)")
+QUOTED = re.compile(r"《[^》]{0,80}》")
+SENTENCE_END = re.compile(r"[。，,；;！？!?]")
+SECTION_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+\s*[、.．]|[(（]\s*[一二三四五六七八九十]+\s*[)）]|第[一二三四五六七八九十]+[章部节])"
+)
+# Phrases that name a kind, by kind; in a title line the earliest one decides.
+KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
+    ("transfer", r"转移支付|区域\(?项目\)?绩效|区域绩效|补助地方|对地方(?:转移|补助)"),
+    ("project", r"项目支出绩效|项目支出自评|项目绩效(?:自评|评价)|项目自评"),
+    ("department", r"整体支出|部门整体|单位整体"),
+)
+# A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down.
+FUND_TITLE = re.compile(r"(?:专项资金|补助资金|补助经费|转移资金)(?:项目)?(?:绩效|自评)")
+FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
+FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
+# A project's name ends at the next field label, at another section label, or at a fund word
+# (项目资金) only when whitespace stands before it.
+PROJECT_CUT = re.compile(
+    "|".join(
+        [
+            LABEL_RE.pattern,
+            *(spaced_label(label) for label in STOP_LABELS if label not in FUND_STOPS),
+            r"\s(?:" + "|".join(map(spaced_label, FUND_STOPS)) + ")",
+        ]
+    )
+)
+# Title-derived names: the words before the kind phrase, after the body's name and the year.
+TITLE_PROJECT = re.compile(
+    r"(?:(?:19|20)\d{2}\s*年度?)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?(?:项目|专项资金|补助资金|资金|经费|工程))"
+    r"(?:支出)?(?:绩效|自评)"
+)
+MIN_PROJECT_CHARS = 2
+# The next column's heading when 项目名称 heads a table column, not a project's name.
+COLUMN_WORD = re.compile(
+    r"^(?:年初|全年|调整后?|本年|实际)?(?:预算数?|执行数?|支出数?|金额|合计|资金|数额|分值|权重|得分)(?:[(（]万?元[)）])?$"
+)
+
+
+def _title_lines(text: str) -> list[str]:
+    """The starts of the first lines that read as titles: each line's first HEADING_CHARS characters
+    (a whole form may be flattened onto one line) up to its first sentence punctuation, quoted
+    document titles (《…》, the notices a report cites) removed; sentences of prose are left out."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:TITLE_ZONE_LINES]
+    heads = []
+    for line in lines:
+        if SECTION_HEADING.match(line):
+            break  # the body begins: its headings (二、项目支出情况) are not the report's title
+        compact = QUOTED.sub("", re.sub(r"\s+", "", line))
+        head = SENTENCE_END.split(compact[:HEADING_CHARS])[0]
+        if TITLE_WORDS.search(head) and not PROSE_START.match(head):
+            heads.append(head)
+    return heads
+
+
+def kind_from_titles(text: str) -> tuple[ReportKind | None, str | None]:
+    """The kind the first title line names, with that line; (None, None) when none names one."""
+    for head in _title_lines(text):
+        found = [(m.start(), kind) for kind, phrase in KIND_PHRASES for m in [re.search(phrase, head)] if m]
+        if found:
+            return min(found)[1], head
+    for head in _title_lines(text):
+        if FUND_TITLE.search(head):
+            return "transfer", head
+    return None, None
+
+
+def _project_fields(text: str) -> list[Field]:
+    return [f for f in header_fields(text) if f.key == "project"]
+
+
+def _in_form_header(field: Field, text: str) -> bool:
+    """Whether a 项目名称 field heads a form: a unit or department field follows it closely (not a
+    table's 项目名称 column over a list of projects)."""
+    return any(
+        other.key in ("unit", "supervisor", "local", "user", "provincial")
+        and 0 < other.start - field.start <= FORM_HEADER_SPAN
+        for other in header_fields(text)
+    )
+
+
+def project_name(field: Field, text: str) -> str | None:
+    """A 项目名称 field's value as printed, cut at the next field label (or a section label).
+
+    A single space ends it too: in forms flattened onto one line the cells are separated by single
+    spaces (项目名称 XX经费 项目类别 一般项目), and names do not contain spaces.
+    """
+    value, _ = value_after(text, field.start + len(field.label), PROJECT_CUT)
+    value = _balanced(value.split(" ")[0].strip("-—–_·、."))
+    if len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", value)) < MIN_PROJECT_CHARS or COLUMN_WORD.match(value):
+        return None
+    return value
+
+
+def _balanced(value: str) -> str:
+    """`value` without an opening bracket at its start or a closing one at its end that has no partner."""
+    opened = value.count("(") + value.count("（")
+    closed = value.count(")") + value.count("）")
+    if closed > opened and value[-1:] in ")）":
+        value = value[:-1]
+    elif opened > closed and value[:1] in "(（":
+        value = value[1:]
+    return value
+
+
+def detect_kind(text: str) -> tuple[ReportKind, str | None]:
+    """Report kind and project (or fund) name of a `header_text`."""
+    kind, title = kind_from_titles(text)
+    fields = _project_fields(text)
+    if kind is None:
+        early = [f for f in fields if f.start < FIELD_ZONE and _in_form_header(f, text)]
+        if early:
+            kind = "transfer" if "转移支付" in early[0].label.replace(" ", "") else "project"
+    if kind is None or kind == "department":
+        return "department", None
+    # A form's own 项目名称 first; then any other within the report's start (a labelled line).
+    heading = [f for f in fields if _in_form_header(f, text)]
+    for field in [*heading, *(f for f in fields if f.start < FIELD_ZONE and f not in heading)]:
+        name = project_name(field, text)
+        if name:
+            return kind, name
+    match = TITLE_PROJECT.search(title or "")
+    return kind, match["name"] if match else None

@@ -1,0 +1,194 @@
+"""Report kind (department / project / transfer) and the project's or fund's name, from texts written
+for the tests in the shapes real reports come in."""
+
+from pipelines.extract.header_fields import header_text
+from pipelines.extract.identity import extract_identity
+from pipelines.extract.report_kind import detect_kind
+from tests.builders import document_from_lines, table_document
+
+
+def kind_of(*lines: str) -> tuple[str, str | None]:
+    return detect_kind(header_text(document_from_lines(*lines)))
+
+
+def test_department_form_and_prose_report():
+    assert kind_of("部门整体支出绩效自评表", "（2023年度）", "部门 | 洞口县某某服务中心 |") == (
+        "department",
+        None,
+    )
+    assert kind_of("新宁县档案馆2021年度部门整体支出绩效自评报告", "一、部门概况") == ("department", None)
+
+
+def test_a_report_that_names_no_kind_is_a_department_report():
+    assert kind_of("武冈市档案馆2020年度预算绩效自评报告", "武冈市财政局：", "现将自评情况报告如下。") == (
+        "department",
+        None,
+    )
+
+
+def test_project_form_on_one_line_takes_the_project_name_up_to_the_next_field():
+    text = (
+        "附件: 项目支出绩效自评表 (2022年度) 项目名称 乡镇道路养护 主管部门 219-某某镇人民政府 "
+        "实施单位 219001-某某镇人民政府 项目资金 (万元) 年初预算数"
+    )
+    assert kind_of(text) == ("project", "乡镇道路养护")
+
+
+def test_project_form_as_pipe_rows_keeps_a_budget_code_printed_in_the_name():
+    assert kind_of(
+        "部门预算项目支出绩效自评表(2023年度) | | | |",
+        "项目名称 | | 43052200T0001-森林防火专项工作经费 | | |",
+        "主管部门 | | 绥宁县林业局 | 实施单位(盖章) | 绥宁县林业局 |",
+    ) == ("project", "43052200T0001-森林防火专项工作经费")
+
+
+def test_project_form_as_a_word_table():
+    doc = table_document(
+        ["项目支出绩效自评表", "", ""],
+        ["项目名称", "乡村文化惠民演出", ""],
+        ["主管部门", "隆回县文化旅游广电体育局", "实施单位", "隆回县文化馆"],
+    )
+    identity = extract_identity(doc)
+    assert (identity.report_kind, identity.project) == ("project", "乡村文化惠民演出")
+
+
+def test_glued_project_form_cuts_the_name_at_the_next_field_not_at_a_section_word():
+    text = "1、项目支出绩效自评表(2020年度)项目名称农村项目资金管理系统维护主管部门某某局实施单位某某中心"
+    assert kind_of(text) == ("project", "农村项目资金管理系统维护")
+
+
+def test_project_form_one_cell_per_line_after_a_prose_summary():
+    assert kind_of(
+        "洞口县文化旅游广电体育局2021年公共文化服务专项资金使用情况",
+        "项目绩效自评综述：根据年初设定的绩效目标，项目自评得分为92分，全年预算数为50万元。",
+        "项目支出绩效自评表",
+        "（2021年度）",
+        "项目名称",
+        "",
+        "公共文化服务经费",
+        "",
+        "主管部门",
+        "洞口县文化旅游广电体育局",
+    ) == ("project", "公共文化服务经费")
+
+
+def test_transfer_form_takes_the_fund_name_of_its_name_field():
+    assert kind_of(
+        "中央补助地方某某事业发展专项资金转移支付区域(项目)绩效自评表",
+        "( 2024 年度)",
+        "转移支付(项目)名称 2024年某某事业发展专项资金补助地方资金",
+        "省级主管部门 某省某某厅",
+        "地方主管部门 某某县文化和旅游局 资金使用单位 某某县文化馆",
+    ) == ("transfer", "2024年某某事业发展专项资金补助地方资金")
+
+
+def test_transfer_region_form_without_the_word_transfer_in_its_title():
+    assert (
+        kind_of(
+            "区域绩效自评表",
+            "（2022年度）",
+            "项目名称 | 农业生产发展资金 |",
+            "地方主管部门 | 某某县农业农村局 |",
+        )[0]
+        == "transfer"
+    )
+
+
+def test_fund_passed_down_named_only_in_a_prose_title():
+    kind, project = kind_of(
+        "洞口县2022年中央补助地方公共文化服务体系建设专项资金绩效自评报告", "一、基本情况"
+    )
+    assert kind == "transfer"
+    assert project == "中央补助地方公共文化服务体系建设专项资金"
+
+
+def test_project_named_only_in_a_prose_title():
+    assert kind_of("洞口县图书馆2021年度免费开放项目支出绩效自评报告", "一、项目概况") == (
+        "project",
+        "免费开放项目",
+    )
+
+
+def test_the_first_kind_a_title_names_decides():
+    # A department report whose title goes on to mention a project form bundled with it.
+    assert kind_of(
+        "某某中心2018绩效评价自评报告及评分表（整体支出和信息采集服务费专项支出）", "二、概况"
+    ) == (
+        "department",
+        None,
+    )
+    assert kind_of("某某市部门整体支出绩效评价自评报告、某某市财政专项支出绩效自评报告")[0] == "department"
+
+
+def test_a_cited_notice_or_a_sentence_does_not_set_the_kind():
+    assert kind_of(
+        "根据《关于开展2021年度项目支出绩效自评工作的通知》要求，现将我局情况报告如下。", "一、部门概况"
+    ) == ("department", None)
+    assert kind_of("2021年，我局按照项目支出绩效自评的要求开展了自评，现将情况报告如下。")[0] == "department"
+
+
+def test_a_project_name_field_heading_a_form_makes_a_project_report():
+    assert kind_of("绩效自评报告", "项目名称：农村饮水安全巩固提升", "实施单位：某某县水利局") == (
+        "project",
+        "农村饮水安全巩固提升",
+    )
+
+
+def test_a_table_column_headed_project_name_does_not():
+    assert kind_of(
+        "某某县档案馆2021年度绩效自评报告",
+        "一、项目支出情况",
+        "项目名称 | 预算数 | 执行数",
+        "档案数字化 | 20 | 18",
+    ) == ("department", None)
+
+
+def test_identity_carries_kind_and_project():
+    doc = document_from_lines(
+        "项目支出绩效自评表",
+        "（2021年度）",
+        "项目名称 | 教学设备购置 |",
+        "主管部门 | 邵阳市教育局 | 实施单位 | 邵阳市第二中学 |",
+    )
+    identity = extract_identity(doc)
+    assert (identity.institution, identity.report_kind, identity.project) == (
+        "邵阳市第二中学",
+        "project",
+        "教学设备购置",
+    )
+
+
+def test_headings_of_the_body_are_not_titles():
+    assert kind_of(
+        "新宁县人民法院2021年度预算绩效自评报告",
+        "一、基本情况",
+        "二、项目支出绩效自评情况",
+        "（一）项目支出绩效自评表",
+    ) == ("department", None)
+
+
+def test_a_glued_project_name_ends_at_a_person_or_date_label():
+    text = (
+        "1、项目支出绩效自评表(2020年度)项目名称乡村道路维护经费项目负责人王某主管部门某某局实施单位某某中心"
+    )
+    assert kind_of(text) == ("project", "乡村道路维护经费")
+    assert kind_of("项目支出绩效自评表 项目名称 某某镇道路维护经费 项目资金（万元） 年初预算数")[1] == (
+        "某某镇道路维护经费"
+    )
+
+
+def test_on_a_space_separated_line_the_project_name_is_one_cell_and_keeps_its_brackets():
+    assert kind_of("项目支出绩效自评表 项目名称 农村道路维护经费 项目级次 一般项目 主管部门 某某局")[1] == (
+        "农村道路维护经费"
+    )
+    assert kind_of("项目支出绩效自评表 项目名称 公共服务经费(体系建设专项资金) 主管部门 某某局")[1] == (
+        "公共服务经费(体系建设专项资金)"
+    )
+
+
+def test_a_project_report_does_not_take_a_table_column_heading_for_its_project():
+    assert kind_of(
+        "某某县文化馆2021年度送戏下乡项目支出绩效自评报告",
+        "项目名称 | 预算数 | 执行数",
+        "送戏下乡 | 20 | 18",
+    ) == ("project", "送戏下乡项目")
