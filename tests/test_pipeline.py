@@ -32,19 +32,6 @@ KPI_COLUMNS = (
 )  # fmt: skip
 
 
-def _detects_report_kinds() -> bool:
-    """Whether identity detection tells a project form from a department report yet (it is written
-    apart, issue 11 point 3): until it does, the tests of report kinds are expected to fail."""
-    from pipelines.extract.identity import extract_identity
-    from tests.builders import document_from_lines
-
-    form = document_from_lines("常德市图书馆2023年度项目支出绩效自评表", "项目名称 | 少儿阅读推广项目")
-    return extract_identity(form).report_kind == "project"
-
-
-DETECTS_REPORT_KINDS = _detects_report_kinds()
-
-
 def run_pipeline(reports: Path, warehouse: Path, cache: Path | None = None, **settings):
     """Materialize every asset and check in-process; no extraction cache unless `cache` is given;
     `settings` of the reports folder (default: one worker, files read in this process)."""
@@ -224,7 +211,6 @@ def test_every_performance_indicator_row_equals_the_truth(built, truth):
                     assert value == want[column], (path, want["indicator"], column)
 
 
-@pytest.mark.xfail(not DETECTS_REPORT_KINDS, reason="report kind detection is not there yet", strict=True)
 def test_report_kinds_and_projects_equal_the_truth(built, truth):
     documents = query(built, "SELECT * FROM v_documents").set_index("source_file")
     for path, expected in truth["documents"].items():
@@ -255,6 +241,5 @@ def test_project_rollup_equals_the_truth(built, truth):
         assert (row.budget, row.spending) == (pytest.approx(budget), pytest.approx(spending))
         assert row.execution_rate == pytest.approx(spending / budget * 100)
         assert row.mean_score == pytest.approx(statistics.fmean(r["self_eval_score"] for r in reports))
-    if DETECTS_REPORT_KINDS:
-        assert sorted(rollup["report_kind"]) == ["project", "transfer"]
-        assert rollup["reports"].max() >= 2  # two projects of one province and year add up
+    assert sorted(rollup["report_kind"]) == ["project", "transfer"]
+    assert rollup["reports"].max() >= 2  # two projects of one province and year add up
