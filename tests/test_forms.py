@@ -7,7 +7,10 @@ from __future__ import annotations
 import pytest
 
 from pipelines.extract.facts import extract_content
-from pipelines.extract.forms import align_money_row, read_forms, tokens, unglue
+from pipelines.extract.forms import read_forms
+from pipelines.extract.forms.indicators import unglue
+from pipelines.extract.forms.money import align_money_row
+from pipelines.extract.forms.tokens import Token, tokens
 from pipelines.extract.matching import Matcher
 from pipelines.indicators import default_dictionary
 from tests.builders import document_from_lines, table_document
@@ -295,8 +298,6 @@ def test_indicator_rows_run_together():
     ],
 )
 def test_unglue(text, pieces):
-    from pipelines.extract.forms import Token
-
     assert [t.text for t in unglue(Token(text, "x"))] == pieces
 
 

@@ -1,0 +1,138 @@
+"""The official self-evaluation forms, read by their template.
+
+财政部's 项目支出绩效自评表 and 部门整体支出绩效自评表, their provincial variants and the 转移支付
+区域绩效自评表 share a vocabulary of printed labels: a money block (年初预算数 | 全年预算数 | 全年执行数 |
+分值 | 执行率 | 得分 over rows 年度资金总额 / 其中:当年财政拨款 / 上年结转资金 / 其他资金, with the unit in a
+caption such as 项目资金(万元)) and a performance-indicator block (一级 / 二级 / 三级指标 | 年度指标值 |
+实际完成值 | 分值 | 得分 | 偏差原因). A form arrives as a real table, as pipe-separated rows, one cell
+per line, or cells run together with spaces or nothing between them: all are read the same way,
+as one stream of tokens (`tokens.py`) in which the template's labels are recognised wherever they
+stand, whatever spaces they contain.
+
+- `money.py`: the header says which columns exist and in which order; a row's figures are aligned
+  to them (`align_money_row`), because empty cells vanish and cells may be glued together.
+  Alignments are scored by what the form itself guarantees (执行数 ÷ 预算数 = 执行率, 得分 ≤ 分值);
+  where two alignments fit equally well, only the figures they agree on are kept.
+- `indicators.py`: rows of a real table are read by the header's columns; flattened rows by the
+  segmentation with the most complete rows; cells run together are first split (`unglue`).
+- Here: the whole form (`read_forms`), a label cell with its figure on the next line, and the core
+  facts of indicator rows that are dictionary indicators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipelines.extract.forms.indicators import kpi_header, read_indicator_block
+from pipelines.extract.forms.money import (
+    FIGURE_RUN,
+    MONEY_STARTS,
+    money_header,
+    read_money_rows,
+    total_score_fact,
+    unit_mark,
+)
+from pipelines.extract.forms.tokens import FIELD, KPI_COLUMN, MONEY_COLUMN, TOTAL, Token, tokens
+from pipelines.extract.kpi import figure_of_value
+from pipelines.extract.matching import DEPARTMENT, Matcher, clean_label, make_facts, unit_fits
+from pipelines.extract.numbers import find_figures
+from pipelines.extract.text import simplify
+from pipelines.model import Document, Fact, PerformanceIndicator
+
+
+def _values_after(stream: list[Token], start: int) -> list[Token]:
+    values = []
+    for token in stream[start:]:
+        if token.label is not None or not FIGURE_RUN.match(token.text.replace(" ", "")):
+            break
+        values.append(token)
+    return values
+
+
+@dataclass(frozen=True)
+class FormContent:
+    """What the form of a document states: money facts and indicator rows; and what was left out."""
+
+    facts: list[Fact]
+    indicators: list[PerformanceIndicator]
+    notes: list[str]
+
+
+def read_forms(document: Document, matcher: Matcher) -> FormContent:
+    """The money block, indicator table and total score of the document's form.
+
+    A report is one body, year and project: when a second project form follows the first (a 项目名称
+    after a money block or indicator table was read), it is left out, with a note.
+    """
+    stream = tokens(document)
+    facts: list[Fact] = []
+    indicators: list[PerformanceIndicator] = []
+    notes: list[str] = []
+    index = 0
+    while index < len(stream):
+        token = stream[index]
+        if token.kind == FIELD and token.role == "project" and (facts or indicators):
+            following = stream[index + 1].text if index + 1 < len(stream) else ""
+            notes.append(
+                f"a second project form ({token.text} {following}) was not read: one report, one project"
+            )
+            break
+        if token.kind == MONEY_COLUMN and token.role in MONEY_STARTS:
+            found = money_header(stream, index)
+            if found:
+                block, after = found
+                block_facts, index = read_money_rows(stream, after, block)
+                facts.extend(block_facts)
+                continue
+        if token.kind == KPI_COLUMN:
+            header = kpi_header(stream, index)
+            if header:
+                rows, index = read_indicator_block(stream, header[1], header[0])
+                indicators.extend(rows)
+                continue
+        if token.kind == TOTAL:
+            facts.extend(total_score_fact(token, _values_after(stream, index + 1)))
+        elif token.label is None:
+            facts.extend(_label_value_fact(stream, index, matcher))
+        index += 1
+    return FormContent(facts, indicators, notes)
+
+
+def _label_value_fact(stream: list[Token], index: int, matcher: Matcher) -> list[Fact]:
+    """A cell that is a dictionary alias followed by a cell that is one figure (人员编制 | 21, or
+    计划安排资金 | (万元) | 715.18 one cell per line): that figure is the alias's indicator."""
+    indicator = matcher.by_alias.get(clean_label(stream[index].text))
+    if indicator is None:
+        return []
+    following = stream[index + 1 : index + 3]
+    unit = unit_mark(following[0]) if following else None
+    if unit:
+        following = following[1:]
+    if not following or following[0].label is not None:
+        return []
+    figures = find_figures(following[0].text)
+    if len(figures) != 1 or figures[0].raw != following[0].text.strip():
+        return []
+    figure = figures[0]
+    if figure.unit and not unit_fits(figure, indicator):
+        return []
+    snippet = " | ".join(t.printed for t in stream[index : index + (3 if unit else 2)])
+    return make_facts(indicator, figure, DEPARTMENT, False, following[0].locator, snippet, unit)
+
+
+def indicator_facts(rows: list[PerformanceIndicator], matcher: Matcher) -> list[Fact]:
+    """Core facts of indicator rows whose name is a dictionary indicator (读者满意度 -> satisfaction_rate):
+    the achieved value, and the target, when the cell is one figure of a fitting unit."""
+    facts: list[Fact] = []
+    for row in rows:
+        hits = matcher.hits(simplify(row.indicator))
+        for text, is_target in ((row.actual_text, False), (row.target_text, True)):
+            figure = figure_of_value(text) if text else None
+            if figure is None:
+                continue
+            hit = next((h for h in hits if unit_fits(figure, h.indicator)), None)
+            if hit is not None:
+                facts.extend(
+                    make_facts(hit.indicator, figure, DEPARTMENT, is_target, row.source_locator, row.snippet)
+                )
+    return facts

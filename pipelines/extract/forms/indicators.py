@@ -1,0 +1,328 @@
+"""The performance-indicator block of a form: its header and its rows, however they were flattened."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from itertools import product
+
+from pipelines.extract.forms.tokens import (
+    EMPTY_CELL,
+    ENDS_TABLE,
+    KPI_COLUMN,
+    LEVEL1,
+    LEVEL2,
+    LEVEL_EITHER,
+    MONEY_COLUMN,
+    MONEY_ROLES_IN_KPI,
+    POINTS,
+    SECTION,
+    Token,
+    strip_span,
+)
+from pipelines.extract.kpi import indicator_row, score_of
+from pipelines.extract.numbers import UNITS as NUMBER_UNITS
+from pipelines.model import PerformanceIndicator
+
+# ---------------------------------------------------------------------------------------------
+# Indicator rows
+
+VALUE_ROLES = ("comparator", "target", "unit", "actual", "weight", "score", "reason")
+NUMERIC_ROLES = ("weight", "score")
+ROW_FOUND, SKIPPED, TWO_TOKEN_NAME, REASON_KEPT, CELL_MISSING, VALUE_MISSING = (
+    10.0,
+    -1.0,
+    -0.6,
+    -0.2,
+    -3.0,
+    -2.0,
+)
+MAX_UNIT_CELL = 4  # characters of a 度量单位 cell (%, 次, 万元, 人次)
+COMPARATOR_CELL = re.compile(r"^(?:[≥≤<>=]=?|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过)$")
+
+
+@dataclass(frozen=True)
+class KpiHeader:
+    """The roles of an indicator table's columns after the 三级指标 name, in printed order; for a
+    header that is one row of a real table, the column of each role and the row's width."""
+
+    roles: tuple[str, ...]
+    columns: dict[str, int] | None = None
+    width: int | None = None
+
+
+def _is_number(text: str) -> bool:
+    return score_of(text) is not None
+
+
+def _is_text(token: Token) -> bool:
+    return token.label is None and not _is_number(token.text) and not EMPTY_CELL.match(token.text)
+
+
+def _row_at(
+    cells: list[Token],
+    start: int,
+    roles: tuple[str, ...],
+    name_tokens: int,
+    with_reason: bool,
+    skip_value: bool,
+):
+    """A row starting at `start` with this many name tokens, or None: (tokens used, row cells by role,
+    cost of missing cells)."""
+    end = start + name_tokens
+    if end > len(cells) or not all(_is_text(t) for t in cells[start:end]):
+        return None
+    row: dict[str, str] = {"name": " ".join(t.printed for t in cells[start:end])}
+    cost = 0.0
+    index = end
+    for role in roles:
+        if role == "reason" and not with_reason:
+            continue
+        if index >= len(cells):
+            if role in ("weight", "score", "reason"):
+                cost += CELL_MISSING
+                continue
+            return None
+        cell = cells[index]
+        if role in ("target", "actual") and _is_number(cell.text) and not row.get("target") and skip_value:
+            if "comparator" in row:
+                return None
+            cost += VALUE_MISSING  # an empty value cell that vanished: the figures are weight and score
+            continue
+        if role in NUMERIC_ROLES and not _is_number(cell.text):
+            if EMPTY_CELL.match(cell.text):
+                index += 1
+                continue
+            return None
+        if role == "comparator" and not COMPARATOR_CELL.match(cell.text):
+            continue  # no comparator cell printed
+        if role == "unit" and (_is_number(cell.text) or len(cell.text) > MAX_UNIT_CELL):
+            continue  # no unit cell printed
+        if role == "reason" and not _is_text(cell):
+            return None
+        row[role] = cell.printed
+        index += 1
+    if "target" not in row and "actual" not in row:
+        return None
+    return index - start, row, cost
+
+
+GLUED_FIGURE = re.compile(
+    r"[≥≤<>]?\d+(?:\.\d+)?(?:%|[万亿千]?(?:"
+    + "|".join(re.escape(u) for u in NUMBER_UNITS if u != "%")
+    + r"))?"
+)
+EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
+TEMPLATE_SLOT = re.compile(r"指标\s*\d+\s*[:：]?")
+COMPARATOR_AFTER_WORDS = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[≥≤])")
+DOUBLED = re.compile(r"^(?P<name>.*?)(?P<value>[^\d]{2,})(?P=value)$")
+POINT_PAIRS = re.compile(r"^(?P<weight>[1-9]\d?|100)(?P<score>\d{1,2}(?:\.\d+)?)$")
+
+
+def _points(run: str) -> list[str]:
+    """A bare run of digits glued from 分值 and 得分 (2018 -> 20 | 18), when it cannot be one score."""
+    if Decimal(run) <= 100:
+        return [run]
+    match = POINT_PAIRS.match(run)
+    if match and Decimal(match["score"]) <= Decimal(match["weight"]):
+        return [match["weight"], match["score"]]
+    return [run]
+
+
+def unglue(token: Token) -> list[Token]:
+    """A cell holding several cells run together (更新设备50件50件2020, 质量等合格合格2020): its name,
+    its value figures with their units, its points, and a text value printed twice split in two.
+    A cell with at most one figure, or a figure before its words (≥100百分比), is left whole."""
+    if EMPTY_SLOT.match(token.text):
+        return []
+    text = TEMPLATE_SLOT.sub(lambda m: " " * len(m.group(0)), token.text)
+    raw = token.raw if len(token.raw) == len(text) else text
+
+    def piece(a: int, b: int) -> Token:
+        a, b = strip_span(text, a, b, " ")
+        return Token(text[a:b], token.locator, raw=raw[a:b])
+
+    comparator = COMPARATOR_AFTER_WORDS.search(text)
+    if comparator:  # 项目总成本≤90万元: a name and a target whose space was lost at a line end
+        rest = piece(comparator.start(), len(text))
+        return [piece(0, comparator.start()), *unglue(replace(rest, text=rest.text))]
+    figures = list(GLUED_FIGURE.finditer(text))
+    if not figures or figures[0].start() == 0:
+        return [token]  # a value (2021年12月完成, ≥100百分比), not a row run together
+    if len(figures) < 2 and figures[-1].end() != len(text.rstrip()):
+        return [token]
+    pieces: list[Token] = []
+    position = 0
+    for match in [*figures, None]:
+        a, b = strip_span(text, position, match.start() if match else len(text), " ")
+        if a < b:
+            doubled = DOUBLED.match(text[a:b])
+            if doubled and doubled["name"]:
+                cut = a + len(doubled["name"])
+                half = len(doubled["value"])
+                pieces.extend([piece(a, cut), piece(cut, cut + half), piece(cut + half, b)])
+            elif doubled:
+                pieces.extend([piece(a, a + len(doubled["value"])), piece(a + len(doubled["value"]), b)])
+            else:
+                pieces.append(piece(a, b))
+        if match is None:
+            break
+        figure = match.group(0)
+        points = _points(figure) if figure.isdigit() else [figure]
+        cursor = match.start()
+        for part in points:
+            pieces.append(piece(cursor, cursor + len(part)))
+            cursor += len(part)
+        position = match.end()
+    return [p for p in pieces if p.text]
+
+
+def segment_rows(cells: list[Token], header: KpiHeader) -> list[tuple[dict[str, str], Token]]:
+    """The rows of the cells between two level labels: the segmentation with the most complete
+    rows (a row is a name, then a cell per column role; a deviation-reason cell may be empty)."""
+    best: dict[int, tuple[float, list[tuple[dict[str, str], Token]]]] = {len(cells): (0.0, [])}
+    for start in range(len(cells) - 1, -1, -1):
+        skip_score, skip_rows = best[start + 1]
+        options = [(skip_score + SKIPPED, skip_rows)]
+        for name_tokens, with_reason, skip_value in product((1, 2), (False, True), (False, True)):
+            found = _row_at(cells, start, header.roles, name_tokens, with_reason, skip_value)
+            if found is None:
+                continue
+            used, row, cost = found
+            rest_score, rest_rows = best[start + used]
+            gain = ROW_FOUND + cost + (name_tokens - 1) * TWO_TOKEN_NAME + (REASON_KEPT if with_reason else 0)
+            options.append((rest_score + gain, [(row, cells[start]), *rest_rows]))
+        best[start] = max(options, key=lambda option: option[0])
+    return best[0][1]
+
+
+def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
+    """The indicator header starting at `start` (一级指标 | 二级指标 | 三级指标 | 年度指标值 ...), and
+    the index after it."""
+    roles: list[str] = []
+    header: list[Token] = []
+    index = start
+    while index < len(stream) and stream[index].kind in (KPI_COLUMN, MONEY_COLUMN, SECTION):
+        token = stream[index]
+        role = token.role or ""
+        if token.kind == MONEY_COLUMN and role not in MONEY_ROLES_IN_KPI:
+            break
+        if token.kind == KPI_COLUMN or token.kind == MONEY_COLUMN:
+            roles.append(role)
+            header.append(token)
+        index += 1
+    if "name" not in roles or not ({"target", "actual"} & set(roles)):
+        return None
+    after_name = tuple(r for r in roles[roles.index("name") + 1 :] if r in VALUE_ROLES)
+    columns = None
+    if header[0].row is not None and all(t.row == header[0].row for t in header):
+        columns = {role: t.cell for role, t in zip(roles, header, strict=True) if t.cell is not None}
+    return KpiHeader(after_name, columns, header[0].width), index
+
+
+def _fits_columns(row: dict[str, str], cells: list[Token], header: KpiHeader) -> bool:
+    """Whether a table row's cells stand where its header says (a row shifted by merged or missing
+    cells is read by sequence instead): levels in the level columns, a name, points as numbers."""
+    at = {t.cell: t for t in cells}
+    columns = header.columns or {}
+    for role, kinds in (("level1", (LEVEL1, LEVEL_EITHER)), ("level2", (LEVEL2, LEVEL_EITHER))):
+        token = at.get(columns.get(role))
+        if token is not None and ((token.label and token.kind not in kinds) or _is_number(token.text)):
+            return False
+    name = at.get(columns.get("name"))
+    if name is not None and name.label is not None:
+        return False
+    return all(_is_number(row[role]) for role in NUMERIC_ROLES if row.get(role))
+
+
+def _table_row(header: KpiHeader, cells: list[Token]) -> dict[str, str]:
+    """The cells of a real table's row by the header's columns (the row as wide as the header)."""
+    by_column: dict[int, list[str]] = {}
+    for token in cells:
+        by_column.setdefault(token.cell or 0, []).append(token.label or token.printed)
+    return {
+        role: " ".join(by_column[column])
+        for role, column in (header.columns or {}).items()
+        if column in by_column
+    }
+
+
+def _level(stream: list[Token], index: int, level1: str | None) -> tuple[int, str]:
+    """Whether a level label is a 一级 (1) or 二级 (2) indicator: 成本指标 and 满意度指标 are either,
+    一级 when a 二级 label or a points mark (10分) follows, else 二级 under the current 一级."""
+    token = stream[index]
+    if token.kind == LEVEL1:
+        return 1, token.label or ""
+    if token.kind == LEVEL2:
+        return 2, token.label or ""
+    following = stream[index + 1] if index + 1 < len(stream) else None
+    if following is not None and (following.kind in (LEVEL2, LEVEL_EITHER) or POINTS.match(following.text)):
+        return 1, token.label or ""
+    return (2 if level1 else 1), token.label or ""
+
+
+def read_indicator_block(
+    stream: list[Token], start: int, header: KpiHeader
+) -> tuple[list[PerformanceIndicator], int]:
+    """Indicator rows after a header at `start`, until a label that ends the table; the index after."""
+    rows: list[PerformanceIndicator] = []
+    level1 = level2 = None
+    cells: list[Token] = []
+
+    def flush() -> None:
+        for row, first in segment_rows(cells, header):
+            target = "".join(row.get(part, "") for part in ("comparator", "target", "unit")) or None
+            rows.append(
+                indicator_row(
+                    name=row["name"], target=target, actual=row.get("actual"), locator=first.locator,
+                    snippet=" | ".join(v for v in (level1, level2, *row.values()) if v),
+                    level1=level1, level2=level2, weight=row.get("weight"), score=row.get("score"),
+                    deviation_reason=row.get("reason"),
+                )
+            )  # fmt: skip
+        cells.clear()
+
+    index = start
+    while index < len(stream):
+        token = stream[index]
+        starts_row = token.row is not None and (index == 0 or stream[index - 1].row != token.row)
+        if header.columns and starts_row and token.width == header.width:
+            end = index + 1
+            while end < len(stream) and stream[end].row == token.row:
+                end += 1
+            row_cells = stream[index:end]
+            if any(t.kind in ENDS_TABLE for t in row_cells):
+                break  # 总分, a section or a new form: the table has ended
+            row = _table_row(header, row_cells)
+            if _fits_columns(row, row_cells, header):
+                # A row of the header's own table, its cells where the header says: read by column.
+                flush()
+                level1 = row.get("level1", level1)
+                level2 = row.get("level2", None if "level1" in row else level2)
+                if row.get("name"):
+                    target = "".join(row.get(part, "") for part in ("comparator", "target", "unit")) or None
+                    rows.append(
+                        indicator_row(
+                            name=row["name"], target=target, actual=row.get("actual"), locator=token.row,
+                            snippet=" | ".join(t.printed for t in row_cells), level1=level1, level2=level2,
+                            weight=row.get("weight"), score=row.get("score"), deviation_reason=row.get("reason"),
+                        )
+                    )  # fmt: skip
+                index = end
+                continue
+        if token.kind in (LEVEL1, LEVEL2, LEVEL_EITHER):
+            flush()
+            level, label = _level(stream, index, level1)
+            if level == 1:
+                level1, level2 = label, None
+            else:
+                level2 = label
+        elif token.kind is None:
+            if not POINTS.match(token.text):
+                cells.extend(unglue(token))
+        else:
+            break
+        index += 1
+    flush()
+    return rows, index

@@ -1,0 +1,372 @@
+"""The money block of a form: its header, its rows aligned to the header, its facts."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from itertools import combinations
+
+from pipelines.extract.forms.tokens import CAPTION, EMPTY_CELL, MONEY_COLUMN, MONEY_ROW, UNIT_MARK, Token
+from pipelines.extract.matching import (
+    WAN_HEADER_CEILING,
+)
+from pipelines.extract.numbers import to_canonical
+from pipelines.model import Fact
+
+# ---------------------------------------------------------------------------------------------
+# Money rows
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A figure of a money row (or an empty cell printed as a dash)."""
+
+    value: Decimal | None  # None: a printed empty cell (—, /)
+    percent: bool = False
+    raw: str = ""
+    token: int = 0  # which of the row's value tokens it was read from
+
+
+NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,6})?")
+FIGURE_RUN = re.compile(r"^[\d.,%]+$")
+LEADING_FIGURES = re.compile(r"^\d[\d.,%]*(?=[\u4e00-\u9fff])")
+
+
+MAX_RATE = Decimal(1000)
+
+
+def _single_cell(run: str) -> bool:
+    """Whether a run of digits reads as one cell: at most one decimal point, a % only at its end,
+    and a rate not beyond any execution rate (303010100% is cells printed together)."""
+    body = run.removesuffix("%")
+    if "%" in body or body.count(".") > 1 or not NUMBER.fullmatch(body):
+        return False
+    return not run.endswith("%") or Decimal(body) <= MAX_RATE
+
+
+def _numbers_of_run(run: str, max_pieces: int) -> list[list[Cell]]:
+    """Ways to read a run of digits as a sequence of figures: the run itself when it reads as one
+    cell, else every split into figures (a % ends the figure it follows). Separators are dropped."""
+    run = run.replace(",", "")
+    if _single_cell(run):
+        percent = run.endswith("%")
+        return [[Cell(Decimal(run.removesuffix("%")), percent, run)]]
+    results: list[list[Cell]] = []
+
+    def walk(rest: str, sequence: list[Cell]) -> None:
+        if not rest:
+            results.append(sequence)
+            return
+        if len(sequence) >= max_pieces:
+            return
+        for end in range(len(rest), 0, -1):
+            head = rest[:end]
+            if not NUMBER.fullmatch(head):
+                continue
+            tail = rest[end:]
+            percent = tail.startswith("%")
+            if percent:
+                tail = tail[1:]
+            walk(tail, [*sequence, Cell(Decimal(head), percent, head + ("%" if percent else ""))])
+
+    walk(run, [])
+    return results
+
+
+def row_readings(values: list[str], max_pieces: int) -> list[list[Cell]]:
+    """Every reading of a row's value tokens as a sequence of cells (a glued token may split)."""
+    readings: list[list[Cell]] = [[]]
+    for index, value in enumerate(values):
+        text = value.replace(" ", "")
+        if EMPTY_CELL.match(text):
+            options = [[Cell(None, raw=text)]]
+        elif FIGURE_RUN.match(text) and text[0].isdigit():
+            options = _numbers_of_run(text, max_pieces)
+        else:
+            return []  # text in a money row: not a row of figures
+        options = [[replace(cell, token=index) for cell in option] for option in options]
+        readings = [r + o for r in readings for o in options if len(r) + len(o) <= max_pieces]
+        if not readings:
+            return []
+    return readings
+
+
+# What a missing cell costs an alignment: 年初预算数 and 得分 are often left empty, a budget rarely.
+MISSING_COST = {"initial": 0.4, "score": 0.4, "spent": 1.0, "weight": 0.8, "rate": 0.8, "budget": 1.2}
+RATE_TOLERANCE = Decimal("0.6")  # percentage points between a printed rate and spent / budget
+USUAL_WEIGHT = Decimal(10)
+
+
+def _fits(role: str, cell: Cell) -> bool:
+    if cell.value is None:
+        return True
+    if role == "rate":
+        return cell.percent and cell.value <= MAX_RATE
+    if cell.percent:
+        return False
+    if role == "weight":  # whole points
+        return cell.value <= 100 and cell.value % 1 == 0
+    if role == "score":
+        return cell.value <= 100
+    return True
+
+
+SPLIT_COST = 0.3  # per cell more than the row's tokens: a reading with fewer splits is likelier
+DECIMALS_COST = 1.0  # per extra count of decimals among the amounts of a split reading
+
+
+def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int = 0) -> float:
+    score = (
+        -sum(MISSING_COST.get(role, 1.0) for role in columns if role not in assigned) - SPLIT_COST * splits
+    )
+    values = {role: cell.value for role, cell in assigned.items() if cell.value is not None}
+    budget = values.get("budget", values.get("initial"))
+    if values.get("rate") and budget and values.get("spent"):
+        computed = values["spent"] / budget * 100
+        score += 3 if abs(computed - values["rate"]) <= RATE_TOLERANCE else -3
+    money = [values[r] for r in ("initial", "budget", "spent") if values.get(r)]
+    if splits and money and max(money) > 3 * min(money):
+        score -= 2  # cells split apart into amounts of different orders: an unlikely reading
+    if splits:  # a form prints its amounts with the same number of decimals
+        places = {
+            len(assigned[r].raw.partition(".")[2]) for r in ("initial", "budget", "spent") if r in assigned
+        }
+        score -= DECIMALS_COST * (len(places) - 1) if places else 0
+    if "weight" in values and "score" in values:
+        score += 0.5 if values["score"] <= values["weight"] else -2
+    elif values.get("score", 0) > USUAL_WEIGHT * 2:
+        score -= 1  # a score without its weight, larger than any weight the forms give this block
+    if values.get("weight") == USUAL_WEIGHT:
+        score += 0.3
+    elif values.get("weight", 0) > USUAL_WEIGHT * 2:
+        score -= 1  # the money block of a form weighs 10 points, sometimes 5 or 20, not more
+    return score
+
+
+def align_money_row(columns: list[str], values: list[str]) -> dict[str, Cell]:
+    """The figures of a money row by column role, from the header's `columns` (initial, budget,
+    spent, weight, rate, score in their printed order) and the row's value tokens.
+
+    Cells keep their order; empty cells may have vanished anywhere; glued cells are split. Each
+    reading and placement is scored (`_alignment_score`); of the best-scored ones, only the
+    roles they agree on are returned.
+    """
+    best: list[dict[str, Cell]] = []
+    best_score = float("-inf")
+    for reading in row_readings(values, len(columns)):
+        for places in combinations(range(len(columns)), len(reading)):
+            assigned = {columns[p]: cell for p, cell in zip(places, reading, strict=True)}
+            if not all(_fits(role, cell) for role, cell in assigned.items()):
+                continue
+            score = _alignment_score(columns, assigned, len(reading) - len(values))
+            if score > best_score + 1e-9:
+                best, best_score = [assigned], score
+            elif abs(score - best_score) <= 1e-9:
+                best.append(assigned)
+    if not best:
+        return {}
+    agreed = {}
+    for role, cell in best[0].items():
+        if all(other.get(role) is not None and other[role].value == cell.value for other in best[1:]):
+            agreed[role] = cell
+    return agreed
+
+
+# ---------------------------------------------------------------------------------------------
+# Facts of the money block
+
+# (row scope, column role) -> (indicator code, fact scope)
+MONEY_FACTS = {
+    ("department", "budget"): ("budget_total", "department"),
+    ("department", "initial"): ("budget_total", "initial"),
+    ("department", "spent"): ("expenditure_total", "department"),
+    ("department", "rate"): ("budget_execution_rate", "department"),
+    ("fiscal", "budget"): ("budget_fiscal", "fiscal"),
+    ("fiscal", "initial"): ("budget_fiscal", "fiscal+initial"),
+    ("fiscal", "spent"): ("expenditure_total", "fiscal"),
+    ("fiscal", "rate"): ("budget_execution_rate", "fiscal"),
+    ("carry_over", "budget"): ("budget_total", "carry_over"),
+    ("carry_over", "spent"): ("expenditure_total", "carry_over"),
+    ("other_funds", "budget"): ("budget_total", "other_funds"),
+    ("other_funds", "spent"): ("expenditure_total", "other_funds"),
+}
+UNITS = {
+    "budget_total": "CNY",
+    "budget_fiscal": "CNY",
+    "expenditure_total": "CNY",
+    "budget_execution_rate": "percent",
+}
+# Money printed without a unit anywhere: 万元 is the forms' usual unit, unless a figure is too large for it.
+LARGEST_WAN_FIGURE = Decimal(100_000)
+
+
+@dataclass
+class MoneyBlock:
+    """A money header in force: its columns in order and its unit."""
+
+    columns: list[str]
+    unit: str | None
+
+
+def _unit_of(text: str) -> str | None:
+    match = UNIT_MARK.search(text)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def _money_unit(block: MoneyBlock, cells: dict[str, Cell]) -> tuple[str, str | None]:
+    money = [c.value for r, c in cells.items() if r in ("initial", "budget", "spent") and c.value is not None]
+    largest = max(money) if money else Decimal(0)
+    if block.unit == "万元" and largest >= WAN_HEADER_CEILING:
+        return "元", f"unit 万元 of the form not applied: {largest} reads as yuan"
+    if block.unit:
+        return block.unit, None
+    if largest >= LARGEST_WAN_FIGURE:
+        return "元", "no unit printed; figures this large read as yuan"
+    return "万元", "no unit printed; read as 万元, the forms' usual unit"
+
+
+def money_facts(block: MoneyBlock, row: Token, values: list[Token]) -> list[Fact]:
+    """Facts of one money row (see MONEY_FACTS); zero amounts are an unfilled form, not figures."""
+    cells = align_money_row(block.columns, [v.text for v in values])
+    if not cells:
+        return []
+    unit, note = _money_unit(block, cells)
+    snippet = " | ".join([row.printed, *(v.printed for v in values)])
+    amounts = {
+        r: c.value for r, c in cells.items() if r in ("initial", "budget", "spent") and c.value is not None
+    }
+    if amounts and not any(amounts.values()):
+        return []  # a row of zeros: a form left unfilled
+    facts = []
+    for role, cell in cells.items():
+        target = MONEY_FACTS.get((row.role or "", role))
+        if target is None or cell.value is None:
+            continue
+        code, scope = target
+        if UNITS[code] == "CNY":
+            if cell.value == 0:
+                continue
+            value = to_canonical(cell.value, unit, "CNY")
+            raw = f"{cell.raw}{unit}" if block.unit == unit else f"{cell.raw} ({unit})"
+            fact_note = note
+        else:
+            value = cell.value
+            raw, fact_note = cell.raw, None
+        facts.append(
+            Fact(
+                indicator_code=code, value=float(value), unit=UNITS[code], qualifier="exact", is_target=False,
+                scope=scope, source_locator=values[cell.token].locator, snippet=snippet, raw_text=raw,
+                note=fact_note,
+            )
+        )  # fmt: skip
+    return facts
+
+
+def total_score_fact(total: Token, values: list[Token]) -> list[Fact]:
+    """总分 | 100 | 98 (or 总分10098): the form's total score is the self-evaluation score."""
+    texts = [v.text.replace(" ", "") for v in values]
+    if len(texts) == 1 and texts[0].startswith("100") and NUMBER.fullmatch(texts[0][3:] or "x"):
+        texts = ["100", texts[0][3:]]  # 总分10098: the full marks and the score printed together
+    readings = row_readings(texts, 2)
+    candidates = []
+    for reading in readings:
+        numbers = [c.value for c in reading if c.value is not None and not c.percent]
+        if len(numbers) == 2 and numbers[0] == 100 and numbers[1] <= 100:
+            candidates.append(numbers[1])
+        elif len(numbers) == 1 and len(reading) == 1 and numbers[0] <= 100 and len(texts) == 1:
+            candidates.append(numbers[0])
+    if len(set(candidates)) != 1:
+        return []
+    score = candidates[0]
+    return [
+        Fact(
+            indicator_code="self_eval_score", value=float(score), unit="point", qualifier="exact",
+            is_target=False, scope="department", source_locator=values[0].locator,
+            snippet=" | ".join([total.text, *(v.text for v in values)]), raw_text=str(score),
+        )
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole form
+
+LOOK_BACK = 3  # tokens before a money header where its caption's unit may stand
+ROW_PREFIX = re.compile(r"^其中$")
+MONEY_STARTS = ("initial", "budget", "spent", "rate")
+
+
+def unit_mark(token: Token) -> str | None:
+    return _unit_of(token.text) if token.label is None and UNIT_MARK.fullmatch(token.text) else None
+
+
+def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | None:
+    """The money header starting at `start` (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分),
+    with the unit of its caption, and the index after it."""
+    labels: list[tuple[str, bool]] = []  # (role, followed by a unit mark)
+    unit = None
+    index = start
+    while index < len(stream):
+        token = stream[index]
+        mark = unit_mark(token)
+        if mark:
+            unit = unit or mark
+            if labels:
+                labels[-1] = (labels[-1][0], True)
+        elif token.kind == MONEY_COLUMN:
+            labels.append((token.role or "", False))
+        elif token.kind != CAPTION:
+            break
+        index += 1
+    # A budget label printed with a unit and followed by more budget columns is the block's caption
+    # (年度预算数(万元) | 年初预算 | 调整后预算数 ...), not a column.
+    roles = [
+        role
+        for position, (role, captioned) in enumerate(labels)
+        if not (captioned and any(r in ("initial", "budget") for r, _ in labels[position + 1 :]))
+    ]
+    if len([r for r in roles if r in ("initial", "budget", "spent")]) < 1 or len(set(roles)) < 2:
+        return None
+    roles = list(dict.fromkeys(roles))  # a column printed twice (a split header) counts once
+    for token in stream[max(0, start - LOOK_BACK) : start]:
+        unit = unit or unit_mark(token) or (_unit_of(token.text) if token.kind == CAPTION else None)
+    return MoneyBlock(roles, unit), index
+
+
+def read_money_rows(stream: list[Token], start: int, block: MoneyBlock) -> tuple[list[Fact], int]:
+    facts: list[Fact] = []
+    index = start
+    # Header cells this reader does not know (原因, 备注) may stand between the header and its rows.
+    while index < min(start + LOOK_BACK, len(stream)) and stream[index].label is None:
+        index += 1
+    if index >= len(stream) or stream[index].kind != MONEY_ROW:
+        index = start
+    while index < len(stream):
+        token = stream[index]
+        mark = unit_mark(token)
+        if mark:
+            block.unit = block.unit or mark
+            index += 1
+            continue
+        if token.label is None and (ROW_PREFIX.match(token.text) or EMPTY_CELL.match(token.text)):
+            index += 1
+            continue
+        if token.kind != MONEY_ROW:
+            break
+        values: list[Token] = []
+        index += 1
+        while index < len(stream) and stream[index].label is None and unit_mark(stream[index]) is None:
+            text = stream[index].text.replace(" ", "")
+            glued = LEADING_FIGURES.match(text)
+            if EMPTY_CELL.match(text) or (FIGURE_RUN.match(text) and text[0].isdigit()):
+                values.append(stream[index])
+            elif glued:  # the row's last figures run into the next label (303010100%其中)
+                values.append(Token(glued.group(0), stream[index].locator))
+                index += 1
+                break
+            else:
+                break
+            index += 1
+        if values:
+            facts.extend(money_facts(block, token, values))
+    return facts, index

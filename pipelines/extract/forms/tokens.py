@@ -1,0 +1,218 @@
+"""The forms' printed labels, and a document as one stream of tokens (see `tokens`)."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, replace
+from itertools import accumulate
+
+from pipelines.extract.text import simplify
+from pipelines.model import Document, TextBlock
+
+# Printed labels of the forms: canonical label -> (kind, role). Matched wherever they stand,
+# with any whitespace between their characters (年度 总体 目标, 绩 效 指 标).
+FIELD, CAPTION, MONEY_COLUMN, MONEY_ROW, KPI_COLUMN, LEVEL1, LEVEL2, LEVEL_EITHER, TOTAL, SECTION = (
+    "field", "caption", "money_column", "money_row", "kpi_column", "level1", "level2", "level_either",
+    "total", "section",
+)  # fmt: skip
+LABELS: dict[str, tuple[str, str]] = {
+    # identity fields (their values are read by identity extraction; here they end a block)
+    "项目名称": (FIELD, "project"), "转移支付(项目)名称": (FIELD, "project"), "转移支付名称": (FIELD, "project"),
+    "主管部门": (FIELD, "supervisor"), "省级主管部门": (FIELD, "supervisor"), "地方主管部门": (FIELD, "supervisor"),
+    "实施单位": (FIELD, "body"), "资金使用单位": (FIELD, "body"), "部门(单位)名称": (FIELD, "body"),
+    "单位名称": (FIELD, "body"), "填报单位": (FIELD, "body"), "部门名称": (FIELD, "body"),
+    # captions of the money block
+    "项目资金": (CAPTION, ""), "预算资金": (CAPTION, ""), "资金投入情况": (CAPTION, ""), "资金情况": (CAPTION, ""),
+    "预算执行情况": (CAPTION, ""),
+    # money columns
+    "年初预算数": (MONEY_COLUMN, "initial"), "年初预算": (MONEY_COLUMN, "initial"),
+    "全年预算数": (MONEY_COLUMN, "budget"), "调整后预算数": (MONEY_COLUMN, "budget"),
+    "调整预算数": (MONEY_COLUMN, "budget"), "全年预算": (MONEY_COLUMN, "budget"),
+    "年度预算数": (MONEY_COLUMN, "budget"), "预算数": (MONEY_COLUMN, "budget"),
+    "全年执行数": (MONEY_COLUMN, "spent"), "预算执行数": (MONEY_COLUMN, "spent"), "全年执行": (MONEY_COLUMN, "spent"),
+    "实际执行数": (MONEY_COLUMN, "spent"), "全年实际执行数": (MONEY_COLUMN, "spent"), "执行数": (MONEY_COLUMN, "spent"),
+    "预算执行率": (MONEY_COLUMN, "rate"), "执行率": (MONEY_COLUMN, "rate"),
+    "分值": (MONEY_COLUMN, "weight"), "权重": (MONEY_COLUMN, "weight"), "参考分值": (MONEY_COLUMN, "weight"),
+    "得分": (MONEY_COLUMN, "score"),
+    # money rows
+    "年度资金总额": (MONEY_ROW, "department"), "资金总额": (MONEY_ROW, "department"), "总额": (MONEY_ROW, "department"),
+    "年度财政资金总额": (MONEY_ROW, "department"),
+    "当年财政拨款": (MONEY_ROW, "fiscal"), "本年财政拨款": (MONEY_ROW, "fiscal"), "财政拨款": (MONEY_ROW, "fiscal"),
+    "财政资金": (MONEY_ROW, "fiscal"),
+    "上年结转资金": (MONEY_ROW, "carry_over"), "上年结转": (MONEY_ROW, "carry_over"),
+    "其他资金": (MONEY_ROW, "other_funds"), "单位资金": (MONEY_ROW, "other_funds"),
+    "财政专户管理资金": (MONEY_ROW, "other_funds"), "中央财政资金": (MONEY_ROW, "other_funds"),
+    "地方财政资金": (MONEY_ROW, "other_funds"), "中央财政": (MONEY_ROW, "other_funds"),
+    "省级财政资金": (MONEY_ROW, "other_funds"), "市县财政资金": (MONEY_ROW, "other_funds"),
+    # indicator columns (分值 / 权重 / 得分 are read by role in an indicator header)
+    "一级指标": (KPI_COLUMN, "level1"), "二级指标": (KPI_COLUMN, "level2"), "三级指标": (KPI_COLUMN, "name"),
+    "指标名称": (KPI_COLUMN, "name"),
+    "年度指标值": (KPI_COLUMN, "target"), "预期指标值": (KPI_COLUMN, "target"), "指标值": (KPI_COLUMN, "target"),
+    "年度目标值": (KPI_COLUMN, "target"), "年初目标值": (KPI_COLUMN, "target"), "目标值": (KPI_COLUMN, "target"),
+    "实际完成值": (KPI_COLUMN, "actual"), "全年完成值": (KPI_COLUMN, "actual"), "全年实际值": (KPI_COLUMN, "actual"),
+    "实际完成指标值": (KPI_COLUMN, "actual"), "实际值": (KPI_COLUMN, "actual"), "完成值": (KPI_COLUMN, "actual"),
+    "偏差原因分析及改进措施": (KPI_COLUMN, "reason"), "未完成原因分析及改进措施": (KPI_COLUMN, "reason"),
+    "未完成原因和改进措施": (KPI_COLUMN, "reason"), "未完成原因分析": (KPI_COLUMN, "reason"),
+    "偏差原因分析": (KPI_COLUMN, "reason"), "偏差原因": (KPI_COLUMN, "reason"),
+    "指标性质": (KPI_COLUMN, "comparator"), "度量单位": (KPI_COLUMN, "unit"), "计量单位": (KPI_COLUMN, "unit"),
+    # levels of indicators
+    "产出指标": (LEVEL1, ""), "效益指标": (LEVEL1, ""), "项目决策": (LEVEL1, ""), "项目管理": (LEVEL1, ""),
+    "项目产出": (LEVEL1, ""), "项目效益": (LEVEL1, ""),
+    "成本指标": (LEVEL_EITHER, ""), "满意度指标": (LEVEL_EITHER, ""),
+    "数量指标": (LEVEL2, ""), "质量指标": (LEVEL2, ""), "时效指标": (LEVEL2, ""),
+    "经济成本指标": (LEVEL2, ""), "社会成本指标": (LEVEL2, ""), "生态环境成本指标": (LEVEL2, ""),
+    "经济效益指标": (LEVEL2, ""), "社会效益指标": (LEVEL2, ""), "生态效益指标": (LEVEL2, ""),
+    "可持续影响指标": (LEVEL2, ""), "服务对象满意度指标": (LEVEL2, ""),
+    # totals and sections that end a block
+    "总分": (TOTAL, ""),
+    "年度总体目标": (SECTION, ""), "总体目标完成情况": (SECTION, ""), "年初设定目标": (SECTION, ""),
+    "全年实际完成情况": (SECTION, ""), "预期目标": (SECTION, ""), "实际完成情况": (SECTION, ""),
+    "年度目标完成情况": (SECTION, ""), "绩效指标": (SECTION, ""), "资金管理情况": (SECTION, ""),
+    "项目基本情况": (SECTION, ""), "情况说明": (SECTION, ""), "存在问题和改进措施": (SECTION, ""),
+}  # fmt: skip
+MONEY_ROLES_IN_KPI = {"weight": "weight", "score": "score"}
+ENDS_TABLE = (TOTAL, FIELD, SECTION, MONEY_ROW, KPI_COLUMN, CAPTION)
+
+
+def _label_pattern(label: str) -> str:
+    """A label with any whitespace between its characters; its brackets full- or half-width."""
+    parts = []
+    for char in label:
+        if char in "()":
+            parts.append(r"[(（]" if char == "(" else r"[)）]")
+        else:
+            parts.append(re.escape(char))
+    return r"\s*".join(parts)
+
+
+LABEL_PATTERN = re.compile(
+    "|".join(
+        f"(?P<l{i}>{_label_pattern(label)})" for i, label in enumerate(sorted(LABELS, key=len, reverse=True))
+    )
+)
+_LABEL_BY_GROUP = {f"l{i}": label for i, label in enumerate(sorted(LABELS, key=len, reverse=True))}
+# Formula marks in headers, (A) (B) (B/A×100%), are not cells.
+FORMULA = re.compile(
+    r"[(（]\s*[A-Za-z](?:\s*[/÷]\s*[A-Za-z])?(?:\s*[×*xX]\s*100\s*%)?\s*[)）]|[(（][^()（）]*[*×÷][^()（）]*[)）]"
+)
+UNIT_MARK = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
+POINTS = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # (50分) after a level label
+EMPTY_CELL = re.compile(r"^[-—–一/\\、]+$")
+SEPARATORS = re.compile(r"\s*\|\s*|\s+")
+
+
+@dataclass(frozen=True)
+class Token:
+    """A cell, a label or a piece of text of a form, in reading order."""
+
+    text: str  # simplified (half-width, simplified characters), trimmed
+    locator: str
+    label: str | None = None  # the canonical label this token is, if it is one
+    row: str | None = None  # in a real table: the row's locator, the cell's index, the row's width
+    cell: int | None = None
+    width: int | None = None
+    raw: str = ""  # as printed
+
+    @property
+    def printed(self) -> str:
+        return self.raw or self.text
+
+    @property
+    def kind(self) -> str | None:
+        return LABELS[self.label][0] if self.label else None
+
+    @property
+    def role(self) -> str | None:
+        return LABELS[self.label][1] if self.label else None
+
+
+STRIPPED = " :：;；,，"
+
+
+def strip_span(text: str, start: int, end: int, chars: str = STRIPPED) -> tuple[int, int]:
+    while start < end and text[start] in chars:
+        start += 1
+    while end > start and text[end - 1] in chars:
+        end -= 1
+    return start, end
+
+
+def _value_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the value tokens in text[start:end], split at pipes and whitespace (in a flattened
+    form a space is where a cell ends); a unit mark (万元) is a token of its own."""
+    spans: list[tuple[int, int]] = []
+    position = start
+    for separator in [*SEPARATORS.finditer(text, start, end), None]:
+        piece_end = separator.start() if separator else end
+        a, b = strip_span(text, position, piece_end)
+        position = separator.end() if separator else end
+        if a >= b:
+            continue
+        cursor = a
+        for unit in UNIT_MARK.finditer(text, a, b):
+            before = strip_span(text, cursor, unit.start(), " :：")
+            if before[0] < before[1]:
+                spans.append(before)
+            spans.append((unit.start(), unit.end()))
+            cursor = unit.end()
+        rest = strip_span(text, cursor, b, " :：")
+        if rest[0] < rest[1]:
+            spans.append(rest)
+    return spans
+
+
+def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
+    """(start, end, normalised text, label) of every label and value token of a text; the spans
+    index the text as given (normalisation keeps every character in its place)."""
+    simple = FORMULA.sub(lambda m: " " * len(m.group(0)), simplify(text))
+    found: list[tuple[int, int, str, str | None]] = []
+    start = 0
+    for match in [*LABEL_PATTERN.finditer(simple), None]:
+        stop = match.start() if match else len(simple)
+        found.extend(
+            (a, b, re.sub(r"\s+", " ", simple[a:b]), None) for a, b in _value_spans(simple, start, stop)
+        )
+        if match:
+            label = _LABEL_BY_GROUP[match.lastgroup or ""]
+            found.append((match.start(), match.end(), re.sub(r"\s+", "", match.group(0)), label))
+            start = match.end()
+    return found
+
+
+def tokens_of_text(text: str, locator: str) -> list[Token]:
+    """Labels and value tokens of one cell or paragraph."""
+    return [Token(value, locator, label, raw=text[a:b].strip()) for a, b, value, label in _scan(text)]
+
+
+def tokens(document: Document) -> list[Token]:
+    """The document as one stream of tokens: table cells in order (empty cells dropped), and runs of
+    other blocks read as one text (a label broken over lines, 产 / 出 / 指 / 标, is still a label),
+    split into labels and values; each token keeps the locator of the block it starts in."""
+    stream: list[Token] = []
+    run: list[TextBlock] = []
+
+    def flush() -> None:
+        starts = list(accumulate((len(b.text) + 1 for b in run[:-1]), initial=0))
+        text = "\n".join(b.text for b in run)
+        for a, b, value, label in _scan(text):
+            stream.append(
+                Token(value, run[bisect_right(starts, a) - 1].locator, label, raw=text[a:b].strip())
+            )
+        run.clear()
+
+    for block in document.blocks:
+        if block.kind == "table_row":
+            if run:
+                flush()
+            for index, cell in enumerate(block.cells):
+                if cell and cell.strip():
+                    stream.extend(
+                        replace(t, row=block.locator, cell=index, width=len(block.cells))
+                        for t in tokens_of_text(cell, f"{block.locator} cell {index + 1}")
+                    )
+        else:
+            run.append(block)
+    if run:
+        flush()
+    return stream
