@@ -100,6 +100,9 @@ _FIGURE = re.compile(
     + r")?(?P<post>以上|以下|以内|之上|左右|余|多)?"
 )
 
+# The text before a number that ends in a number with a decimal point: 64.8 + 64.8 printed as 64.864.8.
+_GLUED = re.compile(r"\d\.$")
+
 _PREFIX_QUALIFIERS: dict[str, Qualifier] = {
     "不低于": "at_least", "不少于": "at_least", "超过": "at_least", "高于": "at_least",
     "大于": "at_least", "多于": "at_least", "逾": "at_least", "≥": "at_least", ">=": "at_least", ">": "at_least",
@@ -141,11 +144,14 @@ def parse_number(digits: str) -> Decimal | None:
 def find_figures(text: str) -> list[Figure]:
     """Every figure in `text` (already half-width), in order, with its qualifier.
 
-    A lone Chinese numeral without unit or magnitude (一 in 一是) is not a figure.
+    A lone Chinese numeral without unit or magnitude (一 in 一是) is not a figure, nor is a number glued
+    onto the decimals of another (864.8 in 64.864.8: cells run together in a copied form).
     """
     figures: list[Figure] = []
     for match in _FIGURE.finditer(text):
         num = match["num"]
+        if _GLUED.search(text, 0, match.start("num")):
+            continue
         chinese = not num[0].isdigit()
         unit = match["unit"] or ""
         if chinese and not (unit or match["mag"]):
