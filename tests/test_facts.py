@@ -102,3 +102,24 @@ def test_label_value_cells():
     doc = table_document(["项目名称", "免费开放", "自评总分", "96.5"])
     facts = facts_by_code(doc)
     assert facts[("self_eval_score", "department", False)].value == 96.5
+
+
+def test_fiscal_income_never_stands_for_the_income_total():
+    doc = document_from_lines(
+        "2023年一般公共预算财政拨款本年收入356.20万元，本年支出351.80万元。",
+        "其中：财政拨款收入356.20万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("income_fiscal", "fiscal", False)].value == 3562000
+    assert not [key for key in facts if key[0] == "income_total"]
+    # A budget stated only for 财政拨款 still stands for the department's where nothing else is given.
+    budget = facts_by_code(document_from_lines("财政拨款全年预算数为88.00万元。"))
+    assert budget[("budget_total", "fiscal", False)].value == 880000
+
+
+def test_actual_income_of_the_year_is_the_income_total():
+    doc = document_from_lines("全年实际收入932.40万元，其中财政拨款收入801.10万元，上年结转结余131.30万元。")
+    facts = facts_by_code(doc)
+    assert facts[("income_total", "department", False)].value == 9324000
+    assert facts[("income_fiscal", "fiscal", False)].value == 8011000
+    assert {key[0] for key in facts} == {"income_total", "income_fiscal"}  # the carry-over is neither

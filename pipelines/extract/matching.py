@@ -41,6 +41,10 @@ ALIAS_OWN_SCOPES = {"年初预算数": "initial", "年初预算": "initial"}
 # Codes that are by definition the fiscal-appropriation part of a total code, and back.
 FISCAL_CODES = {"budget_fiscal": "budget_total", "income_fiscal": "income_total"}
 FISCAL_TWINS = {total: fiscal for fiscal, total in FISCAL_CODES.items()}
+# Fiscal parts that never stand for their total: a budget stated only for 财政拨款 is the department's
+# budget where nothing else is given, but 财政拨款收入 (or 财政拨款 ... 本年收入) is only one source of
+# the year's income.
+PART_ONLY_CODES = {"income_fiscal"}
 # (code, scope) pairs that are another code's department figure.
 SCOPE_REMAP = {
     ("expenditure_total", "basic"): ("expenditure_basic", DEPARTMENT),
@@ -153,9 +157,12 @@ def make_facts(
         codes = [SCOPE_REMAP[(code, scope)]]
     elif code in FISCAL_CODES:
         fiscal = scope if scope.startswith("fiscal") else "fiscal"
-        codes = [(code, fiscal), (FISCAL_CODES[code], fiscal)]
+        codes = [(code, fiscal)]
+        if code not in PART_ONLY_CODES:
+            codes.append((FISCAL_CODES[code], fiscal))
     elif scope.startswith("fiscal") and code in FISCAL_TWINS:
-        codes.append((FISCAL_TWINS[code], scope))
+        twin = (FISCAL_TWINS[code], scope)
+        codes = [twin] if twin[0] in PART_ONLY_CODES else [*codes, twin]
     raw = figure.raw if figure.unit else f"{figure.raw} ({unit})" if indicator.unit == "CNY" else figure.raw
     dictionary = default_dictionary()
     return [
