@@ -123,3 +123,34 @@ def test_actual_income_of_the_year_is_the_income_total():
     assert facts[("income_total", "department", False)].value == 9324000
     assert facts[("income_fiscal", "fiscal", False)].value == 8011000
     assert {key[0] for key in facts} == {"income_total", "income_fiscal"}  # the carry-over is neither
+
+
+def test_staff_wordings_and_parts_of_the_establishment():
+    doc = document_from_lines(
+        "本局行政事业总编制为64个，其中行政编9个、全额事业编55个。",
+        "年末在编在岗41人，离退休干部17人，核定公务用车编制2辆。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("staff_authorized", "department", False)].value == 64
+    assert facts[("staff_actual", "department", False)].value == 41
+    assert facts[("staff_retired", "department", False)].value == 17
+    assert [f.value for f in extract_facts(doc) if f.indicator_code == "staff_authorized"] == [64]
+
+
+def test_a_part_of_the_establishment_is_no_total():
+    # Two kinds of posts and no total: neither is the department's establishment.
+    kinds = document_from_lines("机关行政编制18名，事业编制6名（下属信息中心）。实有在职人员22人。")
+    assert {f.indicator_code for f in extract_facts(kinds)} == {"staff_actual"}
+    # Parts after 其中 of a total the sentence states.
+    parts = document_from_lines("核定人员编制总数35人（其中行政编制20人、机关事业编制15人）。")
+    assert [f.value for f in extract_facts(parts)] == [35]
+    # A 事业单位 states only 事业编制: that is its whole establishment.
+    alone = document_from_lines("2021年，馆事业编制核定数 19 名，实有事业人员 17 名。")
+    assert facts_by_code(alone)[("staff_authorized", "department", False)].value == 19
+
+
+def test_a_figure_after_a_comma_and_other_words_is_not_the_alias_figure():
+    doc = document_from_lines("核定编制内设机构4个，在编人员31人。")
+    facts = facts_by_code(doc)
+    assert ("staff_authorized", "department", False) not in facts
+    assert facts[("staff_actual", "department", False)].value == 31

@@ -81,6 +81,7 @@ UNITS = sorted(
         "间",
         "条",
         "部",
+        "辆",
     ],
     key=len,
     reverse=True,

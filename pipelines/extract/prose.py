@@ -44,10 +44,19 @@ GAP_STOPS = (
     "差",
 )
 MAX_GAP = 14
+DATE_UNITS = ("年", "月", "日")
+# Measure words of anything: a figure in them belongs to an alias only when nothing but a linking word
+# stands between the two.
+CLOSE_UNITS = ("个",)
+CLOSE_GAP = re.compile(r"[为是共计有达到:\s]*")
 TARGET_WORDS = ("目标", "计划", "力争", "预期", "预计", "指标值", "拟")
 # In the clause before an alias, these make the figure a change against another year, not a level.
 CHANGE_WORDS = ("较上年", "比上年", "同比", "较去年", "比去年", "增加", "减少", "增长", "下降")
 COMPLETION_WORDS = ("完成", "实现", "实际")
+OF_WHICH = re.compile("其中")
+# Kinds of posts: where a sentence names two, each is one part of the establishment.
+POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
+POST_KIND_ALIASES = ("事业编制",)
 SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 CLAUSE_END = re.compile(r"[，,。；;:：!?！？\n]")
 HEADING = re.compile(
@@ -73,6 +82,16 @@ def see_heading(text: str, context: Context) -> None:
     context.target_levels[level] = states_target(text)
 
 
+def _comma_passed(text: str, skipped: list[Figure], figure: Figure) -> bool:
+    """Whether a figure after a comma still belongs to the alias: only when a date stood before the comma
+    (截至2023年底,共26人) or the figure pairs with the one just before (新书9001种,10234册)."""
+    if not skipped:
+        return False
+    if all(other.unit in DATE_UNITS for other in skipped):
+        return True
+    return not text[skipped[-1].end : figure.start].strip(" ,、")
+
+
 def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> Figure | None:
     """The figure an alias introduces, or None (`figures` in order of their start)."""
     skipped: list[Figure] = []
@@ -87,9 +106,11 @@ def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> 
             return None
         if hit.indicator.code.startswith("expenditure") and "预算" in gap:  # 基本支出预算 is a budget
             return None
-        if "," in gap and not skipped:
+        if "," in gap and not _comma_passed(text, skipped, figure):
             return None
         if unit_fits(figure, hit.indicator):
+            if figure.unit in CLOSE_UNITS and not CLOSE_GAP.fullmatch(gap):
+                return None  # 个 is any thing's measure word: only right after its alias (编制为249个)
             return figure
         skipped.append(figure)
     return None
@@ -103,6 +124,25 @@ def _scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> 
         if scope and i not in chosen and i + 1 < len(hits):
             marks.append((hit.start, scope))
     return sorted(marks)
+
+
+class _Parts:
+    """What makes a figure one part of a whole in a sentence: a figure after 其中 of a code the sentence
+    already stated (编制总数29人(其中行政编制21人、事业编制8人)), or one kind of post next to another
+    kind (行政编制39名, 事业编制5名): no scope word says which part, so it is no department figure."""
+
+    def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
+        self.of_which = [m.start() for m in OF_WHICH.finditer(sentence)]
+        self.first: dict[str, int] = {}
+        for hit in hits:
+            self.first.setdefault(hit.indicator.code, hit.start)
+        self.kinds = {m.group(0) for m in POST_KINDS.finditer(sentence)}
+
+    def is_part(self, hit: AliasHit) -> bool:
+        index = bisect_left(self.of_which, hit.start)
+        if index and self.first[hit.indicator.code] < self.of_which[index - 1]:
+            return True
+        return hit.alias in POST_KIND_ALIASES and len(self.kinds) > 1
 
 
 def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
@@ -126,6 +166,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 chosen[i] = figure
         marks = _scope_marks(sentence, hits, chosen)
         clause_starts = [m.end() for m in CLAUSE_END.finditer(sentence)]
+        parts = _Parts(sentence, hits)
         snippet = normal.original(offset, end).strip()
         for i, figure in chosen.items():
             hit = hits[i]
@@ -135,6 +176,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 continue
             earlier = bisect_left(marks, hit.start, key=lambda mark: mark[0])
             scope = combine_scopes(marks[earlier - 1][1] if earlier else DEPARTMENT, hit.alias)
+            if scope == DEPARTMENT and parts.is_part(hit):
+                continue
             is_target = states_target(sentence[clause_start : figure.start]) or context.in_target_section()
             facts.extend(make_facts(hit.indicator, figure, scope, is_target, locator, snippet))
     return facts
