@@ -154,3 +154,20 @@ def test_a_figure_after_a_comma_and_other_words_is_not_the_alias_figure():
     facts = facts_by_code(doc)
     assert ("staff_authorized", "department", False) not in facts
     assert facts[("staff_actual", "department", False)].value == 31
+
+
+def test_income_and_spending_as_labels_of_list_items():
+    doc = document_from_lines(
+        "（三）年度收支情况",
+        "1.收入：436.80万元，其中财政拨款收入420.00万元。",
+        "2.支出：431.25万元。其中：人员经费300.10万元，公用经费40.15万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("income_total", "department", False)].value == 4368000
+    assert facts[("income_fiscal", "fiscal", False)].value == 4200000
+    assert facts[("expenditure_total", "department", False)].value == 4312500
+    # Inside a clause the bare words name something else's income or spending.
+    other = document_from_lines(
+        "商品和服务支出：38.5万元，其他收入：6万元，收入方面主要来源于财政拨款，共计420万元。"
+    )
+    assert extract_facts(other) == []

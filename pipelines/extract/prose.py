@@ -154,7 +154,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         end = end_match.end() if end_match else len(normal.text)
         sentence = normal.text[start:end]
         offset, start = start, end
-        hits = matcher.hits(sentence)
+        hits = matcher.hits(sentence, clause_leads=True)
         if not hits:
             continue
         figures = find_figures(sentence)
