@@ -171,3 +171,20 @@ def test_income_and_spending_as_labels_of_list_items():
         "商品和服务支出：38.5万元，其他收入：6万元，收入方面主要来源于财政拨款，共计420万元。"
     )
     assert extract_facts(other) == []
+
+
+def test_basic_and_project_parts_of_a_budget_are_not_spending():
+    doc = document_from_lines(
+        "2023年部门年初预算数612万元，其中基本支出402万元，项目支出210万元。",
+        "全年支出590.4万元，其中基本支出398.1万元，项目支出192.3万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "basic", False)].value == 4020000
+    assert facts[("budget_total", "project", False)].value == 2100000
+    assert facts[("expenditure_basic", "department", False)].value == 3981000
+    assert facts[("expenditure_project", "department", False)].value == 1923000
+    planned = facts_by_code(document_from_lines("本年度部门预算安排基本支出150万元、项目支出36万元。"))
+    assert {key[0] for key in planned} == {"budget_total"}
+    # 一般公共预算 names a kind of funds, not a budget.
+    fiscal = facts_by_code(document_from_lines("2023年一般公共预算财政拨款基本支出188.6万元。"))
+    assert fiscal[("expenditure_basic", "fiscal", False)].value == 1886000

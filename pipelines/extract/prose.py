@@ -57,6 +57,10 @@ OF_WHICH = re.compile("其中")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
+# 基本支出 / 项目支出 after a budget word split the budget: they are that budget's parts.
+BUDGET_SPLITS = {"expenditure_basic": "budget_total", "expenditure_project": "budget_total"}
+BUDGET_WORDS = re.compile(r"(?<!一般公共)预算(?!执行|单位)|安排")
+SPENDING_WORDS = re.compile(r"支出|决算|执行|实际|支付|使用|开支|花费")
 SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 CLAUSE_END = re.compile(r"[，,。；;:：!?！？\n]")
 HEADING = re.compile(
@@ -145,6 +149,27 @@ class _Parts:
         return hit.alias in POST_KIND_ALIASES and len(self.kinds) > 1
 
 
+class _MoneyHeads:
+    """Whether the money words before a point of a sentence are about a budget (预算, 安排) or about
+    spending (支出, 决算, 执行 ...): 基本支出 / 项目支出 figures split whichever came last."""
+
+    def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
+        own = [(h.start, h.end) for h in hits if h.indicator.code in BUDGET_SPLITS]
+        self.budget = [m.start() for m in BUDGET_WORDS.finditer(sentence)]
+        self.spending = [
+            m.start()
+            for m in SPENDING_WORDS.finditer(sentence)
+            if not any(start <= m.start() < end for start, end in own)
+        ]
+
+    def budget_governs(self, position: int) -> bool:
+        budget = bisect_left(self.budget, position)
+        spending = bisect_left(self.spending, position)
+        last_budget = self.budget[budget - 1] if budget else -1
+        last_spending = self.spending[spending - 1] if spending else -1
+        return last_budget > last_spending
+
+
 def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
     """Facts stated in one paragraph (or one long table cell)."""
     normal = normalise(text)
@@ -167,6 +192,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         marks = _scope_marks(sentence, hits, chosen)
         clause_starts = [m.end() for m in CLAUSE_END.finditer(sentence)]
         parts = _Parts(sentence, hits)
+        heads = _MoneyHeads(sentence, hits)
         snippet = normal.original(offset, end).strip()
         for i, figure in chosen.items():
             hit = hits[i]
@@ -178,6 +204,14 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             scope = combine_scopes(marks[earlier - 1][1] if earlier else DEPARTMENT, hit.alias)
             if scope == DEPARTMENT and parts.is_part(hit):
                 continue
+            indicator = hit.indicator
+            if indicator.code in BUDGET_SPLITS and heads.budget_governs(hit.start):
+                # 年初预算数500万元,其中基本支出300万元: the basic part of the budget, not spending
+                part = ALIAS_SCOPES[indicator.code]
+                scope = part if scope == DEPARTMENT else f"{scope}+{part}"
+                if BUDGET_SPLITS[indicator.code] not in matcher.indicators:
+                    continue
+                indicator = matcher.indicators[BUDGET_SPLITS[indicator.code]]
             is_target = states_target(sentence[clause_start : figure.start]) or context.in_target_section()
-            facts.extend(make_facts(hit.indicator, figure, scope, is_target, locator, snippet))
+            facts.extend(make_facts(indicator, figure, scope, is_target, locator, snippet))
     return facts
