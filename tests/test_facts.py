@@ -188,3 +188,19 @@ def test_basic_and_project_parts_of_a_budget_are_not_spending():
     # 一般公共预算 names a kind of funds, not a budget.
     fiscal = facts_by_code(document_from_lines("2023年一般公共预算财政拨款基本支出188.6万元。"))
     assert fiscal[("expenditure_basic", "fiscal", False)].value == 1886000
+
+
+def test_one_projects_spending_or_rate_is_not_the_departments():
+    doc = document_from_lines(
+        "2、项目支出",
+        "（1）馆藏数字化项目支出18.62万元，主要用于设备购置。",
+        "部门整体预算执行率为93.4%，其中非遗保护项目执行率88%，文化惠民专项资金执行率100%。",
+        "本年项目支出共计40.1万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("expenditure_project", "department", False)].value == 401000
+    rates = [f.value for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"]
+    assert rates == [93.4]
+    # The project of a project report opens its clause: its rate is the report's.
+    own = facts_by_code(document_from_lines("项目预算执行率为96%。"))
+    assert own[("budget_execution_rate", "department", False)].value == 96

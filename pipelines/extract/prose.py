@@ -57,6 +57,15 @@ OF_WHICH = re.compile("其中")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
+# Codes whose alias after a project's or fund's name (免费开放项目支出) is that item's figure.
+ONE_ITEM_CODES = ("expenditure_project", "budget_execution_rate")
+ITEM_WORDS = ("项目", "专项资金", "资金", "经费")
+# Words before 项目 / 资金 that name no particular item (其中项目支出, 财政资金执行率, 本年项目支出).
+NEUTRAL_BEFORE_ITEM = (
+    "其中", "本年", "全年", "年度", "当年", "拨款", "财政", "部门", "单位", "整体", "全部", "所有", "各",
+    "的", "及", "和", "与", "是", "为", "年", "中",
+)  # fmt: skip
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 # 基本支出 / 项目支出 after a budget word split the budget: they are that budget's parts.
 BUDGET_SPLITS = {"expenditure_basic": "budget_total", "expenditure_project": "budget_total"}
 BUDGET_WORDS = re.compile(r"(?<!一般公共)预算(?!执行|单位)|安排")
@@ -128,6 +137,20 @@ def _scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> 
         if scope and i not in chosen and i + 1 < len(hits):
             marks.append((hit.start, scope))
     return sorted(marks)
+
+
+def names_one_item(before: str, alias: str) -> bool:
+    """Whether the words before an alias name one project or fund (免费开放项目支出, 图书购置项目执行率,
+    某某专项资金执行率): its figure is that item's, not the department's nor the whole report's."""
+    stem = before
+    if not alias.startswith(ITEM_WORDS):
+        item = next((word for word in ITEM_WORDS if before.endswith(word)), None)
+        if item is None:
+            return False
+        stem = before[: -len(item)]
+    if not stem or not _CJK_CHAR.match(stem[-1]):
+        return False  # 项目支出 / 项目执行率 opening a clause: the report's own
+    return not stem.endswith(NEUTRAL_BEFORE_ITEM)
 
 
 class _Parts:
@@ -203,6 +226,10 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             earlier = bisect_left(marks, hit.start, key=lambda mark: mark[0])
             scope = combine_scopes(marks[earlier - 1][1] if earlier else DEPARTMENT, hit.alias)
             if scope == DEPARTMENT and parts.is_part(hit):
+                continue
+            if hit.indicator.code in ONE_ITEM_CODES and names_one_item(
+                sentence[clause_start : hit.start], hit.alias
+            ):
                 continue
             indicator = hit.indicator
             if indicator.code in BUDGET_SPLITS and heads.budget_governs(hit.start):
