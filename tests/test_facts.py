@@ -204,3 +204,33 @@ def test_one_projects_spending_or_rate_is_not_the_departments():
     # The project of a project report opens its clause: its rate is the report's.
     own = facts_by_code(document_from_lines("项目预算执行率为96%。"))
     assert own[("budget_execution_rate", "department", False)].value == 96
+
+
+def test_service_figures_of_several_bodies_or_of_an_area_are_not_the_bodys():
+    doc = document_from_lines(
+        "2022年，区文化局及其下属各单位、各街道文化站共开展活动320场，送书下乡5.2万册次。",
+        "全区全年接待游客210万人次，旅游收入12亿元。",
+        "全年开展各类阅读推广活动86场，接待读者7.5万人次。",
+    )
+    facts = facts_by_code(doc)
+    assert {key[0] for key in facts} == {"events", "visitors"}
+    assert facts[("events", "department", False)].value == 86
+    assert facts[("visitors", "department", False)].value == 75000
+
+
+def test_tourists_and_audiences_are_visitors_only_at_a_venue():
+    bureau = document_from_lines("组织惠民演出40场，线下观众达到2.6万人次，接待游客5万人次。")
+    assert [f.indicator_code for f in extract_facts(bureau)] == ["events"]
+    venue = document_from_lines("我馆常年免费开放。", "受疫情影响，全年线下观众1.2万人次。")
+    assert [(f.indicator_code, f.value) for f in extract_facts(venue)] == [("visitors", 12000)]
+    museum = document_from_lines("做好纪念馆场馆运行，全年接待游客3.1万人次。")
+    assert [(f.indicator_code, f.value) for f in extract_facts(museum)] == [("visitors", 31000)]
+
+
+def test_one_kind_of_activity_among_several_is_not_the_events_total():
+    kinds = document_from_lines("全年接待研学团队20余场，开展科普讲座8场，发放资料3000份。")
+    assert [f.indicator_code for f in extract_facts(kinds)] == []
+    total = document_from_lines("全年举办讲座25场、展览12场，共计开展各类活动37场。")
+    assert [(f.indicator_code, f.value) for f in extract_facts(total)] == [("events", 37)]
+    with_parts = document_from_lines("全年开展阅读推广活动120场，其中线上活动30场。")
+    assert [(f.indicator_code, f.value) for f in extract_facts(with_parts)] == [("events", 120)]

@@ -148,6 +148,7 @@ class Context:
     target_levels: dict[int, bool] = field(default_factory=dict)
     money_unit: str | None = None
     indicators: list[PerformanceIndicator] = field(default_factory=list)  # rows of performance tables
+    venue: bool = False  # the text has spoken of the body as a venue (本馆, 我馆, 馆内 ...)
 
     def in_target_section(self) -> bool:
         return any(self.target_levels.values())

@@ -57,6 +57,15 @@ OF_WHICH = re.compile("其中")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
+# Service figures: whose they are.
+SERVICE = "service"
+SEVERAL_BODIES = re.compile(r"及其?(?:下属|所属)|(?:下属|所属)各|各乡镇|各街道|各(?:县|市|区)(?:市|区)?")
+AREA = re.compile(r"全(?:县|市|区|省|州|盟|旗|镇|乡|域)")
+AUDIENCE = re.compile(r"游客|观众")
+VENUE_WORDS = re.compile(r"馆|影院|剧院|剧场")
+VENUE_SELF = re.compile(r"[本我该全]馆|馆内|场馆|[本该]影院|[本该]剧院")
+EVENT_UNITS = ("场", "场次", "期", "次")
+EVENT_TOTAL = re.compile(r"共|合计|总计|累计|各类|各项")
 # Codes whose alias after a project's or fund's name (免费开放项目支出) is that item's figure.
 ONE_ITEM_CODES = ("expenditure_project", "budget_execution_rate")
 ITEM_WORDS = ("项目", "专项资金", "资金", "经费")
@@ -193,9 +202,35 @@ class _MoneyHeads:
         return last_budget > last_spending
 
 
+class _Services:
+    """Whether a service figure (visitors, loans, events ...) is the body's own: not one of several
+    bodies' or an area's (局及其下属各单位…, 全县接待游客), not tourists or an audience where nothing
+    says the body is a venue, and, for events, not one kind of activity among several counted apart
+    (接待研学活动30场, 开展教学活动6场) unless its clause says it is a total (共, 各类 ...)."""
+
+    def __init__(self, sentence: str, figures: list[Figure]) -> None:
+        self.sentence = sentence
+        several = SEVERAL_BODIES.search(sentence)
+        self.several_from = several.start() if several else len(sentence)
+        self.venue = bool(VENUE_WORDS.search(sentence))
+        of_which = sentence.find("其中")
+        self.events = [f for f in figures if f.unit in EVENT_UNITS and (of_which < 0 or f.start < of_which)]
+
+    def own(self, hit: AliasHit, figure: Figure, clause_start: int, context: Context) -> bool:
+        if self.several_from < hit.start or AREA.search(self.sentence, clause_start, hit.start):
+            return False
+        said = self.sentence[hit.start : figure.start]
+        if AUDIENCE.search(said) and not (self.venue or context.venue):
+            return False
+        if hit.indicator.code == "events" and len(self.events) > 1:
+            return bool(EVENT_TOTAL.search(self.sentence, clause_start, figure.start))
+        return True
+
+
 def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
     """Facts stated in one paragraph (or one long table cell)."""
     normal = normalise(text)
+    context.venue = context.venue or bool(VENUE_SELF.search(normal.text))
     facts: list[Fact] = []
     start = 0
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
@@ -216,6 +251,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         clause_starts = [m.end() for m in CLAUSE_END.finditer(sentence)]
         parts = _Parts(sentence, hits)
         heads = _MoneyHeads(sentence, hits)
+        services = _Services(sentence, figures)
         snippet = normal.original(offset, end).strip()
         for i, figure in chosen.items():
             hit = hits[i]
@@ -226,6 +262,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             earlier = bisect_left(marks, hit.start, key=lambda mark: mark[0])
             scope = combine_scopes(marks[earlier - 1][1] if earlier else DEPARTMENT, hit.alias)
             if scope == DEPARTMENT and parts.is_part(hit):
+                continue
+            if hit.indicator.category == SERVICE and not services.own(hit, figure, clause_start, context):
                 continue
             if hit.indicator.code in ONE_ITEM_CODES and names_one_item(
                 sentence[clause_start : hit.start], hit.alias
