@@ -234,3 +234,40 @@ def test_one_kind_of_activity_among_several_is_not_the_events_total():
     assert [(f.indicator_code, f.value) for f in extract_facts(total)] == [("events", 37)]
     with_parts = document_from_lines("全年开展阅读推广活动120场，其中线上活动30场。")
     assert [(f.indicator_code, f.value) for f in extract_facts(with_parts)] == [("events", 120)]
+
+
+def test_rate_stated_as_a_formula():
+    doc = document_from_lines("预算执行率=全年执行数/全年预算数×100%=187.2/200×100%=93.6%。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_execution_rate", "department", False)].value == 93.6
+    assert {key[0] for key in facts} == {"budget_execution_rate"}
+    bracketed = facts_by_code(document_from_lines("读者满意度（满意人数/调查人数）为97.5%。"))
+    assert bracketed[("satisfaction_rate", "department", False)].value == 97.5
+
+
+def test_figures_stated_respectively():
+    doc = document_from_lines(
+        "基本支出和项目支出分别为301.2万元和88.4万元。", "资金到位率和执行率分别为100%和91.3%。"
+    )
+    facts = facts_by_code(doc)
+    assert facts[("expenditure_basic", "department", False)].value == 3012000
+    assert facts[("expenditure_project", "department", False)].value == 884000
+    assert facts[("budget_execution_rate", "department", False)].value == 91.3  # 到位率 is no execution rate
+    unpaired = document_from_lines("编制数和实有人数分别为20人、18人、3人。")
+    assert extract_facts(unpaired) == []
+
+
+def test_a_budget_adjusted_during_the_year_counts_as_adjusted():
+    doc = document_from_lines("全年预算数由年初的260万元调整为275.5万元，全年执行数270万元。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "department", False)].value == 2755000
+    assert facts[("expenditure_total", "department", False)].value == 2700000
+
+
+def test_traditional_characters_with_pinyin_glosses():
+    doc = document_from_lines("全年預(yù)算數(shù)為320萬元，執(zhí)行數(shù)為288萬元，執(zhí)行率為90%。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "department", False)].value == 3200000
+    assert facts[("expenditure_total", "department", False)].value == 2880000
+    assert facts[("budget_execution_rate", "department", False)].value == 90
+    assert facts[("budget_total", "department", False)].snippet.startswith("全年預(yù)算數(shù)為320萬元")

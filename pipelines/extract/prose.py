@@ -79,6 +79,14 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 BUDGET_SPLITS = {"expenditure_basic": "budget_total", "expenditure_project": "budget_total"}
 BUDGET_WORDS = re.compile(r"(?<!一般公共)预算(?!执行|单位)|安排")
 SPENDING_WORDS = re.compile(r"支出|决算|执行|实际|支付|使用|开支|花费")
+# A rate given as a formula, and the ×100% inside it.
+FORMULA = re.compile(r"[/÷]")
+TIMES = re.compile(r"[×*xX]\s*$")
+RESPECTIVELY = re.compile(r"分别")
+ADJUSTED_TO = re.compile(
+    r"[,\s]*(?:年中|年内|年底|经|后)?(?:调整|调增|调减|追加|增加|核减|变更)后?(?:为|至|到)\s*"
+)
+LIST_JOINT = re.compile(r"[和、及与]")
 SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 CLAUSE_END = re.compile(r"[，,。；;:：!?！？\n]")
 HEADING = re.compile(
@@ -138,6 +146,90 @@ def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> 
     return None
 
 
+def _clause_end(clause_starts: list[int], position: int, length: int) -> int:
+    """Where the clause holding `position` ends (its punctuation included)."""
+    index = bisect_right(clause_starts, position)
+    return clause_starts[index] if index < len(clause_starts) else length
+
+
+def _between(figures: list[Figure], start: int, end: int) -> list[Figure]:
+    return figures[
+        bisect_left(figures, start, key=lambda f: f.start) : bisect_left(figures, end, key=lambda f: f.start)
+    ]
+
+
+def _is_formula(hit: AliasHit, text: str, end: int) -> bool:
+    """A rate stated as a formula (执行率=实际支出/预算数×100%=95.2%, 执行率(支出/预算)为95.2%)."""
+    return hit.indicator.unit == "percent" and bool(FORMULA.search(text, hit.end, end))
+
+
+def _formula_result(hit: AliasHit, text: str, figures: list[Figure], end: int) -> Figure | None:
+    """The result of a formula: its last percentage that is not the ×100% inside it."""
+    results = [
+        f
+        for f in _between(figures, hit.end, end)
+        if unit_fits(f, hit.indicator) and not TIMES.search(text, max(hit.end, f.start - 3), f.start)
+    ]
+    return results[-1] if results else None
+
+
+def _respectively(hits: list[AliasHit], text: str, figures: list[Figure], clause_starts: list[int]):
+    """Lists stated with 分别 (基本支出和项目支出分别为300万元和200万元): hit index -> its figure, or None
+    for every hit of a list whose figures do not pair up one to one."""
+    settled: dict[int, Figure | None] = {}
+    for word in RESPECTIVELY.finditer(text):
+        before = bisect_right(clause_starts, word.start())
+        start = clause_starts[before - 1] if before else 0
+        end = _clause_end(clause_starts, word.start(), len(text))
+        listed = [i for i, hit in enumerate(hits) if start <= hit.start and hit.end <= word.start()]
+        # the items of the list (资金到位率和执行率: two items, one of them no alias)
+        joints = [m.start() for m in LIST_JOINT.finditer(text, start, word.start())]
+        after = _between(figures, word.end(), end)
+        if not listed or not joints:
+            continue
+        items = [bisect_left(joints, hits[i].start) for i in listed]
+        fits = len(after) == len(joints) + 1 and all(
+            unit_fits(after[item], hits[i].indicator) for i, item in zip(listed, items, strict=True)
+        )
+        for i, item in zip(listed, items, strict=True):
+            settled[i] = after[item] if fits else None
+    return settled
+
+
+def _adjusted(hit: AliasHit, figure: Figure, text: str, figures: list[Figure]) -> Figure:
+    """The figure as changed during the year where the text says so (全年预算数由年初的400万元调整为
+    450万元): the final one counts."""
+    change = ADJUSTED_TO.match(text, figure.end)
+    if change:
+        following = _between(figures, change.end(), change.end() + 1)
+        if following and unit_fits(following[0], hit.indicator):
+            return following[0]
+    return figure
+
+
+def _choose(sentence: str, hits: list[AliasHit], figures: list[Figure], clause_starts: list[int]):
+    """The figure each alias introduces (hit index -> figure), where it has one."""
+    settled = _respectively(hits, sentence, figures, clause_starts)
+    chosen: dict[int, Figure] = {}
+    for i, hit in enumerate(hits):
+        if i in settled:
+            figure = settled[i]
+        else:
+            end = _clause_end(clause_starts, hit.end, len(sentence))
+            if _is_formula(hit, sentence, end):
+                # the aliases inside the formula (实际支出/预算数) state no figure of their own
+                settled.update({j: None for j in range(i + 1, len(hits)) if hits[j].start < end})
+                figure = _formula_result(hit, sentence, figures, end)
+            else:
+                limit = hits[i + 1].start if i + 1 < len(hits) else len(sentence)
+                figure = _figure_for(hit, sentence, figures, limit)
+                if figure is not None:
+                    figure = _adjusted(hit, figure, sentence, figures)
+        if figure is not None:
+            chosen[i] = figure
+    return chosen
+
+
 def _scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> list[tuple[int, str]]:
     """Positions in a sentence where a scope starts."""
     marks = [(m.start(), SCOPE_WORDS[m.group(0)]) for m in SCOPE_PATTERN.finditer(text)]
@@ -188,11 +280,11 @@ class _MoneyHeads:
     def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
         own = [(h.start, h.end) for h in hits if h.indicator.code in BUDGET_SPLITS]
         self.budget = [m.start() for m in BUDGET_WORDS.finditer(sentence)]
-        self.spending = [
-            m.start()
-            for m in SPENDING_WORDS.finditer(sentence)
-            if not any(start <= m.start() < end for start, end in own)
-        ]
+        self.spending = []
+        for m in SPENDING_WORDS.finditer(sentence):
+            index = bisect_right(own, (m.start(), len(sentence)))
+            if not (index and own[index - 1][0] <= m.start() < own[index - 1][1]):
+                self.spending.append(m.start())  # 支出 inside 基本支出 itself is no head
 
     def budget_governs(self, position: int) -> bool:
         budget = bisect_left(self.budget, position)
@@ -241,14 +333,9 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         if not hits:
             continue
         figures = find_figures(sentence)
-        chosen = {}
-        for i, hit in enumerate(hits):
-            limit = hits[i + 1].start if i + 1 < len(hits) else len(sentence)
-            figure = _figure_for(hit, sentence, figures, limit)
-            if figure is not None:
-                chosen[i] = figure
-        marks = _scope_marks(sentence, hits, chosen)
         clause_starts = [m.end() for m in CLAUSE_END.finditer(sentence)]
+        chosen = _choose(sentence, hits, figures, clause_starts)
+        marks = _scope_marks(sentence, hits, chosen)
         parts = _Parts(sentence, hits)
         heads = _MoneyHeads(sentence, hits)
         services = _Services(sentence, figures)
