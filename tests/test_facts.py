@@ -271,3 +271,24 @@ def test_traditional_characters_with_pinyin_glosses():
     assert facts[("expenditure_total", "department", False)].value == 2880000
     assert facts[("budget_execution_rate", "department", False)].value == 90
     assert facts[("budget_total", "department", False)].snippet.startswith("全年預(yù)算數(shù)為320萬元")
+
+
+def test_a_form_printed_one_cell_per_paragraph_gives_its_staff_figures():
+    doc = document_from_lines(
+        "一、部门（单位）基本概况",
+        "联系电话",
+        "7712345",
+        "人员编制",
+        "36",
+        "实有人数：",
+        "33人",
+        "职能职责概述",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("staff_authorized", "department", False)].value == 36
+    assert facts[("staff_authorized", "department", False)].snippet == "人员编制 | 36"
+    assert facts[("staff_actual", "department", False)].value == 33
+    assert len(facts) == 2
+    # A label followed by prose, or a figure with no label before it, is nothing.
+    loose = document_from_lines("实有人数", "详见附表", "36")
+    assert extract_facts(loose) == []

@@ -149,6 +149,7 @@ class Context:
     money_unit: str | None = None
     indicators: list[PerformanceIndicator] = field(default_factory=list)  # rows of performance tables
     venue: bool = False  # the text has spoken of the body as a venue (本馆, 我馆, 馆内 ...)
+    label: tuple[Indicator, str] | None = None  # a paragraph that is only a label (人员编制): its indicator
 
     def in_target_section(self) -> bool:
         return any(self.target_levels.values())

@@ -24,7 +24,7 @@ from pipelines.extract.matching import (
     unit_fits,
 )
 from pipelines.extract.numbers import Figure, find_figures
-from pipelines.extract.text import normalise
+from pipelines.extract.text import NormalText, normalise
 from pipelines.model import Fact
 
 # Between an alias and its figure, these words mean the figure is something else.
@@ -57,6 +57,8 @@ OF_WHICH = re.compile("其中")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
+# Indicators whose label may stand alone in a paragraph with its figure in the next one.
+LABEL_CATEGORIES = ("staffing",)
 # Service figures: whose they are.
 SERVICE = "service"
 SEVERAL_BODIES = re.compile(r"及其?(?:下属|所属)|(?:下属|所属)各|各乡镇|各街道|各(?:县|市|区)(?:市|区)?")
@@ -319,11 +321,33 @@ class _Services:
         return True
 
 
+def _label_value(normal: NormalText, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
+    """A form printed one cell per paragraph: a paragraph that is only a staff label (人员编制) and the
+    next one only its figure (21). The label is remembered in `context` for the next paragraph."""
+    pending, context.label = context.label, None
+    cell = normal.text.strip().rstrip(":").strip()
+    indicator = matcher.by_alias.get(cell)
+    if indicator is not None and indicator.category in LABEL_CATEGORIES:
+        context.label = (indicator, normal.source.strip())
+        return []
+    figures = find_figures(cell)
+    if pending is None or len(figures) != 1 or figures[0].raw != cell:
+        return []
+    label, label_text = pending
+    figure = figures[0]
+    if figure.unit and not unit_fits(figure, label):
+        return []
+    if figure.unit == "" and (figure.value != figure.value.to_integral_value() or figure.chinese_numeral):
+        return []
+    snippet = f"{label_text} | {normal.source.strip()}"
+    return make_facts(label, figure, DEPARTMENT, context.in_target_section(), locator, snippet)
+
+
 def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
     """Facts stated in one paragraph (or one long table cell)."""
     normal = normalise(text)
     context.venue = context.venue or bool(VENUE_SELF.search(normal.text))
-    facts: list[Fact] = []
+    facts: list[Fact] = _label_value(normal, locator, matcher, context)
     start = 0
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
         end = end_match.end() if end_match else len(normal.text)
