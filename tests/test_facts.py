@@ -292,3 +292,9 @@ def test_a_form_printed_one_cell_per_paragraph_gives_its_staff_figures():
     # A label followed by prose, or a figure with no label before it, is nothing.
     loose = document_from_lines("实有人数", "详见附表", "36")
     assert extract_facts(loose) == []
+
+
+def test_a_fund_scope_scopes_money_not_the_score():
+    doc = document_from_lines("某县部门项目支出绩效自评表（2022年）项目名称校舍维修经费自评得分96财政评分")
+    facts = facts_by_code(doc)
+    assert facts[("self_eval_score", "department", False)].value == 96

@@ -57,6 +57,7 @@ OF_WHICH = re.compile("其中")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
+FINANCE = "finance"
 # Indicators whose label may stand alone in a paragraph with its figure in the next one.
 LABEL_CATEGORIES = ("staffing",)
 # Service figures: whose they are.
@@ -371,7 +372,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             if any(word in sentence[clause_start : hit.start] for word in CHANGE_WORDS):
                 continue
             earlier = bisect_left(marks, hit.start, key=lambda mark: mark[0])
-            scope = combine_scopes(marks[earlier - 1][1] if earlier else DEPARTMENT, hit.alias)
+            scoped = earlier and hit.indicator.category == FINANCE  # funds scope money, not scores or staff
+            scope = combine_scopes(marks[earlier - 1][1] if scoped else DEPARTMENT, hit.alias)
             if scope == DEPARTMENT and parts.is_part(hit):
                 continue
             if hit.indicator.category == SERVICE and not services.own(hit, figure, clause_start, context):
