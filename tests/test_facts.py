@@ -298,3 +298,12 @@ def test_a_fund_scope_scopes_money_not_the_score():
     doc = document_from_lines("某县部门项目支出绩效自评表（2022年）项目名称校舍维修经费自评得分96财政评分")
     facts = facts_by_code(doc)
     assert facts[("self_eval_score", "department", False)].value == 96
+
+
+def test_budget_funds_completed_are_spending():
+    doc = document_from_lines(
+        "本项目共申请预算资金45万元。本项目共完成预算资金44.6万元，其中：20万元用于设备采购。"
+    )
+    facts = facts_by_code(doc)
+    assert facts[("expenditure_total", "department", False)].value == 446000
+    assert len(facts) == 1
