@@ -307,3 +307,21 @@ def test_budget_funds_completed_are_spending():
     facts = facts_by_code(doc)
     assert facts[("expenditure_total", "department", False)].value == 446000
     assert len(facts) == 1
+
+
+def test_figures_after_a_goal_label_are_targets():
+    doc = document_from_lines(
+        "（三）2023年度绩效目标：全年接待读者不少于8万人次，举办各类活动不少于60场。",
+        "（四）绩效目标完成情况：全年接待读者8.6万人次，举办各类活动72场。",
+    )
+    facts = [(f.indicator_code, f.value, f.is_target) for f in extract_facts(doc)]
+    assert facts == [
+        ("visitors", 80000, True), ("events", 60, True), ("visitors", 86000, False), ("events", 72, False)
+    ]  # fmt: skip
+
+
+def test_initial_budget_without_the_word_figure():
+    doc = document_from_lines("2023年年初预算286.4万元，年中追加预算30万元，全年预算数316.4万元。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "initial", False)].value == 2864000
+    assert facts[("budget_total", "department", False)].value == 3164000

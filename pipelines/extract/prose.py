@@ -96,12 +96,19 @@ HEADING = re.compile(
     r"^\s*(?:(?P<l1>[一二三四五六七八九十]+、)|(?P<l2>[(（][一二三四五六七八九十\d]+[)）])|(?P<l3>\d+\s*[、.．](?!\d)))"
 )
 MAX_HEADING = 40
+LEAD_LABEL = re.compile(rf"[^,;:。!?\n]{{1,{MAX_HEADING}}}:")
 SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, key=len, reverse=True)))
 
 
 def states_target(clause: str) -> bool:
     """A clause naming a goal or plan and no achievement."""
     return any(w in clause for w in TARGET_WORDS) and not any(w in clause for w in COMPLETION_WORDS)
+
+
+def labelled_target(text: str) -> bool:
+    """A text led by a label about goals ((三)年度绩效目标: ...): what follows the label are targets."""
+    label = LEAD_LABEL.match(text)
+    return bool(label) and states_target(label.group(0))
 
 
 def see_heading(text: str, context: Context) -> None:
@@ -349,6 +356,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     normal = normalise(text)
     context.venue = context.venue or bool(VENUE_SELF.search(normal.text))
     facts: list[Fact] = _label_value(normal, locator, matcher, context)
+    paragraph_target = labelled_target(normal.text)
     start = 0
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
         end = end_match.end() if end_match else len(normal.text)
@@ -365,6 +373,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         heads = _MoneyHeads(sentence, hits)
         services = _Services(sentence, figures)
         snippet = normal.original(offset, end).strip()
+        sentence_target = labelled_target(sentence)
         for i, figure in chosen.items():
             hit = hits[i]
             before = bisect_right(clause_starts, hit.start)
@@ -390,6 +399,11 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 if BUDGET_SPLITS[indicator.code] not in matcher.indicators:
                     continue
                 indicator = matcher.indicators[BUDGET_SPLITS[indicator.code]]
-            is_target = states_target(sentence[clause_start : figure.start]) or context.in_target_section()
+            is_target = (
+                states_target(sentence[clause_start : figure.start])
+                or paragraph_target
+                or sentence_target
+                or context.in_target_section()
+            )
             facts.extend(make_facts(indicator, figure, scope, is_target, locator, snippet))
     return facts
