@@ -325,3 +325,14 @@ def test_initial_budget_without_the_word_figure():
     facts = facts_by_code(doc)
     assert facts[("budget_total", "initial", False)].value == 2864000
     assert facts[("budget_total", "department", False)].value == 3164000
+
+
+def test_an_income_alias_before_a_budget_or_spending_word_introduces_no_income():
+    doc = document_from_lines(
+        "2023年度一般公共预算财政拨款支出预算为432万元，支出决算为428.8万元，完成预算的99.26%。",
+        "本年收入决算数为436.1万元。",
+    )
+    facts = facts_by_code(doc)
+    assert ("income_fiscal", "fiscal", False) not in facts
+    assert facts[("expenditure_total", "fiscal", False)].value == 4288000
+    assert facts[("income_total", "department", False)].value == 4361000

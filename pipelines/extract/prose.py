@@ -44,6 +44,7 @@ GAP_STOPS = (
     "差",
 )
 MAX_GAP = 14
+OTHER_THAN_INCOME = re.compile(r"支出|预算|结转|结余")
 DATE_UNITS = ("年", "月", "日")
 # Measure words of anything: a figure in them belongs to an alias only when nothing but a linking word
 # stands between the two.
@@ -146,6 +147,8 @@ def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> 
             return None
         if hit.indicator.code.startswith("expenditure") and "预算" in gap:  # 基本支出预算 is a budget
             return None
+        if hit.indicator.code.startswith("income") and OTHER_THAN_INCOME.search(gap):
+            return None  # 财政拨款支出预算为860万元 is a budget, 财政拨款支出 spending
         if "," in gap and not _comma_passed(text, skipped, figure):
             return None
         if unit_fits(figure, hit.indicator):
