@@ -336,3 +336,21 @@ def test_an_income_alias_before_a_budget_or_spending_word_introduces_no_income()
     assert ("income_fiscal", "fiscal", False) not in facts
     assert facts[("expenditure_total", "fiscal", False)].value == 4288000
     assert facts[("income_total", "department", False)].value == 4361000
+
+
+def test_a_statement_table_flattened_into_space_separated_lines():
+    doc = document_from_lines(
+        "收入支出决算总表",
+        "单位：万元",
+        "项目  决算数  项目  决算数",
+        "二、事业收入  12.00  二、文化旅游体育与传媒支出  301.50",
+        "本年收入合计  318.40  本年支出合计  309.95",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("income_total", "department", False)].value == 3184000
+    assert facts[("expenditure_total", "department", False)].value == 3099500
+    assert len(facts) == 2
+    # Without a declared money unit a bare number is no amount; nor is a list number after an alias.
+    assert extract_facts(document_from_lines("本年收入合计  318.40  本年支出合计  309.95")) == []
+    listed = document_from_lines("单位：万元", "2、项目支出1.50、免费开放经费")
+    assert extract_facts(listed) == []

@@ -87,6 +87,8 @@ UNITS = sorted(
     reverse=True,
 )
 
+# A unit character that starts a word instead (本年, 本单位: the figure before it has no unit).
+_NOT_A_UNIT_BEFORE = {"本": "(?![年单馆级部次项期月院局届])"}
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千]+"
 _PREFIX = r"(?P<pre>不低于|不少于|不超过|不高于|超过|高于|大于|低于|小于|多于|约|近|逾|≥|≤|>=|<=|>|<)?"
@@ -97,7 +99,7 @@ _FIGURE = re.compile(
     + "|"
     + _CHINESE
     + r")\s*(?P<more1>多|余)?(?P<mag>万|亿|千)?(?P<more2>多|余)?\s*(?P<unit>"
-    + "|".join(re.escape(u) for u in UNITS)
+    + "|".join(re.escape(u) + _NOT_A_UNIT_BEFORE.get(u, "") for u in UNITS)
     + r")?(?P<post>以上|以下|以内|之上|左右|余|多)?"
 )
 

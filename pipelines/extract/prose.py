@@ -44,6 +44,8 @@ GAP_STOPS = (
     "差",
 )
 MAX_GAP = 14
+BARE_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
+NOT_AFTER_AMOUNT = ("、", ".", "%", ")", "万", "亿")
 OTHER_THAN_INCOME = re.compile(r"支出|预算|结转|结余")
 DATE_UNITS = ("年", "月", "日")
 # Measure words of anything: a figure in them belongs to an alias only when nothing but a linking word
@@ -133,8 +135,23 @@ def _comma_passed(text: str, skipped: list[Figure], figure: Figure) -> bool:
     return not text[skipped[-1].end : figure.start].strip(" ,、")
 
 
-def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> Figure | None:
-    """The figure an alias introduces, or None (`figures` in order of their start)."""
+def _bare_amount(hit: AliasHit, figure: Figure, gap: str, text: str) -> bool:
+    """An amount with two decimals and no unit right after a money alias (本年收入合计 520.00)."""
+    return (
+        hit.indicator.unit == "CNY"
+        and figure.unit == ""
+        and not gap.strip(" :")
+        and bool(BARE_AMOUNT.fullmatch(figure.raw))
+        and not text.startswith(NOT_AFTER_AMOUNT, figure.end)
+    )
+
+
+def _figure_for(
+    hit: AliasHit, text: str, figures: list[Figure], limit: int, money_unit: str | None = None
+) -> Figure | None:
+    """The figure an alias introduces, or None (`figures` in order of their start). With a money unit
+    declared for the text (单位:万元), an amount printed bare right after a money alias is one too (a
+    statement table flattened into a line: 本年收入合计  520.00  本年支出合计  515.00)."""
     skipped: list[Figure] = []
     for index in range(bisect_left(figures, hit.end, key=lambda f: f.start), len(figures)):
         figure = figures[index]
@@ -151,6 +168,8 @@ def _figure_for(hit: AliasHit, text: str, figures: list[Figure], limit: int) -> 
             return None  # 财政拨款支出预算为860万元 is a budget, 财政拨款支出 spending
         if "," in gap and not _comma_passed(text, skipped, figure):
             return None
+        if money_unit and not skipped and _bare_amount(hit, figure, gap, text):
+            return figure
         if unit_fits(figure, hit.indicator):
             if figure.unit in CLOSE_UNITS and not CLOSE_GAP.fullmatch(gap):
                 return None  # 个 is any thing's measure word: only right after its alias (编制为249个)
@@ -220,7 +239,13 @@ def _adjusted(hit: AliasHit, figure: Figure, text: str, figures: list[Figure]) -
     return figure
 
 
-def _choose(sentence: str, hits: list[AliasHit], figures: list[Figure], clause_starts: list[int]):
+def _choose(
+    sentence: str,
+    hits: list[AliasHit],
+    figures: list[Figure],
+    clause_starts: list[int],
+    money_unit: str | None,
+):
     """The figure each alias introduces (hit index -> figure), where it has one."""
     settled = _respectively(hits, sentence, figures, clause_starts)
     chosen: dict[int, Figure] = {}
@@ -235,7 +260,7 @@ def _choose(sentence: str, hits: list[AliasHit], figures: list[Figure], clause_s
                 figure = _formula_result(hit, sentence, figures, end)
             else:
                 limit = hits[i + 1].start if i + 1 < len(hits) else len(sentence)
-                figure = _figure_for(hit, sentence, figures, limit)
+                figure = _figure_for(hit, sentence, figures, limit, money_unit)
                 if figure is not None:
                     figure = _adjusted(hit, figure, sentence, figures)
         if figure is not None:
@@ -370,7 +395,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             continue
         figures = find_figures(sentence)
         clause_starts = [m.end() for m in CLAUSE_END.finditer(sentence)]
-        chosen = _choose(sentence, hits, figures, clause_starts)
+        chosen = _choose(sentence, hits, figures, clause_starts, context.money_unit)
         marks = _scope_marks(sentence, hits, chosen)
         parts = _Parts(sentence, hits)
         heads = _MoneyHeads(sentence, hits)
@@ -408,5 +433,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 or sentence_target
                 or context.in_target_section()
             )
-            facts.extend(make_facts(indicator, figure, scope, is_target, locator, snippet))
+            facts.extend(
+                make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
+            )
     return facts
