@@ -353,3 +353,22 @@ def test_a_statement_table_flattened_into_space_separated_lines():
     assert extract_facts(document_from_lines("本年收入合计  318.40  本年支出合计  309.95")) == []
     listed = document_from_lines("单位：万元", "2、项目支出1.50、免费开放经费")
     assert extract_facts(listed) == []
+
+
+def test_kinds_of_posts_listed_with_their_sum():
+    # Every kind is a part; the sum after 共计 is no alias figure, so nothing is the total.
+    doc = document_from_lines("本单位行政编制6名，事业编制11名，工勤编制2名，共计19名。")
+    assert [f for f in extract_facts(doc) if f.indicator_code == "staff_authorized"] == []
+    # A body with only administrative posts: they are its establishment.
+    only = document_from_lines("核定行政编制14名，实有人数13人。")
+    assert facts_by_code(only)[("staff_authorized", "department", False)].value == 14
+    # The body's own name before 人员编制 (残联机关) is no kind of post.
+    named = document_from_lines("核定机关人员编制总数共计27人（其中行政编制20人、机关事业编制7人）。")
+    assert [f.value for f in extract_facts(named)] == [27]
+
+
+def test_a_number_split_by_a_space_is_not_read_in_part():
+    doc = document_from_lines("全馆现有职工 2 3 人，退休人员4人。")
+    facts = facts_by_code(doc)
+    assert ("staff_actual", "department", False) not in facts
+    assert facts[("staff_retired", "department", False)].value == 4

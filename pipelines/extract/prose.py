@@ -60,6 +60,8 @@ OF_WHICH = re.compile("其中")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
+POST_CODE = "staff_authorized"
+KIND_BEFORE = re.compile(r"(?:行政|事业|工勤|参公|管理)$")
 FINANCE = "finance"
 # Indicators whose label may stand alone in a paragraph with its figure in the next one.
 LABEL_CATEGORIES = ("staffing",)
@@ -169,6 +171,8 @@ def _figure_for(
             return None
         if money_unit and not skipped and _bare_amount(hit, figure, gap, text):
             return figure
+        if skipped and not skipped[-1].unit and not text[skipped[-1].end : figure.start].strip():
+            return None  # 职工 2 3 人: one number split by a space, or two; either way not 3
         if unit_fits(figure, hit.indicator):
             if figure.unit in CLOSE_UNITS and not CLOSE_GAP.fullmatch(gap):
                 return None  # 个 is any thing's measure word: only right after its alias (编制为249个)
@@ -302,12 +306,15 @@ class _Parts:
         for hit in hits:
             self.first.setdefault(hit.indicator.code, hit.start)
         self.kinds = {m.group(0) for m in POST_KINDS.finditer(sentence)}
+        self.sentence = sentence
 
     def is_part(self, hit: AliasHit) -> bool:
         index = bisect_left(self.of_which, hit.start)
         if index and self.first[hit.indicator.code] < self.of_which[index - 1]:
             return True
-        return hit.alias in POST_KIND_ALIASES and len(self.kinds) > 1
+        if hit.indicator.code != POST_CODE or len(self.kinds) < 2:
+            return False
+        return hit.alias in POST_KIND_ALIASES or bool(KIND_BEFORE.search(self.sentence, 0, hit.start))
 
 
 class _MoneyHeads:
