@@ -372,3 +372,20 @@ def test_a_number_split_by_a_space_is_not_read_in_part():
     facts = facts_by_code(doc)
     assert ("staff_actual", "department", False) not in facts
     assert facts[("staff_retired", "department", False)].value == 4
+
+
+def test_a_figure_of_an_earlier_year_in_a_comparison_is_not_the_years():
+    doc = document_from_lines(
+        "2022年接待读者7.6万人次，2023年接待读者8.9万人次。", "2022年在职人员21人，2023年在职人员19人。"
+    )
+    facts = facts_by_code(doc)
+    assert facts[("visitors", "department", False)].value == 89000
+    assert facts[("staff_actual", "department", False)].value == 19
+    assert len(extract_facts(doc)) == 2
+
+
+def test_online_visits_are_not_visitors():
+    doc = document_from_lines(
+        "数字资源访问量12万人次，线上服务读者2.4万人次。", "全年到馆接待读者6.1万人次。"
+    )
+    assert [(f.indicator_code, f.value) for f in extract_facts(doc)] == [("visitors", 61000)]

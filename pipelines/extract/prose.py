@@ -69,6 +69,7 @@ LABEL_CATEGORIES = ("staffing",)
 SERVICE = "service"
 SEVERAL_BODIES = re.compile(r"及其?(?:下属|所属)|(?:下属|所属)各|各乡镇|各街道|各(?:县|市|区)(?:市|区)?")
 AUDIENCE = re.compile(r"观众")
+ONLINE = re.compile(r"线上|网上|在线|网络|云端|数字|远程|直播")
 VENUE_WORDS = re.compile(r"馆|影院|剧院|剧场")
 VENUE_SELF = re.compile(r"[本我该全]馆|馆内|场馆|[本该]影院|[本该]剧院")
 EVENT_UNITS = ("场", "场次", "期", "次")
@@ -90,6 +91,7 @@ SPENDING_WORDS = re.compile(r"支出|决算|执行|实际|支付|使用|开支|�
 FORMULA = re.compile(r"[/÷]")
 TIMES = re.compile(r"[×*xX]\s*$")
 RESPECTIVELY = re.compile(r"分别")
+YEAR = re.compile(r"(?<!\d)(20\d\d)年")
 ADJUSTED_TO = re.compile(
     r"[,\s]*(?:年中|年内|年底|经|后)?(?:调整|调增|调减|追加|增加|核减|变更)后?(?:为|至|到)\s*"
 )
@@ -271,6 +273,29 @@ def _choose(
     return chosen
 
 
+def _earlier_years(
+    sentence: str, hits: list[AliasHit], chosen: dict[int, Figure], clause_starts: list[int]
+) -> set[int]:
+    """Figures of a code the sentence also states for a later year (2022年接待读者8万人次,2023年接待读者
+    9.5万人次): the earlier year's is a comparison, not the year's figure."""
+    years = [(m.start(), int(m.group(1))) for m in YEAR.finditer(sentence)]
+    if len(years) < 2:
+        return set()
+    by_code: dict[str, list[tuple[int, int]]] = {}
+    for i in chosen:
+        hit = hits[i]
+        before = bisect_right(clause_starts, hit.start)
+        clause_start = clause_starts[before - 1] if before else 0
+        index = bisect_left(years, (hit.start,))
+        if index and years[index - 1][0] >= clause_start:
+            by_code.setdefault(hit.indicator.code, []).append((i, years[index - 1][1]))
+    stale: set[int] = set()
+    for stated in by_code.values():
+        latest = max(year for _, year in stated)
+        stale.update(i for i, year in stated if year < latest)
+    return stale
+
+
 def _scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> list[tuple[int, str]]:
     """Positions in a sentence where a scope starts."""
     marks = [(m.start(), SCOPE_WORDS[m.group(0)]) for m in SCOPE_PATTERN.finditer(text)]
@@ -361,6 +386,8 @@ class _Services:
         said = self.sentence[hit.start : figure.start]
         if AUDIENCE.search(said) and not (self.venue or context.venue):
             return False
+        if hit.indicator.code == "visitors" and ONLINE.search(self.sentence, clause_start, figure.start):
+            return False  # visits are in person unless the text says otherwise (线上服务读者)
         if hit.indicator.code == "events" and len(self.events) > 1:
             return bool(EVENT_TOTAL.search(self.sentence, clause_start, figure.start))
         return True
@@ -411,7 +438,10 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         services = _Services(sentence, figures)
         snippet = normal.original(offset, end).strip()
         sentence_target = labelled_target(sentence)
+        stale = _earlier_years(sentence, hits, chosen, clause_starts)
         for i, figure in chosen.items():
+            if i in stale:
+                continue
             hit = hits[i]
             before = bisect_right(clause_starts, hit.start)
             clause_start = clause_starts[before - 1] if before else 0
