@@ -389,3 +389,21 @@ def test_online_visits_are_not_visitors():
         "数字资源访问量12万人次，线上服务读者2.4万人次。", "全年到馆接待读者6.1万人次。"
     )
     assert [(f.indicator_code, f.value) for f in extract_facts(doc)] == [("visitors", 61000)]
+
+
+def test_budgeted_income_is_not_income():
+    doc = document_from_lines(
+        "2023年部门预算收入956.3万元，其中财政拨款收入930万元，其他收入26.3万元。",
+        "全年收入981.6万元，其中财政拨款收入955.2万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("income_total", "department", False)].value == 9816000
+    assert facts[("income_fiscal", "fiscal", False)].value == 9552000
+    assert len(extract_facts(doc)) == 2
+
+
+def test_a_budget_total_stated_beside_the_adjusted_budget_is_the_initial_one():
+    doc = document_from_lines("2023年部门预算总额956.3万元，调整后预算981.6万元，全年执行数975万元。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "department", False)].value == 9816000
+    assert facts[("budget_total", "initial", False)].value == 9563000

@@ -83,6 +83,10 @@ NEUTRAL_BEFORE_ITEM = (
     "的", "及", "和", "与", "是", "为", "年", "中",
 )  # fmt: skip
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+INCOME_CODES = ("income_total", "income_fiscal")
+BUDGET_CODE = "budget_total"
+ADJUSTED = "调整"
+INITIAL = "initial"
 # 基本支出 / 项目支出 after a budget word split the budget: they are that budget's parts.
 BUDGET_SPLITS = {"expenditure_basic": "budget_total", "expenditure_project": "budget_total"}
 BUDGET_WORDS = re.compile(r"(?<!一般公共)预算(?!执行|单位)|安排")
@@ -355,12 +359,21 @@ class _MoneyHeads:
             if not (index and own[index - 1][0] <= m.start() < own[index - 1][1]):
                 self.spending.append(m.start())  # 支出 inside 基本支出 itself is no head
 
-    def budget_governs(self, position: int) -> bool:
+    def budget_governs(self, position: int, since: int = 0) -> bool:
+        """Whether the last money word before `position` (and after `since`) is a budget word."""
         budget = bisect_left(self.budget, position)
         spending = bisect_left(self.spending, position)
         last_budget = self.budget[budget - 1] if budget else -1
         last_spending = self.spending[spending - 1] if spending else -1
-        return last_budget > last_spending
+        return last_budget > last_spending and last_budget >= since
+
+    def income_budgeted(self, hit: AliasHit, clause_starts: list[int], sentence: str) -> bool:
+        """An income figure in a clause about a budget (部门预算收入X万元, 其中财政拨款收入Y万元)."""
+        index = bisect_right(clause_starts, hit.start)
+        start = clause_starts[index - 1] if index else 0
+        if sentence.startswith("其中", start) and index:
+            start = clause_starts[index - 2] if index > 1 else 0  # 其中 continues the clause before
+        return self.budget_governs(hit.start, start)
 
 
 class _Services:
@@ -439,6 +452,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         snippet = normal.original(offset, end).strip()
         sentence_target = labelled_target(sentence)
         stale = _earlier_years(sentence, hits, chosen, clause_starts)
+        adjusted = any(hits[i].indicator.code == BUDGET_CODE and ADJUSTED in hits[i].alias for i in chosen)
         for i, figure in chosen.items():
             if i in stale:
                 continue
@@ -459,6 +473,15 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             ):
                 continue
             indicator = hit.indicator
+            if indicator.code in INCOME_CODES and heads.income_budgeted(hit, clause_starts, sentence):
+                continue  # 部门预算收入1856万元,其中财政拨款收入1790万元: budgeted, not received
+            if (
+                indicator.code == BUDGET_CODE
+                and scope == DEPARTMENT
+                and adjusted
+                and ADJUSTED not in hit.alias
+            ):
+                scope = INITIAL  # 预算总额1856万元,调整后预算1902万元: the adjusted one is the year's
             if indicator.code in BUDGET_SPLITS and heads.budget_governs(hit.start):
                 # 年初预算数500万元,其中基本支出300万元: the basic part of the budget, not spending
                 part = ALIAS_SCOPES[indicator.code]
