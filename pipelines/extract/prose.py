@@ -4,7 +4,21 @@ A sentence is cut at 。；;!?; inside it each alias takes the first figure afte
 indicator accepts, unless something in between says the figure is another thing's (another alias,
 a change or carry-over word such as 增加 or 结转). Scope words (财政拨款, 其他资金 ...) and aliases
 with no figure of their own (基本支出 in 基本支出的全年预算数) scope the figures after them in the
-sentence. A clause with 目标 / 计划 / 力争, or a section whose heading is about goals, states targets.
+sentence (money figures only). A clause with 目标 / 计划 / 力争, a section whose heading is about goals,
+or a text led by such a label (年度绩效目标: ...) states targets.
+
+Phrasings with a rule of their own:
+- rates as formulas (执行率=支出/预算×100%=93.6%) take the result; lists with 分别 pair aliases and
+  figures one to one or not at all; a figure adjusted during the year (由…调整为…) counts as adjusted;
+- a part is no department figure: a figure after 其中 of a code the sentence already stated, one
+  kind of post next to another (行政编制 / 事业编制), one project's or fund's figure (免费开放项目支出,
+  某某项目执行率), an earlier year's figure beside a later year's;
+- 基本支出 / 项目支出 after a budget word split the budget (budget_total of scope basic / project);
+  budgeted income (预算收入) is no income; a budget beside an adjusted budget is the initial one;
+- service figures of several bodies (局及其下属各单位), online visits, audiences (观众) where nothing says
+  the body is a venue, and one kind of activity among several counted apart are not the body's;
+- a form printed one cell per paragraph (人员编制 / 21) gives its staff figures; with a money unit
+  declared (单位:万元), a two-decimal amount printed bare right after a money alias is its figure.
 """
 
 from __future__ import annotations
