@@ -103,9 +103,6 @@ _FIGURE = re.compile(
     + r")?(?P<post>以上|以下|以内|之上|左右|余|多)?"
 )
 
-# The text before a number that ends in a number with a decimal point: 64.8 + 64.8 printed as 64.864.8.
-_GLUED = re.compile(r"\d\.$")
-
 _PREFIX_QUALIFIERS: dict[str, Qualifier] = {
     "不低于": "at_least", "不少于": "at_least", "超过": "at_least", "高于": "at_least",
     "大于": "at_least", "多于": "at_least", "逾": "at_least", "≥": "at_least", ">=": "at_least", ">": "at_least",
@@ -153,7 +150,8 @@ def find_figures(text: str) -> list[Figure]:
     figures: list[Figure] = []
     for match in _FIGURE.finditer(text):
         num = match["num"]
-        if _GLUED.search(text, 0, match.start("num")):
+        at = match.start("num")
+        if at >= 2 and text[at - 1] == "." and text[at - 2].isdigit():
             continue
         chinese = not num[0].isdigit()
         unit = match["unit"] or ""

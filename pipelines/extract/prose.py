@@ -79,6 +79,7 @@ KIND_BEFORE = re.compile(r"(?:行政|事业|工勤|参公|管理)$")
 FINANCE = "finance"
 # Indicators whose label may stand alone in a paragraph with its figure in the next one.
 LABEL_CATEGORIES = ("staffing",)
+MAX_CELL = 20
 # Service figures: whose they are.
 SERVICE = "service"
 SEVERAL_BODIES = re.compile(r"及其?(?:下属|所属)|(?:下属|所属)各|各乡镇|各街道|各(?:县|市|区)(?:市|区)?")
@@ -109,6 +110,7 @@ SPENDING_WORDS = re.compile(r"支出|决算|执行|实际|支付|使用|开支|�
 FORMULA = re.compile(r"[/÷]")
 TIMES = re.compile(r"[×*xX]\s*$")
 RESPECTIVELY = re.compile(r"分别")
+LIST_REACH = 60
 YEAR = re.compile(r"(?<!\d)(20\d\d)年")
 ADJUSTED_TO = re.compile(
     r"[,\s]*(?:年中|年内|年底|经|后)?(?:调整|调增|调减|追加|增加|核减|变更)后?(?:为|至|到)\s*"
@@ -230,24 +232,36 @@ def _formula_result(hit: AliasHit, text: str, figures: list[Figure], end: int) -
 
 def _respectively(hits: list[AliasHit], text: str, figures: list[Figure], clause_starts: list[int]):
     """Lists stated with 分别 (基本支出和项目支出分别为300万元和200万元): hit index -> its figure, or None
-    for every hit of a list whose figures do not pair up one to one."""
+    for every hit of a list whose figures do not pair up one to one. A list longer than LIST_REACH
+    characters on either side of 分别 pairs nothing."""
     settled: dict[int, Figure | None] = {}
     for word in RESPECTIVELY.finditer(text):
         before = bisect_right(clause_starts, word.start())
         start = clause_starts[before - 1] if before else 0
         end = _clause_end(clause_starts, word.start(), len(text))
-        listed = [i for i, hit in enumerate(hits) if start <= hit.start and hit.end <= word.start()]
+        reach_start, reach_end = max(start, word.start() - LIST_REACH), min(end, word.end() + LIST_REACH)
+        first = bisect_left(hits, reach_start, key=lambda hit: hit.start)
+        last = bisect_left(hits, word.start(), key=lambda hit: hit.start)
+        listed = [i for i in range(first, last) if hits[i].end <= word.start()]
         # the items of the list (资金到位率和执行率: two items, one of them no alias)
-        joints = [m.start() for m in LIST_JOINT.finditer(text, start, word.start())]
-        after = _between(figures, word.end(), end)
+        joints = [m.start() for m in LIST_JOINT.finditer(text, reach_start, word.start())]
         if not listed or not joints:
             continue
+        low = bisect_left(figures, word.end(), key=lambda f: f.start)
+        high = bisect_left(figures, reach_end, key=lambda f: f.start)
+        beyond = bisect_left(figures, end, key=lambda f: f.start)
         items = [bisect_left(joints, hits[i].start) for i in listed]
-        fits = len(after) == len(joints) + 1 and all(
-            unit_fits(after[item], hits[i].indicator) for i, item in zip(listed, items, strict=True)
+        fits = (
+            reach_start == start
+            and high == beyond
+            and high - low == len(joints) + 1
+            and all(
+                unit_fits(figures[low + item], hits[i].indicator)
+                for i, item in zip(listed, items, strict=True)
+            )
         )
         for i, item in zip(listed, items, strict=True):
-            settled[i] = after[item] if fits else None
+            settled[i] = figures[low + item] if fits else None
     return settled
 
 
@@ -279,7 +293,8 @@ def _choose(
             end = _clause_end(clause_starts, hit.end, len(sentence))
             if _is_formula(hit, sentence, end):
                 # the aliases inside the formula (实际支出/预算数) state no figure of their own
-                settled.update({j: None for j in range(i + 1, len(hits)) if hits[j].start < end})
+                inside = bisect_left(hits, end, key=lambda other: other.start)
+                settled.update(dict.fromkeys(range(i + 1, inside)))
                 figure = _formula_result(hit, sentence, figures, end)
             else:
                 limit = hits[i + 1].start if i + 1 < len(hits) else len(sentence)
@@ -357,7 +372,9 @@ class _Parts:
             return True
         if hit.indicator.code != POST_CODE or len(self.kinds) < 2:
             return False
-        return hit.alias in POST_KIND_ALIASES or bool(KIND_BEFORE.search(self.sentence, 0, hit.start))
+        return hit.alias in POST_KIND_ALIASES or bool(
+            KIND_BEFORE.search(self.sentence, max(0, hit.start - 2), hit.start)
+        )
 
 
 class _MoneyHeads:
@@ -425,6 +442,8 @@ def _label_value(normal: NormalText, locator: str, matcher: Matcher, context: Co
     next one only its figure (21). The label is remembered in `context` for the next paragraph."""
     pending, context.label = context.label, None
     cell = normal.text.strip().rstrip(":").strip()
+    if len(cell) > MAX_CELL:
+        return []
     indicator = matcher.by_alias.get(cell)
     if indicator is not None and indicator.category in LABEL_CATEGORIES:
         context.label = (indicator, normal.source.strip())
