@@ -420,3 +420,9 @@ def test_prose_rules_stay_linear_on_one_huge_line():
     started = time.monotonic()
     extract_facts(doc)
     assert time.monotonic() - started < 10  # about 0.6 s; quadratic rules took minutes
+
+
+def test_several_execution_rates_side_by_side():
+    doc = document_from_lines("项目支出执行率94%，基本支出执行率100%，整体预算执行率97.2%。")
+    rates = {f.scope: f.value for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"}
+    assert rates == {"project": 94, "basic": 100, "department": 97.2}
