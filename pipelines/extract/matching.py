@@ -26,7 +26,7 @@ SCOPE_WORDS = {
     "政府性基金": "government_funds",
     "全部资金": DEPARTMENT,
     "部门整体": DEPARTMENT,
-    "整体": DEPARTMENT,  # 基本支出执行率100%,整体预算执行率98%: the whole again
+    "整体": DEPARTMENT,  # 基本支出执行率100%,整体预算执行率97%: the whole again
     "资金总额": DEPARTMENT,
     "总金额": DEPARTMENT,
 }

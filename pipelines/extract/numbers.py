@@ -145,7 +145,7 @@ def find_figures(text: str) -> list[Figure]:
     """Every figure in `text` (already half-width), in order, with its qualifier.
 
     A lone Chinese numeral without unit or magnitude (一 in 一是) is not a figure, nor is a number glued
-    onto the decimals of another (864.8 in 64.864.8: cells run together in a copied form).
+    onto the decimals of another (530.1 in 32.530.1: cells run together in a copied form).
     """
     figures: list[Figure] = []
     for match in _FIGURE.finditer(text):

@@ -17,7 +17,7 @@ Phrasings with a rule of their own:
   budgeted income (预算收入) is no income; a budget beside an adjusted budget is the initial one;
 - service figures of several bodies (局及其下属各单位), online visits, audiences (观众) where nothing says
   the body is a venue, and one kind of activity among several counted apart are not the body's;
-- a form printed one cell per paragraph (人员编制 / 21) gives its staff figures; with a money unit
+- a form printed one cell per paragraph (人员编制 / 37) gives its staff figures; with a money unit
   declared (单位:万元), a two-decimal amount printed bare right after a money alias is its figure.
 """
 
@@ -150,7 +150,7 @@ def see_heading(text: str, context: Context) -> None:
 
 def _comma_passed(text: str, skipped: list[Figure], figure: Figure) -> bool:
     """Whether a figure after a comma still belongs to the alias: only when a date stood before the comma
-    (截至2023年底,共26人) or the figure pairs with the one just before (新书9001种,10234册)."""
+    (截至2023年底,共37人) or the figure pairs with the one just before (新书9001种,10234册)."""
     if not skipped:
         return False
     if all(other.unit in DATE_UNITS for other in skipped):
@@ -188,7 +188,7 @@ def _figure_for(
         if hit.indicator.code.startswith("expenditure") and "预算" in gap:  # 基本支出预算 is a budget
             return None
         if hit.indicator.code.startswith("income") and OTHER_THAN_INCOME.search(gap):
-            return None  # 财政拨款支出预算为860万元 is a budget, 财政拨款支出 spending
+            return None  # 财政拨款支出预算为432万元 is a budget, 财政拨款支出 spending
         if "," in gap and not _comma_passed(text, skipped, figure):
             return None
         if money_unit and not skipped and _bare_amount(hit, figure, gap, text):
@@ -197,7 +197,7 @@ def _figure_for(
             return None  # 职工 2 3 人: one number split by a space, or two; either way not 3
         if unit_fits(figure, hit.indicator):
             if figure.unit in CLOSE_UNITS and not CLOSE_GAP.fullmatch(gap):
-                return None  # 个 is any thing's measure word: only right after its alias (编制为249个)
+                return None  # 个 is any thing's measure word: only right after its alias (编制为64个)
             return figure
         skipped.append(figure)
     return None
@@ -231,7 +231,7 @@ def _formula_result(hit: AliasHit, text: str, figures: list[Figure], end: int) -
 
 
 def _respectively(hits: list[AliasHit], text: str, figures: list[Figure], clause_starts: list[int]):
-    """Lists stated with 分别 (基本支出和项目支出分别为300万元和200万元): hit index -> its figure, or None
+    """Lists stated with 分别 (基本支出和项目支出分别为310万元和190万元): hit index -> its figure, or None
     for every hit of a list whose figures do not pair up one to one. A list longer than LIST_REACH
     characters on either side of 分别 pairs nothing."""
     settled: dict[int, Figure | None] = {}
@@ -355,8 +355,8 @@ def names_one_item(before: str, alias: str) -> bool:
 
 class _Parts:
     """What makes a figure one part of a whole in a sentence: a figure after 其中 of a code the sentence
-    already stated (编制总数29人(其中行政编制21人、事业编制8人)), or one kind of post next to another
-    kind (行政编制39名, 事业编制5名): no scope word says which part, so it is no department figure."""
+    already stated (编制总数34人(其中行政编制23人、事业编制11人)), or one kind of post next to another
+    kind (行政编制18名, 事业编制6名): no scope word says which part, so it is no department figure."""
 
     def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
         self.of_which = [m.start() for m in OF_WHICH.finditer(sentence)]
@@ -410,8 +410,8 @@ class _MoneyHeads:
 class _Services:
     """Whether a service figure (visitors, loans, events ...) is the body's own: not one of several
     bodies' (局及其下属各单位, 各乡镇文化站 …), not an audience (线下观众) where nothing says the body is a
-    venue, and, for events, not one kind of activity among several counted apart (接待研学活动30场,
-    开展教学活动6场) unless its clause says it is a total (共, 各类 ...).
+    venue, and, for events, not one kind of activity among several counted apart (接待研学团队20余场,
+    开展科普讲座8场) unless its clause says it is a total (共, 各类 ...).
 
     Tourists of an area (全县接待游客) are still read as visitors: the bundled bureau sample's truth
     (pipelines/samples.py) counts them, so leaving them out waits for a decision on that sample."""
@@ -439,7 +439,7 @@ class _Services:
 
 def _label_value(normal: NormalText, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
     """A form printed one cell per paragraph: a paragraph that is only a staff label (人员编制) and the
-    next one only its figure (21). The label is remembered in `context` for the next paragraph."""
+    next one only its figure (37). The label is remembered in `context` for the next paragraph."""
     pending, context.label = context.label, None
     cell = normal.text.strip().rstrip(":").strip()
     if len(cell) > MAX_CELL:
@@ -507,14 +507,14 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 continue
             indicator = hit.indicator
             if indicator.code in INCOME_CODES and heads.income_budgeted(hit, clause_starts, sentence):
-                continue  # 部门预算收入1856万元,其中财政拨款收入1790万元: budgeted, not received
+                continue  # 部门预算收入956万元,其中财政拨款收入930万元: budgeted, not received
             if (
                 indicator.code == BUDGET_CODE
                 and scope == DEPARTMENT
                 and adjusted
                 and ADJUSTED not in hit.alias
             ):
-                scope = INITIAL  # 预算总额1856万元,调整后预算1902万元: the adjusted one is the year's
+                scope = INITIAL  # 预算总额956万元,调整后预算981万元: the adjusted one is the year's
             if indicator.code in BUDGET_SPLITS and heads.budget_governs(hit.start):
                 # 年初预算数500万元,其中基本支出300万元: the basic part of the budget, not spending
                 part = ALIAS_SCOPES[indicator.code]
