@@ -129,7 +129,7 @@ def test_increase_and_carry_over_figures_are_not_totals():
     assert facts == {
         ("budget_total", "initial"): 1850000,
         ("expenditure_total", "department"): 3258900,
-        ("income_fiscal", "fiscal"): 14460200,  # the fiscal part of income is income_fiscal, once
+        ("income_fiscal", "fiscal"): 14460200,  # the fiscal part of the income, not the income total
     }
 
 

@@ -102,3 +102,328 @@ def test_label_value_cells():
     doc = table_document(["项目名称", "免费开放", "自评总分", "96.5"])
     facts = facts_by_code(doc)
     assert facts[("self_eval_score", "department", False)].value == 96.5
+
+
+def test_fiscal_income_never_stands_for_the_income_total():
+    doc = document_from_lines(
+        "2023年一般公共预算财政拨款本年收入356.20万元，本年支出351.80万元。",
+        "其中：财政拨款收入356.20万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("income_fiscal", "fiscal", False)].value == 3562000
+    assert not [key for key in facts if key[0] == "income_total"]
+    # A budget stated only for 财政拨款 is the fiscal budget, once (budget_fiscal, not budget_total too).
+    budget = facts_by_code(document_from_lines("财政拨款全年预算数为88.00万元。"))
+    assert budget[("budget_fiscal", "fiscal", False)].value == 880000
+    assert ("budget_total", "fiscal", False) not in budget
+
+
+def test_actual_income_of_the_year_is_the_income_total():
+    doc = document_from_lines("全年实际收入932.40万元，其中财政拨款收入801.10万元，上年结转结余131.30万元。")
+    facts = facts_by_code(doc)
+    assert facts[("income_total", "department", False)].value == 9324000
+    assert facts[("income_fiscal", "fiscal", False)].value == 8011000
+    assert {key[0] for key in facts} == {"income_total", "income_fiscal"}  # the carry-over is neither
+
+
+def test_staff_wordings_and_parts_of_the_establishment():
+    doc = document_from_lines(
+        "本局行政事业总编制为64个，其中行政编9个、全额事业编55个。",
+        "年末在编在岗41人，离退休干部17人，核定公务用车编制2辆。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("staff_authorized", "department", False)].value == 64
+    assert facts[("staff_actual", "department", False)].value == 41
+    assert facts[("staff_retired", "department", False)].value == 17
+    assert [f.value for f in extract_facts(doc) if f.indicator_code == "staff_authorized"] == [64]
+
+
+def test_a_part_of_the_establishment_is_no_total():
+    # Two kinds of posts and no total: neither is the department's establishment.
+    kinds = document_from_lines("机关行政编制18名，事业编制6名（下属信息中心）。实有在职人员22人。")
+    assert {f.indicator_code for f in extract_facts(kinds)} == {"staff_actual"}
+    # Parts after 其中 of a total the sentence states.
+    parts = document_from_lines("核定人员编制总数35人（其中行政编制20人、机关事业编制15人）。")
+    assert [f.value for f in extract_facts(parts)] == [35]
+    # A 事业单位 states only 事业编制: that is its whole establishment.
+    alone = document_from_lines("2021年，馆事业编制核定数 19 名，实有事业人员 17 名。")
+    assert facts_by_code(alone)[("staff_authorized", "department", False)].value == 19
+
+
+def test_a_figure_after_a_comma_and_other_words_is_not_the_alias_figure():
+    doc = document_from_lines("核定编制内设机构4个，在编人员31人。")
+    facts = facts_by_code(doc)
+    assert ("staff_authorized", "department", False) not in facts
+    assert facts[("staff_actual", "department", False)].value == 31
+
+
+def test_income_and_spending_as_labels_of_list_items():
+    doc = document_from_lines(
+        "（三）年度收支情况",
+        "1.收入：436.80万元，其中财政拨款收入420.00万元。",
+        "2.支出：431.25万元。其中：人员经费300.10万元，公用经费40.15万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("income_total", "department", False)].value == 4368000
+    assert facts[("income_fiscal", "fiscal", False)].value == 4200000
+    assert facts[("expenditure_total", "department", False)].value == 4312500
+    # Inside a clause the bare words name something else's income or spending.
+    other = document_from_lines(
+        "商品和服务支出：38.5万元，其他收入：6万元，收入方面主要来源于财政拨款，共计420万元。"
+    )
+    assert extract_facts(other) == []
+
+
+def test_basic_and_project_parts_of_a_budget_are_not_spending():
+    doc = document_from_lines(
+        "2023年部门年初预算数612万元，其中基本支出402万元，项目支出210万元。",
+        "全年支出590.4万元，其中基本支出398.1万元，项目支出192.3万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "basic", False)].value == 4020000
+    assert facts[("budget_total", "project", False)].value == 2100000
+    assert facts[("expenditure_basic", "department", False)].value == 3981000
+    assert facts[("expenditure_project", "department", False)].value == 1923000
+    planned = facts_by_code(document_from_lines("本年度部门预算安排基本支出150万元、项目支出36万元。"))
+    assert {key[0] for key in planned} == {"budget_total"}
+    # 一般公共预算 names a kind of funds, not a budget.
+    fiscal = facts_by_code(document_from_lines("2023年一般公共预算财政拨款基本支出188.6万元。"))
+    assert fiscal[("expenditure_basic", "fiscal", False)].value == 1886000
+
+
+def test_one_projects_spending_or_rate_is_not_the_departments():
+    doc = document_from_lines(
+        "2、项目支出",
+        "（1）馆藏数字化项目支出18.62万元，主要用于设备购置。",
+        "部门整体预算执行率为93.4%，其中非遗保护项目执行率88%，文化惠民专项资金执行率100%。",
+        "本年项目支出共计40.1万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("expenditure_project", "department", False)].value == 401000
+    rates = [f.value for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"]
+    assert rates == [93.4]
+    # The project of a project report opens its clause: its rate is the report's.
+    own = facts_by_code(document_from_lines("项目预算执行率为96%。"))
+    assert own[("budget_execution_rate", "department", False)].value == 96
+
+
+def test_service_figures_of_several_bodies_are_not_the_bodys():
+    doc = document_from_lines(
+        "2022年，区文化局及其下属各单位、各街道文化站共开展活动320场，送书下乡5.2万册次。",
+        "全年开展各类阅读推广活动86场，接待读者7.5万人次。",
+    )
+    facts = facts_by_code(doc)
+    assert {key[0] for key in facts} == {"events", "visitors"}
+    assert facts[("events", "department", False)].value == 86
+    assert facts[("visitors", "department", False)].value == 75000
+
+
+def test_audiences_are_visitors_only_at_a_venue():
+    bureau = document_from_lines("组织惠民演出40场，线下观众达到2.6万人次。")
+    assert [f.indicator_code for f in extract_facts(bureau)] == ["events"]
+    venue = document_from_lines("我馆常年免费开放。", "受疫情影响，全年线下观众1.2万人次。")
+    assert [(f.indicator_code, f.value) for f in extract_facts(venue)] == [("visitors", 12000)]
+    museum = document_from_lines("做好纪念馆展厅运行，全年接待观众3.1万人次。")
+    assert [(f.indicator_code, f.value) for f in extract_facts(museum)] == [("visitors", 31000)]
+
+
+def test_one_kind_of_activity_among_several_is_not_the_events_total():
+    kinds = document_from_lines("全年接待研学团队20余场，开展科普讲座8场，发放资料3000份。")
+    assert [f.indicator_code for f in extract_facts(kinds)] == []
+    total = document_from_lines("全年举办讲座25场、展览12场，共计开展各类活动37场。")
+    assert [(f.indicator_code, f.value) for f in extract_facts(total)] == [("events", 37)]
+    with_parts = document_from_lines("全年开展阅读推广活动120场，其中线上活动30场。")
+    assert [(f.indicator_code, f.value) for f in extract_facts(with_parts)] == [("events", 120)]
+
+
+def test_rate_stated_as_a_formula():
+    doc = document_from_lines("预算执行率=全年执行数/全年预算数×100%=187.2/200×100%=93.6%。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_execution_rate", "department", False)].value == 93.6
+    assert {key[0] for key in facts} == {"budget_execution_rate"}
+    bracketed = facts_by_code(document_from_lines("读者满意度（满意人数/调查人数）为97.5%。"))
+    assert bracketed[("satisfaction_rate", "department", False)].value == 97.5
+
+
+def test_figures_stated_respectively():
+    doc = document_from_lines(
+        "基本支出和项目支出分别为301.2万元和88.4万元。", "资金到位率和执行率分别为100%和91.3%。"
+    )
+    facts = facts_by_code(doc)
+    assert facts[("expenditure_basic", "department", False)].value == 3012000
+    assert facts[("expenditure_project", "department", False)].value == 884000
+    assert facts[("budget_execution_rate", "department", False)].value == 91.3  # 到位率 is no execution rate
+    unpaired = document_from_lines("编制数和实有人数分别为20人、18人、3人。")
+    assert extract_facts(unpaired) == []
+
+
+def test_a_budget_adjusted_during_the_year_counts_as_adjusted():
+    doc = document_from_lines("全年预算数由年初的260万元调整为275.5万元，全年执行数270万元。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "department", False)].value == 2755000
+    assert facts[("expenditure_total", "department", False)].value == 2700000
+
+
+def test_traditional_characters_with_pinyin_glosses():
+    doc = document_from_lines("全年預(yù)算數(shù)為320萬元，執(zhí)行數(shù)為288萬元，執(zhí)行率為90%。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "department", False)].value == 3200000
+    assert facts[("expenditure_total", "department", False)].value == 2880000
+    assert facts[("budget_execution_rate", "department", False)].value == 90
+    assert facts[("budget_total", "department", False)].snippet.startswith("全年預(yù)算數(shù)為320萬元")
+
+
+def test_a_form_printed_one_cell_per_paragraph_gives_its_staff_figures():
+    doc = document_from_lines(
+        "一、部门（单位）基本概况",
+        "联系电话",
+        "7712345",
+        "人员编制",
+        "36",
+        "实有人数：",
+        "33人",
+        "职能职责概述",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("staff_authorized", "department", False)].value == 36
+    assert facts[("staff_authorized", "department", False)].snippet == "人员编制 | 36"
+    assert facts[("staff_actual", "department", False)].value == 33
+    assert len(facts) == 2
+    # A label followed by prose, or a figure with no label before it, is nothing.
+    loose = document_from_lines("实有人数", "详见附表", "36")
+    assert extract_facts(loose) == []
+
+
+def test_a_fund_scope_scopes_money_not_the_score():
+    doc = document_from_lines("某县部门项目支出绩效自评表（2022年）项目名称校舍维修经费自评得分96财政评分")
+    facts = facts_by_code(doc)
+    assert facts[("self_eval_score", "department", False)].value == 96
+
+
+def test_budget_funds_completed_are_spending():
+    doc = document_from_lines(
+        "本项目共申请预算资金45万元。本项目共完成预算资金44.6万元，其中：20万元用于设备采购。"
+    )
+    facts = facts_by_code(doc)
+    assert facts[("expenditure_total", "department", False)].value == 446000
+    assert len(facts) == 1
+
+
+def test_figures_after_a_goal_label_are_targets():
+    doc = document_from_lines(
+        "（三）2023年度绩效目标：全年接待读者不少于8万人次，举办各类活动不少于60场。",
+        "（四）绩效目标完成情况：全年接待读者8.6万人次，举办各类活动72场。",
+    )
+    facts = [(f.indicator_code, f.value, f.is_target) for f in extract_facts(doc)]
+    assert facts == [
+        ("visitors", 80000, True), ("events", 60, True), ("visitors", 86000, False), ("events", 72, False)
+    ]  # fmt: skip
+
+
+def test_initial_budget_without_the_word_figure():
+    doc = document_from_lines("2023年年初预算286.4万元，年中追加预算30万元，全年预算数316.4万元。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "initial", False)].value == 2864000
+    assert facts[("budget_total", "department", False)].value == 3164000
+
+
+def test_an_income_alias_before_a_budget_or_spending_word_introduces_no_income():
+    doc = document_from_lines(
+        "2023年度一般公共预算财政拨款支出预算为432万元，支出决算为428.8万元，完成预算的99.26%。",
+        "本年收入决算数为436.1万元。",
+    )
+    facts = facts_by_code(doc)
+    assert ("income_fiscal", "fiscal", False) not in facts
+    assert facts[("expenditure_total", "fiscal", False)].value == 4288000
+    assert facts[("income_total", "department", False)].value == 4361000
+
+
+def test_a_statement_table_flattened_into_space_separated_lines():
+    doc = document_from_lines(
+        "收入支出决算总表",
+        "单位：万元",
+        "项目  决算数  项目  决算数",
+        "二、事业收入  12.00  二、文化旅游体育与传媒支出  301.50",
+        "本年收入合计  318.40  本年支出合计  309.95",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("income_total", "department", False)].value == 3184000
+    assert facts[("expenditure_total", "department", False)].value == 3099500
+    assert len(facts) == 2
+    # Without a declared money unit a bare number is no amount; nor is a list number after an alias.
+    assert extract_facts(document_from_lines("本年收入合计  318.40  本年支出合计  309.95")) == []
+    listed = document_from_lines("单位：万元", "2、项目支出1.50、免费开放经费")
+    assert extract_facts(listed) == []
+
+
+def test_kinds_of_posts_listed_with_their_sum():
+    # Every kind is a part; the sum after 共计 is no alias figure, so nothing is the total.
+    doc = document_from_lines("本单位行政编制6名，事业编制11名，工勤编制2名，共计19名。")
+    assert [f for f in extract_facts(doc) if f.indicator_code == "staff_authorized"] == []
+    # A body with only administrative posts: they are its establishment.
+    only = document_from_lines("核定行政编制14名，实有人数13人。")
+    assert facts_by_code(only)[("staff_authorized", "department", False)].value == 14
+    # The body's own name before 人员编制 (残联机关) is no kind of post.
+    named = document_from_lines("核定机关人员编制总数共计27人（其中行政编制20人、机关事业编制7人）。")
+    assert [f.value for f in extract_facts(named)] == [27]
+
+
+def test_a_number_split_by_a_space_is_not_read_in_part():
+    doc = document_from_lines("全馆现有职工 2 3 人，退休人员4人。")
+    facts = facts_by_code(doc)
+    assert ("staff_actual", "department", False) not in facts
+    assert facts[("staff_retired", "department", False)].value == 4
+
+
+def test_a_figure_of_an_earlier_year_in_a_comparison_is_not_the_years():
+    doc = document_from_lines(
+        "2022年接待读者7.6万人次，2023年接待读者8.9万人次。", "2022年在职人员21人，2023年在职人员19人。"
+    )
+    facts = facts_by_code(doc)
+    assert facts[("visitors", "department", False)].value == 89000
+    assert facts[("staff_actual", "department", False)].value == 19
+    assert len(extract_facts(doc)) == 2
+
+
+def test_online_visits_are_not_visitors():
+    doc = document_from_lines(
+        "数字资源访问量12万人次，线上服务读者2.4万人次。", "全年到馆接待读者6.1万人次。"
+    )
+    assert [(f.indicator_code, f.value) for f in extract_facts(doc)] == [("visitors", 61000)]
+
+
+def test_budgeted_income_is_not_income():
+    doc = document_from_lines(
+        "2023年部门预算收入956.3万元，其中财政拨款收入930万元，其他收入26.3万元。",
+        "全年收入981.6万元，其中财政拨款收入955.2万元。",
+    )
+    facts = facts_by_code(doc)
+    assert facts[("income_total", "department", False)].value == 9816000
+    assert facts[("income_fiscal", "fiscal", False)].value == 9552000
+    assert len(extract_facts(doc)) == 2
+
+
+def test_a_budget_total_stated_beside_the_adjusted_budget_is_the_initial_one():
+    doc = document_from_lines("2023年部门预算总额956.3万元，调整后预算981.6万元，全年执行数975万元。")
+    facts = facts_by_code(doc)
+    assert facts[("budget_total", "department", False)].value == 9816000
+    assert facts[("budget_total", "initial", False)].value == 9563000
+
+
+def test_prose_rules_stay_linear_on_one_huge_line():
+    import time
+
+    unit = (
+        "全年支出512.34万元,基本支出和项目支出分别为300万元和200万元,预算执行率=实际支出/预算数×100%=95%,"
+        "2022年接待读者8万人次,2023年接待读者9万人次,其中事业编制7名,行政编制3名,32.532.530.192.6%,"
+    )
+    doc = document_from_lines(unit * (300_000 // len(unit)))
+    started = time.monotonic()
+    extract_facts(doc)
+    assert time.monotonic() - started < 10  # about 0.6 s; quadratic rules took minutes
+
+
+def test_several_execution_rates_side_by_side():
+    doc = document_from_lines("项目支出执行率94%，基本支出执行率100%，整体预算执行率97.2%。")
+    rates = {f.scope: f.value for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"}
+    assert rates == {"project": 94, "basic": 100, "department": 97.2}

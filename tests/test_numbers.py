@@ -45,3 +45,15 @@ def test_half_width_keeps_offsets():
     text = "执行率达８６．７３％，"
     assert len(to_half_width(text)) == len(text)
     assert to_half_width(text) == "执行率达86.73%,"
+
+
+def test_number_glued_onto_the_decimals_of_another_is_not_a_figure():
+    # Cells of a copied form run together: 年初 32.5 | 全年 32.5 | 执行 30.1 | 执行率 92.6%.
+    figures = find_figures("32.532.530.192.6%")
+    assert [f.raw for f in figures] == ["32.532"]
+    assert find_figures("执行率为92.6%，共1.5万元")[0].value == Decimal("92.6")
+
+
+def test_a_unit_character_that_starts_a_word_is_no_unit():
+    figures = find_figures("本年收入合计520.00本年支出合计515.00，赠书300本。")
+    assert [(f.raw, f.unit) for f in figures] == [("520.00", ""), ("515.00", ""), ("300本", "本")]

@@ -26,6 +26,7 @@ SCOPE_WORDS = {
     "政府性基金": "government_funds",
     "全部资金": DEPARTMENT,
     "部门整体": DEPARTMENT,
+    "整体": DEPARTMENT,  # 基本支出执行率100%,整体预算执行率97%: the whole again
     "资金总额": DEPARTMENT,
     "总金额": DEPARTMENT,
 }
@@ -81,31 +82,51 @@ class AliasHit:
     alias: str
 
 
+# What may stand before an alias written ^收入 in the dictionary: the start of the text, a clause
+# boundary, or a list marker after one (1. / (一) / 一是 / ①).
+CLAUSE_LEAD = re.compile(
+    r"(?:^|[,;:。\s()（）])(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、]|[一二三四五六七八九十]是|[①-⑩])?$"
+)
+LEAD_MARK = "^"
+
+
 @dataclass
 class Matcher:
-    """All aliases of the dictionary, longest first."""
+    """All aliases of the dictionary, longest first. An alias written ^收入 in the dictionary is a bare
+    word that names the indicator only as the label of a clause or list item (1.收入:615.40万元), and
+    only in running text (`hits(..., clause_leads=True)`); it is no table header."""
 
     indicators: dict[str, Indicator]
     by_alias: dict[str, Indicator] = field(init=False)
+    leads: dict[str, Indicator] = field(init=False)
     pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_alias = {}
+        self.leads = {}
         for indicator in self.indicators.values():
             for alias in indicator.aliases:
-                self.by_alias.setdefault(alias, indicator)
-        ordered = sorted(self.by_alias, key=len, reverse=True)
+                if alias.startswith(LEAD_MARK):
+                    self.leads.setdefault(alias[len(LEAD_MARK) :], indicator)
+                else:
+                    self.by_alias.setdefault(alias, indicator)
+        ordered = sorted({*self.by_alias, *self.leads}, key=len, reverse=True)
         self.pattern = re.compile("|".join(re.escape(a) for a in ordered))
 
-    def hits(self, text: str) -> list[AliasHit]:
+    def hits(self, text: str, clause_leads: bool = False) -> list[AliasHit]:
         """Alias occurrences in `text`, except after a word that negates them (增加 基本支出)."""
         found = []
         for match in self.pattern.finditer(text):
-            indicator = self.by_alias[match.group(0)]
+            alias = match.group(0)
+            indicator = self.by_alias.get(alias)
+            if indicator is None:
+                indicator = self.leads[alias]
+                if not clause_leads or not CLAUSE_LEAD.search(text, max(0, match.start() - 6), match.start()):
+                    continue
             before = text[max(0, match.start() - 4) : match.start()]
             if any(before.endswith(word) for word in indicator.not_after):
                 continue
-            found.append(AliasHit(match.start(), match.end(), indicator, match.group(0)))
+            found.append(AliasHit(match.start(), match.end(), indicator, alias))
         return found
 
 
@@ -124,6 +145,8 @@ class Context:
     target_levels: dict[int, bool] = field(default_factory=dict)
     money_unit: str | None = None
     indicators: list[PerformanceIndicator] = field(default_factory=list)  # rows of performance tables
+    venue: bool = False  # the text has spoken of the body as a venue (本馆, 我馆, 馆内 ...)
+    label: tuple[Indicator, str] | None = None  # a paragraph that is only a label (人员编制): its indicator
 
     def in_target_section(self) -> bool:
         return any(self.target_levels.values())

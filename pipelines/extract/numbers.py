@@ -81,11 +81,14 @@ UNITS = sorted(
         "间",
         "条",
         "部",
+        "辆",
     ],
     key=len,
     reverse=True,
 )
 
+# A unit character that starts a word instead (本年, 本单位: the figure before it has no unit).
+_NOT_A_UNIT_BEFORE = {"本": "(?![年单馆级部次项期月院局届])"}
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CHINESE = r"[零〇一二两三四五六七八九十百千]+"
 _PREFIX = r"(?P<pre>不低于|不少于|不超过|不高于|超过|高于|大于|低于|小于|多于|约|近|逾|≥|≤|>=|<=|>|<)?"
@@ -96,7 +99,7 @@ _FIGURE = re.compile(
     + "|"
     + _CHINESE
     + r")\s*(?P<more1>多|余)?(?P<mag>万|亿|千)?(?P<more2>多|余)?\s*(?P<unit>"
-    + "|".join(re.escape(u) for u in UNITS)
+    + "|".join(re.escape(u) + _NOT_A_UNIT_BEFORE.get(u, "") for u in UNITS)
     + r")?(?P<post>以上|以下|以内|之上|左右|余|多)?"
 )
 
@@ -141,11 +144,15 @@ def parse_number(digits: str) -> Decimal | None:
 def find_figures(text: str) -> list[Figure]:
     """Every figure in `text` (already half-width), in order, with its qualifier.
 
-    A lone Chinese numeral without unit or magnitude (一 in 一是) is not a figure.
+    A lone Chinese numeral without unit or magnitude (一 in 一是) is not a figure, nor is a number glued
+    onto the decimals of another (530.1 in 32.530.1: cells run together in a copied form).
     """
     figures: list[Figure] = []
     for match in _FIGURE.finditer(text):
         num = match["num"]
+        at = match.start("num")
+        if at >= 2 and text[at - 1] == "." and text[at - 2].isdigit():
+            continue
         chinese = not num[0].isdigit()
         unit = match["unit"] or ""
         if chinese and not (unit or match["mag"]):

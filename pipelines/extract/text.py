@@ -3,7 +3,8 @@
 - full-width ASCII to half-width (８６．７３％ -> 86.73%), traditional to simplified characters
   (one character for one, from OpenCC's character table), so aliases match either script;
 - whitespace next to a Chinese character is dropped (本年 支出 -> 本年支出), whitespace between two
-  numbers is kept (29 29 stays two numbers);
+  numbers is kept (29 29 stays two numbers); pinyin glosses after a character are dropped
+  (預(yù)算數(shù) -> 预算数);
 - page markers of document-sharing sites that split a number across lines (本年支出123 / 3、2.23万元)
   are removed by joining the two blocks.
 
@@ -22,6 +23,11 @@ from pipelines.extract.numbers import to_half_width
 from pipelines.model import Document, TextBlock
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# A pinyin gloss after a character: (yù), (shù), (zhí) - lower-case letters with at least one vowel.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
+_PINYIN_GLOSS = re.compile(
+    rf"(?<=[\u3400-\u9fff\uf900-\ufaff])\s*\((?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,6}}\)"
+)
 # A block that ends inside a number, and a next block that starts with a page marker then digits.
 _ENDS_IN_DIGIT = re.compile(r"\d$")
 _PAGE_MARKER = re.compile(r"^\d{1,3}、\s*(?=\d)")
@@ -64,11 +70,15 @@ class NormalText:
 
 
 def normalise(source: str) -> NormalText:
-    """See the module docstring; whitespace runs touching a Chinese character are dropped."""
+    """See the module docstring; whitespace runs touching a Chinese character are dropped, and so are
+    pinyin glosses after a character (預(yù)算 -> 预算)."""
     simple = simplify(source)
+    glossed = {i for m in _PINYIN_GLOSS.finditer(simple) for i in range(m.start(), m.end())}
     kept: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(simple):
+        if i in glossed:
+            continue
         if ch.isspace():
             before = kept[-1] if kept else ""
             after = next((c for c in simple[i + 1 :] if not c.isspace()), "")

@@ -65,6 +65,7 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
     after a money block or indicator table was read), it is left out, with a note.
     """
     stream = tokens(document)
+    money_unit: str | None = None  # the last unit declared outside a money block (单位:万元)
     facts: list[Fact] = []
     indicators: list[PerformanceIndicator] = []
     notes: list[str] = []
@@ -93,14 +94,18 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
         if token.kind == TOTAL:
             facts.extend(total_score_fact(token, _values_after(stream, index + 1)))
         elif token.label is None:
-            facts.extend(_label_value_fact(stream, index, matcher))
+            money_unit = unit_mark(token) or money_unit
+            facts.extend(_label_value_fact(stream, index, matcher, money_unit))
         index += 1
     return FormContent(facts, indicators, notes)
 
 
-def _label_value_fact(stream: list[Token], index: int, matcher: Matcher) -> list[Fact]:
+def _label_value_fact(
+    stream: list[Token], index: int, matcher: Matcher, money_unit: str | None
+) -> list[Fact]:
     """A cell that is a dictionary alias followed by a cell that is one figure (人员编制 | 21, or
-    计划安排资金 | (万元) | 715.18 one cell per line): that figure is the alias's indicator."""
+    计划安排资金 | (万元) | 715.18 one cell per line): that figure is the alias's indicator. A bare
+    amount needs a unit: the label's own (万元), else the last one declared (单位:万元)."""
     indicator = matcher.by_alias.get(clean_label(stream[index].text))
     if indicator is None:
         return []
@@ -116,6 +121,10 @@ def _label_value_fact(stream: list[Token], index: int, matcher: Matcher) -> list
     figure = figures[0]
     if figure.unit and not unit_fits(figure, indicator):
         return []
+    if indicator.unit == "CNY" and not figure.unit:
+        unit = unit or money_unit
+        if unit is None:
+            return []
     snippet = " | ".join(t.printed for t in stream[index : index + (3 if unit else 2)])
     return make_facts(indicator, figure, DEPARTMENT, False, following[0].locator, snippet, unit)
 
