@@ -138,6 +138,38 @@ def test_a_caption_with_a_unit_is_not_a_column():
     assert facts[("budget_execution_rate", "department")] == 90
 
 
+def test_rows_grouped_by_kind_of_income_and_of_spending():
+    lines = (
+        "预算资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 |",
+        "年度资金总额 | 820 | 860 | 817 | 10 | 95% | 9.5 |",
+        "按收入性质分 | | | | | | |",
+        "其中:一般公共预算 | 800 | 840 | 798 | | 95% | |",
+        "政府性基金 | 20 | 20 | 19 | | 95% | |",
+        "按支出性质分 | | | | | | |",
+        "其中:基本支出 | 600 | 610 | 600 | | 98.36% | |",
+        "项目支出 | 220 | 250 | 217 | | 86.8% | |",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 8_600_000
+    assert facts[("expenditure_total", "department")] == 8_170_000
+    assert facts[("budget_fiscal", "fiscal")] == 8_400_000
+    assert facts[("expenditure_basic", "department")] == 6_000_000
+    assert facts[("expenditure_project", "department")] == 2_170_000
+    assert ("budget_total", "other_funds") in facts
+
+
+def test_a_name_holding_a_money_word_stays_a_name_in_an_indicator_table():
+    line = (
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分 产出指标 时效指标 项目支出进度 ≥90% 95% 10 10 "
+        "社会效益 资金总额控制 不超预算 未超预算 10 10"
+    )
+    rows = rows_of(document_from_lines(line))
+    assert [(r.indicator.replace(" ", ""), r.level2, r.actual_text) for r in rows] == [
+        ("项目支出进度", "时效指标", "95%"),
+        ("资金总额控制", "社会效益指标", "未超预算"),
+    ]
+
+
 def test_an_unfilled_total_row_of_zeros_states_nothing():
     lines = (
         "项目资金 (万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分 年度资金总额: 0 0 0 10 0 0 "

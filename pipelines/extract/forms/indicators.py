@@ -318,11 +318,11 @@ def read_indicator_block(
                 level1, level2 = label, None
             else:
                 level2 = label
-        elif token.kind is None:
-            if not POINTS.match(token.text):
-                cells.extend(unglue(token))
-        else:
+        elif token.kind in ENDS_TABLE:
             break
+        elif not POINTS.match(token.text):
+            # Words that are labels elsewhere (项目支出 in 项目支出进度, 得分 in 得分率) are text here.
+            cells.extend(unglue(replace(token, label=None)))
         index += 1
     flush()
     return rows, index

@@ -190,11 +190,19 @@ MONEY_FACTS = {
     ("carry_over", "spent"): ("expenditure_total", "carry_over"),
     ("other_funds", "budget"): ("budget_total", "other_funds"),
     ("other_funds", "spent"): ("expenditure_total", "other_funds"),
+    ("basic", "budget"): ("budget_total", "basic"),
+    ("basic", "spent"): ("expenditure_basic", "department"),
+    ("basic", "rate"): ("budget_execution_rate", "basic"),
+    ("project", "budget"): ("budget_total", "project"),
+    ("project", "spent"): ("expenditure_project", "department"),
+    ("project", "rate"): ("budget_execution_rate", "project"),
 }
 UNITS = {
     "budget_total": "CNY",
     "budget_fiscal": "CNY",
     "expenditure_total": "CNY",
+    "expenditure_basic": "CNY",
+    "expenditure_project": "CNY",
     "budget_execution_rate": "percent",
 }
 # Money printed without a unit anywhere: 万元 is the forms' usual unit, unless a figure is too large for it.
@@ -293,6 +301,7 @@ def total_score_fact(total: Token, values: list[Token]) -> list[Fact]:
 
 LOOK_BACK = 3  # tokens before a money header where its caption's unit may stand
 ROW_PREFIX = re.compile(r"^其中$")
+ROW_GROUP_CHARS = 8
 MONEY_STARTS = ("initial", "budget", "spent", "rate")
 
 
@@ -350,6 +359,14 @@ def read_money_rows(stream: list[Token], start: int, block: MoneyBlock) -> tuple
             continue
         if token.label is None and (ROW_PREFIX.match(token.text) or EMPTY_CELL.match(token.text)):
             index += 1
+            continue
+        soon = stream[index + 1 : index + 3]
+        if (
+            token.label is None
+            and len(token.text) <= ROW_GROUP_CHARS
+            and any(t.kind == MONEY_ROW for t in soon)
+        ):
+            index += 1  # a heading of a group of rows (按收入性质分, 按支出性质分)
             continue
         if token.kind != MONEY_ROW:
             break

@@ -45,6 +45,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "财政专户管理资金": (MONEY_ROW, "other_funds"), "中央财政资金": (MONEY_ROW, "other_funds"),
     "地方财政资金": (MONEY_ROW, "other_funds"), "中央财政": (MONEY_ROW, "other_funds"),
     "省级财政资金": (MONEY_ROW, "other_funds"), "市县财政资金": (MONEY_ROW, "other_funds"),
+    "一般公共预算": (MONEY_ROW, "fiscal"), "政府性基金": (MONEY_ROW, "other_funds"),
+    "国有资本经营预算": (MONEY_ROW, "other_funds"),
+    "基本支出": (MONEY_ROW, "basic"), "项目支出": (MONEY_ROW, "project"),
     # indicator columns (分值 / 权重 / 得分 are read by role in an indicator header)
     "一级指标": (KPI_COLUMN, "level1"), "二级指标": (KPI_COLUMN, "level2"), "三级指标": (KPI_COLUMN, "name"),
     "指标名称": (KPI_COLUMN, "name"),
@@ -72,7 +75,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "项目基本情况": (SECTION, ""), "情况说明": (SECTION, ""), "存在问题和改进措施": (SECTION, ""),
 }  # fmt: skip
 MONEY_ROLES_IN_KPI = {"weight": "weight", "score": "score"}
-ENDS_TABLE = (TOTAL, FIELD, SECTION, MONEY_ROW, KPI_COLUMN, CAPTION)
+ENDS_TABLE = (TOTAL, FIELD, SECTION, KPI_COLUMN)  # what ends an indicator table
 
 
 def _label_pattern(label: str) -> str:
@@ -170,14 +173,23 @@ def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
     start = 0
     for match in [*LABEL_PATTERN.finditer(simple), None]:
         stop = match.start() if match else len(simple)
-        found.extend(
-            (a, b, re.sub(r"\s+", " ", simple[a:b]), None) for a, b in _value_spans(simple, start, stop)
-        )
+        for a, b in _value_spans(simple, start, stop):
+            value = re.sub(r"\s+", " ", simple[a:b])
+            found.append((a, b, value, WHOLE_CELL_LEVELS.get(value.replace(" ", ""))))
         if match:
             label = _LABEL_BY_GROUP[match.lastgroup or ""]
             found.append((match.start(), match.end(), re.sub(r"\s+", "", match.group(0)), label))
             start = match.end()
     return found
+
+
+# Level names printed without 指标 are labels only as a whole cell (社会效益 | 服务质量 ...), never
+# inside a name (图书数量).
+WHOLE_CELL_LEVELS = {
+    "产出": "产出指标", "效益": "效益指标", "数量": "数量指标", "质量": "质量指标", "时效": "时效指标",
+    "成本": "成本指标", "经济效益": "经济效益指标", "社会效益": "社会效益指标", "生态效益": "生态效益指标",
+    "可持续影响": "可持续影响指标", "服务对象满意度": "服务对象满意度指标", "满意度": "满意度指标",
+}  # fmt: skip
 
 
 def tokens_of_text(text: str, locator: str) -> list[Token]:
