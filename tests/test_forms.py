@@ -346,3 +346,13 @@ def test_a_dictionary_row_also_gives_its_core_fact():
 def test_labels_are_found_whatever_their_spaces():
     labels = [t.label for t in tokens(document_from_lines("年度 总体 目标 绩 效 指 标 三级 指标")) if t.label]
     assert labels == ["年度总体目标", "绩效指标", "三级指标"]
+
+
+def test_an_indicator_table_in_pipe_rows_ends_where_the_text_resumes():
+    lines = (
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施",
+        "产出指标 | 数量指标 | 送戏下乡场次 | ≥12场 | 14场 | 20 | 20 | 无",
+        "经评价，该项目综合得分96分。",
+    )
+    rows = rows_of(document_from_lines(*lines))
+    assert [(r.indicator, r.deviation_reason) for r in rows] == [("送戏下乡场次", "无")]

@@ -262,6 +262,14 @@ def _level(stream: list[Token], index: int, level1: str | None) -> tuple[int, st
     return (2 if level1 else 1), token.label or ""
 
 
+TABLE_END_CHARS = 6  # a paragraph this long after a table's rows is text again
+
+
+def _leaves_table(token: Token) -> bool:
+    """A table's rows (real, or pipe rows) end at a sentence printed outside them."""
+    return token.in_text and token.label is None and len(token.text) >= TABLE_END_CHARS
+
+
 def read_indicator_block(
     stream: list[Token], start: int, header: KpiHeader
 ) -> tuple[list[PerformanceIndicator], int]:
@@ -284,6 +292,7 @@ def read_indicator_block(
         cells.clear()
 
     index = start
+    tabular = start > 0 and not stream[start - 1].in_text  # a header in a table or in pipe rows
     while index < len(stream):
         token = stream[index]
         starts_row = token.row is not None and (index == 0 or stream[index - 1].row != token.row)
@@ -318,7 +327,7 @@ def read_indicator_block(
                 level1, level2 = label, None
             else:
                 level2 = label
-        elif token.kind in ENDS_TABLE:
+        elif token.kind in ENDS_TABLE or (tabular and _leaves_table(token)):
             break
         elif not POINTS.match(token.text):
             # Words that are labels elsewhere (项目支出 in 项目支出进度, 得分 in 得分率) are text here.

@@ -116,6 +116,7 @@ class Token:
     cell: int | None = None
     width: int | None = None
     raw: str = ""  # as printed
+    in_text: bool = False  # from a paragraph that is not a table row, with or without pipes
 
     @property
     def printed(self) -> str:
@@ -208,9 +209,9 @@ def tokens(document: Document) -> list[Token]:
         starts = list(accumulate((len(b.text) + 1 for b in run[:-1]), initial=0))
         text = "\n".join(b.text for b in run)
         for a, b, value, label in _scan(text):
-            stream.append(
-                Token(value, run[bisect_right(starts, a) - 1].locator, label, raw=text[a:b].strip())
-            )
+            block = run[bisect_right(starts, a) - 1]
+            in_text = block.text.count("|") < 2
+            stream.append(Token(value, block.locator, label, raw=text[a:b].strip(), in_text=in_text))
         run.clear()
 
     for block in document.blocks:
