@@ -101,10 +101,10 @@ def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
     """Run one phase in this process; return its wall time. Per-process setup (imports, the ephemeral
     Dagster instance a deployment already has) is timed apart."""
     started = time.perf_counter()
-    from dagster import DagsterInstance, load_asset_checks_from_modules, load_assets_from_modules, materialize
+    from dagster import DagsterInstance, materialize
 
-    from pipelines.assets import extract, ingest, load, validate
-    from pipelines.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
+    from pipelines.definitions import ASSETS
+    from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
     from pipelines.stages import scan_reports
 
     instance = None
@@ -119,9 +119,8 @@ def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
             blocks = sum(pool.map(_read_only, [reports] * len(files), files, chunksize=8))
         result = {"files": len(files), "blocks": blocks}
     else:
-        stages = [ingest, extract, validate, load]
         outcome = materialize(
-            [*load_assets_from_modules(stages), *load_asset_checks_from_modules(stages)],
+            ASSETS,
             resources={
                 "reports": ReportsFolder(path=str(reports)),
                 "warehouse": WarehouseFile(path=str(warehouse)),

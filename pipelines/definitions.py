@@ -1,17 +1,18 @@
-"""The Dagster code location: every asset, check, job, sensor, schedule and resource of the pipeline."""
+"""The Dagster code location: every asset, check, job, sensor, schedule and resource of the pipeline.
 
-from dagster import (
-    Definitions,
-    load_asset_checks_from_modules,
-    load_assets_from_modules,
-)
+Tests and tools import `defs` (and `ASSETS`, the assets and checks to materialize) rather than
+rebuilding the asset list.
+"""
 
-from pipelines.assets import extract, ingest, load, validate
-from pipelines.jobs import distributed_job, reports_job
-from pipelines.resources import resources_from_environment
-from pipelines.sensors import handoff_cleanup, inbox_sensor, nightly_schedule
+from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-STAGES = [ingest, extract, validate, load]
+from pipelines.defs.assets import extraction, reports, validation, warehouse
+from pipelines.defs.automation import handoff_cleanup, inbox_sensor, nightly_schedule
+from pipelines.defs.jobs import distributed_job, reports_job
+from pipelines.defs.resources import resources_from_environment
+
+STAGES = [reports, extraction, validation, warehouse]
+ASSETS = [*load_assets_from_modules(STAGES), *load_asset_checks_from_modules(STAGES)]
 
 defs = Definitions(
     assets=load_assets_from_modules(STAGES),

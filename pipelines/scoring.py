@@ -512,10 +512,10 @@ def main(argv: list[str] | None = None) -> None:
     import argparse
     import tempfile
 
-    from dagster import load_asset_checks_from_modules, load_assets_from_modules, materialize
+    from dagster import materialize
 
-    from pipelines.assets import extract, ingest, load, validate
-    from pipelines.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
+    from pipelines.definitions import ASSETS
+    from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("corpus", type=Path, help="folder with gold.json and the reports (any depth)")
@@ -542,7 +542,6 @@ def main(argv: list[str] | None = None) -> None:
         present = {p.name for p in args.corpus.iterdir() if p.is_dir()}
         if unknown := selection.forms - present:
             parser.error(f"no such form in {args.corpus}: {', '.join(sorted(unknown))}")
-    stages = [ingest, extract, validate, load]
     with tempfile.TemporaryDirectory() as scratch:
         reports = args.corpus
         if not selection.everything:
@@ -552,7 +551,7 @@ def main(argv: list[str] | None = None) -> None:
                 parser.error("no report of the gold is selected")
         warehouse = args.warehouse or Path(scratch) / "score.duckdb"
         result = materialize(
-            [*load_assets_from_modules(stages), *load_asset_checks_from_modules(stages)],
+            ASSETS,
             resources={
                 "reports": ReportsFolder(path=str(reports)),
                 "warehouse": WarehouseFile(path=str(warehouse)),

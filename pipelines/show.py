@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from pipelines.resources import resources_from_environment
+from pipelines.defs.resources import resources_from_environment
 
 ROLLUP_ROWS = 12
 

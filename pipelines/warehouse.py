@@ -9,9 +9,11 @@ load holds an exclusive file lock beside the warehouse.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
+import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,52 +23,32 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from pipelines import schema
 from pipelines.extract.matching import FISCAL_CODES, FISCAL_TWINS
 from pipelines.indicators import default_dictionary
-from pipelines.stages import REJECTION_COLUMNS, Extraction, rejections_frame, stable_key
+from pipelines.stages import Extraction, rejections_frame, stable_key
 from pipelines.validation import ValidationOutcome
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+VIEWS_SQL = Path(__file__).resolve().parent.parent / "sql" / "views.sql"
 # Files readable by the DuckDB 1.4+ command-line shell and tools, not only by the 2.0 package.
 STORAGE_VERSION = "v1.4.0"
 
-SCOPES = pd.DataFrame(
-    [
-        ("department", "部门整体", 1),
-        ("fiscal", "财政拨款", 2),
-        ("initial", "年初预算", 3),
-        ("other_funds", "其他资金", None),
-        ("basic", "基本支出", None),
-        ("project", "项目支出", None),
-        ("carry_over", "上年结转", None),
-        ("government_funds", "政府性基金", None),
-    ],
-    columns=["scope", "label_zh", "reported_rank"],
-).astype({"reported_rank": "Int64"})
-
-
-COMBINED_RANK_BASE = 10
+# Scopes a figure may be stated for; a fact may combine two (财政拨款 + 年初 = fiscal+initial).
+SCOPE_LABELS = {
+    "department": "部门整体", "fiscal": "财政拨款", "initial": "年初预算", "other_funds": "其他资金",
+    "basic": "基本支出", "project": "项目支出", "carry_over": "上年结转", "government_funds": "政府性基金",
+}  # fmt: skip
 
 
 def scope_rows(scopes: set[str]) -> pd.DataFrame:
-    """The known scopes plus any combined one the facts use (财政拨款 + 年初 = fiscal+initial)."""
-    extra = sorted(scopes - set(SCOPES["scope"]))
-    labels = dict(zip(SCOPES["scope"], SCOPES["label_zh"], strict=True))
-    ranks = dict(zip(SCOPES["scope"], SCOPES["reported_rank"], strict=True))
-    rows = []
-    for scope in extra:
-        parts = scope.split("+")
-        part_ranks = [ranks.get(part) for part in parts]
-        # A combination of reported scopes is reported too, after every plain one.
-        rank = None if any(pd.isna(r) for r in part_ranks) else COMBINED_RANK_BASE + max(part_ranks)
-        rows.append((scope, "·".join(labels.get(part, part) for part in parts), rank))
-    return pd.concat([SCOPES, pd.DataFrame(rows, columns=SCOPES.columns)], ignore_index=True).astype(
-        {"reported_rank": "Int64"}
-    )
+    """The known scopes plus any combined one the facts use, with their Chinese labels."""
+    names = [*SCOPE_LABELS, *sorted(scopes - set(SCOPE_LABELS))]
+    labels = ["·".join(SCOPE_LABELS.get(part, part) for part in name.split("+")) for name in names]
+    return pd.DataFrame({"scope": names, "label_zh": labels}, columns=schema.columns("dim_scope"))
 
 
 class IntegrityError(Exception):
-    """A build whose rows refer to keys its dimensions do not have (sql/integrity.sql)."""
+    """A build whose rows refer to keys its dimensions do not have (`schema.reference_checks`)."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +64,7 @@ class WarehouseTables:
     fact_indicator_value: pd.DataFrame
     fact_performance_indicator: pd.DataFrame
     rejection: pd.DataFrame
+    validation_result: pd.DataFrame
 
 
 def _with_institution_key(frame: pd.DataFrame) -> pd.DataFrame:
@@ -96,13 +79,6 @@ def grain_keys(grain: pd.DataFrame) -> list[str]:
     """Deterministic 16-hex-digit keys of rows (pandas' row hash with its fixed key), vectorised."""
     hashes = pd.util.hash_pandas_object(grain.astype(str), index=False).to_numpy()
     return [f"{h:016x}" for h in hashes]
-
-
-INDICATOR_TABLE_COLUMNS = [
-    "performance_indicator_key", "institution_key", "fiscal_year", "document_key", "row_number", "level1", "level2",
-    "indicator", "target_text", "actual_text", "target_value", "actual_value", "unit", "comparator", "weight",
-    "score", "deviation_reason", "source_locator", "snippet", "flags",
-]  # fmt: skip
 
 
 def _per_document(rejected: pd.DataFrame, paths: pd.DataFrame, performance_rows: bool) -> pd.Series:
@@ -135,21 +111,7 @@ def assemble_tables(
     rows = indicators if indicators is not None else pd.DataFrame(columns=["document_key", "row_number"])
     rows = rows.assign(institution_key=rows["document_key"].map(institution_of))
     institutions = (
-        docs[docs["institution"].notna()][
-            [
-                "institution_key",
-                "institution",
-                "province",
-                "province_code",
-                "city",
-                "city_code",
-                "county",
-                "county_code",
-                "institution_source",
-                "region_source",
-                "region_note",
-            ]
-        ]
+        docs[docs["institution"].notna()][schema.columns("dim_institution")]
         .drop_duplicates("institution_key")
         .sort_values("institution_key")
     )
@@ -169,33 +131,27 @@ def assemble_tables(
     # A document is loaded when any of its facts or performance-indicator rows is.
     dim_document = dim_document.assign(
         status=[
-            "rejected" if facts_n + rows_n == 0 else "partly_rejected" if facts_rejected + rows_rejected else "loaded"
+            "rejected"
+            if facts_n + rows_n == 0
+            else "partly_rejected"
+            if facts_rejected + rows_rejected
+            else "loaded"
             for facts_n, rows_n, facts_rejected, rows_rejected in zip(
-                dim_document["facts_loaded"], dim_document["indicators_loaded"], dim_document["facts_rejected"],
-                dim_document["indicators_rejected"], strict=True,
+                dim_document["facts_loaded"],
+                dim_document["indicators_loaded"],
+                dim_document["facts_rejected"],
+                dim_document["indicators_rejected"],
+                strict=True,
             )
         ],
         institution_key=dim_document["institution_key"].where(dim_document["institution"].notna()),
-    )[
-        [
-            "document_key", "source_file", "content_hash", "file_format", "pages", "encoding", "status",
-            "institution_key", "fiscal_year", "year_source", "province", "province_code", "city", "city_code",
-            "county", "county_code", "region_source", "report_kind", "project", "facts_extracted",
-            "facts_loaded", "facts_rejected", "indicators_extracted", "indicators_loaded", "indicators_rejected",
-            "ingested_at",
-        ]
-    ]  # fmt: skip
-    fact_table = facts.assign(
-        fact_key=grain_keys(facts[["institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"]])
-    )[
-        [
-            "fact_key", "institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target",
-            "value", "unit", "qualifier", "raw_text", "source_locator", "snippet", "note", "flags",
-        ]
-    ]  # fmt: skip
+    )[schema.columns("dim_document")]
+    fact_grain = list(schema.RELATIONS["fact_indicator_value"].grain)
+    fact_table = facts.assign(fact_key=grain_keys(facts[fact_grain]))[schema.columns("fact_indicator_value")]
+    row_grain = list(schema.RELATIONS["fact_performance_indicator"].grain)
     indicator_table = rows.assign(
-        performance_indicator_key=grain_keys(rows[["document_key", "row_number"]]) if len(rows) else []
-    ).reindex(columns=INDICATOR_TABLE_COLUMNS)
+        performance_indicator_key=grain_keys(rows[row_grain]) if len(rows) else []
+    ).reindex(columns=schema.columns("fact_performance_indicator"))
     years = sorted(
         set(fact_table["fiscal_year"].dropna().astype(int))
         | set(indicator_table["fiscal_year"].dropna().astype(int))
@@ -210,10 +166,22 @@ def assemble_tables(
         document_path=paths.sort_values("source_file"),
         fact_indicator_value=fact_table.sort_values("fact_key"),
         fact_performance_indicator=indicator_table.sort_values("performance_indicator_key"),
-        rejection=rejected.reindex(columns=REJECTION_COLUMNS).sort_values(
+        rejection=rejected.reindex(columns=schema.columns("rejection")).sort_values(
             ["source_file", "stage", "rule", "source_locator", "indicator_code"], na_position="first"
         ),
+        validation_result=pd.DataFrame(columns=schema.columns("validation_result")),
     )
+
+
+def validation_rows(suites: dict[str, dict]) -> pd.DataFrame:
+    """One row per rule of each suite's report (`ValidationOutcome.report`): the build's results."""
+    rows = [
+        (suite, rule["rule"], rule["severity"], rule["expected"], rule["success"], rule["failing_count"],
+         json.dumps(rule["sample"], ensure_ascii=False))
+        for suite, report in suites.items()
+        for rule in report["rules"]
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=schema.columns("validation_result"))
 
 
 def reported_scopes(code: str) -> str:
@@ -242,15 +210,7 @@ def indicator_rows() -> pd.DataFrame:
             )
             for i in default_dictionary().values()
         ],
-        columns=[
-            "indicator_code",
-            "name_zh",
-            "category",
-            "unit",
-            "aliases",
-            "description",
-            "reported_scopes",
-        ],
+        columns=schema.columns("dim_indicator"),
     )
 
 
@@ -268,10 +228,10 @@ def previous_ingestion_times(path: Path) -> dict[str, dt.datetime]:
 
 def build_key(extraction_key: str, suite_version: str) -> str:  # suite_version: every suite's, joined
     """A key of everything a build depends on: the batch of files (paths, contents, extractor),
-    the validation suite, this code and the SQL."""
+    the validation suites, this code, the schema declaration and the views."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
-    for sql in ("schema.sql", "views.sql", "integrity.sql"):
-        digest.update((SQL_DIR / sql).read_bytes())
+    digest.update(Path(schema.__file__).read_bytes())
+    digest.update(VIEWS_SQL.read_bytes())
     digest.update(f"{extraction_key}|{suite_version}".encode())
     return digest.hexdigest()
 
@@ -289,12 +249,9 @@ def published_build(path: Path) -> str | None:
 
 
 def table_counts(path: Path) -> dict[str, int]:
-    """Rows per table of the published warehouse."""
+    """Rows per table and view of the published warehouse."""
     with duckdb.connect(str(path), read_only=True) as con:
-        return {
-            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
-            for name in WarehouseTables.__dataclass_fields__
-        }
+        return {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in schema.RELATIONS}
 
 
 @contextmanager
@@ -322,7 +279,8 @@ def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) ->
     try:
         con = duckdb.connect(str(building), config={"storage_compatibility_version": STORAGE_VERSION})
         try:
-            con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
+            con.execute(schema.ddl())
+            con.execute(schema.comments(schema.TABLES))
             for name in WarehouseTables.__dataclass_fields__:
                 frame = getattr(tables, name)
                 if len(frame):
@@ -330,11 +288,17 @@ def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) ->
                     columns = ", ".join(frame.columns)
                     con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
                     con.unregister("incoming")
-            orphans = con.execute((SQL_DIR / "integrity.sql").read_text(encoding="utf-8")).fetchall()
-            broken = [f"{reference}: {count}" for reference, count in orphans if count]
+            checks = schema.reference_checks()
+            orphans = con.execute(" UNION ALL ".join(f"({sql})" for _, sql in checks)).fetchall()
+            broken = [
+                f"{reference}: {count}"
+                for (reference, _), (count,) in zip(checks, orphans, strict=True)
+                if count
+            ]
             if broken:
                 raise IntegrityError(f"rows refer to missing keys ({'; '.join(broken)})")
-            con.execute((SQL_DIR / "views.sql").read_text(encoding="utf-8"))
+            con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
+            con.execute(schema.comments(schema.VIEWS))
             con.execute("INSERT INTO warehouse_build VALUES (?)", [build])
             con.execute("CHECKPOINT")
         finally:
@@ -366,12 +330,12 @@ def warehouse_tables(
     rejected = pd.concat(
         [
             rejections_frame(extraction.rejections),
-            outcome.rejected.reindex(columns=REJECTION_COLUMNS),
-            indicators.rejected.reindex(columns=REJECTION_COLUMNS),
+            outcome.rejected.reindex(columns=schema.columns("rejection")),
+            indicators.rejected.reindex(columns=schema.columns("rejection")),
         ],
         ignore_index=True,
     )
-    return assemble_tables(
+    tables = assemble_tables(
         documents=extraction.documents,
         paths=extraction.paths,
         accepted=outcome.accepted,
@@ -380,3 +344,5 @@ def warehouse_tables(
         now=dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0),
         indicators=indicators.accepted,
     )
+    results = validation_rows({"facts": outcome.report, "performance_indicators": indicators.report})
+    return dataclasses.replace(tables, validation_result=results)

@@ -1,132 +1,259 @@
--- Star schema of the performance-report warehouse. Built fresh in a new file on every run and
--- published by an atomic rename, so analysts never see a half-written warehouse.
--- References between tables (marked "-> table") are checked by sql/integrity.sql before every
--- publish; they are not declared as FOREIGN KEYs, which DuckDB checks row by row on insert.
+-- Generated from pipelines/schema.py by `python -m pipelines.schema`: do not edit by hand.
+-- The tables of the warehouse and a comment on every table and column; the views are in
+-- sql/views.sql. References are checked before every publish (pipelines.schema.reference_checks).
 
 CREATE TABLE dim_institution (
-    institution_key    VARCHAR PRIMARY KEY,  -- md5 of institution name + region codes
-    institution        VARCHAR NOT NULL,
-    province           VARCHAR,
-    province_code      VARCHAR,              -- 6-digit official division code
-    city               VARCHAR,
-    city_code          VARCHAR,
-    county             VARCHAR,
-    county_code        VARCHAR,
-    institution_source VARCHAR,              -- where the name came from: title, field, line, text, path
-    region_source      VARCHAR,              -- institution, text, unresolved
-    region_note        VARCHAR               -- ambiguity or fallback explanation
+    institution_key VARCHAR NOT NULL,
+    institution VARCHAR NOT NULL,
+    province VARCHAR,
+    province_code VARCHAR,
+    city VARCHAR,
+    city_code VARCHAR,
+    county VARCHAR,
+    county_code VARCHAR,
+    institution_source VARCHAR,
+    region_source VARCHAR,
+    region_note VARCHAR,
+    PRIMARY KEY (institution_key)
 );
 
 CREATE TABLE dim_fiscal_year (
-    fiscal_year INTEGER PRIMARY KEY
+    fiscal_year INTEGER NOT NULL,
+    PRIMARY KEY (fiscal_year)
 );
 
 CREATE TABLE dim_indicator (
-    indicator_code VARCHAR PRIMARY KEY,
-    name_zh        VARCHAR NOT NULL,
-    category       VARCHAR NOT NULL,
-    unit           VARCHAR NOT NULL,         -- CNY, percent, person, ...
-    aliases        VARCHAR,
-    description    VARCHAR,
-    reported_scopes VARCHAR NOT NULL         -- scopes under which a fact is shown as this code's figure, preferred first (comma-separated)
+    indicator_code VARCHAR NOT NULL,
+    name_zh VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    aliases VARCHAR,
+    description VARCHAR,
+    reported_scopes VARCHAR NOT NULL,
+    PRIMARY KEY (indicator_code)
 );
 
 CREATE TABLE dim_scope (
-    scope         VARCHAR PRIMARY KEY,
-    label_zh      VARCHAR NOT NULL,
-    reported_rank INTEGER                    -- order of preference as a department-level figure; NULL: never
+    scope VARCHAR NOT NULL,
+    label_zh VARCHAR NOT NULL,
+    PRIMARY KEY (scope)
 );
 
 CREATE TABLE dim_document (
-    document_key     VARCHAR PRIMARY KEY,    -- first 16 hex digits of the content's sha256
-    source_file      VARCHAR NOT NULL,       -- path relative to REPORTS_DIR (first path, if several)
-    content_hash     VARCHAR NOT NULL,
-    file_format      VARCHAR NOT NULL,
-    pages            INTEGER,
-    encoding         VARCHAR,
-    status           VARCHAR NOT NULL,       -- loaded, partly_rejected, rejected
-    institution_key  VARCHAR,
-    fiscal_year      INTEGER,
-    year_source      VARCHAR,
-    province         VARCHAR,                -- the document's region, kept even when no institution is
-    province_code    VARCHAR,                -- found (then there is no dim_institution row); equal to
-    city             VARCHAR,                -- the institution's region otherwise
-    city_code        VARCHAR,
-    county           VARCHAR,
-    county_code      VARCHAR,
-    region_source    VARCHAR,                -- institution, text, path, unresolved
-    report_kind      VARCHAR,                -- department, project, transfer (NULL: the file could not be read)
-    project          VARCHAR,                -- the project's or fund's name (project and transfer reports)
-    facts_extracted  INTEGER NOT NULL,
-    facts_loaded     INTEGER NOT NULL,
-    facts_rejected   INTEGER NOT NULL,
-    indicators_extracted INTEGER NOT NULL,   -- performance-indicator rows (fact_performance_indicator)
-    indicators_loaded    INTEGER NOT NULL,
-    indicators_rejected  INTEGER NOT NULL,
-    ingested_at      TIMESTAMP NOT NULL      -- first run that saw this content
+    document_key VARCHAR NOT NULL,
+    source_file VARCHAR NOT NULL,
+    content_hash VARCHAR NOT NULL,
+    file_format VARCHAR NOT NULL,
+    pages INTEGER,
+    encoding VARCHAR,
+    status VARCHAR NOT NULL,
+    institution_key VARCHAR,
+    fiscal_year INTEGER,
+    year_source VARCHAR,
+    province VARCHAR,
+    province_code VARCHAR,
+    city VARCHAR,
+    city_code VARCHAR,
+    county VARCHAR,
+    county_code VARCHAR,
+    region_source VARCHAR,
+    report_kind VARCHAR,
+    project VARCHAR,
+    facts_extracted INTEGER NOT NULL,
+    facts_loaded INTEGER NOT NULL,
+    facts_rejected INTEGER NOT NULL,
+    indicators_extracted INTEGER NOT NULL,
+    indicators_loaded INTEGER NOT NULL,
+    indicators_rejected INTEGER NOT NULL,
+    ingested_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (document_key)
 );
 
 CREATE TABLE document_path (
-    source_file  VARCHAR PRIMARY KEY,        -- every path a document was found under
-    document_key VARCHAR NOT NULL            -- -> dim_document
+    source_file VARCHAR NOT NULL,
+    document_key VARCHAR NOT NULL,
+    PRIMARY KEY (source_file)
 );
 
 CREATE TABLE fact_indicator_value (
-    fact_key        VARCHAR PRIMARY KEY,     -- md5 of the grain
-    institution_key VARCHAR NOT NULL,        -- -> dim_institution
-    fiscal_year     INTEGER NOT NULL,        -- -> dim_fiscal_year
-    indicator_code  VARCHAR NOT NULL,        -- -> dim_indicator
-    document_key    VARCHAR NOT NULL,        -- -> dim_document
-    scope           VARCHAR NOT NULL,        -- -> dim_scope
-    is_target       BOOLEAN NOT NULL,
-    value           DOUBLE NOT NULL,         -- canonical unit: yuan, percent as a number, count
-    unit            VARCHAR NOT NULL,
-    qualifier       VARCHAR NOT NULL,        -- exact, at_least, at_most, approx
-    raw_text        VARCHAR NOT NULL,        -- the figure as printed
-    source_locator  VARCHAR NOT NULL,        -- page / paragraph / line / table cell
-    snippet         VARCHAR NOT NULL,        -- the sentence or table row it came from
-    note            VARCHAR,                 -- what extraction did beyond reading (unit header overridden ...)
-    flags           VARCHAR,                 -- warning-level rules the fact broke, comma-separated
+    fact_key VARCHAR NOT NULL,
+    institution_key VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    indicator_code VARCHAR NOT NULL,
+    document_key VARCHAR NOT NULL,
+    scope VARCHAR NOT NULL,
+    is_target BOOLEAN NOT NULL,
+    value DOUBLE NOT NULL,
+    unit VARCHAR NOT NULL,
+    qualifier VARCHAR NOT NULL,
+    raw_text VARCHAR NOT NULL,
+    source_locator VARCHAR NOT NULL,
+    snippet VARCHAR NOT NULL,
+    note VARCHAR,
+    flags VARCHAR,
+    PRIMARY KEY (fact_key),
     UNIQUE (institution_key, fiscal_year, indicator_code, document_key, scope, is_target)
 );
 
--- One row per 三级指标 row of a performance-indicator table (绩效指标: 一级 / 二级 / 三级指标, 年度指标值,
--- 实际完成值, 分值, 得分, 偏差原因), as printed and as numbers.
 CREATE TABLE fact_performance_indicator (
-    performance_indicator_key VARCHAR PRIMARY KEY,  -- hash of document_key and row_number
-    institution_key  VARCHAR NOT NULL,       -- -> dim_institution
-    fiscal_year      INTEGER NOT NULL,       -- -> dim_fiscal_year
-    document_key     VARCHAR NOT NULL,       -- -> dim_document
-    row_number       INTEGER NOT NULL,       -- the row's place among its document's rows (1, 2, ...)
-    level1           VARCHAR,                -- 一级指标: 产出指标, 效益指标, 满意度指标, 成本指标 ...
-    level2           VARCHAR,                -- 二级指标: 数量指标, 质量指标, 时效指标 ...
-    indicator        VARCHAR NOT NULL,       -- 三级指标 as printed, without prefixes (指标1:) or markers (★)
-    target_text      VARCHAR,                -- 年度指标值 as printed (≥95%)
-    actual_text      VARCHAR,                -- 实际完成值 as printed
-    target_value     DOUBLE,                 -- the target's figure in canonical units, where it has one
-    actual_value     DOUBLE,                 -- the achieved figure in canonical units, where it has one
-    unit             VARCHAR,
-    comparator       VARCHAR,                -- >=, <=, =, >, < (from the target), or NULL
-    weight           DOUBLE,                 -- 分值
-    score            DOUBLE,                 -- 得分
-    deviation_reason VARCHAR,                -- 偏差原因分析及改进措施
-    source_locator   VARCHAR NOT NULL,
-    snippet          VARCHAR NOT NULL,       -- the row as printed
-    flags            VARCHAR,                -- warning-level rules the row broke, comma-separated
+    performance_indicator_key VARCHAR NOT NULL,
+    institution_key VARCHAR NOT NULL,
+    fiscal_year INTEGER NOT NULL,
+    document_key VARCHAR NOT NULL,
+    row_number INTEGER NOT NULL,
+    level1 VARCHAR,
+    level2 VARCHAR,
+    indicator VARCHAR NOT NULL,
+    target_text VARCHAR,
+    actual_text VARCHAR,
+    target_value DOUBLE,
+    actual_value DOUBLE,
+    unit VARCHAR,
+    comparator VARCHAR,
+    weight DOUBLE,
+    score DOUBLE,
+    deviation_reason VARCHAR,
+    source_locator VARCHAR NOT NULL,
+    snippet VARCHAR NOT NULL,
+    flags VARCHAR,
+    PRIMARY KEY (performance_indicator_key),
     UNIQUE (document_key, row_number)
 );
 
 CREATE TABLE rejection (
-    source_file    VARCHAR NOT NULL,
-    stage          VARCHAR NOT NULL,         -- read, extract, validate
-    reason         VARCHAR NOT NULL,
-    detail         VARCHAR,
-    rule           VARCHAR,                  -- validation rule name, when stage = validate
+    source_file VARCHAR NOT NULL,
+    stage VARCHAR NOT NULL,
+    reason VARCHAR NOT NULL,
+    detail VARCHAR,
+    rule VARCHAR,
     indicator_code VARCHAR,
-    value          DOUBLE,
+    value DOUBLE,
     source_locator VARCHAR
 );
 
-CREATE TABLE warehouse_build (
-    build_key VARCHAR                        -- hash of the files, extractor, suite and SQL built from: a rerun on the same inputs skips the rewrite (NULL: a file could not be read, always rebuilt)
+CREATE TABLE validation_result (
+    suite VARCHAR NOT NULL,
+    rule VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    expected VARCHAR NOT NULL,
+    success BOOLEAN NOT NULL,
+    failing_count INTEGER NOT NULL,
+    sample VARCHAR NOT NULL,
+    PRIMARY KEY (suite, rule)
 );
+
+CREATE TABLE warehouse_build (
+    build_key VARCHAR
+);
+
+COMMENT ON TABLE dim_institution IS 'One row per reporting body (name and region).';
+COMMENT ON COLUMN dim_institution.institution_key IS 'Deterministic key of an institution: a hash of its name and region codes.';
+COMMENT ON COLUMN dim_institution.institution IS 'The reporting body''s name, as the report gives it.';
+COMMENT ON COLUMN dim_institution.province IS 'Province (省级) of the institution, official name.';
+COMMENT ON COLUMN dim_institution.province_code IS 'Official 6-digit division code of the province.';
+COMMENT ON COLUMN dim_institution.city IS 'Prefecture-level division (地级), official name; NULL for a provincial body.';
+COMMENT ON COLUMN dim_institution.city_code IS 'Official 6-digit division code of the city.';
+COMMENT ON COLUMN dim_institution.county IS 'County-level division (县级), official name; NULL for a city- or provincial-level body.';
+COMMENT ON COLUMN dim_institution.county_code IS 'Official 6-digit division code of the county.';
+COMMENT ON COLUMN dim_institution.institution_source IS 'Where the name came from: title, field, line, text, path.';
+COMMENT ON COLUMN dim_institution.region_source IS 'Where the region came from: institution, text, path, unresolved.';
+COMMENT ON COLUMN dim_institution.region_note IS 'Why a region is ambiguous or was taken from a fallback.';
+COMMENT ON TABLE dim_fiscal_year IS 'Every fiscal year a document or a fact is about.';
+COMMENT ON COLUMN dim_fiscal_year.fiscal_year IS 'Fiscal year the report is about.';
+COMMENT ON TABLE dim_indicator IS 'The indicator dictionary: codes, names, units and phrasings.';
+COMMENT ON COLUMN dim_indicator.indicator_code IS 'Code of the indicator dictionary (pipelines/data/indicator_dictionary.csv).';
+COMMENT ON COLUMN dim_indicator.name_zh IS 'Chinese name.';
+COMMENT ON COLUMN dim_indicator.category IS 'Kind of indicator: finance, staffing, service, outcome, evaluation.';
+COMMENT ON COLUMN dim_indicator.unit IS 'Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ...';
+COMMENT ON COLUMN dim_indicator.aliases IS 'Phrasings that introduce the figure in reports, |-separated.';
+COMMENT ON COLUMN dim_indicator.description IS 'What the indicator means, in English.';
+COMMENT ON COLUMN dim_indicator.reported_scopes IS 'Scopes under which a fact is shown as this code''s figure, preferred first (comma-separated).';
+COMMENT ON TABLE dim_scope IS 'Scopes a figure may be stated for (the whole department, the fiscal part, ...).';
+COMMENT ON COLUMN dim_scope.scope IS 'What part of the body''s money or activity a figure covers: department (the whole), fiscal (财政拨款), initial (年初预算), other_funds, basic, project, carry_over, ...';
+COMMENT ON COLUMN dim_scope.label_zh IS 'Chinese label.';
+COMMENT ON TABLE dim_document IS 'One row per distinct file content (files that could not be read included), with how much of it loaded.';
+COMMENT ON COLUMN dim_document.document_key IS 'Deterministic key of a document: the first 16 hex digits of its content''s sha256.';
+COMMENT ON COLUMN dim_document.source_file IS 'Path of the file relative to REPORTS_DIR (for a document: its first path).';
+COMMENT ON COLUMN dim_document.content_hash IS 'sha256 of the file''s bytes.';
+COMMENT ON COLUMN dim_document.file_format IS 'File format: txt, docx, pdf, or the extension of a file that could not be read.';
+COMMENT ON COLUMN dim_document.pages IS 'Pages of a PDF.';
+COMMENT ON COLUMN dim_document.encoding IS 'Text encoding a .txt file was read with.';
+COMMENT ON COLUMN dim_document.status IS 'loaded, partly_rejected (some figures failed a rule) or rejected (nothing loaded).';
+COMMENT ON COLUMN dim_document.institution_key IS 'Deterministic key of an institution: a hash of its name and region codes. References dim_institution.institution_key.';
+COMMENT ON COLUMN dim_document.fiscal_year IS 'Fiscal year the report is about.';
+COMMENT ON COLUMN dim_document.year_source IS 'Where the fiscal year came from: title, text, path.';
+COMMENT ON COLUMN dim_document.province IS 'Province (省级) of the institution, official name.';
+COMMENT ON COLUMN dim_document.province_code IS 'Official 6-digit division code of the province.';
+COMMENT ON COLUMN dim_document.city IS 'Prefecture-level division (地级), official name; NULL for a provincial body.';
+COMMENT ON COLUMN dim_document.city_code IS 'Official 6-digit division code of the city.';
+COMMENT ON COLUMN dim_document.county IS 'County-level division (县级), official name; NULL for a city- or provincial-level body.';
+COMMENT ON COLUMN dim_document.county_code IS 'Official 6-digit division code of the county.';
+COMMENT ON COLUMN dim_document.region_source IS 'Where the region came from: institution, text, path, unresolved.';
+COMMENT ON COLUMN dim_document.report_kind IS 'department (the whole body), project (one named project) or transfer (a fund passed down).';
+COMMENT ON COLUMN dim_document.project IS 'Name of the project or fund of a project or transfer report; NULL for department reports.';
+COMMENT ON COLUMN dim_document.facts_extracted IS 'Figures extracted from the document.';
+COMMENT ON COLUMN dim_document.facts_loaded IS 'Figures that passed every error-level rule.';
+COMMENT ON COLUMN dim_document.facts_rejected IS 'Figures that failed an error-level rule (see v_rejected).';
+COMMENT ON COLUMN dim_document.indicators_extracted IS 'Performance-indicator rows extracted from the document.';
+COMMENT ON COLUMN dim_document.indicators_loaded IS 'Performance-indicator rows that passed every error-level rule.';
+COMMENT ON COLUMN dim_document.indicators_rejected IS 'Performance-indicator rows that failed an error-level rule.';
+COMMENT ON COLUMN dim_document.ingested_at IS 'First run that saw this content (UTC).';
+COMMENT ON TABLE document_path IS 'Every path a document was found under (one content under two names is one document).';
+COMMENT ON COLUMN document_path.source_file IS 'Path of the file relative to REPORTS_DIR (for a document: its first path).';
+COMMENT ON COLUMN document_path.document_key IS 'Deterministic key of a document: the first 16 hex digits of its content''s sha256. References dim_document.document_key.';
+COMMENT ON TABLE fact_indicator_value IS 'One figure of the indicator dictionary stated in a document, validated, in canonical units, with its provenance.';
+COMMENT ON COLUMN fact_indicator_value.fact_key IS 'Deterministic key of a fact: a hash of its grain.';
+COMMENT ON COLUMN fact_indicator_value.institution_key IS 'Deterministic key of an institution: a hash of its name and region codes. References dim_institution.institution_key.';
+COMMENT ON COLUMN fact_indicator_value.fiscal_year IS 'Fiscal year the report is about. References dim_fiscal_year.fiscal_year.';
+COMMENT ON COLUMN fact_indicator_value.indicator_code IS 'Code of the indicator dictionary (pipelines/data/indicator_dictionary.csv). References dim_indicator.indicator_code.';
+COMMENT ON COLUMN fact_indicator_value.document_key IS 'Deterministic key of a document: the first 16 hex digits of its content''s sha256. References dim_document.document_key.';
+COMMENT ON COLUMN fact_indicator_value.scope IS 'What part of the body''s money or activity a figure covers: department (the whole), fiscal (财政拨款), initial (年初预算), other_funds, basic, project, carry_over, ... References dim_scope.scope.';
+COMMENT ON COLUMN fact_indicator_value.is_target IS 'A target or plan figure (目标, 计划, 年度指标值), not an achieved one.';
+COMMENT ON COLUMN fact_indicator_value.value IS 'The figure in the indicator''s canonical unit (money in yuan, percentages as numbers of percent, counts).';
+COMMENT ON COLUMN fact_indicator_value.unit IS 'Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ...';
+COMMENT ON COLUMN fact_indicator_value.qualifier IS 'exact, at_least (以上, 不低于), at_most (以下, 不超过) or approx (约, 余, 多).';
+COMMENT ON COLUMN fact_indicator_value.raw_text IS 'The figure as printed (512.34万元).';
+COMMENT ON COLUMN fact_indicator_value.source_locator IS 'Where in the file: line, paragraph, page, table row and cell.';
+COMMENT ON COLUMN fact_indicator_value.snippet IS 'The sentence or table row the figure came from, as printed.';
+COMMENT ON COLUMN fact_indicator_value.note IS 'What extraction did beyond reading (a unit caption overridden, a ratio read as a percentage).';
+COMMENT ON COLUMN fact_indicator_value.flags IS 'Warning-level rules the row broke, comma-separated (see v_warnings / v_kpi_warnings).';
+COMMENT ON TABLE fact_performance_indicator IS 'One 三级指标 row of a performance-indicator table (绩效指标), as printed and as numbers, validated.';
+COMMENT ON COLUMN fact_performance_indicator.performance_indicator_key IS 'Deterministic key of a performance-indicator row: a hash of document and row number.';
+COMMENT ON COLUMN fact_performance_indicator.institution_key IS 'Deterministic key of an institution: a hash of its name and region codes. References dim_institution.institution_key.';
+COMMENT ON COLUMN fact_performance_indicator.fiscal_year IS 'Fiscal year the report is about. References dim_fiscal_year.fiscal_year.';
+COMMENT ON COLUMN fact_performance_indicator.document_key IS 'Deterministic key of a document: the first 16 hex digits of its content''s sha256. References dim_document.document_key.';
+COMMENT ON COLUMN fact_performance_indicator.row_number IS 'The row''s place among its document''s performance-indicator rows (1, 2, ...).';
+COMMENT ON COLUMN fact_performance_indicator.level1 IS '一级指标: 产出指标, 效益指标, 满意度指标, 成本指标 ...';
+COMMENT ON COLUMN fact_performance_indicator.level2 IS '二级指标: 数量指标, 质量指标, 时效指标, 社会效益指标 ...';
+COMMENT ON COLUMN fact_performance_indicator.indicator IS '三级指标 name as printed, without template prefixes (指标1:) or markers (★).';
+COMMENT ON COLUMN fact_performance_indicator.target_text IS '年度指标值 as printed (≥95%, 及时).';
+COMMENT ON COLUMN fact_performance_indicator.actual_text IS '实际完成值 as printed.';
+COMMENT ON COLUMN fact_performance_indicator.target_value IS 'The target''s figure in canonical units, where the cell has one.';
+COMMENT ON COLUMN fact_performance_indicator.actual_value IS 'The achieved figure in canonical units, where the cell has one.';
+COMMENT ON COLUMN fact_performance_indicator.unit IS 'Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ...';
+COMMENT ON COLUMN fact_performance_indicator.comparator IS 'Comparison the target states: >=, <=, =, >, <; NULL when it states none.';
+COMMENT ON COLUMN fact_performance_indicator.weight IS '分值: the points the row is worth. Unit: point.';
+COMMENT ON COLUMN fact_performance_indicator.score IS '得分: the points the row was given. Unit: point.';
+COMMENT ON COLUMN fact_performance_indicator.deviation_reason IS '偏差原因分析及改进措施 as printed.';
+COMMENT ON COLUMN fact_performance_indicator.source_locator IS 'Where in the file: line, paragraph, page, table row and cell.';
+COMMENT ON COLUMN fact_performance_indicator.snippet IS 'The sentence or table row the figure came from, as printed.';
+COMMENT ON COLUMN fact_performance_indicator.flags IS 'Warning-level rules the row broke, comma-separated (see v_warnings / v_kpi_warnings).';
+COMMENT ON TABLE rejection IS 'What did not become a fact or a row, and why (files, figures, rule failures).';
+COMMENT ON COLUMN rejection.source_file IS 'Path of the file relative to REPORTS_DIR (for a document: its first path).';
+COMMENT ON COLUMN rejection.stage IS 'Where it was rejected: read, extract or validate.';
+COMMENT ON COLUMN rejection.reason IS 'Why, in words.';
+COMMENT ON COLUMN rejection.detail IS 'More detail: the observed value and the expected range, an error message.';
+COMMENT ON COLUMN rejection.rule IS 'Name of the validation rule, when stage = validate.';
+COMMENT ON COLUMN rejection.indicator_code IS 'Code of the indicator dictionary (pipelines/data/indicator_dictionary.csv).';
+COMMENT ON COLUMN rejection.value IS 'The observed value, when it is a number.';
+COMMENT ON COLUMN rejection.source_locator IS 'Where in the file: line, paragraph, page, table row and cell.';
+COMMENT ON TABLE validation_result IS 'The result of every validation rule in the build that made this warehouse (replaced by each build).';
+COMMENT ON COLUMN validation_result.suite IS 'Which suite: facts or performance_indicators.';
+COMMENT ON COLUMN validation_result.rule IS 'Name of the validation rule (README, Validation).';
+COMMENT ON COLUMN validation_result.level IS 'error (failing rows are rejected) or warning (failing rows are flagged).';
+COMMENT ON COLUMN validation_result.expected IS 'What the rule expects, in words.';
+COMMENT ON COLUMN validation_result.success IS 'Whether every row passed.';
+COMMENT ON COLUMN validation_result.failing_count IS 'Rows that failed the rule.';
+COMMENT ON COLUMN validation_result.sample IS 'Up to five failing rows, as JSON.';
+COMMENT ON TABLE warehouse_build IS 'What this warehouse was built from (one row).';
+COMMENT ON COLUMN warehouse_build.build_key IS 'Hash of the files, extractor, suites, schema and SQL the warehouse was built from; NULL: a file could not be read, always rebuilt.';

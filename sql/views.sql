@@ -19,7 +19,6 @@ SELECT
 FROM fact_indicator_value f
 JOIN dim_institution i USING (institution_key)
 JOIN dim_indicator ind USING (indicator_code)
-JOIN dim_scope s USING (scope)
 JOIN dim_document d USING (document_key)
 JOIN document_path p ON p.document_key = f.document_key AND p.source_file = d.source_file;
 

@@ -20,10 +20,10 @@ from dagster import (
 )
 from upath import UPath
 
-from pipelines import handoffs
-from pipelines.handoffs import StepHandoffs, write_atomically
-from pipelines.resources import resources_from_environment
-from pipelines.sensors import handoff_cleanup
+from pipelines.defs import handoffs
+from pipelines.defs.automation import handoff_cleanup
+from pipelines.defs.handoffs import StepHandoffs, write_atomically
+from pipelines.defs.resources import resources_from_environment
 
 RUN_A = "aaaaaaaa-0000-4000-8000-000000000001"
 RUN_B = "bbbbbbbb-0000-4000-8000-000000000002"

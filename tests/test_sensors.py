@@ -8,9 +8,9 @@ import sys
 import pytest
 from dagster import RunRequest, SkipReason, build_schedule_context, build_sensor_context
 
-import pipelines.sensors as sensors
+import pipelines.defs.automation as sensors
 from pipelines.definitions import defs
-from pipelines.resources import ReportsFolder
+from pipelines.defs.resources import ReportsFolder
 
 
 def write(folder, name, text, mtime_ns):

@@ -147,7 +147,7 @@ def test_derived_columns_of_a_consistent_report():
 
 
 def test_structural_check_fails_on_a_broken_grain():
-    from pipelines.assets.validate import GRAIN_CHECK, _grain_check
+    from pipelines.defs.assets.validation import GRAIN_CHECK, _grain_check
     from pipelines.validation import FACT_GRAIN
 
     outcome = validate_facts(frame(*CLEAN))
@@ -276,7 +276,7 @@ def test_a_score_above_its_weight_is_flagged_and_kept():
 
 
 def test_structural_check_of_performance_indicator_rows():
-    from pipelines.assets.validate import INDICATOR_GRAIN_CHECK, _grain_check
+    from pipelines.defs.assets.validation import INDICATOR_GRAIN_CHECK, _grain_check
     from pipelines.validation import INDICATOR_GRAIN, validate_indicators
 
     accepted = validate_indicators(kpi_frame(*KPI_CLEAN)).accepted

@@ -14,9 +14,10 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipelines import schema
 from pipelines.definitions import defs
+from pipelines.defs.resources import DEFAULT_REPORTS_DIR, DEFAULT_WAREHOUSE_PATH, resources_from_environment
 from pipelines.model import DEFAULT_LIMITS, Fact, ReadLimits
-from pipelines.resources import DEFAULT_REPORTS_DIR, DEFAULT_WAREHOUSE_PATH, resources_from_environment
 from pipelines.warehouse import publish_warehouse
 from tests.builders import PROJECT_ROOT
 from tests.test_pipeline import SAMPLES, query, run_pipeline, snapshot
@@ -124,10 +125,10 @@ def test_definitions_hold_every_stage_and_check():
         "extracted_facts",
         "validated_facts",
         "validated_indicators",
-        "duckdb_warehouse",
+        *schema.RELATIONS,
     }
     checks = {key.name for key in graph.asset_check_keys}
-    assert {"fact_grain_unique", "value_not_above_range", "contract_views"} <= checks
+    assert {"fact_grain_unique", "value_not_above_range", "columns_as_declared"} <= checks
     assert {"kpi_row_grain_unique", "kpi_indicator_present", "kpi_score_within_weight"} <= checks
     assert defs.resolve_job_def("reports_to_warehouse") is not None
 
@@ -246,10 +247,9 @@ def _frame(path: Path, sql: str) -> pd.DataFrame:
 
 
 def test_performance_indicator_rows_reach_their_view_with_exactly_the_contract_columns(kinds_warehouse):
-    from pipelines.assets.load import CONTRACT_COLUMNS
 
     rows = _frame(kinds_warehouse, "SELECT * FROM v_performance_indicators ORDER BY source_file, row_number")
-    assert list(rows.columns[:21]) == CONTRACT_COLUMNS["v_performance_indicators"]
+    assert list(rows.columns) == schema.columns("v_performance_indicators")
     assert rows["indicator"].tolist() == ["服务达标率", "读者满意度", "活动覆盖率", "修复合格率"]
     p1 = rows[rows["source_file"] == "p1.txt"].iloc[0]
     assert (p1["report_kind"], p1["project"], p1["province"], p1["city"]) == (

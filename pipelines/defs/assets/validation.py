@@ -15,7 +15,7 @@ from dagster import (
     asset,
 )
 
-from pipelines.resources import ExtractCacheFolder
+from pipelines.defs.resources import ExtractCacheFolder
 from pipelines.stages import Extraction
 from pipelines.validation import (
     FACT_GRAIN,
@@ -52,7 +52,7 @@ def _rule_checks(outcome: ValidationOutcome) -> Iterator[AssetCheckResult]:
         yield AssetCheckResult(
             check_name=rule["rule"],
             passed=rule["success"],
-            severity=AssetCheckSeverity.WARN,
+            severity=AssetCheckSeverity.ERROR if rule["severity"] == "error" else AssetCheckSeverity.WARN,
             metadata={
                 "failing_count": rule["failing_count"],
                 "severity": rule["severity"],
@@ -62,7 +62,7 @@ def _rule_checks(outcome: ValidationOutcome) -> Iterator[AssetCheckResult]:
 
 
 @asset(
-    group_name="validate",
+    group_name="validation",
     description="Facts that pass every error-level rule (warning-level failures flagged), one per grain.",
     check_specs=[
         *_rule_specs(fact_rules(), "validated_facts"),
@@ -92,7 +92,7 @@ def validated_facts(
 
 
 @asset(
-    group_name="validate",
+    group_name="validation",
     description=(
         "Performance-indicator rows (绩效指标 table rows) that pass every error-level rule "
         "(warning-level failures flagged)."

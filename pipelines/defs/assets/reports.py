@@ -2,11 +2,11 @@
 
 from dagster import AssetExecutionContext, asset
 
-from pipelines.resources import ReportsFolder
+from pipelines.defs.resources import ReportsFolder
 from pipelines.stages import ReportFile, scan_reports
 
 
-@asset(group_name="ingest", description="Every file under REPORTS_DIR (any depth; symlinks not followed).")
+@asset(group_name="reports", description="Every file under REPORTS_DIR (any depth; symlinks not followed).")
 def report_files(context: AssetExecutionContext, reports: ReportsFolder) -> list[ReportFile]:
     files = scan_reports(reports.root)
     context.add_output_metadata({"folder": str(reports.root), "files": len(files)})

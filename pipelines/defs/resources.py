@@ -6,7 +6,7 @@ from pathlib import Path
 
 from dagster import ConfigurableResource
 
-from pipelines.handoffs import StepHandoffs
+from pipelines.defs.handoffs import StepHandoffs
 from pipelines.model import DEFAULT_LIMITS, ReadLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent

@@ -2,12 +2,12 @@
 
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from pipelines.resources import ExtractCacheFolder, ReportsFolder
+from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder
 from pipelines.stages import Extraction, ReportFile, extract_reports
 
 
 @asset(
-    group_name="extract",
+    group_name="extraction",
     description=(
         "Per file: text and tables read, identity and facts extracted (unchanged content comes from "
         "the cache); documents, paths, facts and performance-indicator rows as tables, with provenance."

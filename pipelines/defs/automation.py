@@ -7,7 +7,7 @@ cursor: a watermark (the newest modification time already handed to a run) plus 
 files at exactly that time. It never parses a file, and it hands at most MAX_FILES_PER_TICK new
 files to one tick, so its cursor stays small. A run always covers the whole folder; unchanged files
 come from the extraction cache. The inbox sensor and the schedule start the job AUTOMATION_JOB
-names (`pipelines.jobs.automation_job`): the single-machine job by default, or the distributed one.
+names (`pipelines.defs.jobs.automation_job`): the single-machine job by default, or the distributed one.
 """
 
 import json
@@ -28,9 +28,9 @@ from dagster import (
     sensor,
 )
 
-from pipelines.handoffs import RunScopedPickleIOManager
-from pipelines.jobs import automation_job
-from pipelines.resources import ReportsFolder
+from pipelines.defs.handoffs import RunScopedPickleIOManager
+from pipelines.defs.jobs import automation_job
+from pipelines.defs.resources import ReportsFolder
 from pipelines.stages import ReportFile, scan_reports, stable_key
 
 MAX_FILES_PER_TICK = 500
@@ -121,7 +121,7 @@ def nightly_schedule(job_name: str | None = None) -> ScheduleDefinition:
     run_status=DagsterRunStatus.SUCCESS,
     monitor_all_code_locations=False,
     default_status=DefaultSensorStatus.RUNNING,
-    description="After a run succeeds: removes the step hand-offs no run will read again (pipelines.handoffs).",
+    description="After a run succeeds: removes the step hand-offs no run will read again (pipelines.defs.handoffs).",
 )
 def handoff_cleanup(context: RunStatusSensorContext, io_manager: ResourceParam[RunScopedPickleIOManager]):
     removed = io_manager.prune(context.instance)

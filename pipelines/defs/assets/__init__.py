@@ -1,0 +1,1 @@
+"""Assets by stage: reports (the files), extraction, validation, warehouse (one asset per table and view)."""
