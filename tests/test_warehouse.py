@@ -99,6 +99,10 @@ def test_resources_follow_the_environment(monkeypatch, tmp_path):
         DEFAULT_REPORTS_DIR,
         DEFAULT_WAREHOUSE_PATH,
     )
+    # The defaults are the repository's own folders: the bundled samples and warehouse/.
+    assert defaults["reports"].root == PROJECT_ROOT / "samples" / "reports"
+    assert defaults["warehouse"].file == PROJECT_ROOT / "warehouse" / "reports.duckdb"
+    assert defaults["io_manager"].base_path.path == str(PROJECT_ROOT / "warehouse" / "handoffs")
     monkeypatch.setenv("REPORTS_DIR", str(tmp_path / "in"))
     monkeypatch.setenv("WAREHOUSE_PATH", str(tmp_path / "out.duckdb"))
     configured = resources_from_environment()

@@ -9,7 +9,7 @@ from dagster import ConfigurableResource
 from pipelines.defs.handoffs import StepHandoffs
 from pipelines.model import DEFAULT_LIMITS, ReadLimits
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_REPORTS_DIR = PROJECT_ROOT / "samples" / "reports"
 DEFAULT_WAREHOUSE_PATH = PROJECT_ROOT / "warehouse" / "reports.duckdb"
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "warehouse" / "cache"
