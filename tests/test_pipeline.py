@@ -14,8 +14,8 @@ from dagster import load_asset_checks_from_modules, load_assets_from_modules, ma
 
 from pipelines.assets import extract, ingest, load, validate
 from pipelines.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
-from pipelines.scoring import values_match
 from tests.builders import PROJECT_ROOT
+from tools.scoring import values_match
 
 SAMPLES = PROJECT_ROOT / "samples"
 STAGES = [ingest, extract, validate, load]

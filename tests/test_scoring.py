@@ -5,7 +5,7 @@ import json
 import duckdb
 import pandas as pd
 
-from pipelines.scoring import (
+from tools.scoring import (
     DEV,
     HELD_OUT,
     REPORT_SETS,

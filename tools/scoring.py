@@ -506,7 +506,7 @@ def copy_selected(corpus: Path, selection: Selection, gold: dict, into: Path) ->
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m pipelines.scoring CORPUS [--forms F,..] [--set S] [--reports GLOBS] [--exclude GLOBS]
+    """`python -m tools.scoring CORPUS [--forms F,..] [--set S] [--reports GLOBS] [--exclude GLOBS]
     [--warehouse FILE] [--problems] [--per-report]`: run the pipeline over the selected reports and score it.
     """
     import argparse

@@ -1,4 +1,4 @@
-"""Province-scale benchmark: `python -m pipelines.bench --n 2000` (or `make bench N=2000`).
+"""Province-scale benchmark: `python -m tools.bench --n 2000` (or `make bench N=2000`).
 
 Generates a synthetic province corpus with known truth (about 40 % multi-page PDF with a table,
 30 % docx, 30 % txt of which a third GB18030), then measures, each phase in a fresh process:
@@ -45,7 +45,7 @@ def _gazetteer_places(province: str, year: int) -> list[tuple[str, str | None, s
 
 def corpus_specs(n: int, province: str = "湖南省", seed: int = 7) -> list:
     """N report specs over real places of one province: institutions x kinds x fiscal years."""
-    from pipelines.samples import Institution, ReportSpec
+    from tools.samples import Institution, ReportSpec
 
     kinds = {"library": "图书馆", "culture_centre": "文化馆", "museum": "博物馆", "bureau": "文化和旅游局"}
     rng = random.Random(seed)
@@ -81,7 +81,7 @@ def corpus_specs(n: int, province: str = "湖南省", seed: int = 7) -> list:
 
 def generate_corpus(reports_dir: Path, specs: list, workers: int) -> dict:
     """Write the reports in parallel; return the truth of every document."""
-    from pipelines.samples import write_report
+    from tools.samples import write_report
 
     with ProcessPoolExecutor(max_workers=workers) as pool:
         entries = list(
@@ -141,7 +141,7 @@ def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
 
 def _run_phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
     out = subprocess.run(
-        [sys.executable, "-m", "pipelines.bench", "--phase", name, str(reports), str(warehouse), str(cache)],
+        [sys.executable, "-m", "tools.bench", "--phase", name, str(reports), str(warehouse), str(cache)],
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
     return json.loads(out.strip().splitlines()[-1])
