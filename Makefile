@@ -16,18 +16,18 @@ setup: $(BIN)/.installed  ## create .venv with every pinned dependency
 
 run: setup  ## materialize every asset over REPORTS_DIR into WAREHOUSE_PATH, then show the rollup
 	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*'
-	$(BIN)/python -m pipelines.show
+	$(BIN)/python -m tools.show
 
 test: setup  ## the whole test suite, plus ruff
-	$(BIN)/ruff check pipelines tests
-	$(BIN)/ruff format --check pipelines tests
+	$(BIN)/ruff check pipelines tools tests
+	$(BIN)/ruff format --check pipelines tools tests
 	$(BIN)/pytest
 
 dev: setup  ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -m pipelines.definitions
 
 samples: setup  ## regenerate the bundled sample reports and their truth
-	$(BIN)/python -m pipelines.samples samples/reports
+	$(BIN)/python -m tools.samples samples/reports
 
 clean:
 	rm -rf .dagster_home warehouse/*.duckdb
@@ -35,8 +35,8 @@ clean:
 CORPUS ?= ../shared/corpus/dev
 SCORE_ARGS ?=
 score: setup  ## precision / recall / identity against a corpus with gold.json (CORPUS=folder, SCORE_ARGS='--set dev ...')
-	$(BIN)/python -m pipelines.scoring $(CORPUS) $(SCORE_ARGS)
+	$(BIN)/python -m tools.scoring $(CORPUS) $(SCORE_ARGS)
 
 N ?= 200
 bench: setup  ## province-scale benchmark over N synthetic reports (floor, full, rerun, +1 %)
-	$(BIN)/python -m pipelines.bench --n $(N)
+	$(BIN)/python -m tools.bench --n $(N)

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.scoring import score_warehouse
 from tests.builders import CORPUS_DEV, requires_corpus
 from tests.test_pipeline import run_pipeline
+from tools.scoring import score_warehouse
 
 FORMS = ("txt", "gbk", "docx", "pdf")
 

@@ -15,7 +15,7 @@ import docx
 import pdfplumber
 import pytest
 
-from pipelines import samples
+from tools import samples
 
 MONEY = {
     "income_total",
@@ -306,7 +306,7 @@ def test_refuses_to_overwrite_an_unrelated_folder(tmp_path: Path) -> None:
 
 def test_committed_samples_match_a_fresh_generation(generated: Path) -> None:
     committed = samples.DEFAULT_REPORTS_DIR
-    hint = "samples/ differ from the generator: run `python -m pipelines.samples`"
+    hint = "samples/ differ from the generator: run `make samples`"
     assert _truth(committed) == _truth(generated), hint
     ours, fresh = _files(committed), _files(generated)
     assert set(ours) == set(fresh), hint

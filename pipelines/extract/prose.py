@@ -414,7 +414,7 @@ class _Services:
     开展科普讲座8场) unless its clause says it is a total (共, 各类 ...).
 
     Tourists of an area (全县接待游客) are still read as visitors: the bundled bureau sample's truth
-    (pipelines/samples.py) counts them, so leaving them out waits for a decision on that sample."""
+    (tools/samples.py) counts them, so leaving them out waits for a decision on that sample."""
 
     def __init__(self, sentence: str, figures: list[Figure]) -> None:
         self.sentence = sentence

@@ -1,4 +1,4 @@
-"""Print where the warehouse is and a first look at the province rollup (`python -m pipelines.show`)."""
+"""Print where the warehouse is and a first look at the province rollup (`python -m tools.show`)."""
 
 from __future__ import annotations
 

