@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: setup run test dev samples score bench clean
+.PHONY: setup run test dev samples docs score bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ dev: setup  ## the Dagster UI on http://127.0.0.1:3000
 
 samples: setup  ## regenerate the bundled sample reports and their truth
 	$(BIN)/python -m tools.samples samples/reports
+
+docs: setup  ## regenerate sql/schema.sql and the README's data dictionary from pipelines/schema.py
+	$(BIN)/python -m tools.docs
 
 clean:
 	rm -rf .dagster_home warehouse/*.duckdb

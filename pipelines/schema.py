@@ -446,7 +446,7 @@ DICTIONARY_END = "<!-- data-dictionary:end -->"
 def schema_sql() -> str:
     """The text of sql/schema.sql: the DDL and comments the build runs, written out for reading."""
     header = (
-        "-- Generated from pipelines/schema.py by `python -m pipelines.schema`: do not edit by hand.\n"
+        "-- Generated from pipelines/schema.py by `python -m tools.docs`: do not edit by hand.\n"
         "-- The tables of the warehouse and a comment on every table and column; the views are in\n"
         "-- sql/views.sql. References are checked before every publish (pipelines.schema.reference_checks).\n\n"
     )
@@ -458,17 +458,3 @@ def with_dictionary(readme: str) -> str:
     before, rest = readme.split(DICTIONARY_BEGIN, 1)
     _, after = rest.split(DICTIONARY_END, 1)
     return f"{before}{DICTIONARY_BEGIN}\n\n{markdown_dictionary()}\n{DICTIONARY_END}{after}"
-
-
-def main() -> None:
-    """`python -m pipelines.schema`: rewrite sql/schema.sql and the README's data dictionary."""
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parent.parent
-    (root / "sql" / "schema.sql").write_text(schema_sql(), encoding="utf-8")
-    readme = root / "README.md"
-    readme.write_text(with_dictionary(readme.read_text(encoding="utf-8")), encoding="utf-8")
-
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,4 @@
--- Generated from pipelines/schema.py by `python -m pipelines.schema`: do not edit by hand.
+-- Generated from pipelines/schema.py by `python -m tools.docs`: do not edit by hand.
 -- The tables of the warehouse and a comment on every table and column; the views are in
 -- sql/views.sql. References are checked before every publish (pipelines.schema.reference_checks).
 

@@ -13,7 +13,7 @@ from tests.builders import PROJECT_ROOT
 def test_sql_schema_file_and_readme_dictionary_are_generated_from_the_declaration():
     assert (PROJECT_ROOT / "sql" / "schema.sql").read_text(encoding="utf-8") == schema.schema_sql()
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
-    assert readme == schema.with_dictionary(readme), "run `python -m pipelines.schema`"
+    assert readme == schema.with_dictionary(readme), "run `python -m tools.docs`"
     for relation in schema.RELATIONS.values():
         assert f"#### `{relation.name}` ({relation.kind})" in readme
 
