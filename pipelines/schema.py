@@ -67,7 +67,7 @@ class Relation:
     """A table or a view of the warehouse."""
 
     name: str
-    kind: str  # table or view
+    kind: str  # table or view (published), or frame (a stage's table handed to the next)
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = ()
@@ -128,6 +128,7 @@ FIELDS = _fields(
     ("reported_rank", "INTEGER", "Preference of this scope as the code's figure (its place in dim_indicator.reported_scopes, 1 first); NULL: never shown as the code."),
     # facts
     ("fact_key", "VARCHAR", "Deterministic key of a fact: a hash of its grain."),
+    ("fact_seq", "BIGINT", "Order of a fact in its batch: by path, then as stated in the document."),
     ("is_target", "BOOLEAN", "A target or plan figure (目标, 计划, 年度指标值), not an achieved one."),
     ("value", "DOUBLE", "The figure in the indicator's canonical unit (money in yuan, percentages as numbers of percent, counts)."),
     ("unit", "VARCHAR", "Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ..."),
@@ -139,6 +140,7 @@ FIELDS = _fields(
     ("flags", "VARCHAR", "Warning-level rules the row broke, comma-separated (see v_warnings / v_kpi_warnings)."),
     # performance indicators
     ("performance_indicator_key", "VARCHAR", "Deterministic key of a performance-indicator row: a hash of document and row number."),
+    ("indicator_seq", "BIGINT", "Order of a performance-indicator row in its batch: by path, then row number."),
     ("row_number", "INTEGER", "The row's place among its document's performance-indicator rows (1, 2, ...)."),
     ("level1", "VARCHAR", "一级指标: 产出指标, 效益指标, 满意度指标, 成本指标 ..."),
     ("level2", "VARCHAR", "二级指标: 数量指标, 质量指标, 时效指标, 社会效益指标 ..."),
@@ -356,17 +358,56 @@ VIEWS: tuple[Relation, ...] = (
     ),
 )  # fmt: skip
 
-RELATIONS: dict[str, Relation] = {r.name: r for r in (*TABLES, *VIEWS)}
+IDENTITY = ("source_file", "institution", *REGION, "fiscal_year")
+
+# The extract stage's tables, handed to validation and the load (not published as such).
+FRAMES: tuple[Relation, ...] = (
+    Relation(
+        "extracted_documents", "frame", "One row per distinct file content of a batch, readable or not.",
+        (_req("document_key"), _req("source_file"), _req("content_hash"), _req("file_format"), _col("pages"),
+         *_cols("encoding", "institution", "fiscal_year", "institution_source", "year_source", "report_kind",
+                "project", *REGION, "region_source", "region_note"),
+         _req("facts_extracted"), _req("indicators_extracted")),
+        primary_key=("document_key",),
+    ),
+    Relation(
+        "extracted_facts", "frame", "Every figure extracted from a batch, with its document's identity.",
+        (_req("fact_seq"), _req("document_key"), *(_req(n) if n == "source_file" else _col(n) for n in IDENTITY),
+         _req("indicator_code"), _req("value"), _req("unit"), _req("qualifier"), _req("is_target"), _req("scope"),
+         _req("source_locator"), _req("snippet"), _req("raw_text"), _col("note")),
+        primary_key=("fact_seq",),
+        grain=("institution", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"),
+    ),
+    Relation(
+        "extracted_indicators", "frame",
+        "Every performance-indicator row extracted from a batch, with its document's identity.",
+        (_req("indicator_seq"), _req("document_key"), _req("source_file"), _req("row_number"),
+         *_cols(*IDENTITY[1:], "report_kind", "project"),
+         *_cols("level1", "level2"), _req("indicator"),
+         *_cols("target_text", "actual_text", "target_value", "actual_value", "unit", "comparator", "weight",
+                "score", "deviation_reason"),
+         _req("source_locator"), _req("snippet")),
+        primary_key=("indicator_seq",), grain=("document_key", "row_number"),
+    ),
+)  # fmt: skip
+
+RELATIONS: dict[str, Relation] = {r.name: r for r in (*TABLES, *VIEWS)}  # what the warehouse publishes
+_DECLARED: dict[str, Relation] = {r.name: r for r in (*TABLES, *VIEWS, *FRAMES)}
 
 
 def columns(name: str) -> list[str]:
-    """The column names of a table or view, in order."""
-    return RELATIONS[name].names
+    """The column names of a table, view or frame, in order."""
+    return _DECLARED[name].names
+
+
+def grain(name: str) -> list[str]:
+    """The columns unique together in a table or frame."""
+    return list(_DECLARED[name].grain)
 
 
 def dtypes(name: str) -> dict[str, str]:
-    """The pandas dtype of every column of a table."""
-    return {c.name: PANDAS_TYPES[c.type][c.nullable] for c in RELATIONS[name].columns}
+    """The pandas dtype of every column of a table or frame."""
+    return {c.name: PANDAS_TYPES[c.type][c.nullable] for c in _DECLARED[name].columns}
 
 
 def _quote(text: str) -> str:

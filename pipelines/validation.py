@@ -18,8 +18,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-import os
-import pickle
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -28,14 +26,16 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from pipelines import schema
 from pipelines.extract.matching import DEPARTMENT
 from pipelines.indicators import default_dictionary
+from pipelines.storage import write_atomically
 
 Severity = Literal["error", "warning"]
 Condition = tuple[str, Literal["==", "!=", "in", "not in"], Any]  # (column, operator, value)
 
 # The fact grain: one value per institution x year x indicator x document x scope x target flag.
-FACT_GRAIN = ["institution", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"]
+FACT_GRAIN = schema.grain("extracted_facts")
 # The same figure as stated by different documents.
 CROSS_DOCUMENT_KEY = [
     "institution", "province_code", "city_code", "county_code", "fiscal_year", "indicator_code", "scope", "is_target",
@@ -47,7 +47,7 @@ STAFF_RATIO_CEILING = 2.0  # actual staff at most twice the authorised headcount
 SCALE_GAP_CEILING = 3.5  # orders of magnitude: 10,000 times off is 4
 NON_COUNT_UNITS = ["CNY", "percent", "point"]
 # A performance-indicator row: its document and its place among the document's rows.
-INDICATOR_GRAIN = ["document_key", "row_number"]
+INDICATOR_GRAIN = schema.grain("extracted_indicators")
 COMPARATORS = [">=", "<=", "=", ">", "<"]
 FORM_POINTS = 100  # 分值 and 得分 are points of a form scored out of 100
 
@@ -453,16 +453,7 @@ def validate_indicators(
     return ValidationOutcome(accepted, rejected, results, report, suite_version(rules))
 
 
-REJECTED_COLUMNS = [
-    "source_file",
-    "stage",
-    "reason",
-    "detail",
-    "rule",
-    "indicator_code",
-    "value",
-    "source_locator",
-]
+REJECTED_COLUMNS = schema.columns("rejection")
 
 
 def _number(value: Any) -> float | None:
@@ -520,9 +511,12 @@ def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def suite_version(rules: list[Rule]) -> str:
     """What a rule's verdict depends on besides the row: this code, the rules' arguments (which
-    carry the dictionary's codes and the current year) and the Great Expectations version."""
-    gx = f"great_expectations={metadata.version('great_expectations')}"
-    return hashlib.sha256(Path(__file__).read_bytes() + repr(rules).encode() + gx.encode()).hexdigest()[:16]
+    carry the dictionary's codes and the current year) and the versions of Great Expectations and
+    of pandas (whose row hashes key the cached verdicts)."""
+    versions = "".join(f"{name}={metadata.version(name)};" for name in ("great_expectations", "pandas"))
+    return hashlib.sha256(Path(__file__).read_bytes() + repr(rules).encode() + versions.encode()).hexdigest()[
+        :16
+    ]
 
 
 def rule_columns(rules: list[Rule]) -> list[str]:
@@ -537,6 +531,19 @@ def rule_columns(rules: list[Rule]) -> list[str]:
     return list(columns)
 
 
+def _read_verdicts(path: Path) -> dict[int, tuple[str, ...]]:
+    """Row hash -> names of the rules the row failed, as an earlier run judged; empty when the file
+    is missing or cannot be read (the rows are judged again)."""
+    try:
+        verdicts = pd.read_parquet(path)
+        return {
+            int(key): tuple(filter(None, failed.split(",")))
+            for key, failed in zip(verdicts["row_hash"].to_numpy().tolist(), verdicts["failed"], strict=True)
+        }
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
 def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path | None) -> list[RuleResult]:
     """`run_rules`, but Great Expectations only sees rows whose rule columns it has not judged before.
 
@@ -546,12 +553,8 @@ def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path 
     """
     if cache_root is None or checked.empty:
         return run_rules(checked, rules)
-    path = cache_root / "validation" / f"verdicts-{suite_version(rules)}.pkl"
-    try:
-        with path.open("rb") as handle:
-            known: dict[int, tuple[str, ...]] = pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError):
-        known = {}
+    path = cache_root / "validation" / f"verdicts-{suite_version(rules)}.parquet"
+    known = _read_verdicts(path)
     keys = pd.util.hash_pandas_object(checked[rule_columns(rules)], index=False).to_numpy().tolist()
     new = [i for i, key in enumerate(keys) if key not in known]
     if new:
@@ -563,11 +566,13 @@ def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path 
         known.update({keys[i]: tuple(failed.get(keys[i], ())) for i in new})
     current = {key: known[key] for key in keys}
     if new or len(current) != len(known):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.part")
-        with partial.open("wb") as handle:
-            pickle.dump(current, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(partial, path)
+        verdicts = pd.DataFrame(
+            {
+                "row_hash": np.fromiter(current, dtype=np.uint64, count=len(current)),
+                "failed": [",".join(v) for v in current.values()],
+            }
+        )
+        write_atomically(path, verdicts.to_parquet(index=False))
     failing: dict[str, list[int]] = {rule.name: [] for rule in rules}
     for i, key in enumerate(keys):
         for name in current[key]:

@@ -24,9 +24,9 @@ import duckdb
 import pandas as pd
 
 from pipelines import schema
+from pipelines.batch import Extraction, rejections_frame, stable_key
 from pipelines.extract.matching import FISCAL_CODES, FISCAL_TWINS
 from pipelines.indicators import default_dictionary
-from pipelines.stages import Extraction, rejections_frame, stable_key
 from pipelines.validation import ValidationOutcome
 
 VIEWS_SQL = Path(__file__).resolve().parent.parent / "sql" / "views.sql"

@@ -20,9 +20,8 @@ from dagster import (
 )
 from upath import UPath
 
-from pipelines.defs import handoffs
 from pipelines.defs.automation import handoff_cleanup
-from pipelines.defs.handoffs import StepHandoffs, write_atomically
+from pipelines.defs.handoffs import StepHandoffs
 from pipelines.defs.resources import resources_from_environment
 
 RUN_A = "aaaaaaaa-0000-4000-8000-000000000001"
@@ -63,20 +62,6 @@ def test_two_runs_outputs_of_one_asset_stay_apart(manager, tmp_path):
     assert _read(manager, RUN_A) == "facts of run A"
     assert _read(manager, RUN_B) == "facts of run B"
     assert sorted(p.name for p in (tmp_path / "handoffs").iterdir()) == [RUN_A, RUN_B]
-
-
-def test_a_write_that_fails_half_way_leaves_the_previous_file_whole(tmp_path, monkeypatch):
-    target = UPath(tmp_path / "out.pickle")
-    write_atomically(target, pickle.dumps("whole"))
-
-    def broken_replace(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(handoffs.os, "replace", broken_replace)
-    with pytest.raises(OSError, match="disk full"):
-        write_atomically(target, pickle.dumps("x" * 1_000_000))
-    assert pickle.loads(target.read_bytes()) == "whole"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.pickle"]  # no partial file left behind
 
 
 @asset

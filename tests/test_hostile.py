@@ -18,7 +18,8 @@ import pytest
 from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.pdfgen import canvas
 
-import pipelines.stages as stages
+import pipelines.batch.read as read_module
+from pipelines.batch import scan_reports
 from tests.test_pipeline import SAMPLES, query, run_pipeline
 from tests.test_readers import LONG_PARAGRAPH, docx_bytes, report_pdf
 from tools.truth import fact_differences
@@ -158,7 +159,7 @@ def hostile(tmp_path_factory) -> tuple[Path, Path, object]:
         (folder / name).write_text(text, encoding="utf-8")
     warehouse = tmp_path_factory.mktemp("hostile_wh") / "w.duckdb"
     patch = pytest.MonkeyPatch()
-    patch.setattr(stages, "extract_file", _misbehave(stages.extract_file, os.getpid()))
+    patch.setattr(read_module, "extract_file", _misbehave(read_module.extract_file, os.getpid()))
     try:
         result = run_pipeline(folder, warehouse, parse_workers=2, timeout_seconds=2)
     finally:
@@ -219,7 +220,7 @@ def test_one_content_under_two_names_is_one_document_with_both_paths(hostile):
 
 def test_every_entry_in_the_folder_is_accounted_for(hostile):
     folder, warehouse, _ = hostile
-    entries = {f.source_file for f in stages.scan_reports(folder)}
+    entries = {f.source_file for f in scan_reports(folder)}
     paths = set(query(warehouse, "SELECT source_file FROM document_path")["source_file"])
     assert entries == paths
     documents = query(warehouse, "SELECT source_file, status FROM v_documents")

@@ -126,7 +126,7 @@ def test_the_same_files_give_the_same_facts_in_any_process():
     from tests.builders import PROJECT_ROOT
 
     script = (
-        "import json, sys; from pathlib import Path; from pipelines.stages import extract_reports, scan_reports; "
+        "import json, sys; from pathlib import Path; from pipelines.batch import extract_reports, scan_reports; "
         "root = Path('samples/reports'); e = extract_reports(root, scan_reports(root), 1); "
         "print(e.facts.drop(columns=['fact_seq']).to_json(orient='records', force_ascii=False)); "
         "print(e.documents.to_json(orient='records', force_ascii=False))"

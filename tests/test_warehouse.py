@@ -157,7 +157,7 @@ def test_command_line_materialize_honours_environment_variables(small_reports, t
         files = con.execute("SELECT DISTINCT source_file FROM v_indicator_values").df()
     assert sorted(files["source_file"]) == sorted(p.name for p in small_reports.iterdir())
     assert (home / ".dagster_home" / "storage").is_dir()
-    assert list((tmp_path / "cache").rglob("*.pkl"))
+    assert list((tmp_path / "cache").rglob("*.json")) and list((tmp_path / "cache").rglob("*.parquet"))
 
 
 def test_empty_folder_gives_an_empty_but_complete_warehouse(tmp_path):
@@ -201,9 +201,9 @@ def _fact(code: str, value: float, unit: str) -> Fact:
 def _kind_batch():
     """A department report and two project reports and a transfer report of one province and year,
     with performance-indicator rows; one row breaks an error rule, one a warning rule."""
+    from pipelines.batch.read import DocumentExtract
     from pipelines.extract.kpi import indicator_row
     from pipelines.model import Identity, Region
-    from pipelines.stages import DocumentExtract
 
     region = Region("湖南省", "430000", "长沙市", "430100", None, None, "institution")
 
@@ -233,7 +233,7 @@ def _kind_batch():
 
 @pytest.fixture(scope="module")
 def kinds_warehouse(tmp_path_factory) -> Path:
-    from pipelines.stages import assemble
+    from pipelines.batch.assembly import assemble
     from pipelines.validation import validate_facts, validate_indicators
     from pipelines.warehouse import load_warehouse
 

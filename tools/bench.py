@@ -103,9 +103,9 @@ def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
     started = time.perf_counter()
     from dagster import DagsterInstance, materialize
 
+    from pipelines.batch import scan_reports
     from pipelines.definitions import ASSETS
     from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
-    from pipelines.stages import scan_reports
 
     instance = None
     if name != "floor":

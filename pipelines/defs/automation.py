@@ -28,10 +28,10 @@ from dagster import (
     sensor,
 )
 
+from pipelines.batch import ReportFile, scan_reports, stable_key
 from pipelines.defs.handoffs import RunScopedPickleIOManager
 from pipelines.defs.jobs import automation_job
 from pipelines.defs.resources import ReportsFolder
-from pipelines.stages import ReportFile, scan_reports, stable_key
 
 MAX_FILES_PER_TICK = 500
 

@@ -16,11 +16,9 @@ retention period.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import pickle
 import re
 import shutil
-import uuid
 from pathlib import Path
 from typing import Any
 
@@ -38,34 +36,15 @@ from dagster import (
 )
 from upath import UPath
 
+from pipelines.storage import is_local, write_atomically
+
 RUN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-LOCAL_PROTOCOLS = ("", "file", "local")
 EXTENSION = ".pickle"
 FINISHED = (DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE, DagsterRunStatus.CANCELED)
 
 
 class MissingHandoff(Exception):
     """An input whose upstream asset has no materialization to load."""
-
-
-def _is_local(path: UPath) -> bool:
-    return path.protocol in LOCAL_PROTOCOLS
-
-
-def write_atomically(path: UPath, data: bytes) -> None:
-    """Write `data` at `path` so that a reader sees the whole file or none: on a local or mounted
-    folder a temporary name beside it, then a rename; on an object store one upload (a PUT is
-    atomic)."""
-    if not _is_local(path):
-        path.write_bytes(data)
-        return
-    target = Path(path.path)
-    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def _latest_run_of(instance: DagsterInstance, asset_key: AssetKey) -> str:
@@ -131,7 +110,7 @@ def _age(folder: UPath, now: dt.datetime) -> dt.timedelta:
 
 
 def _remove(folder: UPath) -> None:
-    if _is_local(folder):
+    if is_local(folder):
         shutil.rmtree(folder.path, ignore_errors=True)
     else:
         folder.fs.rm(folder.path, recursive=True)

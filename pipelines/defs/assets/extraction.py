@@ -2,8 +2,8 @@
 
 from dagster import AssetExecutionContext, MetadataValue, asset
 
+from pipelines.batch import Extraction, ReportFile, extract_reports
 from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder
-from pipelines.stages import Extraction, ReportFile, extract_reports
 
 
 @asset(

@@ -2,8 +2,8 @@
 
 from dagster import AssetExecutionContext, asset
 
+from pipelines.batch import ReportFile, scan_reports
 from pipelines.defs.resources import ReportsFolder
-from pipelines.stages import ReportFile, scan_reports
 
 
 @asset(group_name="reports", description="Every file under REPORTS_DIR (any depth; symlinks not followed).")

@@ -15,8 +15,8 @@ from dagster import (
     asset,
 )
 
+from pipelines.batch import Extraction
 from pipelines.defs.resources import ExtractCacheFolder
-from pipelines.stages import Extraction
 from pipelines.validation import (
     FACT_GRAIN,
     INDICATOR_GRAIN,

@@ -20,8 +20,8 @@ from dagster import (
 )
 
 from pipelines import schema
+from pipelines.batch import Extraction
 from pipelines.defs.resources import WarehouseFile
-from pipelines.stages import Extraction
 from pipelines.validation import ValidationOutcome
 from pipelines.warehouse import VIEWS_SQL, load_warehouse, table_counts
 

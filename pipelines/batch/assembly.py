@@ -1,0 +1,159 @@
+"""Outcomes of a batch's files as tables (documents, paths, facts, indicator rows, rejections), and
+the same tables from an earlier batch's rows for contents it already had (`combine`); the columns
+and types are those declared in `pipelines.schema` (frames extracted_*)."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipelines import schema
+from pipelines.batch.keys import document_key, stable_key
+from pipelines.batch.read import DocumentExtract, Outcome
+from pipelines.model import Fact, PerformanceIndicator, Rejection
+
+DOCUMENTS, FACTS, INDICATORS = "extracted_documents", "extracted_facts", "extracted_indicators"
+PATHS = "document_path"
+_FACT_FIELDS = [f.name for f in dataclasses.fields(Fact)]
+_INDICATOR_FIELDS = [f.name for f in dataclasses.fields(PerformanceIndicator)]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """What the extract stage made of a batch of files, as tables."""
+
+    documents: pd.DataFrame  # extracted_documents: one row per distinct content (unreadable files too)
+    paths: pd.DataFrame  # document_path: source_file -> document_key, every path
+    facts: pd.DataFrame  # extracted_facts
+    indicators: pd.DataFrame  # extracted_indicators: rows of performance-indicator tables
+    rejections: list[Rejection]
+    parsed: int = 0  # files read and extracted by this run (the others came from a cache)
+    key: str | None = None  # see `pipelines.batch.incremental.batch_key`
+
+
+def frame(rows: pd.DataFrame | list, name: str, columns: list[str] | None = None) -> pd.DataFrame:
+    """Rows (a frame, or records with `columns`, by default the declared ones) as a frame with the
+    declared columns (in order) and types of `name`."""
+    declared = schema.columns(name)
+    built = (
+        rows
+        if isinstance(rows, pd.DataFrame)
+        else pd.DataFrame.from_records(rows, columns=columns or declared)
+    )
+    return built.reindex(columns=declared).astype(schema.dtypes(name))
+
+
+def _document_row(key: str, extract: DocumentExtract) -> dict:
+    identity = extract.identity
+    return {
+        "document_key": key, "source_file": extract.source_file, "content_hash": extract.content_hash,
+        "file_format": extract.file_format, "pages": extract.pages, "encoding": extract.encoding,
+        "institution": identity.institution, "fiscal_year": identity.fiscal_year,
+        "institution_source": identity.institution_source, "year_source": identity.year_source,
+        "report_kind": identity.report_kind, "project": identity.project,
+        **{f"region_{k}" if k in ("source", "note") else k: v for k, v in asdict(identity.region).items()},
+        "facts_extracted": len(extract.facts), "indicators_extracted": len(extract.indicators),
+    }  # fmt: skip
+
+
+def assemble(outcomes: list[Outcome]) -> Extraction:
+    """Tables of documents, paths, facts and performance-indicator rows; files with the same content
+    are one document.
+
+    Files rejected when read are documents too (status rejected, no facts), so every file given
+    has a row in dim_document. A readable file with neither facts nor performance-indicator rows is
+    rejected at the extract stage.
+    """
+    doc_rows, path_rows, fact_rows, indicator_rows, rejections = [], [], [], [], []
+    seen: set[str] = set()
+    for outcome in sorted(outcomes, key=lambda o: o.source_file):
+        content = outcome.content_hash or stable_key("unreadable", outcome.source_file)
+        key = document_key(content)
+        path_rows.append({"source_file": outcome.source_file, "document_key": key})
+        if key in seen:
+            continue
+        seen.add(key)
+        if isinstance(outcome, Rejection):
+            rejections.append(outcome)
+            suffix = Path(outcome.source_file).suffix.lower().lstrip(".") or "(none)"
+            doc_rows.append(
+                {"document_key": key, "source_file": outcome.source_file, "content_hash": outcome.content_hash or "",
+                 "file_format": suffix, "facts_extracted": 0, "indicators_extracted": 0}
+            )  # fmt: skip
+            continue
+        doc_rows.append(_document_row(key, outcome))
+        if not outcome.facts and not outcome.indicators:
+            rejections.append(
+                Rejection(
+                    outcome.source_file, "extract", "no indicator figures found (not a performance report?)"
+                )
+            )
+        fact_rows.extend((key, *(getattr(fact, name) for name in _FACT_FIELDS)) for fact in outcome.facts)
+        indicator_rows.extend(
+            (key, number, *(getattr(row, name) for name in _INDICATOR_FIELDS))
+            for number, row in enumerate(outcome.indicators, 1)
+        )
+    documents = frame(doc_rows, DOCUMENTS)
+    # Each fact and row carries its document's identity: joined per document, not copied per fact.
+    identity = documents[["document_key", *schema.IDENTITY, "report_kind", "project"]]
+    facts = pd.DataFrame.from_records(fact_rows, columns=["document_key", *_FACT_FIELDS])
+    facts = facts.merge(identity, on="document_key", how="left").assign(fact_seq=range(len(facts)))
+    indicators = pd.DataFrame.from_records(
+        indicator_rows, columns=["document_key", "row_number", *_INDICATOR_FIELDS]
+    ).merge(identity, on="document_key", how="left")
+    indicators = indicators.assign(indicator_seq=range(len(indicators)))
+    return Extraction(
+        documents=documents,
+        paths=frame(path_rows, PATHS),
+        facts=frame(facts, FACTS),
+        indicators=frame(indicators, INDICATORS),
+        rejections=rejections,
+    )
+
+
+def combine(last: Extraction, reused: dict[str, str], new: Extraction) -> Extraction:
+    """`new` plus the rows `last` had for the `reused` paths' contents (path -> document key), in the
+    order and with the first paths that assembling every outcome at once would give."""
+    paths = pd.concat(
+        [frame([{"source_file": p, "document_key": k} for p, k in reused.items()], PATHS), new.paths],
+        ignore_index=True,
+    ).sort_values("source_file", ignore_index=True)
+    first_path = paths.drop_duplicates("document_key").set_index("document_key")["source_file"]
+    kept = set(reused.values())
+
+    def old_rows(table: pd.DataFrame) -> pd.DataFrame:
+        rows = table[table["document_key"].isin(kept)]
+        return rows.assign(source_file=rows["document_key"].map(first_path))
+
+    documents = pd.concat([old_rows(last.documents), new.documents]).sort_values(
+        "source_file", ignore_index=True
+    )
+    facts = pd.concat([old_rows(last.facts), new.facts]).sort_values(
+        ["source_file", "fact_seq"], ignore_index=True
+    )
+    indicators = pd.concat([old_rows(last.indicators), new.indicators]).sort_values(
+        ["source_file", "indicator_seq"], ignore_index=True
+    )
+    old_keys = dict(zip(last.paths["source_file"], last.paths["document_key"], strict=True))
+    rejections = [
+        dataclasses.replace(r, source_file=first_path[old_keys[r.source_file]])
+        for r in last.rejections
+        if old_keys.get(r.source_file) in kept
+    ]
+    return Extraction(
+        documents=frame(documents, DOCUMENTS),
+        paths=paths,
+        facts=frame(facts.assign(fact_seq=range(len(facts))), FACTS),
+        indicators=frame(indicators.assign(indicator_seq=range(len(indicators))), INDICATORS),
+        rejections=sorted([*rejections, *new.rejections], key=lambda r: r.source_file),
+    )
+
+
+def rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:
+    """Rejection records as rows of the warehouse's rejection table."""
+    return frame(
+        [asdict(r) for r in rejections], "rejection", [f.name for f in dataclasses.fields(Rejection)]
+    )

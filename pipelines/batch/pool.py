@@ -1,0 +1,141 @@
+"""Reading a batch's files in worker processes, isolated: a file that crashes or kills its reader
+is rejected, the others are read; outcomes already in the cache are not read again."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.batch.cache import ExtractCache, cached_outcomes, content_hashes
+from pipelines.batch.read import Outcome, read_file
+from pipelines.batch.scan import ReportFile
+from pipelines.model import DEFAULT_LIMITS, ReadLimits, Rejection
+
+
+@dataclass(frozen=True)
+class ExtractBatch:
+    """Outcomes of a batch of files, in path order, with how many were served from the cache."""
+
+    outcomes: list[Outcome]
+    from_cache: int
+
+
+def read_and_cache(root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None) -> Outcome:
+    """One file's outcome (the work a worker process does), cached unless it ran out of time."""
+    read = read_file(root, file, limits)
+    if cache and read.cacheable:
+        cache.put(read.outcome.content_hash, read.outcome)  # type: ignore[arg-type]
+    return read.outcome
+
+
+def _in_pool(
+    pool: ProcessPoolExecutor,
+    root: Path,
+    files: list[ReportFile],
+    workers: int,
+    limits: ReadLimits,
+    cache: ExtractCache | None,
+) -> Iterator[Outcome]:
+    """Submit every file to the pool now (workers fork at the first submit); results in order."""
+    chunk = max(1, min(8, len(files) // (workers * 4)))
+    n = len(files)
+    return pool.map(read_and_cache, [root] * n, files, [limits] * n, [cache] * n, chunksize=chunk)
+
+
+def _collect(
+    parsing: Iterator[Outcome],
+    root: Path,
+    files: list[ReportFile],
+    workers: int,
+    limits: ReadLimits,
+    cache: ExtractCache | None,
+) -> list[Outcome]:
+    """The pool's outcomes; if a worker process dies, the files it did not finish are read again
+    with few in flight, and a file that kills its process again is rejected."""
+    outcomes: list[Outcome] = []
+    try:
+        for outcome in parsing:
+            outcomes.append(outcome)
+    except BrokenProcessPool:
+        outcomes.extend(_read_carefully(root, files[len(outcomes) :], workers, limits, cache))
+    return outcomes
+
+
+def _read_carefully(
+    root: Path, files: list[ReportFile], workers: int, limits: ReadLimits, cache: ExtractCache | None
+) -> list[Outcome]:
+    """At most `workers` files in flight, so that when a process dies the suspects are few; each
+    suspect is then read alone, in a process of its own."""
+    done: dict[str, Outcome] = {}
+    pending = list(files)
+    while pending:
+        suspects: list[ReportFile] = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            in_flight: dict[Future[Outcome], ReportFile] = {}
+            try:
+                while pending or in_flight:
+                    while pending and len(in_flight) < workers:
+                        file = pending.pop(0)
+                        in_flight[pool.submit(read_and_cache, root, file, limits, cache)] = file
+                    finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        file = in_flight.pop(future)
+                        try:
+                            done[file.source_file] = future.result()
+                        except BrokenProcessPool:
+                            suspects.append(file)
+                            raise
+            except BrokenProcessPool:
+                suspects.extend(in_flight.values())
+        for file in suspects:
+            done[file.source_file] = _read_alone(root, file, limits, cache)
+    return [done[file.source_file] for file in files]
+
+
+def _read_alone(root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None) -> Outcome:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(read_and_cache, root, file, limits, cache).result()
+        except BrokenProcessPool:
+            return Rejection(
+                file.source_file,
+                "read",
+                "the reading process died (a crash or out of memory); the file was read alone to be sure",
+            )
+
+
+def process_files(
+    root: Path,
+    files: list[ReportFile],
+    workers: int | None = None,
+    cache_root: Path | None = None,
+    hashes: list[str | None] | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> ExtractBatch:
+    """Every file's outcome: from the cache by content hash, else read and extracted in worker
+    processes (not in this one, so that a file that crashes its reader cannot stop the run; only
+    a daemonic process, which may not start any, reads them itself)."""
+    found: dict[str, Outcome] = {}
+    cache = ExtractCache(cache_root, limits) if cache_root else None
+    if cache:
+        hashes = hashes if hashes is not None else content_hashes(root, files, cache)
+        found = cached_outcomes(cache, files, hashes)  # an entry that cannot be read is read again
+    to_read = [f for f in files if f.source_file not in found]
+    workers = min(workers or os.cpu_count() or 1, max(1, len(to_read)))
+    read: list[Outcome] = []
+    if to_read and multiprocessing.current_process().daemon:
+        # A daemonic process (a Celery prefork worker) may not start processes: read here.
+        read = [read_and_cache(root, file, limits, cache) for file in to_read]
+    elif to_read:
+        # Workers fork at the first submit; no thread of ours is running by then.
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            read = _collect(
+                _in_pool(pool, root, to_read, workers, limits, cache), root, to_read, workers, limits, cache
+            )
+    outcomes = found | {f.source_file: outcome for f, outcome in zip(to_read, read, strict=True)}
+    return ExtractBatch([outcomes[f.source_file] for f in files], len(found))

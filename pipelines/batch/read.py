@@ -1,0 +1,135 @@
+"""One file's outcome: its bytes read, identity and figures extracted, within the read limits and a
+time limit; any failure becomes a `Rejection` with its reason."""
+
+from __future__ import annotations
+
+import hashlib
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipelines.batch.scan import ReportFile, refusal
+from pipelines.extract.facts import extract_content
+from pipelines.extract.identity import extract_identity
+from pipelines.model import (
+    DEFAULT_LIMITS,
+    Fact,
+    Identity,
+    PerformanceIndicator,
+    ReadError,
+    ReadLimits,
+    Rejection,
+)
+from pipelines.readers import read_bytes
+
+
+@dataclass(frozen=True)
+class DocumentExtract:
+    """What the pipeline keeps of one readable report: its metadata, identity and facts."""
+
+    source_file: str
+    content_hash: str
+    file_format: str
+    pages: int | None
+    encoding: str | None
+    identity: Identity
+    facts: tuple[Fact, ...]
+    indicators: tuple[PerformanceIndicator, ...] = ()  # rows of performance-indicator tables
+
+
+Outcome = DocumentExtract | Rejection
+
+
+class ReadTimeout(BaseException):
+    """Raised in a file's reader when it runs out of time (a BaseException, so that no reader's
+    `except Exception` swallows it)."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise ReadTimeout in this thread after `seconds` (the main thread only, where signals land;
+    elsewhere, or for 0, no limit)."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(_signum: int, _frame: object) -> None:
+        raise ReadTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def extract_file(
+    data: bytes, source_file: str, content_hash: str, limits: ReadLimits = DEFAULT_LIMITS
+) -> Outcome:
+    """Read one file's bytes and extract its identity and facts; a failure becomes a Rejection."""
+    try:
+        document = read_bytes(data, source_file, content_hash, limits)
+    except ReadError as error:
+        return Rejection(source_file, "read", str(error), content_hash=content_hash)
+    except Exception as error:  # a reader bug must not stop the other files
+        return Rejection(
+            source_file, "read", "unexpected reader failure", f"{type(error).__name__}: {error}", content_hash
+        )
+    try:
+        identity = extract_identity(document)
+        content = extract_content(document)
+    except Exception as error:
+        return Rejection(
+            source_file,
+            "extract",
+            "unexpected extractor failure",
+            f"{type(error).__name__}: {error}",
+            content_hash,
+        )
+    return DocumentExtract(
+        source_file,
+        content_hash,
+        document.file_format,
+        document.pages,
+        document.encoding,
+        identity,
+        content.facts,
+        content.indicators,
+    )
+
+
+@dataclass(frozen=True)
+class FileRead:
+    """A file's outcome, and whether it may be cached (not when it ran out of time: on a less busy
+    machine it may be read in time)."""
+
+    outcome: Outcome
+    cacheable: bool
+
+
+def read_file(root: Path, file: ReportFile, limits: ReadLimits) -> FileRead:
+    """Open, read and extract one file under `root`, within the time limit."""
+    refused = refusal(file, limits)
+    if refused:
+        return FileRead(refused, False)
+    try:
+        data = (root / file.source_file).read_bytes()
+    except OSError as error:
+        return FileRead(Rejection(file.source_file, "read", "cannot open the file", str(error)), False)
+    content_hash = hashlib.sha256(data).hexdigest()
+    try:
+        with time_limit(limits.timeout_seconds):
+            return FileRead(extract_file(data, file.source_file, content_hash, limits), True)
+    except ReadTimeout:
+        timed_out = Rejection(
+            file.source_file,
+            "read",
+            f"took longer than {limits.timeout_seconds:g} s to read (READ_TIMEOUT_SECONDS)",
+            content_hash=content_hash,
+        )
+        return FileRead(timed_out, False)
