@@ -207,9 +207,10 @@ def test_one_projects_spending_or_rate_is_not_the_departments():
     assert own[("budget_execution_rate", "department", False)].value == 96
 
 
-def test_service_figures_of_several_bodies_are_not_the_bodys():
+def test_service_figures_of_several_bodies_or_of_an_area_are_not_the_bodys():
     doc = document_from_lines(
         "2022年，区文化局及其下属各单位、各街道文化站共开展活动320场，送书下乡5.2万册次。",
+        "全区全年接待游客210万人次，旅游收入12亿元。",
         "全年开展各类阅读推广活动86场，接待读者7.5万人次。",
     )
     facts = facts_by_code(doc)
@@ -218,12 +219,12 @@ def test_service_figures_of_several_bodies_are_not_the_bodys():
     assert facts[("visitors", "department", False)].value == 75000
 
 
-def test_audiences_are_visitors_only_at_a_venue():
-    bureau = document_from_lines("组织惠民演出40场，线下观众达到2.6万人次。")
+def test_tourists_and_audiences_are_visitors_only_at_a_venue():
+    bureau = document_from_lines("组织惠民演出40场，线下观众达到2.6万人次，接待游客5万人次。")
     assert [f.indicator_code for f in extract_facts(bureau)] == ["events"]
     venue = document_from_lines("我馆常年免费开放。", "受疫情影响，全年线下观众1.2万人次。")
     assert [(f.indicator_code, f.value) for f in extract_facts(venue)] == [("visitors", 12000)]
-    museum = document_from_lines("做好纪念馆展厅运行，全年接待观众3.1万人次。")
+    museum = document_from_lines("做好纪念馆场馆运行，全年接待游客3.1万人次。")
     assert [(f.indicator_code, f.value) for f in extract_facts(museum)] == [("visitors", 31000)]
 
 

@@ -617,13 +617,11 @@ def _draw_services(rng: random.Random, spec: ReportSpec) -> dict[str, int]:
 
 
 def _visitors_clause(draft: Draft, alias: str, visitors: int, spec: ReportSpec) -> str:
-    """The visitors figure: exact, approximate (N万多人次) or in 万人次 for tourists."""
+    """The visitors figure: exact or approximate (N万多人次)."""
     if spec.visitors_approx:
         draft.fact("visitors", visitors, "approx")
         return f"{alias}{visitors // 10000}万多人次"
     draft.fact("visitors", visitors)
-    if spec.institution.kind == "bureau":
-        return f"{alias}{visitors / 10000:g}万人次"
     return f"{alias}{visitors}人次"
 
 
@@ -639,8 +637,8 @@ def _service_sentence(draft: Draft, services: dict[str, int], spec: ReportSpec, 
         return (
             f"全年开展各类活动{events}场，{_visitors_clause(draft, '接待群众', services['visitors'], spec)}。"
         )
-    if kind == "bureau":
-        return f"{_visitors_clause(draft, '全县接待游客', services['visitors'], spec)}，组织开展各类活动{events}场。"
+    if kind == "bureau":  # the county's tourists in 万人次: an area's figure, not the bureau's visitors
+        return f"全县接待游客{services['visitors'] / 10000:g}万人次，组织开展各类活动{events}场。"
     for code in ("circulation", "new_reader_cards", "acquisitions_volumes"):
         draft.fact(code, services[code])
     alias, template = _pick(
@@ -668,7 +666,7 @@ def _service_sentence(draft: Draft, services: dict[str, int], spec: ReportSpec, 
 
 def _target_sentence(rng: random.Random, services: dict[str, int], kind: Kind, index: int) -> str:
     """One planned figure (not part of the truth): it always differs from the achieved one."""
-    if kind == "culture_centre":
+    if kind in ("culture_centre", "bureau"):  # a bureau's tourist target would be the county's
         target = round(services["events"] * rng.uniform(0.8, 0.95))
         return f"年度计划开展各类活动{target if target != services['events'] else target - 1}场。"
     if kind == "library" and index % 2:
@@ -679,8 +677,8 @@ def _target_sentence(rng: random.Random, services: dict[str, int], kind: Kind, i
     target = max(1, round(services["visitors"] * rng.uniform(0.85, 1.05) / 10000))
     if target * 10000 == services["visitors"]:
         target -= 1
-    sentence = {"library": "年度目标为接待读者{t}万人次。", "museum": "力争全年接待观众{t}万人次。"}
-    return sentence.get(kind, "年度目标为接待游客{t}万人次。").format(t=target)
+    sentence = "年度目标为接待读者{t}万人次。" if kind == "library" else "力争全年接待观众{t}万人次。"
+    return sentence.format(t=target)
 
 
 def _satisfaction_sentence(draft: Draft, rng: random.Random, spec: ReportSpec, index: int) -> str:

@@ -83,7 +83,8 @@ MAX_CELL = 20
 # Service figures: whose they are.
 SERVICE = "service"
 SEVERAL_BODIES = re.compile(r"及其?(?:下属|所属)|(?:下属|所属)各|各乡镇|各街道|各(?:县|市|区)(?:市|区)?")
-AUDIENCE = re.compile(r"观众")
+AREA = re.compile(r"全(?:县|市|区|省|州|盟|旗|镇|乡|域)")
+AUDIENCE = re.compile(r"游客|观众")
 ONLINE = re.compile(r"线上|网上|在线|网络|云端|数字|远程|直播")
 VENUE_WORDS = re.compile(r"馆|影院|剧院|剧场")
 VENUE_SELF = re.compile(r"[本我该全]馆|馆内|场馆|[本该]影院|[本该]剧院")
@@ -409,12 +410,10 @@ class _MoneyHeads:
 
 class _Services:
     """Whether a service figure (visitors, loans, events ...) is the body's own: not one of several
-    bodies' (局及其下属各单位, 各乡镇文化站 …), not an audience (线下观众) where nothing says the body is a
-    venue, and, for events, not one kind of activity among several counted apart (接待研学团队20余场,
-    开展科普讲座8场) unless its clause says it is a total (共, 各类 ...).
-
-    Tourists of an area (全县接待游客) are still read as visitors: the bundled bureau sample's truth
-    (tools/samples.py) counts them, so leaving them out waits for a decision on that sample."""
+    bodies' or an area's (局及其下属各单位, 各乡镇文化站 …, 全县接待游客), not tourists or an audience
+    (游客, 线下观众) where nothing says the body is a venue, and, for events, not one kind of activity
+    among several counted apart (接待研学团队20余场, 开展科普讲座8场) unless its clause says it is a
+    total (共, 各类 ...)."""
 
     def __init__(self, sentence: str, figures: list[Figure]) -> None:
         self.sentence = sentence
@@ -425,7 +424,7 @@ class _Services:
         self.events = [f for f in figures if f.unit in EVENT_UNITS and (of_which < 0 or f.start < of_which)]
 
     def own(self, hit: AliasHit, figure: Figure, clause_start: int, context: Context) -> bool:
-        if self.several_from < hit.start:
+        if self.several_from < hit.start or AREA.search(self.sentence, clause_start, hit.start):
             return False
         said = self.sentence[hit.start : figure.start]
         if AUDIENCE.search(said) and not (self.venue or context.venue):
