@@ -13,12 +13,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pipelines.indicators import DICTIONARY_PATH, load_dictionary
+from pipelines.lookups import COUNT_UNITS
+
+# Exact decimals for figures (money in yuan to the fen and beyond, percentages, counts), so that sums
+# are exact; a total of many figures has room for 38 digits.
+MONEY = "DECIMAL(18,4)"
+TOTAL = "DECIMAL(38,4)"
+RATE = "DECIMAL(12,4)"  # percentages and scores computed by a view (to 1/10000 of a point)
 # DuckDB type -> pandas dtype of a column that is never empty / may be empty.
 PANDAS_TYPES = {
     "VARCHAR": ("str", "str"),
     "INTEGER": ("int64", "Int64"),
     "BIGINT": ("int64", "Int64"),
     "DOUBLE": ("float64", "float64"),
+    MONEY: ("float64", "float64"),
+    TOTAL: ("float64", "float64"),
+    RATE: ("float64", "float64"),
     "BOOLEAN": ("bool", "boolean"),
     "TIMESTAMP": ("datetime64[us]", "datetime64[us]"),
 }
@@ -42,6 +53,7 @@ class Column:
     nullable: bool = True
     references: str | None = None  # "table.column" it refers to
     description: str | None = None  # where it means more here than the field says
+    sql_type: str | None = None  # where it is stored otherwise than the field
 
     @property
     def name(self) -> str:
@@ -49,7 +61,7 @@ class Column:
 
     @property
     def type(self) -> str:
-        return self.field.type
+        return self.sql_type or self.field.type
 
     @property
     def text(self) -> str:
@@ -125,12 +137,21 @@ FIELDS = _fields(
     ("reported_scopes", "VARCHAR", "Scopes under which a fact is shown as this code's figure, preferred first (comma-separated)."),
     ("scope", "VARCHAR", "What part of the body's money or activity a figure covers: department (the whole), fiscal (财政拨款), initial (年初预算), other_funds, basic, project, carry_over, ..."),
     ("label_zh", "VARCHAR", "Chinese label."),
+    ("meaning", "VARCHAR", "What it means, in English."),
+    ("institution_type", "VARCHAR", "Kind of institution from its name: library, museum, culture_centre, school, hospital, township, government_department, public_institution, other (dim_institution_type)."),
+    ("admin_level", "VARCHAR", "Administrative level of the body: province, city or county, from the deepest division code of its region (dim_admin_level)."),
+    ("name_pattern", "VARCHAR", "Regular expression on the end of an institution's name that gives this type (the first type that matches wins)."),
+    ("expectation", "VARCHAR", "The Great Expectations expectation the rule runs."),
+    ("observed_column", "VARCHAR", "The column whose value the rule judges."),
+    ("region_level", "VARCHAR", "Level of the region a row is about: province, city or county (institution: one institution)."),
+    ("region_code", "VARCHAR", "Official 6-digit division code of the region the row is about."),
+    ("region", "VARCHAR", "Official name of the region the row is about."),
     ("reported_rank", "INTEGER", "Preference of this scope as the code's figure (its place in dim_indicator.reported_scopes, 1 first); NULL: never shown as the code."),
     # facts
     ("fact_key", "VARCHAR", "Deterministic key of a fact: a hash of its grain."),
     ("fact_seq", "BIGINT", "Order of a fact in its batch: by path, then as stated in the document."),
     ("is_target", "BOOLEAN", "A target or plan figure (目标, 计划, 年度指标值), not an achieved one."),
-    ("value", "DOUBLE", "The figure in the indicator's canonical unit (money in yuan, percentages as numbers of percent, counts)."),
+    ("value", MONEY, "The figure in the indicator's canonical unit (money in yuan, percentages as numbers of percent, counts)."),
     ("unit", "VARCHAR", "Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ..."),
     ("qualifier", "VARCHAR", "exact, at_least (以上, 不低于), at_most (以下, 不超过) or approx (约, 余, 多)."),
     ("raw_text", "VARCHAR", "The figure as printed (512.34万元)."),
@@ -167,17 +188,46 @@ FIELDS = _fields(
     ("build_key", "VARCHAR", "Hash of the files, extractor, suites, schema and SQL the warehouse was built from; NULL: a file could not be read, always rebuilt."),
     # rollups
     ("institutions", "BIGINT", "Number of distinct institutions."),
-    ("total", "DOUBLE", "Sum of the values; NULL where a sum means nothing (percentages, scores)."),
-    ("mean", "DOUBLE", "Mean of the values."),
-    ("median", "DOUBLE", "Median of the values."),
-    ("min", "DOUBLE", "Smallest value."),
-    ("max", "DOUBLE", "Largest value."),
+    ("total", TOTAL, "Sum of the values; NULL where a sum means nothing (percentages, scores)."),
+    ("mean", MONEY, "Mean of the values."),
+    ("median", MONEY, "Median of the values."),
+    ("min", MONEY, "Smallest value."),
+    ("max", MONEY, "Largest value."),
     ("reports", "BIGINT", "Number of reports."),
-    ("budget", "DOUBLE", "Budget (budget_total) of the report(s).", "CNY"),
-    ("spending", "DOUBLE", "Spending (expenditure_total) of the report(s).", "CNY"),
-    ("execution_rate", "DOUBLE", "Spending over budget, as a ratio of sums, over the reports that state both.", "percent"),
-    ("mean_score", "DOUBLE", "Mean self-evaluation score.", "point"),
+    ("budget", TOTAL, "Budget (budget_total) of the report(s).", "CNY"),
+    ("spending", TOTAL, "Spending (expenditure_total) of the report(s).", "CNY"),
+    ("execution_rate", RATE, "Spending over budget as a ratio of sums (100 × Σ expenditure_total ÷ Σ budget_total), over the institutions or reports that state both; not a mean of rates.", "percent"),
+    ("institutions_reporting", "BIGINT", "Institutions (by key) with a department report of the year stating the indicator's achieved value."),
+    ("institutions_with_document", "BIGINT", "Institutions (by key) with a department report of the year in the region."),
+    ("coverage_percent", RATE, "institutions_reporting over institutions_with_document.", "percent"),
+    ("previous_year", "INTEGER", "The year compared with (fiscal_year - 1)."),
+    ("current_value", TOTAL, "The value in fiscal_year: an institution's own, or the regional sum (mean for percentages and scores) over the institutions reporting in both years."),
+    ("previous_value", TOTAL, "The value in previous_year, over the same institutions."),
+    ("change", TOTAL, "current_value - previous_value."),
+    ("change_percent", RATE, "change over previous_value; NULL when previous_value is 0.", "percent"),
+    ("indicator_rows", "BIGINT", "Performance-indicator rows."),
+    ("met", "BIGINT", "Rows whose actual value meets the target (by the comparator; or the same text, such as 达标 / 达标)."),
+    ("not_met", "BIGINT", "Rows whose actual value falls short of the target."),
+    ("not_comparable", "BIGINT", "Rows without a comparator, a target or an actual value to compare (and different texts)."),
+    ("met_percent", RATE, "met over the rows that could be compared (met + not_met).", "percent"),
+    ("mean_score", RATE, "Mean self-evaluation score.", "point"),
 )  # fmt: skip
+
+# The indicator dictionary's codes (the bundled file: the views are written for them), one column each
+# in v_institution_year: counts as integers, money, percentages and scores as exact decimals.
+CORE_INDICATORS = load_dictionary(DICTIONARY_PATH)
+assert not set(CORE_INDICATORS) & set(FIELDS), "an indicator code must not be a column name already"
+FIELDS.update(
+    {
+        code: Field(
+            code,
+            "BIGINT" if i.unit in COUNT_UNITS else MONEY,
+            f"{i.name_zh} ({code}): {i.description}",
+            i.unit,
+        )
+        for code, i in CORE_INDICATORS.items()
+    }
+)
 
 
 def _col(
@@ -199,7 +249,9 @@ REGION = ("province", "province_code", "city", "city_code", "county", "county_co
 TABLES: tuple[Relation, ...] = (
     Relation(
         "dim_institution", "table", "One row per reporting body (name and region).",
-        (_req("institution_key"), _req("institution"), *_cols(*REGION, "institution_source", "region_source", "region_note")),
+        (_req("institution_key"), _req("institution"), *_cols(*REGION, "institution_source", "region_source", "region_note"),
+         _req("institution_type", "dim_institution_type.institution_type"),
+         _col("admin_level", references="dim_admin_level.admin_level")),
         primary_key=("institution_key",),
     ),
     Relation(
@@ -208,7 +260,7 @@ TABLES: tuple[Relation, ...] = (
     ),
     Relation(
         "dim_indicator", "table", "The indicator dictionary: codes, names, units and phrasings.",
-        (_req("indicator_code"), _req("name_zh"), _req("category"), _req("unit"), _col("aliases"),
+        (_req("indicator_code"), _req("name_zh"), _req("category"), _req("unit", "dim_unit.unit"), _col("aliases"),
          _col("description"), _req("reported_scopes")),
         primary_key=("indicator_code",),
     ),
@@ -217,12 +269,38 @@ TABLES: tuple[Relation, ...] = (
         (_req("scope"), _req("label_zh")), primary_key=("scope",),
     ),
     Relation(
+        "dim_unit", "table", "Canonical units of values: code, Chinese, meaning.",
+        (_req("unit"), _req("label_zh"), _req("meaning")), primary_key=("unit",),
+    ),
+    Relation(
+        "dim_qualifier", "table", "How a figure is qualified: exact, at least, at most, about.",
+        (_req("qualifier"), _req("label_zh"), _req("meaning")), primary_key=("qualifier",),
+    ),
+    Relation(
+        "dim_report_kind", "table", "Kinds of report: the whole department, one project, a transfer.",
+        (_req("report_kind"), _req("label_zh"), _req("meaning")), primary_key=("report_kind",),
+    ),
+    Relation(
+        "dim_institution_type", "table", "Kinds of institution and the name endings that tell them.",
+        (_req("institution_type"), _req("label_zh"), _req("meaning"), _col("name_pattern")),
+        primary_key=("institution_type",),
+    ),
+    Relation(
+        "dim_admin_level", "table", "Administrative levels of bodies: province, city, county.",
+        (_req("admin_level"), _req("label_zh"), _req("meaning")), primary_key=("admin_level",),
+    ),
+    Relation(
+        "dim_validation_rule", "table", "Every validation rule: its suite, level and what it checks.",
+        (_req("rule"), _req("suite"), _req("level"), _req("expectation"), _req("observed_column"), _req("expected")),
+        primary_key=("rule",),
+    ),
+    Relation(
         "dim_document", "table",
         "One row per distinct file content (files that could not be read included), with how much of it loaded.",
         (_req("document_key"), _req("source_file"), _req("content_hash"), _req("file_format"), _col("pages"),
          _col("encoding"), _req("status"), _col("institution_key", references="dim_institution.institution_key"),
          _col("fiscal_year"), _col("year_source"),
-         *_cols(*REGION, "region_source"), _col("report_kind"), _col("project"),
+         *_cols(*REGION, "region_source"), _col("report_kind", references="dim_report_kind.report_kind"), _col("project"),
          *(_req(n) for n in ("facts_extracted", "facts_loaded", "facts_rejected", "indicators_extracted",
                              "indicators_loaded", "indicators_rejected", "ingested_at"))),
         primary_key=("document_key",),
@@ -238,7 +316,8 @@ TABLES: tuple[Relation, ...] = (
         (_req("fact_key"), _req("institution_key", "dim_institution.institution_key"),
          _req("fiscal_year", "dim_fiscal_year.fiscal_year"), _req("indicator_code", "dim_indicator.indicator_code"),
          _req("document_key", "dim_document.document_key"), _req("scope", "dim_scope.scope"), _req("is_target"),
-         _req("value"), _req("unit"), _req("qualifier"), _req("raw_text"), _req("source_locator"), _req("snippet"),
+         _req("value"), _req("unit", "dim_unit.unit"), _req("qualifier", "dim_qualifier.qualifier"), _req("raw_text"),
+         _req("source_locator"), _req("snippet"),
          _col("note"), _col("flags")),
         primary_key=("fact_key",),
         grain=("institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"),
@@ -258,12 +337,15 @@ TABLES: tuple[Relation, ...] = (
         "rejection", "table", "What did not become a fact or a row, and why (files, figures, rule failures).",
         (_req("source_file"), _req("stage"), _req("reason"), _col("detail"),
          _col("rule", description="Name of the validation rule, when stage = validate."), _col("indicator_code"),
-         _col("value", description="The observed value, when it is a number."), _col("source_locator")),
+         Column(FIELDS["value"], description="The observed value, when it is a number (a double: it may lie far "
+                "outside every range).", sql_type="DOUBLE"),
+         _col("source_locator")),
     ),
     Relation(
         "validation_result", "table",
         "The result of every validation rule in the build that made this warehouse (replaced by each build).",
-        (_req("suite"), _req("rule"), _req("level"), _req("expected"), _req("success"), _req("failing_count"),
+        (_req("suite"), _req("rule", "dim_validation_rule.rule"), _req("level"), _req("expected"), _req("success"),
+         _req("failing_count"),
          _req("sample")),
         primary_key=("suite", "rule"),
     ),
@@ -274,6 +356,7 @@ TABLES: tuple[Relation, ...] = (
 )  # fmt: skip
 
 VIEW_REGION_CODES = ("province_code", "city_code", "county_code")
+REGION_ROW = ("region_level", "region_code", "region")
 CONTRACT_VALUES = (
     "province", "city", "county", "institution", "fiscal_year", "indicator_code", "indicator_name", "value", "unit",
     "qualifier", "is_target", "source_file", "source_locator", "snippet",
@@ -284,27 +367,38 @@ VIEWS: tuple[Relation, ...] = (
         "v_facts_by_scope", "view",
         "Every validated fact under every scope it was stated for (财政拨款, 其他资金, 基本支出 ...), with the region.",
         (*_cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "reported_rank", "raw_text", "note", "flags",
-                *VIEW_REGION_CODES, "document_key", "ingested_at", "fact_key"),),
+                *VIEW_REGION_CODES, "document_key", "ingested_at", "fact_key", "institution_key"),),
         grain=("one validated fact",),
     ),
     Relation(
         "v_indicator_values", "view",
         "Validated facts at the code's own scope: per document, indicator and target flag, the most preferred "
         "scope the document states (the contract view).",
-        _cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "flags", *VIEW_REGION_CODES),
+        _cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "flags", *VIEW_REGION_CODES, "institution_key"),
         grain=("one validated fact at its preferred scope",), contract=len(CONTRACT_VALUES),
     ),
     Relation(
         "v_institution_values", "view",
         "One achieved value per institution, year and indicator, from department reports (the document "
         "ingested last wins, then the later path).",
-        _cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "flags", *VIEW_REGION_CODES, "ingested_at"),
+        _cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "flags", *VIEW_REGION_CODES, "institution_key",
+              "ingested_at"),
         grain=("institution × fiscal year × indicator",),
+    ),
+    Relation(
+        "v_region_rollup", "view",
+        "Achieved values of department reports rolled up by province, city and county (region_level) and "
+        "year: institutions counted by key, exact sums, and the execution rate as a ratio of sums. Ordered by "
+        "division codes.",
+        _cols(*REGION_ROW, *REGION, "fiscal_year", "indicator_code", "unit", "institutions", "total", "mean",
+              "median", "min", "max", "execution_rate"),
+        grain=("region × fiscal year × indicator",),
     ),
     Relation(
         "v_province_rollup", "view",
         "Achieved figures of department reports rolled up by province and year (the contract view).",
-        _cols("province", "fiscal_year", "indicator_code", "unit", "institutions", "total", "mean", "median", "min", "max"),
+        _cols("province", "fiscal_year", "indicator_code", "unit", "institutions", "total", "mean", "median", "min", "max",
+              "province_code", "execution_rate"),
         grain=("province × fiscal year × indicator",), contract=10,
     ),
     Relation(
@@ -314,14 +408,14 @@ VIEWS: tuple[Relation, ...] = (
         (*_cols("province", "city", "county", "institution", "fiscal_year", "report_kind", "project", "budget",
                 "spending"),
          _col("score", description="Self-evaluation score (self_eval_score) of the report."),
-         *_cols("source_file", "document_key")),
+         *_cols("source_file", "document_key", "institution_key", "province_code")),
         grain=("project or transfer report",),
     ),
     Relation(
         "v_project_rollup", "view",
         "Project and transfer reports rolled up by province, year and kind.",
         _cols("province", "fiscal_year", "report_kind", "reports", "budget", "spending", "execution_rate",
-              "mean_score", "institutions"),
+              "mean_score", "institutions", "province_code"),
         grain=("province × fiscal year × report kind",),
     ),
     Relation(
@@ -335,7 +429,7 @@ VIEWS: tuple[Relation, ...] = (
     ),
     Relation(
         "v_rejected", "view", "What did not make it into the warehouse, and why (the contract view).",
-        _cols("source_file", "stage", "reason", "detail", "rule", "indicator_code", "value", "source_locator"),
+        next(t for t in TABLES if t.name == "rejection").columns,
         grain=("rejected file, figure or rule failure",), contract=4,
     ),
     Relation(
@@ -388,6 +482,52 @@ FRAMES: tuple[Relation, ...] = (
                 "score", "deviation_reason"),
          _req("source_locator"), _req("snippet")),
         primary_key=("indicator_seq",), grain=("document_key", "row_number"),
+    ),
+)  # fmt: skip
+
+INSTITUTION_YEAR = (
+    "institution_key",
+    "institution",
+    "institution_type",
+    "admin_level",
+    *REGION,
+    "fiscal_year",
+)
+
+VIEWS += (
+    Relation(
+        "v_institution_year", "view",
+        "One row per institution and fiscal year with a department report: one column per indicator of the "
+        "dictionary (its achieved value, as v_institution_values has it), with the institution's key, type, "
+        "administrative level and region codes. Ordered by division codes.",
+        (*_cols(*INSTITUTION_YEAR), _col("reports", description="Department reports of the institution and year."),
+         *_cols(*CORE_INDICATORS)),
+        grain=("institution × fiscal year",),
+    ),
+    Relation(
+        "v_year_over_year", "view",
+        "Year-over-year change like for like: per institution (region_level institution), and per province, "
+        "city and county over the institutions reporting the indicator in both years (institutions says how many).",
+        _cols(*REGION_ROW, "institution_key", "institution", "province", "city", "county", "indicator_code", "unit",
+              "fiscal_year", "previous_year", "institutions", "current_value", "previous_value", "change",
+              "change_percent"),
+        grain=("region or institution × indicator × fiscal year with a previous year",),
+    ),
+    Relation(
+        "v_coverage", "view",
+        "How many institutions with a department report state each indicator: per province, city and county "
+        "(region_level), fiscal year and indicator of the dictionary.",
+        _cols(*REGION_ROW, "province", "city", "county", "fiscal_year", "indicator_code", "institutions_reporting",
+              "institutions_with_document", "coverage_percent"),
+        grain=("region × fiscal year × indicator",),
+    ),
+    Relation(
+        "v_kpi_attainment", "view",
+        "Performance-indicator rows met, not met or not comparable, by province, year, report kind, "
+        "一级指标 and 二级指标.",
+        _cols("province", "province_code", "fiscal_year", "report_kind", "level1", "level2", "indicator_rows", "met",
+              "not_met", "not_comparable", "met_percent"),
+        grain=("province × fiscal year × report kind × level1 × level2",),
     ),
 )  # fmt: skip
 

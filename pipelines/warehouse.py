@@ -23,28 +23,38 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import schema
+from pipelines import lookups, schema
 from pipelines.batch import Extraction, rejections_frame, stable_key
 from pipelines.extract.matching import FISCAL_CODES, FISCAL_TWINS
 from pipelines.indicators import default_dictionary
-from pipelines.validation import ValidationOutcome
+from pipelines.validation import ValidationOutcome, fact_rules, indicator_rules
 
 VIEWS_SQL = Path(__file__).resolve().parent.parent / "sql" / "views.sql"
 # Files readable by the DuckDB 1.4+ command-line shell and tools, not only by the 2.0 package.
 STORAGE_VERSION = "v1.4.0"
 
-# Scopes a figure may be stated for; a fact may combine two (财政拨款 + 年初 = fiscal+initial).
-SCOPE_LABELS = {
-    "department": "部门整体", "fiscal": "财政拨款", "initial": "年初预算", "other_funds": "其他资金",
-    "basic": "基本支出", "project": "项目支出", "carry_over": "上年结转", "government_funds": "政府性基金",
-}  # fmt: skip
-
 
 def scope_rows(scopes: set[str]) -> pd.DataFrame:
     """The known scopes plus any combined one the facts use, with their Chinese labels."""
-    names = [*SCOPE_LABELS, *sorted(scopes - set(SCOPE_LABELS))]
-    labels = ["·".join(SCOPE_LABELS.get(part, part) for part in name.split("+")) for name in names]
+    names = [*lookups.SCOPES, *sorted(scopes - set(lookups.SCOPES))]
+    labels = ["·".join(lookups.SCOPES.get(part, part) for part in name.split("+")) for name in names]
     return pd.DataFrame({"scope": names, "label_zh": labels}, columns=schema.columns("dim_scope"))
+
+
+def lookup_rows(table: str, entries: dict[str, tuple]) -> pd.DataFrame:
+    """A lookup table's rows: each key with its (Chinese label, meaning, ...)."""
+    return pd.DataFrame([(key, *values) for key, values in entries.items()], columns=schema.columns(table))
+
+
+def validation_rule_rows() -> pd.DataFrame:
+    """Every rule of both suites: suite, level, the expectation it runs and what it expects."""
+    suites = {"facts": fact_rules(), "performance_indicators": indicator_rules()}
+    rows = [
+        (rule.name, suite, rule.severity, rule.expectation, rule.observed, rule.expected)
+        for suite, rules in suites.items()
+        for rule in rules
+    ]
+    return pd.DataFrame(rows, columns=schema.columns("dim_validation_rule"))
 
 
 class IntegrityError(Exception):
@@ -59,6 +69,12 @@ class WarehouseTables:
     dim_fiscal_year: pd.DataFrame
     dim_indicator: pd.DataFrame
     dim_scope: pd.DataFrame
+    dim_unit: pd.DataFrame
+    dim_qualifier: pd.DataFrame
+    dim_report_kind: pd.DataFrame
+    dim_institution_type: pd.DataFrame
+    dim_admin_level: pd.DataFrame
+    dim_validation_rule: pd.DataFrame
     dim_document: pd.DataFrame
     document_path: pd.DataFrame
     fact_indicator_value: pd.DataFrame
@@ -68,11 +84,18 @@ class WarehouseTables:
 
 
 def _with_institution_key(frame: pd.DataFrame) -> pd.DataFrame:
-    keys = [
-        stable_key(r.institution, r.province_code, r.city_code, r.county_code)
-        for r in frame[["institution", "province_code", "city_code", "county_code"]].itertuples(index=False)
+    """Documents with their institution's key, type and administrative level."""
+    place = frame[["institution", "province_code", "city_code", "county_code"]].itertuples(index=False)
+    rows = [
+        (
+            stable_key(r.institution, r.province_code, r.city_code, r.county_code),
+            lookups.institution_type(r.institution if isinstance(r.institution, str) else None),
+            lookups.admin_level(*(c if isinstance(c, str) else None for c in r[1:])),
+        )
+        for r in place
     ]
-    return frame.assign(institution_key=keys)
+    keys, types, levels = zip(*rows, strict=True) if rows else ((), (), ())
+    return frame.assign(institution_key=list(keys), institution_type=list(types), admin_level=list(levels))
 
 
 def grain_keys(grain: pd.DataFrame) -> list[str]:
@@ -104,7 +127,11 @@ def assemble_tables(
 ) -> WarehouseTables:
     """Dimension and fact rows from the validated facts and performance-indicator rows (`indicators`,
     with their flags); `ingested_at` keeps earlier runs' times."""
-    docs = _with_institution_key(documents) if len(documents) else documents.assign(institution_key=None)
+    docs = (
+        _with_institution_key(documents)
+        if len(documents)
+        else documents.assign(institution_key=None, institution_type=None, admin_level=None)
+    )
     # A fact's institution is its document's: look the key up per document, not per fact.
     institution_of = docs.set_index("document_key")["institution_key"]
     facts = accepted.assign(institution_key=accepted["document_key"].map(institution_of))
@@ -162,6 +189,15 @@ def assemble_tables(
         dim_fiscal_year=pd.DataFrame({"fiscal_year": years}, dtype="int64"),
         dim_indicator=indicator_rows(),
         dim_scope=scope_rows(set(fact_table["scope"])),
+        dim_unit=lookup_rows("dim_unit", lookups.UNITS),
+        dim_qualifier=lookup_rows("dim_qualifier", lookups.QUALIFIERS),
+        dim_report_kind=lookup_rows("dim_report_kind", lookups.REPORT_KINDS),
+        dim_institution_type=lookup_rows(
+            "dim_institution_type",
+            {**lookups.INSTITUTION_TYPES, lookups.OTHER_TYPE[0]: (*lookups.OTHER_TYPE[1:], None)},
+        ),
+        dim_admin_level=lookup_rows("dim_admin_level", lookups.ADMIN_LEVELS),
+        dim_validation_rule=validation_rule_rows(),
         dim_document=dim_document.sort_values("document_key"),
         document_path=paths.sort_values("source_file"),
         fact_indicator_value=fact_table.sort_values("fact_key"),

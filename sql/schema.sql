@@ -14,6 +14,8 @@ CREATE TABLE dim_institution (
     institution_source VARCHAR,
     region_source VARCHAR,
     region_note VARCHAR,
+    institution_type VARCHAR NOT NULL,
+    admin_level VARCHAR,
     PRIMARY KEY (institution_key)
 );
 
@@ -37,6 +39,52 @@ CREATE TABLE dim_scope (
     scope VARCHAR NOT NULL,
     label_zh VARCHAR NOT NULL,
     PRIMARY KEY (scope)
+);
+
+CREATE TABLE dim_unit (
+    unit VARCHAR NOT NULL,
+    label_zh VARCHAR NOT NULL,
+    meaning VARCHAR NOT NULL,
+    PRIMARY KEY (unit)
+);
+
+CREATE TABLE dim_qualifier (
+    qualifier VARCHAR NOT NULL,
+    label_zh VARCHAR NOT NULL,
+    meaning VARCHAR NOT NULL,
+    PRIMARY KEY (qualifier)
+);
+
+CREATE TABLE dim_report_kind (
+    report_kind VARCHAR NOT NULL,
+    label_zh VARCHAR NOT NULL,
+    meaning VARCHAR NOT NULL,
+    PRIMARY KEY (report_kind)
+);
+
+CREATE TABLE dim_institution_type (
+    institution_type VARCHAR NOT NULL,
+    label_zh VARCHAR NOT NULL,
+    meaning VARCHAR NOT NULL,
+    name_pattern VARCHAR,
+    PRIMARY KEY (institution_type)
+);
+
+CREATE TABLE dim_admin_level (
+    admin_level VARCHAR NOT NULL,
+    label_zh VARCHAR NOT NULL,
+    meaning VARCHAR NOT NULL,
+    PRIMARY KEY (admin_level)
+);
+
+CREATE TABLE dim_validation_rule (
+    rule VARCHAR NOT NULL,
+    suite VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    expectation VARCHAR NOT NULL,
+    observed_column VARCHAR NOT NULL,
+    expected VARCHAR NOT NULL,
+    PRIMARY KEY (rule)
 );
 
 CREATE TABLE dim_document (
@@ -83,7 +131,7 @@ CREATE TABLE fact_indicator_value (
     document_key VARCHAR NOT NULL,
     scope VARCHAR NOT NULL,
     is_target BOOLEAN NOT NULL,
-    value DOUBLE NOT NULL,
+    value DECIMAL(18,4) NOT NULL,
     unit VARCHAR NOT NULL,
     qualifier VARCHAR NOT NULL,
     raw_text VARCHAR NOT NULL,
@@ -158,19 +206,49 @@ COMMENT ON COLUMN dim_institution.county_code IS 'Official 6-digit division code
 COMMENT ON COLUMN dim_institution.institution_source IS 'Where the name came from: title, field, line, text, path.';
 COMMENT ON COLUMN dim_institution.region_source IS 'Where the region came from: institution, text, path, unresolved.';
 COMMENT ON COLUMN dim_institution.region_note IS 'Why a region is ambiguous or was taken from a fallback.';
+COMMENT ON COLUMN dim_institution.institution_type IS 'Kind of institution from its name: library, museum, culture_centre, school, hospital, township, government_department, public_institution, other (dim_institution_type). References dim_institution_type.institution_type.';
+COMMENT ON COLUMN dim_institution.admin_level IS 'Administrative level of the body: province, city or county, from the deepest division code of its region (dim_admin_level). References dim_admin_level.admin_level.';
 COMMENT ON TABLE dim_fiscal_year IS 'Every fiscal year a document or a fact is about.';
 COMMENT ON COLUMN dim_fiscal_year.fiscal_year IS 'Fiscal year the report is about.';
 COMMENT ON TABLE dim_indicator IS 'The indicator dictionary: codes, names, units and phrasings.';
 COMMENT ON COLUMN dim_indicator.indicator_code IS 'Code of the indicator dictionary (pipelines/data/indicator_dictionary.csv).';
 COMMENT ON COLUMN dim_indicator.name_zh IS 'Chinese name.';
 COMMENT ON COLUMN dim_indicator.category IS 'Kind of indicator: finance, staffing, service, outcome, evaluation.';
-COMMENT ON COLUMN dim_indicator.unit IS 'Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ...';
+COMMENT ON COLUMN dim_indicator.unit IS 'Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ... References dim_unit.unit.';
 COMMENT ON COLUMN dim_indicator.aliases IS 'Phrasings that introduce the figure in reports, |-separated.';
 COMMENT ON COLUMN dim_indicator.description IS 'What the indicator means, in English.';
 COMMENT ON COLUMN dim_indicator.reported_scopes IS 'Scopes under which a fact is shown as this code''s figure, preferred first (comma-separated).';
 COMMENT ON TABLE dim_scope IS 'Scopes a figure may be stated for (the whole department, the fiscal part, ...).';
 COMMENT ON COLUMN dim_scope.scope IS 'What part of the body''s money or activity a figure covers: department (the whole), fiscal (财政拨款), initial (年初预算), other_funds, basic, project, carry_over, ...';
 COMMENT ON COLUMN dim_scope.label_zh IS 'Chinese label.';
+COMMENT ON TABLE dim_unit IS 'Canonical units of values: code, Chinese, meaning.';
+COMMENT ON COLUMN dim_unit.unit IS 'Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ...';
+COMMENT ON COLUMN dim_unit.label_zh IS 'Chinese label.';
+COMMENT ON COLUMN dim_unit.meaning IS 'What it means, in English.';
+COMMENT ON TABLE dim_qualifier IS 'How a figure is qualified: exact, at least, at most, about.';
+COMMENT ON COLUMN dim_qualifier.qualifier IS 'exact, at_least (以上, 不低于), at_most (以下, 不超过) or approx (约, 余, 多).';
+COMMENT ON COLUMN dim_qualifier.label_zh IS 'Chinese label.';
+COMMENT ON COLUMN dim_qualifier.meaning IS 'What it means, in English.';
+COMMENT ON TABLE dim_report_kind IS 'Kinds of report: the whole department, one project, a transfer.';
+COMMENT ON COLUMN dim_report_kind.report_kind IS 'department (the whole body), project (one named project) or transfer (a fund passed down).';
+COMMENT ON COLUMN dim_report_kind.label_zh IS 'Chinese label.';
+COMMENT ON COLUMN dim_report_kind.meaning IS 'What it means, in English.';
+COMMENT ON TABLE dim_institution_type IS 'Kinds of institution and the name endings that tell them.';
+COMMENT ON COLUMN dim_institution_type.institution_type IS 'Kind of institution from its name: library, museum, culture_centre, school, hospital, township, government_department, public_institution, other (dim_institution_type).';
+COMMENT ON COLUMN dim_institution_type.label_zh IS 'Chinese label.';
+COMMENT ON COLUMN dim_institution_type.meaning IS 'What it means, in English.';
+COMMENT ON COLUMN dim_institution_type.name_pattern IS 'Regular expression on the end of an institution''s name that gives this type (the first type that matches wins).';
+COMMENT ON TABLE dim_admin_level IS 'Administrative levels of bodies: province, city, county.';
+COMMENT ON COLUMN dim_admin_level.admin_level IS 'Administrative level of the body: province, city or county, from the deepest division code of its region (dim_admin_level).';
+COMMENT ON COLUMN dim_admin_level.label_zh IS 'Chinese label.';
+COMMENT ON COLUMN dim_admin_level.meaning IS 'What it means, in English.';
+COMMENT ON TABLE dim_validation_rule IS 'Every validation rule: its suite, level and what it checks.';
+COMMENT ON COLUMN dim_validation_rule.rule IS 'Name of the validation rule (README, Validation).';
+COMMENT ON COLUMN dim_validation_rule.suite IS 'Which suite: facts or performance_indicators.';
+COMMENT ON COLUMN dim_validation_rule.level IS 'error (failing rows are rejected) or warning (failing rows are flagged).';
+COMMENT ON COLUMN dim_validation_rule.expectation IS 'The Great Expectations expectation the rule runs.';
+COMMENT ON COLUMN dim_validation_rule.observed_column IS 'The column whose value the rule judges.';
+COMMENT ON COLUMN dim_validation_rule.expected IS 'What the rule expects, in words.';
 COMMENT ON TABLE dim_document IS 'One row per distinct file content (files that could not be read included), with how much of it loaded.';
 COMMENT ON COLUMN dim_document.document_key IS 'Deterministic key of a document: the first 16 hex digits of its content''s sha256.';
 COMMENT ON COLUMN dim_document.source_file IS 'Path of the file relative to REPORTS_DIR (for a document: its first path).';
@@ -189,7 +267,7 @@ COMMENT ON COLUMN dim_document.city_code IS 'Official 6-digit division code of t
 COMMENT ON COLUMN dim_document.county IS 'County-level division (县级), official name; NULL for a city- or provincial-level body.';
 COMMENT ON COLUMN dim_document.county_code IS 'Official 6-digit division code of the county.';
 COMMENT ON COLUMN dim_document.region_source IS 'Where the region came from: institution, text, path, unresolved.';
-COMMENT ON COLUMN dim_document.report_kind IS 'department (the whole body), project (one named project) or transfer (a fund passed down).';
+COMMENT ON COLUMN dim_document.report_kind IS 'department (the whole body), project (one named project) or transfer (a fund passed down). References dim_report_kind.report_kind.';
 COMMENT ON COLUMN dim_document.project IS 'Name of the project or fund of a project or transfer report; NULL for department reports.';
 COMMENT ON COLUMN dim_document.facts_extracted IS 'Figures extracted from the document.';
 COMMENT ON COLUMN dim_document.facts_loaded IS 'Figures that passed every error-level rule.';
@@ -210,8 +288,8 @@ COMMENT ON COLUMN fact_indicator_value.document_key IS 'Deterministic key of a d
 COMMENT ON COLUMN fact_indicator_value.scope IS 'What part of the body''s money or activity a figure covers: department (the whole), fiscal (财政拨款), initial (年初预算), other_funds, basic, project, carry_over, ... References dim_scope.scope.';
 COMMENT ON COLUMN fact_indicator_value.is_target IS 'A target or plan figure (目标, 计划, 年度指标值), not an achieved one.';
 COMMENT ON COLUMN fact_indicator_value.value IS 'The figure in the indicator''s canonical unit (money in yuan, percentages as numbers of percent, counts).';
-COMMENT ON COLUMN fact_indicator_value.unit IS 'Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ...';
-COMMENT ON COLUMN fact_indicator_value.qualifier IS 'exact, at_least (以上, 不低于), at_most (以下, 不超过) or approx (约, 余, 多).';
+COMMENT ON COLUMN fact_indicator_value.unit IS 'Canonical unit of the value: CNY, percent, person, person-visit, volume, point, ... References dim_unit.unit.';
+COMMENT ON COLUMN fact_indicator_value.qualifier IS 'exact, at_least (以上, 不低于), at_most (以下, 不超过) or approx (约, 余, 多). References dim_qualifier.qualifier.';
 COMMENT ON COLUMN fact_indicator_value.raw_text IS 'The figure as printed (512.34万元).';
 COMMENT ON COLUMN fact_indicator_value.source_locator IS 'Where in the file: line, paragraph, page, table row and cell.';
 COMMENT ON COLUMN fact_indicator_value.snippet IS 'The sentence or table row the figure came from, as printed.';
@@ -245,11 +323,11 @@ COMMENT ON COLUMN rejection.reason IS 'Why, in words.';
 COMMENT ON COLUMN rejection.detail IS 'More detail: the observed value and the expected range, an error message.';
 COMMENT ON COLUMN rejection.rule IS 'Name of the validation rule, when stage = validate.';
 COMMENT ON COLUMN rejection.indicator_code IS 'Code of the indicator dictionary (pipelines/data/indicator_dictionary.csv).';
-COMMENT ON COLUMN rejection.value IS 'The observed value, when it is a number.';
+COMMENT ON COLUMN rejection.value IS 'The observed value, when it is a number (a double: it may lie far outside every range).';
 COMMENT ON COLUMN rejection.source_locator IS 'Where in the file: line, paragraph, page, table row and cell.';
 COMMENT ON TABLE validation_result IS 'The result of every validation rule in the build that made this warehouse (replaced by each build).';
 COMMENT ON COLUMN validation_result.suite IS 'Which suite: facts or performance_indicators.';
-COMMENT ON COLUMN validation_result.rule IS 'Name of the validation rule (README, Validation).';
+COMMENT ON COLUMN validation_result.rule IS 'Name of the validation rule (README, Validation). References dim_validation_rule.rule.';
 COMMENT ON COLUMN validation_result.level IS 'error (failing rows are rejected) or warning (failing rows are flagged).';
 COMMENT ON COLUMN validation_result.expected IS 'What the rule expects, in words.';
 COMMENT ON COLUMN validation_result.success IS 'Whether every row passed.';

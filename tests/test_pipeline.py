@@ -55,20 +55,6 @@ def truth() -> dict:
 
 
 @pytest.fixture(scope="module")
-def build(tmp_path_factory):
-    """The samples' warehouse and the run that built it."""
-    warehouse = tmp_path_factory.mktemp("wh") / "reports.duckdb"
-    result = run_pipeline(SAMPLES / "reports", warehouse)
-    assert result.success
-    return warehouse, result
-
-
-@pytest.fixture(scope="module")
-def built(build) -> Path:
-    return build[0]
-
-
-@pytest.fixture(scope="module")
 def checked(built, truth) -> TruthCheck:
     """The built warehouse against the truth (tools.truth: one rule for figures, see values_match)."""
     return compare(built, truth)
