@@ -249,7 +249,8 @@ def _browser() -> str | None:
 
 
 @pytest.mark.skipif(
-    _browser() is None, reason=f"no headless browser installed (looked for {', '.join(BROWSERS)})"
+    _browser() is None,
+    reason=f"no headless browser (Debian package chromium; .ci/run installs it): looked for {', '.join(BROWSERS)}",
 )
 def test_the_report_opens_in_a_headless_browser_and_shows_its_charts(reported, tmp_path):
     _, report, _ = reported
