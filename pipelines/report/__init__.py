@@ -10,7 +10,7 @@ from html import escape
 import duckdb
 import pandas as pd
 
-from pipelines.report.page import money, percent, render_page
+from pipelines.report.page import Format, money, percent, render_page, text
 from pipelines.report.queries import ReportData, read_report, relations_read
 
 __all__ = ["ReportData", "build_report", "preview_markdown", "read_report", "relations_read", "render_page"]
@@ -27,7 +27,7 @@ def preview_markdown(budget_vs_spending: pd.DataFrame) -> str:
     if budget_vs_spending.empty:
         return "Nothing yet: no department report states a budget or spending."
 
-    def cell(value: object, form=str) -> str:
+    def cell(value: object, form: Format = text) -> str:
         return "—" if pd.isna(value) else escape(form(value)).replace("|", "\\|")
 
     lines = [
