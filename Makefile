@@ -33,7 +33,7 @@ docs: setup  ## regenerate sql/schema.sql and the README's data dictionary from 
 	$(BIN)/python -m tools.docs
 
 clean:
-	rm -rf .dagster_home warehouse/*.duckdb
+	rm -rf .dagster_home warehouse/*.duckdb warehouse/report
 
 CORPUS ?= ../shared/corpus/dev
 SCORE_ARGS ?=

@@ -6,12 +6,12 @@ rebuilding the asset list.
 
 from dagster import Definitions, load_asset_checks_from_modules, load_assets_from_modules
 
-from pipelines.defs.assets import extraction, reports, validation, warehouse
+from pipelines.defs.assets import extraction, report, reports, validation, warehouse
 from pipelines.defs.automation import handoff_cleanup, inbox_sensor, nightly_schedule
 from pipelines.defs.jobs import distributed_job, reports_job
 from pipelines.defs.resources import resources_from_environment
 
-STAGES = [reports, extraction, validation, warehouse]
+STAGES = [reports, extraction, validation, warehouse, report]
 ASSETS = [*load_assets_from_modules(STAGES), *load_asset_checks_from_modules(STAGES)]
 
 defs = Definitions(

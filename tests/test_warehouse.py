@@ -130,6 +130,7 @@ def test_definitions_hold_every_stage_and_check():
         "validated_facts",
         "validated_indicators",
         *schema.RELATIONS,
+        "province_report",
     }
     checks = {key.name for key in graph.asset_check_keys}
     assert {"fact_grain_unique", "value_not_above_range", "columns_as_declared"} <= checks
@@ -158,6 +159,8 @@ def test_command_line_materialize_honours_environment_variables(small_reports, t
     assert sorted(files["source_file"]) == sorted(p.name for p in small_reports.iterdir())
     assert (home / ".dagster_home" / "storage").is_dir()
     assert list((tmp_path / "cache").rglob("*.json")) and list((tmp_path / "cache").rglob("*.parquet"))
+    report = (tmp_path / "out" / "report" / "index.html").read_text(encoding="utf-8")
+    assert '<section id="budget">' in report and "<svg" in report  # the report, beside the warehouse
 
 
 def test_empty_folder_gives_an_empty_but_complete_warehouse(tmp_path):
@@ -167,6 +170,8 @@ def test_empty_folder_gives_an_empty_but_complete_warehouse(tmp_path):
     with duckdb.connect(str(path), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM v_indicator_values").fetchone()[0] == 0
         assert isinstance(con.execute("SELECT * FROM v_province_rollup").df(), pd.DataFrame)
+    report = (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+    assert "Nothing yet" in report and "<svg" not in report
 
 
 def test_a_rerun_on_the_same_inputs_writes_nothing(small_reports, tmp_path):

@@ -1,1 +1,2 @@
-"""Assets by stage: reports (the files), extraction, validation, warehouse (one asset per table and view)."""
+"""Assets by stage: reports (the files), extraction, validation, warehouse (one asset per table and view),
+report (the province report)."""
