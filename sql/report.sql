@@ -18,93 +18,63 @@ SELECT
 FROM v_documents;
 
 -- name: budget_vs_spending
--- Per province and fiscal year, from department reports (one achieved value per institution, as in
--- v_institution_values): institutions (stating a budget or spending), budget and spending (sums of
--- budget_total and expenditure_total, yuan), execution_rate (100 × the sum of spending over the sum of
--- budgets of the institutions stating both; NULL when none does).
-WITH per_institution AS (
-    SELECT
-        province, fiscal_year, province_code, city_code, county_code, institution,
-        max(value) FILTER (WHERE indicator_code = 'budget_total') AS budget,
-        max(value) FILTER (WHERE indicator_code = 'expenditure_total') AS spending
-    FROM v_institution_values
-    WHERE province IS NOT NULL AND indicator_code IN ('budget_total', 'expenditure_total')
-    GROUP BY province, fiscal_year, province_code, city_code, county_code, institution
-)
+-- Per province and fiscal year, from department reports (v_institution_year: one achieved value per
+-- institution): institutions (stating a budget or spending), budget and spending (sums of budget_total
+-- and expenditure_total, yuan), execution_rate (100 × the sum of spending over the sum of budgets of
+-- the institutions stating both, as in v_region_rollup; NULL when none does).
 SELECT
     province, fiscal_year,
-    count(*) AS institutions,
-    sum(budget) AS budget,
-    sum(spending) AS spending,
-    100 * sum(spending) FILTER (WHERE budget > 0 AND spending IS NOT NULL)
-        / sum(budget) FILTER (WHERE budget > 0 AND spending IS NOT NULL) AS execution_rate
-FROM per_institution
-GROUP BY province, fiscal_year
-ORDER BY province, fiscal_year;
+    count(*) FILTER (WHERE budget_total IS NOT NULL OR expenditure_total IS NOT NULL) AS institutions,
+    sum(budget_total) AS budget,
+    sum(expenditure_total) AS spending,
+    100 * sum(expenditure_total) FILTER (WHERE budget_total > 0 AND expenditure_total IS NOT NULL)
+        / sum(budget_total) FILTER (WHERE budget_total > 0 AND expenditure_total IS NOT NULL) AS execution_rate
+FROM v_institution_year
+WHERE province IS NOT NULL
+GROUP BY province, province_code, fiscal_year
+HAVING count(*) FILTER (WHERE budget_total IS NOT NULL OR expenditure_total IS NOT NULL) > 0
+ORDER BY province_code, fiscal_year;
 
 -- name: execution_rates
--- One row per institution, province and fiscal year with an achieved budget_execution_rate in a
--- department report: province, fiscal_year, institution, execution_rate (percent).
-SELECT province, fiscal_year, institution, value AS execution_rate
-FROM v_institution_values
-WHERE province IS NOT NULL AND indicator_code = 'budget_execution_rate'
-ORDER BY province, fiscal_year, institution;
+-- One row per institution and fiscal year with an achieved budget_execution_rate in a department
+-- report (v_institution_year): province, fiscal_year, institution, execution_rate (percent).
+SELECT province, fiscal_year, institution, budget_execution_rate AS execution_rate
+FROM v_institution_year
+WHERE province IS NOT NULL AND budget_execution_rate IS NOT NULL
+ORDER BY province_code, fiscal_year, institution;
 
 -- name: indicator_coverage
--- Per province, fiscal year and dictionary indicator (dim_indicator): indicator_code, indicator_name
--- (Chinese), reporting (institutions whose department report states an achieved figure of it),
--- institutions (institutions with a department report loaded for that province and year), coverage
+-- Per province, fiscal year and dictionary indicator (v_coverage, province rows): indicator_code,
+-- indicator_name (Chinese), reporting (institutions whose department report states an achieved figure
+-- of it), institutions (institutions with a department report in that province and year), coverage
 -- (reporting / institutions, 0 to 1).
-WITH documents AS (
-    SELECT province, fiscal_year, institution_key, source_file
-    FROM v_documents
-    WHERE report_kind = 'department' AND status <> 'rejected'
-      AND province IS NOT NULL AND fiscal_year IS NOT NULL AND institution_key IS NOT NULL
-),
-bodies AS (
-    SELECT province, fiscal_year, count(DISTINCT institution_key) AS institutions
-    FROM documents
-    GROUP BY province, fiscal_year
-),
-reported AS (
-    SELECT d.province, d.fiscal_year, v.indicator_code, count(DISTINCT d.institution_key) AS reporting
-    FROM documents d
-    JOIN v_indicator_values v ON v.source_file = d.source_file AND NOT v.is_target
-    GROUP BY d.province, d.fiscal_year, v.indicator_code
-)
 SELECT
-    b.province, b.fiscal_year, i.indicator_code, i.name_zh AS indicator_name,
-    coalesce(r.reporting, 0) AS reporting,
-    b.institutions,
-    coalesce(r.reporting, 0) / b.institutions AS coverage
-FROM bodies b
-CROSS JOIN dim_indicator i
-LEFT JOIN reported r
-    ON r.province = b.province AND r.fiscal_year = b.fiscal_year AND r.indicator_code = i.indicator_code
-ORDER BY b.province, b.fiscal_year, i.indicator_code;
+    c.region AS province, c.fiscal_year, c.indicator_code, i.name_zh AS indicator_name,
+    c.institutions_reporting AS reporting,
+    c.institutions_with_document AS institutions,
+    c.coverage_percent / 100 AS coverage
+FROM v_coverage c
+JOIN dim_indicator i USING (indicator_code)
+WHERE c.region_level = 'province'
+ORDER BY c.region_code, c.fiscal_year, c.indicator_code;
 
 -- name: attainment
--- Performance-indicator rows (v_performance_indicators, any report kind) counted per province, fiscal
--- year, level1 (一级指标; '(none)' when the table has none) and status: met (actual_value compared
--- with target_value by comparator holds), not met (it fails), not comparable (a value or the
--- comparator missing). Columns: province, fiscal_year, level1, status, indicator_rows.
-SELECT
-    province, fiscal_year, coalesce(level1, '(none)') AS level1,
-    CASE
-        WHEN target_value IS NULL OR actual_value IS NULL
-            OR comparator IS NULL OR comparator NOT IN ('>=', '<=', '=', '>', '<') THEN 'not comparable'
-        WHEN (comparator = '>=' AND actual_value >= target_value)
-            OR (comparator = '<=' AND actual_value <= target_value)
-            OR (comparator = '=' AND actual_value = target_value)
-            OR (comparator = '>' AND actual_value > target_value)
-            OR (comparator = '<' AND actual_value < target_value) THEN 'met'
-        ELSE 'not met'
-    END AS status,
-    count(*) AS indicator_rows
-FROM v_performance_indicators
+-- Performance-indicator rows counted per province, fiscal year, level1 (一级指标; '(none)' when the
+-- table has none) and status, as v_kpi_attainment judges them: met, not met, not comparable.
+-- Columns: province, fiscal_year, level1, status, indicator_rows.
+WITH counted AS (
+    SELECT province, province_code, fiscal_year, level1, 'met' AS status, met AS n FROM v_kpi_attainment
+    UNION ALL
+    SELECT province, province_code, fiscal_year, level1, 'not met', not_met FROM v_kpi_attainment
+    UNION ALL
+    SELECT province, province_code, fiscal_year, level1, 'not comparable', not_comparable FROM v_kpi_attainment
+)
+SELECT province, fiscal_year, coalesce(level1, '(none)') AS level1, status, sum(n) AS indicator_rows
+FROM counted
 WHERE province IS NOT NULL AND fiscal_year IS NOT NULL
-GROUP BY ALL
-ORDER BY province, fiscal_year, level1, status;
+GROUP BY province, province_code, fiscal_year, coalesce(level1, '(none)'), status
+HAVING sum(n) > 0
+ORDER BY province_code, fiscal_year, level1, status;
 
 -- name: warning_counts
 -- Warning-level rule failures per kind of row and rule: kind ('fact' from v_warnings, 'performance
