@@ -14,8 +14,8 @@ $(BIN)/.installed: pyproject.toml
 
 setup: $(BIN)/.installed  ## create .venv with every pinned dependency
 
-run: setup  ## materialize every asset over REPORTS_DIR into WAREHOUSE_PATH, then show the rollup
-	$(BIN)/dagster asset materialize -m pipelines.definitions --select '*'
+run: setup  ## materialize every asset over REPORTS_DIR into WAREHOUSE_PATH, print a summary, show the rollup
+	$(BIN)/python -m pipelines run
 	$(BIN)/python -m tools.show
 
 test: setup  ## the whole test suite, plus ruff

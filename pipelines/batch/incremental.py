@@ -11,7 +11,7 @@ from pathlib import Path
 from pipelines.batch.assembly import Extraction, assemble, combine
 from pipelines.batch.cache import ExtractCache, content_hashes
 from pipelines.batch.keys import document_key
-from pipelines.batch.pool import ExtractBatch, process_files
+from pipelines.batch.pool import ExtractBatch, Progress, process_files
 from pipelines.batch.scan import ReportFile
 from pipelines.model import DEFAULT_LIMITS, ReadLimits
 
@@ -36,17 +36,21 @@ def extract_reports(
     workers: int | None = None,
     cache_root: Path | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> Extraction:
     """The batch as tables. With a cache: the last batch's tables when every path and content is
     the same; else the last batch's rows for contents it had, and new contents read (or taken
-    from the per-file cache) and assembled."""
+    from the per-file cache) and assembled. `progress` is told (files done, files) as outcomes
+    come back, reused ones first; the last call is (len(files), len(files))."""
     cache = ExtractCache(cache_root or Path(), limits)
     if cache_root is None:
-        batch = process_files(root, files, workers, limits=limits)
+        batch = process_files(root, files, workers, limits=limits, progress=progress)
         return _keyed(assemble(batch.outcomes), files, batch, cache)
     hashes = content_hashes(root, files, cache)
     remembered = cache.get_tables(batch_key(files, hashes, cache))
     if remembered is not None:
+        if progress:
+            progress(len(files), len(files))
         return remembered
     last = cache.last_tables()
     known = set(last.documents["document_key"]) if last is not None else set()
@@ -57,7 +61,8 @@ def extract_reports(
     }
     fresh = [f for f in files if f.source_file not in reused]
     fresh_hashes = [h for f, h in zip(files, hashes, strict=True) if f.source_file not in reused]
-    batch = process_files(root, fresh, workers, cache_root, fresh_hashes, limits)
+    counted = (lambda done, _: progress(len(reused) + done, len(files))) if progress else None
+    batch = process_files(root, fresh, workers, cache_root, fresh_hashes, limits, counted)
     extraction = assemble(batch.outcomes)
     if reused:
         extraction = combine(last, reused, extraction)  # type: ignore[arg-type]

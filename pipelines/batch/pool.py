@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -15,6 +15,22 @@ from pipelines.batch.cache import ExtractCache, cached_outcomes, content_hashes
 from pipelines.batch.read import Outcome, read_file
 from pipelines.batch.scan import ReportFile
 from pipelines.model import DEFAULT_LIMITS, ReadLimits, Rejection
+
+Progress = Callable[[int, int], None]  # (files done, files in the batch), told by the parent process
+
+
+class _Tally:
+    """Counts outcomes as they come back to the parent process and tells `progress`."""
+
+    def __init__(self, progress: Progress | None, done: int, total: int):
+        self.progress, self.done, self.total = progress, done, total
+        if progress:
+            progress(done, total)
+
+    def __call__(self) -> None:
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total)
 
 
 @dataclass(frozen=True)
@@ -54,6 +70,7 @@ def _collect(
     workers: int,
     limits: ReadLimits,
     cache: ExtractCache | None,
+    tally: _Tally,
 ) -> list[Outcome]:
     """The pool's outcomes; if a worker process dies, the files it did not finish are read again
     with few in flight, and a file that kills its process again is rejected."""
@@ -61,13 +78,19 @@ def _collect(
     try:
         for outcome in parsing:
             outcomes.append(outcome)
+            tally()
     except BrokenProcessPool:
-        outcomes.extend(_read_carefully(root, files[len(outcomes) :], workers, limits, cache))
+        outcomes.extend(_read_carefully(root, files[len(outcomes) :], workers, limits, cache, tally))
     return outcomes
 
 
 def _read_carefully(
-    root: Path, files: list[ReportFile], workers: int, limits: ReadLimits, cache: ExtractCache | None
+    root: Path,
+    files: list[ReportFile],
+    workers: int,
+    limits: ReadLimits,
+    cache: ExtractCache | None,
+    tally: _Tally,
 ) -> list[Outcome]:
     """At most `workers` files in flight, so that when a process dies the suspects are few; each
     suspect is then read alone, in a process of its own."""
@@ -90,10 +113,12 @@ def _read_carefully(
                         except BrokenProcessPool:
                             suspects.append(file)
                             raise
+                        tally()
             except BrokenProcessPool:
                 suspects.extend(in_flight.values())
         for file in suspects:
             done[file.source_file] = _read_alone(root, file, limits, cache)
+            tally()
     return [done[file.source_file] for file in files]
 
 
@@ -116,26 +141,30 @@ def process_files(
     cache_root: Path | None = None,
     hashes: list[str | None] | None = None,
     limits: ReadLimits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
 ) -> ExtractBatch:
     """Every file's outcome: from the cache by content hash, else read and extracted in worker
     processes (not in this one, so that a file that crashes its reader cannot stop the run; only
-    a daemonic process, which may not start any, reads them itself)."""
+    a daemonic process, which may not start any, reads them itself). `progress` is told (done,
+    total) by this process: once the cached outcomes are found, then as each outcome comes back."""
     found: dict[str, Outcome] = {}
     cache = ExtractCache(cache_root, limits) if cache_root else None
     if cache:
         hashes = hashes if hashes is not None else content_hashes(root, files, cache)
         found = cached_outcomes(cache, files, hashes)  # an entry that cannot be read is read again
     to_read = [f for f in files if f.source_file not in found]
+    tally = _Tally(progress, len(found), len(files))
     workers = min(workers or os.cpu_count() or 1, max(1, len(to_read)))
     read: list[Outcome] = []
     if to_read and multiprocessing.current_process().daemon:
         # A daemonic process (a Celery prefork worker) may not start processes: read here.
-        read = [read_and_cache(root, file, limits, cache) for file in to_read]
+        for file in to_read:
+            read.append(read_and_cache(root, file, limits, cache))
+            tally()
     elif to_read:
         # Workers fork at the first submit; no thread of ours is running by then.
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            read = _collect(
-                _in_pool(pool, root, to_read, workers, limits, cache), root, to_read, workers, limits, cache
-            )
+            parsing = _in_pool(pool, root, to_read, workers, limits, cache)
+            read = _collect(parsing, root, to_read, workers, limits, cache, tally)
     outcomes = found | {f.source_file: outcome for f, outcome in zip(to_read, read, strict=True)}
     return ExtractBatch([outcomes[f.source_file] for f in files], len(found))

@@ -1,19 +1,22 @@
 """Dagster resources from the environment: where the reports are, where the warehouse, the extraction
-cache and the step hand-offs go."""
+cache and the step hand-offs go. The settings, their defaults and their checks are in
+`pipelines.settings`; an asset whose settings cannot work fails with `fail_on`'s one-line message."""
 
 import os
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, Failure
 
 from pipelines.defs.handoffs import StepHandoffs
 from pipelines.model import DEFAULT_LIMITS, ReadLimits
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_REPORTS_DIR = PROJECT_ROOT / "samples" / "reports"
-DEFAULT_WAREHOUSE_PATH = PROJECT_ROOT / "warehouse" / "reports.duckdb"
-DEFAULT_CACHE_DIR = PROJECT_ROOT / "warehouse" / "cache"
-DEFAULT_HANDOFF_DIR = PROJECT_ROOT / "warehouse" / "handoffs"
+from pipelines.settings import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_HANDOFF_DIR,
+    DEFAULT_REPORTS_DIR,
+    DEFAULT_WAREHOUSE_PATH,
+    SettingProblem,
+    number,
+)
 
 
 class ReportsFolder(ConfigurableResource):
@@ -63,23 +66,32 @@ class ExtractCacheFolder(ConfigurableResource):
         return Path(self.path).expanduser().resolve() if self.path else None
 
 
+def fail_on(problems: list[SettingProblem]) -> None:
+    """Stop the step with one line per setting that cannot work (the message the command line
+    gives for it)."""
+    if problems:
+        raise Failure(description="\n".join(map(str, problems)))
+
+
 def resources_from_environment() -> dict[str, ConfigurableResource | StepHandoffs]:
     """The resources configured from REPORTS_DIR, WAREHOUSE_PATH, EXTRACT_CACHE_DIR, PARSE_WORKERS,
-    the READ_* limits, HANDOFF_DIR and HANDOFF_RETENTION_HOURS."""
+    the READ_* limits, HANDOFF_DIR and HANDOFF_RETENTION_HOURS. A number that is not one is taken
+    as its default here, and stops the run at report_files (`pipelines.settings.check_numbers`)."""
+    env = os.environ
     return {
         "reports": ReportsFolder(
-            path=os.getenv("REPORTS_DIR", str(DEFAULT_REPORTS_DIR)),
-            parse_workers=int(os.getenv("PARSE_WORKERS", "0")),
-            max_file_mb=float(os.getenv("READ_MAX_FILE_MB", DEFAULT_LIMITS.max_file_mb)),
-            max_pdf_pages=int(os.getenv("READ_MAX_PDF_PAGES", DEFAULT_LIMITS.max_pdf_pages)),
-            max_inflated_mb=float(os.getenv("READ_MAX_INFLATED_MB", DEFAULT_LIMITS.max_inflated_mb)),
-            max_table_cells=int(os.getenv("READ_MAX_TABLE_CELLS", DEFAULT_LIMITS.max_table_cells)),
-            timeout_seconds=float(os.getenv("READ_TIMEOUT_SECONDS", DEFAULT_LIMITS.timeout_seconds)),
+            path=env.get("REPORTS_DIR", str(DEFAULT_REPORTS_DIR)),
+            parse_workers=number(env, "PARSE_WORKERS"),
+            max_file_mb=number(env, "READ_MAX_FILE_MB"),
+            max_pdf_pages=number(env, "READ_MAX_PDF_PAGES"),
+            max_inflated_mb=number(env, "READ_MAX_INFLATED_MB"),
+            max_table_cells=number(env, "READ_MAX_TABLE_CELLS"),
+            timeout_seconds=number(env, "READ_TIMEOUT_SECONDS"),
         ),
-        "warehouse": WarehouseFile(path=os.getenv("WAREHOUSE_PATH", str(DEFAULT_WAREHOUSE_PATH))),
-        "extract_cache": ExtractCacheFolder(path=os.getenv("EXTRACT_CACHE_DIR", str(DEFAULT_CACHE_DIR))),
+        "warehouse": WarehouseFile(path=env.get("WAREHOUSE_PATH", str(DEFAULT_WAREHOUSE_PATH))),
+        "extract_cache": ExtractCacheFolder(path=env.get("EXTRACT_CACHE_DIR", str(DEFAULT_CACHE_DIR))),
         "io_manager": StepHandoffs(
-            base=os.getenv("HANDOFF_DIR", str(DEFAULT_HANDOFF_DIR)),
-            retention_hours=float(os.getenv("HANDOFF_RETENTION_HOURS", "72")),
+            base=env.get("HANDOFF_DIR", str(DEFAULT_HANDOFF_DIR)),
+            retention_hours=number(env, "HANDOFF_RETENTION_HOURS"),
         ),
     }

@@ -1,9 +1,26 @@
 """Extract: read each file and extract its identity and figures (in parallel, cached by content)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from dagster import AssetExecutionContext, MetadataValue, asset
 
-from pipelines.batch import Extraction, ReportFile, extract_reports
-from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder
+from pipelines.batch import Extraction, Progress, ReportFile, extract_reports
+from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, fail_on
+from pipelines.settings import check_folder
+
+_progress: list[Progress] = []  # set by the command line around its in-process run; else empty
+
+
+@contextmanager
+def reading_progress(progress: Progress) -> Iterator[None]:
+    """Within this block, extracted_facts tells `progress` (files done, files) as it reads (runs in
+    this process only: the command line's; a run from the UI or the daemon reports nothing)."""
+    _progress.append(progress)
+    try:
+        yield
+    finally:
+        _progress.remove(progress)
 
 
 @asset(
@@ -19,8 +36,14 @@ def extracted_facts(
     extract_cache: ExtractCacheFolder,
     report_files: list[ReportFile],
 ) -> Extraction:
+    fail_on(check_folder("EXTRACT_CACHE_DIR", extract_cache.path))
     extraction = extract_reports(
-        reports.root, report_files, reports.parse_workers or None, extract_cache.root, reports.limits
+        reports.root,
+        report_files,
+        reports.parse_workers or None,
+        extract_cache.root,
+        reports.limits,
+        _progress[-1] if _progress else None,
     )
     rejected = extraction.rejections
     context.add_output_metadata(

@@ -21,7 +21,8 @@ from dagster import (
 
 from pipelines import schema
 from pipelines.batch import Extraction
-from pipelines.defs.resources import WarehouseFile
+from pipelines.defs.resources import WarehouseFile, fail_on
+from pipelines.settings import check_warehouse_path
 from pipelines.validation import ValidationOutcome
 from pipelines.warehouse import VIEWS_SQL, load_warehouse, table_counts
 
@@ -102,6 +103,7 @@ def duckdb_warehouse(
     validated_facts: ValidationOutcome,
     validated_indicators: ValidationOutcome,
 ) -> Iterator:
+    fail_on(check_warehouse_path(warehouse.path))
     path = warehouse.file
     published = load_warehouse(path, extracted_facts, validated_facts, validated_indicators)
     counts = table_counts(path)
