@@ -32,7 +32,7 @@ HASH = "0" * 64
 # A converter that never finishes: it leaves a child behind in its session and writes both pids.
 HANGING = """#!/bin/sh
 sleep 120 &
-echo $! > "{pids}"
+echo $! >> "{pids}"
 echo $$ >> "{pids}"
 exec sleep 120
 """
