@@ -18,10 +18,10 @@ from pipelines.batch.read import read_file
 from pipelines.batch.scan import scan_reports
 from pipelines.extract.facts import extract_content
 from pipelines.model import ReadError, ReadLimits
-from pipelines.readers import external_tools, read_bytes
+from pipelines.readers import external_tools, read_bytes, read_document
 from pipelines.readers.doc import INSTALL, OLE2
 from tests.builders import PROJECT_ROOT
-from tests.test_readers import docx_bytes
+from tests.test_readers import CORPUS, docx_bytes
 
 SOFFICE = shutil.which("soffice")
 needs_soffice = pytest.mark.skipif(
@@ -196,3 +196,13 @@ def test_a_converter_does_not_outlive_a_killed_reader(hanging: Path) -> None:
     assert all(alive(pid) for pid in pids)  # the converter's own session: not killed with its reader
     # Within the limit, the margin, the grace after SIGTERM, and a busy machine's delays.
     assert not still_running(pids, within=2 + 1 + 5 + 5), "the converter outlived its deadline"
+
+
+@pytest.mark.corpus
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared dev corpus not found at {CORPUS}")
+@needs_soffice
+@pytest.mark.parametrize("stem", ["seed_taojiang_2021", "seed_pingxiang_2020"])
+def test_corpus_doc_of_a_seed_report_reads_as_its_docx(stem: str) -> None:
+    converted = read_document(CORPUS / "doc" / f"{stem}.doc", CORPUS)
+    assert converted.file_format == "doc"
+    assert converted.blocks == read_document(CORPUS / "docx" / f"{stem}.docx", CORPUS).blocks
