@@ -161,7 +161,7 @@ def test_the_cache_key_follows_the_converter(hanging: Path, monkeypatch: pytest.
 
 @needs_soffice
 def test_a_file_libreoffice_cannot_convert_is_rejected_with_its_words() -> None:
-    with pytest.raises(ReadError, match=r"^LibreOffice could not convert the \.doc file"):
+    with pytest.raises(ReadError, match=r"^LibreOffice could not convert the \.doc file: Error"):
         read_bytes(OLE2 + bytes(504), "r.doc", HASH)
 
 

@@ -129,7 +129,7 @@ def convert_to_docx(data: bytes, file_format: WordFormat, limits: ReadLimits = D
                     start_new_session=True,
                 )
             except OSError as error:
-                raise ReadError(f"cannot start LibreOffice ({converter}): {error}") from error
+                raise ReadError(f"cannot start the conversion with {converter}: {error}") from error
             try:
                 process.wait(timeout=seconds)
             except subprocess.TimeoutExpired:
@@ -140,7 +140,8 @@ def convert_to_docx(data: bytes, file_format: WordFormat, limits: ReadLimits = D
                 _kill_session(process)
         converted = output / "report.docx"
         if not converted.is_file():
-            said = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+            lines = log.read_text(errors="replace").splitlines()
+            said = [line for line in lines if line.strip() and not line.startswith("Warning:")]
             raise ReadError(
                 f"LibreOffice could not convert the .{file_format} file"
                 + (f": {said[-1].strip()[:200]}" if said else f" (exit status {process.returncode})")
