@@ -5,7 +5,8 @@ every figure and sentence is invented here: each report ends with a note saying 
 from `random.Random` seeded per report, so the same code always writes the same bytes.
 
 ``python -m tools.samples [REPORTS_DIR]`` (re)writes the reports (default ``samples/reports``)
-and the truth beside them (``REPORTS_DIR/../truth.json``).
+and the truth beside them (``REPORTS_DIR/../truth.json``). The .doc sample is converted from its .docx
+by LibreOffice: ``soffice`` must be on PATH.
 """
 
 from __future__ import annotations
