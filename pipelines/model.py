@@ -62,7 +62,7 @@ class Document:
 
     source_file: str  # path relative to REPORTS_DIR, with forward slashes
     content_hash: str  # sha256 of the file bytes
-    file_format: Literal["txt", "docx", "pdf"]
+    file_format: Literal["txt", "docx", "pdf", "doc", "wps"]  # doc, wps: converted by LibreOffice
     blocks: tuple[TextBlock, ...]
     pages: int | None = None
     encoding: str | None = None  # txt only: the encoding that decoded it

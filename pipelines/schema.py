@@ -114,7 +114,7 @@ FIELDS = _fields(
     ("document_key", "VARCHAR", "Deterministic key of a document: the first 16 hex digits of its content's sha256."),
     ("source_file", "VARCHAR", "Path of the file relative to REPORTS_DIR (for a document: its first path)."),
     ("content_hash", "VARCHAR", "sha256 of the file's bytes."),
-    ("file_format", "VARCHAR", "File format: txt, docx, pdf, or the extension of a file that could not be read."),
+    ("file_format", "VARCHAR", "File format: txt, docx, pdf, doc or wps (converted by LibreOffice; a .doc that is a .docx zip: docx), or the extension of a file that could not be read."),
     ("pages", "INTEGER", "Pages of a PDF."),
     ("encoding", "VARCHAR", "Text encoding a .txt file was read with."),
     ("status", "VARCHAR", "loaded, partly_rejected (some figures failed a rule) or rejected (nothing loaded)."),

@@ -20,6 +20,8 @@ from reportlab.pdfgen import canvas
 
 import pipelines.batch.read as read_module
 from pipelines.batch import scan_reports
+from pipelines.readers.doc import OLE2
+from tests.test_doc import HANGING, alive
 from tests.test_pipeline import SAMPLES, query, run_pipeline
 from tests.test_readers import LONG_PARAGRAPH, docx_bytes, report_pdf
 from tools.truth import fact_differences
@@ -95,6 +97,8 @@ HOSTILE: dict[str, tuple[object, tuple[str, str]]] = {
     "cid glyphs.pdf": (_cid_pdf, ("read", "text layer has no Unicode mapping")),
     "not a zip.docx": (b"PK\x03\x04 this is not a zip archive", ("read", "not a valid .docx")),
     "no text.docx": (_empty_docx, ("read", "no text in document")),
+    "not ole.doc": ("长沙市图书馆2022年度部门整体支出绩效自评报告\n".encode(), ("read", "not a Word file (.doc without the OLE2 signature")),
+    "conversion hangs.doc": (OLE2 + bytes(504), ("read", "took longer than 2 s to read (READ_TIMEOUT_SECONDS)")),
     "bomb.docx": (lambda path: _docx_bomb(path, 2 * GIB), ("read", "unzips to 2048.8 MB (> 200 MB")),
     "huge.txt": (lambda path: _write_huge(path, 100 * 1024 * 1024), ("read", "file too large (100.0 MB > 50 MB")),
     "notes.md": ("# 会议记录\n".encode(), ("read", "unsupported file type: .md")),
@@ -137,7 +141,13 @@ def _misbehave(real, parent: int):
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> tuple[Path, Path, object]:
+def converter_pids(tmp_path_factory) -> Path:
+    """Where the converter of the run (LIBREOFFICE_PATH, one that hangs) writes its processes' ids."""
+    return tmp_path_factory.mktemp("converter") / "pids"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, converter_pids: Path) -> tuple[Path, Path, object]:
     folder = tmp_path_factory.mktemp("hostile")
     for name, (content, _) in HOSTILE.items():
         path = folder / name
@@ -160,6 +170,10 @@ def hostile(tmp_path_factory) -> tuple[Path, Path, object]:
     warehouse = tmp_path_factory.mktemp("hostile_wh") / "w.duckdb"
     patch = pytest.MonkeyPatch()
     patch.setattr(read_module, "extract_file", _misbehave(read_module.extract_file, os.getpid()))
+    converter = converter_pids.with_name("soffice")
+    converter.write_text(HANGING.format(pids=converter_pids))
+    converter.chmod(0o755)
+    patch.setenv("LIBREOFFICE_PATH", str(converter))
     try:
         result = run_pipeline(folder, warehouse, parse_workers=2, timeout_seconds=2)
     finally:
@@ -187,6 +201,12 @@ def test_documents_that_load_with_a_flag(hostile, name):
     _, warehouse, _ = hostile
     flags = query(warehouse, "SELECT rule FROM v_warnings WHERE source_file = ?", [name])
     assert FLAGGED[name][1] in set(flags["rule"])
+
+
+def test_a_hanging_conversion_leaves_no_process_behind(hostile, converter_pids: Path):
+    pids = [int(pid) for pid in converter_pids.read_text().split()]
+    assert pids, "the converter never ran"
+    assert not [pid for pid in pids if alive(pid)]
 
 
 def test_every_good_report_is_loaded_whatever_its_name(hostile):

@@ -15,6 +15,8 @@ import docx
 import pdfplumber
 import pytest
 
+from pipelines.readers import read_bytes
+from pipelines.readers.doc import convert_to_docx
 from tools import samples
 
 MONEY = {
@@ -95,15 +97,24 @@ def _content(name: str, data: bytes) -> object:
     if name.endswith(".pdf"):
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [pdf.metadata, *(page.extract_text() for page in pdf.pages)]
+    if name.endswith(".doc"):  # as read (another LibreOffice may write other bytes)
+        return read_bytes(data, name, "").blocks
     return data
+
+
+def _word(path: Path, entry: dict[str, Any]) -> docx.document.Document:
+    """A docx or doc sample opened with python-docx (a .doc converted by LibreOffice first)."""
+    if entry["format"] == "doc":
+        return docx.Document(io.BytesIO(convert_to_docx(path.read_bytes(), "doc")))
+    return docx.Document(str(path))
 
 
 def _text(path: Path, entry: dict[str, Any]) -> str:
     """The document's text: paragraphs and table cells; PDF lines joined back into paragraphs."""
     if entry["format"] == "txt":
         return path.read_bytes().decode(entry["encoding"])
-    if entry["format"] == "docx":
-        document = docx.Document(str(path))
+    if entry["format"] in ("docx", "doc"):
+        document = _word(path, entry)
         cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
         return "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
     with pdfplumber.open(path) as pdf:
@@ -196,8 +207,8 @@ def test_facts_are_internally_consistent(truth: dict[str, Any]) -> None:
 def test_every_fact_is_printed_in_its_document(generated: Path, truth: dict[str, Any]) -> None:
     for path, entry in truth["documents"].items():
         text = _text(generated / path, entry)
-        if entry["format"] == "docx":  # table cells as a pipe-separated row, like the txt forms
-            document = docx.Document(str(generated / path))
+        if entry["format"] in ("docx", "doc"):  # table cells as a pipe-separated row, like the txt forms
+            document = _word(generated / path, entry)
             text += "\n".join(
                 " | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows
             )
@@ -253,7 +264,7 @@ def test_sample_set_covers_the_variations(truth: dict[str, Any]) -> None:
     documents = _departments(truth).values()
     formats = Counter((entry["format"], entry["encoding"]) for entry in documents)
     assert formats[("txt", "utf-8")] >= 5 and formats[("txt", "gb18030")] >= 2
-    assert formats[("docx", None)] >= 3 and formats[("pdf", None)] >= 3
+    assert formats[("docx", None)] >= 3 and formats[("pdf", None)] >= 3 and formats[("doc", None)] >= 1
     assert len({entry["province"] for entry in documents}) >= 2
     assert {entry["fiscal_year"] for entry in documents} == {2022, 2023}
     years = Counter(entry["institution"] for entry in documents)
@@ -267,17 +278,18 @@ def test_sample_set_covers_the_variations(truth: dict[str, Any]) -> None:
 
 def test_office_files_carry_tables_and_pages(generated: Path, truth: dict[str, Any]) -> None:
     header = ("项目", "年初预算数", "全年预算数", "全年执行数", "执行率")
-    tables, pages = 0, []
+    tables: Counter[str] = Counter()
+    pages = []
     for path, entry in truth["documents"].items():
-        if entry["format"] == "docx":
-            for table in docx.Document(str(generated / path)).tables:
+        if entry["format"] in ("docx", "doc"):
+            for table in _word(generated / path, entry).tables:
                 first = [cell.text.removesuffix("（万元）") for cell in table.rows[0].cells]
-                tables += tuple(first) == header
+                tables[entry["format"]] += tuple(first) == header
         elif entry["format"] == "pdf":
             with pdfplumber.open(generated / path) as pdf:
                 pages.append(len(pdf.pages))
-                tables += sum(len(page.extract_tables()) for page in pdf.pages)
-    assert tables >= 3
+                tables["pdf"] += sum(len(page.extract_tables()) for page in pdf.pages)
+    assert tables.total() >= 3 and tables["doc"] >= 1  # a .doc keeps its table through LibreOffice
     assert max(pages) >= 3
 
 

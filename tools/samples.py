@@ -5,7 +5,8 @@ every figure and sentence is invented here: each report ends with a note saying 
 from `random.Random` seeded per report, so the same code always writes the same bytes.
 
 ``python -m tools.samples [REPORTS_DIR]`` (re)writes the reports (default ``samples/reports``)
-and the truth beside them (``REPORTS_DIR/../truth.json``).
+and the truth beside them (``REPORTS_DIR/../truth.json``). The .doc sample is converted from its .docx
+by LibreOffice: ``soffice`` must be on PATH.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import io
 import json
 import random
 import shutil
+import subprocess
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +35,7 @@ TRUTH_NAME = "truth.json"
 
 Kind = Literal["library", "culture_centre", "museum", "bureau"]
 Level = Literal["province", "city", "county"]
-FileFormat = Literal["txt", "docx", "pdf"]
+FileFormat = Literal["txt", "docx", "pdf", "doc"]
 TableLayout = Literal["caption", "header"]
 BlockKind = Literal["title", "heading", "body", "caption", "table"]
 Facts = dict[str, int | float]
@@ -1160,10 +1163,54 @@ def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
     document.build(story)
 
 
+# ---------------------------------------------------------------------------------------------
+# Word 97 (.doc) reports: written as .docx, converted by LibreOffice at generation time.
+
+DOC_REPORTS: tuple[ReportSpec, ...] = (
+    ReportSpec(
+        "江西省/赣州市/赣州市博物馆2023年度部门整体支出绩效自评报告.doc",
+        GANZHOU_MUS,
+        2023,
+        "doc",
+        table="caption",
+    ),
+)
+SOFFICE_MISSING = (
+    "the .doc sample is converted by LibreOffice: install it (Debian: libreoffice-writer-nogui) "
+    "so that soffice is on PATH"
+)
+
+
+def _write_doc(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
+    """A Word 97 file: the .docx of the same blocks, converted by `soffice --convert-to doc` (its
+    bytes are the same on every run with the same LibreOffice)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise RuntimeError(SOFFICE_MISSING)
+    with tempfile.TemporaryDirectory(prefix="samples-doc-") as scratch:
+        folder = Path(scratch)
+        _write_docx(folder / "report.docx", spec, blocks)
+        subprocess.run(
+            [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+             "--convert-to", "doc", "--outdir", str(folder), str(folder / "report.docx")],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+        path.write_bytes((folder / "report.doc").read_bytes())
+
+
+def write_doc_reports(reports_dir: Path) -> dict[str, dict[str, Any]]:
+    """Write the .doc reports (phrasings rotated on after the other reports'); their truth entries."""
+    return {
+        spec.path: write_report(reports_dir, spec, len(REPORTS) + number)
+        for number, spec in enumerate(DOC_REPORTS)
+    }
+
+
 _WRITERS: dict[FileFormat, Callable[[Path, Any, list[Block]], None]] = {
     "txt": _write_txt,
     "docx": _write_docx,
     "pdf": _write_pdf,
+    "doc": _write_doc,
 }
 
 
@@ -1220,6 +1267,7 @@ def generate(reports_dir: Path = DEFAULT_REPORTS_DIR) -> dict[str, Any]:
         shutil.rmtree(reports_dir)
     documents = {spec.path: write_report(reports_dir, spec, index) for index, spec in enumerate(REPORTS)}
     documents |= {spec.path: write_form(reports_dir, spec) for spec in FORMS}
+    documents |= write_doc_reports(reports_dir)
     _write_rejects(reports_dir)
     truth = {"documents": documents, "rejected": REJECTED}
     truth_path.write_text(
