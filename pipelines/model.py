@@ -62,10 +62,10 @@ class Document:
 
     source_file: str  # path relative to REPORTS_DIR, with forward slashes
     content_hash: str  # sha256 of the file bytes
-    file_format: Literal["txt", "docx", "pdf"]
+    file_format: Literal["txt", "docx", "pdf", "xlsx", "xls", "et", "html"]
     blocks: tuple[TextBlock, ...]
     pages: int | None = None
-    encoding: str | None = None  # txt only: the encoding that decoded it
+    encoding: str | None = None  # txt and html only: the encoding that decoded it
 
     @property
     def text(self) -> str:

@@ -1,4 +1,5 @@
-"""File readers: report files (.txt, .docx, .pdf) into Documents. Pure functions, no Dagster."""
+"""File readers: report files (.txt, .docx, .pdf, spreadsheets, saved web pages) into Documents.
+Pure functions, no Dagster."""
 
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ from pathlib import Path
 
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits
 from pipelines.readers.docx import read_docx
+from pipelines.readers.html import read_html
 from pipelines.readers.pdf import read_pdf
+from pipelines.readers.sheet import read_sheet
 from pipelines.readers.text import read_txt
 
 _READERS: dict[str, Callable[[bytes, str, str, ReadLimits], Document]] = {
     ".txt": read_txt,
     ".docx": read_docx,
     ".pdf": read_pdf,
+    ".xlsx": read_sheet,
+    ".xls": read_sheet,
+    ".et": read_sheet,
+    ".html": read_html,
+    ".htm": read_html,
 }
 SUPPORTED_SUFFIXES = frozenset(_READERS)
 
