@@ -31,7 +31,7 @@ class ReadLimits:
     max_inflated_mb: float = 200.0  # a .docx's or .xlsx's parts once unzipped (zip bombs)
     max_table_cells: int = 200_000  # cells of all tables of one file
     timeout_seconds: float = 120.0  # reading and extracting one file
-    max_memory_mb: float = 2048.0  # what a reading worker process may allocate beyond its start
+    max_memory_mb: float = 512.0  # what a reading worker process may allocate beyond its start
 
     @property
     def max_file_bytes(self) -> int:
