@@ -18,6 +18,7 @@ from pipelines.model import ReadError, ReadLimits
 from pipelines.readers import SUPPORTED_SUFFIXES, read_bytes
 from pipelines.readers.html import decode_page
 from pipelines.readers.sheet import cell_text
+from tests.builders import CORPUS_DEV, requires_corpus
 from tools import samples
 
 Cell = str | int | float | None
@@ -264,3 +265,34 @@ def test_html_reader_on_random_bytes_returns_a_document_or_a_read_error() -> Non
         data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 300)))
         with contextlib.suppress(ReadError):
             read_bytes(b"<html><body><p>" + data, "r.html", "h")
+
+
+# --- shared dev corpus --------------------------------------------------------------------------
+
+HELD_OUT = {"h1_05", "h1_11", "h1_17", "h2_05", "h2_11", "h2_17", "h3_05"}  # never read in development
+
+
+def _corpus_extract(path: Path) -> tuple[tuple, set[tuple]]:
+    """A corpus file's identity and its facts (code, value, scope, target)."""
+    document = read_bytes(path.read_bytes(), f"{path.parent.name}/{path.name}", "h")
+    identity = extract_identity(document)
+    facts = {(f.indicator_code, f.value, f.scope, f.is_target) for f in extract_content(document).facts}
+    return (identity.institution, identity.fiscal_year, identity.report_kind), facts
+
+
+@requires_corpus
+@pytest.mark.corpus
+def test_corpus_web_pages_and_sheets_read_as_their_text_versions() -> None:
+    """Every development report saved as a web page gives the facts and identity of its .txt; every
+    form saved as a spreadsheet the identity of its .txt and at least its facts."""
+    pages = sorted(p for p in (CORPUS_DEV / "html").glob("*.html") if p.stem not in HELD_OUT)
+    sheets = sorted(p for p in (CORPUS_DEV / "xlsx").glob("*.xlsx") if p.stem not in HELD_OUT)
+    assert len(pages) >= 20 and len(sheets) >= 2
+    for path in pages + sheets:
+        identity, facts = _corpus_extract(path)
+        text_identity, text_facts = _corpus_extract(CORPUS_DEV / "txt" / f"{path.stem}.txt")
+        assert identity == text_identity, path.name
+        if path.suffix == ".html":
+            assert facts == text_facts, path.name
+        else:
+            assert facts >= text_facts, (path.name, text_facts - facts)
