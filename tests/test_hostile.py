@@ -134,7 +134,7 @@ HOSTILE: dict[str, tuple[object, tuple[str, str]]] = {
     "bomb.docx": (lambda path: _docx_bomb(path, 2 * GIB), ("read", "unzips to 2048.8 MB (> 200 MB")),
     "huge.txt": (lambda path: _write_huge(path, 100 * 1024 * 1024), ("read", "file too large (100.0 MB > 50 MB")),
     "notes.md": ("# 会议记录\n".encode(), ("read", "unsupported file type: .md")),
-    "not a zip.xlsx": (b"PK\x03\x04 this is not a zip archive", ("read", "not a valid spreadsheet")),
+    "not a zip.xlsx": (b"PK\x03\x04 this workbook is not a zip archive", ("read", "not a valid spreadsheet")),
     "bomb.xlsx": (lambda path: _xlsx_bomb(path, 2 * GIB), ("read", "unzips to 2048.0 MB (> 200 MB")),
     "only scripts.html": (ONLY_SCRIPTS.encode(), ("read", "no report text in the web page")),
     "big5 page.html": (BIG5_PAGE.encode("big5"), ("read", "text does not look like Chinese")),
