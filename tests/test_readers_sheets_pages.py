@@ -244,6 +244,10 @@ def test_page_encodings(data: bytes, encoding: str) -> None:
 
 
 def test_pages_without_report_text_or_in_an_odd_encoding_are_rejected() -> None:
+    body_class = "<html><body class='has-navbar'><div id='menu'>首页</div><p>全年整体支出348.99万元。</p></body></html>"
+    assert [b.text for b in read_bytes(body_class.encode(), "a.html", "h").blocks] == [
+        "全年整体支出348.99万元。"
+    ]
     only_site = "<html><head><script>var x = 1;</script></head><body><nav>首页</nav><div class='footer'>版权</div></body></html>"
     with pytest.raises(ReadError, match=r"^no report text in the web page$"):
         read_bytes(only_site.encode(), "a.html", "h")

@@ -41,6 +41,7 @@ DROPPED_TAGS = frozenset(
 )
 # A class or id naming site furniture: nav, navbar, main-nav, menu, footer, breadcrumb(s), crumbs.
 FURNITURE = re.compile(r"(?:^|[\s_-])(?:nav|menu|footer|breadcrumb|crumb)", re.IGNORECASE)
+PAGE_TAGS = frozenset(["html", "body", "main"])  # never dropped for their class or id
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 # Elements that start and end a paragraph (a <br> ends a line too).
 BLOCK_TAGS = frozenset(
@@ -147,6 +148,8 @@ def read_html(
 def _dropped(element: etree._Element) -> bool:
     if element.tag in DROPPED_TAGS or element.get("hidden") is not None:
         return True
+    if element.tag in PAGE_TAGS:  # <body class="has-navbar"> is still the page
+        return False
     names = f"{element.get('class', '')} {element.get('id', '')}"
     return bool(FURNITURE.search(names) or HIDDEN_STYLE.search(element.get("style", "")))
 
