@@ -13,7 +13,7 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
-from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook
+from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum
 
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits, TextBlock
 from pipelines.readers.docx import _check_inflated_size
@@ -26,7 +26,7 @@ def read_sheet(
 ) -> Document:
     """Read a spreadsheet report.
 
-    Each sheet's non-empty rows become table rows located ``sheet S row R`` (S the sheet's name, R
+    Each worksheet's non-empty rows (chart and macro sheets are not read) become table rows located ``sheet S row R`` (S the sheet's name, R
     the row number the spreadsheet shows). A merged cell is one cell of its first row and column,
     its text repeated in the rows below it (as the .docx reader gives merged cells).
     """
@@ -39,7 +39,7 @@ def read_sheet(
     blocks: list[TextBlock] = []
     cells = 0
     with workbook:
-        for name in workbook.sheet_names:
+        for name in (m.name for m in workbook.sheets_metadata if m.typ == SheetTypeEnum.WorkSheet):
             try:
                 sheet = workbook.get_sheet_by_name(name)
             except CalamineError as exc:
