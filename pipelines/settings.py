@@ -58,6 +58,7 @@ NUMBERS: dict[str, Number] = {
     "READ_MAX_INFLATED_MB": Number(float, DEFAULT_LIMITS.max_inflated_mb, 0, True),
     "READ_MAX_TABLE_CELLS": Number(int, DEFAULT_LIMITS.max_table_cells, 0, True),
     "READ_TIMEOUT_SECONDS": Number(float, DEFAULT_LIMITS.timeout_seconds, 0, True),
+    "READ_MAX_MEMORY_MB": Number(float, DEFAULT_LIMITS.max_memory_mb, 0, True),
     "HANDOFF_RETENTION_HOURS": Number(float, 72, 0),
 }
 

@@ -2,16 +2,20 @@
 and their keys, assembly and reuse of the last batch's rows."""
 
 import dataclasses
+import signal
+from concurrent.futures import ProcessPoolExecutor
 
 import pipelines.batch.cache as cache_module
 import pipelines.batch.incremental as incremental
+import pipelines.batch.pool as pool_module
 import pipelines.batch.read as read_module
 from pipelines.batch import extract_reports, scan_reports
 from pipelines.batch.assembly import assemble
 from pipelines.batch.cache import ExtractCache
 from pipelines.batch.pool import process_files
 from pipelines.batch.read import DocumentExtract
-from pipelines.model import Rejection
+from pipelines.batch.scan import ReportFile
+from pipelines.model import ReadLimits, Rejection
 from tests.test_pipeline import SAMPLES
 
 
@@ -39,10 +43,18 @@ def test_parallel_extraction_equals_serial():
     files = scan_reports(root)
     serial = process_files(root, files, workers=1).outcomes
     parallel = process_files(root, files * 2, workers=2).outcomes
-    assert len(files) >= 22
+    assert len(files) >= 24
     assert parallel[: len(files)] == serial
-    assert sum(isinstance(r, DocumentExtract) for r in serial) == 20
-    assert sum(len(r.indicators) for r in serial if isinstance(r, DocumentExtract)) >= 18
+    assert sum(isinstance(r, DocumentExtract) for r in serial) == 22
+    assert sum(len(r.indicators) for r in serial if isinstance(r, DocumentExtract)) >= 25
+    assert {r.file_format for r in serial if isinstance(r, DocumentExtract)} == {
+        "txt",
+        "docx",
+        "pdf",
+        "doc",
+        "xlsx",
+        "html",
+    }
     assert {r.source_file for r in serial if isinstance(r, Rejection)} == {
         "bad/notes.md",
         "bad/损坏的报告.txt",
@@ -347,3 +359,28 @@ def test_the_cache_holds_json_and_parquet_only_and_a_damaged_table_is_rebuilt(tm
     _assert_same_tables(again, first)
     third = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
     _assert_same_tables(third, first)  # the rebuilt tables were kept
+
+
+def _allocate_under_a_limit(megabytes: float, allocate: int) -> str:
+    pool_module.limit_memory(megabytes)
+    try:
+        bytearray(allocate)
+    except MemoryError:
+        return "MemoryError"
+    return "allocated"
+
+
+def test_a_worker_may_take_its_memory_limit_and_no_more():
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(_allocate_under_a_limit, 256, 64 << 20).result() == "allocated"
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(_allocate_under_a_limit, 64, 256 << 20).result() == "MemoryError"
+
+
+def test_a_dead_reading_process_is_rejected_with_how_it_died():
+    file = ReportFile("a.pdf", 1, 0)
+    limits = ReadLimits(max_memory_mb=300)
+    aborted = pool_module._died(file, limits, -signal.SIGABRT)
+    assert aborted.reason == "needs more than 300 MB of memory to read (READ_MAX_MEMORY_MB)"
+    killed = pool_module._died(file, limits, -signal.SIGKILL)
+    assert killed.reason.startswith("the reading process died (killed by SIGKILL: a crash, or the system")

@@ -75,7 +75,18 @@ def test_read_document_fills_identity_fields_and_dispatches_case_insensitively(t
     assert document.source_file == "reports/Report.TXT"
     assert document.content_hash == hashlib.sha256(data).hexdigest()
     assert document.file_format == "txt"
-    assert sorted(SUPPORTED_SUFFIXES) == [".doc", ".docx", ".pdf", ".txt", ".wps"]
+    assert sorted(SUPPORTED_SUFFIXES) == [
+        ".doc",
+        ".docx",
+        ".et",
+        ".htm",
+        ".html",
+        ".pdf",
+        ".txt",
+        ".wps",
+        ".xls",
+        ".xlsx",
+    ]
 
 
 def test_unsupported_extension_is_rejected(tmp_path: Path) -> None:

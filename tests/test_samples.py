@@ -14,9 +14,12 @@ from typing import Any
 import docx
 import pdfplumber
 import pytest
+from python_calamine import CalamineWorkbook
 
 from pipelines.readers import read_bytes
 from pipelines.readers.doc import convert_to_docx
+from pipelines.readers.html import read_html
+from pipelines.readers.sheet import cell_text
 from tools import samples
 
 MONEY = {
@@ -117,6 +120,13 @@ def _text(path: Path, entry: dict[str, Any]) -> str:
         document = _word(path, entry)
         cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
         return "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
+    if entry["format"] == "xlsx":  # a row per line, its cells (up to the last one filled) between pipes
+        with CalamineWorkbook.from_path(path) as workbook:
+            rows = workbook.get_sheet_by_name(samples.SHEET_NAME).to_python()
+        lines = [[cell_text(value) for value in row] for row in rows]
+        return "\n".join(" | ".join(line[: max(i + 1 for i, t in enumerate(line) if t)]) for line in lines)
+    if entry["format"] == "html":  # the page's text as the reader finds it (without the site around it)
+        return "\n".join(block.text for block in read_html(path.read_bytes(), path.name, "").blocks)
     with pdfplumber.open(path) as pdf:
         return "".join((page.extract_text() or "").replace("\n", "") for page in pdf.pages)
 
@@ -327,3 +337,15 @@ def test_committed_samples_match_a_fresh_generation(generated: Path) -> None:
     assert set(ours) == set(fresh), hint
     changed = [name for name in ours if _content(name, ours[name]) != _content(name, fresh[name])]
     assert not changed, f"{hint}; changed: {changed}"
+
+
+def test_sheet_and_web_samples_are_what_they_claim(generated: Path) -> None:
+    """The form sheet has number cells and a merged title; the web page has its site around the text."""
+    with zipfile.ZipFile(generated / samples.GANZHOU_SHEET_FORM.path) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert '<mergeCell ref="A1:H1"/>' in sheet and '<c r="F12"><v>20</v></c>' in sheet
+    page = (generated / samples.QUJING_WEB_REPORT.path).read_text(encoding="utf-8")
+    assert page.count("<script>") == 2 and 'class="nav-bar"' in page and 'class="footer"' in page
+    text = _text(generated / samples.QUJING_WEB_REPORT.path, {"format": "html"})
+    assert "首页" not in text and "备案号" not in text and "_hmt" not in text
+    assert "项目 | 年初预算数 | 全年预算数 | 全年执行数 | 执行率" in text

@@ -1,5 +1,5 @@
-"""File readers: report files (.txt, .docx, .pdf, .doc, .wps) into Documents. Pure functions, no Dagster
-(.doc and .wps are converted by LibreOffice: `pipelines.readers.doc`)."""
+"""File readers: report files (.txt, .docx, .pdf, .doc, .wps, spreadsheets, saved web pages) into
+Documents. Pure functions, no Dagster (.doc and .wps are converted by LibreOffice: `pipelines.readers.doc`)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,9 @@ from pathlib import Path
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits
 from pipelines.readers.doc import converter_identity, read_doc, read_wps
 from pipelines.readers.docx import read_docx
+from pipelines.readers.html import read_html
 from pipelines.readers.pdf import read_pdf
+from pipelines.readers.sheet import read_sheet
 from pipelines.readers.text import read_txt
 
 _READERS: dict[str, Callable[[bytes, str, str, ReadLimits], Document]] = {
@@ -19,6 +21,11 @@ _READERS: dict[str, Callable[[bytes, str, str, ReadLimits], Document]] = {
     ".pdf": read_pdf,
     ".doc": read_doc,
     ".wps": read_wps,
+    ".xlsx": read_sheet,
+    ".xls": read_sheet,
+    ".et": read_sheet,
+    ".html": read_html,
+    ".htm": read_html,
 }
 SUPPORTED_SUFFIXES = frozenset(_READERS)
 
