@@ -16,6 +16,7 @@ from pipelines.batch.pool import process_files
 from pipelines.batch.read import DocumentExtract
 from pipelines.batch.scan import ReportFile
 from pipelines.model import ReadLimits, Rejection
+from tests.builders import crash_when_reading
 from tests.test_pipeline import SAMPLES
 
 
@@ -248,20 +249,10 @@ def test_a_file_that_runs_out_of_time_is_rejected_and_tried_again_next_run(tmp_p
 
 
 def test_a_file_that_kills_its_reader_is_rejected_even_in_a_batch_of_two(tmp_path, monkeypatch):
-    import os
-    import signal
-
     text = "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。"
     for name in ("crash.txt", "good.txt"):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    real, parent = read_module.extract_file, os.getpid()
-
-    def crashing(data, source_file, *args):
-        if source_file == "crash.txt" and os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(data, source_file, *args)
-
-    monkeypatch.setattr(read_module, "extract_file", crashing)
+    crash_when_reading(monkeypatch, "crash.txt")
     crashed, good = process_files(tmp_path, scan_reports(tmp_path), workers=1).outcomes
     assert crashed.reason.startswith("the reading process died")
     assert isinstance(good, DocumentExtract) and good.facts
