@@ -141,3 +141,48 @@ def test_forecasts_are_targets_and_changes_are_not_levels():
     )
     visitors = [(f.value, f.is_target) for f in extract_facts(doc) if f.indicator_code == "visitors"]
     assert visitors == [(156000, False), (160000, True)]
+
+
+def test_form_one_cell_per_line_with_self_score_column_and_unclosed_unit():
+    """A provincial 部门整体支出绩效自评表 one cell per line: the caption's unit loses its closing
+    bracket, the score column is 自评得分, and the rows after it split the year's money by nature
+    with one figure each (a budget's part or spending? left out)."""
+    doc = document_from_lines(
+        "年度预算申请", "(万元", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "自评得分",
+        "年度资金总额", "500.00", "620.50", "600.25", "10", "96.74%", "9.7",
+        "按支出性质分:600.25", "其中:基本支出:300.10", "项目支出:300.15",
+    )  # fmt: skip
+    facts = achieved(doc)
+    assert facts[("budget_total", "initial")] == 5000000
+    assert facts[("budget_total", "department")] == 6205000
+    assert facts[("expenditure_total", "department")] == 6002500
+    assert facts[("budget_execution_rate", "department")] == 96.74
+    assert not {code for code, _ in facts} & {"expenditure_basic", "expenditure_project"}
+
+
+def test_a_year_starting_the_next_cell_is_not_a_staff_figure():
+    doc = document_from_lines("财政供养人员情况(人)", "编制数", "2023 年实际在职人数", "控制率", "30", "28")
+    assert not [f for f in extract_facts(doc) if f.indicator_code.startswith("staff")]
+
+
+def test_a_note_numbered_after_the_money_row_and_a_rule_threshold():
+    """1. starts the form's printed instructions; 未达到90%的需说明原因 is a rule, not the year's rate."""
+    doc = document_from_lines(
+        "年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 |",
+        "总额 | 100.50 | 120.00 | 118.00 | 98.33% | 10 | | 1.预算执行率=预算执行数/调整后预算数,"
+        "预算执行率未达到90%的需说明原因(100字以内)",
+    )
+    facts = extract_facts(doc)
+    assert [f.value for f in facts if f.indicator_code == "budget_execution_rate"] == [98.33]
+    assert achieved(doc)[("expenditure_total", "department")] == 1180000
+
+
+def test_a_sum_row_gives_the_score_only_beside_its_full_marks():
+    rows = ("一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值 | 权重 | 得分",
+            "产出指标 | 数量指标 | 开展培训场次 | ≥10场 | 12场 | 50 | 50",
+            "效益指标 | 社会效益指标 | 培训覆盖率 | ≥90% | 95% | 50 | 45")  # fmt: skip
+    without_score = document_from_lines(*rows, "合计 | 100 | |")
+    assert not [f for f in extract_facts(without_score) if f.indicator_code == "self_eval_score"]
+    assert [k.indicator for k in extract_content(without_score).indicators] == ["开展培训场次", "培训覆盖率"]
+    with_score = document_from_lines(*rows, "合计 | 100 | 95 |")
+    assert [f.value for f in extract_facts(with_score) if f.indicator_code == "self_eval_score"] == [95]
