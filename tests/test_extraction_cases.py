@@ -186,3 +186,14 @@ def test_a_sum_row_gives_the_score_only_beside_its_full_marks():
     assert [k.indicator for k in extract_content(without_score).indicators] == ["开展培训场次", "培训覆盖率"]
     with_score = document_from_lines(*rows, "合计 | 100 | 95 |")
     assert [f.value for f in extract_facts(with_score) if f.indicator_code == "self_eval_score"] == [95]
+
+
+def test_pinyin_glosses_inside_form_labels():
+    doc = document_from_lines(
+        "項目資金(萬元) | 年初預(yù)算數(shù) | 全年預(yù)算數(shù) | 全年執(zhí)行數(shù) | 執(zhí)行率",
+        "年度資金總額 | 10.00 | 12.00 | 11.40 | 95.00%",
+    )
+    facts = achieved(doc)
+    assert facts[("budget_total", "department")] == 120000
+    assert facts[("expenditure_total", "department")] == 114000
+    assert facts[("budget_execution_rate", "department")] == 95

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from pipelines.extract.text import simplify
+from pipelines.extract.text import simplify, without_glosses
 from pipelines.model import Document, TextBlock
 
 # Printed labels of the forms: canonical label -> (kind, role). Matched wherever they stand,
@@ -207,13 +207,14 @@ def tokens_of_text(text: str, locator: str) -> list[Token]:
 def tokens(document: Document) -> list[Token]:
     """The document as one stream of tokens: table cells in order (empty cells dropped), and runs of
     other blocks read as one text (a label broken over lines, 产 / 出 / 指 / 标, is still a label),
-    split into labels and values; each token keeps the locator of the block it starts in."""
+    without pinyin glosses, split into labels and values; each token keeps the locator of the block it starts in."""
     stream: list[Token] = []
     run: list[TextBlock] = []
 
     def flush() -> None:
-        starts = list(accumulate((len(b.text) + 1 for b in run[:-1]), initial=0))
-        text = "\n".join(b.text for b in run)
+        texts = [without_glosses(b.text) for b in run]
+        starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        text = "\n".join(texts)
         in_text = [b.text.count("|") < 2 for b in run]  # once per block: a block may be one huge line
         for a, b, value, label in _scan(text):
             index = bisect_right(starts, a) - 1
@@ -229,7 +230,7 @@ def tokens(document: Document) -> list[Token]:
                 if cell and cell.strip():
                     stream.extend(
                         replace(t, row=block.locator, cell=index, width=len(block.cells))
-                        for t in tokens_of_text(cell, f"{block.locator} cell {index + 1}")
+                        for t in tokens_of_text(without_glosses(cell), f"{block.locator} cell {index + 1}")
                     )
         else:
             run.append(block)
