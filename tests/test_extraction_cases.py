@@ -197,3 +197,11 @@ def test_pinyin_glosses_inside_form_labels():
     assert facts[("budget_total", "department")] == 120000
     assert facts[("expenditure_total", "department")] == 114000
     assert facts[("budget_execution_rate", "department")] == 95
+
+
+def test_amounts_in_wan_without_yuan():
+    """资金29.6万: 万 with 元 left out is an amount in yuan x 10,000, whatever unit the text declared."""
+    doc = document_from_lines("单位:万元", "投入资金29.6万,执行数29.6万,执行率100%。")
+    facts = extract_facts(doc)
+    spent = next(f for f in facts if f.indicator_code == "expenditure_total")
+    assert (spent.value, spent.raw_text) == (296000, "29.6万")

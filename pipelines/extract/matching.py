@@ -134,6 +134,8 @@ def unit_fits(figure: Figure, indicator: Indicator) -> bool:
     """Whether a figure's printed unit is one the indicator accepts."""
     if figure.unit in ("年", "月", "日"):
         return False
+    if indicator.unit == "CNY" and figure.scaled:
+        return True  # 资金29.6万: an amount in 万 with 元 left out, already in yuan
     return figure.unit in indicator.units
 
 
@@ -164,7 +166,9 @@ def make_facts(
 ) -> list[Fact]:
     """The fact(s) one figure states: its code under its scope, plus any code it also is."""
     unit = figure.unit
-    if indicator.unit == "CNY" and not unit:
+    if indicator.unit == "CNY" and figure.scaled:
+        unit = "元"  # 29.6万 is already 296000 yuan
+    elif indicator.unit == "CNY" and not unit:
         unit = money_unit or "元"
         if unit == "万元" and figure.value >= WAN_HEADER_CEILING:
             unit = "元"
@@ -178,7 +182,13 @@ def make_facts(
         codes = [(code, scope if scope.startswith("fiscal") else "fiscal")]
     elif scope.startswith("fiscal") and code in FISCAL_TWINS:
         codes = [(FISCAL_TWINS[code], scope)]  # the fiscal part of a total is its fiscal code, once
-    raw = figure.raw if figure.unit else f"{figure.raw} ({unit})" if indicator.unit == "CNY" else figure.raw
+    raw = (
+        figure.raw
+        if figure.unit or figure.scaled
+        else f"{figure.raw} ({unit})"
+        if indicator.unit == "CNY"
+        else figure.raw
+    )
     dictionary = default_dictionary()
     return [
         Fact(

@@ -126,6 +126,7 @@ class Figure:
     qualifier: Qualifier
     raw: str
     chinese_numeral: bool = False
+    scaled: bool = False  # multiplied by a 万 / 亿 printed without any unit (资金29.6万)
 
 
 def parse_number(digits: str) -> Decimal | None:
@@ -175,7 +176,10 @@ def find_figures(text: str) -> list[Figure]:
         if match["post"]:
             qualifier = _POST_QUALIFIERS[match["post"]]
         start = match.start("pre") if match["pre"] else match.start("num")
-        figures.append(Figure(start, match.end(), value, unit, qualifier, match.group(0).strip(), chinese))
+        scaled = bool(magnitude) and not unit
+        figures.append(
+            Figure(start, match.end(), value, unit, qualifier, match.group(0).strip(), chinese, scaled)
+        )
     return figures
 
 
