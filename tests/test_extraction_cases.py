@@ -205,3 +205,12 @@ def test_amounts_in_wan_without_yuan():
     facts = extract_facts(doc)
     spent = next(f for f in facts if f.indicator_code == "expenditure_total")
     assert (spent.value, spent.raw_text) == (296000, "29.6万")
+
+
+def test_staff_listed_after_a_total_with_bare_words():
+    """现有人员35人,其中在职14人,退休21人: bare 在职 / 退休 leading a list item, figure right after."""
+    facts = achieved(document_from_lines("本馆现有人员35人,其中在职14人,退休21人。"))
+    assert facts[("staff_actual", "department")] == 14
+    assert facts[("staff_retired", "department")] == 21
+    party = achieved(document_from_lines("支部共有党员30名,其中在职党员20人,退休党员10人。"))
+    assert not {code for code, _ in party} & {"staff_actual", "staff_retired"}

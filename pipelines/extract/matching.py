@@ -80,12 +80,14 @@ class AliasHit:
     end: int
     indicator: Indicator
     alias: str
+    lead: bool = False  # a bare word (^在职) that names the indicator only leading a clause
 
 
 # What may stand before an alias written ^收入 in the dictionary: the start of the text, a clause
 # boundary, or a list marker after one (1. / (一) / 一是 / ①).
 CLAUSE_LEAD = re.compile(
-    r"(?:^|[,;:。\s()（）])(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、]|[一二三四五六七八九十]是|[①-⑩])?$"
+    r"(?:^|[,;:。\s()（）])(?:其中\s*[,:：]?\s*)?"
+    r"(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、]|[一二三四五六七八九十]是|[①-⑩])?$"
 )
 LEAD_MARK = "^"
 
@@ -93,8 +95,9 @@ LEAD_MARK = "^"
 @dataclass
 class Matcher:
     """All aliases of the dictionary, longest first. An alias written ^收入 in the dictionary is a bare
-    word that names the indicator only as the label of a clause or list item (1.收入:615.40万元), and
-    only in running text (`hits(..., clause_leads=True)`); it is no table header."""
+    word that names the indicator only as the label of a clause or list item (1.收入:615.40万元,
+    其中在职14人), with its figure right after it, and only in running text (`hits(...,
+    clause_leads=True)`); it is no table header."""
 
     indicators: dict[str, Indicator]
     by_alias: dict[str, Indicator] = field(init=False)
@@ -119,14 +122,15 @@ class Matcher:
         for match in self.pattern.finditer(text):
             alias = match.group(0)
             indicator = self.by_alias.get(alias)
+            lead = indicator is None
             if indicator is None:
                 indicator = self.leads[alias]
-                if not clause_leads or not CLAUSE_LEAD.search(text, max(0, match.start() - 6), match.start()):
+                if not clause_leads or not CLAUSE_LEAD.search(text, max(0, match.start() - 9), match.start()):
                     continue
             before = text[max(0, match.start() - 4) : match.start()]
             if any(before.endswith(word) for word in indicator.not_after):
                 continue
-            found.append(AliasHit(match.start(), match.end(), indicator, alias))
+            found.append(AliasHit(match.start(), match.end(), indicator, alias, lead))
         return found
 
 

@@ -186,6 +186,8 @@ def _figure_for(
             gap = gap.replace(text[other.start : other.end], "")
         if len(gap) > MAX_GAP or any(stop in gap for stop in GAP_STOPS):
             return None
+        if hit.lead and not CLOSE_GAP.fullmatch(gap):
+            return None  # 在职党员20人: a bare word's figure stands right after it
         if hit.indicator.code.startswith("expenditure") and "预算" in gap:  # 基本支出预算 is a budget
             return None
         if hit.indicator.code.startswith("income") and OTHER_THAN_INCOME.search(gap):
