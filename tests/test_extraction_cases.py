@@ -214,3 +214,18 @@ def test_staff_listed_after_a_total_with_bare_words():
     assert facts[("staff_retired", "department")] == 21
     party = achieved(document_from_lines("支部共有党员30名,其中在职党员20人,退休党员10人。"))
     assert not {code for code, _ in party} & {"staff_actual", "staff_retired"}
+
+
+def test_indicator_header_of_two_rows_read_one_after_the_other():
+    """The first header row names 年度指标值 over three sub-columns that the second row names after the
+    levels; comparison signs printed with look-alikes (≧, a box-drawing ═) are ≥ and =."""
+    doc = document_from_lines(
+        "绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 | 三级指标 "
+        "| 指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 培训人次 | ≧ | 120 | 人次 | 130 | 20 | 20 |",
+        "| 质量指标 | 培训合格率 | ═ | 100 | % | 98% | 10 | 8 |",
+    )
+    rows = extract_content(doc).indicators
+    assert [(k.indicator, k.comparator, k.target_value, k.actual_text, k.weight, k.score) for k in rows] == [
+        ("培训人次", ">=", 120, "130", 20, 20),
+        ("培训合格率", "=", 100, "98%", 10, 8),
+    ]

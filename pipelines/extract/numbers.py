@@ -17,11 +17,16 @@ from pipelines.model import Qualifier
 
 # Full-width ASCII (digits, letters, punctuation) to half-width, one character for one so that
 # offsets into the normalised text are offsets into the original text.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width ASCII, the ideographic space, and comparison signs printed with look-alikes (≧ ≦ for
+# ≥ ≤, a box-drawing ═ for =), one character for one.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
+    0x3000: 0x20, ord("≧"): ord("≥"), ord("≦"): ord("≤"), ord("═"): ord("="),
+}  # fmt: skip
 
 
 def to_half_width(text: str) -> str:
-    """Map full-width digits, letters and punctuation to ASCII, keeping the length unchanged."""
+    """Map full-width digits, letters and punctuation to ASCII (and ≧ ≦ ═ to ≥ ≤ =), keeping the
+    length unchanged."""
     return text.translate(_HALF_WIDTH)
 
 
