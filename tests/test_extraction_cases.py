@@ -229,3 +229,20 @@ def test_indicator_header_of_two_rows_read_one_after_the_other():
         ("培训人次", ">=", 120, "130", 20, 20),
         ("培训合格率", "=", 100, "98%", 10, 8),
     ]
+
+
+def test_a_part_row_printed_together_splits_under_its_total():
+    """年度资金总额:202010100.00%10 then 其中:本年财政拨款2020: the part's 2020 is above the total's 20,
+    so it is 20 | 20 printed together; a part that fits under the total stays as printed."""
+    header = "资金情况(万元)全年预算数(A)全年执行数(B)分值执行率(B/A)得分"
+    glued = achieved(
+        document_from_lines(header + "年度资金总额:202010100.00%10其中:本年财政拨款2020其他资金")
+    )
+    assert glued[("budget_total", "department")] == 200000
+    assert glued[("budget_fiscal", "fiscal")] == 200000
+    fits = achieved(
+        document_from_lines(header, "年度资金总额 30 30 10 100% 10", "其中:本年财政拨款 25.50 24.00")
+    )
+    assert fits[("budget_fiscal", "fiscal")] == 255000
+    above = achieved(document_from_lines(header, "年度资金总额 30 30 10 100% 10", "其中:本年财政拨款 3030"))
+    assert above[("budget_fiscal", "fiscal")] == 300000

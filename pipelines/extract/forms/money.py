@@ -46,14 +46,17 @@ def _single_cell(run: str) -> bool:
     return not run.endswith("%") or Decimal(body) <= MAX_RATE
 
 
-def _numbers_of_run(run: str, max_pieces: int) -> list[list[Cell]]:
+def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> list[list[Cell]]:
     """Ways to read a run of digits as a sequence of figures: the run itself when it reads as one
-    cell, else every split into figures (a % ends the figure it follows). Separators are dropped."""
+    cell (and, with `split_single`, its splits too), else every split into figures (a % ends the
+    figure it follows). Separators are dropped."""
     run = run.replace(",", "")
+    results: list[list[Cell]] = []
     if _single_cell(run):
         percent = run.endswith("%")
-        return [[Cell(Decimal(run.removesuffix("%")), percent, run)]]
-    results: list[list[Cell]] = []
+        results.append([Cell(Decimal(run.removesuffix("%")), percent, run)])
+        if not split_single:
+            return results
 
     def walk(rest: str, sequence: list[Cell]) -> None:
         if not rest:
@@ -72,18 +75,19 @@ def _numbers_of_run(run: str, max_pieces: int) -> list[list[Cell]]:
             walk(tail, [*sequence, Cell(Decimal(head), percent, head + ("%" if percent else ""))])
 
     walk(run, [])
-    return results
+    return [results[0], *(r for r in results[1:] if len(r) > 1)] if split_single and results else results
 
 
-def row_readings(values: list[str], max_pieces: int) -> list[list[Cell]]:
-    """Every reading of a row's value tokens as a sequence of cells (a glued token may split)."""
+def row_readings(values: list[str], max_pieces: int, split_single: bool = False) -> list[list[Cell]]:
+    """Every reading of a row's value tokens as a sequence of cells (a glued token may split; with
+    `split_single`, even one that reads as one figure)."""
     readings: list[list[Cell]] = [[]]
     for index, value in enumerate(values):
         text = value.replace(" ", "")
         if EMPTY_CELL.match(text):
             options = [[Cell(None, raw=text)]]
         elif FIGURE_RUN.match(text) and text[0].isdigit():
-            options = _numbers_of_run(text, max_pieces)
+            options = _numbers_of_run(text, max_pieces, split_single)
         else:
             return []  # text in a money row: not a row of figures
         options = [[replace(cell, token=index) for cell in option] for option in options]
@@ -113,6 +117,8 @@ def _fits(role: str, cell: Cell) -> bool:
     return True
 
 
+AMOUNT_ROLES = ("initial", "budget", "spent")
+CEILING_SLACK = Decimal("1.005")
 SPLIT_COST = 0.3  # per cell more than the row's tokens: a reading with fewer splits is likelier
 DECIMALS_COST = 1.0  # per extra count of decimals among the amounts of a split reading
 
@@ -129,6 +135,8 @@ def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int 
     money = [values[r] for r in ("initial", "budget", "spent") if values.get(r)]
     if splits and money and max(money) > 3 * min(money):
         score -= 2  # cells split apart into amounts of different orders: an unlikely reading
+    if splits and any(values.get(r) == 0 for r in ("initial", "budget", "spent")):
+        score -= 2  # a zero amount split off a run (2020 as 2 | 0 | 2 | 0): an unlikely reading
     if splits:  # a form prints its amounts with the same number of decimals
         places = {
             len(assigned[r].raw.partition(".")[2]) for r in ("initial", "budget", "spent") if r in assigned
@@ -145,26 +153,19 @@ def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int 
     return score
 
 
-def align_money_row(columns: list[str], values: list[str]) -> dict[str, Cell]:
+def align_money_row(columns: list[str], values: list[str], ceiling: Decimal | None = None) -> dict[str, Cell]:
     """The figures of a money row by column role, from the header's `columns` (initial, budget,
     spent, weight, rate, score in their printed order) and the row's value tokens.
 
     Cells keep their order; empty cells may have vanished anywhere; glued cells are split. Each
     reading and placement is scored (`_alignment_score`); of the best-scored ones, only the
-    roles they agree on are returned.
+    roles they agree on are returned. A part of the year's money (其中:财政拨款) has a `ceiling`, the
+    total row's largest amount: a reading above it is no reading (2020 under a total of 20 is 20 | 20
+    printed together).
     """
-    best: list[dict[str, Cell]] = []
-    best_score = float("-inf")
-    for reading in row_readings(values, len(columns)):
-        for places in combinations(range(len(columns)), len(reading)):
-            assigned = {columns[p]: cell for p, cell in zip(places, reading, strict=True)}
-            if not all(_fits(role, cell) for role, cell in assigned.items()):
-                continue
-            score = _alignment_score(columns, assigned, len(reading) - len(values))
-            if score > best_score + 1e-9:
-                best, best_score = [assigned], score
-            elif abs(score - best_score) <= 1e-9:
-                best.append(assigned)
+    best = _best_alignments(columns, values, ceiling, split_single=False)
+    if not best and ceiling is not None:  # no reading fits under the total: split what read as one
+        best = _best_alignments(columns, values, ceiling, split_single=True)
     if not best:
         return {}
     agreed = {}
@@ -172,6 +173,31 @@ def align_money_row(columns: list[str], values: list[str]) -> dict[str, Cell]:
         if all(other.get(role) is not None and other[role].value == cell.value for other in best[1:]):
             agreed[role] = cell
     return agreed
+
+
+def _best_alignments(
+    columns: list[str], values: list[str], ceiling: Decimal | None, split_single: bool
+) -> list[dict[str, Cell]]:
+    """The best-scored placements of the row's readings in the columns (ties all kept)."""
+    best: list[dict[str, Cell]] = []
+    best_score = float("-inf")
+    for reading in row_readings(values, len(columns), split_single):
+        for places in combinations(range(len(columns)), len(reading)):
+            assigned = {columns[p]: cell for p, cell in zip(places, reading, strict=True)}
+            if not all(_fits(role, cell) for role, cell in assigned.items()):
+                continue
+            if ceiling is not None and any(
+                c.value is not None and c.value > ceiling * CEILING_SLACK
+                for r, c in assigned.items()
+                if r in AMOUNT_ROLES
+            ):
+                continue
+            score = _alignment_score(columns, assigned, len(reading) - len(values))
+            if score > best_score + 1e-9:
+                best, best_score = [assigned], score
+            elif abs(score - best_score) <= 1e-9:
+                best.append(assigned)
+    return best
 
 
 # ---------------------------------------------------------------------------------------------
@@ -216,6 +242,7 @@ class MoneyBlock:
 
     columns: list[str]
     unit: str | None
+    ceiling: Decimal | None = None  # the total row's largest amount, over its parts' rows
 
 
 def _unit_of(text: str) -> str | None:
@@ -235,9 +262,14 @@ def _money_unit(block: MoneyBlock, cells: dict[str, Cell]) -> tuple[str, str | N
     return "万元", "no unit printed; read as 万元, the forms' usual unit"
 
 
-def money_facts(block: MoneyBlock, row: Token, values: list[Token]) -> list[Fact]:
+def money_facts(
+    block: MoneyBlock, row: Token, values: list[Token], ceiling: Decimal | None = None
+) -> list[Fact]:
     """Facts of one money row (see MONEY_FACTS); zero amounts are an unfilled form, not figures."""
-    cells = align_money_row(block.columns, [v.text for v in values])
+    cells = align_money_row(block.columns, [v.text for v in values], ceiling)
+    if row.role == "department":
+        amounts = [c.value for r, c in cells.items() if r in AMOUNT_ROLES and c.value is not None]
+        block.ceiling = max(amounts) if amounts else None
     if not cells:
         return []
     unit, note = _money_unit(block, cells)
@@ -303,6 +335,7 @@ def total_score_fact(total: Token, values: list[Token], needs_full_marks: bool =
 # ---------------------------------------------------------------------------------------------
 # The whole form
 
+PART_ROWS = ("fiscal", "carry_over", "other_funds", "basic", "project")  # rows that are parts of the total
 LOOK_BACK = 3  # tokens before a money header where its caption's unit may stand
 ROW_PREFIX = re.compile(r"^其中$")
 ROW_GROUP_CHARS = 8
@@ -391,5 +424,6 @@ def read_money_rows(stream: list[Token], start: int, block: MoneyBlock) -> tuple
                 break
             index += 1
         if values:
-            facts.extend(money_facts(block, token, values))
+            parts = token.role in PART_ROWS
+            facts.extend(money_facts(block, token, values, block.ceiling if parts else None))
     return facts, index
