@@ -161,7 +161,7 @@ def test_form_one_cell_per_line_with_self_score_column_and_unclosed_unit():
 
 
 def test_a_year_starting_the_next_cell_is_not_a_staff_figure():
-    doc = document_from_lines("财政供养人员情况(人)", "编制数", "2023 年实际在职人数", "控制率", "30", "28")
+    doc = document_from_lines("编制数", "2023 年实际在职人数")
     assert not [f for f in extract_facts(doc) if f.indicator_code.startswith("staff")]
 
 
@@ -246,3 +246,15 @@ def test_a_part_row_printed_together_splits_under_its_total():
     assert fits[("budget_fiscal", "fiscal")] == 255000
     above = achieved(document_from_lines(header, "年度资金总额 30 30 10 100% 10", "其中:本年财政拨款 3030"))
     assert above[("budget_fiscal", "fiscal")] == 300000
+
+
+def test_a_row_of_staff_headers_then_the_row_of_their_figures():
+    """编制数 | 2023 年实际在职人数 | 控制率, then 46 | 50 | 108.70%, one cell per line; the ratio's
+    figure may be left out; figures that do not match the headers one for one are no facts."""
+    rows = ("财政供养人员情况(人)", "编制数", "2023 年实际在职人数", "控制率")
+    facts = achieved(document_from_lines(*rows, "46", "50", "108.70%", "经费控制情况(万元)"))
+    assert (facts[("staff_authorized", "department")], facts[("staff_actual", "department")]) == (46, 50)
+    facts = achieved(document_from_lines(*rows, "11", "16", "经费控制情况(万元)"))
+    assert (facts[("staff_authorized", "department")], facts[("staff_actual", "department")]) == (11, 16)
+    one = achieved(document_from_lines(*rows, "16", "经费控制情况(万元)"))
+    assert not {code for code, _ in one} & {"staff_authorized", "staff_actual"}

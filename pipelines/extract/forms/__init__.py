@@ -21,6 +21,7 @@ stand, whatever spaces they contain.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from pipelines.extract.forms.indicators import kpi_header, read_indicator_block
@@ -38,6 +39,7 @@ from pipelines.extract.kpi import figure_of_value
 from pipelines.extract.matching import DEPARTMENT, Matcher, clean_label, make_facts, unit_fits
 from pipelines.extract.numbers import find_figures
 from pipelines.extract.text import simplify
+from pipelines.indicators import Indicator
 from pipelines.model import Document, Fact, PerformanceIndicator
 
 
@@ -75,6 +77,7 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
     indicators: list[PerformanceIndicator] = []
     notes: list[str] = []
     index = 0
+    headers_seen = 0  # the end of the last run of header cells read without figures
     while index < len(stream):
         token = stream[index]
         if token.kind == FIELD and token.role == "project" and (facts or indicators):
@@ -101,6 +104,13 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
         elif token.label is None:
             money_unit = unit_mark(token) or money_unit
             facts.extend(_label_value_fact(stream, index, matcher, money_unit))
+            if index >= headers_seen:  # a header row starts at its first cell, not inside one
+                header_facts, after = _header_row_facts(stream, index, matcher)
+                if header_facts:
+                    facts.extend(header_facts)
+                    index = after
+                    continue
+                headers_seen = after
         index += 1
     return FormContent(facts, indicators, notes)
 
@@ -135,6 +145,72 @@ def _label_value_fact(
             return []
     snippet = " | ".join(t.printed for t in stream[index : index + (3 if unit else 2)])
     return make_facts(indicator, figure, DEPARTMENT, False, following[0].locator, snippet, unit)
+
+
+MAX_HEADER_CELLS = 6
+MAX_HEADER_CHARS = 14
+YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
+
+
+def _header_row_facts(stream: list[Token], index: int, matcher: Matcher) -> tuple[list[Fact], int]:
+    """A row of staff headers then the row of their figures, one cell per line (编制数 | 2023年实际在职
+    人数 | 控制率 | 46 | 50 | 108.70%): each header that names a staff indicator gets the figure in its
+    place. Figures must match the headers one for one; only trailing ratio headers (控制率) may be
+    left without one. Returns the facts and the index after the figures; without facts, the index
+    after the run of header cells."""
+    if _staff_indicator(stream[index].text, matcher) is None:
+        return [], index + 1
+    headers: list[tuple[str, str]] = []  # (text, printed)
+    position = index
+    while position < len(stream) and len(headers) <= MAX_HEADER_CELLS:
+        token = stream[position]
+        if token.label is not None or FIGURE_RUN.match(token.text.replace(" ", "")):
+            if (
+                YEAR_CELL.match(token.text)
+                and position + 1 < len(stream)
+                and stream[position + 1].text.startswith("年")
+            ):
+                following = stream[position + 1]  # 2023 年实际在职人数: one header printed with a space
+                headers.append((token.text + following.text, f"{token.printed} {following.printed}"))
+                position += 2
+                continue
+            break
+        headers.append((token.text, token.printed))
+        position += 1
+    figures = _values_after(stream, position)
+    staff = [_staff_indicator(text, matcher) for text, _ in headers]
+    if len(headers) < 2 or not figures:
+        return [], position
+    unmatched = headers[len(figures) :]
+    if len(figures) > len(headers) or any(not text.endswith("率") for text, _ in unmatched):
+        return [], position
+    facts: list[Fact] = []
+    for (_, printed), indicator, value in zip(headers, staff, figures, strict=False):
+        if indicator is None:
+            continue
+        found = find_figures(value.text)
+        if (
+            len(found) != 1
+            or found[0].raw != value.text.strip()
+            or found[0].unit not in ("", *indicator.units)
+        ):
+            return [], position
+        snippet = " | ".join([printed, value.printed])
+        facts.extend(make_facts(indicator, found[0], DEPARTMENT, False, value.locator, snippet))
+    return facts, position + len(figures)
+
+
+def _staff_indicator(text: str, matcher: Matcher) -> Indicator | None:
+    """The staff indicator a header names (编制数, 2023年实际在职人数), if it is a header's length and
+    names exactly one."""
+    label = clean_label(text)
+    if len(label) > MAX_HEADER_CHARS:
+        return None
+    hits = matcher.hits(label)
+    codes = {hit.indicator.code for hit in hits}
+    if len(codes) != 1 or hits[0].indicator.category != "staffing":
+        return None
+    return hits[0].indicator
 
 
 def indicator_facts(rows: list[PerformanceIndicator], matcher: Matcher) -> list[Fact]:
