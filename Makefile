@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: setup run test dev samples docs score bench clean
+.PHONY: setup run test test-slow test-all dev samples docs score bench clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,10 +18,15 @@ run: setup  ## materialize every asset over REPORTS_DIR into WAREHOUSE_PATH, pri
 	$(BIN)/python -m pipelines run
 	$(BIN)/python -m tools.show
 
-test: setup  ## the whole test suite, plus ruff
+test: setup  ## ruff and the test suite without the slow end-to-end suites (a few minutes)
 	$(BIN)/ruff check pipelines tools tests
 	$(BIN)/ruff format --check pipelines tools tests
-	$(BIN)/pytest
+	$(BIN)/pytest -m "not slow"
+
+test-slow: setup  ## the slow suites: whole runs in subprocesses, services, crashes, concurrency (~25 min)
+	$(BIN)/pytest -m slow
+
+test-all: test test-slow  ## everything CI runs
 
 dev: setup  ## the Dagster UI on http://127.0.0.1:3000
 	$(BIN)/dagster dev -m pipelines.definitions

@@ -5,6 +5,8 @@ import dataclasses
 import signal
 from concurrent.futures import ProcessPoolExecutor
 
+import pytest
+
 import pipelines.batch.cache as cache_module
 import pipelines.batch.incremental as incremental
 import pipelines.batch.pool as pool_module
@@ -153,6 +155,7 @@ def _assert_same_tables(got, want):
     assert got.key == want.key
 
 
+@pytest.mark.slow  # several whole batches
 def test_a_changed_batch_reuses_the_last_batchs_rows_and_equals_a_fresh_assembly(tmp_path, monkeypatch):
     """Add, remove, rename, copy under an earlier name, rewrite: after each change the tables built
     from the last batch's rows equal the tables of every file read afresh."""

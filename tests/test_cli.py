@@ -24,6 +24,8 @@ from tests.builders import PROJECT_ROOT, crash_when_reading
 from tests.test_pipeline import SAMPLES
 from tests.test_warehouse import VENV_BIN
 
+pytestmark = pytest.mark.slow  # the README's command in subprocesses (make test-slow)
+
 SUMMARY = {
     "files": r"Files +(\d+) found: (\d+) read, (\d+) from the cache",
     "documents": r"Documents +(\d+) loaded, (\d+) partly rejected, (\d+) rejected",

@@ -18,6 +18,8 @@ from dagster import DagsterEventType, DagsterInstance
 from tests.builders import PROJECT_ROOT
 from tests.test_pipeline import SAMPLES, query, run_pipeline
 
+pytestmark = pytest.mark.slow  # several whole runs at once in subprocesses (make test-slow)
+
 DAGSTER = Path(sys.executable).parent / "dagster"
 IN_PROCESS = "execution:\n  config:\n    in_process: {}\n"
 STEP_EVENTS = (DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS)

@@ -17,6 +17,8 @@ import pytest
 from tests.builders import PROJECT_ROOT
 from tests.test_pipeline import SAMPLES, TABLES, run_pipeline
 
+pytestmark = pytest.mark.slow  # runs killed in subprocesses (make test-slow)
+
 # Seconds after the new warehouse file appears beside the published one (None: before it appears,
 # during extraction); the last ones usually land after the publish.
 KILL_DELAYS = [None, 0.0, 0.005, 0.02, 0.05, 0.1, 0.3, 0.6, 1.5]

@@ -14,6 +14,8 @@ import yaml
 from tests.builders import PROJECT_ROOT
 from tests.services import POSTGRES_MISSING, postgres_server
 
+pytestmark = pytest.mark.slow  # a real PostgreSQL (make test-slow)
+
 DAGSTER = Path(sys.executable).parent / "dagster"
 DEPLOY_YAML = PROJECT_ROOT / "deploy" / "dagster.yaml"
 PG_VARIABLES = (

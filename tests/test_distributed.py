@@ -33,6 +33,7 @@ COMPARED = [
 WORKERS = ("machine_a", "machine_b")
 
 pytestmark = [
+    pytest.mark.slow,  # PostgreSQL, Redis and two Celery workers (make test-slow)
     pytest.mark.skipif(REDIS_MISSING is not None, reason=REDIS_MISSING or ""),
     pytest.mark.skipif(POSTGRES_MISSING is not None, reason=POSTGRES_MISSING or ""),
 ]

@@ -28,6 +28,8 @@ from tests.test_readers_sheets_pages import xlsx_bytes
 from tools.memory import pdf_bomb
 from tools.truth import fact_differences
 
+pytestmark = pytest.mark.slow  # a run over hostile files with memory limits (make test-slow)
+
 TRUTH = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))["documents"]
 GOOD = {
     form: next(p for p, doc in sorted(TRUTH.items()) if doc["format"] == form)

@@ -143,6 +143,7 @@ def test_province_rollup_equals_the_truth_of_department_reports(built, truth):
             assert values_match(row.total, sum(values), GENERATED)
 
 
+@pytest.mark.slow  # a second whole run
 def test_second_run_changes_nothing(built, tmp_path):
     copy = tmp_path / "again.duckdb"
     copy.write_bytes(built.read_bytes())

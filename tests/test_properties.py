@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import cn2an
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -117,6 +118,7 @@ def test_the_extractor_on_random_report_text(lines):
             assert fact.unit == units[fact.indicator_code]
 
 
+@pytest.mark.slow  # many processes
 def test_the_same_files_give_the_same_facts_in_any_process():
     """Across processes with different string-hash seeds (set and dict orders differ)."""
     import os

@@ -4,6 +4,7 @@ import json
 
 import duckdb
 import pandas as pd
+import pytest
 
 from tools.scoring import (
     DEV,
@@ -58,6 +59,7 @@ def test_score_counts_precision_recall_and_identity():
     assert any("budget_total missed" in p for p in result.problems)
 
 
+@pytest.mark.slow  # whole pipeline runs
 def test_score_command_runs_the_pipeline_on_a_corpus(tmp_path, capsys):
     (tmp_path / "txt").mkdir()
     (tmp_path / "txt" / "r.txt").write_text(
@@ -150,6 +152,7 @@ def test_the_held_out_split_is_fixed():
         assert tuple(stems[2::3]) == tuple(s for s in HELD_OUT if s.startswith(family))
 
 
+@pytest.mark.slow  # whole pipeline runs
 def test_score_command_runs_only_the_selected_forms_and_reports(tmp_path, capsys):
     corpus = tmp_path / "corpus"
     text = "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年预算数120.00万元，全年整体支出100.00万元。"
@@ -254,6 +257,7 @@ KPI_REPORT = """长沙市图书馆2023年度少儿阅读推广项目支出绩效
 """
 
 
+@pytest.mark.slow  # whole pipeline runs
 def test_score_command_scores_performance_indicator_rows(tmp_path, capsys):
     (tmp_path / "txt").mkdir()
     (tmp_path / "txt" / "p.txt").write_text(KPI_REPORT, encoding="utf-8")

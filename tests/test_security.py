@@ -121,6 +121,7 @@ def test_a_macro_project_in_a_docx_is_never_run_or_read():
         read_bytes(data.getvalue(), "r.docm", "0" * 64)
 
 
+@pytest.mark.slow  # a whole run as another user
 def test_the_published_warehouse_is_a_read_only_file(tmp_path):
     reports = tmp_path / "in"
     reports.mkdir()

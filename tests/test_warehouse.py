@@ -138,6 +138,7 @@ def test_definitions_hold_every_stage_and_check():
     assert defs.resolve_job_def("reports_to_warehouse") is not None
 
 
+@pytest.mark.slow  # dagster CLI in a subprocess
 def test_command_line_materialize_honours_environment_variables(small_reports, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
@@ -174,6 +175,7 @@ def test_empty_folder_gives_an_empty_but_complete_warehouse(tmp_path):
     assert "Nothing yet" in report and "<svg" not in report
 
 
+@pytest.mark.slow  # two whole runs
 def test_a_rerun_on_the_same_inputs_writes_nothing(small_reports, tmp_path):
     reports = tmp_path / "in"
     shutil.copytree(small_reports, reports)
