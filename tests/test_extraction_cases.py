@@ -258,3 +258,14 @@ def test_a_row_of_staff_headers_then_the_row_of_their_figures():
     assert (facts[("staff_authorized", "department")], facts[("staff_actual", "department")]) == (11, 16)
     one = achieved(document_from_lines(*rows, "16", "经费控制情况(万元)"))
     assert not {code for code, _ in one} & {"staff_authorized", "staff_actual"}
+
+
+def test_money_cells_printed_with_their_unit():
+    doc = document_from_lines(
+        "年度预算申请", "(万元)", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+        "年度资金总额", "120.5万元", "130万元", "117万元", "10", "90%", "9",
+    )  # fmt: skip
+    facts = achieved(doc)
+    assert facts[("budget_total", "department")] == 1300000
+    assert facts[("expenditure_total", "department")] == 1170000
+    assert facts[("budget_execution_rate", "department")] == 90

@@ -30,6 +30,7 @@ class Cell:
 
 NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,6})?")
 FIGURE_RUN = re.compile(r"^[\d.,%]+$")
+CELL_WITH_UNIT = re.compile(r"^(\d[\d.,]*)(万元|元|亿元)$")
 ENUMERATION = re.compile(r"^\d{1,2}[.、]$")  # a list item's number (1.), not a figure
 LEADING_FIGURES = re.compile(r"^\d[\d.,%]*(?=[\u4e00-\u9fff])")
 
@@ -414,6 +415,14 @@ def read_money_rows(stream: list[Token], start: int, block: MoneyBlock) -> tuple
             glued = LEADING_FIGURES.match(text)
             if ENUMERATION.match(text):
                 break  # 1. starts a note below the row, not a cell
+            with_unit = CELL_WITH_UNIT.match(text)
+            if with_unit:  # 4753.66万元: a cell printed with its unit
+                block.unit = block.unit or with_unit.group(2)
+                if block.unit == with_unit.group(2):
+                    values.append(replace(stream[index], text=with_unit.group(1)))
+                    index += 1
+                    continue
+                break
             if EMPTY_CELL.match(text) or (FIGURE_RUN.match(text) and text[0].isdigit()):
                 values.append(stream[index])
             elif glued:  # the row's last figures run into the next label (303010100%其中)
