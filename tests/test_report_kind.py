@@ -192,3 +192,11 @@ def test_a_project_report_does_not_take_a_table_column_heading_for_its_project()
         "项目名称 | 预算数 | 执行数",
         "送戏下乡 | 20 | 18",
     ) == ("project", "送戏下乡项目")
+
+
+def test_a_saved_pages_metadata_lines_before_the_title_are_not_title_lines():
+    chrome = ("• 索引号", "• 0000-2/2023-0001", "• 发布机构", "• 雨湖区文化和旅游局", "• 公开目录", "• 自评报告",
+              "• 发布日期", "• 2023-04-27", "• 文号", "• 浏览量", "• 主题词")  # fmt: skip
+    doc = document_from_lines(*chrome, "雨湖区图书馆2022年度项目支出绩效自评报告", "一、自评结论")
+    identity = extract_identity(doc)
+    assert (identity.institution, identity.report_kind) == ("雨湖区图书馆", "project")

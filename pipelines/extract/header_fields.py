@@ -36,6 +36,20 @@ def header_text(document: Document) -> str:
     return to_half_width(text)
 
 
+# A saved web page's metadata around the report (索引号, 发布机构, 浏览量 ...): labels on lines of their
+# own, or bulleted lines; not the report's title lines.
+PAGE_CHROME = re.compile(
+    r"^(?:[•·▪●]\s*.{0,40}|(?:索引号|发布机构|发布日期|发文日期|成文日期|公开目录|公开方式|公开范围|文号|"
+    r"浏览量|浏览次数|点击数|主题词|主题分类|信息来源|来源|作者|字体|打印|关闭|分享|效力属性|时效性|"
+    r"信息时效性|统一登记号)\s*[:：]?\s*)$"
+)
+
+
+def content_lines(text: str) -> list[str]:
+    """The text's non-empty lines, stripped, without a saved web page's metadata lines."""
+    return [line for raw in text.split("\n") if (line := raw.strip()) and not PAGE_CHROME.match(line)]
+
+
 def is_traditional(text: str) -> bool:
     """Whether `text` is written in traditional characters (several distinct ones, not one 乾 of 乾县)."""
     sample = text[:TRADITIONAL_SAMPLE]

@@ -16,7 +16,14 @@ import re
 from collections import Counter
 from dataclasses import replace
 
-from pipelines.extract.header_fields import LABEL_RE, Field, header_fields, header_text, window_after
+from pipelines.extract.header_fields import (
+    LABEL_RE,
+    Field,
+    content_lines,
+    header_fields,
+    header_text,
+    window_after,
+)
 from pipelines.extract.regions import place_name_starts, resolve_region, resolve_region_from_path
 from pipelines.extract.report_kind import detect_kind
 from pipelines.model import Document, Identity, Region
@@ -116,7 +123,7 @@ def _completed(name: str, text: str) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in text.split("\n") if line.strip()]
+    return content_lines(text)
 
 
 def find_institution(document: Document, text: str | None = None) -> tuple[str | None, str]:

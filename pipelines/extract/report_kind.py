@@ -21,6 +21,7 @@ from pipelines.extract.header_fields import (
     LABEL_RE,
     STOP_LABELS,
     Field,
+    content_lines,
     header_fields,
     spaced_label,
     value_after,
@@ -73,7 +74,7 @@ def _title_lines(text: str) -> list[str]:
     """The starts of the first lines that read as titles: each line's first HEADING_CHARS characters
     (a whole form may be flattened onto one line) up to its first sentence punctuation, quoted
     document titles (《…》, the notices a report cites) removed; sentences of prose are left out."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()][:TITLE_ZONE_LINES]
+    lines = content_lines(text)[:TITLE_ZONE_LINES]
     heads = []
     for line in lines:
         if SECTION_HEADING.match(line):
