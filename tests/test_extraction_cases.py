@@ -269,3 +269,8 @@ def test_money_cells_printed_with_their_unit():
     assert facts[("budget_total", "department")] == 1300000
     assert facts[("expenditure_total", "department")] == 1170000
     assert facts[("budget_execution_rate", "department")] == 90
+
+
+def test_a_score_heading_then_its_figure_as_a_paragraph():
+    doc = document_from_lines("一、自评结论", "(一)自评得分", "96.5分。", "(二)绩效目标完成情况")
+    assert achieved(doc)[("self_eval_score", "department")] == 96.5

@@ -78,7 +78,8 @@ POST_CODE = "staff_authorized"
 KIND_BEFORE = re.compile(r"(?:行政|事业|工勤|参公|管理)$")
 FINANCE = "finance"
 # Indicators whose label may stand alone in a paragraph with its figure in the next one.
-LABEL_CATEGORIES = ("staffing",)
+LABEL_CATEGORIES = ("staffing", "evaluation")  # 人员编制 | 37; (一)自评得分 | 100分。
+LIST_MARKER = re.compile(r"^(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、])\s*")
 MAX_CELL = 20
 # Service figures: whose they are.
 SERVICE = "service"
@@ -455,12 +456,12 @@ def _label_value(normal: NormalText, locator: str, matcher: Matcher, context: Co
     cell = normal.text.strip().rstrip(":").strip()
     if len(cell) > MAX_CELL:
         return []
-    indicator = matcher.by_alias.get(cell)
+    indicator = matcher.by_alias.get(LIST_MARKER.sub("", cell))
     if indicator is not None and indicator.category in LABEL_CATEGORIES:
         context.label = (indicator, normal.source.strip())
         return []
     figures = find_figures(cell)
-    if pending is None or len(figures) != 1 or figures[0].raw != cell:
+    if pending is None or len(figures) != 1 or figures[0].raw != cell.rstrip("。."):
         return []
     label, label_text = pending
     figure = figures[0]
