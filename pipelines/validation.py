@@ -148,7 +148,8 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
         ),
         # Across documents
         _rule(
-            "consistent_across_documents", "warning", between, "one value per institution, year and indicator",
+            "consistent_across_documents", "warning", between,
+            "one value per institution, year, indicator, report kind and project",
             column="conflicting_values", max_value=1, observed="conflicting_values",
         ),
     ]  # fmt: skip
@@ -186,6 +187,20 @@ def indicator_rules() -> list[Rule]:
     ]  # fmt: skip
 
 
+def _report_of(facts: pd.DataFrame, documents: pd.DataFrame | None) -> pd.DataFrame:
+    """Each fact's report kind and project (columns _report_kind, _project), from its document."""
+    if documents is None:
+        return pd.DataFrame({"_report_kind": "department", "_project": ""}, index=facts.index)
+    kinds = documents.drop_duplicates("document_key").set_index("document_key")
+    return pd.DataFrame(
+        {
+            "_report_kind": facts["document_key"].map(kinds["report_kind"]).fillna("department"),
+            "_project": facts["document_key"].map(kinds["project"]).fillna(""),
+        },
+        index=facts.index,
+    )
+
+
 def prepare_indicators(rows: pd.DataFrame) -> pd.DataFrame:
     """The performance-indicator rows with the derived columns the rules check."""
     rows = rows.reset_index(drop=True)
@@ -219,8 +234,10 @@ def _scale_gaps(facts: pd.DataFrame) -> pd.Series:
     return (logs - reference).abs().where(money)
 
 
-def prepare(facts: pd.DataFrame) -> pd.DataFrame:
-    """The facts with the derived columns the rules check."""
+def prepare(facts: pd.DataFrame, report_of: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The facts with the derived columns the rules check. `report_of` (document_key, report_kind,
+    project: the documents frame) keeps reports of different kinds or projects apart across
+    documents: a project's budget is not the department's."""
     dictionary = default_dictionary()
     facts = facts.reset_index(drop=True)
     codes = facts["indicator_code"]
@@ -243,7 +260,13 @@ def prepare(facts: pd.DataFrame) -> pd.DataFrame:
     authorised = _same_document(facts, "staff_authorized", DEPARTMENT)
     derived["staff_ratio"] = (value / authorised).where((codes == "staff_actual") & (authorised > 0))
     derived["scale_gap"] = _scale_gaps(facts)
-    distinct = facts.groupby(CROSS_DOCUMENT_KEY, dropna=False)["value"].transform("nunique")
+    report = _report_of(facts, report_of)
+    distinct = (
+        pd.concat([facts[CROSS_DOCUMENT_KEY], report], axis=1)
+        .assign(value=facts["value"])
+        .groupby([*CROSS_DOCUMENT_KEY, *report.columns], dropna=False)["value"]
+        .transform("nunique")
+    )
     derived["conflicting_values"] = distinct.where(facts["institution"].notna()).astype("float64")
     return pd.concat([facts, derived], axis=1)
 
@@ -389,15 +412,20 @@ def _observed_detail(checked: pd.DataFrame, i: int, rules: list[Rule]) -> str:
 
 
 def validate_facts(
-    facts: pd.DataFrame, rules: list[Rule] | None = None, cache_root: Path | None = None
+    facts: pd.DataFrame,
+    rules: list[Rule] | None = None,
+    cache_root: Path | None = None,
+    documents: pd.DataFrame | None = None,
 ) -> ValidationOutcome:
     """One fact per grain, then the suite: error-level failures rejected, warning-level ones flagged.
 
     With `cache_root`, rows judged by an earlier run with the same rule values are not judged again.
+    With `documents` (the extracted documents), values are compared across documents of the same
+    report kind and project only.
     """
     rules = rules or fact_rules()
     kept, duplicates = resolve_grain(facts.reset_index(drop=True))
-    checked = prepare(kept)
+    checked = prepare(kept, documents)
     results = run_rules_cached(checked, rules, cache_root)
     errors, rows, judged = _judge(checked, results)
     failing = list(rows.index)

@@ -125,6 +125,30 @@ def test_two_documents_disagreeing_are_flagged_not_dropped():
     assert sorted(conflicting["value"]) == [1000.0, 2000.0]
 
 
+def test_a_project_report_and_the_department_report_of_one_body_and_year_are_not_compared():
+    """A project's budget is not the department's: values are compared across documents of the same
+    report kind and project only (two project reports of one project still are)."""
+    budget = money("budget_total", 4000000.0)
+    rows = frame(
+        budget,
+        {**budget, "document_key": "d2", "value": 300000.0},
+        {**budget, "document_key": "d3", "value": 1.0},
+    )
+    documents = pd.DataFrame(
+        {"document_key": ["d1", "d2", "d3"], "report_kind": ["department", "project", "project"],
+         "project": [None, "文物数字化项目", "文物数字化项目"]}
+    )  # fmt: skip
+
+    def flagged(outcome) -> list[float]:
+        marked = outcome.accepted["flags"].fillna("").str.contains("consistent_across_documents")
+        return sorted(outcome.accepted.loc[marked, "value"])
+
+    assert flagged(validate_facts(rows, documents=documents)) == [1.0, 300000.0]
+    documents.loc[2, "project"] = "另一个项目"
+    assert flagged(validate_facts(rows, documents=documents)) == []
+    assert flagged(validate_facts(rows)) == [1.0, 300000.0, 4000000.0]  # kinds unknown: all compared
+
+
 def test_one_fact_per_grain_exact_before_approximate():
     outcome = validate_facts(
         frame(

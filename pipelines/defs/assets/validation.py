@@ -78,7 +78,7 @@ def validated_facts(
     context: AssetExecutionContext, extract_cache: ExtractCacheFolder, extracted_facts: Extraction
 ) -> Iterator:
     facts = extracted_facts.facts
-    outcome = validate_facts(facts, cache_root=extract_cache.root)
+    outcome = validate_facts(facts, cache_root=extract_cache.root, documents=extracted_facts.documents)
     yield Output(
         outcome,
         metadata={
