@@ -254,12 +254,12 @@ def test_pdf_truncated_is_rejected(tmp_path: Path) -> None:
         read_bytes(tmp_path, "a.pdf", data[: len(data) // 2])
 
 
-def test_pdf_without_text_needs_ocr(tmp_path: Path) -> None:
+def test_pdf_whose_pages_show_no_text_even_to_ocr_is_rejected(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
-    page.rect(100, 100, 300, 400, fill=1)  # stands for a scanned image
+    page.rect(100, 100, 300, 400, fill=1)  # a scanned page without any writing
     page.save()
-    with pytest.raises(ReadError, match=r"^no text layer \(image-only PDF, needs OCR\)$"):
+    with pytest.raises(ReadError, match=r"^no text found by OCR \(image-only PDF\)$"):
         read_bytes(tmp_path, "a.pdf", buffer.getvalue())
 
 

@@ -1114,8 +1114,9 @@ def _write_docx(path: Path, spec: ReportSpec | FormSpec, blocks: list[Block]) ->
     path.write_bytes(_fixed_zip(buffer.getvalue()))
 
 
-def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
-    """A PDF with a real text layer (CID font STSong-Light), CJK-wrapped paragraphs and ruled tables."""
+def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block], font: str = _PDF_FONT) -> None:
+    """A PDF with a real text layer (CID font STSong-Light, not embedded, unless `font` names another
+    registered font), CJK-wrapped paragraphs and ruled tables."""
     # reportlab is a dev dependency: import it only when PDFs are written.
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -1126,7 +1127,7 @@ def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
     pdfmetrics.registerFont(UnicodeCIDFont(_PDF_FONT))
-    common = {"fontName": _PDF_FONT, "wordWrap": "CJK"}
+    common = {"fontName": font, "wordWrap": "CJK"}
     styles = {
         "title": ParagraphStyle(
             "title", fontSize=16, leading=26, alignment=TA_CENTER, spaceAfter=10, **common
@@ -1137,7 +1138,7 @@ def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
     }
     grid = [
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("FONTNAME", (0, 0), (-1, -1), _PDF_FONT),
+        ("FONTNAME", (0, 0), (-1, -1), font),
         ("FONTSIZE", (0, 0), (-1, -1), 10),
         ("ALIGN", (1, 0), (-1, -1), "CENTER"),
     ]
@@ -1185,6 +1186,11 @@ def write_report(reports_dir: Path, spec: ReportSpec, index: int) -> dict[str, A
     target = reports_dir / spec.path
     target.parent.mkdir(parents=True, exist_ok=True)
     _WRITERS[spec.file_format](target, spec, draft.blocks)
+    return _truth_entry(spec, draft)
+
+
+def _truth_entry(spec: ReportSpec, draft: Draft) -> dict[str, Any]:
+    """What the pipeline must find in a report: its identity and the facts its sentences state."""
     inst = spec.institution
     return {
         "institution": inst.name,
@@ -1200,6 +1206,52 @@ def write_report(reports_dir: Path, spec: ReportSpec, index: int) -> dict[str, A
         "format": spec.file_format,
         "encoding": spec.encoding,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Scanned reports: a PDF report rasterised page by page into a PDF of images, as a scanner gives it
+# (no text layer: the pipeline reads it by OCR). It is drawn with a Chinese font embedded
+# (CHINESE_FONT, Debian's fonts-wqy-microhei), so that its pixels do not depend on a machine's fonts.
+
+CHINESE_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+SCAN_DPI = 150
+SCANNED: tuple[ReportSpec, ...] = (
+    ReportSpec(
+        "云南省/曲靖市/曲靖市博物馆2022年度部门整体支出绩效自评报告（扫描件）.pdf",
+        QUJING_MUS,
+        2022,
+        "pdf",
+        table="caption",
+    ),
+)
+
+
+def rasterise(pdf: bytes, dpi: int = SCAN_DPI) -> bytes:
+    """`pdf` as a PDF of greyscale page images at `dpi`, without a text layer."""
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(pdf)
+    images = [source[i].render(scale=dpi / 72, grayscale=True).to_pil() for i in range(len(source))]
+    source.close()
+    buffer = io.BytesIO()
+    images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return buffer.getvalue()
+
+
+def write_scanned(reports_dir: Path, spec: ReportSpec, index: int) -> dict[str, Any]:
+    """Write one report as a scanned PDF under `reports_dir`; return its truth entry."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if not CHINESE_FONT.exists():
+        raise FileNotFoundError(f"{CHINESE_FONT} is missing: install Debian's fonts-wqy-microhei")
+    pdfmetrics.registerFont(TTFont("WenQuanYiMicroHei", str(CHINESE_FONT), subfontIndex=0))
+    draft = _compose(spec, index)
+    target = reports_dir / spec.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write_pdf(target, spec, draft.blocks, font="WenQuanYiMicroHei")
+    target.write_bytes(rasterise(target.read_bytes()))
+    return {**_truth_entry(spec, draft), "scanned": True}
 
 
 def truth_path_for(reports_dir: Path) -> Path:
@@ -1220,6 +1272,10 @@ def generate(reports_dir: Path = DEFAULT_REPORTS_DIR) -> dict[str, Any]:
         shutil.rmtree(reports_dir)
     documents = {spec.path: write_report(reports_dir, spec, index) for index, spec in enumerate(REPORTS)}
     documents |= {spec.path: write_form(reports_dir, spec) for spec in FORMS}
+    documents |= {
+        spec.path: write_scanned(reports_dir, spec, len(REPORTS) + index)
+        for index, spec in enumerate(SCANNED)
+    }
     _write_rejects(reports_dir)
     truth = {"documents": documents, "rejected": REJECTED}
     truth_path.write_text(

@@ -29,6 +29,7 @@ class ReportsFolder(ConfigurableResource):
     max_inflated_mb: float = DEFAULT_LIMITS.max_inflated_mb
     max_table_cells: int = DEFAULT_LIMITS.max_table_cells
     timeout_seconds: float = DEFAULT_LIMITS.timeout_seconds
+    max_ocr_pages: int = DEFAULT_LIMITS.max_ocr_pages
 
     @property
     def root(self) -> Path:
@@ -43,6 +44,7 @@ class ReportsFolder(ConfigurableResource):
             self.max_inflated_mb,
             self.max_table_cells,
             self.timeout_seconds,
+            self.max_ocr_pages,
         )
 
 
@@ -87,6 +89,7 @@ def resources_from_environment() -> dict[str, ConfigurableResource | StepHandoff
             max_inflated_mb=number(env, "READ_MAX_INFLATED_MB"),
             max_table_cells=number(env, "READ_MAX_TABLE_CELLS"),
             timeout_seconds=number(env, "READ_TIMEOUT_SECONDS"),
+            max_ocr_pages=number(env, "READ_MAX_OCR_PAGES"),
         ),
         "warehouse": WarehouseFile(path=env.get("WAREHOUSE_PATH", str(DEFAULT_WAREHOUSE_PATH))),
         "extract_cache": ExtractCacheFolder(path=env.get("EXTRACT_CACHE_DIR", str(DEFAULT_CACHE_DIR))),
