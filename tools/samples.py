@@ -1226,15 +1226,23 @@ SCANNED: tuple[ReportSpec, ...] = (
 )
 
 
-def rasterise(pdf: bytes, dpi: int = SCAN_DPI) -> bytes:
-    """`pdf` as a PDF of greyscale page images at `dpi`, without a text layer."""
+def rasterise(pdf: bytes, scanned_on: dt.datetime, dpi: int = SCAN_DPI) -> bytes:
+    """`pdf` as a PDF of greyscale page images at `dpi`, without a text layer, dated `scanned_on`."""
     import pypdfium2
 
     source = pypdfium2.PdfDocument(pdf)
     images = [source[i].render(scale=dpi / 72, grayscale=True).to_pil() for i in range(len(source))]
     source.close()
     buffer = io.BytesIO()
-    images[0].save(buffer, "PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    images[0].save(
+        buffer,
+        "PDF",
+        resolution=dpi,
+        save_all=True,
+        append_images=images[1:],
+        creationDate=scanned_on.utctimetuple(),
+        modDate=scanned_on.utctimetuple(),
+    )
     return buffer.getvalue()
 
 
@@ -1250,7 +1258,8 @@ def write_scanned(reports_dir: Path, spec: ReportSpec, index: int) -> dict[str, 
     target = reports_dir / spec.path
     target.parent.mkdir(parents=True, exist_ok=True)
     _write_pdf(target, spec, draft.blocks, font="WenQuanYiMicroHei")
-    target.write_bytes(rasterise(target.read_bytes()))
+    scanned_on = dt.datetime(spec.fiscal_year + 1, 3, 1, tzinfo=dt.UTC)
+    target.write_bytes(rasterise(target.read_bytes(), scanned_on))
     return {**_truth_entry(spec, draft), "scanned": True}
 
 
