@@ -4,6 +4,7 @@ confusions, provenance by locator, and one scanned PDF read end to end."""
 from __future__ import annotations
 
 import io
+import time
 from pathlib import Path
 
 import pypdfium2
@@ -179,6 +180,29 @@ def test_scanned_pdf_is_read_by_ocr(tmp_path: Path) -> None:
 def test_scanned_pages_beyond_the_ocr_limit_are_not_recognised(tmp_path: Path) -> None:
     data = scanned(report_pdf(["第一页"], ["第二页"]), scale=0.5)
     with pytest.raises(
-        ReadError, match=r"^too many pages without a text layer to OCR \(2 > 1, READ_MAX_OCR_PAGES\)$"
+        ReadError, match=r"^more than 1 pages without a text layer to OCR \(READ_MAX_OCR_PAGES\)$"
     ):
         read_bytes(tmp_path, "a.pdf", data, ReadLimits(max_ocr_pages=1))
+
+
+def blank_scans(pages: int) -> bytes:
+    """A PDF of `pages` blank scanned pages (one white image drawn on each)."""
+    from PIL import Image
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    white = ImageReader(Image.new("L", (850, 1100), 255))
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    for _ in range(pages):
+        page.drawImage(white, 0, 0, 595, 842)
+        page.showPage()
+    page.save()
+    return buffer.getvalue()
+
+
+def test_many_blank_scanned_pages_find_no_text_quickly(tmp_path: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(ReadError, match=r"^no text found by OCR \(image-only PDF\)$"):
+        read_bytes(tmp_path, "blank.pdf", blank_scans(500), ReadLimits(max_ocr_pages=500))
+    assert time.monotonic() - started < 60  # rendered as thumbnails only, never recognised

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 DPI = 150  # an A4 page is 1240 x 1754 pixels: below RapidOCR's 2000-pixel side limit
 MAX_PAGE_PIXELS = 4_000_000  # larger pages (posters, A3 scans) are rendered at a lower resolution
 INK_LEVEL = 128  # grey levels below this are ink
+THUMBNAIL_DPI = 24  # a page is first rendered this small: white all over (WHITE_LEVEL), it is blank
+WHITE_LEVEL = 250
 MIN_INK_SHARE = 0.0005  # a page with less ink than this is blank: not recognised at all
 # In line heights: two digits with a blank wider than DIGIT_BLANK between them and glyph centres
 # further apart than DIGIT_PITCH have a space between them (a digit's advance is about 0.6; a 1 has
@@ -49,11 +51,16 @@ def engine() -> RapidOCR:
     return RapidOCR()
 
 
-def render(page: pypdfium2.PdfPage) -> np.ndarray:
-    """The page as a greyscale image at DPI, or at fewer dots when that exceeds MAX_PAGE_PIXELS."""
+def render(page: pypdfium2.PdfPage, dpi: float = DPI) -> np.ndarray:
+    """The page as a greyscale image at `dpi`, or at fewer dots when that exceeds MAX_PAGE_PIXELS."""
     width, height = page.get_size()
-    scale = min(DPI / 72, math.sqrt(MAX_PAGE_PIXELS / max(width * height, 1.0)))
+    scale = min(dpi / 72, math.sqrt(MAX_PAGE_PIXELS / max(width * height, 1.0)))
     return page.render(scale=scale, grayscale=True).to_numpy()
+
+
+def is_white(thumbnail: np.ndarray) -> bool:
+    """Whether a page rendered small (at THUMBNAIL_DPI) is white all over: nothing to render bigger."""
+    return bool(thumbnail.size == 0 or thumbnail.min() >= WHITE_LEVEL)
 
 
 def is_blank(image: np.ndarray) -> bool:

@@ -51,6 +51,10 @@ def read_pdf(
                 if len(texts) < MIN_PAGE_GLYPHS:
                     scanned.append(number)
                     page.close()
+                    if len(scanned) > limits.max_ocr_pages:  # known now: the rest need not be parsed
+                        raise ReadError(
+                            f"more than {limits.max_ocr_pages} pages without a text layer to OCR (READ_MAX_OCR_PAGES)"
+                        )
                     continue
                 glyphs += len(texts)
                 unmapped += sum(1 for text in texts if text.startswith("(cid:"))
@@ -68,10 +72,6 @@ def read_pdf(
         raise ReadError(f"broken PDF: {exc!r}") from exc
     if unmapped > MAX_UNMAPPED_SHARE * glyphs:
         raise ReadError("text layer has no Unicode mapping (cid:NNN glyphs)")
-    if len(scanned) > limits.max_ocr_pages:
-        raise ReadError(
-            f"too many pages without a text layer to OCR ({len(scanned)} > {limits.max_ocr_pages}, READ_MAX_OCR_PAGES)"
-        )
     for number, page_blocks in _ocr_pages(data, scanned):
         pages[number] = page_blocks
         cells = _count_cells(cells, page_blocks, limits)
@@ -105,11 +105,11 @@ def _ocr_pages(data: bytes, numbers: list[int]) -> Iterator[tuple[int, list[Text
     try:
         for number in numbers:
             page = pdf[number - 1]
-            image = ocr.render(page)
-            width = image.shape[1]
+            image = None if ocr.is_white(ocr.render(page, ocr.THUMBNAIL_DPI)) else ocr.render(page)
             page.close()
-            if ocr.is_blank(image):
+            if image is None or ocr.is_blank(image):
                 continue
+            width = image.shape[1]
             lines = ocr.recognise(image)
             if lines:
                 height = statistics.median(line.height for line in lines)
