@@ -31,8 +31,9 @@ def _chars(text: str, x: float, pitch: float = 16.0, spaced: set[int] = frozense
     return chars
 
 
-def _ink(chars: list) -> list[tuple[float, float]]:
-    return [(x0 + 2, x1 - 2) for _, x0, x1, _ in chars]
+def _ink(chars: list, narrow: set[int] = frozenset()) -> list[tuple[float, float]]:
+    """The glyphs' ink: the characters' boxes, half as wide for the indexes in `narrow` (a 1)."""
+    return [(x0 + 3, x1 - 3) if i in narrow else (x0, x1) for i, (_, x0, x1, _) in enumerate(chars)]
 
 
 def test_split_line_restores_the_space_between_two_figures() -> None:
@@ -43,8 +44,13 @@ def test_split_line_restores_the_space_between_two_figures() -> None:
 
 
 def test_split_line_keeps_digits_of_one_figure_together() -> None:
-    chars = _chars("2022年1010", 100)
-    assert [line.text for line in split_line(chars, 10, 35, _ink(chars))] == ["2022年1010"]
+    chars = _chars("2022年1011", 100)
+    assert [line.text for line in split_line(chars, 10, 35, _ink(chars, narrow={5, 7, 8}))] == ["2022年1011"]
+
+
+def test_split_line_restores_spaces_between_words_but_not_after_punctuation() -> None:
+    chars = _chars("数量≥50个50，达成", 100, spaced={1, 5, 8})  # printed "数量 ≥50个 50，达成"
+    assert [line.text for line in split_line(chars, 10, 35, _ink(chars))] == ["数量 ≥50个 50，达成"]
 
 
 def test_split_line_starts_a_new_cell_at_a_wide_blank() -> None:

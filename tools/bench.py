@@ -220,16 +220,44 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def ocr_cost(folder: Path, exclude: tuple[str, ...] = ()) -> str:
+    """Seconds per page of reading the scanned PDFs under `folder` (their stems not in `exclude`), one
+    after the other in this process (the OCR engine created before the clock starts), as a table."""
+    from pipelines.readers import ocr, read_document
+
+    ocr.engine()
+    rows, total_pages, total_seconds = [], 0, 0.0
+    for path in sorted(folder.glob("*.pdf")):
+        if path.stem in exclude:
+            continue
+        started = time.perf_counter()
+        document = read_document(path, folder)
+        seconds = time.perf_counter() - started
+        rows.append(f"| {path.name} | {document.pages} | {seconds:.1f} |")
+        total_pages += document.pages or 0
+        total_seconds += seconds
+    mean = total_seconds / total_pages if total_pages else 0.0
+    return "\n".join(
+        ["| file | pages | seconds |", "|---|---|---|", *rows, f"| all ({len(rows)} files) | {total_pages} | "
+         f"{total_seconds:.1f} ({mean:.1f} s per page) |"]
+    )  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="reports in the corpus")
     parser.add_argument(
         "--workdir", type=Path, help="folder for the corpus and warehouse (default: a temporary one)"
     )
+    parser.add_argument("--ocr", type=Path, help="only time the OCR of the scanned PDFs in this folder")
+    parser.add_argument("--exclude", default="", help="with --ocr: comma list of file stems to leave out")
     parser.add_argument(
         "--phase", nargs=4, metavar=("NAME", "REPORTS", "WAREHOUSE", "CACHE"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
+    if args.ocr:
+        print(ocr_cost(args.ocr, tuple(filter(None, args.exclude.split(",")))))
+        return
     if args.phase:
         name, *paths = args.phase
         print(json.dumps(_phase(name, *map(Path, paths))))

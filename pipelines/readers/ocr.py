@@ -12,6 +12,7 @@ import functools
 import itertools
 import math
 import statistics
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,10 +31,12 @@ INK_LEVEL = 128  # grey levels below this are ink
 THUMBNAIL_DPI = 24  # a page is first rendered this small: white all over (WHITE_LEVEL), it is blank
 WHITE_LEVEL = 250
 MIN_INK_SHARE = 0.0005  # a page with less ink than this is blank: not recognised at all
-# In line heights: two digits with a blank wider than DIGIT_BLANK between them and glyph centres
-# further apart than DIGIT_PITCH have a space between them (a digit's advance is about 0.6; a 1 has
-# wide margins, touching glyphs have no blank); a blank wider than CELL_GAP separates two cells.
-DIGIT_BLANK = 0.3
+# In line heights: a blank wider than SPACE_BLANK between two characters is a space (characters sit
+# about 0.1 apart, a space adds 0.3), between two digits only where their glyph centres are also
+# further apart than DIGIT_PITCH (a digit's advance is about 0.6, a 1 has wide margins); a blank
+# wider than CELL_GAP separates two cells.
+SPACE_BLANK = 0.3
+NARROW_BLANK = 0.15  # more beside a 1, whose glyph leaves about 0.2 blank either side
 DIGIT_PITCH = 0.77
 CELL_GAP = 1.2
 ALIGN_LINES = 0.6  # two cells are in one column when an edge or centre is this many line heights apart
@@ -45,10 +48,11 @@ RULE_LINES = (3.0, 1.2)
 
 @functools.cache
 def engine() -> RapidOCR:
-    """The process's OCR engine, created on first use (its models load in about a second)."""
+    """The process's OCR engine, created on first use (its models load in about a second). One
+    thread each: files are read by one worker process per core already."""
     from rapidocr_onnxruntime import RapidOCR
 
-    return RapidOCR()
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
 
 
 def render(page: pypdfium2.PdfPage, dpi: float = DPI) -> np.ndarray:
@@ -135,11 +139,20 @@ def ink_runs(
     return runs
 
 
-def _chinese(char: str) -> bool:
-    return "\u4e00" <= char[:1] <= "\u9fff" or "\u3000" <= char[:1] <= "\u303f" or char[:1] >= "\uff00"
-
-
 Char = tuple[str, float, float, float]  # text, x0, x1, confidence
+
+
+def _spaced(left: str, right: str, blank: float, pitch: float) -> bool:
+    """Whether a blank of `blank` line heights between two recognised characters, whose glyphs
+    either side of it have centres `pitch` line heights apart, is a space: never beside punctuation
+    (full-width marks carry their own blank), else when wider than SPACE_BLANK (NARROW_BLANK more
+    beside a 1) and, between two digits, a digit's advance apart too (DIGIT_PITCH)."""
+    if unicodedata.category(left[-1]).startswith("P") or unicodedata.category(right[0]).startswith("P"):
+        return False
+    least = SPACE_BLANK + (NARROW_BLANK if "1" in (left[-1], right[0]) else 0.0)
+    if left[-1].isdigit() and right[0].isdigit():
+        return blank > least and pitch > DIGIT_PITCH
+    return blank > least
 
 
 def split_line(chars: list[Char], top: float, bottom: float, ink: list[tuple[float, float]]) -> list[OcrLine]:
@@ -147,9 +160,8 @@ def split_line(chars: list[Char], top: float, bottom: float, ink: list[tuple[flo
 
     `ink` are the runs of inked columns of the line (`ink_runs`). Where the blank between the
     centres of two neighbouring characters is at least CELL_GAP line heights wide, a new cell
-    starts. Between two digits, a blank wider than DIGIT_BLANK with glyphs either side whose centres
-    are more than DIGIT_PITCH line heights apart is a space (90 89.97, which the recogniser reads as
-    9089.97). Confusions of digits are fixed (`fix_confusions`).
+    starts; a narrower one may be a space (`_spaced`: 90 89.97 and 数量 ≥50个 50, which the recogniser
+    reads as 9089.97 and 数量≥50个50). Confusions of digits are fixed (`fix_confusions`).
     """
     height = bottom - top
 
@@ -168,9 +180,9 @@ def split_line(chars: list[Char], top: float, bottom: float, ink: list[tuple[flo
     for char in chars:
         blank, pitch = blank_between(segments[-1][-1], char) if segments else (0.0, 0.0)
         if segments and blank < CELL_GAP * height:
-            digits = segments[-1][-1][0].isdigit() and char[0].isdigit()
-            spaced = digits and blank > DIGIT_BLANK * height and pitch > DIGIT_PITCH * height
-            texts[-1] += (" " if spaced else "") + char[0]
+            texts[-1] += (
+                " " if _spaced(segments[-1][-1][0], char[0], blank / height, pitch / height) else ""
+            ) + char[0]
             segments[-1].append(char)
         else:
             segments.append([char])
