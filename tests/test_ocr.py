@@ -17,6 +17,7 @@ from pipelines.model import Document, ReadError, ReadLimits, TextBlock
 from pipelines.readers.ocr import OcrLine, Rule, page_blocks, split_line
 from pipelines.readers.ocr_text import fix_confusions
 from tests.test_readers import CN_STYLE, read_bytes, report_pdf
+from tools.samples import CHINESE_FONT
 
 # --- a recognised line: cells and spaces --------------------------------------------------------
 
@@ -167,6 +168,9 @@ def scanned(pdf: bytes, scale: float = 2.5) -> bytes:
     return buffer.getvalue()
 
 
+@pytest.mark.skipif(
+    not CHINESE_FONT.exists(), reason=f"no Chinese font to draw the scan with: {CHINESE_FONT}"
+)
 def test_scanned_pdf_is_read_by_ocr(tmp_path: Path) -> None:
     table = Table([["项目", "预算数", "执行数"], ["合计", "512.34", "498.00"]], colWidths=[120, 90, 90])
     table.setStyle(
