@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from pipelines.batch.assembly import read_by
 from pipelines.model import Document, ReadError, ReadLimits, TextBlock
-from pipelines.readers.ocr import OcrLine, Rule, page_blocks, split_line
+from pipelines.readers.ocr import OcrLine, Rule, merge_rules, page_blocks, split_line
 from pipelines.readers.ocr_text import fix_confusions
 from tests.test_readers import CN_STYLE, read_bytes, report_pdf
 from tools.samples import CHINESE_FONT
@@ -103,6 +103,11 @@ def test_ruled_grid_gathers_a_wrapped_cell_into_its_row() -> None:
     blocks = page_blocks(lines, 1, 700, (horizontal, vertical))
     assert [b.cells for b in blocks] == [("指标", "指标值"), ("基建工程委托业务项目数量", "≥50个")]
     assert blocks[1].locator == "page 1 table 1 row 2 (OCR)"
+
+
+def test_pieces_of_a_ruling_line_are_one_line() -> None:
+    pieces = [Rule(765.5, 502, 916), Rule(765.5, 181, 501), Rule(874.5, 179, 339), Rule(766.5, 917, 1077)]
+    assert merge_rules(pieces) == [Rule(765.5, 181, 1077), Rule(874.5, 179, 339)]
 
 
 def test_no_lines_no_blocks() -> None:

@@ -208,11 +208,24 @@ def ruling(image: np.ndarray, line_height: float) -> tuple[list[Rule], list[Rule
         rules = []
         for x, y, w, h, _ in stats[1:count]:
             if horizontal:
-                rules.append(Rule(y + h / 2, float(x), float(x + w)))
+                rules.append(Rule(float(y + h / 2), float(x), float(x + w)))
             else:
-                rules.append(Rule(x + w / 2, float(y), float(y + h)))
-        found.append(rules)
+                rules.append(Rule(float(x + w / 2), float(y), float(y + h)))
+        found.append(merge_rules(rules))
     return found[0], found[1]
+
+
+def merge_rules(rules: list[Rule], tolerance: float = 3.0) -> list[Rule]:
+    """Pieces of one ruling line (broken where other lines cross it) as one: rules at the same
+    position within `tolerance` pixels, from the first start to the last end."""
+    merged: list[Rule] = []
+    for rule in sorted(rules, key=lambda rule: rule.at):
+        if merged and rule.at - merged[-1].at <= tolerance:
+            last = merged[-1]
+            merged[-1] = Rule(last.at, min(last.start, rule.start), max(last.end, rule.end))
+        else:
+            merged.append(rule)
+    return merged
 
 
 @dataclass
@@ -225,13 +238,11 @@ class _Row:
 
     def text(self, index: int) -> str:
         """The cell's lines: side by side with a space, wrapped lines joined without one."""
-        lines = sorted(
-            self.cells[index], key=lambda line: (round(line.middle / max(line.height, 1)), line.x0)
-        )
-        out = ""
-        for previous, line in zip([None, *lines], lines, strict=False):
+        out, previous = "", None
+        for line in sorted(self.cells[index], key=lambda line: (line.middle, line.x0)):
             same_line = previous is not None and abs(previous.middle - line.middle) < previous.height / 2
             out += (" " if same_line else "") + line.text
+            previous = line
         return out
 
     def confidence(self, index: int) -> float | None:
