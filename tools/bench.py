@@ -220,15 +220,15 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
-def ocr_cost(folder: Path, exclude: tuple[str, ...] = ()) -> str:
-    """Seconds per page of reading the scanned PDFs under `folder` (their stems not in `exclude`), one
+def ocr_cost(folder: Path, stems: tuple[str, ...] = ()) -> str:
+    """Seconds per page of reading the scanned PDFs under `folder` (those of `stems`; none: all), one
     after the other in this process (the OCR engine created before the clock starts), as a table."""
     from pipelines.readers import ocr, read_document
 
     ocr.engine()
     rows, total_pages, total_seconds = [], 0, 0.0
     for path in sorted(folder.glob("*.pdf")):
-        if path.stem in exclude:
+        if stems and path.stem not in stems:
             continue
         started = time.perf_counter()
         document = read_document(path, folder)
@@ -250,13 +250,13 @@ def main(argv: list[str] | None = None) -> None:
         "--workdir", type=Path, help="folder for the corpus and warehouse (default: a temporary one)"
     )
     parser.add_argument("--ocr", type=Path, help="only time the OCR of the scanned PDFs in this folder")
-    parser.add_argument("--exclude", default="", help="with --ocr: comma list of file stems to leave out")
+    parser.add_argument("--stems", default="", help="with --ocr: comma list of the file stems to read")
     parser.add_argument(
         "--phase", nargs=4, metavar=("NAME", "REPORTS", "WAREHOUSE", "CACHE"), help=argparse.SUPPRESS
     )
     args = parser.parse_args(argv)
     if args.ocr:
-        print(ocr_cost(args.ocr, tuple(filter(None, args.exclude.split(",")))))
+        print(ocr_cost(args.ocr, tuple(filter(None, args.stems.split(",")))))
         return
     if args.phase:
         name, *paths = args.phase
