@@ -8,7 +8,7 @@ import re
 
 # unit -> (Chinese, meaning): the canonical units of the indicator dictionary.
 UNITS = {
-    "CNY": ("元", "Money in yuan (万元 and 亿元 converted: 348.99万元 is 3489900)."),
+    "CNY": ("元", "Money in yuan (万元 and 亿元 converted: 12.5万元 is 125000)."),
     "percent": ("%", "A percentage as a number of percent (86.73% is 86.73)."),
     "point": ("分", "Points of a self-evaluation score (out of 100)."),
     "person": ("人", "People: staff posts, staff in post, retired staff."),

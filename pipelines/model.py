@@ -23,14 +23,16 @@ class ReadLimits:
     """What one file may cost to read: bigger or slower files are rejected with the limit named.
 
     Settings (environment variables of the pipeline): READ_MAX_FILE_MB, READ_MAX_PDF_PAGES,
-    READ_MAX_INFLATED_MB, READ_MAX_TABLE_CELLS, READ_TIMEOUT_SECONDS, READ_MAX_OCR_PAGES.
+    READ_MAX_INFLATED_MB, READ_MAX_TABLE_CELLS, READ_TIMEOUT_SECONDS, READ_MAX_MEMORY_MB,
+    READ_MAX_OCR_PAGES.
     """
 
     max_file_mb: float = 50.0  # bytes on disk; a larger file is not opened at all
     max_pdf_pages: int = 500
-    max_inflated_mb: float = 200.0  # a .docx's parts once unzipped (zip bombs)
+    max_inflated_mb: float = 200.0  # a .docx's or .xlsx's parts once unzipped (zip bombs)
     max_table_cells: int = 200_000  # cells of all tables of one file
     timeout_seconds: float = 120.0  # reading and extracting one file
+    max_memory_mb: float = 512.0  # what a reading worker process may allocate beyond its start
     max_ocr_pages: int = 60  # pages of one PDF without a text layer (recognised by OCR, seconds each)
 
     @property
@@ -70,10 +72,12 @@ class Document:
 
     source_file: str  # path relative to REPORTS_DIR, with forward slashes
     content_hash: str  # sha256 of the file bytes
-    file_format: Literal["txt", "docx", "pdf"]
+    file_format: Literal[
+        "txt", "docx", "pdf", "doc", "wps", "xlsx", "xls", "et", "html"
+    ]  # doc, wps: converted by LibreOffice
     blocks: tuple[TextBlock, ...]
     pages: int | None = None
-    encoding: str | None = None  # txt only: the encoding that decoded it
+    encoding: str | None = None  # txt and html only: the encoding that decoded it
 
     @property
     def text(self) -> str:

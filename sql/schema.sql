@@ -257,9 +257,9 @@ COMMENT ON TABLE dim_document IS 'One row per distinct file content (files that 
 COMMENT ON COLUMN dim_document.document_key IS 'Deterministic key of a document: the first 16 hex digits of its content''s sha256.';
 COMMENT ON COLUMN dim_document.source_file IS 'Path of the file relative to REPORTS_DIR (for a document: its first path).';
 COMMENT ON COLUMN dim_document.content_hash IS 'sha256 of the file''s bytes.';
-COMMENT ON COLUMN dim_document.file_format IS 'File format: txt, docx, pdf, or the extension of a file that could not be read.';
+COMMENT ON COLUMN dim_document.file_format IS 'File format: txt, docx, pdf, doc or wps (converted by LibreOffice; a .doc that is a .docx zip: docx), xlsx, xls, et, html (.html and .htm), or the extension of a file that could not be read.';
 COMMENT ON COLUMN dim_document.pages IS 'Pages of a PDF.';
-COMMENT ON COLUMN dim_document.encoding IS 'Text encoding a .txt file was read with.';
+COMMENT ON COLUMN dim_document.encoding IS 'Text encoding a .txt file or a web page was read with.';
 COMMENT ON COLUMN dim_document.status IS 'loaded, partly_rejected (some figures failed a rule) or rejected (nothing loaded).';
 COMMENT ON COLUMN dim_document.institution_key IS 'Deterministic key of an institution: a hash of its name and region codes. References dim_institution.institution_key.';
 COMMENT ON COLUMN dim_document.fiscal_year IS 'Fiscal year the report is about.';

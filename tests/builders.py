@@ -32,3 +32,21 @@ requires_corpus = pytest.mark.skipif(
     not CORPUS_DEV.is_dir(),
     reason=f"the real-report corpus is not here ({CORPUS_DEV}); it ships outside the repo",
 )
+
+
+def crash_when_reading(monkeypatch: pytest.MonkeyPatch, victim: str) -> None:
+    """Make the reader of the file named `victim` kill its worker process (kill -9), as a reader
+    crash or the out-of-memory killer would; in the run's own process it reads normally."""
+    import os
+    import signal
+
+    import pipelines.batch.read as read_module
+
+    real, parent = read_module.extract_file, os.getpid()
+
+    def crashing(data: bytes, source_file: str, *args: object) -> object:
+        if source_file == victim and os.getpid() != parent:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(data, source_file, *args)
+
+    monkeypatch.setattr(read_module, "extract_file", crashing)

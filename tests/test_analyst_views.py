@@ -47,7 +47,7 @@ def test_lookup_tables_explain_every_code_the_warehouse_uses(built):
     ]:  # fmt: skip
         assert set(rows(built, used)) <= set(rows(built, lookup)), used
     meanings = rows(built, "SELECT label_zh, meaning FROM dim_unit WHERE unit = 'CNY'")
-    assert meanings == [("元", "Money in yuan (万元 and 亿元 converted: 348.99万元 is 3489900).")]
+    assert meanings == [("元", "Money in yuan (万元 and 亿元 converted: 12.5万元 is 125000).")]
     kinds = dict(rows(built, "SELECT institution, institution_type FROM dim_institution"))
     assert {kinds[name] for name in kinds if name.endswith("图书馆")} == {"library"}
     assert {kinds[name] for name in kinds if name.endswith("博物馆")} == {"museum"}

@@ -2,16 +2,21 @@
 and their keys, assembly and reuse of the last batch's rows."""
 
 import dataclasses
+import signal
+from concurrent.futures import ProcessPoolExecutor
 
 import pipelines.batch.cache as cache_module
 import pipelines.batch.incremental as incremental
+import pipelines.batch.pool as pool_module
 import pipelines.batch.read as read_module
 from pipelines.batch import extract_reports, scan_reports
 from pipelines.batch.assembly import assemble
 from pipelines.batch.cache import ExtractCache
 from pipelines.batch.pool import process_files
 from pipelines.batch.read import DocumentExtract
-from pipelines.model import Rejection
+from pipelines.batch.scan import ReportFile
+from pipelines.model import ReadLimits, Rejection
+from tests.builders import crash_when_reading
 from tests.test_pipeline import SAMPLES
 
 
@@ -39,10 +44,18 @@ def test_parallel_extraction_equals_serial():
     files = scan_reports(root)
     serial = process_files(root, files, workers=1).outcomes
     parallel = process_files(root, files * 2, workers=2).outcomes
-    assert len(files) >= 20
+    assert len(files) >= 25
     assert parallel[: len(files)] == serial
-    assert sum(isinstance(r, DocumentExtract) for r in serial) == 20
-    assert sum(len(r.indicators) for r in serial if isinstance(r, DocumentExtract)) >= 18
+    assert sum(isinstance(r, DocumentExtract) for r in serial) == 23
+    assert sum(len(r.indicators) for r in serial if isinstance(r, DocumentExtract)) >= 25
+    assert {r.file_format for r in serial if isinstance(r, DocumentExtract)} == {
+        "txt",
+        "docx",
+        "pdf",
+        "doc",
+        "xlsx",
+        "html",
+    }
     assert {r.source_file for r in serial if isinstance(r, Rejection)} == {
         "bad/notes.md",
         "bad/损坏的报告.txt",
@@ -236,20 +249,10 @@ def test_a_file_that_runs_out_of_time_is_rejected_and_tried_again_next_run(tmp_p
 
 
 def test_a_file_that_kills_its_reader_is_rejected_even_in_a_batch_of_two(tmp_path, monkeypatch):
-    import os
-    import signal
-
     text = "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。"
     for name in ("crash.txt", "good.txt"):
         (tmp_path / name).write_text(text, encoding="utf-8")
-    real, parent = read_module.extract_file, os.getpid()
-
-    def crashing(data, source_file, *args):
-        if source_file == "crash.txt" and os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(data, source_file, *args)
-
-    monkeypatch.setattr(read_module, "extract_file", crashing)
+    crash_when_reading(monkeypatch, "crash.txt")
     crashed, good = process_files(tmp_path, scan_reports(tmp_path), workers=1).outcomes
     assert crashed.reason.startswith("the reading process died")
     assert isinstance(good, DocumentExtract) and good.facts
@@ -347,3 +350,28 @@ def test_the_cache_holds_json_and_parquet_only_and_a_damaged_table_is_rebuilt(tm
     _assert_same_tables(again, first)
     third = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
     _assert_same_tables(third, first)  # the rebuilt tables were kept
+
+
+def _allocate_under_a_limit(megabytes: float, allocate: int) -> str:
+    pool_module.limit_memory(megabytes)
+    try:
+        bytearray(allocate)
+    except MemoryError:
+        return "MemoryError"
+    return "allocated"
+
+
+def test_a_worker_may_take_its_memory_limit_and_no_more():
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(_allocate_under_a_limit, 256, 64 << 20).result() == "allocated"
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        assert pool.submit(_allocate_under_a_limit, 64, 256 << 20).result() == "MemoryError"
+
+
+def test_a_dead_reading_process_is_rejected_with_how_it_died():
+    file = ReportFile("a.pdf", 1, 0)
+    limits = ReadLimits(max_memory_mb=300)
+    aborted = pool_module._died(file, limits, -signal.SIGABRT)
+    assert aborted.reason == "needs more than 300 MB of memory to read (READ_MAX_MEMORY_MB)"
+    killed = pool_module._died(file, limits, -signal.SIGKILL)
+    assert killed.reason.startswith("the reading process died (killed by SIGKILL: a crash, or the system")

@@ -7,7 +7,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 from pathlib import Path
 
@@ -15,14 +14,13 @@ import duckdb
 import pytest
 from dagster import DagsterInstance, DagsterRunStatus, materialize
 
-import pipelines.batch.read as read_module
 from pipelines import settings
 from pipelines.batch import extract_reports, scan_reports
 from pipelines.cli import ReadingBar, failure_line
 from pipelines.defs.assets.reports import report_files
 from pipelines.defs.resources import ReportsFolder, resources_from_environment
 from pipelines.settings import check_settings, check_warehouse_path
-from tests.builders import PROJECT_ROOT
+from tests.builders import PROJECT_ROOT, crash_when_reading
 from tests.test_pipeline import SAMPLES
 from tests.test_warehouse import VENV_BIN
 
@@ -133,6 +131,7 @@ WRONG = {
     "READ_MAX_FILE_MB": ("READ_MAX_FILE_MB", "50MB"),
     "READ_TIMEOUT_SECONDS": ("READ_TIMEOUT_SECONDS", "-1"),
     "READ_MAX_PDF_PAGES": ("READ_MAX_PDF_PAGES", "1.5"),
+    "READ_MAX_MEMORY_MB": ("READ_MAX_MEMORY_MB", "0"),
     "READ_MAX_OCR_PAGES": ("READ_MAX_OCR_PAGES", "-1"),
     "EXTRACT_CACHE_DIR": ("EXTRACT_CACHE_DIR", "{file}/cache"),
     "HANDOFF_DIR": ("HANDOFF_DIR", "{file}"),
@@ -201,14 +200,7 @@ def test_progress_counts_a_file_that_kills_its_reader(tmp_path, monkeypatch):
     text = "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。"
     for name in ("crash.txt", "good.txt", "other.txt"):
         (tmp_path / name).write_text(text + name, encoding="utf-8")
-    real, parent = read_module.extract_file, os.getpid()
-
-    def crashing(data, source_file, *args):
-        if source_file == "crash.txt" and os.getpid() != parent:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return real(data, source_file, *args)
-
-    monkeypatch.setattr(read_module, "extract_file", crashing)
+    crash_when_reading(monkeypatch, "crash.txt")
     assert _progress_of(tmp_path, 2, None) == [(0, 3), (1, 3), (2, 3), (3, 3)]
 
 

@@ -20,9 +20,13 @@ from reportlab.pdfgen import canvas
 
 import pipelines.batch.read as read_module
 from pipelines.batch import scan_reports
+from pipelines.readers.doc import OLE2
+from tests.test_doc import HANGING, alive
 from tests.test_ocr import blank_scans
 from tests.test_pipeline import SAMPLES, query, run_pipeline
 from tests.test_readers import LONG_PARAGRAPH, docx_bytes, report_pdf
+from tests.test_readers_sheets_pages import xlsx_bytes
+from tools.memory import pdf_bomb
 from tools.truth import fact_differences
 
 TRUTH = json.loads((SAMPLES / "truth.json").read_text(encoding="utf-8"))["documents"]
@@ -72,6 +76,40 @@ def _docx_bomb(path: Path, inflated: int) -> None:
                 out.write(tail)
 
 
+def _xlsx_bomb(path: Path, inflated: int) -> None:
+    """A real .xlsx whose sheet XML inflates to `inflated` bytes (blank space inside its rows)."""
+    source = xlsx_bytes({"自评表": [["长沙市图书馆2022年度项目支出绩效自评表"]]})
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as original,
+        zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as bomb,
+    ):
+        for info in original.infolist():
+            data = original.read(info)
+            if info.filename != "xl/worksheets/sheet1.xml":
+                bomb.writestr(info, data)
+                continue
+            head, tail = data.split(b"<sheetData>", 1)
+            with bomb.open(info.filename, "w", force_zip64=True) as out:
+                out.write(head + b"<sheetData>")
+                chunk = b" " * (1 << 20)
+                for _ in range(inflated // len(chunk)):
+                    out.write(chunk)
+                out.write(tail)
+
+
+ONLY_SCRIPTS = (
+    "<!DOCTYPE html><html><head><meta charset='utf-8'><script src='/js/app.js'></script></head><body>"
+    "<nav class='menu'><a href='/'>首页</a> <a href='/zwgk/'>政务公开</a></nav><div id='app'></div>"
+    "<script>window.__DATA__ = {report: '长沙市图书馆2022年度部门整体支出绩效自评报告'};</script>"
+    "<div class='footer'>版权所有</div></body></html>"
+)
+BIG5_PAGE = (
+    "<html><body><p>"
+    + "長沙市圖書館2022年度部門整體支出績效自評報告，全年整體支出三百萬元。" * 20
+    + "</p></body></html>"
+)
+
+
 def _empty_docx() -> bytes:
     source = docx.Document()
     source.add_paragraph("")
@@ -91,10 +129,15 @@ HOSTILE: dict[str, tuple[object, tuple[str, str]]] = {
     "cid glyphs.pdf": (_cid_pdf, ("read", "text layer has no Unicode mapping")),
     "not a zip.docx": (b"PK\x03\x04 this is not a zip archive", ("read", "not a valid .docx")),
     "no text.docx": (_empty_docx, ("read", "no text in document")),
+    "not ole.doc": ("长沙市图书馆2022年度部门整体支出绩效自评报告\n".encode(), ("read", "not a Word file (.doc without the OLE2 signature")),
+    "conversion hangs.doc": (OLE2 + bytes(504), ("read", "took longer than 2 s to read (READ_TIMEOUT_SECONDS)")),
     "bomb.docx": (lambda path: _docx_bomb(path, 2 * GIB), ("read", "unzips to 2048.8 MB (> 200 MB")),
     "huge.txt": (lambda path: _write_huge(path, 100 * 1024 * 1024), ("read", "file too large (100.0 MB > 50 MB")),
     "notes.md": ("# 会议记录\n".encode(), ("read", "unsupported file type: .md")),
-    "budget.xlsx": (b"PK\x03\x04", ("read", "unsupported file type: .xlsx")),
+    "not a zip.xlsx": (b"PK\x03\x04 this workbook is not a zip archive", ("read", "not a valid spreadsheet")),
+    "bomb.xlsx": (lambda path: _xlsx_bomb(path, 2 * GIB), ("read", "unzips to 2048.0 MB (> 200 MB")),
+    "only scripts.html": (ONLY_SCRIPTS.encode(), ("read", "no report text in the web page")),
+    "big5 page.html": (BIG5_PAGE.encode("big5"), ("read", "text does not look like Chinese")),
     "no extension": (b"some bytes", ("read", "unsupported file type: (none)")),
     "loop": (lambda path: path.symlink_to(path.parent, target_is_directory=True), ("read", "symbolic link, not followed")),
     "pipe.txt": (lambda path: os.mkfifo(path), ("read", "not a regular file")),
@@ -133,7 +176,13 @@ def _misbehave(real, parent: int):
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory) -> tuple[Path, Path, object]:
+def converter_pids(tmp_path_factory) -> Path:
+    """Where the converter of the run (LIBREOFFICE_PATH, one that hangs) writes its processes' ids."""
+    return tmp_path_factory.mktemp("converter") / "pids"
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory, converter_pids: Path) -> tuple[Path, Path, object]:
     folder = tmp_path_factory.mktemp("hostile")
     for name, (content, _) in HOSTILE.items():
         path = folder / name
@@ -156,6 +205,10 @@ def hostile(tmp_path_factory) -> tuple[Path, Path, object]:
     warehouse = tmp_path_factory.mktemp("hostile_wh") / "w.duckdb"
     patch = pytest.MonkeyPatch()
     patch.setattr(read_module, "extract_file", _misbehave(read_module.extract_file, os.getpid()))
+    converter = converter_pids.with_name("soffice")
+    converter.write_text(HANGING.format(pids=converter_pids))
+    converter.chmod(0o755)
+    patch.setenv("LIBREOFFICE_PATH", str(converter))
     try:
         result = run_pipeline(folder, warehouse, parse_workers=2, timeout_seconds=2)
     finally:
@@ -183,6 +236,12 @@ def test_documents_that_load_with_a_flag(hostile, name):
     _, warehouse, _ = hostile
     flags = query(warehouse, "SELECT rule FROM v_warnings WHERE source_file = ?", [name])
     assert FLAGGED[name][1] in set(flags["rule"])
+
+
+def test_a_hanging_conversion_leaves_no_process_behind(hostile, converter_pids: Path):
+    pids = [int(pid) for pid in converter_pids.read_text().split()]
+    assert pids, "the converter never ran"
+    assert not [pid for pid in pids if alive(pid)]
 
 
 def test_every_good_report_is_loaded_whatever_its_name(hostile):
@@ -231,6 +290,36 @@ def test_big_inputs_are_refused_without_being_read(hostile):
     with zipfile.ZipFile(folder / "bomb.docx") as bomb:
         assert sum(i.file_size for i in bomb.infolist()) > 2 * GIB
     assert (folder / "bomb.docx").stat().st_size < 20 * 1024 * 1024
+    with zipfile.ZipFile(folder / "bomb.xlsx") as bomb:
+        assert sum(i.file_size for i in bomb.infolist()) > 2 * GIB
+    assert (folder / "bomb.xlsx").stat().st_size < 20 * 1024 * 1024
+
+
+def test_a_file_that_needs_more_memory_is_rejected_and_the_run_goes_on(tmp_path):
+    """A 1 MB PDF whose content stream inflates to 1 GiB, read by workers that may take 256 MB:
+    rejected with the limit named, the other files loaded (BENCHMARKS.md, Memory per file: the
+    run's peak memory with the default limit)."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    pdf_bomb(folder / "bomb.pdf", GIB)
+    assert (folder / "bomb.pdf").stat().st_size < 2 * 1024 * 1024
+    good = [GOOD["txt"], next(p for p, doc in sorted(TRUTH.items()) if doc["format"] == "xlsx")]
+    for relative in good:
+        shutil.copy(SAMPLES / "reports" / relative, folder / Path(relative).name)
+    warehouse = tmp_path / "w.duckdb"
+    result = run_pipeline(folder, warehouse, parse_workers=2, max_memory_mb=256)
+    assert result.success
+    rejected = query(warehouse, "SELECT source_file, reason FROM v_rejected")
+    assert rejected.values.tolist() == [
+        ["bomb.pdf", "needs more than 256 MB of memory to read (READ_MAX_MEMORY_MB)"]
+    ]
+    for relative in good:
+        facts = query(
+            warehouse,
+            "SELECT indicator_code, value, qualifier FROM v_indicator_values WHERE source_file = ? AND NOT is_target",
+            [Path(relative).name],
+        )
+        assert not fact_differences(facts, TRUTH[relative]), relative
 
 
 def test_utf16_and_big5_samples_are_what_they_claim():

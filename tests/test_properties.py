@@ -87,7 +87,7 @@ def test_chinese_numerals_read_as_their_value(number):
     assert parse_number(cn2an.an2cn(number)) == number
 
 
-@given(st.binary(max_size=2000), st.sampled_from(["r.txt", "r.docx", "r.pdf", "r.TXT"]))
+@given(st.binary(max_size=2000), st.sampled_from(["r.txt", "r.docx", "r.pdf", "r.TXT", "r.doc", "r.wps"]))
 def test_readers_on_any_bytes_read_or_say_why(data, name):
     try:
         document = read_bytes(data, name, "0" * 64)

@@ -75,12 +75,23 @@ def test_read_document_fills_identity_fields_and_dispatches_case_insensitively(t
     assert document.source_file == "reports/Report.TXT"
     assert document.content_hash == hashlib.sha256(data).hexdigest()
     assert document.file_format == "txt"
-    assert sorted(SUPPORTED_SUFFIXES) == [".docx", ".pdf", ".txt"]
+    assert sorted(SUPPORTED_SUFFIXES) == [
+        ".doc",
+        ".docx",
+        ".et",
+        ".htm",
+        ".html",
+        ".pdf",
+        ".txt",
+        ".wps",
+        ".xls",
+        ".xlsx",
+    ]
 
 
 def test_unsupported_extension_is_rejected(tmp_path: Path) -> None:
-    with pytest.raises(ReadError, match=r"^unsupported file type: \.doc$"):
-        read_bytes(tmp_path, "old.doc", b"\xd0\xcf\x11\xe0")
+    with pytest.raises(ReadError, match=r"^unsupported file type: \.odt$"):
+        read_bytes(tmp_path, "old.odt", b"PK\x03\x04")
 
 
 # --- txt --------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ def test_every_report_query_runs_on_an_empty_warehouse_and_reads_published_views
     assert set(data.frames) == set(report_queries())
     assert data.summary["documents"] == 0 and data.warehouse == "(in memory)"
     assert set(relations_read()) <= set(schema.RELATIONS)
-    assert {"v_institution_values", "v_performance_indicators", "v_warnings", "v_kpi_warnings"} <= set(
+    assert {"v_institution_year", "v_coverage", "v_kpi_attainment", "v_warnings", "v_kpi_warnings"} <= set(
         relations_read()
     )
 

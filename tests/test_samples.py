@@ -14,7 +14,12 @@ from typing import Any
 import docx
 import pdfplumber
 import pytest
+from python_calamine import CalamineWorkbook
 
+from pipelines.readers import read_bytes
+from pipelines.readers.doc import convert_to_docx
+from pipelines.readers.html import read_html
+from pipelines.readers.sheet import cell_text
 from tools import samples
 
 MONEY = {
@@ -95,17 +100,33 @@ def _content(name: str, data: bytes) -> object:
     if name.endswith(".pdf"):
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             return [pdf.metadata, *(page.extract_text() for page in pdf.pages)]
+    if name.endswith(".doc"):  # as read (another LibreOffice may write other bytes)
+        return read_bytes(data, name, "").blocks
     return data
+
+
+def _word(path: Path, entry: dict[str, Any]) -> docx.document.Document:
+    """A docx or doc sample opened with python-docx (a .doc converted by LibreOffice first)."""
+    if entry["format"] == "doc":
+        return docx.Document(io.BytesIO(convert_to_docx(path.read_bytes(), "doc")))
+    return docx.Document(str(path))
 
 
 def _text(path: Path, entry: dict[str, Any]) -> str:
     """The document's text: paragraphs and table cells; PDF lines joined back into paragraphs."""
     if entry["format"] == "txt":
         return path.read_bytes().decode(entry["encoding"])
-    if entry["format"] == "docx":
-        document = docx.Document(str(path))
+    if entry["format"] in ("docx", "doc"):
+        document = _word(path, entry)
         cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
         return "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
+    if entry["format"] == "xlsx":  # a row per line, its cells (up to the last one filled) between pipes
+        with CalamineWorkbook.from_path(path) as workbook:
+            rows = workbook.get_sheet_by_name(samples.SHEET_NAME).to_python()
+        lines = [[cell_text(value) for value in row] for row in rows]
+        return "\n".join(" | ".join(line[: max(i + 1 for i, t in enumerate(line) if t)]) for line in lines)
+    if entry["format"] == "html":  # the page's text as the reader finds it (without the site around it)
+        return "\n".join(block.text for block in read_html(path.read_bytes(), path.name, "").blocks)
     with pdfplumber.open(path) as pdf:
         return "".join((page.extract_text() or "").replace("\n", "") for page in pdf.pages)
 
@@ -198,8 +219,8 @@ def test_every_fact_is_printed_in_its_document(generated: Path, truth: dict[str,
         if entry.get("scanned"):  # no text to search: the pipeline tests read its facts by OCR
             continue
         text = _text(generated / path, entry)
-        if entry["format"] == "docx":  # table cells as a pipe-separated row, like the txt forms
-            document = docx.Document(str(generated / path))
+        if entry["format"] in ("docx", "doc"):  # table cells as a pipe-separated row, like the txt forms
+            document = _word(generated / path, entry)
             text += "\n".join(
                 " | ".join(c.text for c in row.cells) for t in document.tables for row in t.rows
             )
@@ -255,7 +276,7 @@ def test_sample_set_covers_the_variations(truth: dict[str, Any]) -> None:
     documents = _departments(truth).values()
     formats = Counter((entry["format"], entry["encoding"]) for entry in documents)
     assert formats[("txt", "utf-8")] >= 5 and formats[("txt", "gb18030")] >= 2
-    assert formats[("docx", None)] >= 3 and formats[("pdf", None)] >= 3
+    assert formats[("docx", None)] >= 3 and formats[("pdf", None)] >= 3 and formats[("doc", None)] >= 1
     assert len({entry["province"] for entry in documents}) >= 2
     assert {entry["fiscal_year"] for entry in documents} == {2022, 2023}
     years = Counter(entry["institution"] for entry in documents)
@@ -269,17 +290,18 @@ def test_sample_set_covers_the_variations(truth: dict[str, Any]) -> None:
 
 def test_office_files_carry_tables_and_pages(generated: Path, truth: dict[str, Any]) -> None:
     header = ("项目", "年初预算数", "全年预算数", "全年执行数", "执行率")
-    tables, pages = 0, []
+    tables: Counter[str] = Counter()
+    pages = []
     for path, entry in truth["documents"].items():
-        if entry["format"] == "docx":
-            for table in docx.Document(str(generated / path)).tables:
+        if entry["format"] in ("docx", "doc"):
+            for table in _word(generated / path, entry).tables:
                 first = [cell.text.removesuffix("（万元）") for cell in table.rows[0].cells]
-                tables += tuple(first) == header
+                tables[entry["format"]] += tuple(first) == header
         elif entry["format"] == "pdf":
             with pdfplumber.open(generated / path) as pdf:
                 pages.append(len(pdf.pages))
-                tables += sum(len(page.extract_tables()) for page in pdf.pages)
-    assert tables >= 3
+                tables["pdf"] += sum(len(page.extract_tables()) for page in pdf.pages)
+    assert tables.total() >= 3 and tables["doc"] >= 1  # a .doc keeps its table through LibreOffice
     assert max(pages) >= 3
 
 
@@ -326,3 +348,15 @@ def test_committed_samples_match_a_fresh_generation(generated: Path) -> None:
     assert set(ours) == set(fresh), hint
     changed = [name for name in ours if _content(name, ours[name]) != _content(name, fresh[name])]
     assert not changed, f"{hint}; changed: {changed}"
+
+
+def test_sheet_and_web_samples_are_what_they_claim(generated: Path) -> None:
+    """The form sheet has number cells and a merged title; the web page has its site around the text."""
+    with zipfile.ZipFile(generated / samples.GANZHOU_SHEET_FORM.path) as package:
+        sheet = package.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert '<mergeCell ref="A1:H1"/>' in sheet and '<c r="F12"><v>20</v></c>' in sheet
+    page = (generated / samples.QUJING_WEB_REPORT.path).read_text(encoding="utf-8")
+    assert page.count("<script>") == 2 and 'class="nav-bar"' in page and 'class="footer"' in page
+    text = _text(generated / samples.QUJING_WEB_REPORT.path, {"format": "html"})
+    assert "首页" not in text and "备案号" not in text and "_hmt" not in text
+    assert "项目 | 年初预算数 | 全年预算数 | 全年执行数 | 执行率" in text

@@ -6,6 +6,11 @@ Generates a synthetic province corpus with known truth (about 40 % multi-page PD
 (b) the full pipeline, every asset materialized into a new warehouse with an empty cache;
 (c) a rerun with nothing changed; (d) a rerun after adding 1 % new files.
 It prints docs/s, peak RSS and the ratios b/a, c/b, d/b, and checks the warehouse against the truth.
+
+`python -m tools.bench --doc-conversion FOLDER`: instead, the seconds LibreOffice takes to convert each
+.doc file under FOLDER to .docx (one at a time, as a worker does; held-out reports left out).
+`python -m tools.bench --ocr FOLDER [--stems A,B]`: instead, the seconds per page of reading the
+scanned PDFs in FOLDER by OCR (held-out reports left out).
 """
 
 from __future__ import annotations
@@ -221,14 +226,16 @@ def report(result: dict) -> str:
 
 
 def ocr_cost(folder: Path, stems: tuple[str, ...] = ()) -> str:
-    """Seconds per page of reading the scanned PDFs under `folder` (those of `stems`; none: all), one
-    after the other in this process (the OCR engine created before the clock starts), as a table."""
+    """Seconds per page of reading the scanned PDFs under `folder` (those of `stems`; none: all but the
+    reports of `tools.scoring.HELD_OUT`, which are never opened), one after the other in this process
+    (the OCR engine created before the clock starts), as a table."""
     from pipelines.readers import ocr, read_document
+    from tools.scoring import HELD_OUT
 
     ocr.engine()
     rows, total_pages, total_seconds = [], 0, 0.0
     for path in sorted(folder.glob("*.pdf")):
-        if stems and path.stem not in stems:
+        if path.stem in HELD_OUT or (stems and path.stem not in stems):
             continue
         started = time.perf_counter()
         document = read_document(path, folder)
@@ -243,6 +250,23 @@ def ocr_cost(folder: Path, stems: tuple[str, ...] = ()) -> str:
     )  # fmt: skip
 
 
+def doc_conversion_seconds(folder: Path) -> dict[str, float]:
+    """Seconds `convert_to_docx` takes for each .doc under `folder` (the reports of
+    `tools.scoring.HELD_OUT` are never opened), one after another."""
+    from pipelines.readers.doc import convert_to_docx
+    from tools.scoring import HELD_OUT
+
+    seconds = {}
+    for path in sorted(folder.rglob("*.doc")):
+        if path.stem in HELD_OUT:
+            continue
+        data = path.read_bytes()
+        started = time.perf_counter()
+        convert_to_docx(data, "doc")
+        seconds[path.relative_to(folder).as_posix()] = time.perf_counter() - started
+    return seconds
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="reports in the corpus")
@@ -254,9 +278,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--phase", nargs=4, metavar=("NAME", "REPORTS", "WAREHOUSE", "CACHE"), help=argparse.SUPPRESS
     )
+    parser.add_argument("--doc-conversion", type=Path, metavar="FOLDER", help="time .doc conversions only")
     args = parser.parse_args(argv)
     if args.ocr:
         print(ocr_cost(args.ocr, tuple(filter(None, args.stems.split(",")))))
+        return
+    if args.doc_conversion:
+        seconds = sorted(doc_conversion_seconds(args.doc_conversion).values())
+        print(
+            f"{len(seconds)} .doc files: mean {sum(seconds) / len(seconds):.2f} s, median "
+            f"{seconds[len(seconds) // 2]:.2f} s, min {seconds[0]:.2f} s, max {seconds[-1]:.2f} s per file"
+        )
         return
     if args.phase:
         name, *paths = args.phase

@@ -5,7 +5,8 @@ every figure and sentence is invented here: each report ends with a note saying 
 from `random.Random` seeded per report, so the same code always writes the same bytes.
 
 ``python -m tools.samples [REPORTS_DIR]`` (re)writes the reports (default ``samples/reports``)
-and the truth beside them (``REPORTS_DIR/../truth.json``).
+and the truth beside them (``REPORTS_DIR/../truth.json``). The .doc sample is converted from its .docx
+by LibreOffice: ``soffice`` must be on PATH.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import io
 import json
 import random
 import shutil
+import subprocess
+import tempfile
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +35,7 @@ TRUTH_NAME = "truth.json"
 
 Kind = Literal["library", "culture_centre", "museum", "bureau"]
 Level = Literal["province", "city", "county"]
-FileFormat = Literal["txt", "docx", "pdf"]
+FileFormat = Literal["txt", "docx", "pdf", "doc", "xlsx", "html"]
 TableLayout = Literal["caption", "header"]
 BlockKind = Literal["title", "heading", "body", "caption", "table"]
 Facts = dict[str, int | float]
@@ -126,7 +129,7 @@ class ReportSpec:
         if (self.encoding is not None) != (self.file_format == "txt"):
             raise ValueError(f"{self.path}: an encoding is required for txt and only for txt")
         if self.table and self.file_format == "txt":
-            raise ValueError(f"{self.path}: tables need docx or pdf")
+            raise ValueError(f"{self.path}: tables need docx, pdf or html")
 
 
 REPORTS: tuple[ReportSpec, ...] = (
@@ -797,7 +800,7 @@ class FormSpec:
     path: str
     institution: Institution
     fiscal_year: int
-    file_format: Literal["txt", "docx"]
+    file_format: Literal["txt", "docx", "xlsx"]
     kind: FormKind
     project: str
     supervisor: str  # 主管部门
@@ -1161,10 +1164,198 @@ def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block], font: str = _P
     document.build(story)
 
 
+# ---------------------------------------------------------------------------------------------
+# Word 97 (.doc) reports: written as .docx, converted by LibreOffice at generation time.
+
+DOC_REPORTS: tuple[ReportSpec, ...] = (
+    ReportSpec(
+        "江西省/赣州市/赣州市博物馆2023年度部门整体支出绩效自评报告.doc",
+        GANZHOU_MUS,
+        2023,
+        "doc",
+        table="caption",
+    ),
+)
+SOFFICE_MISSING = (
+    "the .doc sample is converted by LibreOffice: install it (Debian: libreoffice-writer-nogui) "
+    "so that soffice is on PATH"
+)
+
+
+def _write_doc(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
+    """A Word 97 file: the .docx of the same blocks, converted by `soffice --convert-to doc` (its
+    bytes are the same on every run with the same LibreOffice)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        raise RuntimeError(SOFFICE_MISSING)
+    with tempfile.TemporaryDirectory(prefix="samples-doc-") as scratch:
+        folder = Path(scratch)
+        _write_docx(folder / "report.docx", spec, blocks)
+        subprocess.run(
+            [soffice, f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--headless", "--norestore",
+             "--convert-to", "doc", "--outdir", str(folder), str(folder / "report.docx")],
+            check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+        path.write_bytes((folder / "report.doc").read_bytes())
+
+
+def write_doc_reports(reports_dir: Path) -> dict[str, dict[str, Any]]:
+    """Write the .doc reports (phrasings rotated on after the other reports'); their truth entries."""
+    return {
+        spec.path: write_report(reports_dir, spec, len(REPORTS) + number)
+        for number, spec in enumerate(DOC_REPORTS)
+    }
+
+
+# Spreadsheet and web-page samples: a self-evaluation form laid out in a sheet (.xlsx written with
+# zipfile, cells as a form has them) and a prose report saved from a website (.html, with the
+# site's navigation, breadcrumb, footer and scripts around the text).
+
+SHEET_NAME = "自评表"
+GANZHOU_SHEET_FORM = FormSpec(
+    "江西省/赣州市/赣州市博物馆2023年度馆藏文物数字化保护项目支出绩效自评表.xlsx",
+    GANZHOU_MUS,
+    2023,
+    "xlsx",
+    "project",
+    "馆藏文物数字化保护项目",
+    "赣州市文化广电新闻出版旅游局",
+    (
+        KpiSpec("产出指标", "数量指标", "完成文物数字化采集件数", "count", 20, "件", 300, 500),
+        KpiSpec("产出指标", "数量指标", "数据库新增文物条目数", "count", 10, "条", 300, 600),
+        KpiSpec("产出指标", "质量指标", "数据验收合格率", "percent", 15, low=90, high=95),
+        KpiSpec("产出指标", "时效指标", "采集任务完成时间", "words", 10, words=("年底前完成", "按期完成")),
+        KpiSpec("成本指标", "经济成本指标", "单件文物采集平均费用", "cost", 10, low=1, high=2),
+        KpiSpec("效益指标", "社会效益指标", "数字资源线上访问量", "count", 10, "次", 20000, 40000),
+        KpiSpec("满意度指标", "服务对象满意度指标", "观众满意度", "satisfaction", 15, low=86, high=90),
+    ),
+)
+QUJING_WEB_REPORT = ReportSpec(
+    "云南省/曲靖市/曲靖市博物馆2022年度部门整体支出绩效自评报告.html",
+    QUJING_MUS,
+    2022,
+    "html",
+    table="caption",
+)
+SITE_NAME = "曲靖市文化和旅游局"
+_HTML_HEAD = """<!DOCTYPE html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>{title} - {site}</title>
+<style>body {{ font-family: sans-serif; }} .nav-bar li {{ display: inline; }}</style>
+<script>var _hmt = _hmt || []; (function () {{ var hm = document.createElement("script"); }})();</script>
+</head>
+<body>
+<header class="site-header"><div class="logo">{site}</div><form action="/search"><input name="q"> <button>搜索</button></form></header>
+<div id="nav" class="nav-bar"><ul><li><a href="/">首页</a></li><li><a href="/zwgk/">政务公开</a></li><li><a href="/ysjx/">预算绩效</a></li><li><a href="/hdjl/">互动交流</a></li></ul></div>
+<div class="breadcrumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a> &gt; 预算绩效</div>
+<div class="article">
+"""
+_HTML_TAIL = """</div>
+<script>document.getElementById("nav").className += " ready";</script>
+<div class="footer">主办单位：{site} 版权所有 联系电话：0874-0000000<br>备案号：滇ICP备00000000号</div>
+</body>
+</html>
+"""
+
+
+def _sheet_number(text: str) -> str | None:
+    """A cell's text as a spreadsheet number when the sheet would show it exactly so (15, 13.5);
+    else None (123.40, ≥95%, words stay text)."""
+    if not text or not all(c.isdigit() or c == "." for c in text) or text.count(".") > 1:
+        return None
+    value = float(text)
+    shown = str(int(value)) if value.is_integer() else repr(value)
+    return shown if shown == text else None
+
+
+def _column(index: int) -> str:
+    """A spreadsheet column's letters (0 -> A)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+_XLSX_PARTS = {
+    "[Content_Types].xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>',
+    "_rels/.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>',
+    "xl/workbook.xml": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>',
+    "xl/_rels/workbook.xml.rels": '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>',
+}  # fmt: skip
+
+
+def _write_xlsx(path: Path, spec: FormSpec, blocks: list[Block]) -> None:
+    """A workbook of one sheet: a row per paragraph (the title merged across the form's width) and
+    per table row, a cell per table cell; cells that a sheet shows as numbers are numbers."""
+    rows = [row for block in blocks for row in (block.rows if block.kind == "table" else [(block.text,)])]
+    width = max(len(row) for row in rows)
+    xml_rows = []
+    for number, row in enumerate(rows, start=1):
+        cells = []
+        for index, text in enumerate(row):
+            if not text:
+                continue
+            reference = f"{_column(index)}{number}"
+            shown = _sheet_number(text)
+            if shown is not None:
+                cells.append(f'<c r="{reference}"><v>{shown}</v></c>')
+            else:
+                cells.append(f'<c r="{reference}" t="inlineStr"><is><t>{escape(text)}</t></is></c>')
+        xml_rows.append(f'<row r="{number}">{"".join(cells)}</row>')
+    sheet = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{''.join(xml_rows)}</sheetData>"
+        f'<mergeCells count="1"><mergeCell ref="A1:{_column(width - 1)}1"/></mergeCells></worksheet>'
+    )
+    parts = {name: text.format(sheet=SHEET_NAME) for name, text in _XLSX_PARTS.items()}
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    with zipfile.ZipFile(path, "w") as package:
+        for name, text in parts.items():
+            member = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            package.writestr(member, text.encode("utf-8"), compress_type=zipfile.ZIP_DEFLATED)
+
+
+def _write_html(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
+    """A report as a page of its publisher's website: the report's title, headings, paragraphs and
+    table inside the site's header, navigation, breadcrumb, scripts and footer."""
+    title = blocks[0].text
+    body = [f"<h1>{escape(title)}</h1>", f'<div class="info">发布时间：{spec.fiscal_year + 1}-04-12</div>']
+    for block in blocks[1:]:
+        if block.kind == "heading":
+            body.append(f"<h2>{escape(block.text)}</h2>")
+        elif block.kind == "table":
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>\n" for row in block.rows
+            )
+            body.append(f'<table border="1" cellspacing="0">\n{rows}</table>')
+        elif block.kind == "caption":
+            body.append(f'<p style="text-align: right">{escape(block.text)}</p>')
+        else:
+            body.append(f"<p>{escape(block.text)}</p>")
+    page = _HTML_HEAD.format(title=escape(title), site=SITE_NAME) + "\n".join(body) + "\n"
+    path.write_bytes((page + _HTML_TAIL.format(site=SITE_NAME)).encode("utf-8"))
+
+
+def write_sheet_and_web_samples(reports_dir: Path) -> dict[str, Any]:
+    """Write the spreadsheet form and the saved web page; return their truth entries."""
+    documents = {GANZHOU_SHEET_FORM.path: write_form(reports_dir, GANZHOU_SHEET_FORM)}
+    documents[QUJING_WEB_REPORT.path] = write_report(reports_dir, QUJING_WEB_REPORT, len(REPORTS))
+    documents[QUJING_WEB_REPORT.path]["encoding"] = "utf-8"  # as its <meta charset> says
+    return documents
+
+
 _WRITERS: dict[FileFormat, Callable[[Path, Any, list[Block]], None]] = {
     "txt": _write_txt,
     "docx": _write_docx,
     "pdf": _write_pdf,
+    "doc": _write_doc,
+    "xlsx": _write_xlsx,
+    "html": _write_html,
 }
 
 
@@ -1281,6 +1472,8 @@ def generate(reports_dir: Path = DEFAULT_REPORTS_DIR) -> dict[str, Any]:
         shutil.rmtree(reports_dir)
     documents = {spec.path: write_report(reports_dir, spec, index) for index, spec in enumerate(REPORTS)}
     documents |= {spec.path: write_form(reports_dir, spec) for spec in FORMS}
+    documents |= write_doc_reports(reports_dir)
+    documents |= write_sheet_and_web_samples(reports_dir)
     documents |= {
         spec.path: write_scanned(reports_dir, spec, len(REPORTS) + index)
         for index, spec in enumerate(SCANNED)

@@ -486,7 +486,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--warehouse", type=Path, help="warehouse file to build (default: a temporary one)")
     parser.add_argument("--problems", action="store_true", help="list every miss and wrong value")
     parser.add_argument("--per-report", action="store_true", help="one line per report stem")
-    parser.add_argument("--forms", help="comma list of forms (txt,gbk,docx,pdf ...); default: every form")
+    parser.add_argument(
+        "--forms",
+        help="comma list of forms, the corpus's folders (txt,gbk,docx,pdf,html,xlsx ...); default: every form",
+    )
     parser.add_argument(
         "--set", dest="report_set", choices=sorted(REPORT_SETS), default="all",
         help="named set of reports: dev (16 new), heldout (7 new), new (all 23 h*), all (default)",

@@ -16,6 +16,7 @@ import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ from pipelines.model import (
     Region,
     Rejection,
 )
+from pipelines.readers import external_tools
 from pipelines.storage import write_atomically, write_folder_atomically
 
 CACHE_READERS = 4  # threads reading and hashing files to look them up in the cache
@@ -77,10 +79,12 @@ class ExtractCache:
     root: Path
     limits: ReadLimits = DEFAULT_LIMITS
 
-    @property
+    @cached_property
     def version(self) -> str:
-        """The extractor's code, data and libraries and the read limits: what an outcome depends on."""
-        return hashlib.sha256(f"{outcome_version()}|{self.limits!r}".encode()).hexdigest()[:16]
+        """The extractor's code, data and libraries, the programs readers run and the read limits:
+        what an outcome depends on."""
+        version = f"{outcome_version()}|{external_tools()}|{self.limits!r}"
+        return hashlib.sha256(version.encode()).hexdigest()[:16]
 
     def _path(self, content_hash: str) -> Path:
         return self.root / "outcomes" / self.version / content_hash[:2] / f"{content_hash}.json"

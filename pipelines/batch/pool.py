@@ -1,18 +1,22 @@
-"""Reading a batch's files in worker processes, isolated: a file that crashes or kills its reader
-is rejected, the others are read; outcomes already in the cache are not read again."""
+"""Reading a batch's files in worker processes, isolated: a file that crashes or kills its reader, or
+needs more memory than a worker may take, is rejected, the others are read; outcomes already in the
+cache are not read again."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import resource
+import signal
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from pipelines.batch.cache import ExtractCache, cached_outcomes, content_hashes
-from pipelines.batch.read import Outcome, read_file
+from pipelines.batch.read import Outcome, out_of_memory, read_file
 from pipelines.batch.scan import ReportFile
 from pipelines.model import DEFAULT_LIMITS, ReadLimits, Rejection
 
@@ -39,6 +43,29 @@ class ExtractBatch:
 
     outcomes: list[Outcome]
     from_cache: int
+
+
+def limit_memory(megabytes: float) -> None:
+    """Let this process take at most `megabytes` more address space than it holds now (RLIMIT_AS):
+    beyond that an allocation fails, as a MemoryError in Python code. Run in worker processes only
+    (their initializer), never in the run's own process."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except OSError:  # no /proc: count from nothing
+        held = 0
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = held + int(megabytes * 1024 * 1024)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _pool(workers: int, limits: ReadLimits) -> ProcessPoolExecutor:
+    """Worker processes that may each take READ_MAX_MEMORY_MB of memory."""
+    return ProcessPoolExecutor(
+        max_workers=workers, initializer=limit_memory, initargs=(limits.max_memory_mb,)
+    )
 
 
 def read_and_cache(root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None) -> Outcome:
@@ -98,7 +125,7 @@ def _read_carefully(
     pending = list(files)
     while pending:
         suspects: list[ReportFile] = []
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _pool(workers, limits) as pool:
             in_flight: dict[Future[Outcome], ReportFile] = {}
             try:
                 while pending or in_flight:
@@ -123,15 +150,47 @@ def _read_carefully(
 
 
 def _read_alone(root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None) -> Outcome:
-    with ProcessPoolExecutor(max_workers=1) as pool:
-        try:
-            return pool.submit(read_and_cache, root, file, limits, cache).result()
-        except BrokenProcessPool:
-            return Rejection(
-                file.source_file,
-                "read",
-                "the reading process died (a crash or out of memory); the file was read alone to be sure",
-            )
+    """Read one file in a process of its own; if that process dies, say how."""
+    receiver, sender = multiprocessing.Pipe(duplex=False)
+    process = multiprocessing.Process(target=_alone, args=(sender, root, file, limits, cache))
+    process.start()
+    sender.close()
+    try:
+        outcome: Outcome = receiver.recv()
+    except EOFError:  # the process died before it could send an outcome
+        process.join()
+        return _died(file, limits, process.exitcode)
+    finally:
+        receiver.close()
+    process.join()
+    return outcome
+
+
+def _alone(
+    sender: Connection, root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None
+) -> None:
+    limit_memory(limits.max_memory_mb)
+    sender.send(read_and_cache(root, file, limits, cache))
+    sender.close()
+
+
+def _died(file: ReportFile, limits: ReadLimits, exitcode: int | None) -> Rejection:
+    """The rejection of a file whose process died: out of memory when it died of an allocation
+    failure (SIGABRT: native code such as calamine aborts when it cannot allocate), else a crash."""
+    if exitcode == -signal.SIGABRT:
+        memory = out_of_memory(file.source_file, limits)
+        return Rejection(file.source_file, "read", memory.reason, "its reading process aborted (SIGABRT)")
+    how = (
+        f"killed by {signal.Signals(-exitcode).name}"
+        if exitcode and exitcode < 0
+        else f"exit code {exitcode}"
+    )
+    return Rejection(
+        file.source_file,
+        "read",
+        f"the reading process died ({how}: a crash, or the system ran out of memory); "
+        "the file was read alone to be sure",
+    )
 
 
 def process_files(
@@ -163,7 +222,7 @@ def process_files(
             tally()
     elif to_read:
         # Workers fork at the first submit; no thread of ours is running by then.
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with _pool(workers, limits) as pool:
             parsing = _in_pool(pool, root, to_read, workers, limits, cache)
             read = _collect(parsing, root, to_read, workers, limits, cache, tally)
     outcomes = found | {f.source_file: outcome for f, outcome in zip(to_read, read, strict=True)}

@@ -70,12 +70,25 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def out_of_memory(source_file: str, limits: ReadLimits, content_hash: str | None = None) -> Rejection:
+    """The rejection of a file whose reading or extraction ran out of the memory it may use."""
+    return Rejection(
+        source_file,
+        "read",
+        f"needs more than {limits.max_memory_mb:g} MB of memory to read (READ_MAX_MEMORY_MB)",
+        content_hash=content_hash,
+    )
+
+
 def extract_file(
     data: bytes, source_file: str, content_hash: str, limits: ReadLimits = DEFAULT_LIMITS
 ) -> Outcome:
-    """Read one file's bytes and extract its identity and facts; a failure becomes a Rejection."""
+    """Read one file's bytes and extract its identity and facts; a failure becomes a Rejection
+    (MemoryError, which a worker's memory limit raises, is left to `read_file`)."""
     try:
         document = read_bytes(data, source_file, content_hash, limits)
+    except MemoryError:
+        raise
     except ReadError as error:
         return Rejection(source_file, "read", str(error), content_hash=content_hash)
     except Exception as error:  # a reader bug must not stop the other files
@@ -85,6 +98,8 @@ def extract_file(
     try:
         identity = extract_identity(document)
         content = extract_content(document)
+    except MemoryError:
+        raise
     except Exception as error:
         return Rejection(
             source_file,
@@ -110,15 +125,16 @@ def extract_file(
 
 @dataclass(frozen=True)
 class FileRead:
-    """A file's outcome, and whether it may be cached (not when it ran out of time: on a less busy
-    machine it may be read in time)."""
+    """A file's outcome, and whether it may be cached (not when it ran out of time or memory: on a
+    less busy machine, or in a fresh process, it may be read)."""
 
     outcome: Outcome
     cacheable: bool
 
 
 def read_file(root: Path, file: ReportFile, limits: ReadLimits) -> FileRead:
-    """Open, read and extract one file under `root`, within the time limit."""
+    """Open, read and extract one file under `root`, within the time limit (and the memory limit
+    of a worker process: see `pipelines.batch.pool.limit_memory`)."""
     refused = refusal(file, limits)
     if refused:
         return FileRead(refused, False)
@@ -138,3 +154,5 @@ def read_file(root: Path, file: ReportFile, limits: ReadLimits) -> FileRead:
             content_hash=content_hash,
         )
         return FileRead(timed_out, False)
+    except MemoryError:
+        return FileRead(out_of_memory(file.source_file, limits, content_hash), False)

@@ -29,6 +29,7 @@ class ReportsFolder(ConfigurableResource):
     max_inflated_mb: float = DEFAULT_LIMITS.max_inflated_mb
     max_table_cells: int = DEFAULT_LIMITS.max_table_cells
     timeout_seconds: float = DEFAULT_LIMITS.timeout_seconds
+    max_memory_mb: float = DEFAULT_LIMITS.max_memory_mb
     max_ocr_pages: int = DEFAULT_LIMITS.max_ocr_pages
 
     @property
@@ -44,6 +45,7 @@ class ReportsFolder(ConfigurableResource):
             self.max_inflated_mb,
             self.max_table_cells,
             self.timeout_seconds,
+            self.max_memory_mb,
             self.max_ocr_pages,
         )
 
@@ -89,6 +91,7 @@ def resources_from_environment() -> dict[str, ConfigurableResource | StepHandoff
             max_inflated_mb=number(env, "READ_MAX_INFLATED_MB"),
             max_table_cells=number(env, "READ_MAX_TABLE_CELLS"),
             timeout_seconds=number(env, "READ_TIMEOUT_SECONDS"),
+            max_memory_mb=number(env, "READ_MAX_MEMORY_MB"),
             max_ocr_pages=number(env, "READ_MAX_OCR_PAGES"),
         ),
         "warehouse": WarehouseFile(path=env.get("WAREHOUSE_PATH", str(DEFAULT_WAREHOUSE_PATH))),

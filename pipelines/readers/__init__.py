@@ -1,4 +1,5 @@
-"""File readers: report files (.txt, .docx, .pdf) into Documents. Pure functions, no Dagster."""
+"""File readers: report files (.txt, .docx, .pdf, .doc, .wps, spreadsheets, saved web pages) into
+Documents. Pure functions, no Dagster (.doc and .wps are converted by LibreOffice: `pipelines.readers.doc`)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,34 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits
+from pipelines.readers.doc import converter_identity, read_doc, read_wps
 from pipelines.readers.docx import read_docx
+from pipelines.readers.html import read_html
 from pipelines.readers.pdf import read_pdf
+from pipelines.readers.sheet import read_sheet
 from pipelines.readers.text import read_txt
 
 _READERS: dict[str, Callable[[bytes, str, str, ReadLimits], Document]] = {
     ".txt": read_txt,
     ".docx": read_docx,
     ".pdf": read_pdf,
+    ".doc": read_doc,
+    ".wps": read_wps,
+    ".xlsx": read_sheet,
+    ".xls": read_sheet,
+    ".et": read_sheet,
+    ".html": read_html,
+    ".htm": read_html,
 }
 SUPPORTED_SUFFIXES = frozenset(_READERS)
 
-__all__ = ["SUPPORTED_SUFFIXES", "read_bytes", "read_document"]
+__all__ = ["SUPPORTED_SUFFIXES", "external_tools", "read_bytes", "read_document"]
+
+
+def external_tools() -> str:
+    """The programs outside Python the readers use, for cache keys (an outcome read without
+    LibreOffice, or with another version of it, is not served once that changes)."""
+    return f"libreoffice={converter_identity()}"
 
 
 def read_document(path: Path, root: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Document:

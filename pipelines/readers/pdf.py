@@ -63,6 +63,8 @@ def read_pdf(
                 page.close()
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, MemoryError):  # over READ_MAX_MEMORY_MB: the caller names the limit
+            raise cause from exc
         if isinstance(cause, PDFEncryptionError):
             raise ReadError("encrypted PDF (needs a password)") from exc
         if b"%%EOF" not in data[-1024:]:

@@ -12,7 +12,7 @@ import unicodedata
 
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits, TextBlock
 
-_BOMS = (
+BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -41,17 +41,22 @@ _ALLOWED_CONTROLS = frozenset("\t\n\r\f")
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode report bytes; return (text, encoding name) or raise ReadError with the reason."""
     text, encoding = _decode(data)
+    check_text(text, guessed_gb18030=encoding == "gb18030")
+    return text, encoding
+
+
+def check_text(text: str, *, guessed_gb18030: bool) -> None:
+    """Reject decoded text that is empty, binary, or not Chinese-or-ASCII (a wrong encoding)."""
     if not text.strip():
         raise ReadError("empty file")
     controls = sum(1 for c in text if unicodedata.category(c) == "Cc" and c not in _ALLOWED_CONTROLS)
     if controls > MAX_CONTROL_SHARE * len(text):
         raise ReadError(f"binary content ({controls} control characters in {len(text)})")
-    _check_plausible(text, guessed_gb18030=encoding == "gb18030")
-    return text, encoding
+    _check_plausible(text, guessed_gb18030=guessed_gb18030)
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             try:
                 return data[len(bom) :].decode(encoding), encoding

@@ -137,7 +137,7 @@ def _coverage(data: ReportData) -> str:
         "coverage",
         "Indicator coverage (指标覆盖)",
         "For each indicator of the dictionary: the institutions whose department report states an "
-        "achieved figure of it, over the institutions with a department report loaded, per province "
+        "achieved figure of it, over the institutions with a department report, per province "
         "and fiscal year.",
         body,
     )
@@ -149,9 +149,10 @@ def _attainment(data: ReportData) -> str:
     return section(
         "attainment",
         "Performance-indicator attainment (绩效指标完成情况)",
-        "Rows of the performance-indicator tables by 一级指标: met when the actual value compared with "
-        "the target by its comparator (≥, ≤, =, >, <) holds, not met when it fails, not comparable when "
-        "either value or the comparator is missing.",
+        "Rows of the performance-indicator tables by 一级指标, as v_kpi_attainment judges them: met when "
+        "the actual value compared with the target by its comparator (≥, ≤, =, >, <) holds, or, without a "
+        "comparator, when the values or the texts are the same; not met when the comparison fails; not "
+        "comparable otherwise.",
         body,
     )
 

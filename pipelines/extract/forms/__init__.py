@@ -104,7 +104,7 @@ def _label_value_fact(
     stream: list[Token], index: int, matcher: Matcher, money_unit: str | None
 ) -> list[Fact]:
     """A cell that is a dictionary alias followed by a cell that is one figure (人员编制 | 21, or
-    计划安排资金 | (万元) | 715.18 one cell per line): that figure is the alias's indicator. A bare
+    计划安排资金 | (万元) | 120.50 one cell per line): that figure is the alias's indicator. A bare
     amount needs a unit: the label's own (万元), else the last one declared (单位:万元)."""
     indicator = matcher.by_alias.get(clean_label(stream[index].text))
     if indicator is None:

@@ -89,10 +89,15 @@ def _label_pattern(label: str) -> str:
     return r"\s*".join(parts)
 
 
+# A look-ahead for the labels' first characters lets every other position fail at once (the
+# alternation of every label is slow to try at each character of a long text).
+_FIRST_CHARACTERS = "".join(sorted({"(（" if label[0] == "(" else label[0] for label in LABELS}))
 LABEL_PATTERN = re.compile(
-    "|".join(
+    f"(?=[{re.escape(_FIRST_CHARACTERS)}])(?:"
+    + "|".join(
         f"(?P<l{i}>{_label_pattern(label)})" for i, label in enumerate(sorted(LABELS, key=len, reverse=True))
     )
+    + ")"
 )
 _LABEL_BY_GROUP = {f"l{i}": label for i, label in enumerate(sorted(LABELS, key=len, reverse=True))}
 # Formula marks in headers, (A) (B) (B/A×100%), are not cells.
@@ -208,10 +213,11 @@ def tokens(document: Document) -> list[Token]:
     def flush() -> None:
         starts = list(accumulate((len(b.text) + 1 for b in run[:-1]), initial=0))
         text = "\n".join(b.text for b in run)
+        in_text = [b.text.count("|") < 2 for b in run]  # once per block: a block may be one huge line
         for a, b, value, label in _scan(text):
-            block = run[bisect_right(starts, a) - 1]
-            in_text = block.text.count("|") < 2
-            stream.append(Token(value, block.locator, label, raw=text[a:b].strip(), in_text=in_text))
+            index = bisect_right(starts, a) - 1
+            token = Token(value, run[index].locator, label, raw=text[a:b].strip(), in_text=in_text[index])
+            stream.append(token)
         run.clear()
 
     for block in document.blocks:
