@@ -90,6 +90,7 @@ YILIANG_CC = Institution("宜良县文化馆", "culture_centre", "云南省", "�
 XISHAN_LIB = Institution("昆明市西山区图书馆", "library", "云南省", "昆明市", "西山区")
 SHILIN_BUREAU = Institution("石林彝族自治县文化和旅游局", "bureau", "云南省", "昆明市", "石林彝族自治县")
 GANZHOU_MUS = Institution("赣州市博物馆", "museum", "江西省", "赣州市", None)
+YUXI_MUS = Institution("玉溪市博物馆", "museum", "云南省", "玉溪市", None)
 XIUSHUI_LIB = Institution("修水县图书馆", "library", "江西省", "九江市", "修水县")
 
 INSTITUTIONS: tuple[Institution, ...] = (
@@ -105,6 +106,7 @@ INSTITUTIONS: tuple[Institution, ...] = (
     SHILIN_BUREAU,
     GANZHOU_MUS,
     XIUSHUI_LIB,
+    YUXI_MUS,
 )
 
 
@@ -1403,14 +1405,15 @@ def _truth_entry(spec: ReportSpec, draft: Draft) -> dict[str, Any]:
 # Scanned reports: a PDF report rasterised page by page into a PDF of images, as a scanner gives it
 # (no text layer: the pipeline reads it by OCR). It is drawn with a Chinese font embedded
 # (CHINESE_FONT, Debian's fonts-wqy-microhei), so that its pixels do not depend on a machine's fonts.
+# Its body and year (玉溪市博物馆 2021) are no other sample's: its facts are its own in the warehouse.
 
 CHINESE_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 SCAN_DPI = 150
 SCANNED: tuple[ReportSpec, ...] = (
     ReportSpec(
-        "云南省/曲靖市/曲靖市博物馆2022年度部门整体支出绩效自评报告（扫描件）.pdf",
-        QUJING_MUS,
-        2022,
+        "云南省/玉溪市/玉溪市博物馆2021年度部门整体支出绩效自评报告（扫描件）.pdf",
+        YUXI_MUS,
+        2021,
         "pdf",
         table="caption",
     ),
