@@ -32,7 +32,9 @@ class ReadLimits:
     max_inflated_mb: float = 200.0  # a .docx's or .xlsx's parts once unzipped (zip bombs)
     max_table_cells: int = 200_000  # cells of all tables of one file
     timeout_seconds: float = 120.0  # reading and extracting one file
-    max_memory_mb: float = 512.0  # what a reading worker process may allocate beyond its start
+    # What a reading worker process may allocate beyond its start (address space): OCR of a scanned
+    # page maps OpenCV and onnxruntime and runs the models, about 1.1-1.3 GB (BENCHMARKS.md).
+    max_memory_mb: float = 1536.0
     max_ocr_pages: int = 60  # pages of one PDF without a text layer (recognised by OCR, seconds each)
 
     @property
