@@ -150,6 +150,7 @@ def test_command_line_materialize_honours_environment_variables(small_reports, t
         "WAREHOUSE_PATH": str(warehouse),
         "DAGSTER_HOME": str(home),
         "EXTRACT_CACHE_DIR": str(tmp_path / "cache"),
+        "PYTHONPATH": str(PROJECT_ROOT),  # this checkout's code, whatever the virtualenv's editable install
     }
     subprocess.run(
         [str(VENV_BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],
