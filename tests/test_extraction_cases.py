@@ -141,3 +141,91 @@ def test_forecasts_are_targets_and_changes_are_not_levels():
     )
     visitors = [(f.value, f.is_target) for f in extract_facts(doc) if f.indicator_code == "visitors"]
     assert visitors == [(156000, False), (160000, True)]
+
+
+def test_form_one_cell_per_line_with_self_score_column_and_unclosed_unit():
+    """A provincial 部门整体支出绩效自评表 one cell per line: the caption's unit loses its closing
+    bracket, the score column is 自评得分, and the rows after it split the year's money by nature
+    with one figure each (a budget's part or spending? left out)."""
+    doc = document_from_lines(
+        "年度预算申请", "(万元", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "自评得分",
+        "年度资金总额", "500.00", "620.50", "600.25", "10", "96.74%", "9.7",
+        "按支出性质分:600.25", "其中:基本支出:300.10", "项目支出:300.15",
+    )  # fmt: skip
+    facts = achieved(doc)
+    assert facts[("budget_total", "initial")] == 5000000
+    assert facts[("budget_total", "department")] == 6205000
+    assert facts[("expenditure_total", "department")] == 6002500
+    assert facts[("budget_execution_rate", "department")] == 96.74
+    assert not {code for code, _ in facts} & {"expenditure_basic", "expenditure_project"}
+
+
+def test_a_year_starting_the_next_cell_is_not_a_staff_figure():
+    doc = document_from_lines("财政供养人员情况(人)", "编制数", "2023 年实际在职人数", "控制率", "30", "28")
+    assert not [f for f in extract_facts(doc) if f.indicator_code.startswith("staff")]
+
+
+def test_a_note_numbered_after_the_money_row_and_a_rule_threshold():
+    """1. starts the form's printed instructions; 未达到90%的需说明原因 is a rule, not the year's rate."""
+    doc = document_from_lines(
+        "年度预算数(万元) | 年初预算 | 调整后预算数 | 预算执行数 | 预算执行率 | 权重 | 得分 | 原因 |",
+        "总额 | 100.50 | 120.00 | 118.00 | 98.33% | 10 | | 1.预算执行率=预算执行数/调整后预算数,"
+        "预算执行率未达到90%的需说明原因(100字以内)",
+    )
+    facts = extract_facts(doc)
+    assert [f.value for f in facts if f.indicator_code == "budget_execution_rate"] == [98.33]
+    assert achieved(doc)[("expenditure_total", "department")] == 1180000
+
+
+def test_a_sum_row_gives_the_score_only_beside_its_full_marks():
+    rows = ("一级指标 | 二级指标 | 三级指标 | 指标值 | 完成值 | 权重 | 得分",
+            "产出指标 | 数量指标 | 开展培训场次 | ≥10场 | 12场 | 50 | 50",
+            "效益指标 | 社会效益指标 | 培训覆盖率 | ≥90% | 95% | 50 | 45")  # fmt: skip
+    without_score = document_from_lines(*rows, "合计 | 100 | |")
+    assert not [f for f in extract_facts(without_score) if f.indicator_code == "self_eval_score"]
+    assert [k.indicator for k in extract_content(without_score).indicators] == ["开展培训场次", "培训覆盖率"]
+    with_score = document_from_lines(*rows, "合计 | 100 | 95 |")
+    assert [f.value for f in extract_facts(with_score) if f.indicator_code == "self_eval_score"] == [95]
+
+
+def test_pinyin_glosses_inside_form_labels():
+    doc = document_from_lines(
+        "項目資金(萬元) | 年初預(yù)算數(shù) | 全年預(yù)算數(shù) | 全年執(zhí)行數(shù) | 執(zhí)行率",
+        "年度資金總額 | 10.00 | 12.00 | 11.40 | 95.00%",
+    )
+    facts = achieved(doc)
+    assert facts[("budget_total", "department")] == 120000
+    assert facts[("expenditure_total", "department")] == 114000
+    assert facts[("budget_execution_rate", "department")] == 95
+
+
+def test_amounts_in_wan_without_yuan():
+    """资金29.6万: 万 with 元 left out is an amount in yuan x 10,000, whatever unit the text declared."""
+    doc = document_from_lines("单位:万元", "投入资金29.6万,执行数29.6万,执行率100%。")
+    facts = extract_facts(doc)
+    spent = next(f for f in facts if f.indicator_code == "expenditure_total")
+    assert (spent.value, spent.raw_text) == (296000, "29.6万")
+
+
+def test_staff_listed_after_a_total_with_bare_words():
+    """现有人员35人,其中在职14人,退休21人: bare 在职 / 退休 leading a list item, figure right after."""
+    facts = achieved(document_from_lines("本馆现有人员35人,其中在职14人,退休21人。"))
+    assert facts[("staff_actual", "department")] == 14
+    assert facts[("staff_retired", "department")] == 21
+    party = achieved(document_from_lines("支部共有党员30名,其中在职党员20人,退休党员10人。"))
+    assert not {code for code, _ in party} & {"staff_actual", "staff_retired"}
+
+
+def test_indicator_header_of_two_rows_read_one_after_the_other():
+    """The first header row names 年度指标值 over three sub-columns that the second row names after the
+    levels; comparison signs printed with look-alikes (≧, a box-drawing ═) are ≥ and =."""
+    doc = document_from_lines(
+        "绩效指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 | 三级指标 "
+        "| 指标性质 | 指标值 | 度量单位 | 产出指标 | 数量指标 | 培训人次 | ≧ | 120 | 人次 | 130 | 20 | 20 |",
+        "| 质量指标 | 培训合格率 | ═ | 100 | % | 98% | 10 | 8 |",
+    )
+    rows = extract_content(doc).indicators
+    assert [(k.indicator, k.comparator, k.target_value, k.actual_text, k.weight, k.score) for k in rows] == [
+        ("培训人次", ">=", 120, "130", 20, 20),
+        ("培训合格率", "=", 100, "98%", 10, 8),
+    ]

@@ -339,3 +339,32 @@ def test_two_names_glued_in_one_value_are_cut_where_the_second_place_name_starts
     assert field_name("南充市林业") == "南充市林业"  # cut by OCR, still the unit's name
     assert field_name("新洲区") is None  # a place, not a body
     assert field_name("本单位") is None
+
+
+def test_a_name_without_its_place_is_completed_from_the_header():
+    """The title names 水利局; the page's publisher line prints it whole with its district."""
+    doc = document_from_lines(
+        "发布机构: 雨湖区水利局 发文日期: 2023-04-02", "2022年水利局部门整体支出绩效自评表", "一、基本情况"
+    )
+    assert extract_identity(doc).institution == "雨湖区水利局"
+    # a supervisor's label and name before the name are no place: the name stays as printed
+    fielded = document_from_lines(
+        "转移支付区域绩效自评表", "省级主管部门 中共湖南省委宣传部",
+        "地方主管部门 中共湘潭市雨湖区委宣传部 资金使用单位 中共湘潭市雨湖区委宣传部", "（2023年度）",
+    )  # fmt: skip
+    assert extract_identity(fielded).institution == "中共湘潭市雨湖区委宣传部"
+
+
+def test_short_names_of_federations_and_a_website_banner():
+    assert extract_identity(
+        document_from_lines("雨湖区残联2023年度部门整体支出绩效自评报告")
+    ).institution == ("雨湖区残联")
+    banner = document_from_lines(
+        "欢迎来到雨湖区政协网站!", "部门整体支出绩效评价报告", "2022年部门决算收入100万元。"
+    )
+    assert extract_identity(banner).institution == "雨湖区政协"
+
+
+def test_traditional_title_with_pinyin_glosses():
+    doc = document_from_lines("湘潭市雨湖區(qū)圖書館2023年度整體支出績效自評報告", "一、基本情況")
+    assert extract_identity(doc).institution == "湘潭市雨湖区图书馆"

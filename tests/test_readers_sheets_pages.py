@@ -21,7 +21,7 @@ from pipelines.readers.sheet import cell_text
 from tests.builders import CORPUS_DEV, requires_corpus
 from tools import samples
 
-Cell = str | int | float | None
+Cell = str | int | float | tuple[float, int] | None  # (number, style index) is a styled number
 CONTENT_TYPES = (
     '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
     '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
@@ -37,10 +37,15 @@ def _column(index: int) -> str:
     return chr(ord("A") + index)
 
 
-def xlsx_bytes(sheets: dict[str, list[list[Cell]]], merges: dict[str, list[str]] | None = None) -> bytes:
-    """A workbook with the given sheets (rows of cells: text, numbers or None), written by hand."""
+def xlsx_bytes(
+    sheets: dict[str, list[list[Cell]]], merges: dict[str, list[str]] | None = None, styles: str | None = None
+) -> bytes:
+    """A workbook with the given sheets (rows of cells: text, numbers, (number, style) or None) and,
+    if given, xl/styles.xml, written by hand."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        if styles is not None:
+            package.writestr("xl/styles.xml", styles)
         overrides = "".join(
             f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{SHEET_TYPE}"/>'
             for n in range(1, len(sheets) + 1)
@@ -76,6 +81,8 @@ def xlsx_bytes(sheets: dict[str, list[list[Cell]]], merges: dict[str, list[str]]
                     ref = f"{_column(c)}{r}"
                     if isinstance(value, str):
                         cells.append(f'<c r="{ref}" t="inlineStr"><is><t>{escape(value)}</t></is></c>')
+                    elif isinstance(value, tuple):
+                        cells.append(f'<c r="{ref}" s="{value[1]}"><v>{value[0]!r}</v></c>')
                     elif value is not None:
                         cells.append(f'<c r="{ref}"><v>{value!r}</v></c>')
                 xml_rows.append(f'<row r="{r}">{"".join(cells)}</row>')
@@ -125,6 +132,25 @@ def test_sheet_cell_text_prints_numbers_without_float_noise() -> None:
     assert [cell_text(v) for v in (3.0, 1e20, 0.1 + 0.2, 1234567.891, 0.00001, -2.50, True, " a\nb ")] == [
         "3", "100000000000000000000", "0.3", "1234567.891", "0.00001", "-2.5", "TRUE", "a b",
     ]  # fmt: skip
+
+
+STYLES = (
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<numFmts count="2"><numFmt numFmtId="164" formatCode="0.0%"/><numFmt numFmtId="165" formatCode="0.00&quot;%&quot;"/></numFmts>'
+    '<cellXfs count="5"><xf numFmtId="0"/><xf numFmtId="10"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="4"/></cellXfs>'
+    "</styleSheet>"
+)
+
+
+def test_sheet_percent_formats_read_as_the_sheet_shows_them() -> None:
+    """Built-in (0.00%) and custom (0.0%) percent formats show value x 100 with a percent sign; a
+    format with a quoted "%" (a literal, no scaling), a number format and unstyled cells do not."""
+    data = xlsx_bytes(
+        {"执行": [["执行率", (0.9523, 1), (1.0, 2), (0.5, 3), (1234.5, 4), 0.98]], "空": [[(0.25, 1)]]},
+        styles=STYLES,
+    )
+    rows = [block.cells for block in read_bytes(data, "a.xlsx", "h").blocks]
+    assert rows == [("执行率", "95.23%", "100%", "0.5", "1234.5", "0.98"), ("25%",)]
 
 
 def test_sheet_merged_cells_are_one_cell_across_and_repeated_down() -> None:

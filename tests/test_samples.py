@@ -14,12 +14,11 @@ from typing import Any
 import docx
 import pdfplumber
 import pytest
-from python_calamine import CalamineWorkbook
 
 from pipelines.readers import read_bytes
 from pipelines.readers.doc import convert_to_docx
 from pipelines.readers.html import read_html
-from pipelines.readers.sheet import cell_text
+from pipelines.readers.sheet import read_sheet
 from tools import samples
 
 MONEY = {
@@ -121,10 +120,8 @@ def _text(path: Path, entry: dict[str, Any]) -> str:
         cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
         return "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
     if entry["format"] == "xlsx":  # a row per line, its cells (up to the last one filled) between pipes
-        with CalamineWorkbook.from_path(path) as workbook:
-            rows = workbook.get_sheet_by_name(samples.SHEET_NAME).to_python()
-        lines = [[cell_text(value) for value in row] for row in rows]
-        return "\n".join(" | ".join(line[: max(i + 1 for i, t in enumerate(line) if t)]) for line in lines)
+        rows = [block.cells for block in read_sheet(path.read_bytes(), path.name, "").blocks]
+        return "\n".join(" | ".join(row[: max(i + 1 for i, t in enumerate(row) if t)]) for row in rows)
     if entry["format"] == "html":  # the page's text as the reader finds it (without the site around it)
         return "\n".join(block.text for block in read_html(path.read_bytes(), path.name, "").blocks)
     with pdfplumber.open(path) as pdf:

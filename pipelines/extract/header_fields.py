@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipelines.extract.numbers import to_half_width
-from pipelines.extract.text import simplify
+from pipelines.extract.text import simplify, without_glosses
 from pipelines.model import Document
 
 # Distinct characters that simplification changes, in the first part of a text, before the text is
@@ -28,8 +28,9 @@ TRADITIONAL_SAMPLE = 3000
 
 
 def header_text(document: Document) -> str:
-    """The document's text (blocks joined by newlines), half-width, simplified if it is traditional."""
-    text = "\n".join(block.text for block in document.blocks)
+    """The document's text (blocks joined by newlines), half-width, simplified if it is traditional,
+    without pinyin glosses."""
+    text = without_glosses("\n".join(block.text for block in document.blocks))
     if is_traditional(text):
         return simplify(text)
     return to_half_width(text)

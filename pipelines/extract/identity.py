@@ -29,7 +29,7 @@ ORG_SUFFIX = (
     r"(?:图书馆|文化馆|博物馆|博物院|美术馆|纪念馆|档案馆|科技馆|艺术馆|展览馆|陈列馆|群艺馆|文化站|"
     r"文化中心|服务中心|中心|剧院|剧团|研究院|研究所|研究室|管理局|管理处|管理所|局|委员会|办公室|"
     r"协会|联合会|学会|常委会|工会|红十字会|基金会|厅|院|所|站|委|办|社|团|中学|小学|学校|幼儿园|大学|"
-    r"学院|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队)"
+    r"学院|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队|残联|妇联|科协|文联|侨联|工商联|政协)"
 )
 FIELD_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|公司)(?:机关)?"
 # A field's value is known to be a name: endings that are ordinary words even in a title line (阶段,
@@ -86,7 +86,33 @@ def _plausible_year(year: int) -> bool:
 
 def _clean_name(name: str) -> str:
     name = re.sub(r"^(?:关于|附件\d*|附表\d*)", "", name)
+    name = WEBSITE.sub(r"\g<body>", name)  # 南县政协网站: the body's website
     return name.strip("（）() ")
+
+
+WEBSITE = re.compile(r"(?P<body>" + ORG_SUFFIX + r")网站$")
+COMPLETION_WINDOW = 14
+PLACES_ONLY = re.compile(
+    r"(?:[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟|乡|镇))+"
+)  # 零陵区, 衡山县  # characters before a name where its place may stand
+
+
+def _completed(name: str, text: str) -> str:
+    """A name printed without its place (林业局 in a title, 自治区文化和旅游厅) completed from where
+    the header prints it whole (发布机构:XX区林业局): the most frequent place-led form, else as is."""
+    if _placed_name(name) == name:
+        return name
+    compact = re.sub(r"\s+", "", text)
+    found: Counter[str] = Counter()
+    for match in re.finditer(re.escape(name), compact):
+        window = compact[max(0, match.start() - COMPLETION_WINDOW) : match.start()]
+        for size in range(len(window), 1, -1):
+            prefix = window[-size:]
+            is_place = PLACES_ONLY.fullmatch(prefix) or (name.startswith("自治") and len(prefix) <= 6)
+            if is_place and _placed_name(prefix + name) == prefix + name:
+                found[prefix + name] += 1
+                break
+    return found.most_common(1)[0][0] if found else name
 
 
 def _lines(text: str) -> list[str]:
@@ -109,14 +135,14 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
         if match and not GENERIC_NAMES.match(match["name"]):
             titled = _clean_name(match["name"])
             if fielded and _names_the_supervisor(titled, fielded, text):
-                return fielded, "field"
-            return titled, "title"
+                return _completed(fielded, text), "field"
+            return _completed(titled, text), "title"
     if fielded:
-        return fielded, "field"
+        return _completed(fielded, text), "field"
     for line in lines[:TITLE_LINES] + lines[-3:]:
         match = LINE_NAME.match(line.replace(" ", ""))
         if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
-            return _clean_name(match["name"]), "line"
+            return _completed(_clean_name(match["name"]), text), "line"
     named = Counter(
         name
         for match in PLACE_NAME.finditer(QUOTED.sub("", text))

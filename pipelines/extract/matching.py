@@ -80,12 +80,14 @@ class AliasHit:
     end: int
     indicator: Indicator
     alias: str
+    lead: bool = False  # a bare word (^在职) that names the indicator only leading a clause
 
 
 # What may stand before an alias written ^收入 in the dictionary: the start of the text, a clause
 # boundary, or a list marker after one (1. / (一) / 一是 / ①).
 CLAUSE_LEAD = re.compile(
-    r"(?:^|[,;:。\s()（）])(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、]|[一二三四五六七八九十]是|[①-⑩])?$"
+    r"(?:^|[,;:。\s()（）])(?:其中\s*[,:：]?\s*)?"
+    r"(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、]|[一二三四五六七八九十]是|[①-⑩])?$"
 )
 LEAD_MARK = "^"
 
@@ -93,8 +95,9 @@ LEAD_MARK = "^"
 @dataclass
 class Matcher:
     """All aliases of the dictionary, longest first. An alias written ^收入 in the dictionary is a bare
-    word that names the indicator only as the label of a clause or list item (1.收入:615.40万元), and
-    only in running text (`hits(..., clause_leads=True)`); it is no table header."""
+    word that names the indicator only as the label of a clause or list item (1.收入:615.40万元,
+    其中在职14人), with its figure right after it, and only in running text (`hits(...,
+    clause_leads=True)`); it is no table header."""
 
     indicators: dict[str, Indicator]
     by_alias: dict[str, Indicator] = field(init=False)
@@ -119,14 +122,15 @@ class Matcher:
         for match in self.pattern.finditer(text):
             alias = match.group(0)
             indicator = self.by_alias.get(alias)
+            lead = indicator is None
             if indicator is None:
                 indicator = self.leads[alias]
-                if not clause_leads or not CLAUSE_LEAD.search(text, max(0, match.start() - 6), match.start()):
+                if not clause_leads or not CLAUSE_LEAD.search(text, max(0, match.start() - 9), match.start()):
                     continue
             before = text[max(0, match.start() - 4) : match.start()]
             if any(before.endswith(word) for word in indicator.not_after):
                 continue
-            found.append(AliasHit(match.start(), match.end(), indicator, alias))
+            found.append(AliasHit(match.start(), match.end(), indicator, alias, lead))
         return found
 
 
@@ -134,6 +138,8 @@ def unit_fits(figure: Figure, indicator: Indicator) -> bool:
     """Whether a figure's printed unit is one the indicator accepts."""
     if figure.unit in ("年", "月", "日"):
         return False
+    if indicator.unit == "CNY" and figure.scaled:
+        return True  # 资金29.6万: an amount in 万 with 元 left out, already in yuan
     return figure.unit in indicator.units
 
 
@@ -164,7 +170,9 @@ def make_facts(
 ) -> list[Fact]:
     """The fact(s) one figure states: its code under its scope, plus any code it also is."""
     unit = figure.unit
-    if indicator.unit == "CNY" and not unit:
+    if indicator.unit == "CNY" and figure.scaled:
+        unit = "元"  # 29.6万 is already 296000 yuan
+    elif indicator.unit == "CNY" and not unit:
         unit = money_unit or "元"
         if unit == "万元" and figure.value >= WAN_HEADER_CEILING:
             unit = "元"
@@ -178,7 +186,13 @@ def make_facts(
         codes = [(code, scope if scope.startswith("fiscal") else "fiscal")]
     elif scope.startswith("fiscal") and code in FISCAL_TWINS:
         codes = [(FISCAL_TWINS[code], scope)]  # the fiscal part of a total is its fiscal code, once
-    raw = figure.raw if figure.unit else f"{figure.raw} ({unit})" if indicator.unit == "CNY" else figure.raw
+    raw = (
+        figure.raw
+        if figure.unit or figure.scaled
+        else f"{figure.raw} ({unit})"
+        if indicator.unit == "CNY"
+        else figure.raw
+    )
     dictionary = default_dictionary()
     return [
         Fact(

@@ -17,11 +17,16 @@ from pipelines.model import Qualifier
 
 # Full-width ASCII (digits, letters, punctuation) to half-width, one character for one so that
 # offsets into the normalised text are offsets into the original text.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width ASCII, the ideographic space, and comparison signs printed with look-alikes (≧ ≦ for
+# ≥ ≤, a box-drawing ═ for =), one character for one.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
+    0x3000: 0x20, ord("≧"): ord("≥"), ord("≦"): ord("≤"), ord("═"): ord("="),
+}  # fmt: skip
 
 
 def to_half_width(text: str) -> str:
-    """Map full-width digits, letters and punctuation to ASCII, keeping the length unchanged."""
+    """Map full-width digits, letters and punctuation to ASCII (and ≧ ≦ ═ to ≥ ≤ =), keeping the
+    length unchanged."""
     return text.translate(_HALF_WIDTH)
 
 
@@ -126,6 +131,7 @@ class Figure:
     qualifier: Qualifier
     raw: str
     chinese_numeral: bool = False
+    scaled: bool = False  # multiplied by a 万 / 亿 printed without any unit (资金29.6万)
 
 
 def parse_number(digits: str) -> Decimal | None:
@@ -175,7 +181,10 @@ def find_figures(text: str) -> list[Figure]:
         if match["post"]:
             qualifier = _POST_QUALIFIERS[match["post"]]
         start = match.start("pre") if match["pre"] else match.start("num")
-        figures.append(Figure(start, match.end(), value, unit, qualifier, match.group(0).strip(), chinese))
+        scaled = bool(magnitude) and not unit
+        figures.append(
+            Figure(start, match.end(), value, unit, qualifier, match.group(0).strip(), chinese, scaled)
+        )
     return figures
 
 

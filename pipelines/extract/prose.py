@@ -186,6 +186,8 @@ def _figure_for(
             gap = gap.replace(text[other.start : other.end], "")
         if len(gap) > MAX_GAP or any(stop in gap for stop in GAP_STOPS):
             return None
+        if hit.lead and not CLOSE_GAP.fullmatch(gap):
+            return None  # 在职党员20人: a bare word's figure stands right after it
         if hit.indicator.code.startswith("expenditure") and "预算" in gap:  # 基本支出预算 is a budget
             return None
         if hit.indicator.code.startswith("income") and OTHER_THAN_INCOME.search(gap):
@@ -378,6 +380,10 @@ class _Parts:
         )
 
 
+# After a figure: the figure is a condition of a rule (未达到90%的需说明原因, 超过5%的应报告).
+CONDITION_AFTER = re.compile(r"\s*(?:以上|以下|及以上|及以下)?\s*的\s*[,，]?\s*(?:需|须|应|要|必须|需要)")
+
+
 class _MoneyHeads:
     """Whether the money words before a point of a sentence are about a budget (预算, 安排) or about
     spending (支出, 决算, 执行 ...): 基本支出 / 项目支出 figures split whichever came last."""
@@ -398,6 +404,12 @@ class _MoneyHeads:
         last_budget = self.budget[budget - 1] if budget else -1
         last_spending = self.spending[spending - 1] if spending else -1
         return last_budget > last_spending and last_budget >= since
+
+    def any_before(self, position: int) -> bool:
+        """Whether any money word, budget or spending, stands before `position`."""
+        return bool(self.budget and self.budget[0] < position) or bool(
+            self.spending and self.spending[0] < position
+        )
 
     def income_budgeted(self, hit: AliasHit, clause_starts: list[int], sentence: str) -> bool:
         """An income figure in a clause about a budget (部门预算收入X万元, 其中财政拨款收入Y万元)."""
@@ -486,8 +498,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         stale = _earlier_years(sentence, hits, chosen, clause_starts)
         adjusted = any(hits[i].indicator.code == BUDGET_CODE and ADJUSTED in hits[i].alias for i in chosen)
         for i, figure in chosen.items():
-            if i in stale:
-                continue
+            if i in stale or CONDITION_AFTER.match(sentence, figure.end):
+                continue  # 执行率未达到90%的需说明原因: a rule's threshold, not a figure of the year
             hit = hits[i]
             before = bisect_right(clause_starts, hit.start)
             clause_start = clause_starts[before - 1] if before else 0
@@ -514,6 +526,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 and ADJUSTED not in hit.alias
             ):
                 scope = INITIAL  # 预算总额956万元,调整后预算981万元: the adjusted one is the year's
+            if indicator.code in BUDGET_SPLITS and not figure.unit and not heads.any_before(hit.start):
+                continue  # 基本支出:900.47, a form's cell on its own line: a budget's part or spending?
             if indicator.code in BUDGET_SPLITS and heads.budget_governs(hit.start):
                 # 年初预算数500万元,其中基本支出300万元: the basic part of the budget, not spending
                 part = ALIAS_SCOPES[indicator.code]

@@ -28,6 +28,9 @@ _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _PINYIN_GLOSS = re.compile(
     rf"(?<=[\u3400-\u9fff\uf900-\ufaff])\s*\((?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,6}}\)"
 )
+_ANY_WIDTH_GLOSS = re.compile(
+    rf"(?<=[\u3400-\u9fff\uf900-\ufaff])\s*[(（](?=[a-z{_TONED}]*[aeiouv{_TONED}])[a-z{_TONED}]{{1,6}}[)）]"
+)
 # A block that ends inside a number, and a next block that starts with a page marker then digits.
 _ENDS_IN_DIGIT = re.compile(r"\d$")
 _PAGE_MARKER = re.compile(r"^\d{1,3}、\s*(?=\d)")
@@ -47,6 +50,11 @@ def _traditional_to_simplified() -> dict[int, int]:
         if len(traditional) == 1 and len(target) == 1:
             table[ord(traditional)] = ord(target)
     return table
+
+
+def without_glosses(text: str) -> str:
+    """The text with its pinyin glosses dropped (預(yù)算 -> 預算)."""
+    return _ANY_WIDTH_GLOSS.sub("", text) if "(" in text or "（" in text else text
 
 
 def simplify(text: str) -> str:

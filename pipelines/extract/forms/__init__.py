@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from pipelines.extract.forms.indicators import kpi_header, read_indicator_block
 from pipelines.extract.forms.money import (
+    ENUMERATION,
     FIGURE_RUN,
     MONEY_STARTS,
     money_header,
@@ -43,7 +44,11 @@ from pipelines.model import Document, Fact, PerformanceIndicator
 def _values_after(stream: list[Token], start: int) -> list[Token]:
     values = []
     for token in stream[start:]:
-        if token.label is not None or not FIGURE_RUN.match(token.text.replace(" ", "")):
+        if (
+            token.label is not None
+            or not FIGURE_RUN.match(token.text.replace(" ", ""))
+            or ENUMERATION.match(token.text)
+        ):
             break
         values.append(token)
     return values
@@ -92,7 +97,7 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
                 indicators.extend(rows)
                 continue
         if token.kind == TOTAL:
-            facts.extend(total_score_fact(token, _values_after(stream, index + 1)))
+            facts.extend(total_score_fact(token, _values_after(stream, index + 1), token.role == "sum"))
         elif token.label is None:
             money_unit = unit_mark(token) or money_unit
             facts.extend(_label_value_fact(stream, index, matcher, money_unit))
@@ -115,6 +120,9 @@ def _label_value_fact(
         following = following[1:]
     if not following or following[0].label is not None:
         return []
+    after = stream.index(following[0], index) + 1
+    if after < len(stream) and stream[after].text.startswith("年"):
+        return []  # 编制数 | 2023 年实际在职人数: a year beginning the next cell, not a figure
     figures = find_figures(following[0].text)
     if len(figures) != 1 or figures[0].raw != following[0].text.strip():
         return []

@@ -214,11 +214,27 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
         index += 1
     if "name" not in roles or not ({"target", "actual"} & set(roles)):
         return None
-    after_name = tuple(r for r in roles[roles.index("name") + 1 :] if r in VALUE_ROLES)
+    after_name = _header_roles(roles)
     columns = None
     if header[0].row is not None and all(t.row == header[0].row for t in header):
         columns = {role: t.cell for role, t in zip(roles, header, strict=True) if t.cell is not None}
     return KpiHeader(after_name, columns, header[0].width), index
+
+
+def _header_roles(roles: list[str]) -> tuple[str, ...]:
+    """The value columns after the name, in order. A header of two rows read one after the other
+    (年度指标值 | 实际完成值 | 分值 | 得分, then 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位)
+    has the second row's sub-columns where the first row's 年度指标值 spans them."""
+    name = roles.index("name")
+    after = [r for r in roles[name + 1 :] if r in VALUE_ROLES]
+    levels = [i for i, r in enumerate(roles) if r in ("level1", "level2", "name")]
+    before = [r for r in roles[: levels[0]] if r in VALUE_ROLES]
+    if not before or set(before) & set(after) - {"target"}:
+        return tuple(after)
+    if "target" in before and "target" in after:
+        at = before.index("target")
+        return tuple(before[:at] + after + before[at + 1 :])
+    return tuple(after + before)
 
 
 def _fits_columns(row: dict[str, str], cells: list[Token], header: KpiHeader) -> bool:

@@ -30,6 +30,7 @@ class Cell:
 
 NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,6})?")
 FIGURE_RUN = re.compile(r"^[\d.,%]+$")
+ENUMERATION = re.compile(r"^\d{1,2}[.、]$")  # a list item's number (1.), not a figure
 LEADING_FIGURES = re.compile(r"^\d[\d.,%]*(?=[\u4e00-\u9fff])")
 
 
@@ -271,9 +272,12 @@ def money_facts(block: MoneyBlock, row: Token, values: list[Token]) -> list[Fact
     return facts
 
 
-def total_score_fact(total: Token, values: list[Token]) -> list[Fact]:
-    """总分 | 100 | 98 (or 总分10098): the form's total score is the self-evaluation score."""
+def total_score_fact(total: Token, values: list[Token], needs_full_marks: bool = False) -> list[Fact]:
+    """总分 | 100 | 98 (or 总分10098): the form's total score is the self-evaluation score. A sum
+    row (合计) must print both the full marks and the score: its one figure is the weights' sum."""
     texts = [v.text.replace(" ", "") for v in values]
+    if needs_full_marks and len(texts) < 2:
+        return []
     if len(texts) == 1 and texts[0].startswith("100") and NUMBER.fullmatch(texts[0][3:] or "x"):
         texts = ["100", texts[0][3:]]  # 总分10098: the full marks and the score printed together
     readings = row_readings(texts, 2)
@@ -375,6 +379,8 @@ def read_money_rows(stream: list[Token], start: int, block: MoneyBlock) -> tuple
         while index < len(stream) and stream[index].label is None and unit_mark(stream[index]) is None:
             text = stream[index].text.replace(" ", "")
             glued = LEADING_FIGURES.match(text)
+            if ENUMERATION.match(text):
+                break  # 1. starts a note below the row, not a cell
             if EMPTY_CELL.match(text) or (FIGURE_RUN.match(text) and text[0].isdigit()):
                 values.append(stream[index])
             elif glued:  # the row's last figures run into the next label (303010100%其中)

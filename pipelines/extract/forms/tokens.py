@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from pipelines.extract.text import simplify
+from pipelines.extract.text import simplify, without_glosses
 from pipelines.model import Document, TextBlock
 
 # Printed labels of the forms: canonical label -> (kind, role). Matched wherever they stand,
@@ -24,7 +24,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "单位名称": (FIELD, "body"), "填报单位": (FIELD, "body"), "部门名称": (FIELD, "body"),
     # captions of the money block
     "项目资金": (CAPTION, ""), "预算资金": (CAPTION, ""), "资金投入情况": (CAPTION, ""), "资金情况": (CAPTION, ""),
-    "预算执行情况": (CAPTION, ""),
+    "预算执行情况": (CAPTION, ""), "年度预算申请": (CAPTION, ""),
     # money columns
     "年初预算数": (MONEY_COLUMN, "initial"), "年初预算": (MONEY_COLUMN, "initial"),
     "全年预算数": (MONEY_COLUMN, "budget"), "调整后预算数": (MONEY_COLUMN, "budget"),
@@ -34,7 +34,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "实际执行数": (MONEY_COLUMN, "spent"), "全年实际执行数": (MONEY_COLUMN, "spent"), "执行数": (MONEY_COLUMN, "spent"),
     "预算执行率": (MONEY_COLUMN, "rate"), "执行率": (MONEY_COLUMN, "rate"),
     "分值": (MONEY_COLUMN, "weight"), "权重": (MONEY_COLUMN, "weight"), "参考分值": (MONEY_COLUMN, "weight"),
-    "得分": (MONEY_COLUMN, "score"),
+    "得分": (MONEY_COLUMN, "score"), "自评得分": (MONEY_COLUMN, "score"), "评价得分": (MONEY_COLUMN, "score"),
     # money rows
     "年度资金总额": (MONEY_ROW, "department"), "资金总额": (MONEY_ROW, "department"), "总额": (MONEY_ROW, "department"),
     "年度财政资金总额": (MONEY_ROW, "department"),
@@ -68,7 +68,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "经济效益指标": (LEVEL2, ""), "社会效益指标": (LEVEL2, ""), "生态效益指标": (LEVEL2, ""),
     "可持续影响指标": (LEVEL2, ""), "服务对象满意度指标": (LEVEL2, ""),
     # totals and sections that end a block
-    "总分": (TOTAL, ""),
+    "总分": (TOTAL, ""), "合计": (TOTAL, "sum"),  # 合计 | 100 | 96: the full marks first, then the score
     "年度总体目标": (SECTION, ""), "总体目标完成情况": (SECTION, ""), "年初设定目标": (SECTION, ""),
     "全年实际完成情况": (SECTION, ""), "预期目标": (SECTION, ""), "实际完成情况": (SECTION, ""),
     "年度目标完成情况": (SECTION, ""), "绩效指标": (SECTION, ""), "资金管理情况": (SECTION, ""),
@@ -104,7 +104,8 @@ _LABEL_BY_GROUP = {f"l{i}": label for i, label in enumerate(sorted(LABELS, key=l
 FORMULA = re.compile(
     r"[(（]\s*[A-Za-z](?:\s*[/÷]\s*[A-Za-z])?(?:\s*[×*xX]\s*100\s*%)?\s*[)）]|[(（][^()（）]*[*×÷][^()（）]*[)）]"
 )
-UNIT_MARK = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]|单位\s*[:：]\s*(万元|元|亿元)")
+# A unit in brackets, the closing one sometimes lost at a line's end ((万元 | 年初预算数).
+UNIT_MARK = re.compile(r"[(（]\s*(万元|元|亿元)\s*(?:[)）]|(?=\s|$))|单位\s*[:：]\s*(万元|元|亿元)")
 POINTS = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # (50分) after a level label
 EMPTY_CELL = re.compile(r"^[-—–一/\\、]+$")
 SEPARATORS = re.compile(r"\s*\|\s*|\s+")
@@ -206,13 +207,14 @@ def tokens_of_text(text: str, locator: str) -> list[Token]:
 def tokens(document: Document) -> list[Token]:
     """The document as one stream of tokens: table cells in order (empty cells dropped), and runs of
     other blocks read as one text (a label broken over lines, 产 / 出 / 指 / 标, is still a label),
-    split into labels and values; each token keeps the locator of the block it starts in."""
+    without pinyin glosses, split into labels and values; each token keeps the locator of the block it starts in."""
     stream: list[Token] = []
     run: list[TextBlock] = []
 
     def flush() -> None:
-        starts = list(accumulate((len(b.text) + 1 for b in run[:-1]), initial=0))
-        text = "\n".join(b.text for b in run)
+        texts = [without_glosses(b.text) for b in run]
+        starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
+        text = "\n".join(texts)
         in_text = [b.text.count("|") < 2 for b in run]  # once per block: a block may be one huge line
         for a, b, value, label in _scan(text):
             index = bisect_right(starts, a) - 1
@@ -228,7 +230,7 @@ def tokens(document: Document) -> list[Token]:
                 if cell and cell.strip():
                     stream.extend(
                         replace(t, row=block.locator, cell=index, width=len(block.cells))
-                        for t in tokens_of_text(cell, f"{block.locator} cell {index + 1}")
+                        for t in tokens_of_text(without_glosses(cell), f"{block.locator} cell {index + 1}")
                     )
         else:
             run.append(block)
