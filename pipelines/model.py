@@ -23,7 +23,8 @@ class ReadLimits:
     """What one file may cost to read: bigger or slower files are rejected with the limit named.
 
     Settings (environment variables of the pipeline): READ_MAX_FILE_MB, READ_MAX_PDF_PAGES,
-    READ_MAX_INFLATED_MB, READ_MAX_TABLE_CELLS, READ_TIMEOUT_SECONDS, READ_MAX_MEMORY_MB.
+    READ_MAX_INFLATED_MB, READ_MAX_TABLE_CELLS, READ_TIMEOUT_SECONDS, READ_MAX_MEMORY_MB,
+    READ_MAX_OCR_PAGES.
     """
 
     max_file_mb: float = 50.0  # bytes on disk; a larger file is not opened at all
@@ -31,7 +32,10 @@ class ReadLimits:
     max_inflated_mb: float = 200.0  # a .docx's or .xlsx's parts once unzipped (zip bombs)
     max_table_cells: int = 200_000  # cells of all tables of one file
     timeout_seconds: float = 120.0  # reading and extracting one file
-    max_memory_mb: float = 512.0  # what a reading worker process may allocate beyond its start
+    # What a reading worker process may allocate beyond its start (address space): OCR of a scanned
+    # page maps OpenCV and onnxruntime and runs the models, about 1.1-1.3 GB (BENCHMARKS.md).
+    max_memory_mb: float = 1536.0
+    max_ocr_pages: int = 60  # pages of one PDF without a text layer (recognised by OCR, seconds each)
 
     @property
     def max_file_bytes(self) -> int:
@@ -41,13 +45,18 @@ class ReadLimits:
 DEFAULT_LIMITS = ReadLimits()
 
 
+OCR_MARK = "(OCR)"  # ends the locator of every block read by OCR: page 2 line 7 (OCR)
+
+
 @dataclass(frozen=True)
 class TextBlock:
     """One paragraph of text, or one table row, with where it sits in its file.
 
     `locator` is human-readable and stable, e.g. ``p12`` (paragraph 12), ``page 3 line 7``,
     ``page 2 table 1 row 4`` or ``table 1 row 4``. For table rows, `cells` holds the cell texts
-    (None for merged cells already filled) and `text` joins them with `` | ``.
+    (None for merged cells already filled) and `text` joins them with `` | ``. Blocks read by OCR
+    (locators ending ``(OCR)``) have the recognition `confidence` of their least certain line, and
+    table rows the confidence of each cell (None for an empty cell).
     """
 
     text: str
@@ -55,6 +64,8 @@ class TextBlock:
     kind: BlockKind = "paragraph"
     page: int | None = None
     cells: tuple[str, ...] = ()
+    confidence: float | None = None
+    cell_confidence: tuple[float | None, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,18 @@ class Document:
     def text(self) -> str:
         """All blocks joined by newlines (for identity detection and debugging)."""
         return "\n".join(block.text for block in self.blocks)
+
+    def confidences(self) -> dict[str, float]:
+        """OCR confidence by locator: of every block read by OCR and of its cells (``… cell N``, the
+        locators the extractors give a figure of a cell)."""
+        found: dict[str, float] = {}
+        for block in self.blocks:
+            if block.confidence is not None:
+                found[block.locator] = block.confidence
+            for index, confidence in enumerate(block.cell_confidence, start=1):
+                if confidence is not None:
+                    found[f"{block.locator} cell {index}"] = confidence
+        return found
 
 
 class ReadError(Exception):

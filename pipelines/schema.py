@@ -159,6 +159,8 @@ FIELDS = _fields(
     ("snippet", "VARCHAR", "The sentence or table row the figure came from, as printed."),
     ("note", "VARCHAR", "What extraction did beyond reading (a unit caption overridden, a ratio read as a percentage)."),
     ("flags", "VARCHAR", "Warning-level rules the row broke, comma-separated (see v_warnings / v_kpi_warnings)."),
+    ("read_by", "VARCHAR", "How the figure was read: text (a text layer or text file) or ocr (recognised on a scanned page)."),
+    ("ocr_confidence", "DOUBLE", "Recognition confidence (0-1) of the line or cell the figure was read from by OCR; NULL for text."),
     # performance indicators
     ("performance_indicator_key", "VARCHAR", "Deterministic key of a performance-indicator row: a hash of document and row number."),
     ("indicator_seq", "BIGINT", "Order of a performance-indicator row in its batch: by path, then row number."),
@@ -318,7 +320,7 @@ TABLES: tuple[Relation, ...] = (
          _req("document_key", "dim_document.document_key"), _req("scope", "dim_scope.scope"), _req("is_target"),
          _req("value"), _req("unit", "dim_unit.unit"), _req("qualifier", "dim_qualifier.qualifier"), _req("raw_text"),
          _req("source_locator"), _req("snippet"),
-         _col("note"), _col("flags")),
+         _col("note"), _col("flags"), _req("read_by"), _col("ocr_confidence")),
         primary_key=("fact_key",),
         grain=("institution_key", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"),
     ),
@@ -330,7 +332,7 @@ TABLES: tuple[Relation, ...] = (
          _req("row_number"), _col("level1"), _col("level2"), _req("indicator"), _col("target_text"),
          _col("actual_text"), _col("target_value"), _col("actual_value"), _col("unit"), _col("comparator"),
          _col("weight"), _col("score"), _col("deviation_reason"), _req("source_locator"), _req("snippet"),
-         _col("flags")),
+         _col("flags"), _req("read_by"), _col("ocr_confidence")),
         primary_key=("performance_indicator_key",), grain=("document_key", "row_number"),
     ),
     Relation(
@@ -367,14 +369,16 @@ VIEWS: tuple[Relation, ...] = (
         "v_facts_by_scope", "view",
         "Every validated fact under every scope it was stated for (财政拨款, 其他资金, 基本支出 ...), with the region.",
         (*_cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "reported_rank", "raw_text", "note", "flags",
-                *VIEW_REGION_CODES, "document_key", "ingested_at", "fact_key", "institution_key"),),
+                *VIEW_REGION_CODES, "document_key", "ingested_at", "fact_key", "institution_key", "read_by",
+                "ocr_confidence"),),
         grain=("one validated fact",),
     ),
     Relation(
         "v_indicator_values", "view",
         "Validated facts at the code's own scope: per document, indicator and target flag, the most preferred "
         "scope the document states (the contract view).",
-        _cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "flags", *VIEW_REGION_CODES, "institution_key"),
+        _cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "flags", *VIEW_REGION_CODES, "institution_key",
+              "read_by"),
         grain=("one validated fact at its preferred scope",), contract=len(CONTRACT_VALUES),
     ),
     Relation(
@@ -382,7 +386,7 @@ VIEWS: tuple[Relation, ...] = (
         "One achieved value per institution, year and indicator, from department reports (the document "
         "ingested last wins, then the later path).",
         _cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "flags", *VIEW_REGION_CODES, "institution_key",
-              "ingested_at"),
+              "read_by", "ingested_at"),
         grain=("institution × fiscal year × indicator",),
     ),
     Relation(
@@ -424,7 +428,8 @@ VIEWS: tuple[Relation, ...] = (
         _cols("province", "city", "county", "institution", "fiscal_year", "report_kind", "project", "level1",
               "level2", "indicator", "target_text", "actual_text", "target_value", "actual_value", "unit",
               "comparator", "weight", "score", "deviation_reason", "source_file", "source_locator", "snippet",
-              "row_number", "flags", *VIEW_REGION_CODES, "document_key", "performance_indicator_key"),
+              "row_number", "flags", *VIEW_REGION_CODES, "document_key", "performance_indicator_key", "read_by",
+              "ocr_confidence"),
         grain=("performance-indicator row",), contract=21,
     ),
     Relation(
@@ -468,7 +473,8 @@ FRAMES: tuple[Relation, ...] = (
         "extracted_facts", "frame", "Every figure extracted from a batch, with its document's identity.",
         (_req("fact_seq"), _req("document_key"), *(_req(n) if n == "source_file" else _col(n) for n in IDENTITY),
          _req("indicator_code"), _req("value"), _req("unit"), _req("qualifier"), _req("is_target"), _req("scope"),
-         _req("source_locator"), _req("snippet"), _req("raw_text"), _col("note")),
+         _req("source_locator"), _req("snippet"), _req("raw_text"), _col("note"), _req("read_by"),
+         _col("ocr_confidence")),
         primary_key=("fact_seq",),
         grain=("institution", "fiscal_year", "indicator_code", "document_key", "scope", "is_target"),
     ),
@@ -480,7 +486,7 @@ FRAMES: tuple[Relation, ...] = (
          *_cols("level1", "level2"), _req("indicator"),
          *_cols("target_text", "actual_text", "target_value", "actual_value", "unit", "comparator", "weight",
                 "score", "deviation_reason"),
-         _req("source_locator"), _req("snippet")),
+         _req("source_locator"), _req("snippet"), _req("read_by"), _col("ocr_confidence")),
         primary_key=("indicator_seq",), grain=("document_key", "row_number"),
     ),
 )  # fmt: skip

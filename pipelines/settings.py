@@ -59,6 +59,9 @@ NUMBERS: dict[str, Number] = {
     "READ_MAX_TABLE_CELLS": Number(int, DEFAULT_LIMITS.max_table_cells, 0, True),
     "READ_TIMEOUT_SECONDS": Number(float, DEFAULT_LIMITS.timeout_seconds, 0, True),
     "READ_MAX_MEMORY_MB": Number(float, DEFAULT_LIMITS.max_memory_mb, 0, True),
+    "READ_MAX_OCR_PAGES": Number(
+        int, DEFAULT_LIMITS.max_ocr_pages, 0, meaning="0: scanned pages are not read"
+    ),
     "HANDOFF_RETENTION_HOURS": Number(float, 72, 0),
 }
 

@@ -50,6 +50,8 @@ NON_COUNT_UNITS = ["CNY", "percent", "point"]
 INDICATOR_GRAIN = schema.grain("extracted_indicators")
 COMPARATORS = [">=", "<=", "=", ">", "<"]
 FORM_POINTS = 100  # 分值 and 得分 are points of a form scored out of 100
+# Below this recognition confidence a figure read by OCR is flagged (a misread digit is likely).
+OCR_CONFIDENCE_FLOOR = 0.85
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,11 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
             "read_as_printed", "warning", "ExpectColumnValuesToBeNull",
             "the figure read as printed (no unit or ratio reinterpretation)", column="note",
         ),
+        # Reading
+        _rule(
+            "ocr_confidence_low", "warning", between, f"OCR confidence >= {OCR_CONFIDENCE_FLOOR} (read from a scan)",
+            column="ocr_confidence", min_value=OCR_CONFIDENCE_FLOOR, observed="ocr_confidence",
+        ),
         # Across documents
         _rule(
             "consistent_across_documents", "warning", between,
@@ -183,6 +190,10 @@ def indicator_rules() -> list[Rule]:
             "score (得分) <= weight (分值)",
             column_A="weight", column_B="score", or_equal=True, ignore_row_if="either_value_is_missing",
             observed="score",
+        ),
+        _rule(
+            "kpi_ocr_confidence_low", "warning", between, f"OCR confidence >= {OCR_CONFIDENCE_FLOOR} (read from a scan)",
+            column="ocr_confidence", min_value=OCR_CONFIDENCE_FLOOR, observed="ocr_confidence",
         ),
     ]  # fmt: skip
 

@@ -139,6 +139,8 @@ CREATE TABLE fact_indicator_value (
     snippet VARCHAR NOT NULL,
     note VARCHAR,
     flags VARCHAR,
+    read_by VARCHAR NOT NULL,
+    ocr_confidence DOUBLE,
     PRIMARY KEY (fact_key),
     UNIQUE (institution_key, fiscal_year, indicator_code, document_key, scope, is_target)
 );
@@ -164,6 +166,8 @@ CREATE TABLE fact_performance_indicator (
     source_locator VARCHAR NOT NULL,
     snippet VARCHAR NOT NULL,
     flags VARCHAR,
+    read_by VARCHAR NOT NULL,
+    ocr_confidence DOUBLE,
     PRIMARY KEY (performance_indicator_key),
     UNIQUE (document_key, row_number)
 );
@@ -295,6 +299,8 @@ COMMENT ON COLUMN fact_indicator_value.source_locator IS 'Where in the file: lin
 COMMENT ON COLUMN fact_indicator_value.snippet IS 'The sentence or table row the figure came from, as printed.';
 COMMENT ON COLUMN fact_indicator_value.note IS 'What extraction did beyond reading (a unit caption overridden, a ratio read as a percentage).';
 COMMENT ON COLUMN fact_indicator_value.flags IS 'Warning-level rules the row broke, comma-separated (see v_warnings / v_kpi_warnings).';
+COMMENT ON COLUMN fact_indicator_value.read_by IS 'How the figure was read: text (a text layer or text file) or ocr (recognised on a scanned page).';
+COMMENT ON COLUMN fact_indicator_value.ocr_confidence IS 'Recognition confidence (0-1) of the line or cell the figure was read from by OCR; NULL for text.';
 COMMENT ON TABLE fact_performance_indicator IS 'One 三级指标 row of a performance-indicator table (绩效指标), as printed and as numbers, validated.';
 COMMENT ON COLUMN fact_performance_indicator.performance_indicator_key IS 'Deterministic key of a performance-indicator row: a hash of document and row number.';
 COMMENT ON COLUMN fact_performance_indicator.institution_key IS 'Deterministic key of an institution: a hash of its name and region codes. References dim_institution.institution_key.';
@@ -316,6 +322,8 @@ COMMENT ON COLUMN fact_performance_indicator.deviation_reason IS '偏差原因�
 COMMENT ON COLUMN fact_performance_indicator.source_locator IS 'Where in the file: line, paragraph, page, table row and cell.';
 COMMENT ON COLUMN fact_performance_indicator.snippet IS 'The sentence or table row the figure came from, as printed.';
 COMMENT ON COLUMN fact_performance_indicator.flags IS 'Warning-level rules the row broke, comma-separated (see v_warnings / v_kpi_warnings).';
+COMMENT ON COLUMN fact_performance_indicator.read_by IS 'How the figure was read: text (a text layer or text file) or ocr (recognised on a scanned page).';
+COMMENT ON COLUMN fact_performance_indicator.ocr_confidence IS 'Recognition confidence (0-1) of the line or cell the figure was read from by OCR; NULL for text.';
 COMMENT ON TABLE rejection IS 'What did not become a fact or a row, and why (files, figures, rule failures).';
 COMMENT ON COLUMN rejection.source_file IS 'Path of the file relative to REPORTS_DIR (for a document: its first path).';
 COMMENT ON COLUMN rejection.stage IS 'Where it was rejected: read, extract or validate.';

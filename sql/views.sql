@@ -15,7 +15,7 @@ SELECT
     list_position(string_split(ind.reported_scopes, ','), f.scope) AS reported_rank,
     f.raw_text, f.note, f.flags,
     i.province_code, i.city_code, i.county_code,
-    f.document_key, d.ingested_at, f.fact_key, f.institution_key
+    f.document_key, d.ingested_at, f.fact_key, f.institution_key, f.read_by, f.ocr_confidence
 FROM fact_indicator_value f
 JOIN dim_institution i USING (institution_key)
 JOIN dim_indicator ind USING (indicator_code)
@@ -32,7 +32,7 @@ SELECT
     province, city, county, institution, fiscal_year, indicator_code, indicator_name,
     value, unit, qualifier, is_target, source_file, source_locator, snippet,
     report_kind, project,
-    scope, flags, province_code, city_code, county_code, institution_key
+    scope, flags, province_code, city_code, county_code, institution_key, read_by
 FROM v_facts_by_scope
 WHERE reported_rank IS NOT NULL
 QUALIFY reported_rank = min(reported_rank) OVER (PARTITION BY document_key, indicator_code, is_target);
@@ -160,7 +160,7 @@ SELECT
     k.unit, k.comparator, k.weight, k.score, k.deviation_reason,
     d.source_file, k.source_locator,
     k.snippet, k.row_number, k.flags, i.province_code, i.city_code, i.county_code,
-    k.document_key, k.performance_indicator_key
+    k.document_key, k.performance_indicator_key, k.read_by, k.ocr_confidence
 FROM fact_performance_indicator k
 JOIN dim_institution i USING (institution_key)
 JOIN dim_document d USING (document_key);

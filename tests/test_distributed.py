@@ -105,9 +105,12 @@ def test_two_worker_machines_build_what_one_machine_builds(tmp_path, monkeypatch
                 }
             )
         )
+        # PYTHONPATH: the workers and the launcher import this checkout's pipelines, not whichever
+        # checkout the virtualenv's editable install points at (it would build another schema).
         common = {
             **os.environ, **postgres.environment(),
             "PATH": f"{VENV_BIN}{os.pathsep}{os.environ.get('PATH', '')}",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")])),
             "REPORTS_DIR": str(reports), "WAREHOUSE_PATH": str(shared / "warehouse" / "reports.duckdb"),
             "EXTRACT_CACHE_DIR": str(shared / "cache"), "HANDOFF_DIR": str(shared / "handoffs"),
             "DAGSTER_COMPUTE_LOG_DIR": str(shared / "step-logs"),

@@ -52,7 +52,8 @@ def test_wan_header_over_yuan_figures_is_noted_and_flagged():
     frame = pd.DataFrame(
         [
             {**f.__dict__, "fact_seq": i, "document_key": "d", "source_file": "t.docx", "institution": "某馆",
-             "fiscal_year": 2023, "province_code": "430000", "city_code": None, "county_code": None}
+             "fiscal_year": 2023, "province_code": "430000", "city_code": None, "county_code": None,
+             "read_by": "text", "ocr_confidence": None}
             for i, f in enumerate(facts)
         ]
     ).astype({"fiscal_year": "Int64"})  # fmt: skip

@@ -169,6 +169,18 @@ def test_every_fact_traces_to_its_sentence(built):
         assert digits and digits in "".join(ch for ch in row.snippet if ch.isdigit()), row
 
 
+def test_facts_say_how_they_were_read(built, truth):
+    facts = query(built, "SELECT source_file, source_locator, read_by, ocr_confidence FROM v_facts_by_scope")
+    scanned = facts["source_file"].map(lambda path: truth["documents"].get(path, {}).get("scanned", False))
+    assert scanned.any() and (~scanned).any()
+    assert set(facts.loc[scanned, "read_by"]) == {"ocr"} and set(facts.loc[~scanned, "read_by"]) == {"text"}
+    assert facts.loc[scanned, "ocr_confidence"].between(0.85, 1).all()  # a clean scan: none flagged
+    assert facts.loc[scanned, "source_locator"].str.contains(r"\(OCR\)").all()
+    assert facts.loc[~scanned, "ocr_confidence"].isna().all()
+    indicator = query(built, "SELECT DISTINCT read_by FROM v_indicator_values")
+    assert set(indicator["read_by"]) == {"ocr", "text"}
+
+
 def test_every_performance_indicator_row_equals_the_truth(built, truth, checked):
     # Every row of every document in order: its columns (figures by the one rule), and the document's
     # institution, year, report kind and project on the row.

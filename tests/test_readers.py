@@ -23,7 +23,7 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Table, T
 
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits
 from pipelines.readers import SUPPORTED_SUFFIXES, read_document
-from pipelines.readers import pdf as pdf_reader
+from pipelines.readers.layout import paragraphs
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared/corpus/dev"
 
@@ -265,12 +265,12 @@ def test_pdf_truncated_is_rejected(tmp_path: Path) -> None:
         read_bytes(tmp_path, "a.pdf", data[: len(data) // 2])
 
 
-def test_pdf_without_text_needs_ocr(tmp_path: Path) -> None:
+def test_pdf_whose_pages_show_no_text_even_to_ocr_is_rejected(tmp_path: Path) -> None:
     buffer = io.BytesIO()
     page = canvas.Canvas(buffer)
-    page.rect(100, 100, 300, 400, fill=1)  # stands for a scanned image
+    page.rect(100, 100, 300, 400, fill=1)  # a scanned page without any writing
     page.save()
-    with pytest.raises(ReadError, match=r"^no text layer \(image-only PDF, needs OCR\)$"):
+    with pytest.raises(ReadError, match=r"^no text found by OCR \(image-only PDF\)$"):
         read_bytes(tmp_path, "a.pdf", buffer.getvalue())
 
 
@@ -319,12 +319,12 @@ def test_pdf_line_joining_rules() -> None:
         line("读者满意度达到", 90),
         line("95%以上", 105),
     ]
-    assert pdf_reader._paragraphs(lines, right_edge=505.0) == [
-        (0, "全年接待读者2.3万人次，项目支出共计25.37万元。"),
-        (45, "（二）部门职能"),
-        (60, "负责收藏书刊资料"),
-        (75, "1.做好“三下乡”工作。”"),
-        (90, "读者满意度达到95%以上"),
+    assert paragraphs(lines, right_edge=505.0) == [
+        (0, "全年接待读者2.3万人次，项目支出共计25.37万元。", [0, 1, 2]),
+        (45, "（二）部门职能", [3]),
+        (60, "负责收藏书刊资料", [4]),
+        (75, "1.做好“三下乡”工作。”", [5]),
+        (90, "读者满意度达到95%以上", [6, 7]),
     ]
 
 

@@ -12,7 +12,7 @@ def fact(**overrides) -> dict:
         "province_code": "430000", "city_code": "430100", "county_code": None, "fiscal_year": 2022, "indicator_code": "visitors", "value": 1000.0,
         "unit": "person-visit", "qualifier": "exact", "is_target": False, "scope": "department",
         "source_locator": "line 1", "snippet": "接待读者1000人次", "raw_text": "1000人次",
-        "note": None,
+        "note": None, "read_by": "text", "ocr_confidence": None,
     }  # fmt: skip
     row.update(overrides)
     return row
@@ -94,6 +94,7 @@ def test_error_rule_rejects_the_breaking_fact_only(bad, rule):
         ({"staff_actual": 60.0}, "staff_actual_plausible"),
         ({"income_total": 3500000.0 * 10_000, "income_fiscal": 3400000.0 * 10_000}, "money_scale_consistent"),
         ({"note": "ratio 0.95 read as 95%"}, "read_as_printed"),
+        ({"ocr_confidence": 0.62}, "ocr_confidence_low"),
     ],
 )
 def test_warning_rule_keeps_the_facts_and_flags_them(change, rule):
@@ -102,7 +103,7 @@ def test_warning_rule_keeps_the_facts_and_flags_them(change, rule):
         row = dict(row)
         if row["indicator_code"] in change:
             row["value"] = change[row["indicator_code"]]
-        for column in ("province_code", "note"):
+        for column in ("province_code", "note", "ocr_confidence"):
             if column in change:
                 row[column] = change[column]
         rows.append(row)
@@ -229,7 +230,8 @@ def kpi(**overrides) -> dict:
         "level1": "产出指标", "level2": "数量指标", "indicator": "阅读活动场次", "target_text": "≥20场",
         "actual_text": "24场", "target_value": 20.0, "actual_value": 24.0, "unit": "场", "comparator": ">=",
         "weight": 10.0, "score": 10.0, "deviation_reason": None, "source_locator": "table 2 row 3",
-        "snippet": "产出指标 | 数量指标 | 阅读活动场次 | ≥20场 | 24场 | 10 | 10",
+        "snippet": "产出指标 | 数量指标 | 阅读活动场次 | ≥20场 | 24场 | 10 | 10", "read_by": "text",
+        "ocr_confidence": None,
     }  # fmt: skip
     row.update(overrides)
     return row
@@ -297,6 +299,17 @@ def test_a_score_above_its_weight_is_flagged_and_kept():
     flagged = outcome.accepted[outcome.accepted["flags"].notna()]
     assert flagged["indicator"].tolist() == ["图书外借册次"]
     assert flagged["flags"].tolist() == ["kpi_score_within_weight"]
+
+
+def test_a_row_read_by_ocr_with_low_confidence_is_flagged_and_kept():
+    from pipelines.validation import validate_indicators
+
+    scanned = kpi(indicator="图书外借册次", read_by="ocr", ocr_confidence=0.7)
+    outcome = validate_indicators(kpi_frame(*KPI_CLEAN, scanned, {**scanned, "ocr_confidence": 0.97}))
+    assert outcome.rejected.empty and len(outcome.accepted) == len(KPI_CLEAN) + 2
+    flagged = outcome.accepted[outcome.accepted["flags"].notna()]
+    assert flagged["ocr_confidence"].tolist() == [0.7]
+    assert flagged["flags"].tolist() == ["kpi_ocr_confidence_low"]
 
 
 def test_structural_check_of_performance_indicator_rows():

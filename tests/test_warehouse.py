@@ -114,11 +114,12 @@ def test_resources_follow_the_environment(monkeypatch, tmp_path):
 def test_read_limits_follow_the_environment(monkeypatch):
     settings = {
         "READ_MAX_FILE_MB": "5", "READ_MAX_PDF_PAGES": "40", "READ_MAX_INFLATED_MB": "20",
-        "READ_MAX_TABLE_CELLS": "1000", "READ_TIMEOUT_SECONDS": "7.5", "READ_MAX_MEMORY_MB": "512",
+        "READ_MAX_TABLE_CELLS": "1000", "READ_TIMEOUT_SECONDS": "7.5", "READ_MAX_MEMORY_MB": "384",
+        "READ_MAX_OCR_PAGES": "3",
     }  # fmt: skip
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
-    assert resources_from_environment()["reports"].limits == ReadLimits(5, 40, 20, 1000, 7.5, 512)
+    assert resources_from_environment()["reports"].limits == ReadLimits(5, 40, 20, 1000, 7.5, 384, 3)
 
 
 def test_definitions_hold_every_stage_and_check():
@@ -150,6 +151,7 @@ def test_command_line_materialize_honours_environment_variables(small_reports, t
         "WAREHOUSE_PATH": str(warehouse),
         "DAGSTER_HOME": str(home),
         "EXTRACT_CACHE_DIR": str(tmp_path / "cache"),
+        "PYTHONPATH": str(PROJECT_ROOT),  # this checkout's code, whatever the virtualenv's editable install
     }
     subprocess.run(
         [str(VENV_BIN / "dagster"), "asset", "materialize", "-m", "pipelines.definitions", "--select", "*"],

@@ -9,6 +9,8 @@ It prints docs/s, peak RSS and the ratios b/a, c/b, d/b, and checks the warehous
 
 `python -m tools.bench --doc-conversion FOLDER`: instead, the seconds LibreOffice takes to convert each
 .doc file under FOLDER to .docx (one at a time, as a worker does; held-out reports left out).
+`python -m tools.bench --ocr FOLDER [--stems A,B]`: instead, the seconds per page of reading the
+scanned PDFs in FOLDER by OCR (held-out reports left out).
 """
 
 from __future__ import annotations
@@ -223,6 +225,31 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def ocr_cost(folder: Path, stems: tuple[str, ...] = ()) -> str:
+    """Seconds per page of reading the scanned PDFs under `folder` (those of `stems`; none: all but the
+    reports of `tools.scoring.HELD_OUT`, which are never opened), one after the other in this process
+    (the OCR engine created before the clock starts), as a table."""
+    from pipelines.readers import ocr, read_document
+    from tools.scoring import HELD_OUT
+
+    ocr.engine()
+    rows, total_pages, total_seconds = [], 0, 0.0
+    for path in sorted(folder.glob("*.pdf")):
+        if path.stem in HELD_OUT or (stems and path.stem not in stems):
+            continue
+        started = time.perf_counter()
+        document = read_document(path, folder)
+        seconds = time.perf_counter() - started
+        rows.append(f"| {path.name} | {document.pages} | {seconds:.1f} |")
+        total_pages += document.pages or 0
+        total_seconds += seconds
+    mean = total_seconds / total_pages if total_pages else 0.0
+    return "\n".join(
+        ["| file | pages | seconds |", "|---|---|---|", *rows, f"| all ({len(rows)} files) | {total_pages} | "
+         f"{total_seconds:.1f} ({mean:.1f} s per page) |"]
+    )  # fmt: skip
+
+
 def doc_conversion_seconds(folder: Path) -> dict[str, float]:
     """Seconds `convert_to_docx` takes for each .doc under `folder` (the reports of
     `tools.scoring.HELD_OUT` are never opened), one after another."""
@@ -246,11 +273,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--workdir", type=Path, help="folder for the corpus and warehouse (default: a temporary one)"
     )
+    parser.add_argument("--ocr", type=Path, help="only time the OCR of the scanned PDFs in this folder")
+    parser.add_argument("--stems", default="", help="with --ocr: comma list of the file stems to read")
     parser.add_argument(
         "--phase", nargs=4, metavar=("NAME", "REPORTS", "WAREHOUSE", "CACHE"), help=argparse.SUPPRESS
     )
     parser.add_argument("--doc-conversion", type=Path, metavar="FOLDER", help="time .doc conversions only")
     args = parser.parse_args(argv)
+    if args.ocr:
+        print(ocr_cost(args.ocr, tuple(filter(None, args.stems.split(",")))))
+        return
     if args.doc_conversion:
         seconds = sorted(doc_conversion_seconds(args.doc_conversion).values())
         print(

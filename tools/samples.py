@@ -91,6 +91,7 @@ YILIANG_CC = Institution("宜良县文化馆", "culture_centre", "云南省", "�
 XISHAN_LIB = Institution("昆明市西山区图书馆", "library", "云南省", "昆明市", "西山区")
 SHILIN_BUREAU = Institution("石林彝族自治县文化和旅游局", "bureau", "云南省", "昆明市", "石林彝族自治县")
 GANZHOU_MUS = Institution("赣州市博物馆", "museum", "江西省", "赣州市", None)
+YUXI_MUS = Institution("玉溪市博物馆", "museum", "云南省", "玉溪市", None)
 XIUSHUI_LIB = Institution("修水县图书馆", "library", "江西省", "九江市", "修水县")
 
 INSTITUTIONS: tuple[Institution, ...] = (
@@ -106,6 +107,7 @@ INSTITUTIONS: tuple[Institution, ...] = (
     SHILIN_BUREAU,
     GANZHOU_MUS,
     XIUSHUI_LIB,
+    YUXI_MUS,
 )
 
 
@@ -1118,8 +1120,9 @@ def _write_docx(path: Path, spec: ReportSpec | FormSpec, blocks: list[Block]) ->
     path.write_bytes(_fixed_zip(buffer.getvalue()))
 
 
-def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
-    """A PDF with a real text layer (CID font STSong-Light), CJK-wrapped paragraphs and ruled tables."""
+def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block], font: str = _PDF_FONT) -> None:
+    """A PDF with a real text layer (CID font STSong-Light, not embedded, unless `font` names another
+    registered font), CJK-wrapped paragraphs and ruled tables."""
     # reportlab is a dev dependency: import it only when PDFs are written.
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -1130,7 +1133,7 @@ def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
     pdfmetrics.registerFont(UnicodeCIDFont(_PDF_FONT))
-    common = {"fontName": _PDF_FONT, "wordWrap": "CJK"}
+    common = {"fontName": font, "wordWrap": "CJK"}
     styles = {
         "title": ParagraphStyle(
             "title", fontSize=16, leading=26, alignment=TA_CENTER, spaceAfter=10, **common
@@ -1141,7 +1144,7 @@ def _write_pdf(path: Path, spec: ReportSpec, blocks: list[Block]) -> None:
     }
     grid = [
         ("GRID", (0, 0), (-1, -1), 0.6, colors.black),
-        ("FONTNAME", (0, 0), (-1, -1), _PDF_FONT),
+        ("FONTNAME", (0, 0), (-1, -1), font),
         ("FONTSIZE", (0, 0), (-1, -1), 10),
         ("ALIGN", (1, 0), (-1, -1), "CENTER"),
     ]
@@ -1385,6 +1388,11 @@ def write_report(reports_dir: Path, spec: ReportSpec, index: int) -> dict[str, A
     target = reports_dir / spec.path
     target.parent.mkdir(parents=True, exist_ok=True)
     _WRITERS[spec.file_format](target, spec, draft.blocks)
+    return _truth_entry(spec, draft)
+
+
+def _truth_entry(spec: ReportSpec, draft: Draft) -> dict[str, Any]:
+    """What the pipeline must find in a report: its identity and the facts its sentences state."""
     inst = spec.institution
     return {
         "institution": inst.name,
@@ -1400,6 +1408,62 @@ def write_report(reports_dir: Path, spec: ReportSpec, index: int) -> dict[str, A
         "format": spec.file_format,
         "encoding": spec.encoding,
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# Scanned reports: a PDF report rasterised page by page into a PDF of images, as a scanner gives it
+# (no text layer: the pipeline reads it by OCR). It is drawn with a Chinese font embedded
+# (CHINESE_FONT, Debian's fonts-wqy-microhei), so that its pixels do not depend on a machine's fonts.
+# Its body and year (玉溪市博物馆 2021) are no other sample's: its facts are its own in the warehouse.
+
+CHINESE_FONT = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+SCAN_DPI = 150
+SCANNED: tuple[ReportSpec, ...] = (
+    ReportSpec(
+        "云南省/玉溪市/玉溪市博物馆2021年度部门整体支出绩效自评报告（扫描件）.pdf",
+        YUXI_MUS,
+        2021,
+        "pdf",
+        table="caption",
+    ),
+)
+
+
+def rasterise(pdf: bytes, scanned_on: dt.datetime, dpi: int = SCAN_DPI) -> bytes:
+    """`pdf` as a PDF of greyscale page images at `dpi`, without a text layer, dated `scanned_on`."""
+    import pypdfium2
+
+    source = pypdfium2.PdfDocument(pdf)
+    images = [source[i].render(scale=dpi / 72, grayscale=True).to_pil() for i in range(len(source))]
+    source.close()
+    buffer = io.BytesIO()
+    images[0].save(
+        buffer,
+        "PDF",
+        resolution=dpi,
+        save_all=True,
+        append_images=images[1:],
+        creationDate=scanned_on.utctimetuple(),
+        modDate=scanned_on.utctimetuple(),
+    )
+    return buffer.getvalue()
+
+
+def write_scanned(reports_dir: Path, spec: ReportSpec, index: int) -> dict[str, Any]:
+    """Write one report as a scanned PDF under `reports_dir`; return its truth entry."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    if not CHINESE_FONT.exists():
+        raise FileNotFoundError(f"{CHINESE_FONT} is missing: install Debian's fonts-wqy-microhei")
+    pdfmetrics.registerFont(TTFont("WenQuanYiMicroHei", str(CHINESE_FONT), subfontIndex=0))
+    draft = _compose(spec, index)
+    target = reports_dir / spec.path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    _write_pdf(target, spec, draft.blocks, font="WenQuanYiMicroHei")
+    scanned_on = dt.datetime(spec.fiscal_year + 1, 3, 1, tzinfo=dt.UTC)
+    target.write_bytes(rasterise(target.read_bytes(), scanned_on))
+    return {**_truth_entry(spec, draft), "scanned": True}
 
 
 def truth_path_for(reports_dir: Path) -> Path:
@@ -1422,6 +1486,10 @@ def generate(reports_dir: Path = DEFAULT_REPORTS_DIR) -> dict[str, Any]:
     documents |= {spec.path: write_form(reports_dir, spec) for spec in FORMS}
     documents |= write_doc_reports(reports_dir)
     documents |= write_sheet_and_web_samples(reports_dir)
+    documents |= {
+        spec.path: write_scanned(reports_dir, spec, len(REPORTS) + index)
+        for index, spec in enumerate(SCANNED)
+    }
     _write_rejects(reports_dir)
     truth = {"documents": documents, "rejected": REJECTED}
     truth_path.write_text(

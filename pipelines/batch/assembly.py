@@ -13,12 +13,13 @@ import pandas as pd
 from pipelines import schema
 from pipelines.batch.keys import document_key, stable_key
 from pipelines.batch.read import DocumentExtract, Outcome
-from pipelines.model import Fact, PerformanceIndicator, Rejection
+from pipelines.model import OCR_MARK, Fact, PerformanceIndicator, Rejection
 
 DOCUMENTS, FACTS, INDICATORS = "extracted_documents", "extracted_facts", "extracted_indicators"
 PATHS = "document_path"
 _FACT_FIELDS = [f.name for f in dataclasses.fields(Fact)]
 _INDICATOR_FIELDS = [f.name for f in dataclasses.fields(PerformanceIndicator)]
+READ_BY = ["read_by", "ocr_confidence"]
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,14 @@ def frame(rows: pd.DataFrame | list, name: str, columns: list[str] | None = None
         else pd.DataFrame.from_records(rows, columns=columns or declared)
     )
     return built.reindex(columns=declared).astype(schema.dtypes(name))
+
+
+def read_by(locator: str, confidence: dict[str, float]) -> tuple[str, float | None]:
+    """How the figure at `locator` was read (text or ocr) and, for OCR, the confidence of its line or
+    cell (`confidence`: the document's OCR confidence by locator)."""
+    if locator in confidence:
+        return "ocr", confidence[locator]
+    return ("ocr", None) if OCR_MARK in locator else ("text", None)
 
 
 def _document_row(key: str, extract: DocumentExtract) -> dict:
@@ -91,18 +100,27 @@ def assemble(outcomes: list[Outcome]) -> Extraction:
                     outcome.source_file, "extract", "no indicator figures found (not a performance report?)"
                 )
             )
-        fact_rows.extend((key, *(getattr(fact, name) for name in _FACT_FIELDS)) for fact in outcome.facts)
+        confidence = outcome.ocr_confidence
+        fact_rows.extend(
+            (key, *(getattr(fact, name) for name in _FACT_FIELDS), *read_by(fact.source_locator, confidence))
+            for fact in outcome.facts
+        )
         indicator_rows.extend(
-            (key, number, *(getattr(row, name) for name in _INDICATOR_FIELDS))
+            (
+                key,
+                number,
+                *(getattr(row, name) for name in _INDICATOR_FIELDS),
+                *read_by(row.source_locator, confidence),
+            )
             for number, row in enumerate(outcome.indicators, 1)
         )
     documents = frame(doc_rows, DOCUMENTS)
     # Each fact and row carries its document's identity: joined per document, not copied per fact.
     identity = documents[["document_key", *schema.IDENTITY, "report_kind", "project"]]
-    facts = pd.DataFrame.from_records(fact_rows, columns=["document_key", *_FACT_FIELDS])
+    facts = pd.DataFrame.from_records(fact_rows, columns=["document_key", *_FACT_FIELDS, *READ_BY])
     facts = facts.merge(identity, on="document_key", how="left").assign(fact_seq=range(len(facts)))
     indicators = pd.DataFrame.from_records(
-        indicator_rows, columns=["document_key", "row_number", *_INDICATOR_FIELDS]
+        indicator_rows, columns=["document_key", "row_number", *_INDICATOR_FIELDS, *READ_BY]
     ).merge(identity, on="document_key", how="left")
     indicators = indicators.assign(indicator_seq=range(len(indicators)))
     return Extraction(

@@ -8,7 +8,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipelines.batch.scan import ReportFile, refusal
@@ -38,6 +38,8 @@ class DocumentExtract:
     identity: Identity
     facts: tuple[Fact, ...]
     indicators: tuple[PerformanceIndicator, ...] = ()  # rows of performance-indicator tables
+    # OCR confidence of the lines and cells the facts and rows came from, by locator (none: text)
+    ocr_confidence: dict[str, float] = field(default_factory=dict)
 
 
 Outcome = DocumentExtract | Rejection
@@ -106,6 +108,8 @@ def extract_file(
             f"{type(error).__name__}: {error}",
             content_hash,
         )
+    known = document.confidences()
+    used = {row.source_locator for row in (*content.facts, *content.indicators)}
     return DocumentExtract(
         source_file,
         content_hash,
@@ -115,6 +119,7 @@ def extract_file(
         identity,
         content.facts,
         content.indicators,
+        {locator: known[locator] for locator in sorted(used) if locator in known},
     )
 
 

@@ -30,6 +30,7 @@ class ReportsFolder(ConfigurableResource):
     max_table_cells: int = DEFAULT_LIMITS.max_table_cells
     timeout_seconds: float = DEFAULT_LIMITS.timeout_seconds
     max_memory_mb: float = DEFAULT_LIMITS.max_memory_mb
+    max_ocr_pages: int = DEFAULT_LIMITS.max_ocr_pages
 
     @property
     def root(self) -> Path:
@@ -45,6 +46,7 @@ class ReportsFolder(ConfigurableResource):
             self.max_table_cells,
             self.timeout_seconds,
             self.max_memory_mb,
+            self.max_ocr_pages,
         )
 
 
@@ -90,6 +92,7 @@ def resources_from_environment() -> dict[str, ConfigurableResource | StepHandoff
             max_table_cells=number(env, "READ_MAX_TABLE_CELLS"),
             timeout_seconds=number(env, "READ_TIMEOUT_SECONDS"),
             max_memory_mb=number(env, "READ_MAX_MEMORY_MB"),
+            max_ocr_pages=number(env, "READ_MAX_OCR_PAGES"),
         ),
         "warehouse": WarehouseFile(path=env.get("WAREHOUSE_PATH", str(DEFAULT_WAREHOUSE_PATH))),
         "extract_cache": ExtractCacheFolder(path=env.get("EXTRACT_CACHE_DIR", str(DEFAULT_CACHE_DIR))),

@@ -1,9 +1,11 @@
-"""PDF reports via pdfplumber: ruled tables as rows, the rest of each page as joined paragraphs."""
+"""PDF reports via pdfplumber: ruled tables as rows, the rest of each page as joined paragraphs;
+pages without a text layer recognised by OCR (`pipelines.readers.ocr`)."""
 
 from __future__ import annotations
 
 import io
-import re
+import statistics
+from collections.abc import Iterator
 from typing import Any
 
 import pdfplumber
@@ -13,29 +15,16 @@ from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits, TextBlock
+from pipelines.readers import ocr
+from pipelines.readers.layout import paragraphs
 
 Bbox = tuple[float, float, float, float]
 
 # Above this share of glyphs printed as "(cid:NNN)" (no Unicode mapping), the text layer is unusable.
 MAX_UNMAPPED_SHARE = 0.5
-# A line ending more than this many font sizes before the page's right text edge ends its paragraph,
-# whatever its last character (headings, titles). Wraps before long numbers leave up to ~5.
-SHORT_LINE_EMS = 8.0
-
-SENTENCE_END = tuple("。；！？：;:!?")
-_CLOSING_QUOTES = "”’」』\"'"
-# Lines that start a heading or list item: 一、 （一） (1) 1、 1. 1． 第一章 ① •; "2.3万" is no heading.
-_HEADING = re.compile(
-    r"""\s*(?:
-        [一二三四五六七八九十]+\s*[、.．]
-      | [（(]\s*[一二三四五六七八九十\d]+\s*[）)]
-      | \d{1,2}\s*[、．]
-      | \d{1,2}\.(?!\d)
-      | 第[一二三四五六七八九十\d]+[章节部分条]
-      | [\u2460-\u2473•●■◆▪]
-    )""",
-    re.VERBOSE,
-)
+# A page with fewer printed characters than this has no usable text layer (a scan, maybe with a
+# stamped page number): it is read by OCR.
+MIN_PAGE_GLYPHS = 10
 
 
 def read_pdf(
@@ -49,23 +38,28 @@ def read_pdf(
     """
     if b"%PDF-" not in data[:1024]:
         raise ReadError("not a PDF file (no %PDF- header)")
-    blocks: list[TextBlock] = []
-    glyphs = unmapped = 0
+    pages: dict[int, list[TextBlock]] = {}
+    scanned: list[int] = []
+    glyphs = unmapped = cells = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             page_count = len(pdf.pages)
             if page_count > limits.max_pdf_pages:
                 raise ReadError(f"too many pages ({page_count} > {limits.max_pdf_pages}, READ_MAX_PDF_PAGES)")
-            cells = 0
             for number, page in enumerate(pdf.pages, start=1):
                 texts = [char["text"] for char in page.chars if not char["text"].isspace()]
+                if len(texts) < MIN_PAGE_GLYPHS:
+                    scanned.append(number)
+                    page.close()
+                    if len(scanned) > limits.max_ocr_pages:  # known now: the rest need not be parsed
+                        raise ReadError(
+                            f"more than {limits.max_ocr_pages} pages without a text layer to OCR (READ_MAX_OCR_PAGES)"
+                        )
+                    continue
                 glyphs += len(texts)
                 unmapped += sum(1 for text in texts if text.startswith("(cid:"))
-                page_blocks = _page_blocks(page, number)
-                cells += sum(len(block.cells) for block in page_blocks)
-                if cells > limits.max_table_cells:
-                    raise ReadError(f"more than {limits.max_table_cells} table cells (READ_MAX_TABLE_CELLS)")
-                blocks.extend(page_blocks)
+                pages[number] = _page_blocks(page, number)
+                cells = _count_cells(cells, pages[number], limits)
                 page.close()
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
@@ -78,17 +72,52 @@ def read_pdf(
         raise ReadError(f"broken PDF: {cause!r}") from exc
     except (MalformedPDFException, PSException) as exc:
         raise ReadError(f"broken PDF: {exc!r}") from exc
-    if glyphs == 0:
-        raise ReadError("no text layer (image-only PDF, needs OCR)")
     if unmapped > MAX_UNMAPPED_SHARE * glyphs:
         raise ReadError("text layer has no Unicode mapping (cid:NNN glyphs)")
+    for number, page_blocks in _ocr_pages(data, scanned):
+        pages[number] = page_blocks
+        cells = _count_cells(cells, page_blocks, limits)
+    blocks = tuple(block for number in sorted(pages) for block in pages[number])
+    if not blocks:
+        raise ReadError("no text found by OCR (image-only PDF)" if glyphs == 0 else "no text in document")
     return Document(
         source_file=source_file,
         content_hash=content_hash,
         file_format="pdf",
-        blocks=tuple(blocks),
+        blocks=blocks,
         pages=page_count,
     )
+
+
+def _count_cells(cells: int, blocks: list[TextBlock], limits: ReadLimits) -> int:
+    """Cells so far plus the blocks'; more than READ_MAX_TABLE_CELLS stops the reading."""
+    cells += sum(len(block.cells) for block in blocks)
+    if cells > limits.max_table_cells:
+        raise ReadError(f"more than {limits.max_table_cells} table cells (READ_MAX_TABLE_CELLS)")
+    return cells
+
+
+def _ocr_pages(data: bytes, numbers: list[int]) -> Iterator[tuple[int, list[TextBlock]]]:
+    """The blocks OCR reads on the given pages (numbered from 1); blank pages are not recognised."""
+    if not numbers:
+        return
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        for number in numbers:
+            page = pdf[number - 1]
+            image = None if ocr.is_white(ocr.render(page, ocr.THUMBNAIL_DPI)) else ocr.render(page)
+            page.close()
+            if image is None or ocr.is_blank(image):
+                continue
+            width = image.shape[1]
+            lines = ocr.recognise(image)
+            if lines:
+                height = statistics.median(line.height for line in lines)
+                yield number, ocr.page_blocks(lines, number, width, ocr.ruling(image, height))
+    finally:
+        pdf.close()
 
 
 def _page_blocks(page: Page, number: int) -> list[TextBlock]:
@@ -117,8 +146,8 @@ def _page_blocks(page: Page, number: int) -> list[TextBlock]:
 
     text_page = page.filter(outside_tables) if bboxes else page
     lines = text_page.extract_text_lines(return_chars=False)
-    paragraphs = _paragraphs(lines, _right_edge(page, lines, bboxes)) if lines else []
-    for para_number, (top, text) in enumerate(paragraphs, start=1):
+    joined = paragraphs(lines, _right_edge(page, lines, bboxes)) if lines else []
+    for para_number, (top, text, _) in enumerate(joined, start=1):
         placed.append((top, [TextBlock(text=text, locator=f"page {number} para {para_number}", page=number)]))
     placed.sort(key=lambda item: item[0])
     return [block for _, group in placed for block in group]
@@ -131,31 +160,3 @@ def _right_edge(page: Page, lines: list[dict[str, Any]], bboxes: list[Bbox]) -> 
     rights = [line["x1"] for line in lines] + [bbox[2] for bbox in bboxes]
     page_left, _, page_right, _ = page.bbox
     return max(*rights, page_right - (min(lefts) - page_left))
-
-
-def _paragraphs(lines: list[dict[str, Any]], right_edge: float) -> list[tuple[float, str]]:
-    """Join wrapped lines into paragraphs (without a space: Chinese text); return (top, text) pairs.
-
-    A line continues the previous one unless the previous one ends a sentence (SENTENCE_END, maybe
-    followed by a closing quote), stops short of the right text edge (by SHORT_LINE_EMS), or the
-    line itself starts a heading or list item.
-    """
-    paragraphs: list[tuple[float, str]] = []
-    previous: dict[str, Any] | None = None
-    for line in lines:
-        if previous is not None and _continues(previous, line, right_edge):
-            top, text = paragraphs[-1]
-            paragraphs[-1] = (top, text + line["text"])
-        else:
-            paragraphs.append((line["top"], line["text"]))
-        previous = line
-    return paragraphs
-
-
-def _continues(previous: dict[str, Any], line: dict[str, Any], right_edge: float) -> bool:
-    font_size = previous["bottom"] - previous["top"]
-    return (
-        not previous["text"].rstrip(_CLOSING_QUOTES).endswith(SENTENCE_END)
-        and previous["x1"] >= right_edge - SHORT_LINE_EMS * font_size
-        and not _HEADING.match(line["text"])
-    )

@@ -1,0 +1,55 @@
+"""Wrapped lines of a page joined into paragraphs, whether the lines come from a PDF's text layer or
+from OCR (each line a dict with text, x0, x1, top and bottom)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# A line ending more than this many font sizes before the page's right text edge ends its paragraph,
+# whatever its last character (headings, titles). Wraps before long numbers leave up to ~5.
+SHORT_LINE_EMS = 8.0
+
+SENTENCE_END = tuple("。；！？：;:!?")
+_CLOSING_QUOTES = "”’」』\"'"
+# Lines that start a heading or list item: 一、 （一） (1) 1、 1. 1． 第一章 ① •; "2.3万" is no heading.
+_HEADING = re.compile(
+    r"""\s*(?:
+        [一二三四五六七八九十]+\s*[、.．]
+      | [（(]\s*[一二三四五六七八九十\d]+\s*[）)]
+      | \d{1,2}\s*[、．]
+      | \d{1,2}\.(?!\d)
+      | 第[一二三四五六七八九十\d]+[章节部分条]
+      | [\u2460-\u2473•●■◆▪]
+    )""",
+    re.VERBOSE,
+)
+
+
+def paragraphs(lines: list[dict[str, Any]], right_edge: float) -> list[tuple[float, str, list[int]]]:
+    """Join wrapped lines into paragraphs (without a space: Chinese text); return (top, text, indexes
+    of the lines joined) triples.
+
+    A line continues the previous one unless the previous one ends a sentence (SENTENCE_END, maybe
+    followed by a closing quote), stops short of the right text edge (by SHORT_LINE_EMS), or the
+    line itself starts a heading or list item.
+    """
+    joined: list[tuple[float, str, list[int]]] = []
+    previous: dict[str, Any] | None = None
+    for index, line in enumerate(lines):
+        if previous is not None and _continues(previous, line, right_edge):
+            top, text, members = joined[-1]
+            joined[-1] = (top, text + line["text"], [*members, index])
+        else:
+            joined.append((line["top"], line["text"], [index]))
+        previous = line
+    return joined
+
+
+def _continues(previous: dict[str, Any], line: dict[str, Any], right_edge: float) -> bool:
+    font_size = previous["bottom"] - previous["top"]
+    return (
+        not previous["text"].rstrip(_CLOSING_QUOTES).endswith(SENTENCE_END)
+        and previous["x1"] >= right_edge - SHORT_LINE_EMS * font_size
+        and not _HEADING.match(line["text"])
+    )

@@ -1,0 +1,37 @@
+"""Characters OCR confuses inside figures, corrected only where the context leaves one reading.
+
+A figure whose reading stays in doubt is left as recognised: the extractors do not read it as a
+number, so it is left out rather than guessed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# O/o read for 0 and l/I/| for 1: runs of them between digits, or between a digit and a unit or
+# percent sign, or beside a decimal point between digits.
+_DIGIT_LIKE = re.compile(
+    r"(?<=\d)[OolI|]+(?=\d|[.,]\d|[%％万亿元])|(?<=\d[.,])[OolI|]+(?=\d|[%％万亿元]|$|[^\w.,])"
+)
+_AS_DIGIT = str.maketrans("OolI|", "00111")
+# 兀 (wù) for 元 after a figure or 万.
+_YUAN = re.compile(r"(?<=[\d万亿])\s?兀")
+# Thousands separators read as points: 1.234.567.89 (two points cannot both be decimal points).
+_POINT_GROUPS = re.compile(
+    r"(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?:\.\d{1,2})?(?![\d.,])|(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d{1,2}(?![\d.,])"
+)
+
+
+def fix_confusions(text: str) -> str:
+    """`text` with the unambiguous OCR confusions of figures corrected (see the module's doc)."""
+    text = _DIGIT_LIKE.sub(lambda match: match.group().translate(_AS_DIGIT), text)
+    text = _YUAN.sub("元", text)
+    return _POINT_GROUPS.sub(_thousands, text)
+
+
+def _thousands(match: re.Match[str]) -> str:
+    """1.234.567.89 -> 1,234,567.89; 1.234.567 -> 1,234,567 (every group of three is a thousands group)."""
+    groups = match.group().split(".")
+    if len(groups[-1]) < 3:
+        return ",".join(groups[:-1]) + "." + groups[-1]
+    return ",".join(groups)
