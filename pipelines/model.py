@@ -24,7 +24,7 @@ class ReadLimits:
 
     Settings (environment variables of the pipeline): READ_MAX_FILE_MB, READ_MAX_PDF_PAGES,
     READ_MAX_INFLATED_MB, READ_MAX_TABLE_CELLS, READ_TIMEOUT_SECONDS, READ_MAX_MEMORY_MB,
-    READ_MAX_OCR_PAGES.
+    READ_MAX_OCR_PAGES, READ_MAX_OCR_MEMORY_MB.
     """
 
     max_file_mb: float = 50.0  # bytes on disk; a larger file is not opened at all
@@ -32,10 +32,11 @@ class ReadLimits:
     max_inflated_mb: float = 200.0  # a .docx's or .xlsx's parts once unzipped (zip bombs)
     max_table_cells: int = 200_000  # cells of all tables of one file
     timeout_seconds: float = 120.0  # reading and extracting one file
-    # What a reading worker process may allocate beyond its start (address space): OCR of a scanned
-    # page maps OpenCV and onnxruntime and runs the models, about 1.1-1.3 GB (BENCHMARKS.md).
-    max_memory_mb: float = 1536.0
+    max_memory_mb: float = 512.0  # what reading a file may allocate in its worker (address space)
     max_ocr_pages: int = 60  # pages of one PDF without a text layer (recognised by OCR, seconds each)
+    # While a rendered page is recognised, and only then: OCR maps OpenCV and onnxruntime and runs the
+    # models, about 1.1-1.3 GB whatever the file (BENCHMARKS.md); the page image is bounded in pixels.
+    max_ocr_memory_mb: float = 1536.0
 
     @property
     def max_file_bytes(self) -> int:

@@ -62,6 +62,9 @@ NUMBERS: dict[str, Number] = {
     "READ_MAX_OCR_PAGES": Number(
         int, DEFAULT_LIMITS.max_ocr_pages, 0, meaning="0: scanned pages are not read"
     ),
+    "READ_MAX_OCR_MEMORY_MB": Number(
+        float, DEFAULT_LIMITS.max_ocr_memory_mb, 0, True, meaning="memory while a scanned page is recognised"
+    ),
     "HANDOFF_RETENTION_HOURS": Number(float, 72, 0),
 }
 

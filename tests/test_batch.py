@@ -1,6 +1,7 @@
 """The extract stage over a batch: scanning a folder, reading files in isolated workers, the caches
 and their keys, assembly and reuse of the last batch's rows."""
 
+import contextlib
 import dataclasses
 import signal
 from concurrent.futures import ProcessPoolExecutor
@@ -18,6 +19,7 @@ from pipelines.batch.pool import process_files
 from pipelines.batch.read import DocumentExtract
 from pipelines.batch.scan import ReportFile
 from pipelines.model import ReadLimits, Rejection
+from pipelines.readers.limits import ocr_allowance
 from tests.builders import crash_when_reading
 from tests.test_pipeline import SAMPLES
 
@@ -369,6 +371,28 @@ def test_a_worker_may_take_its_memory_limit_and_no_more():
         assert pool.submit(_allocate_under_a_limit, 256, 64 << 20).result() == "allocated"
     with ProcessPoolExecutor(max_workers=1) as pool:
         assert pool.submit(_allocate_under_a_limit, 64, 256 << 20).result() == "MemoryError"
+
+
+def _allocate_for_ocr(file_mb: float, ocr_mb: float, allocate: int) -> list[str]:
+    """Allocate `allocate` bytes outside OCR, inside the OCR allowance, and outside again."""
+    pool_module.limit_memory(file_mb, ocr_mb)
+    outcomes = []
+    for during_ocr in (False, True, False):
+        try:
+            with ocr_allowance() if during_ocr else contextlib.nullcontext():
+                bytearray(allocate)  # freed at once, as a page's arrays are when it is recognised
+            outcomes.append("allocated")
+        except MemoryError:
+            outcomes.append("MemoryError")
+    return outcomes
+
+
+def test_ocr_may_take_its_own_allowance_and_a_file_its_limit_only():
+    """READ_MAX_MEMORY_MB bounds what reading a file takes; READ_MAX_OCR_MEMORY_MB only what a page's
+    recognition takes (the models), and the file's room is the same afterwards."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        outcomes = pool.submit(_allocate_for_ocr, 64, 512, 256 << 20).result()
+    assert outcomes == ["MemoryError", "allocated", "MemoryError"]
 
 
 def test_a_dead_reading_process_is_rejected_with_how_it_died():

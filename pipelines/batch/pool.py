@@ -19,6 +19,7 @@ from pipelines.batch.cache import ExtractCache, cached_outcomes, content_hashes
 from pipelines.batch.read import Outcome, out_of_memory, read_file
 from pipelines.batch.scan import ReportFile
 from pipelines.model import DEFAULT_LIMITS, ReadLimits, Rejection
+from pipelines.readers.limits import held_memory
 
 Progress = Callable[[int, int], None]  # (files done, files in the batch), told by the parent process
 
@@ -45,26 +46,27 @@ class ExtractBatch:
     from_cache: int
 
 
-def limit_memory(megabytes: float) -> None:
-    """Let this process take at most `megabytes` more address space than it holds now (RLIMIT_AS):
-    beyond that an allocation fails, as a MemoryError in Python code. Run in worker processes only
-    (their initializer), never in the run's own process."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as statm:
-            held = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
-    except OSError:  # no /proc: count from nothing
-        held = 0
+def limit_memory(megabytes: float, ocr_megabytes: float | None = None) -> None:
+    """Let this process take at most `megabytes` more address space than it holds now (RLIMIT_AS's
+    soft limit): beyond that an allocation fails, as a MemoryError in Python code; and at most
+    `ocr_megabytes` while a scanned page is recognised (the hard limit, which
+    `pipelines.readers.limits.ocr_allowance` raises the soft one to for that time). Run in worker
+    processes only (their initializer), never in the run's own process."""
+    held = held_memory()
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     limit = held + int(megabytes * 1024 * 1024)
+    ceiling = held + int(max(megabytes, ocr_megabytes or 0) * 1024 * 1024)
     if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        limit, ceiling = min(limit, hard), min(ceiling, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, ceiling))
 
 
 def _pool(workers: int, limits: ReadLimits) -> ProcessPoolExecutor:
     """Worker processes that may each take READ_MAX_MEMORY_MB of memory."""
     return ProcessPoolExecutor(
-        max_workers=workers, initializer=limit_memory, initargs=(limits.max_memory_mb,)
+        max_workers=workers,
+        initializer=limit_memory,
+        initargs=(limits.max_memory_mb, limits.max_ocr_memory_mb),
     )
 
 
@@ -169,7 +171,7 @@ def _read_alone(root: Path, file: ReportFile, limits: ReadLimits, cache: Extract
 def _alone(
     sender: Connection, root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None
 ) -> None:
-    limit_memory(limits.max_memory_mb)
+    limit_memory(limits.max_memory_mb, limits.max_ocr_memory_mb)
     sender.send(read_and_cache(root, file, limits, cache))
     sender.close()
 

@@ -31,6 +31,7 @@ class ReportsFolder(ConfigurableResource):
     timeout_seconds: float = DEFAULT_LIMITS.timeout_seconds
     max_memory_mb: float = DEFAULT_LIMITS.max_memory_mb
     max_ocr_pages: int = DEFAULT_LIMITS.max_ocr_pages
+    max_ocr_memory_mb: float = DEFAULT_LIMITS.max_ocr_memory_mb
 
     @property
     def root(self) -> Path:
@@ -47,6 +48,7 @@ class ReportsFolder(ConfigurableResource):
             self.timeout_seconds,
             self.max_memory_mb,
             self.max_ocr_pages,
+            self.max_ocr_memory_mb,
         )
 
 
@@ -93,6 +95,7 @@ def resources_from_environment() -> dict[str, ConfigurableResource | StepHandoff
             timeout_seconds=number(env, "READ_TIMEOUT_SECONDS"),
             max_memory_mb=number(env, "READ_MAX_MEMORY_MB"),
             max_ocr_pages=number(env, "READ_MAX_OCR_PAGES"),
+            max_ocr_memory_mb=number(env, "READ_MAX_OCR_MEMORY_MB"),
         ),
         "warehouse": WarehouseFile(path=env.get("WAREHOUSE_PATH", str(DEFAULT_WAREHOUSE_PATH))),
         "extract_cache": ExtractCacheFolder(path=env.get("EXTRACT_CACHE_DIR", str(DEFAULT_CACHE_DIR))),

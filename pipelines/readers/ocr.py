@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipelines.model import OCR_MARK, TextBlock
 from pipelines.readers.layout import paragraphs
+from pipelines.readers.limits import ocr_allowance
 from pipelines.readers.ocr_text import fix_confusions
 
 if TYPE_CHECKING:
@@ -104,7 +105,8 @@ class Rule:
 
 def recognise(image: np.ndarray) -> list[OcrLine]:
     """The text lines of a page image, split into cells at wide gaps and with spaces restored."""
-    result, _ = engine()(image, use_cls=False, return_word_box=True)  # scans are upright
+    with ocr_allowance():  # the models' memory, whatever the file (READ_MAX_OCR_MEMORY_MB)
+        result, _ = engine()(image, use_cls=False, return_word_box=True)  # scans are upright
     lines: list[OcrLine] = []
     for box, text, score, char_boxes, chars, char_scores in result or []:
         top = min(point[1] for point in box)
