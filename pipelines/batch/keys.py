@@ -4,6 +4,7 @@ depends on (a change of any of them makes a new key, so nothing stale is served)
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -145,10 +146,8 @@ def remembered_library_versions(
     except (OSError, ValueError, TypeError, KeyError):
         pass
     versions = library_versions(sources, extra)
-    try:
+    with contextlib.suppress(OSError):  # an unwritable cache folder: computed again next time
         write_atomically(path, json.dumps({"fingerprint": fingerprint, "libraries": versions}).encode())
-    except OSError:  # an unwritable cache folder: computed again next time
-        pass
     return versions
 
 
