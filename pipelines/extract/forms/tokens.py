@@ -78,28 +78,46 @@ MONEY_ROLES_IN_KPI = {"weight": "weight", "score": "score"}
 ENDS_TABLE = (TOTAL, FIELD, SECTION, KPI_COLUMN)  # what ends an indicator table
 
 
-def _label_pattern(label: str) -> str:
-    """A label with any whitespace between its characters; its brackets full- or half-width."""
-    parts = []
-    for char in label:
-        if char in "()":
-            parts.append(r"[(（]" if char == "(" else r"[)）]")
-        else:
-            parts.append(re.escape(char))
-    return r"\s*".join(parts)
+def _unit(char: str) -> str:
+    """A label's character as a pattern: its brackets full- or half-width."""
+    return {"(": r"[(（]", ")": r"[)）]"}.get(char) or re.escape(char)
 
 
-# A look-ahead for the labels' first characters lets every other position fail at once (the
-# alternation of every label is slow to try at each character of a long text).
-_FIRST_CHARACTERS = "".join(sorted({"(（" if label[0] == "(" else label[0] for label in LABELS}))
-LABEL_PATTERN = re.compile(
-    f"(?=[{re.escape(_FIRST_CHARACTERS)}])(?:"
-    + "|".join(
-        f"(?P<l{i}>{_label_pattern(label)})" for i, label in enumerate(sorted(LABELS, key=len, reverse=True))
-    )
-    + ")"
-)
-_LABEL_BY_GROUP = {f"l{i}": label for i, label in enumerate(sorted(LABELS, key=len, reverse=True))}
+def label_trie_pattern(labels: list[str]) -> str:
+    """One pattern of every label, with any whitespace between its characters, as a trie: the
+    labels that share a beginning share its pattern, so a position is tried character by character
+    instead of once per label. At any position at most one path can match (characters are never
+    whitespace), and a longer label is tried before the shorter one it extends: the match is the
+    longest label there, as an alternation of the labels longest first would find."""
+    trie: dict = {}
+    for label in labels:
+        node = trie
+        for char in label:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a label ends here
+
+    def pattern(node: dict, first: bool) -> str:
+        branches = [
+            ("" if first else r"\s*") + _unit(char) + pattern(child, False)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return pattern(trie, True)
+
+
+def label_of(matched: str) -> str:
+    """The canonical label of a LABEL_PATTERN match (whitespace dropped, brackets half-width)."""
+    return re.sub(r"\s+", "", matched).replace("（", "(").replace("）", ")")
+
+
+LABEL_PATTERN = re.compile(label_trie_pattern(list(LABELS)))
+
+
 # Formula marks in headers, (A) (B) (B/A×100%), are not cells.
 FORMULA = re.compile(
     r"[(（]\s*[A-Za-z](?:\s*[/÷]\s*[A-Za-z])?(?:\s*[×*xX]\s*100\s*%)?\s*[)）]|[(（][^()（）]*[*×÷][^()（）]*[)）]"
@@ -183,7 +201,7 @@ def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
             value = re.sub(r"\s+", " ", simple[a:b])
             found.append((a, b, value, WHOLE_CELL_LEVELS.get(value.replace(" ", ""))))
         if match:
-            label = _LABEL_BY_GROUP[match.lastgroup or ""]
+            label = label_of(match.group(0))
             found.append((match.start(), match.end(), re.sub(r"\s+", "", match.group(0)), label))
             start = match.end()
     return found
