@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.extract.numbers import to_half_width
+from pipelines.extract.numbers import HALF_WIDTH, translation_table
 from pipelines.model import Document, TextBlock
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -49,9 +49,18 @@ def _traditional_to_simplified() -> dict[int, int]:
     return table
 
 
+@lru_cache(maxsize=1)
+def _simplify_table() -> list[int]:
+    """Full-width ASCII to half-width, then traditional to simplified characters, as one table."""
+    traditional = _traditional_to_simplified()
+    return translation_table(
+        traditional | {code: traditional.get(half, half) for code, half in HALF_WIDTH.items()}
+    )
+
+
 def simplify(text: str) -> str:
     """Half-width ASCII and simplified characters, one character for one."""
-    return to_half_width(text).translate(_traditional_to_simplified())
+    return text.translate(_simplify_table())
 
 
 @dataclass(frozen=True)
