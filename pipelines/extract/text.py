@@ -23,6 +23,8 @@ from pipelines.extract.numbers import HALF_WIDTH, translation_table
 from pipelines.model import Document, TextBlock
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPACE = re.compile(r"\s")  # the characters str.isspace() is true of
+_VISIBLE = re.compile(r"\S")
 # A pinyin gloss after a character: (yù), (shù), (zhí) - lower-case letters with at least one vowel.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _PINYIN_GLOSS = re.compile(
@@ -83,6 +85,8 @@ def normalise(source: str) -> NormalText:
     pinyin glosses after a character (預(yù)算 -> 预算)."""
     simple = simplify(source)
     glossed = {i for m in _PINYIN_GLOSS.finditer(simple) for i in range(m.start(), m.end())}
+    if not glossed and not _SPACE.search(simple):  # nothing to drop (most table cells and lines)
+        return NormalText(simple, tuple(range(len(simple))), source)
     kept: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(simple):
@@ -90,7 +94,8 @@ def normalise(source: str) -> NormalText:
             continue
         if ch.isspace():
             before = kept[-1] if kept else ""
-            after = next((c for c in simple[i + 1 :] if not c.isspace()), "")
+            next_visible = _VISIBLE.search(simple, i + 1)  # not a copy of the rest per space
+            after = next_visible.group(0) if next_visible else ""
             if not before or not after or _CJK.match(before) or _CJK.match(after) or before.isspace():
                 continue
             ch = " "
