@@ -35,6 +35,43 @@ _ENDS_IN_DIGIT = re.compile(r"\d$")
 _PAGE_MARKER = re.compile(r"^\d{1,3}、\s*(?=\d)")
 
 
+def _unit(char: str) -> str:
+    """A label's character as a pattern: its brackets full- or half-width."""
+    return {"(": r"[(（]", ")": r"[)）]"}.get(char) or re.escape(char)
+
+
+def label_trie_pattern(labels: list[str]) -> str:
+    """One pattern of every label, with any whitespace between its characters, as a trie: the
+    labels that share a beginning share its pattern, so a position is tried character by character
+    instead of once per label. At any position at most one path can match (characters are never
+    whitespace), and a longer label is tried before the shorter one it extends: the match is the
+    longest label there, as an alternation of the labels longest first would find."""
+    trie: dict = {}
+    for label in labels:
+        node = trie
+        for char in label:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a label ends here
+
+    def pattern(node: dict, first: bool) -> str:
+        branches = [
+            ("" if first else r"\s*") + _unit(char) + pattern(child, False)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return pattern(trie, True)
+
+
+def label_of(matched: str) -> str:
+    """The label a `label_trie_pattern` match is (whitespace dropped, brackets half-width)."""
+    return re.sub(r"\s+", "", matched).replace("（", "(").replace("）", ")")
+
+
 @lru_cache(maxsize=1)
 def _traditional_to_simplified() -> dict[int, int]:
     """OpenCC's traditional -> simplified character table, single characters only."""

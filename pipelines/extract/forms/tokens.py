@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from pipelines.extract.text import simplify
+from pipelines.extract.text import label_of, label_trie_pattern, simplify
 from pipelines.model import Document, TextBlock
 
 # Printed labels of the forms: canonical label -> (kind, role). Matched wherever they stand,
@@ -76,43 +76,6 @@ LABELS: dict[str, tuple[str, str]] = {
 }  # fmt: skip
 MONEY_ROLES_IN_KPI = {"weight": "weight", "score": "score"}
 ENDS_TABLE = (TOTAL, FIELD, SECTION, KPI_COLUMN)  # what ends an indicator table
-
-
-def _unit(char: str) -> str:
-    """A label's character as a pattern: its brackets full- or half-width."""
-    return {"(": r"[(（]", ")": r"[)）]"}.get(char) or re.escape(char)
-
-
-def label_trie_pattern(labels: list[str]) -> str:
-    """One pattern of every label, with any whitespace between its characters, as a trie: the
-    labels that share a beginning share its pattern, so a position is tried character by character
-    instead of once per label. At any position at most one path can match (characters are never
-    whitespace), and a longer label is tried before the shorter one it extends: the match is the
-    longest label there, as an alternation of the labels longest first would find."""
-    trie: dict = {}
-    for label in labels:
-        node = trie
-        for char in label:
-            node = node.setdefault(char, {})
-        node[""] = {}  # a label ends here
-
-    def pattern(node: dict, first: bool) -> str:
-        branches = [
-            ("" if first else r"\s*") + _unit(char) + pattern(child, False)
-            for char, child in sorted(node.items())
-            if char
-        ]
-        if not branches:
-            return ""
-        body = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
-        return body + "?" if "" in node else body
-
-    return pattern(trie, True)
-
-
-def label_of(matched: str) -> str:
-    """The canonical label of a LABEL_PATTERN match (whitespace dropped, brackets half-width)."""
-    return re.sub(r"\s+", "", matched).replace("（", "(").replace("）", ")")
 
 
 LABEL_PATTERN = re.compile(label_trie_pattern(list(LABELS)))
