@@ -342,6 +342,68 @@ def test_cache_keys_cover_every_module_of_the_extraction_code_and_every_library_
     assert "dagster" not in outcome_libraries  # only what the extraction code uses
 
 
+def test_remembered_library_versions_follow_code_edits_and_library_upgrades(tmp_path, monkeypatch):
+    """The library versions of a key are kept in the cache folder and taken from it by a fresh
+    process (nothing walks the installed metadata again) while the code and the installed
+    distributions are the same; a new import in the code, a library upgraded in place or a new
+    library installed makes them found again, and the key changes as it would without the store."""
+    import shutil
+
+    from pipelines.batch import keys
+
+    package, store, site = tmp_path / "pipelines", tmp_path / "cache", tmp_path / "site"
+    shutil.copytree(keys.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(keys, "PACKAGE_DIR", package)
+
+    def install(name: str, version: str) -> None:  # a distribution as pip leaves it
+        for old in site.glob(f"{name}-*.dist-info"):
+            shutil.rmtree(old)
+        info = site / f"{name}-{version}.dist-info"
+        info.mkdir(parents=True)
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n")
+        (info / "top_level.txt").write_text(f"{name}\n")
+
+    install("fakelib", "1.0")
+    monkeypatch.syspath_prepend(str(site))
+    real_versions, walks = keys.library_versions, []
+
+    def counted(*args):
+        walks.append(1)
+        return real_versions(*args)
+
+    monkeypatch.setattr(keys, "library_versions", counted)
+
+    def fresh_key() -> tuple[str, str]:  # as a new process computes it
+        keys.code_version.cache_clear()
+        stored = (keys.outcome_version(store), keys.tables_version(store))
+        keys.code_version.cache_clear()
+        assert stored == (keys.outcome_version(), keys.tables_version())  # the store changes nothing
+        keys.code_version.cache_clear()
+        return stored
+
+    first = fresh_key()
+    walks.clear()
+    assert fresh_key() == first and len(walks) == 2  # the two computations without the store only
+    with (package / "extract" / "text.py").open("a") as handle:
+        handle.write("\nimport fakelib  # noqa\n")
+    uses_fakelib = fresh_key()
+    assert uses_fakelib[0] != first[0]
+    assert "fakelib==1.0" in keys.library_versions(keys._sources(keys.OUTCOME_CODE))
+    walks.clear()
+    assert fresh_key() == uses_fakelib and len(walks) == 2
+    install("fakelib", "2.0")  # an upgrade
+    upgraded = fresh_key()
+    assert upgraded[0] != uses_fakelib[0] and upgraded[1] != uses_fakelib[1]
+    metadata = next(site.glob("fakelib-*.dist-info")) / "METADATA"  # rewritten in place
+    metadata.write_text(metadata.read_text().replace("Version: 2.0", "Version: 2.0.1"))
+    assert fresh_key()[0] != upgraded[0]
+    walks.clear()
+    (store / "keys").mkdir(exist_ok=True)
+    for entry in (store / "keys").glob("*.json"):
+        entry.write_text("{damaged")
+    assert fresh_key()[0] != upgraded[0] and len(walks) == 4  # recomputed, not a crash
+
+
 def test_the_cache_holds_json_and_parquet_only_and_a_damaged_table_is_rebuilt(tmp_path):
     root, cache = _copy_samples(tmp_path), tmp_path / "cache"
     first = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)

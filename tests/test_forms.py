@@ -356,3 +356,56 @@ def test_an_indicator_table_in_pipe_rows_ends_where_the_text_resumes():
     )
     rows = rows_of(document_from_lines(*lines))
     assert [(r.indicator, r.deviation_reason) for r in rows] == [("送戏下乡场次", "无")]
+
+
+def _label_texts(labels) -> list[str]:
+    """Texts made of labels, parts of labels, spaces, brackets of either width and numbers, and the
+    text of every sample report."""
+    import random
+
+    from pipelines.extract.text import simplify
+    from pipelines.readers import read_document
+    from tests.test_pipeline import SAMPLES
+
+    rng = random.Random(12)
+    pieces = [*labels, "转移支付（项目）名称", "部门（单位）名称", "单位（盖章）", "年初", "预算", "全年 实际", "执行 率",
+              "指标", "主管", "单位", " ", "\n", "12.5", "|", "万元"]  # fmt: skip
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 12))) for _ in range(3000)]
+    texts += [" ".join(label) for label in labels] + ["年初预算数预算数执行数", "偏差原因分析及改进 措施"]
+    for path in sorted((SAMPLES / "reports").rglob("*")):
+        try:
+            document = read_document(path, SAMPLES / "reports")
+        except Exception:  # the hostile samples
+            continue
+        texts.append("\n".join(block.text for block in document.blocks))
+    return [simplify(text) for text in texts]
+
+
+@pytest.mark.parametrize("which", ["form labels", "header field labels"])
+def test_a_label_trie_finds_what_an_alternation_of_the_labels_longest_first_finds(which):
+    """The label patterns are tries of the labels (one try per character, not per label): at every
+    position they find the label an alternation of every label, longest first, finds (and so the
+    same field key), with any whitespace and brackets of either width."""
+    import re
+
+    from pipelines.extract import header_fields
+    from pipelines.extract.forms.tokens import LABEL_PATTERN, LABELS
+    from pipelines.extract.text import label_of
+
+    if which == "form labels":
+        ordered = [(label, label) for label in sorted(LABELS, key=len, reverse=True)]
+        pattern, of = LABEL_PATTERN, lambda m: label_of(m.group(0))
+    else:
+        ordered = header_fields._KEYED
+        pattern, of = header_fields.LABEL_RE, header_fields._key_of
+    alternation = re.compile(
+        "|".join(f"(?P<l{i}>{header_fields.spaced_label(label)})" for i, (label, _) in enumerate(ordered))
+    )
+    matches = 0
+    for text in _label_texts([label for label, _ in ordered]):
+        expected = [
+            (m.start(), m.end(), ordered[int(m.lastgroup[1:])][1]) for m in alternation.finditer(text)
+        ]
+        assert [(m.start(), m.end(), of(m)) for m in pattern.finditer(text)] == expected, text
+        matches += len(expected)
+    assert matches > 3000

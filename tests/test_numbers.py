@@ -57,3 +57,19 @@ def test_number_glued_onto_the_decimals_of_another_is_not_a_figure():
 def test_a_unit_character_that_starts_a_word_is_no_unit():
     figures = find_figures("本年收入合计520.00本年支出合计515.00，赠书300本。")
     assert [(f.raw, f.unit) for f in figures] == [("520.00", ""), ("515.00", ""), ("300本", "本")]
+
+
+def test_half_width_and_simplified_characters_by_table_equal_the_character_maps():
+    """to_half_width and simplify translate by lists indexed by code point (no KeyError per
+    character): every character, astral ones included, maps as the dictionaries say."""
+    from pipelines.extract.numbers import HALF_WIDTH, to_half_width
+    from pipelines.extract.text import _traditional_to_simplified, simplify
+
+    traditional = _traditional_to_simplified()
+    assert len(traditional) > 2000
+    every = "".join(
+        map(chr, [*range(0xD800), *range(0xE000, 0x10000), *traditional, 0x20000, 0x2A6D6, 0x10FFFF])
+    )
+    assert to_half_width(every) == every.translate(HALF_WIDTH)
+    assert simplify(every) == every.translate(HALF_WIDTH).translate(traditional)
+    assert simplify("８６．７３％　預算數") == "86.73% 预算数"

@@ -142,3 +142,49 @@ def test_the_same_files_give_the_same_facts_in_any_process():
     ]  # fmt: skip
     assert outputs[0] == outputs[1]
     assert len(outputs[0]) > 10_000
+
+
+def _normalise_one_character_at_a_time(source: str):
+    """`normalise` as it was first written (every character visited, the rest of the text copied per
+    space): the reference its faster form must equal."""
+    from pipelines.extract.text import _CJK, _PINYIN_GLOSS, NormalText, simplify
+
+    simple = simplify(source)
+    glossed = {i for m in _PINYIN_GLOSS.finditer(simple) for i in range(m.start(), m.end())}
+    kept: list[str] = []
+    origin: list[int] = []
+    for i, ch in enumerate(simple):
+        if i in glossed:
+            continue
+        if ch.isspace():
+            before = kept[-1] if kept else ""
+            after = next((c for c in simple[i + 1 :] if not c.isspace()), "")
+            if not before or not after or _CJK.match(before) or _CJK.match(after) or before.isspace():
+                continue
+            ch = " "
+        kept.append(ch)
+        origin.append(i)
+    return NormalText("".join(kept), tuple(origin), source)
+
+
+_TEXT_PIECES = st.sampled_from(
+    ["预", "算", "數", "執", "(yù)", "(shù)", " (zhí)", "(ab)", "12", ".5", "%", "％", "８", "a", "x y", " ", "  ", "\t",
+     "\n", "\u3000", "\u00a0", "\x1c", "|", "(", ")", "，", "万元", "ā"]
+)  # fmt: skip
+
+
+@given(st.lists(_TEXT_PIECES, max_size=30).map("".join) | st.text(max_size=60))
+def test_normalise_equals_its_one_character_at_a_time_reference(text):
+    from pipelines.extract.text import normalise
+
+    assert normalise(text) == _normalise_one_character_at_a_time(text)
+
+
+def test_the_space_pattern_is_str_isspace():
+    import sys
+
+    from pipelines.extract.text import _SPACE, _VISIBLE
+
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        assert bool(_SPACE.match(char)) == char.isspace() != bool(_VISIBLE.match(char)), hex(code)

@@ -176,6 +176,61 @@ def test_the_report_is_written_beside_the_warehouse_with_a_chart_per_section(rep
     assert metadata["documents"].value == query(warehouse, "SELECT count(*) AS n FROM dim_document")["n"][0]
 
 
+def test_the_report_is_not_built_again_while_the_warehouse_and_its_code_are_the_same(
+    reported, tmp_path, monkeypatch
+):
+    """A run whose published warehouse is the one the page was built from keeps the page and gives
+    the same metadata; a republished warehouse, a changed or missing page, a damaged record or a
+    change of the report's code builds it again."""
+    from dagster import materialize
+
+    import pipelines.defs.assets.report as report_asset
+    from pipelines.defs.resources import WarehouseFile
+
+    warehouse = tmp_path / "reports.duckdb"
+    shutil.copy(reported[0], warehouse)
+    renders = []
+
+    def counted(data):
+        renders.append(1)
+        return render_page(data)
+
+    monkeypatch.setattr(report_asset, "render_page", counted)
+
+    def run() -> dict:
+        result = materialize(
+            [report_asset.province_report], resources={"warehouse": WarehouseFile(path=str(warehouse))}
+        )
+        metadata = result.asset_materializations_for_node("province_report")[0].metadata
+        return {name: getattr(value, "value", value) for name, value in metadata.items()}
+
+    page = report_file(warehouse)
+    first = run()
+    written = page.read_bytes()
+    assert len(renders) == 1 and first["charts"] == len(SECTIONS)
+    assert run() == first and len(renders) == 1 and page.read_bytes() == written  # kept
+    built = reported[2].asset_materializations_for_node("province_report")[0].metadata
+    assert first == {name: getattr(value, "value", value) for name, value in built.items()} | {
+        "path": first["path"],
+        "url": first["url"],
+    }  # the metadata of the samples' own run, for this copy's path
+    shutil.copy(reported[0], tmp_path / "republished.duckdb")
+    (tmp_path / "republished.duckdb").replace(warehouse)  # a publish: the same build, a new file
+    assert run() == first and len(renders) == 2
+    page.write_text(page.read_text(encoding="utf-8").replace("<h1>", "<h1>edited "), encoding="utf-8")
+    assert run() == first and len(renders) == 3 and b"<h1>edited " not in page.read_bytes()
+    page.unlink()
+    assert run() == first and len(renders) == 4 and page.is_file()
+    report_asset.report_record(page).write_text("{damaged", encoding="utf-8")
+    assert run() == first and len(renders) == 5
+    assert run() == first and len(renders) == 5
+    shutil.copy(report_asset.REPORT_SQL, tmp_path / "report.sql")
+    monkeypatch.setattr(report_asset, "REPORT_SQL", tmp_path / "report.sql")
+    with (tmp_path / "report.sql").open("a", encoding="utf-8") as handle:
+        handle.write("\n-- an edit\n")
+    assert run() == first and len(renders) == 6
+
+
 def _preview_rows(markdown: str) -> dict[tuple[str, int], list[float]]:
     """(province, year) -> [institutions, budget, spending, execution rate] of the preview table."""
     rows = {}

@@ -78,12 +78,17 @@ class ExtractCache:
 
     root: Path
     limits: ReadLimits = DEFAULT_LIMITS
+    keeps_keys: bool = True  # library versions of the keys kept under root (see `keys.code_version`)
+
+    @property
+    def _key_store(self) -> Path | None:
+        return self.root if self.keeps_keys else None
 
     @cached_property
     def version(self) -> str:
         """The extractor's code, data and libraries, the programs readers run and the read limits:
         what an outcome depends on."""
-        version = f"{outcome_version()}|{external_tools()}|{self.limits!r}"
+        version = f"{outcome_version(self._key_store)}|{external_tools()}|{self.limits!r}"
         return hashlib.sha256(version.encode()).hexdigest()[:16]
 
     def _path(self, content_hash: str) -> Path:
@@ -123,7 +128,7 @@ class ExtractCache:
         return (
             self.root
             / "tables"
-            / hashlib.sha256(f"{tables_version()}|{self.version}".encode()).hexdigest()[:16]
+            / hashlib.sha256(f"{tables_version(self._key_store)}|{self.version}".encode()).hexdigest()[:16]
         )
 
     def get_tables(self, key: str) -> Extraction | None:

@@ -42,10 +42,11 @@ def extract_reports(
     the same; else the last batch's rows for contents it had, and new contents read (or taken
     from the per-file cache) and assembled. `progress` is told (files done, files) as outcomes
     come back, reused ones first; the last call is (len(files), len(files))."""
-    cache = ExtractCache(cache_root or Path(), limits)
     if cache_root is None:
         batch = process_files(root, files, workers, limits=limits, progress=progress)
-        return _keyed(assemble(batch.outcomes), files, batch, cache)
+        keys_only = ExtractCache(Path(), limits, keeps_keys=False)  # nothing written
+        return _keyed(assemble(batch.outcomes), files, batch, keys_only)
+    cache = ExtractCache(cache_root, limits)
     hashes = content_hashes(root, files, cache)
     remembered = cache.get_tables(batch_key(files, hashes, cache))
     if remembered is not None:

@@ -4,14 +4,18 @@ depends on (a change of any of them makes a new key, so nothing stale is served)
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
+import json
 import os
 import re
+import sys
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 
 from pipelines.indicators import DICTIONARY_PATH
+from pipelines.storage import write_atomically
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
@@ -97,25 +101,79 @@ def library_versions(sources: list[Path], extra: tuple[str, ...] = ()) -> list[s
     return sorted(f"{name}=={version}" for name, version in seen.items())
 
 
-@lru_cache(maxsize=4)
-def code_version(parts: tuple[str, ...], extra_libraries: tuple[str, ...] = ()) -> str:
+def installed_distributions() -> str:
+    """A cheap fingerprint of the installed distributions: every folder on the import path, its
+    time, and the name, time and metadata file of each distribution in it (an install, upgrade or
+    removal renames, adds or removes a `*.dist-info` folder and changes the folder's time)."""
+    lines = [sys.version, sys.prefix]
+    for entry in sys.path:
+        try:
+            folder = os.stat(entry or ".")
+            children = sorted(os.scandir(entry or "."), key=lambda child: child.name)
+        except OSError:  # a missing folder or a zip file on the path
+            continue
+        lines.append(f"{entry}|{folder.st_mtime_ns}")
+        for child in children:
+            if child.name.endswith((".dist-info", ".egg-info")):
+                lines.append(f"{child.name}|{_signature(child.path)}|{_signature(child.path, 'METADATA')}")
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def _signature(folder: str, name: str = "") -> str:
+    try:
+        status = os.stat(os.path.join(folder, name) if name else folder)
+    except OSError:
+        return "-"
+    return f"{status.st_size}|{status.st_mtime_ns}|{status.st_ino}"
+
+
+def remembered_library_versions(
+    sources: list[Path], code: str, extra: tuple[str, ...], store: Path | None
+) -> list[str]:
+    """`library_versions(sources, extra)`, kept under `store` (`keys/libraries.json`) for the same
+    code (`code`: a hash of the sources' contents) and the same installed distributions
+    (`installed_distributions`): finding them walks every distribution's metadata, which takes a
+    fresh process about a second; checking the fingerprint takes milliseconds. A missing or
+    unreadable entry is recomputed."""
+    if store is None:
+        return library_versions(sources, extra)
+    fingerprint = hashlib.sha256(f"{code}|{extra!r}|{installed_distributions()}".encode()).hexdigest()
+    path = store / "keys" / f"libraries-{hashlib.sha256(repr(extra).encode()).hexdigest()[:8]}.json"
+    try:
+        entry = json.loads(path.read_bytes())
+        if entry["fingerprint"] == fingerprint and all(isinstance(v, str) for v in entry["libraries"]):
+            return list(entry["libraries"])
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    versions = library_versions(sources, extra)
+    with contextlib.suppress(OSError):  # an unwritable cache folder: computed again next time
+        write_atomically(path, json.dumps({"fingerprint": fingerprint, "libraries": versions}).encode())
+    return versions
+
+
+@lru_cache(maxsize=8)
+def code_version(
+    parts: tuple[str, ...], extra_libraries: tuple[str, ...] = (), store: Path | None = None
+) -> str:
     """A hash of the named code, the indicator dictionary and the versions of every library
-    involved."""
+    involved (those found for the same code and installed distributions are kept under `store`,
+    when given: see `remembered_library_versions`)."""
     sources = _sources(parts)
     digest = hashlib.sha256()
     for path in sources:
         digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes())
+    code = digest.hexdigest()
     digest.update(Path(os.environ.get("INDICATOR_DICTIONARY", DICTIONARY_PATH)).read_bytes())
-    for line in library_versions(sources, extra_libraries):
+    for line in remembered_library_versions(sources, code, extra_libraries, store):
         digest.update(line.encode() + b"\n")
     return digest.hexdigest()[:16]
 
 
-def outcome_version() -> str:
-    """What one file's cached outcome depends on."""
-    return code_version(OUTCOME_CODE)
+def outcome_version(store: Path | None = None) -> str:
+    """What one file's cached outcome depends on (library versions kept under `store`)."""
+    return code_version(OUTCOME_CODE, (), store)
 
 
-def tables_version() -> str:
-    """What a batch's cached tables depend on."""
-    return code_version(TABLE_CODE, TABLE_LIBRARIES)
+def tables_version(store: Path | None = None) -> str:
+    """What a batch's cached tables depend on (library versions kept under `store`)."""
+    return code_version(TABLE_CODE, TABLE_LIBRARIES, store)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipelines.extract.numbers import to_half_width
-from pipelines.extract.text import simplify, without_glosses
+from pipelines.extract.text import label_of, label_trie_pattern, simplify, without_glosses
 from pipelines.model import Document
 
 # Distinct characters that simplification changes, in the first part of a text, before the text is
@@ -109,7 +109,8 @@ _KEYED = sorted(
     ((label, key) for key, labels in FIELD_LABELS.items() for label in labels), key=lambda x: -len(x[0])
 )
 _STOPS = sorted(STOP_LABELS, key=len, reverse=True)
-LABEL_RE = re.compile("|".join(f"(?P<f{i}>{spaced_label(label)})" for i, (label, _) in enumerate(_KEYED)))
+LABEL_RE = re.compile(label_trie_pattern([label for label, _ in _KEYED]))  # the longest label at a place
+_KEY_OF_LABEL = {label: key for label, key in reversed(_KEYED)}  # a label's first key in _KEYED
 ANY_LABEL_RE = re.compile(
     "|".join(spaced_label(label) for label, _ in _KEYED)
     + "|"
@@ -145,7 +146,7 @@ class Field:
 
 
 def _key_of(match: re.Match) -> str:
-    return _KEYED[int(match.lastgroup[1:])][1]
+    return _KEY_OF_LABEL[label_of(match.group(0))]
 
 
 def value_after(text: str, end: int, cut: re.Pattern = ANY_LABEL_RE) -> tuple[str, int]:

@@ -15,19 +15,31 @@ import cn2an
 
 from pipelines.model import Qualifier
 
-# Full-width ASCII (digits, letters, punctuation) to half-width, one character for one so that
+# Full-width ASCII (digits, letters, punctuation), the ideographic space, and comparison signs
+# printed with look-alikes (≧ ≦ for ≥ ≤, a box-drawing ═ for =), one character for one so that
 # offsets into the normalised text are offsets into the original text.
-# Full-width ASCII, the ideographic space, and comparison signs printed with look-alikes (≧ ≦ for
-# ≥ ≤, a box-drawing ═ for =), one character for one.
-_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
+HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
     0x3000: 0x20, ord("≧"): ord("≥"), ord("≦"): ord("≤"), ord("═"): ord("="),
 }  # fmt: skip
+
+
+def translation_table(mapping: dict[int, int]) -> list[int]:
+    """`mapping` as a list indexed by code point (every other character maps to itself) for
+    `str.translate`: a missing key of a dict costs a KeyError per character, an index does not
+    (characters past the list's end, which the mapping does not hold, stay as they are)."""
+    table = list(range(max(mapping, default=0) + 1))
+    for code, target in mapping.items():
+        table[code] = target
+    return table
+
+
+_HALF_WIDTH_TABLE = translation_table(HALF_WIDTH)
 
 
 def to_half_width(text: str) -> str:
     """Map full-width digits, letters and punctuation to ASCII (and ≧ ≦ ═ to ≥ ≤ =), keeping the
     length unchanged."""
-    return text.translate(_HALF_WIDTH)
+    return text.translate(_HALF_WIDTH_TABLE)
 
 
 MONEY_FACTORS = {

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.extract.numbers import to_half_width
+from pipelines.extract.numbers import HALF_WIDTH, translation_table
 from pipelines.model import Document, TextBlock
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SPACE = re.compile(r"\s")  # the characters str.isspace() is true of
+_VISIBLE = re.compile(r"\S")
 # A pinyin gloss after a character: (yù), (shù), (zhí) - lower-case letters with at least one vowel.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü"
 _PINYIN_GLOSS = re.compile(
@@ -34,6 +36,43 @@ _ANY_WIDTH_GLOSS = re.compile(
 # A block that ends inside a number, and a next block that starts with a page marker then digits.
 _ENDS_IN_DIGIT = re.compile(r"\d$")
 _PAGE_MARKER = re.compile(r"^\d{1,3}、\s*(?=\d)")
+
+
+def _unit(char: str) -> str:
+    """A label's character as a pattern: its brackets full- or half-width."""
+    return {"(": r"[(（]", ")": r"[)）]"}.get(char) or re.escape(char)
+
+
+def label_trie_pattern(labels: list[str]) -> str:
+    """One pattern of every label, with any whitespace between its characters, as a trie: the
+    labels that share a beginning share its pattern, so a position is tried character by character
+    instead of once per label. At any position at most one path can match (characters are never
+    whitespace), and a longer label is tried before the shorter one it extends: the match is the
+    longest label there, as an alternation of the labels longest first would find."""
+    trie: dict = {}
+    for label in labels:
+        node = trie
+        for char in label:
+            node = node.setdefault(char, {})
+        node[""] = {}  # a label ends here
+
+    def pattern(node: dict, first: bool) -> str:
+        branches = [
+            ("" if first else r"\s*") + _unit(char) + pattern(child, False)
+            for char, child in sorted(node.items())
+            if char
+        ]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and "" not in node else "(?:" + "|".join(branches) + ")"
+        return body + "?" if "" in node else body
+
+    return pattern(trie, True)
+
+
+def label_of(matched: str) -> str:
+    """The label a `label_trie_pattern` match is (whitespace dropped, brackets half-width)."""
+    return re.sub(r"\s+", "", matched).replace("（", "(").replace("）", ")")
 
 
 @lru_cache(maxsize=1)
@@ -57,9 +96,18 @@ def without_glosses(text: str) -> str:
     return _ANY_WIDTH_GLOSS.sub("", text) if "(" in text or "（" in text else text
 
 
+@lru_cache(maxsize=1)
+def _simplify_table() -> list[int]:
+    """Full-width ASCII to half-width, then traditional to simplified characters, as one table."""
+    traditional = _traditional_to_simplified()
+    return translation_table(
+        traditional | {code: traditional.get(half, half) for code, half in HALF_WIDTH.items()}
+    )
+
+
 def simplify(text: str) -> str:
     """Half-width ASCII and simplified characters, one character for one."""
-    return to_half_width(text).translate(_traditional_to_simplified())
+    return text.translate(_simplify_table())
 
 
 @dataclass(frozen=True)
@@ -82,6 +130,8 @@ def normalise(source: str) -> NormalText:
     pinyin glosses after a character (預(yù)算 -> 预算)."""
     simple = simplify(source)
     glossed = {i for m in _PINYIN_GLOSS.finditer(simple) for i in range(m.start(), m.end())}
+    if not glossed and not _SPACE.search(simple):  # nothing to drop (most table cells and lines)
+        return NormalText(simple, tuple(range(len(simple))), source)
     kept: list[str] = []
     origin: list[int] = []
     for i, ch in enumerate(simple):
@@ -89,7 +139,8 @@ def normalise(source: str) -> NormalText:
             continue
         if ch.isspace():
             before = kept[-1] if kept else ""
-            after = next((c for c in simple[i + 1 :] if not c.isspace()), "")
+            next_visible = _VISIBLE.search(simple, i + 1)  # not a copy of the rest per space
+            after = next_visible.group(0) if next_visible else ""
             if not before or not after or _CJK.match(before) or _CJK.match(after) or before.isspace():
                 continue
             ch = " "

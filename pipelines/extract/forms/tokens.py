@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from pipelines.extract.text import simplify, without_glosses
+from pipelines.extract.text import label_of, label_trie_pattern, simplify, without_glosses
 from pipelines.model import Document, TextBlock
 
 # Printed labels of the forms: canonical label -> (kind, role). Matched wherever they stand,
@@ -78,28 +78,9 @@ MONEY_ROLES_IN_KPI = {"weight": "weight", "score": "score"}
 ENDS_TABLE = (TOTAL, FIELD, SECTION, KPI_COLUMN)  # what ends an indicator table
 
 
-def _label_pattern(label: str) -> str:
-    """A label with any whitespace between its characters; its brackets full- or half-width."""
-    parts = []
-    for char in label:
-        if char in "()":
-            parts.append(r"[(（]" if char == "(" else r"[)）]")
-        else:
-            parts.append(re.escape(char))
-    return r"\s*".join(parts)
+LABEL_PATTERN = re.compile(label_trie_pattern(list(LABELS)))
 
 
-# A look-ahead for the labels' first characters lets every other position fail at once (the
-# alternation of every label is slow to try at each character of a long text).
-_FIRST_CHARACTERS = "".join(sorted({"(（" if label[0] == "(" else label[0] for label in LABELS}))
-LABEL_PATTERN = re.compile(
-    f"(?=[{re.escape(_FIRST_CHARACTERS)}])(?:"
-    + "|".join(
-        f"(?P<l{i}>{_label_pattern(label)})" for i, label in enumerate(sorted(LABELS, key=len, reverse=True))
-    )
-    + ")"
-)
-_LABEL_BY_GROUP = {f"l{i}": label for i, label in enumerate(sorted(LABELS, key=len, reverse=True))}
 # Formula marks in headers, (A) (B) (B/A×100%), are not cells.
 FORMULA = re.compile(
     r"[(（]\s*[A-Za-z](?:\s*[/÷]\s*[A-Za-z])?(?:\s*[×*xX]\s*100\s*%)?\s*[)）]|[(（][^()（）]*[*×÷][^()（）]*[)）]"
@@ -184,7 +165,7 @@ def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
             value = re.sub(r"\s+", " ", simple[a:b])
             found.append((a, b, value, WHOLE_CELL_LEVELS.get(value.replace(" ", ""))))
         if match:
-            label = _LABEL_BY_GROUP[match.lastgroup or ""]
+            label = label_of(match.group(0))
             found.append((match.start(), match.end(), re.sub(r"\s+", "", match.group(0)), label))
             start = match.end()
     return found
