@@ -135,6 +135,7 @@ WRONG = {
     "READ_MAX_PDF_PAGES": ("READ_MAX_PDF_PAGES", "1.5"),
     "READ_MAX_MEMORY_MB": ("READ_MAX_MEMORY_MB", "0"),
     "READ_MAX_OCR_PAGES": ("READ_MAX_OCR_PAGES", "-1"),
+    "READ_MAX_OCR_MEMORY_MB": ("READ_MAX_OCR_MEMORY_MB", "lots"),
     "EXTRACT_CACHE_DIR": ("EXTRACT_CACHE_DIR", "{file}/cache"),
     "HANDOFF_DIR": ("HANDOFF_DIR", "{file}"),
     "DAGSTER_HOME": ("DAGSTER_HOME", "relative/home"),
