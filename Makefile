@@ -18,7 +18,7 @@ run: setup  ## materialize every asset over REPORTS_DIR into WAREHOUSE_PATH, pri
 	$(BIN)/python -m pipelines run
 	$(BIN)/python -m tools.show
 
-test: setup  ## ruff and the test suite without the slow end-to-end suites (a few minutes)
+test: setup  ## ruff and the test suite without the slow end-to-end suites (about 8 minutes)
 	$(BIN)/ruff check pipelines tools tests
 	$(BIN)/ruff format --check pipelines tools tests
 	$(BIN)/pytest -m "not slow"
