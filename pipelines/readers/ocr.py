@@ -162,8 +162,8 @@ def split_line(chars: list[Char], top: float, bottom: float, ink: list[tuple[flo
 
     `ink` are the runs of inked columns of the line (`ink_runs`). Where the blank between the
     centres of two neighbouring characters is at least CELL_GAP line heights wide, a new cell
-    starts; a narrower one may be a space (`_spaced`: 90 89.97 and 数量 ≥50个 50, which the recogniser
-    reads as 9089.97 and 数量≥50个50). Confusions of digits are fixed (`fix_confusions`).
+    starts; a narrower one may be a space (`_spaced`: 70 65.43 and 数量 ≥50个 50, which the recogniser
+    reads as 7065.43 and 数量≥50个50). Confusions of digits are fixed (`fix_confusions`).
     """
     height = bottom - top
 
