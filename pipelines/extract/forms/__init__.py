@@ -130,7 +130,7 @@ def _label_value_fact(
         following = following[1:]
     if not following or following[0].label is not None:
         return []
-    after = stream.index(following[0], index) + 1
+    after = index + (3 if unit else 2)  # the token after the figure's
     if after < len(stream) and stream[after].text.startswith("年"):
         return []  # 编制数 | 2023 年实际在职人数: a year beginning the next cell, not a figure
     figures = find_figures(following[0].text)
