@@ -192,6 +192,8 @@ def test_cells_run_together_after_their_labels():
 def test_a_total_score_printed_with_its_full_marks():
     assert form_facts(document_from_lines("总分 100 96.5"))[("self_eval_score", "department")] == 96.5
     assert form_facts(document_from_lines("总分10093"))[("self_eval_score", "department")] == 93
+    # the note below the form printed straight after the score
+    assert form_facts(document_from_lines("总分10091注:1.分值由各部门确定"))[("self_eval_score", "department")] == 91
 
 
 def test_a_label_cell_and_its_figure_on_the_next_line():
@@ -318,10 +320,62 @@ def test_indicator_rows_run_together():
     ]
 
 
+def test_indicator_rows_run_together_with_lines_broken_inside_cells():
+    # A document-sharing site's text of a form: cells glued, a line break inside a cell kept as a
+    # space or a newline, its page numbers (2、) where a page starts, labels inside names (执行率).
+    lines = (
+        "一级 指标二级 指标三级指标年度指标 值全年 完成值未完成原因和 改进措施产 出 指 标数量 指标"
+        "农田灌溉渠道修 复率100%100%堤防巡查记录完整率100%",
+        "2、100%质量 指标闸门启闭制 度执行率100%100%渠道淤积比例00时效 指标维修及时率100%",
+        "100%绩效 指标效 益 指 标社会 效益 指标群众投诉事件 发生数0起0起",
+    )
+    rows = rows_of(document_from_lines(*lines))
+    assert [(r.indicator, r.target_text, r.actual_text) for r in rows] == [
+        ("农田灌溉渠道修 复率", "100%", "100%"),
+        ("堤防巡查记录完整率", "100%", "100%"),
+        ("闸门启闭制 度执行率", "100%", "100%"),
+        ("渠道淤积比例", "0", "0"),
+        ("维修及时率", "100%", "100%"),
+        ("群众投诉事件 发生数", "0起", "0起"),
+    ]
+    assert rows[-1].level2 == "社会效益指标"  # the caption printed again at the page break did not end the table
+
+
+def test_indicator_rows_run_together_with_points_before_the_values():
+    line = (
+        "一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因产出指标(70分)数量指标"
+        "铺设管道长度10≥120米≥120米10质量指标工程验收合格率20100%100%18成本指标项目总投资1035万元35万元10"
+    )
+    rows = rows_of(document_from_lines(line))
+    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+        ("铺设管道长度", "≥120米", "≥120米", 10, 10),
+        ("工程验收合格率", "100%", "100%", 20, 18),
+        ("项目总投资", "35万元", "35万元", 10, 10),
+    ]
+
+
+def test_an_indicator_row_with_empty_value_cells_keeps_its_points():
+    lines = (
+        "三级指标 年度指标值 实际完成值 分值 得分",
+        "数量指标 指标1:完成渠道整治项目 2 2 10 10",
+        "质量指标 指标1:工程质量达标 15 12",
+        "指标2:档案资料完整 95 98",
+    )
+    rows = rows_of(document_from_lines(*lines))
+    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+        ("完成渠道整治项目", "2", "2", 10, 10),
+        ("工程质量达标", None, None, 15, 12),
+        ("档案资料完整", "95", "98", None, None),  # a score above its weight: these are the values
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "pieces"),
     [
         ("修缮面积300平方米320平方米2020", ["修缮面积", "300平方米", "320平方米", "20", "20"]),
+        ("事故发生数0起0起", ["事故发生数", "0起", "0起"]),
+        ("变质比例00", ["变质比例", "0", "0"]),
+        ("说明无注:1、其他资金包括", ["说明无注:1、其他资金包括"]),
         ("2022年12月前完成", ["2022年12月前完成"]),
         ("≥100百分比", ["≥100百分比"]),
         ("指标1:指标2:", []),

@@ -63,8 +63,8 @@ def test_path_is_the_last_resort():
 
 
 def test_no_identity_at_all():
-    identity = extract_identity(document_from_lines("会议通知", "请各位准时参加。", source_file="notes.txt"))
-    assert identity.institution is None
+    identity = extract_identity(document_from_lines("会议通知", "请各位准时参加。", source_file="a/notes.txt"))
+    assert (identity.institution, identity.institution_source) == ("notes", "file_name")  # recorded as such
     assert identity.fiscal_year is None
 
 
@@ -254,7 +254,7 @@ def test_region_from_the_text_when_no_institution_is_named():
         "部门整体支出绩效自评报告", "（2021年度）", "邵阳市大祥区各项工作有序推进，邵阳市大祥区经济平稳。"
     )
     identity = extract_identity(doc)
-    assert identity.institution is None
+    assert identity.institution_source == "file_name"
     assert (identity.region.province, identity.region.county, identity.region.source) == (
         "湖南省",
         "大祥区",

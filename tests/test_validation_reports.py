@@ -13,7 +13,6 @@ from tests.test_pipeline import query, run_pipeline
 TITLE = "{name}2022年度部门整体支出绩效自评报告"
 REPORTS = {
     # file name: (text, rule, where the failing fact ends up)
-    "no_institution.txt": ("部门整体支出绩效自评报告\n（2022年度）\n本单位全年整体支出100.00万元。", "institution_present", "rejected"),
     "长沙县图书馆自评报告.txt": ("长沙县图书馆部门整体支出绩效自评报告\n全年整体支出100.00万元。", "fiscal_year_present", "rejected"),
     "old_year.txt": ("望城区图书馆1998年度部门整体支出绩效自评报告\n全年整体支出100.00万元。", "fiscal_year_in_range", "rejected"),
     "no_place.txt": (TITLE.format(name="星光社区图书馆") + "\n全年整体支出100.00万元。", "region_resolved", "flagged"),
@@ -30,6 +29,7 @@ REPORTS = {
     "b_revised.txt": (TITLE.format(name="湘乡市图书馆") + "（修订）\n全年接待读者12000人次。", "consistent_across_documents", "flagged"),
     "twice.txt": (TITLE.format(name="湘潭市图书馆") + "\n全年接待读者约5万人次。全年接待读者48000人次。", "unique_fact_grain", "rejected"),
 }  # fmt: skip
+UNNAMED = ("no_institution.txt", "部门整体支出绩效自评报告\n（2022年度）\n本单位全年整体支出100.00万元。")
 CLEAN = (
     "clean.txt",
     TITLE.format(name="长沙市图书馆")
@@ -42,7 +42,8 @@ def warehouse(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("rule_reports")
     for name, (text, _, _) in REPORTS.items():
         (folder / name).write_text(text, encoding="utf-8")
-    (folder / CLEAN[0]).write_text(CLEAN[1], encoding="utf-8")
+    for name, text in (CLEAN, UNNAMED):
+        (folder / name).write_text(text, encoding="utf-8")
     path = tmp_path_factory.mktemp("rules_warehouse") / "rules.duckdb"
     assert run_pipeline(folder, path).success
     return path
@@ -68,6 +69,7 @@ def test_every_rule_that_a_report_can_break_is_covered():
         "indicator_code_known",
         "qualifier_known",
         "value_not_below_range",
+        "institution_present",  # a body never named is its file's name: see the test below
         "ocr_confidence_low",  # needs a scan read with low confidence: tests/test_validation.py covers it
     }
     assert reachable <= {rule for _, rule, _ in REPORTS.values()}
@@ -81,16 +83,26 @@ def test_clean_report_passes_every_rule(warehouse):
     ].tolist() == ["loaded"]
 
 
+def test_a_report_that_never_names_its_body_is_loaded_under_its_file_name(warehouse):
+    loaded = query(
+        warehouse,
+        "SELECT d.status, i.institution, i.institution_source, v.value FROM dim_document d"
+        " JOIN v_indicator_values v USING (source_file) JOIN dim_institution i USING (institution)"
+        f" WHERE d.source_file = '{UNNAMED[0]}'",
+    )
+    assert loaded.values.tolist() == [["loaded", "no_institution", "file_name", 1000000.0]]
+
+
 def test_facts_loaded_plus_rejected_equal_facts_extracted(warehouse):
     documents = query(warehouse, "SELECT * FROM dim_document")
-    assert len(documents) == len(REPORTS) + 1
+    assert len(documents) == len(REPORTS) + 2
     assert (documents["facts_loaded"] + documents["facts_rejected"] == documents["facts_extracted"]).all()
     loaded = query(
         warehouse, "SELECT document_key, count(*) AS n FROM fact_indicator_value GROUP BY ALL"
     ).set_index("document_key")["n"]
     assert documents.set_index("document_key")["facts_loaded"].sub(loaded, fill_value=0).eq(0).all()
     status = documents.set_index("source_file")["status"]
-    assert status["no_institution.txt"] == "rejected"
+    assert status["old_year.txt"] == "rejected"
     assert status["too_satisfied.txt"] == "partly_rejected"
 
 

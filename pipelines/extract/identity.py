@@ -127,7 +127,8 @@ def _lines(text: str) -> list[str]:
 
 
 def find_institution(document: Document, text: str | None = None) -> tuple[str | None, str]:
-    """The institution's name and where it came from (title, field, line, text, path, unresolved).
+    """The institution's name and where it came from (title, field, line, text, path, file_name,
+    unresolved).
 
     `text` is the document's `header_text` (computed when not given).
     """
@@ -162,7 +163,9 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
             name = _placed_name(match["name"])
             if name:
                 return name, "path"
-    return None, "unresolved"
+    # Never named: the file's name stands for the body, recorded as such, so its figures still count.
+    stem = re.split(r"[/\\]", document.source_file)[-1].rsplit(".", 1)[0].strip()
+    return (stem, "file_name") if stem else (None, "unresolved")
 
 
 def _names_the_supervisor(titled: str, fielded: str, text: str) -> bool:

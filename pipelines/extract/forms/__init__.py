@@ -28,6 +28,7 @@ from pipelines.extract.forms.indicators import kpi_header, read_indicator_block
 from pipelines.extract.forms.money import (
     ENUMERATION,
     FIGURE_RUN,
+    LEADING_FIGURES,
     MONEY_STARTS,
     money_header,
     read_money_rows,
@@ -44,13 +45,17 @@ from pipelines.model import Document, Fact, PerformanceIndicator
 
 
 def _values_after(stream: list[Token], start: int) -> list[Token]:
+    """The figure cells from `start` on; the figures a run of them ends with when words follow
+    without a break (100100注:1.)."""
     values = []
     for token in stream[start:]:
-        if (
-            token.label is not None
-            or not FIGURE_RUN.match(token.text.replace(" ", ""))
-            or ENUMERATION.match(token.text)
-        ):
+        text = token.text.replace(" ", "")
+        if token.label is not None or ENUMERATION.match(token.text):
+            break
+        if not FIGURE_RUN.match(text):
+            glued = LEADING_FIGURES.match(text)
+            if glued:
+                values.append(Token(glued.group(0), token.locator))
             break
         values.append(token)
     return values

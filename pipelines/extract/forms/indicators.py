@@ -50,6 +50,7 @@ class KpiHeader:
     roles: tuple[str, ...]
     columns: dict[str, int] | None = None
     width: int | None = None
+    run_together: bool = False  # printed with nothing between its labels: so are its rows' cells
 
 
 def _is_number(text: str) -> bool:
@@ -57,7 +58,11 @@ def _is_number(text: str) -> bool:
 
 
 def _is_text(token: Token) -> bool:
-    return token.label is None and not _is_number(token.text) and not EMPTY_CELL.match(token.text)
+    """A cell that may be (part of) a name: not a label, a number, an empty mark or a figure (100%)."""
+    text = token.text
+    return token.label is None and not (
+        _is_number(text) or EMPTY_CELL.match(text) or GLUED_FIGURE.fullmatch(text)
+    )
 
 
 def _row_at(
@@ -103,16 +108,27 @@ def _row_at(
             return None
         row[role] = cell.printed
         index += 1
-    if "target" not in row and "actual" not in row:
+    if "target" not in row and "actual" not in row and not _points_only(row):
         return None
     return index - start, row, cost
 
 
+MAX_ROW_WEIGHT = 40  # points of one indicator row; more is a target or actual value
+
+
+def _points_only(row: dict[str, str]) -> bool:
+    """A row whose value cells were left empty (指标1:工程质量合格 | 10 | 10): its two figures
+    are its weight and score when they can be (score ≤ weight ≤ MAX_ROW_WEIGHT)."""
+    weight, score = score_of(row.get("weight")), score_of(row.get("score"))
+    return weight is not None and score is not None and score <= weight <= MAX_ROW_WEIGHT
+
+
 GLUED_FIGURE = re.compile(
-    r"[≥≤<>]?\d+(?:\.\d+)?(?:%|[万亿千]?(?:"
+    r"[≥≤<>]?\d+(?:\.\d+)?(?![\d、])(?:%|[万亿千]?(?:"  # not 1、, a list item's number
     + "|".join(re.escape(u) for u in NUMBER_UNITS if u != "%")
     + r"))?"
 )
+PAGE_MARK = re.compile(r"^\d{1,2}、")  # a document-sharing site's page number (2、) where a line starts
 EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
 TEMPLATE_SLOT = re.compile(r"指标\s*\d+\s*[:：]?")
 COMPARATOR_AFTER_WORDS = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[≥≤])")
@@ -120,8 +136,61 @@ DOUBLED = re.compile(r"^(?P<name>.*?)(?P<value>[^\d]{2,})(?P=value)$")
 POINT_PAIRS = re.compile(r"^(?P<weight>[1-9]\d?|100)(?P<score>\d{1,2}(?:\.\d+)?)$")
 
 
+SHORT_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}")  # 米, 厘米, 起: a unit the number rules do not know
+
+
+def _figures(text: str, points_first: bool) -> list[tuple[int, int]]:
+    """Spans of the figures of a glued text, each with its unit: a known one, or one or two
+    characters after both of two figures in a row (≥266米≥266米, 0起0起). With `points_first`, a 分值 glued to
+    the value after it is a figure of its own when the rest is the value printed next (1020万元20万元:
+    10 | 20万元 | 20万元) or when the whole cannot be a percentage (20100%: 20 | 100%)."""
+    spans = [match.span() for match in GLUED_FIGURE.finditer(text)]
+    unit = ""
+    for i, (start, end) in enumerate(spans):
+        if not text[end - 1].isdigit():
+            unit = ""
+            continue
+        if unit and text.startswith(unit, end):  # the twin of a figure given this unit (0起0起满意度)
+            spans[i] = (start, end + len(unit))
+            continue
+        after = text[end : spans[i + 1][0]] if i + 1 < len(spans) else ""
+        twin = i + 1 < len(spans) and text.startswith(after, spans[i + 1][1])
+        unit = after if SHORT_UNIT.fullmatch(after) and twin else ""
+        if unit:
+            spans[i] = (start, spans[i + 1][0])
+    if not points_first:
+        return spans
+    split: list[tuple[int, int]] = []
+    for i, (start, end) in enumerate(spans):
+        figure = text[start:end]
+        following = text[spans[i + 1][0] : spans[i + 1][1]] if i + 1 < len(spans) else ""
+        digits = re.match(r"\d+", figure)
+        cut = None
+        if digits and len(digits.group(0)) > 1 and not figure.isdigit():
+            for at in range(1, min(3, len(digits.group(0)) - 1) + 1):
+                head, rest = figure[:at], figure[at:]
+                if rest[0] == "0" or not 0 < int(head) <= 100:
+                    continue
+                if rest == following or (rest.endswith("%") and _percent(figure) >= 1000 >= _percent(rest)):
+                    cut = at
+                    break
+        split.extend([(start, start + cut), (start + cut, end)] if cut else [(start, end)])
+    return split
+
+
+def _percent(figure: str) -> Decimal:
+    return (
+        Decimal(figure.rstrip("%"))
+        if figure.endswith("%") and figure[:-1].replace(".", "", 1).isdigit()
+        else Decimal(0)
+    )
+
+
 def _points(run: str) -> list[str]:
-    """A bare run of digits glued from 分值 and 得分 (2018 -> 20 | 18), when it cannot be one score."""
+    """A bare run of digits glued from 分值 and 得分 (2018 -> 20 | 18), when it cannot be one score;
+    a run that starts with a zero is a 0 and what follows (00 -> 0 | 0)."""
+    if len(run) > 1 and run[0] == "0":
+        return ["0", *_points(run[1:])]  # 00: two zeros
     if Decimal(run) <= 100:
         return [run]
     match = POINT_PAIRS.match(run)
@@ -130,10 +199,11 @@ def _points(run: str) -> list[str]:
     return [run]
 
 
-def unglue(token: Token) -> list[Token]:
+def unglue(token: Token, points_first: bool = False) -> list[Token]:
     """A cell holding several cells run together (更新设备50件50件2020, 质量等合格合格2020): its name,
     its value figures with their units, its points, and a text value printed twice split in two.
-    A cell with at most one figure, or a figure before its words (≥100百分比), is left whole."""
+    A cell with at most one figure, or a figure before its words (≥100百分比), is left whole.
+    `points_first`: the table prints 分值 just before the values (see `_figures`)."""
     if EMPTY_SLOT.match(token.text):
         return []
     text = TEMPLATE_SLOT.sub(lambda m: " " * len(m.group(0)), token.text)
@@ -144,18 +214,19 @@ def unglue(token: Token) -> list[Token]:
         return Token(text[a:b], token.locator, raw=raw[a:b])
 
     comparator = COMPARATOR_AFTER_WORDS.search(text)
-    if comparator:  # 项目总成本≤90万元: a name and a target whose space was lost at a line end
+    if comparator and not any(c.isdigit() for c in text[: comparator.start()]):
+        # 项目总成本≤90万元: a name and a target whose space was lost at a line end
         rest = piece(comparator.start(), len(text))
-        return [piece(0, comparator.start()), *unglue(replace(rest, text=rest.text))]
-    figures = list(GLUED_FIGURE.finditer(text))
-    if not figures or figures[0].start() == 0:
+        return [piece(0, comparator.start()), *unglue(replace(rest, text=rest.text), points_first)]
+    figures = _figures(text, points_first)
+    if not figures or figures[0][0] == 0:
         return [token]  # a value (2021年12月完成, ≥100百分比), not a row run together
-    if len(figures) < 2 and figures[-1].end() != len(text.rstrip()):
+    if len(figures) < 2 and figures[-1][1] != len(text.rstrip()):
         return [token]
     pieces: list[Token] = []
     position = 0
-    for match in [*figures, None]:
-        a, b = strip_span(text, position, match.start() if match else len(text), " ")
+    for span in [*figures, None]:
+        a, b = strip_span(text, position, span[0] if span else len(text), " ")
         if a < b:
             doubled = DOUBLED.match(text[a:b])
             if doubled and doubled["name"]:
@@ -166,15 +237,15 @@ def unglue(token: Token) -> list[Token]:
                 pieces.extend([piece(a, a + len(doubled["value"])), piece(a + len(doubled["value"]), b)])
             else:
                 pieces.append(piece(a, b))
-        if match is None:
+        if span is None:
             break
-        figure = match.group(0)
+        figure = text[span[0] : span[1]]
         points = _points(figure) if figure.isdigit() else [figure]
-        cursor = match.start()
+        cursor = span[0]
         for part in points:
             pieces.append(piece(cursor, cursor + len(part)))
             cursor += len(part)
-        position = match.end()
+        position = span[1]
     return [p for p in pieces if p.text]
 
 
@@ -218,7 +289,8 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
     columns = None
     if header[0].row is not None and all(t.row == header[0].row for t in header):
         columns = {role: t.cell for role, t in zip(roles, header, strict=True) if t.cell is not None}
-    return KpiHeader(after_name, columns, header[0].width), index
+    run_together = sum(t.glued for t in header[1:]) * 2 > len(header) - 1
+    return KpiHeader(after_name, columns, header[0].width, run_together), index
 
 
 def _header_roles(roles: list[str]) -> tuple[str, ...]:
@@ -278,6 +350,29 @@ def _level(stream: list[Token], index: int, level1: str | None) -> tuple[int, st
     return (2 if level1 else 1), token.label or ""
 
 
+def _joined(words: list[Token]) -> Token:
+    """The words of a run-together table as one text: glued where they were printed together, a
+    space where a line broke; a points mark after a level label, (50分), and page numbers left out."""
+    text = raw = ""
+    for token in words:
+        if POINTS.match(token.text):
+            continue
+        gap = "" if token.glued or not text else " "
+        mark = 0 if token.glued else len(PAGE_MARK.match(token.text)[0]) if PAGE_MARK.match(token.text) else 0
+        text, raw = text + gap + token.text[mark:], raw + gap + token.printed[mark:]
+    return Token(text, words[0].locator, raw=raw if len(raw) == len(text) else "")
+
+
+def _repeated_caption(stream: list[Token], index: int) -> bool:
+    """A section caption printed again where a page broke a table (绩效指标, then 效益指标 ...)."""
+    following = stream[index + 1] if index + 1 < len(stream) else None
+    return (
+        stream[index].kind == SECTION
+        and following is not None
+        and following.kind in (LEVEL1, LEVEL2, LEVEL_EITHER)
+    )
+
+
 TABLE_END_CHARS = 6  # a paragraph this long after a table's rows is text again
 
 
@@ -294,7 +389,12 @@ def read_indicator_block(
     level1 = level2 = None
     cells: list[Token] = []
 
+    words: list[Token] = []  # text of a run-together table since the last level label
+
     def flush() -> None:
+        if words:
+            cells.extend(unglue(_joined(words), points_first))
+            words.clear()
         for row, first in segment_rows(cells, header):
             target = "".join(row.get(part, "") for part in ("comparator", "target", "unit")) or None
             rows.append(
@@ -307,6 +407,11 @@ def read_indicator_block(
             )  # fmt: skip
         cells.clear()
 
+    points_first = (
+        "weight" in header.roles
+        and "target" in header.roles
+        and header.roles.index("weight") < header.roles.index("target")
+    )
     index = start
     tabular = start > 0 and not stream[start - 1].in_text  # a header in a table or in pipe rows
     while index < len(stream):
@@ -343,11 +448,15 @@ def read_indicator_block(
                 level1, level2 = label, None
             else:
                 level2 = label
-        elif token.kind in ENDS_TABLE or (tabular and _leaves_table(token)):
+        elif (token.kind in ENDS_TABLE and not _repeated_caption(stream, index)) or (
+            tabular and _leaves_table(token)
+        ):
             break
-        elif not POINTS.match(token.text):
+        elif header.run_together and token.in_text and token.kind not in ENDS_TABLE:
+            words.append(token)  # a space in a run-together table is a line broken inside a cell
+        elif not POINTS.match(token.text) and token.kind not in ENDS_TABLE:
             # Words that are labels elsewhere (项目支出 in 项目支出进度, 得分 in 得分率) are text here.
-            cells.extend(unglue(replace(token, label=None)))
+            cells.extend(unglue(replace(token, label=None), points_first))
         index += 1
     flush()
     return rows, index

@@ -104,6 +104,7 @@ class Token:
     width: int | None = None
     raw: str = ""  # as printed
     in_text: bool = False  # from a paragraph that is not a table row, with or without pipes
+    glued: bool = False  # printed right after the token before it, nothing between them
 
     @property
     def printed(self) -> str:
@@ -197,10 +198,14 @@ def tokens(document: Document) -> list[Token]:
         starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
         text = "\n".join(texts)
         in_text = [b.text.count("|") < 2 for b in run]  # once per block: a block may be one huge line
+        end = -1
         for a, b, value, label in _scan(text):
             index = bisect_right(starts, a) - 1
-            token = Token(value, run[index].locator, label, raw=text[a:b].strip(), in_text=in_text[index])
-            stream.append(token)
+            raw = text[a:b].strip()
+            stream.append(
+                Token(value, run[index].locator, label, raw=raw, in_text=in_text[index], glued=a == end)
+            )
+            end = b
         run.clear()
 
     for block in document.blocks:
