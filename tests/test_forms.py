@@ -193,7 +193,10 @@ def test_a_total_score_printed_with_its_full_marks():
     assert form_facts(document_from_lines("总分 100 96.5"))[("self_eval_score", "department")] == 96.5
     assert form_facts(document_from_lines("总分10093"))[("self_eval_score", "department")] == 93
     # the note below the form printed straight after the score
-    assert form_facts(document_from_lines("总分10091注:1.分值由各部门确定"))[("self_eval_score", "department")] == 91
+    assert (
+        form_facts(document_from_lines("总分10091注:1.分值由各部门确定"))[("self_eval_score", "department")]
+        == 91
+    )
 
 
 def test_a_label_cell_and_its_figure_on_the_next_line():
@@ -338,7 +341,9 @@ def test_indicator_rows_run_together_with_lines_broken_inside_cells():
         ("维修及时率", "100%", "100%"),
         ("群众投诉事件 发生数", "0起", "0起"),
     ]
-    assert rows[-1].level2 == "社会效益指标"  # the caption printed again at the page break did not end the table
+    assert (
+        rows[-1].level2 == "社会效益指标"
+    )  # the caption printed again at the page break did not end the table
 
 
 def test_indicator_rows_run_together_with_points_before_the_values():

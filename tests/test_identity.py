@@ -63,7 +63,9 @@ def test_path_is_the_last_resort():
 
 
 def test_no_identity_at_all():
-    identity = extract_identity(document_from_lines("会议通知", "请各位准时参加。", source_file="a/notes.txt"))
+    identity = extract_identity(
+        document_from_lines("会议通知", "请各位准时参加。", source_file="a/notes.txt")
+    )
     assert (identity.institution, identity.institution_source) == ("notes", "file_name")  # recorded as such
     assert identity.fiscal_year is None
 
