@@ -275,3 +275,19 @@ def test_money_cells_printed_with_their_unit():
 def test_a_score_heading_then_its_figure_as_a_paragraph():
     doc = document_from_lines("一、自评结论", "(一)自评得分", "96.5分。", "(二)绩效目标完成情况")
     assert achieved(doc)[("self_eval_score", "department")] == 96.5
+
+
+def test_project_money_in_the_words_of_a_project_or_fund_report():
+    # A fund's budget issued (下达预算) or stated as 经费预算, its spending as 实际执行 (not 实际执行率).
+    doc = document_from_lines(
+        "某县2022年农田水利补助资金项目支出绩效自评报告",
+        "2022年该项目实际下达预算350万元，全年实际执行332.5万元，实际执行率95%。",
+        "共投入水利设施维护经费预算120万元。",
+    )
+    facts = extract_facts(doc)
+    assert [(f.indicator_code, f.value) for f in facts if not f.is_target][:3] == [
+        ("budget_total", 3500000),
+        ("expenditure_total", 3325000),
+        ("budget_execution_rate", 95),
+    ]
+    assert ("budget_total", 1200000) in {(f.indicator_code, f.value) for f in facts}

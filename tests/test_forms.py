@@ -359,6 +359,28 @@ def test_indicator_rows_run_together_with_points_before_the_values():
     ]
 
 
+def test_a_bare_level_word_under_a_level2_label_is_the_indicator_name():
+    # 满意度 is a level's word printed without 指标; under 服务对象满意度指标 it names the row.
+    # ﹦ (a small form variant) is the comparator =.
+    lines = (
+        "| 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 实际完成值 | 分值 | 得分 |",
+        "| 产出指标 | 质量指标 | 设备完好率 | ﹦ | 100 | % | 100 | 20 | 19 |",
+        "| 满意度指标 | 服务对象满意度指标 | 满意度 | ≥ | 90 | % | 93 | 10 | 10 |",
+    )
+    rows = rows_of(document_from_lines(*lines))
+    assert [(r.level2, r.indicator, r.comparator, r.actual_text, r.score) for r in rows] == [
+        ("质量指标", "设备完好率", "=", "100", 19),
+        ("服务对象满意度指标", "满意度", ">=", "93", 10),
+    ]
+    real = table_document(
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["满意度指标", "服务对象满意度指标", "满意度", "≥90%", "93%", "10", "10"],
+    )
+    assert [(r.level2, r.indicator, r.actual_text) for r in rows_of(real)] == [
+        ("服务对象满意度指标", "满意度", "93%")
+    ]
+
+
 def test_an_indicator_row_with_empty_value_cells_keeps_its_points():
     lines = (
         "三级指标 年度指标值 实际完成值 分值 得分",

@@ -20,6 +20,7 @@ from pipelines.model import Qualifier
 # offsets into the normalised text are offsets into the original text.
 HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
     0x3000: 0x20, ord("≧"): ord("≥"), ord("≦"): ord("≤"), ord("═"): ord("="),
+    ord("﹦"): ord("="), ord("﹤"): ord("<"), ord("﹥"): ord(">"),  # small form variants
 }  # fmt: skip
 
 

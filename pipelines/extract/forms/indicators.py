@@ -319,16 +319,30 @@ def _fits_columns(row: dict[str, str], cells: list[Token], header: KpiHeader) ->
         if token is not None and ((token.label and token.kind not in kinds) or _is_number(token.text)):
             return False
     name = at.get(columns.get("name"))
-    if name is not None and name.label is not None:
+    if name is not None and name.label is not None and not _level_word_as_name(name, at, columns):
         return False
     return all(_is_number(row[role]) for role in NUMERIC_ROLES if row.get(role))
 
 
+def _level_word_as_name(name: Token, at: dict[int | None, Token], columns: dict[str, int]) -> bool:
+    """A 三级指标 that is a level's word printed bare (满意度) under both level cells of its row."""
+    levels = [at.get(columns.get(role)) for role in ("level1", "level2")]
+    return name.text != name.label and all(level is not None and level.label for level in levels)
+
+
+def _bare_level_after_level2(stream: list[Token], index: int) -> bool:
+    """A level's word printed bare (满意度) right after a 二级指标 label: the 三级指标's name."""
+    token, before = stream[index], stream[index - 1] if index else None
+    return token.text != token.label and before is not None and before.kind in (LEVEL2, LEVEL_EITHER)
+
+
 def _table_row(header: KpiHeader, cells: list[Token]) -> dict[str, str]:
     """The cells of a real table's row by the header's columns (the row as wide as the header)."""
+    name_column = (header.columns or {}).get("name")
     by_column: dict[int, list[str]] = {}
     for token in cells:
-        by_column.setdefault(token.cell or 0, []).append(token.label or token.printed)
+        text = token.printed if token.cell == name_column else token.label or token.printed
+        by_column.setdefault(token.cell or 0, []).append(text)
     return {
         role: " ".join(by_column[column])
         for role, column in (header.columns or {}).items()
@@ -441,7 +455,7 @@ def read_indicator_block(
                     )  # fmt: skip
                 index = end
                 continue
-        if token.kind in (LEVEL1, LEVEL2, LEVEL_EITHER):
+        if token.kind in (LEVEL1, LEVEL2, LEVEL_EITHER) and not _bare_level_after_level2(stream, index):
             flush()
             level, label = _level(stream, index, level1)
             if level == 1:
