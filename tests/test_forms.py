@@ -192,6 +192,13 @@ def test_cells_run_together_after_their_labels():
 def test_a_total_score_printed_with_its_full_marks():
     assert form_facts(document_from_lines("总分 100 96.5"))[("self_eval_score", "department")] == 96.5
     assert form_facts(document_from_lines("总分10093"))[("self_eval_score", "department")] == 93
+    # the full marks inside the label, one cell per line
+    assert (
+        form_facts(document_from_lines("总分(100分)", "|", "95", "|", "自评等级"))[
+            ("self_eval_score", "department")
+        ]
+        == 95
+    )
     # the note below the form printed straight after the score
     assert (
         form_facts(document_from_lines("总分10091注:1.分值由各部门确定"))[("self_eval_score", "department")]
@@ -403,6 +410,8 @@ def test_an_indicator_row_with_empty_value_cells_keeps_its_points():
         ("事故发生数0起0起", ["事故发生数", "0起", "0起"]),
         ("变质比例00", ["变质比例", "0", "0"]),
         ("说明无注:1、其他资金包括", ["说明无注:1、其他资金包括"]),
+        ("慰问困难职工30人;走访老党员12人。", ["慰问困难职工30人;走访老党员12人。"]),
+        ("投诉事件发生小于5次", ["投诉事件发生", "小于5次"]),
         ("2022年12月前完成", ["2022年12月前完成"]),
         ("≥100百分比", ["≥100百分比"]),
         ("指标1:指标2:", []),

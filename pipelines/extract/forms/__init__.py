@@ -35,7 +35,7 @@ from pipelines.extract.forms.money import (
     total_score_fact,
     unit_mark,
 )
-from pipelines.extract.forms.tokens import FIELD, KPI_COLUMN, MONEY_COLUMN, TOTAL, Token, tokens
+from pipelines.extract.forms.tokens import FIELD, KPI_COLUMN, MONEY_COLUMN, POINTS, TOTAL, Token, tokens
 from pipelines.extract.kpi import figure_of_value
 from pipelines.extract.matching import DEPARTMENT, Matcher, clean_label, make_facts, unit_fits
 from pipelines.extract.numbers import find_figures
@@ -50,6 +50,8 @@ def _values_after(stream: list[Token], start: int) -> list[Token]:
     values = []
     for token in stream[start:]:
         text = token.text.replace(" ", "")
+        if not values and POINTS.match(text):
+            continue  # 总分(100分) | 96: the full marks in the label
         if token.label is not None or ENUMERATION.match(token.text):
             break
         if not FIGURE_RUN.match(text):

@@ -124,10 +124,11 @@ def _points_only(row: dict[str, str]) -> bool:
 
 
 GLUED_FIGURE = re.compile(
-    r"[≥≤<>]?\d+(?:\.\d+)?(?![\d、])(?:%|[万亿千]?(?:"  # not 1、, a list item's number
+    r"(?:[≥≤<>]|不低于|不少于|不超过|不高于|小于|大于|低于|高于)?\d+(?:\.\d+)?(?![\d、])(?:%|[万亿千]?(?:"  # not 1、, a list item's number
     + "|".join(re.escape(u) for u in NUMBER_UNITS if u != "%")
     + r"))?"
 )
+SENTENCE_END = re.compile(r"[;；。]")  # after a figure: a name written as sentences (慰问军人50人;烈属6户。)
 PAGE_MARK = re.compile(r"^\d{1,2}、")  # a document-sharing site's page number (2、) where a line starts
 EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
 TEMPLATE_SLOT = re.compile(r"指标\s*\d+\s*[:：]?")
@@ -219,8 +220,8 @@ def unglue(token: Token, points_first: bool = False) -> list[Token]:
         rest = piece(comparator.start(), len(text))
         return [piece(0, comparator.start()), *unglue(replace(rest, text=rest.text), points_first)]
     figures = _figures(text, points_first)
-    if not figures or figures[0][0] == 0:
-        return [token]  # a value (2021年12月完成, ≥100百分比), not a row run together
+    if not figures or figures[0][0] == 0 or SENTENCE_END.search(text, figures[0][1]):
+        return [token]  # a value (2021年12月完成, ≥100百分比) or a sentence, not a row run together
     if len(figures) < 2 and figures[-1][1] != len(text.rstrip()):
         return [token]
     pieces: list[Token] = []
