@@ -291,3 +291,15 @@ def test_project_money_in_the_words_of_a_project_or_fund_report():
         ("budget_execution_rate", 95),
     ]
     assert ("budget_total", 1200000) in {(f.indicator_code, f.value) for f in facts}
+
+
+def test_a_headcount_with_the_retired_among_its_parts_is_not_the_staff_figure():
+    doc = document_from_lines(
+        "某县疾病预防控制中心2021年度部门整体支出绩效自评报告",
+        "本中心共有职工96人，其中：在职职工81人，退休人员15人。",
+    )
+    assert achieved(doc) == {("staff_actual", "department"): 81, ("staff_retired", "department"): 15}
+    whole = document_from_lines(
+        "某县文化馆2021年度部门整体支出绩效自评报告", "本馆共有职工30人，其中在编25人。"
+    )
+    assert achieved(whole) == {("staff_actual", "department"): 30}  # no retired part: the whole stands

@@ -75,6 +75,7 @@ OF_WHICH = re.compile("其中")
 POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
 POST_CODE = "staff_authorized"
+STAFF_CODE, RETIRED_CODE = "staff_actual", "staff_retired"
 KIND_BEFORE = re.compile(r"(?:行政|事业|工勤|参公|管理)$")
 FINANCE = "finance"
 # Indicators whose label may stand alone in a paragraph with its figure in the next one.
@@ -360,7 +361,9 @@ def names_one_item(before: str, alias: str) -> bool:
 class _Parts:
     """What makes a figure one part of a whole in a sentence: a figure after 其中 of a code the sentence
     already stated (编制总数34人(其中行政编制23人、事业编制11人)), or one kind of post next to another
-    kind (行政编制18名, 事业编制6名): no scope word says which part, so it is no department figure."""
+    kind (行政编制18名, 事业编制6名): no scope word says which part, so it is no department figure.
+    A headcount whose parts after 其中 are the staff in post and the retired (共有职工210人,其中在职职工
+    184人,退休人员22人) counts the retired: the part in post is the staff figure, not the whole."""
 
     def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
         self.of_which = [m.start() for m in OF_WHICH.finditer(sentence)]
@@ -369,11 +372,26 @@ class _Parts:
             self.first.setdefault(hit.indicator.code, hit.start)
         self.kinds = {m.group(0) for m in POST_KINDS.finditer(sentence)}
         self.sentence = sentence
+        self.hits = hits
+
+    def _retired_inside(self, of_which: int) -> bool:
+        """Whether the parts after the 其中 at `of_which` are staff in post and retired staff."""
+        after = {hit.indicator.code for hit in self.hits if hit.start > of_which}
+        return {STAFF_CODE, RETIRED_CODE} <= after
+
+    def counts_retired(self, hit: AliasHit) -> bool:
+        """A staff figure that is the whole of a headcount with retired staff among its parts."""
+        index = bisect_left(self.of_which, hit.start)
+        return (
+            hit.indicator.code == STAFF_CODE
+            and index < len(self.of_which)
+            and self._retired_inside(self.of_which[index])
+        )
 
     def is_part(self, hit: AliasHit) -> bool:
         index = bisect_left(self.of_which, hit.start)
         if index and self.first[hit.indicator.code] < self.of_which[index - 1]:
-            return True
+            return not (hit.indicator.code == STAFF_CODE and self._retired_inside(self.of_which[index - 1]))
         if hit.indicator.code != POST_CODE or len(self.kinds) < 2:
             return False
         return hit.alias in POST_KIND_ALIASES or bool(
@@ -509,7 +527,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             earlier = bisect_left(marks, hit.start, key=lambda mark: mark[0])
             scoped = earlier and hit.indicator.category == FINANCE  # funds scope money, not scores or staff
             scope = combine_scopes(marks[earlier - 1][1] if scoped else DEPARTMENT, hit.alias)
-            if scope == DEPARTMENT and parts.is_part(hit):
+            if scope == DEPARTMENT and (parts.is_part(hit) or parts.counts_retired(hit)):
                 continue
             if hit.indicator.category == SERVICE and not services.own(hit, figure, clause_start, context):
                 continue
