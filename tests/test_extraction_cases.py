@@ -303,3 +303,15 @@ def test_a_headcount_with_the_retired_among_its_parts_is_not_the_staff_figure():
         "某县文化馆2021年度部门整体支出绩效自评报告", "本馆共有职工30人，其中在编25人。"
     )
     assert achieved(whole) == {("staff_actual", "department"): 30}  # no retired part: the whole stands
+
+
+def test_a_budget_under_a_heading_about_goals_is_still_the_budget():
+    doc = document_from_lines(
+        "某省2022年度中央农业补助资金绩效自评报告",
+        "（一）绩效目标分解下达情况。",
+        "2022年共投入农业生产补助经费预算5200万元，年度绩效目标为完成培训3000人次。",
+    )
+    facts = {(f.indicator_code, f.is_target): f.value for f in extract_facts(doc)}
+    assert facts[("budget_total", False)] == 52000000
+    plan = document_from_lines("某县图书馆2022年项目支出绩效自评报告", "项目计划预算80万元。")
+    assert {(f.indicator_code, f.is_target) for f in extract_facts(plan)} == {("budget_total", True)}

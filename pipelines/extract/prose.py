@@ -103,6 +103,7 @@ NEUTRAL_BEFORE_ITEM = (
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 INCOME_CODES = ("income_total", "income_fiscal")
 BUDGET_CODE = "budget_total"
+ALLOCATION_CODES = (BUDGET_CODE, "budget_fiscal")
 ADJUSTED = "调整"
 INITIAL = "initial"
 # 基本支出 / 项目支出 after a budget word split the budget: they are that budget's parts.
@@ -554,11 +555,11 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 if BUDGET_SPLITS[indicator.code] not in matcher.indicators:
                     continue
                 indicator = matcher.indicators[BUDGET_SPLITS[indicator.code]]
-            is_target = (
-                states_target(sentence[clause_start : figure.start])
-                or paragraph_target
-                or sentence_target
-                or context.in_target_section()
+            # A budget is the year's allocation wherever it is told, also under a heading about goals
+            # (绩效目标分解下达情况: 下达预算X万元); only its own clause can make it a plan.
+            is_target = states_target(sentence[clause_start : figure.start]) or (
+                (paragraph_target or sentence_target or context.in_target_section())
+                and indicator.code not in ALLOCATION_CODES
             )
             facts.extend(
                 make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
