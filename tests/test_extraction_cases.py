@@ -313,5 +313,5 @@ def test_a_budget_under_a_heading_about_goals_is_still_the_budget():
     )
     facts = {(f.indicator_code, f.is_target): f.value for f in extract_facts(doc)}
     assert facts[("budget_total", False)] == 52000000
-    plan = document_from_lines("某县图书馆2022年项目支出绩效自评报告", "项目计划预算80万元。")
+    plan = document_from_lines("某县图书馆2022年部门整体支出绩效自评报告", "下年度计划预算数80万元。")
     assert {(f.indicator_code, f.is_target) for f in extract_facts(plan)} == {("budget_total", True)}
