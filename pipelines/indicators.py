@@ -3,7 +3,7 @@ engineer extends without touching code.
 
 Columns: code, category, canonical unit, Chinese name, aliases (``|``-separated phrasings that
 introduce the figure; ``^收入`` is a bare word that does so only as the label of a clause or list
-item, 1.收入:615.40万元), units a figure may carry (an empty entry allows a bare number), words that
+item, 1.收入:615.40万元; ``@项目预算`` one that does so only in a project or transfer report), units a figure may carry (an empty entry allows a bare number), words that
 must not stand right before an alias (增加 in 增加基本支出 is a change, not a total), the range a
 value must lie in (validation rejects values outside it), description.
 """

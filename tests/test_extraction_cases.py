@@ -315,3 +315,31 @@ def test_a_budget_under_a_heading_about_goals_is_still_the_budget():
     assert facts[("budget_total", False)] == 52000000
     plan = document_from_lines("某县图书馆2022年部门整体支出绩效自评报告", "下年度计划预算数80万元。")
     assert {(f.indicator_code, f.is_target) for f in extract_facts(plan)} == {("budget_total", True)}
+
+
+def test_a_project_reports_own_words_name_its_totals_only_there():
+    lines = (
+        "某县2022年农村道路建设项目支出绩效自评报告",
+        "项目资金共860万元，已完成拨付817万元，执行率95%。",
+    )
+    in_project = {
+        (f.indicator_code, f.scope): f.value
+        for f in extract_facts(document_from_lines(*lines), report_kind="project")
+    }
+    assert in_project == {
+        ("budget_total", "department"): 8600000,
+        ("expenditure_total", "department"): 8170000,
+        ("budget_execution_rate", "department"): 95,
+    }
+    # In a department report the same words are one item's money, not the body's totals.
+    in_department = extract_facts(document_from_lines(*lines), report_kind="department")
+    assert {f.indicator_code for f in in_department} == {"budget_execution_rate"}
+    # A form's caption 项目资金 is no column of figures, even in a project report.
+    form = document_from_lines(
+        "项目资金 (万元) | 年初预算数 | 全年预算数 | 全年执行数 | 执行率", "年度资金总额 | 30 | 30 | 27 | 90%"
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_facts(form, report_kind="project")}
+    assert (
+        facts[("budget_total", "department")] == 300000
+        and facts[("expenditure_total", "department")] == 270000
+    )

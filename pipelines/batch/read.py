@@ -97,7 +97,7 @@ def extract_file(
         )
     try:
         identity = extract_identity(document)
-        content = extract_content(document)
+        content = extract_content(document, report_kind=identity.report_kind)
     except MemoryError:
         raise
     except Exception as error:

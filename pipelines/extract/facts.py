@@ -15,6 +15,7 @@ from pipelines.extract.text import join_split_numbers, simplify
 from pipelines.indicators import Indicator, default_dictionary
 from pipelines.model import Content, Document, Fact
 
+PROJECT_KINDS = ("project", "transfer")
 # A paragraph this long, or a heading, ends a table flattened into text lines.
 LONG_PROSE = 40
 
@@ -23,14 +24,19 @@ def _table_key(locator: str) -> str:
     return locator.rsplit(" row ", 1)[0] if " row " in locator else "text"
 
 
-def extract_facts(document: Document, indicators: dict[str, Indicator] | None = None) -> list[Fact]:
+def extract_facts(
+    document: Document, indicators: dict[str, Indicator] | None = None, report_kind: str | None = None
+) -> list[Fact]:
     """Facts of every known indicator in the document."""
-    return list(extract_content(document, indicators).facts)
+    return list(extract_content(document, indicators, report_kind).facts)
 
 
-def extract_content(document: Document, indicators: dict[str, Indicator] | None = None) -> Content:
-    """Facts of every known indicator and the rows of performance-indicator tables."""
-    matcher = Matcher(indicators or default_dictionary())
+def extract_content(
+    document: Document, indicators: dict[str, Indicator] | None = None, report_kind: str | None = None
+) -> Content:
+    """Facts of every known indicator and the rows of performance-indicator tables. In a project or
+    transfer report (`report_kind`), the project's budget and spending are the report's totals."""
+    matcher = Matcher(indicators or default_dictionary(), project_report=report_kind in PROJECT_KINDS)
     context = Context()
     state = TableState()
     facts: list[Fact] = []

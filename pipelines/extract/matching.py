@@ -90,6 +90,7 @@ CLAUSE_LEAD = re.compile(
     r"(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、]|[一二三四五六七八九十]是|[①-⑩])?$"
 )
 LEAD_MARK = "^"
+PROJECT_MARK = "@"  # @项目预算: an alias only in a project or transfer report, where the project is the whole
 
 
 @dataclass
@@ -97,23 +98,30 @@ class Matcher:
     """All aliases of the dictionary, longest first. An alias written ^收入 in the dictionary is a bare
     word that names the indicator only as the label of a clause or list item (1.收入:615.40万元,
     其中在职14人), with its figure right after it, and only in running text (`hits(...,
-    clause_leads=True)`); it is no table header."""
+    clause_leads=True)`); it is no table header. One written @项目预算 is an alias only in the running
+    text of a project or transfer report, over any other reading of the words."""
 
     indicators: dict[str, Indicator]
+    project_report: bool = False  # a project or transfer report: its project's words name its totals
     by_alias: dict[str, Indicator] = field(init=False)
     leads: dict[str, Indicator] = field(init=False)
+    in_project: dict[str, Indicator] = field(init=False)
     pattern: re.Pattern[str] = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_alias = {}
         self.leads = {}
+        self.in_project = {}
         for indicator in self.indicators.values():
             for alias in indicator.aliases:
-                if alias.startswith(LEAD_MARK):
+                if alias.startswith(PROJECT_MARK):
+                    if self.project_report:
+                        self.in_project.setdefault(alias[len(PROJECT_MARK) :], indicator)
+                elif alias.startswith(LEAD_MARK):
                     self.leads.setdefault(alias[len(LEAD_MARK) :], indicator)
                 else:
                     self.by_alias.setdefault(alias, indicator)
-        ordered = sorted({*self.by_alias, *self.leads}, key=len, reverse=True)
+        ordered = sorted({*self.by_alias, *self.leads, *self.in_project}, key=len, reverse=True)
         self.pattern = re.compile("|".join(re.escape(a) for a in ordered))
 
     def hits(self, text: str, clause_leads: bool = False) -> list[AliasHit]:
@@ -121,9 +129,12 @@ class Matcher:
         found = []
         for match in self.pattern.finditer(text):
             alias = match.group(0)
-            indicator = self.by_alias.get(alias)
+            indicator = self.in_project.get(alias) if clause_leads else None
+            indicator = indicator or self.by_alias.get(alias)
             lead = indicator is None
             if indicator is None:
+                if alias not in self.leads:
+                    continue  # a project report's word outside running text
                 indicator = self.leads[alias]
                 if not clause_leads or not CLAUSE_LEAD.search(text, max(0, match.start() - 9), match.start()):
                     continue
