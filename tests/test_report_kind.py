@@ -1,6 +1,8 @@
 """Report kind (department / project / transfer) and the project's or fund's name, from texts written
 for the tests in the shapes real reports come in."""
 
+import pytest
+
 from pipelines.extract.header_fields import header_text
 from pipelines.extract.identity import extract_identity
 from pipelines.extract.report_kind import detect_kind
@@ -100,6 +102,14 @@ def test_fund_passed_down_named_only_in_a_prose_title():
     )
     assert kind == "transfer"
     assert project == "中央补助地方公共文化服务体系建设专项资金"
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["某省2022年度中央水利发展资金绩效自评报告", "某县2023年财政衔接推进乡村振兴补助资金项目绩效自评报告"],
+)
+def test_central_and_rural_revitalisation_funds_are_transfers(title):
+    assert kind_of(title, "一、基本情况")[0] == "transfer"
 
 
 def test_project_named_only_in_a_prose_title():

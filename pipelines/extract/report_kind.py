@@ -43,8 +43,12 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
     ("project", r"项目支出绩效|项目支出自评|项目绩效(?:自评|评价)|项目自评"),
     ("department", r"整体支出|部门整体|单位整体"),
 )
-# A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down.
-FUND_TITLE = re.compile(r"(?:专项资金|补助资金|补助经费|转移资金)(?:项目)?(?:绩效|自评)")
+# A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down (central funds and
+# the funds that link poverty relief to rural revitalisation, 衔接资金, are transfers by definition).
+FUND_TITLE = re.compile(
+    r"(?:专项资金|补助资金|补助经费|转移资金|中央[\u4e00-\u9fff]{0,12}资金|衔接[\u4e00-\u9fff]{0,10}资金)"
+    r"(?:项目)?(?:绩效|自评)"
+)
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
 # A project's name ends at the next field label, at another section label, or at a fund word
