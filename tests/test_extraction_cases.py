@@ -343,3 +343,23 @@ def test_a_project_reports_own_words_name_its_totals_only_there():
         facts[("budget_total", "department")] == 300000
         and facts[("expenditure_total", "department")] == 270000
     )
+
+
+def test_a_form_row_read_by_its_template_is_not_read_again_by_column_position():
+    # The rate's cell vanished: 10 | 10 are the weight and the score, not an execution rate of 10 %.
+    doc = document_from_lines(
+        "项目资金(万元) 年初预算数 全年预算数(A) 全年执行数(B) 分值 执行率(B/A) 得分",
+        "年度资金总额: 640 640 640 10 10",
+    )
+    facts = achieved(doc)
+    assert facts[("expenditure_total", "department")] == 6400000
+    assert ("budget_execution_rate", "department") not in facts
+
+
+def test_a_total_of_fiscal_money_is_the_fiscal_budget_too():
+    doc = document_from_lines(
+        "预算执行情况(万元) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 |",
+        "年度财政资金总额 | 42.5 | 40 | 94.12% | 19 |",
+    )
+    facts = achieved(doc)
+    assert facts[("budget_total", "department")] == facts[("budget_fiscal", "fiscal")] == 425000

@@ -16,6 +16,7 @@ from pipelines.indicators import Indicator, default_dictionary
 from pipelines.model import Content, Document, Fact
 
 PROJECT_KINDS = ("project", "transfer")
+CELL = " cell "  # in a locator: the cell of a table row (line 12 cell 6)
 # A paragraph this long, or a heading, ends a table flattened into text lines.
 LONG_PROSE = 40
 
@@ -58,9 +59,16 @@ def extract_content(
     form = read_forms(document, matcher)
     rows = form.indicators or context.indicators
     stated = form.facts + indicator_facts(form.indicators, matcher)
-    # What a form states by its template wins over what sentence and table rules read at the same place.
+    # What a form states by its template wins over what sentence and table rules read of the same
+    # figure, and over table rules' readings of another cell of a row the form has read.
     taken = {(f.indicator_code, f.scope, f.is_target) for f in stated}
-    facts = stated + [f for f in facts if (f.indicator_code, f.scope, f.is_target) not in taken]
+    rows_read = {f.source_locator.split(CELL)[0] for f in form.facts}
+    facts = stated + [
+        f
+        for f in facts
+        if (f.indicator_code, f.scope, f.is_target) not in taken
+        and not (CELL in f.source_locator and f.source_locator.split(CELL)[0] in rows_read)
+    ]
     return Content(tuple(_first_statements(facts)), tuple(rows))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from itertools import combinations
+from itertools import combinations, product
 
 from pipelines.extract.forms.tokens import CAPTION, EMPTY_CELL, MONEY_COLUMN, MONEY_ROW, UNIT_MARK, Token
 from pipelines.extract.matching import (
@@ -280,9 +280,13 @@ def money_facts(
     }
     if amounts and not any(amounts.values()):
         return []  # a row of zeros: a form left unfilled
+    # A total of fiscal money only (年度财政资金总额) is the fiscal figure too.
+    row_scopes = [row.role or ""] + (
+        ["fiscal"] if row.role == "department" and "财政" in (row.label or "") else []
+    )
     facts = []
-    for role, cell in cells.items():
-        target = MONEY_FACTS.get((row.role or "", role))
+    for (role, cell), row_scope in product(cells.items(), row_scopes):
+        target = MONEY_FACTS.get((row_scope, role))
         if target is None or cell.value is None:
             continue
         code, scope = target
