@@ -284,7 +284,12 @@ def test_project_money_in_the_words_of_a_project_or_fund_report():
         "2022年该项目实际下达预算350万元，全年实际执行332.5万元，实际执行率95%。",
         "共投入水利设施维护经费预算120万元。",
     )
-    assert achieved(document_from_lines("本年度学校安排支出共计87.06万元。"))[("expenditure_total", "department")] == 870600
+    assert (
+        achieved(document_from_lines("本年度学校安排支出共计87.06万元。"))[
+            ("expenditure_total", "department")
+        ]
+        == 870600
+    )
     facts = extract_facts(doc)
     assert [(f.indicator_code, f.value) for f in facts if not f.is_target][:3] == [
         ("budget_total", 3500000),

@@ -236,6 +236,10 @@ def unglue(token: Token, points_first: bool = False) -> list[Token]:
                 pieces.extend([piece(a, cut), piece(cut, cut + half), piece(cut + half, b)])
             elif doubled:
                 pieces.extend([piece(a, a + len(doubled["value"])), piece(a + len(doubled["value"]), b)])
+            elif (
+                b - a == 2 and text[a] == text[a + 1] and pieces
+            ):  # 是是, 高高 between figures: one word twice
+                pieces.extend([piece(a, a + 1), piece(a + 1, b)])
             else:
                 pieces.append(piece(a, b))
         if span is None:
