@@ -369,3 +369,17 @@ def test_a_total_of_fiscal_money_is_the_fiscal_budget_too():
     )
     facts = achieved(doc)
     assert facts[("budget_total", "department")] == facts[("budget_fiscal", "fiscal")] == 425000
+
+
+def test_posts_filled_are_posts_when_the_staff_in_post_are_counted_apart():
+    counted_apart = document_from_lines(
+        "某县发展和改革局2021年度部门整体支出绩效自评报告",
+        "我局实有编制数40人，年末在职人数36人、离退休人数20人。",
+    )
+    assert achieved(counted_apart) == {
+        ("staff_authorized", "department"): 40,
+        ("staff_actual", "department"): 36,
+        ("staff_retired", "department"): 20,
+    }
+    alone = document_from_lines("某县档案馆2021年度部门整体支出绩效自评报告", "本馆实有编制数12人。")
+    assert achieved(alone) == {("staff_actual", "department"): 12}

@@ -372,7 +372,7 @@ def test_an_indicator_row_of_a_missing_document_fails_the_build(kinds_warehouse,
     assert not (tmp_path / "w.duckdb").exists()
 
 
-def test_a_document_keeps_its_region_when_no_institution_is_found(tmp_path):
+def test_a_document_whose_body_is_never_named_keeps_its_region(tmp_path):
     reports = tmp_path / "reports"
     reports.mkdir()
     (reports / "unnamed.txt").write_text(
@@ -389,7 +389,7 @@ def test_a_document_keeps_its_region_when_no_institution_is_found(tmp_path):
         warehouse, "SELECT source_file, institution, province, city, county, region_source FROM v_documents"
     ).set_index("source_file")
     unnamed = documents.loc["unnamed.txt"]
-    assert pd.isna(unnamed["institution"])
+    assert unnamed["institution"] == "unnamed"  # the file's name stands for a body never named
     assert (unnamed["province"], unnamed["city"], unnamed["county"], unnamed["region_source"]) == (
         "湖南省",
         "邵阳市",

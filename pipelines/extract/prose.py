@@ -76,6 +76,8 @@ POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
 POST_CODE = "staff_authorized"
 STAFF_CODE, RETIRED_CODE = "staff_actual", "staff_retired"
+# Posts filled (实有编制数): the staff in post, unless the sentence counts the staff in post apart.
+POSTS_FILLED = ("实有编制数", "实有编制")
 KIND_BEFORE = re.compile(r"(?:行政|事业|工勤|参公|管理)$")
 FINANCE = "finance"
 # Indicators whose label may stand alone in a paragraph with its figure in the next one.
@@ -537,6 +539,10 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             ):
                 continue
             indicator = hit.indicator
+            if hit.alias in POSTS_FILLED and any(
+                hits[j].indicator.code == STAFF_CODE and hits[j].alias not in POSTS_FILLED for j in chosen
+            ):
+                indicator = matcher.indicators.get(POST_CODE, indicator)  # 实有编制数63人,在职人数57人: posts
             if indicator.code in INCOME_CODES and heads.income_budgeted(hit, clause_starts, sentence):
                 continue  # 部门预算收入956万元,其中财政拨款收入930万元: budgeted, not received
             if (
