@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines import schema
-from pipelines.extract.matching import DEPARTMENT
 from pipelines.indicators import default_dictionary
+from pipelines.model import DEPARTMENT
 from pipelines.storage import write_atomically
 
 Severity = Literal["error", "warning"]
