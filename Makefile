@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: setup run test test-slow test-all dev samples docs score bench clean
+.PHONY: setup run test test-slow test-all dev samples docs score bench bench-cli clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,3 +48,6 @@ score: setup  ## precision / recall / identity against a corpus with gold.json (
 N ?= 200
 bench: setup  ## province-scale benchmark over N synthetic reports (floor, full, rerun, +1 %)
 	$(BIN)/python -m tools.bench --n $(N)
+
+bench-cli: setup  ## wall time of `python -m pipelines run` again with nothing changed (samples, 600 reports)
+	$(BIN)/python -m tools.bench --cli-rerun 600

@@ -17,6 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 
 DICTIONARY_PATH = Path(__file__).parent / "data" / "indicator_dictionary.csv"
+# Codes that are by definition the fiscal-appropriation part of a total code, and back.
+FISCAL_CODES = {"budget_fiscal": "budget_total", "income_fiscal": "income_total"}
+FISCAL_TWINS = {total: fiscal for fiscal, total in FISCAL_CODES.items()}
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ Stage = Literal["read", "extract", "validate"]
 # department: the whole body's budget and spending (部门整体支出); project: one named project of the
 # body (项目支出); transfer: a fund passed down and spent by the body (转移支付, 专项资金).
 ReportKind = Literal["department", "project", "transfer"]
+DEPARTMENT = "department"  # the scope of a fact about the whole body (else a part: basic, project ...)
 Comparator = Literal[">=", "<=", "=", ">", "<"]
 
 
@@ -190,3 +191,22 @@ class Rejection:
     reason: str
     detail: str = ""
     content_hash: str | None = None  # of the file's bytes, when the file could be read at all
+
+
+@dataclass(frozen=True)
+class DocumentExtract:
+    """What the pipeline keeps of one readable report: its metadata, identity and facts."""
+
+    source_file: str
+    content_hash: str
+    file_format: str
+    pages: int | None
+    encoding: str | None
+    identity: Identity
+    facts: tuple[Fact, ...]
+    indicators: tuple[PerformanceIndicator, ...] = ()  # rows of performance-indicator tables
+    # OCR confidence of the lines and cells the facts and rows came from, by locator (none: text)
+    ocr_confidence: dict[str, float] = field(default_factory=dict)
+
+
+Outcome = DocumentExtract | Rejection  # one file's outcome

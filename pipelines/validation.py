@@ -27,8 +27,8 @@ import numpy as np
 import pandas as pd
 
 from pipelines import schema
-from pipelines.extract.matching import DEPARTMENT
 from pipelines.indicators import default_dictionary
+from pipelines.model import DEPARTMENT
 from pipelines.storage import write_atomically
 
 Severity = Literal["error", "warning"]
@@ -515,9 +515,10 @@ def validation_report(
     columns = columns or ["source_file", "indicator_code", "value", "source_locator"]
     rules = []
     for result in results:
-        failing = checked.iloc[result.failing_index]
         observed = result.rule.observed
-        sample = failing[[*columns, observed]] if observed not in columns else failing[columns]
+        shown = [*columns, observed] if observed not in columns else columns
+        first = result.failing_index[:sample_rows]
+        sample = json_records(checked[shown].iloc[first]) if first else []  # most rules fail no row
         rules.append(
             {
                 "rule": result.rule.name,
@@ -526,7 +527,7 @@ def validation_report(
                 "expected": result.rule.expected,
                 "success": result.success,
                 "failing_count": len(result.failing_index),
-                "sample": json_records(sample.head(sample_rows)),
+                "sample": sample,
             }
         )
     return {

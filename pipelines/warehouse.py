@@ -26,8 +26,7 @@ import pandas as pd
 
 from pipelines import lookups, schema
 from pipelines.batch import Extraction, rejections_frame, stable_key
-from pipelines.extract.matching import FISCAL_CODES, FISCAL_TWINS
-from pipelines.indicators import default_dictionary
+from pipelines.indicators import FISCAL_CODES, FISCAL_TWINS, default_dictionary
 from pipelines.storage import write_atomically
 from pipelines.validation import ValidationOutcome, fact_rules, indicator_rules
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.extract.matching import FISCAL_TWINS
+from pipelines.indicators import FISCAL_TWINS
 from tests.test_pipeline import PROJECT_ROOT, SAMPLES, query, run_pipeline
 
 EXAMPLES = PROJECT_ROOT / "sql" / "examples.sql"

@@ -9,16 +9,14 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 
 import pipelines.batch.cache as cache_module
-import pipelines.batch.incremental as incremental
 import pipelines.batch.pool as pool_module
 import pipelines.batch.read as read_module
 from pipelines.batch import extract_reports, scan_reports
 from pipelines.batch.assembly import assemble
 from pipelines.batch.cache import ExtractCache
 from pipelines.batch.pool import process_files
-from pipelines.batch.read import DocumentExtract
 from pipelines.batch.scan import ReportFile
-from pipelines.model import ReadLimits, Rejection
+from pipelines.model import DocumentExtract, ReadLimits, Rejection
 from pipelines.readers.limits import ocr_allowance
 from tests.builders import crash_when_reading
 from tests.test_pipeline import SAMPLES
@@ -106,7 +104,7 @@ def test_unchanged_batch_is_not_read_again(tmp_path, monkeypatch):
         raise AssertionError("a file was read again")
 
     monkeypatch.setattr(cache_module, "_content_hash", must_not_run)
-    monkeypatch.setattr(incremental, "process_files", must_not_run)
+    monkeypatch.setattr(pool_module, "process_files", must_not_run)
     again = extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
     assert (first.parsed, again.parsed) == (len(first.paths), 0)
     assert again.key == first.key is not None
@@ -193,7 +191,7 @@ def test_a_changed_batch_reuses_the_last_batchs_rows_and_equals_a_fresh_assembly
         handled.append(len(files))
         return process_files(root, files, *args, **kwargs)
 
-    monkeypatch.setattr(incremental, "process_files", counting)
+    monkeypatch.setattr(pool_module, "process_files", counting)
     for change in changes:
         change()
         listing = scan_reports(root)

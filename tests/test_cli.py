@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from dagster import DagsterInstance, DagsterRunStatus, materialize
+from dagster import DagsterEventType, DagsterInstance, DagsterRunStatus, materialize
 
 from pipelines import settings
 from pipelines.batch import extract_reports, scan_reports
@@ -121,6 +121,46 @@ def test_verbose_prints_dagsters_debug_log_and_a_second_run_reads_nothing(quiet,
     debug = [line for line in verbose.stderr.splitlines() if " - DEBUG - " in line]
     assert len(debug) > 50 and any("RUN_SUCCESS" in line for line in debug)
     assert summary(verbose.stdout)["files"] == ("3", "0", "3")
+
+
+# A command-line run that prints which of these modules it imported.
+RUN_REPORTING_IMPORTS = """import sys
+from pipelines.cli import main
+code = main(["run"])
+print("imported:", *sorted({"great_expectations", "pipelines.readers", "pipelines.extract"} & set(sys.modules)))
+sys.exit(code)"""
+
+
+def _steps_and_checks(instance: DagsterInstance, run_id: str) -> tuple[list[str], list[str]]:
+    """The steps that succeeded in a run and the checks it evaluated, as the UI lists them."""
+    kinds = {DagsterEventType.STEP_SUCCESS, DagsterEventType.ASSET_CHECK_EVALUATION}
+    steps, checks = [], []
+    for entry in instance.all_logs(run_id, of_type=kinds):
+        event = entry.get_dagster_event()
+        if event.event_type == DagsterEventType.STEP_SUCCESS:
+            steps.append(event.step_key)
+        else:
+            checks.append(event.asset_check_evaluation_data.asset_check_key.to_user_string())
+    return sorted(steps), sorted(checks)
+
+
+def test_a_rerun_with_nothing_changed_keeps_the_warehouse_and_imports_no_reader_nor_gx(quiet, env):
+    assert quiet.returncode == 0
+    warehouse = Path(env["WAREHOUSE_PATH"])
+    before = (warehouse.read_bytes(), warehouse.stat().st_mtime_ns)
+    rerun = subprocess.run(
+        [str(VENV_BIN / "python"), "-c", RUN_REPORTING_IMPORTS],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert summary(rerun.stdout)["files"] == ("3", "0", "3")
+    assert "imported:\n" in rerun.stdout  # neither Great Expectations nor the readers and extractors
+    assert (warehouse.read_bytes(), warehouse.stat().st_mtime_ns) == before
+    # The rerun is in the history with every step and check of the first run.
+    with DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        first = _steps_and_checks(instance, summary(quiet.stdout)["run"][0])
+        again = _steps_and_checks(instance, summary(rerun.stdout)["run"][0])
+    assert again == first and len(first[0]) == 6 and len(first[1]) > 40
 
 
 # Settings that cannot work: the setting named, its value ({file}: a regular file, {tmp}: a folder).

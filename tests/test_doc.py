@@ -16,9 +16,10 @@ import pytest
 
 from pipelines.batch.read import read_file
 from pipelines.batch.scan import scan_reports
+from pipelines.converter import external_tools
 from pipelines.extract.facts import extract_content
 from pipelines.model import ReadError, ReadLimits
-from pipelines.readers import external_tools, read_bytes, read_document
+from pipelines.readers import read_bytes, read_document
 from pipelines.readers.doc import INSTALL, OLE2
 from tests.builders import PROJECT_ROOT
 from tests.test_readers import CORPUS, docx_bytes

@@ -236,9 +236,8 @@ def _fact(code: str, value: float, unit: str) -> Fact:
 def _kind_batch():
     """A department report and two project reports and a transfer report of one province and year,
     with performance-indicator rows; one row breaks an error rule, one a warning rule."""
-    from pipelines.batch.read import DocumentExtract
     from pipelines.extract.kpi import indicator_row
-    from pipelines.model import Identity, Region
+    from pipelines.model import DocumentExtract, Identity, Region
 
     region = Region("湖南省", "430000", "长沙市", "430100", None, None, "institution")
 

@@ -7,6 +7,9 @@ Generates a synthetic province corpus with known truth (about 40 % multi-page PD
 (c) a rerun with nothing changed; (d) a rerun after adding 1 % new files.
 It prints docs/s, peak RSS and the ratios b/a, c/b, d/b, and checks the warehouse against the truth.
 
+`python -m tools.bench --cli-rerun 600`: instead, the wall time of `python -m pipelines run` run again
+with nothing changed, over the bundled samples and over 600 synthetic reports (the command a user
+or a sensor's run pays whole: interpreter, imports, Dagster's run records, the steps).
 `python -m tools.bench --doc-conversion FOLDER`: instead, the seconds LibreOffice takes to convert each
 .doc file under FOLDER to .docx (one at a time, as a worker does; held-out reports left out).
 `python -m tools.bench --ocr FOLDER [--stems A,B]`: instead, the seconds per page of reading the
@@ -30,6 +33,8 @@ from importlib.util import find_spec
 from pathlib import Path
 
 PHASES = ("floor", "full", "rerun", "added")
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+RERUNS = 3  # command-line reruns timed per corpus (the median is reported)
 
 
 def _gazetteer_places(province: str, year: int) -> list[tuple[str, str | None, str | None]]:
@@ -225,6 +230,60 @@ def report(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _cli_run(env: dict[str, str]) -> float:
+    """Wall seconds of one `python -m pipelines run` in a fresh process."""
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "pipelines", "run"],
+        cwd=PROJECT_ROOT, env=env, check=True, capture_output=True, timeout=1800,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def cli_rerun_seconds(reports: Path, workdir: Path, reruns: int = RERUNS) -> dict:
+    """Wall seconds of the command-line run over `reports` into a new warehouse (its own instance,
+    cache and hand-offs under `workdir`), then of `reruns` runs with nothing changed."""
+    home = workdir / "home"
+    home.mkdir(parents=True)
+    config = (PROJECT_ROOT / "dagster.yaml").read_text(encoding="utf-8")
+    (home / "dagster.yaml").write_text(config.replace(".dagster_home", str(home)), encoding="utf-8")
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(PROJECT_ROOT),
+        "DAGSTER_HOME": str(home),
+        "REPORTS_DIR": str(reports),
+        "WAREHOUSE_PATH": str(workdir / "warehouse.duckdb"),
+        "EXTRACT_CACHE_DIR": str(workdir / "cache"),
+        "HANDOFF_DIR": str(workdir / "handoffs"),
+    }
+    first = _cli_run(env)
+    return {"first": first, "reruns": [_cli_run(env) for _ in range(reruns)]}
+
+
+def cli_rerun(n: int, workdir: Path) -> str:
+    """The command-line rerun with nothing changed, over the samples and over `n` synthetic
+    reports, as a table (median of the reruns, and their range)."""
+    synthetic = workdir / "reports"
+    generate_corpus(synthetic, corpus_specs(n), os.cpu_count() or 1)
+    corpora = {"samples/reports": PROJECT_ROOT / "samples" / "reports", f"{n} synthetic": synthetic}
+    rows = []
+    for index, (label, reports) in enumerate(corpora.items()):
+        timing = cli_rerun_seconds(reports, workdir / f"run{index}")
+        reruns = sorted(timing["reruns"])
+        files = sum(1 for path in reports.rglob("*") if path.is_file())
+        rows.append(
+            f"| {label} | {files} | {timing['first']:.1f} | {reruns[len(reruns) // 2]:.1f} "
+            f"({reruns[0]:.1f}-{reruns[-1]:.1f}) |"
+        )
+    return "\n".join(
+        [
+            f"| reports | files | first run (s) | rerun, nothing changed (s, median of {RERUNS}, range) |",
+            "|---|---|---|---|",
+            *rows,
+        ]
+    )
+
+
 def ocr_cost(folder: Path, stems: tuple[str, ...] = ()) -> str:
     """Seconds per page of reading the scanned PDFs under `folder` (those of `stems`; none: all but the
     reports of `tools.scoring.HELD_OUT`, which are never opened), one after the other in this process
@@ -279,6 +338,9 @@ def main(argv: list[str] | None = None) -> None:
         "--phase", nargs=4, metavar=("NAME", "REPORTS", "WAREHOUSE", "CACHE"), help=argparse.SUPPRESS
     )
     parser.add_argument("--doc-conversion", type=Path, metavar="FOLDER", help="time .doc conversions only")
+    parser.add_argument(
+        "--cli-rerun", type=int, metavar="N", help="time only the command-line rerun (samples and N reports)"
+    )
     args = parser.parse_args(argv)
     if args.ocr:
         print(ocr_cost(args.ocr, tuple(filter(None, args.stems.split(",")))))
@@ -296,6 +358,10 @@ def main(argv: list[str] | None = None) -> None:
         return
     import tempfile
 
+    if args.cli_rerun:
+        with tempfile.TemporaryDirectory() as scratch:
+            print(cli_rerun(args.cli_rerun, args.workdir or Path(scratch)))
+        return
     with tempfile.TemporaryDirectory() as scratch:
         result = benchmark(args.n, args.workdir or Path(scratch))
     print(report(result))

@@ -12,8 +12,7 @@ import pandas as pd
 
 from pipelines import schema
 from pipelines.batch.keys import document_key, stable_key
-from pipelines.batch.read import DocumentExtract, Outcome
-from pipelines.model import OCR_MARK, Fact, PerformanceIndicator, Rejection
+from pipelines.model import OCR_MARK, DocumentExtract, Fact, Outcome, PerformanceIndicator, Rejection
 
 DOCUMENTS, FACTS, INDICATORS = "extracted_documents", "extracted_facts", "extracted_indicators"
 PATHS = "document_path"

@@ -24,18 +24,19 @@ import pandas as pd
 
 from pipelines.batch.assembly import DOCUMENTS, FACTS, INDICATORS, PATHS, Extraction, frame
 from pipelines.batch.keys import outcome_version, tables_version
-from pipelines.batch.read import DocumentExtract, Outcome
 from pipelines.batch.scan import ReportFile, refusal
+from pipelines.converter import external_tools
 from pipelines.model import (
     DEFAULT_LIMITS,
+    DocumentExtract,
     Fact,
     Identity,
+    Outcome,
     PerformanceIndicator,
     ReadLimits,
     Region,
     Rejection,
 )
-from pipelines.readers import external_tools
 from pipelines.storage import write_atomically, write_folder_atomically
 
 CACHE_READERS = 4  # threads reading and hashing files to look them up in the cache

@@ -1,19 +1,26 @@
 """A batch of files as tables, reusing what earlier runs made: the last batch's tables when nothing
 changed, else its rows for every content it had, with only new contents read and assembled. The
-result always equals assembling every file afresh."""
+result always equals assembling every file afresh. The readers and extractors are imported only
+when files are read (a rerun with nothing changed reads none)."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.batch.assembly import Extraction, assemble, combine
 from pipelines.batch.cache import ExtractCache, content_hashes
 from pipelines.batch.keys import document_key
-from pipelines.batch.pool import ExtractBatch, Progress, process_files
 from pipelines.batch.scan import ReportFile
 from pipelines.model import DEFAULT_LIMITS, ReadLimits
+
+if TYPE_CHECKING:
+    from pipelines.batch.pool import ExtractBatch
+
+Progress = Callable[[int, int], None]  # (files done, files in the batch), told by the parent process
 
 
 def _identity(file: ReportFile, content_hash: str | None) -> str:
@@ -42,17 +49,21 @@ def extract_reports(
     the same; else the last batch's rows for contents it had, and new contents read (or taken
     from the per-file cache) and assembled. `progress` is told (files done, files) as outcomes
     come back, reused ones first; the last call is (len(files), len(files))."""
-    if cache_root is None:
+    cache = ExtractCache(cache_root, limits) if cache_root is not None else None
+    if cache is not None:
+        hashes = content_hashes(root, files, cache)
+        remembered = cache.get_tables(batch_key(files, hashes, cache))
+        if remembered is not None:
+            if progress:
+                progress(len(files), len(files))
+            return remembered
+    # Files are read: the readers and extractors load here, once, before the reader processes fork.
+    from pipelines.batch.pool import process_files
+
+    if cache is None:
         batch = process_files(root, files, workers, limits=limits, progress=progress)
         keys_only = ExtractCache(Path(), limits, keeps_keys=False)  # nothing written
         return _keyed(assemble(batch.outcomes), files, batch, keys_only)
-    cache = ExtractCache(cache_root, limits)
-    hashes = content_hashes(root, files, cache)
-    remembered = cache.get_tables(batch_key(files, hashes, cache))
-    if remembered is not None:
-        if progress:
-            progress(len(files), len(files))
-        return remembered
     last = cache.last_tables()
     known = set(last.documents["document_key"]) if last is not None else set()
     reused = {

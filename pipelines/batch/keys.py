@@ -20,7 +20,15 @@ from pipelines.storage import write_atomically
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 # The code that turns one file's bytes into its outcome (identity, facts, indicator rows).
-OUTCOME_CODE = ("readers", "extract", "model.py", "indicators.py", "batch/read.py", "batch/scan.py")
+OUTCOME_CODE = (
+    "readers",
+    "extract",
+    "model.py",
+    "indicators.py",
+    "converter.py",
+    "batch/read.py",
+    "batch/scan.py",
+)
 # ... and what turns outcomes into a batch's tables.
 TABLE_CODE = (*OUTCOME_CODE, "batch", "schema.py")
 # Libraries that shape tables beyond those the code imports (pandas' Parquet engine).

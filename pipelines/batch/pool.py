@@ -8,12 +8,13 @@ import multiprocessing
 import os
 import resource
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipelines.batch.cache import ExtractCache, cached_outcomes, content_hashes
 from pipelines.batch.read import Outcome, out_of_memory, read_file
@@ -21,7 +22,8 @@ from pipelines.batch.scan import ReportFile
 from pipelines.model import DEFAULT_LIMITS, ReadLimits, Rejection
 from pipelines.readers.limits import held_memory
 
-Progress = Callable[[int, int], None]  # (files done, files in the batch), told by the parent process
+if TYPE_CHECKING:
+    from pipelines.batch.incremental import Progress
 
 
 class _Tally:

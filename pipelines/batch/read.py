@@ -8,41 +8,14 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from pipelines.batch.scan import ReportFile, refusal
 from pipelines.extract.facts import extract_content
 from pipelines.extract.identity import extract_identity
-from pipelines.model import (
-    DEFAULT_LIMITS,
-    Fact,
-    Identity,
-    PerformanceIndicator,
-    ReadError,
-    ReadLimits,
-    Rejection,
-)
+from pipelines.model import DEFAULT_LIMITS, DocumentExtract, Outcome, ReadError, ReadLimits, Rejection
 from pipelines.readers import read_bytes
-
-
-@dataclass(frozen=True)
-class DocumentExtract:
-    """What the pipeline keeps of one readable report: its metadata, identity and facts."""
-
-    source_file: str
-    content_hash: str
-    file_format: str
-    pages: int | None
-    encoding: str | None
-    identity: Identity
-    facts: tuple[Fact, ...]
-    indicators: tuple[PerformanceIndicator, ...] = ()  # rows of performance-indicator tables
-    # OCR confidence of the lines and cells the facts and rows came from, by locator (none: text)
-    ocr_confidence: dict[str, float] = field(default_factory=dict)
-
-
-Outcome = DocumentExtract | Rejection
 
 
 class ReadTimeout(BaseException):

@@ -1,5 +1,9 @@
 """The jobs: the whole pipeline on one machine, and the same on Celery workers of many machines.
 
+On one machine every step runs in the run's own process (the extraction has its own pool of reader
+processes, so a process per step would only add start-up time); the distributed job runs each step
+as a Celery task.
+
 The distributed job's broker and result backend come from CELERY_BROKER_URL and
 CELERY_BACKEND_URL (default: Redis on 127.0.0.1:6379); its workers run
 `dagster-celery worker start -A dagster_celery.app -y worker.yaml` with the same code, the same
@@ -12,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from dagster import AssetSelection, define_asset_job
+from dagster import AssetSelection, define_asset_job, in_process_executor
 from dagster_celery import celery_executor
 
 if TYPE_CHECKING:
@@ -24,6 +28,7 @@ DEFAULT_BACKEND = "redis://127.0.0.1:6379/1"
 reports_job = define_asset_job(
     "reports_to_warehouse",
     selection=AssetSelection.all(),
+    executor_def=in_process_executor,
     description="Read every report under REPORTS_DIR, extract, validate and publish the warehouse.",
 )
 

@@ -11,10 +11,8 @@ import re
 from dataclasses import dataclass, field
 
 from pipelines.extract.numbers import Figure, to_canonical
-from pipelines.indicators import Indicator, default_dictionary
-from pipelines.model import Fact, PerformanceIndicator
-
-DEPARTMENT = "department"
+from pipelines.indicators import FISCAL_CODES, FISCAL_TWINS, Indicator, default_dictionary
+from pipelines.model import DEPARTMENT, Fact, PerformanceIndicator
 
 # Words (not aliases) that set the scope of the figures after them in a sentence or table row.
 SCOPE_WORDS = {
@@ -39,9 +37,6 @@ ALIAS_SCOPES = {
 }
 # Aliases that carry a scope of their own.
 ALIAS_OWN_SCOPES = {"年初预算数": "initial", "年初预算": "initial"}
-# Codes that are by definition the fiscal-appropriation part of a total code, and back.
-FISCAL_CODES = {"budget_fiscal": "budget_total", "income_fiscal": "income_total"}
-FISCAL_TWINS = {total: fiscal for fiscal, total in FISCAL_CODES.items()}
 # (code, scope) pairs that are another code's department figure.
 SCOPE_REMAP = {
     ("expenditure_total", "basic"): ("expenditure_basic", DEPARTMENT),

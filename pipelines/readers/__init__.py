@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits
-from pipelines.readers.doc import converter_identity, read_doc, read_wps
+from pipelines.readers.doc import read_doc, read_wps
 from pipelines.readers.docx import read_docx
 from pipelines.readers.html import read_html
 from pipelines.readers.pdf import read_pdf
@@ -29,13 +29,7 @@ _READERS: dict[str, Callable[[bytes, str, str, ReadLimits], Document]] = {
 }
 SUPPORTED_SUFFIXES = frozenset(_READERS)
 
-__all__ = ["SUPPORTED_SUFFIXES", "external_tools", "read_bytes", "read_document"]
-
-
-def external_tools() -> str:
-    """The programs outside Python the readers use, for cache keys (an outcome read without
-    LibreOffice, or with another version of it, is not served once that changes)."""
-    return f"libreoffice={converter_identity()}"
+__all__ = ["SUPPORTED_SUFFIXES", "read_bytes", "read_document"]
 
 
 def read_document(path: Path, root: Path, limits: ReadLimits = DEFAULT_LIMITS) -> Document:

@@ -24,6 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Literal
 
+from pipelines.converter import SETTING, find_converter
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits
 from pipelines.readers.docx import read_docx
 
@@ -31,7 +32,6 @@ OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
 RTF = b"{\\rtf"
 INSTALL = "install LibreOffice (Debian: libreoffice-writer-nogui) to read .doc/.wps files"
-SETTING = "LIBREOFFICE_PATH"
 # Past its deadline (for when the reading process was killed), `timeout` sends SIGTERM to the
 # session, then SIGKILL this many seconds later.
 KILL_AFTER_SECONDS = 5
@@ -68,27 +68,6 @@ def _read_word(
     converted = convert_to_docx(data, file_format, limits)
     document = read_docx(converted, source_file, content_hash, limits)
     return dataclasses.replace(document, file_format=file_format)
-
-
-def find_converter() -> Path | None:
-    """LibreOffice's `soffice`: LIBREOFFICE_PATH when set (None if nothing runnable is there), else
-    `soffice` or `libreoffice` on PATH."""
-    setting = os.environ.get(SETTING, "").strip()
-    if setting:
-        path = Path(setting).expanduser()
-        return path if path.is_file() and os.access(path, os.X_OK) else None
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    return Path(found) if found else None
-
-
-def converter_identity() -> str:
-    """Which converter reads .doc/.wps files, for cache keys: its real path, size and time, or "none"."""
-    converter = find_converter()
-    if converter is None:
-        return "none"
-    real = converter.resolve()
-    status = real.stat()
-    return f"{real}|{status.st_size}|{status.st_mtime_ns}"
 
 
 def convert_to_docx(data: bytes, file_format: WordFormat, limits: ReadLimits = DEFAULT_LIMITS) -> bytes:
