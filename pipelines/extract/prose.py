@@ -365,8 +365,8 @@ class _Parts:
     """What makes a figure one part of a whole in a sentence: a figure after 其中 of a code the sentence
     already stated (编制总数34人(其中行政编制23人、事业编制11人)), or one kind of post next to another
     kind (行政编制18名, 事业编制6名): no scope word says which part, so it is no department figure.
-    A headcount whose parts after 其中 are the staff in post and the retired (共有职工210人,其中在职职工
-    184人,退休人员22人) counts the retired: the part in post is the staff figure, not the whole."""
+    A headcount whose parts after 其中 are the staff in post and the retired (共有职工96人,其中在职职工
+    81人,退休人员15人) counts the retired: the part in post is the staff figure, not the whole."""
 
     def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
         self.of_which = [m.start() for m in OF_WHICH.finditer(sentence)]
@@ -542,7 +542,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             if hit.alias in POSTS_FILLED and any(
                 hits[j].indicator.code == STAFF_CODE and hits[j].alias not in POSTS_FILLED for j in chosen
             ):
-                indicator = matcher.indicators.get(POST_CODE, indicator)  # 实有编制数63人,在职人数57人: posts
+                indicator = matcher.indicators.get(POST_CODE, indicator)  # 实有编制数40人,在职人数36人: posts
             if indicator.code in INCOME_CODES and heads.income_budgeted(hit, clause_starts, sentence):
                 continue  # 部门预算收入956万元,其中财政拨款收入930万元: budgeted, not received
             if (

@@ -46,7 +46,7 @@ from pipelines.model import Document, Fact, PerformanceIndicator
 
 def _values_after(stream: list[Token], start: int) -> list[Token]:
     """The figure cells from `start` on; the figures a run of them ends with when words follow
-    without a break (100100注:1.)."""
+    without a break (10091注:1.)."""
     values = []
     for token in stream[start:]:
         text = token.text.replace(" ", "")

@@ -128,7 +128,9 @@ GLUED_FIGURE = re.compile(
     + "|".join(re.escape(u) for u in NUMBER_UNITS if u != "%")
     + r"))?"
 )
-SENTENCE_END = re.compile(r"[;；。]")  # after a figure: a name written as sentences (慰问军人50人;烈属6户。)
+SENTENCE_END = re.compile(
+    r"[;；。]"
+)  # after a figure: a name written as sentences (走访老人30人;慰问家庭8户。)
 PAGE_MARK = re.compile(r"^\d{1,2}、")  # a document-sharing site's page number (2、) where a line starts
 EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
 TEMPLATE_SLOT = re.compile(r"指标\s*\d+\s*[:：]?")
@@ -142,16 +144,16 @@ SHORT_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}")  # 米, 厘米, 起: a unit the
 
 def _figures(text: str, points_first: bool) -> list[tuple[int, int]]:
     """Spans of the figures of a glued text, each with its unit: a known one, or one or two
-    characters after both of two figures in a row (≥266米≥266米, 0起0起). With `points_first`, a 分值 glued to
-    the value after it is a figure of its own when the rest is the value printed next (1020万元20万元:
-    10 | 20万元 | 20万元) or when the whole cannot be a percentage (20100%: 20 | 100%)."""
+    characters after both of two figures in a row (≥120米≥120米, 0件0件). With `points_first`, a 分值 glued to
+    the value after it is a figure of its own when the rest is the value printed next (1035万元35万元:
+    10 | 35万元 | 35万元) or when the whole cannot be a percentage (15100%: 15 | 100%)."""
     spans = [match.span() for match in GLUED_FIGURE.finditer(text)]
     unit = ""
     for i, (start, end) in enumerate(spans):
         if not text[end - 1].isdigit():
             unit = ""
             continue
-        if unit and text.startswith(unit, end):  # the twin of a figure given this unit (0起0起满意度)
+        if unit and text.startswith(unit, end):  # the twin of a figure given this unit (0件0件满意度)
             spans[i] = (start, end + len(unit))
             continue
         after = text[end : spans[i + 1][0]] if i + 1 < len(spans) else ""
