@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from itertools import product
 
+from pipelines.extract.forms.money import NUMBER
 from pipelines.extract.forms.tokens import (
     EMPTY_CELL,
     ENDS_TABLE,
@@ -128,9 +129,8 @@ GLUED_FIGURE = re.compile(
     + "|".join(re.escape(u) for u in NUMBER_UNITS if u != "%")
     + r"))?"
 )
-SENTENCE_END = re.compile(
-    r"[;；。]"
-)  # after a figure: a name written as sentences (走访老人30人;慰问家庭8户。)
+# After a figure: a name written as sentences (走访老人30人;慰问家庭8户。), not cells run together.
+NAME_AS_SENTENCES = re.compile(r"[;；。]")
 PAGE_MARK = re.compile(r"^\d{1,2}、")  # a document-sharing site's page number (2、) where a line starts
 EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
 TEMPLATE_SLOT = re.compile(r"指标\s*\d+\s*[:：]?")
@@ -182,11 +182,9 @@ def _figures(text: str, points_first: bool) -> list[tuple[int, int]]:
 
 
 def _percent(figure: str) -> Decimal:
-    return (
-        Decimal(figure.rstrip("%"))
-        if figure.endswith("%") and figure[:-1].replace(".", "", 1).isdigit()
-        else Decimal(0)
-    )
+    """The number of a percentage (100% -> 100); 0 for any other figure."""
+    number = figure.removesuffix("%")
+    return Decimal(number) if number != figure and NUMBER.fullmatch(number) else Decimal(0)
 
 
 def _points(run: str) -> list[str]:
@@ -222,7 +220,7 @@ def unglue(token: Token, points_first: bool = False) -> list[Token]:
         rest = piece(comparator.start(), len(text))
         return [piece(0, comparator.start()), *unglue(replace(rest, text=rest.text), points_first)]
     figures = _figures(text, points_first)
-    if not figures or figures[0][0] == 0 or SENTENCE_END.search(text, figures[0][1]):
+    if not figures or figures[0][0] == 0 or NAME_AS_SENTENCES.search(text, figures[0][1]):
         return [token]  # a value (2021年12月完成, ≥100百分比) or a sentence, not a row run together
     if len(figures) < 2 and figures[-1][1] != len(text.rstrip()):
         return [token]
@@ -334,13 +332,18 @@ def _fits_columns(row: dict[str, str], cells: list[Token], header: KpiHeader) ->
 def _level_word_as_name(name: Token, at: dict[int | None, Token], columns: dict[str, int]) -> bool:
     """A 三级指标 that is a level's word printed bare (满意度) under both level cells of its row."""
     levels = [at.get(columns.get(role)) for role in ("level1", "level2")]
-    return name.text != name.label and all(level is not None and level.label for level in levels)
+    return _bare_level_word(name) and all(level is not None and level.label for level in levels)
 
 
 def _bare_level_after_level2(stream: list[Token], index: int) -> bool:
     """A level's word printed bare (满意度) right after a 二级指标 label: the 三级指标's name."""
     token, before = stream[index], stream[index - 1] if index else None
-    return token.text != token.label and before is not None and before.kind in (LEVEL2, LEVEL_EITHER)
+    return _bare_level_word(token) and before is not None and before.kind in (LEVEL2, LEVEL_EITHER)
+
+
+def _bare_level_word(token: Token) -> bool:
+    """A level label printed without 指标 (满意度 for 满意度指标): a name where a name is expected."""
+    return token.label is not None and token.text != token.label
 
 
 def _table_row(header: KpiHeader, cells: list[Token]) -> dict[str, str]:
