@@ -3,7 +3,8 @@
 import pandas as pd
 
 from pipelines.extract.facts import extract_content, extract_facts
-from pipelines.extract.text import join_split_numbers
+from pipelines.extract.text import join_page_breaks
+from pipelines.model import Document, TextBlock
 from pipelines.validation import validate_facts
 from tests.builders import document_from_lines, table_document
 
@@ -65,10 +66,50 @@ def test_number_split_by_a_page_marker():
     doc = document_from_lines(
         "（二）项目支出情况本年收入1230.14万元，本年支出123", "3、2.23万元，年末结转和结余0.18万元。"
     )
-    blocks = join_split_numbers(doc)
+    blocks = join_page_breaks(doc).blocks
     assert len(blocks) == 1 and blocks[0].locator == "line 1+line 2"
     facts = achieved(doc)
     assert facts[("expenditure_project", "department")] == 12322300
+
+
+def _pdf_rows(*pages: list[tuple[str, ...]]) -> Document:
+    """A PDF-like document: per page, its table rows (one table per page)."""
+    blocks = [
+        TextBlock(" | ".join(cells), f"page {p} table 1 row {r}", "table_row", p, cells)
+        for p, rows in enumerate(pages, start=1)
+        for r, cells in enumerate(rows, start=1)
+    ]
+    return Document("report.pdf", "0" * 64, "pdf", tuple(blocks), len(pages))
+
+
+KPI_HEADER = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分")
+
+
+def test_a_row_cut_by_a_page_break_is_joined_and_read_whole():
+    doc = _pdf_rows(
+        [KPI_HEADER, ("产出指标", "数量指标", "指标1:种植苗木数量", "≥500株", "520株", "10", "10"),
+         ("", "时效指", "指标1:完成", "10月前", "9月", "5", "4")],
+        [("", "标", "栽植的时间", "", "", "", ""),
+         ("", "", "指标2:验收合格率", "≥90%", "96%", "5", "5")],
+    )  # fmt: skip
+    blocks = join_page_breaks(doc).blocks
+    assert [b.locator for b in blocks][-2:] == [
+        "page 1 table 1 row 3+page 2 table 1 row 1",
+        "page 2 table 1 row 2",
+    ]
+    assert blocks[-2].cells[1:3] == ("时效指标", "指标1:完成栽植的时间") and blocks[-2].page == 1
+    rows = {row.indicator: row for row in extract_content(doc).indicators}
+    assert rows["完成栽植的时间"].actual_text == "9月" and rows["完成栽植的时间"].score == 4
+    assert rows["验收合格率"].score == 5
+
+
+def test_a_row_at_the_top_of_a_page_with_figures_of_its_own_is_not_joined():
+    first = [KPI_HEADER, ("产出指标", "数量指标", "指标1:种植苗木数量", "≥500株", "520株", "10", "10")]
+    figures = _pdf_rows(first, [("产出指标", "数量指标", "指标2:补植数量", "≥50株", "60株", "10", "10")])
+    numbered = _pdf_rows(first, [("", "", "2.补植苗木数量", "", "", "", "")])
+    later_page = _pdf_rows(first, [], [("", "", "补植数量", "", "", "", "")])
+    for doc in (figures, numbered, later_page):
+        assert join_page_breaks(doc) is doc
 
 
 def test_spaces_inside_chinese_words_and_a_section_scope():

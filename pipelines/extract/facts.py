@@ -11,7 +11,7 @@ from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.matching import MONEY_UNIT_HINT, Context, Matcher
 from pipelines.extract.prose import HEADING, prose_facts, see_heading
 from pipelines.extract.tables import TableState, row_cells, table_row_facts
-from pipelines.extract.text import join_split_numbers, simplify
+from pipelines.extract.text import join_page_breaks, simplify
 from pipelines.indicators import Indicator, default_dictionary
 from pipelines.model import Content, Document, Fact
 
@@ -22,7 +22,8 @@ LONG_PROSE = 40
 
 
 def _table_key(locator: str) -> str:
-    return locator.rsplit(" row ", 1)[0] if " row " in locator else "text"
+    first = locator.split("+", 1)[0]  # a row joined across a page break keeps its first table
+    return first.rsplit(" row ", 1)[0] if " row " in first else "text"
 
 
 def extract_facts(
@@ -41,7 +42,8 @@ def extract_content(
     context = Context()
     state = TableState()
     facts: list[Fact] = []
-    for block in join_split_numbers(document):
+    document = join_page_breaks(document)
+    for block in document.blocks:
         key = _table_key(block.locator) if block.kind == "table_row" else "text"
         if key != state.key:
             state = TableState(key=key)

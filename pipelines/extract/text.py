@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,6 +36,15 @@ _ANY_WIDTH_GLOSS = re.compile(
 # A block that ends inside a number, and a next block that starts with a page marker then digits.
 _ENDS_IN_DIGIT = re.compile(r"\d$")
 _PAGE_MARKER = re.compile(r"^\d{1,3}、\s*(?=\d)")
+# A line that is only a page number: 3, - 3 -, 第3页, 第 3 页 共 9 页.
+_PAGE_NUMBER = re.compile(r"[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*共\s*\d{1,4}\s*页)?[-—–\s]*")
+# A cell that is a figure: digits, with a comparator, a percent sign or a unit of one or two
+# characters (≥200, 95%, 10, 9月前, 3.5万元); a row whose cell is one is a row of its own.
+_FIGURE_CELL = re.compile(r"[^\u4e00-\u9fff]*\d[^\u4e00-\u9fff]*(?:[\u4e00-\u9fff]{1,2}[^\u4e00-\u9fff]*)?")
+# A cell opening with an item number (2. 2、 （二） 二、) starts a row of its own.
+_ITEM_NUMBER = re.compile(
+    r"\s*(?:\d{1,2}\s*[.、．](?!\d)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+\s*[、.．])"
+)
 
 
 def _unit(char: str) -> str:
@@ -149,8 +158,10 @@ def normalise(source: str) -> NormalText:
     return NormalText("".join(kept), tuple(origin), source)
 
 
-def join_split_numbers(document: Document) -> tuple[TextBlock, ...]:
-    """Paragraph blocks with page markers that cut a number in two joined back together."""
+def join_page_breaks(document: Document) -> Document:
+    """The document with what a page break cut in two joined back together: paragraphs whose number
+    a sharing site's page marker split (本年支出123 / 3、2.23万元), and table rows that a page break cut
+    (`continues_row`). A joined block is located ``first+second``."""
     blocks: list[TextBlock] = []
     for block in document.blocks:
         previous = blocks[-1] if blocks else None
@@ -163,5 +174,66 @@ def join_split_numbers(document: Document) -> tuple[TextBlock, ...]:
             joined = previous.text.rstrip() + _PAGE_MARKER.sub("", block.text.lstrip(), count=1)
             blocks[-1] = TextBlock(joined, f"{previous.locator}+{block.locator}", "paragraph", previous.page)
             continue
+        cut = _last_row_before(blocks)
+        if cut is not None and continues_row(blocks[cut], block):
+            blocks[cut] = _joined_row(blocks[cut], block)
+            continue
         blocks.append(block)
-    return tuple(blocks)
+    if len(blocks) == len(document.blocks):
+        return document
+    return replace(document, blocks=tuple(blocks))
+
+
+def continues_row(previous: TextBlock, block: TextBlock) -> bool:
+    """Whether `block`, a table row at the top of a page, is the rest of `previous`, the last row of
+    the page before, cut by the page break: as many cells, text only in cells the cut row fills, no
+    figure of its own (a figure starts a new row) and no item number (2.项目实施内容 starts one)."""
+    if not (
+        previous.kind == block.kind == "table_row"
+        and previous.page is not None
+        and block.page == previous.page + 1
+        and len(previous.cells) == len(block.cells)
+    ):
+        return False
+    filled = [i for i, cell in enumerate(block.cells) if cell and cell.strip()]
+    return (
+        bool(filled)
+        and all(previous.cells[i] and previous.cells[i].strip() for i in filled)
+        and not any(_FIGURE_CELL.fullmatch(simplify(block.cells[i]).strip()) for i in filled)
+        and not _ITEM_NUMBER.match(block.cells[filled[0]])
+    )
+
+
+def _last_row_before(blocks: list[TextBlock]) -> int | None:
+    """Index of the last block if it is a table row, looking past page-number lines after it."""
+    index = len(blocks) - 1
+    while (
+        index >= 0
+        and blocks[index].kind == "paragraph"
+        and _PAGE_NUMBER.fullmatch(blocks[index].text.strip())
+    ):
+        index -= 1
+    return index if index >= 0 and blocks[index].kind == "table_row" else None
+
+
+def _joined_row(first: TextBlock, rest: TextBlock) -> TextBlock:
+    """One row from a row cut by a page break: each cell's text followed by its continuation."""
+    cells = tuple((a or "") + (b or "") for a, b in zip(first.cells, rest.cells, strict=True))
+    confidences = [c for c in (first.confidence, rest.confidence) if c is not None]
+    cell_confidence: tuple[float | None, ...] = ()
+    if first.cell_confidence or rest.cell_confidence:
+        pairs = zip(
+            first.cell_confidence or (None,) * len(cells),
+            rest.cell_confidence or (None,) * len(cells),
+            strict=True,
+        )
+        cell_confidence = tuple(min((c for c in pair if c is not None), default=None) for pair in pairs)
+    return TextBlock(
+        text=" | ".join(cells),
+        locator=f"{first.locator}+{rest.locator}",
+        kind="table_row",
+        page=first.page,
+        cells=cells,
+        confidence=min(confidences) if confidences else None,
+        cell_confidence=cell_confidence,
+    )
