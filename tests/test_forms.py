@@ -73,6 +73,18 @@ def test_two_readings_that_fit_equally_keep_only_what_they_agree_on():
     assert aligned(["initial", "budget", "score"], ["9", "9"]) == {"budget": "9"}
 
 
+def test_a_rate_printed_without_its_percent_sign_only_where_the_amounts_give_it():
+    columns = ["budget", "spent", "rate", "score"]
+    assert aligned(columns, ["80", "60", "75", "15"]) == {
+        "budget": "80",
+        "spent": "60",
+        "rate": "75",
+        "score": "15",
+    }
+    assert aligned(columns, ["80", "60", "15"]) == {"budget": "80", "spent": "60", "score": "15"}
+    assert aligned(columns, ["80", "60", "70", "15"]) == {}
+
+
 def test_a_row_of_text_is_not_a_money_row():
     assert aligned(COLUMNS, ["见说明"]) == {}
 
@@ -301,6 +313,20 @@ def test_indicator_rows_flattened_with_spaces_and_text_values():
     ]
     assert [r.level2 for r in rows] == ["数量指标", "质量指标", "质量指标", "社会效益指标", "满意度指标"]
     assert rows[3].level1 == "效益指标"
+
+
+def test_a_formula_mark_in_a_header_goes_a_placeholder_in_a_name_stays():
+    lines = (
+        "预算执行情况(万元)", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分", "(20分*执行率)",
+        "年度财政资金总额", "80", "60", "75", "15",
+        "一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "得分",
+        "产出指标(40分)", "数量指标", "新建蓄水池(≥**立方米)", "120", "126", "4",
+    )  # fmt: skip
+    document = document_from_lines(*lines)
+    assert form_facts(document)[("budget_execution_rate", "department")] == 75
+    assert [(r.indicator, r.actual_text, r.score) for r in rows_of(document)] == [
+        ("新建蓄水池(≥立方米)", "126", 4)
+    ]
 
 
 def test_a_label_broken_over_lines_and_split_comparator_cells():

@@ -107,8 +107,8 @@ USUAL_WEIGHT = Decimal(10)
 def _fits(role: str, cell: Cell) -> bool:
     if cell.value is None:
         return True
-    if role == "rate":
-        return cell.percent and cell.value <= MAX_RATE
+    if role == "rate":  # without its % sign only where the row's amounts confirm it (`_rate_confirmed`)
+        return cell.value <= MAX_RATE
     if cell.percent:
         return False
     if role == "weight":  # whole points
@@ -116,6 +116,18 @@ def _fits(role: str, cell: Cell) -> bool:
     if role == "score":
         return cell.value <= 100
     return True
+
+
+def _rate_confirmed(assigned: dict[str, Cell]) -> bool:
+    """A rate printed without its % sign (执行率 | 20) is one only where spent / budget gives it."""
+    rate = assigned.get("rate")
+    if rate is None or rate.value is None or rate.percent:
+        return True
+    budget = assigned.get("budget") or assigned.get("initial")
+    spent = assigned.get("spent")
+    if budget is None or spent is None or not budget.value or spent.value is None:
+        return False
+    return abs(spent.value / budget.value * 100 - rate.value) <= RATE_TOLERANCE
 
 
 AMOUNT_ROLES = ("initial", "budget", "spent")
@@ -185,7 +197,7 @@ def _best_alignments(
     for reading in row_readings(values, len(columns), split_single):
         for places in combinations(range(len(columns)), len(reading)):
             assigned = {columns[p]: cell for p, cell in zip(places, reading, strict=True)}
-            if not all(_fits(role, cell) for role, cell in assigned.items()):
+            if not all(_fits(role, cell) for role, cell in assigned.items()) or not _rate_confirmed(assigned):
                 continue
             if ceiling is not None and any(
                 c.value is not None and c.value > ceiling * CEILING_SLACK

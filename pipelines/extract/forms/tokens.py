@@ -81,9 +81,11 @@ ENDS_TABLE = (TOTAL, FIELD, SECTION, KPI_COLUMN)  # what ends an indicator table
 LABEL_PATTERN = re.compile(label_trie_pattern(list(LABELS)))
 
 
-# Formula marks in headers, (A) (B) (B/A×100%), are not cells.
+# Formula marks in headers, (A) (B) (B/A×100%) (20分*执行率), are not cells; a template's
+# placeholder inside a name, (≥**平方米), is no formula.
 FORMULA = re.compile(
-    r"[(（]\s*[A-Za-z](?:\s*[/÷]\s*[A-Za-z])?(?:\s*[×*xX]\s*100\s*%)?\s*[)）]|[(（][^()（）]*[*×÷][^()（）]*[)）]"
+    r"[(（]\s*[A-Za-z](?:\s*[/÷]\s*[A-Za-z])?(?:\s*[×*xX]\s*100\s*%)?\s*[)）]"
+    r"|[(（][^()（）*×÷]+[*×÷][^()（）*×÷]+[)）]"
 )
 # A unit in brackets, the closing one sometimes lost at a line's end ((万元 | 年初预算数).
 UNIT_MARK = re.compile(r"[(（]\s*(万元|元|亿元)\s*(?:[)）]|(?=\s|$))|单位\s*[:：]\s*(万元|元|亿元)")
