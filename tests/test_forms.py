@@ -329,6 +329,20 @@ def test_a_formula_mark_in_a_header_goes_a_placeholder_in_a_name_stays():
     ]
 
 
+def test_a_table_without_points_columns_and_a_dash_for_no_deviation():
+    lines = (
+        "绩效指标 | 一级 指标 | 二级指标 | 三级指标 | 指标值 | 全年实际完成值 | 未完成原因和改进措施 |",
+        "产出指标 | 质量指标 | 指标1:设备故障率 | <=2% | <=1% | —— |",
+        "时效指标 | 指标1:完成安装的时间(不含调试) | 3个月 | 3个月 | —— |",
+        "指标2:验收周期 | 2个月 | 3个月 | 供货延迟,下年提前招标 |",
+    )
+    assert [(r.indicator, r.target_text, r.actual_text, r.deviation_reason) for r in rows_of(document_from_lines(*lines))] == [
+        ("设备故障率", "<=2%", "<=1%", "——"),
+        ("完成安装的时间(不含调试)", "3个月", "3个月", "——"),
+        ("验收周期", "2个月", "3个月", "供货延迟,下年提前招标"),
+    ]  # fmt: skip
+
+
 def test_a_label_broken_over_lines_and_split_comparator_cells():
     lines = (
         "一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 | 未完成原因分析 |",

@@ -162,7 +162,7 @@ def test_spaced_out_label_and_value_after_many_spaces():
     assert extract_identity(doc).institution == "武冈市档案馆"
 
 
-def test_transfer_form_takes_the_local_department_not_the_provincial_one_or_the_fund_user():
+def test_transfer_form_takes_the_local_department_not_the_provincial_one_or_a_company_using_the_fund():
     doc = document_from_lines(
         "中央对地方转移支付区域绩效自评表",
         "（2022年度）",
@@ -173,6 +173,14 @@ def test_transfer_form_takes_the_local_department_not_the_provincial_one_or_the_
     identity = extract_identity(doc)
     assert identity.institution == "中共武冈市委农村工作领导小组办公室"
     assert (identity.region.city, identity.region.county) == ("邵阳市", "武冈市")
+
+
+def test_a_public_body_using_the_fund_reports_it_before_the_local_department():
+    doc = document_from_lines(
+        "转移支付区域(项目)绩效目标自评表 | |||", "(2023年度) | |||",
+        "中央主管部门 | 国家文物局 | ||", "地方主管部门 | 武冈市文化旅游广电体育局 | 资金使用单位 | 武冈市博物馆 | ||",
+    )  # fmt: skip
+    assert extract_identity(doc).institution == "武冈市博物馆"
 
 
 def test_fund_user_when_the_form_names_no_local_department():

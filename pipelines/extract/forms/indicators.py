@@ -105,8 +105,8 @@ def _row_at(
             continue  # no comparator cell printed
         if role == "unit" and (_is_number(cell.text) or len(cell.text) > MAX_UNIT_CELL):
             continue  # no unit cell printed
-        if role == "reason" and not _is_text(cell):
-            return None
+        if role == "reason" and not (_is_text(cell) or EMPTY_CELL.match(cell.text)):
+            return None  # a reason is words, or a dash for none
         row[role] = cell.printed
         index += 1
     if "target" not in row and "actual" not in row and not _points_only(row):
@@ -220,6 +220,8 @@ def unglue(token: Token, points_first: bool = False) -> list[Token]:
         rest = piece(comparator.start(), len(text))
         return [piece(0, comparator.start()), *unglue(replace(rest, text=rest.text), points_first)]
     figures = _figures(text, points_first)
+    if figures and COMPARATOR_CELL.match(text[: figures[0][0]].strip()):
+        return [token]  # <=0%: a value with its comparator
     if not figures or figures[0][0] == 0 or NAME_AS_SENTENCES.search(text, figures[0][1]):
         return [token]  # a value (2021年12月完成, ≥100百分比) or a sentence, not a row run together
     if len(figures) < 2 and figures[-1][1] != len(text.rstrip()):
