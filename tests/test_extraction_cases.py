@@ -424,3 +424,29 @@ def test_posts_filled_are_posts_when_the_staff_in_post_are_counted_apart():
     }
     alone = document_from_lines("某县档案馆2021年度部门整体支出绩效自评报告", "本馆实有编制数12人。")
     assert achieved(alone) == {("staff_actual", "department"): 12}
+
+
+def test_a_figure_after_a_comparison_sign_in_prose_is_a_target():
+    doc = document_from_lines(
+        "7.服务对象满意度指标。受益群众满意度≥90%。", "经问卷调查,受益群众满意度达到96%。"
+    )
+    assert achieved(doc)[("satisfaction_rate", "department")] == 96
+    assert [f.value for f in extract_facts(doc) if f.is_target] == [90]
+
+
+def test_a_kind_of_post_among_the_parts_of_a_headcount_is_not_the_posts():
+    doc = document_from_lines("本单位现有人数23人,其中:行政人员15人,事业编制人员8人。")
+    facts = achieved(doc)
+    assert facts[("staff_actual", "department")] == 23
+    assert ("staff_authorized", "department") not in facts
+
+
+def test_project_report_allocation_and_completed_investment():
+    doc = document_from_lines(
+        "某某县2022年乡村道路硬化工程绩效自评报告",
+        "(一)资金投入情况分析。该项目下达资金80万元,实际完成投资76.5万元。",
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    assert facts[("budget_total", "department")] == 800000
+    assert facts[("expenditure_total", "department")] == 765000
+    assert ("budget_total", "department") not in achieved(doc)  # a department report's 下达资金 is passed on

@@ -73,6 +73,17 @@ def test_two_readings_that_fit_equally_keep_only_what_they_agree_on():
     assert aligned(["initial", "budget", "score"], ["9", "9"]) == {"budget": "9"}
 
 
+def test_a_scrambled_form_prints_the_total_row_label_before_the_money_header():
+    line = (
+        "预算执行情况 (万元) (20 分) 一级指标 年度财政 资金总额 项目实施单位 某某中心 □ 预算数 (A) 执行数(B) "
+        "执行率(B/A) 得分 (20 分*执行率) 150.5 120.4 80% 16 三级指标 年初目标值 (A) 实际完成值 (B) 得分"
+    )
+    facts = form_facts(document_from_lines(line))
+    assert facts[("budget_total", "department")] == 1_505_000
+    assert facts[("expenditure_total", "department")] == 1_204_000
+    assert facts[("budget_execution_rate", "department")] == 80
+
+
 def test_a_rate_printed_without_its_percent_sign_only_where_the_amounts_give_it():
     columns = ["budget", "spent", "rate", "score"]
     assert aligned(columns, ["80", "60", "75", "15"]) == {

@@ -183,6 +183,14 @@ def test_a_public_body_using_the_fund_reports_it_before_the_local_department():
     assert extract_identity(doc).institution == "武冈市博物馆"
 
 
+def test_a_web_page_breadcrumb_names_the_department_not_the_portal_above_it():
+    doc = document_from_lines(
+        "某某县人民政府", "首页 >> 部门信息公开 >> 某某县水务局 >> 正文",
+        "2022年农村饮水安全巩固提升工程绩效自评报告", "一、绩效目标分解下达情况",
+    )  # fmt: skip
+    assert extract_identity(doc).institution == "某某县水务局"
+
+
 def test_fund_user_when_the_form_names_no_local_department():
     doc = document_from_lines(
         "转移支付区域绩效自评表", "资金使用单位 | 绥宁县农业技术推广中心 |", "资金投入情况（万元）"

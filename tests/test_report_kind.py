@@ -119,6 +119,25 @@ def test_project_named_only_in_a_prose_title():
     )
 
 
+def test_a_project_named_in_brackets_after_the_title_or_as_a_works_title():
+    assert kind_of("某某县卫生健康局2023年度项目绩效自评报告(乡村医生培训经费项目)", "一、自评结论") == (
+        "project",
+        "乡村医生培训经费项目",
+    )
+    assert kind_of("某某县2021年第二批农村公路提质改造工程绩效自评报告", "一、绩效目标") == (
+        "project",
+        "第二批农村公路提质改造工程",
+    )
+
+
+def test_a_year_printed_with_a_space_stays_in_the_project_name():
+    lines = (
+        "2021 年农业技术推广资金项目自评表",
+        "项目名称 2021 年农业技术推广资金 主管部门 某某县农业农村局",
+    )
+    assert kind_of(*lines) == ("project", "2021年农业技术推广资金")
+
+
 def test_the_first_kind_a_title_names_decides():
     # A department report whose title goes on to mention a project form bundled with it.
     assert kind_of(

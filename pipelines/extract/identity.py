@@ -68,6 +68,7 @@ PATH_NAME = re.compile(
     + ")"
 )
 PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟)")
+BREADCRUMB = re.compile(r">>|»|›|>|＞|→")  # between the steps of a web page's breadcrumb
 GENERIC_NAMES = re.compile(
     r"^(?:我|本|该|各|全|市|县|区|省|上级|主管|为|由|是|对|在|将|向|经|其|所|与|和|及)"
 )
@@ -149,6 +150,9 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
             return _completed(titled, text), "title"
     if fielded:
         return _completed(fielded, text), "field"
+    crumb = _breadcrumb_name(lines[:TITLE_LINES])
+    if crumb:
+        return _completed(crumb, text), "line"
     for line in lines[:TITLE_LINES] + lines[-3:]:
         match = LINE_NAME.match(line.replace(" ", ""))
         if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
@@ -168,6 +172,20 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     # Never named: the file's name stands for the body, recorded as such, so its figures still count.
     stem = re.split(r"[/\\]", document.source_file)[-1].rsplit(".", 1)[0].strip()
     return (stem, "file_name") if stem else (None, "unresolved")
+
+
+def _breadcrumb_name(lines: list[str]) -> str | None:
+    """The last institution a web page's breadcrumb names (首页 >> 部门信息公开 >> XX县交通运输局 >>
+    正文): the department whose page it is, not the portal's owner named in the banner above it."""
+    for line in lines:
+        parts = BREADCRUMB.split(line.replace(" ", ""))
+        if len(parts) < 3:
+            continue
+        for part in reversed(parts):
+            match = LINE_NAME.match(part)
+            if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
+                return _clean_name(match["name"])
+    return None
 
 
 def _names_the_supervisor(titled: str, fielded: str, text: str) -> bool:

@@ -66,6 +66,7 @@ DATE_UNITS = ("年", "月", "日")
 # stands between the two.
 CLOSE_UNITS = ("个",)
 CLOSE_GAP = re.compile(r"[为是共计有达到:\s]*")
+SIGN_COMPARATORS = ("≥", "≤", ">", "<", "＞", "＜")
 TARGET_WORDS = ("目标", "计划", "力争", "预期", "预计", "指标值", "拟")
 # In the clause before an alias, these make the figure a change against another year, not a level.
 CHANGE_WORDS = ("较上年", "比上年", "同比", "较去年", "比去年", "增加", "减少", "增长", "下降")
@@ -364,7 +365,8 @@ def names_one_item(before: str, alias: str) -> bool:
 class _Parts:
     """What makes a figure one part of a whole in a sentence: a figure after 其中 of a code the sentence
     already stated (编制总数34人(其中行政编制23人、事业编制11人)), or one kind of post next to another
-    kind (行政编制18名, 事业编制6名): no scope word says which part, so it is no department figure.
+    kind (行政编制18名, 事业编制6名), or a kind of post among the parts of a headcount: no scope word
+    says which part, so it is no department figure.
     A headcount whose parts after 其中 are the staff in post and the retired (共有职工96人,其中在职职工
     81人,退休人员15人) counts the retired: the part in post is the staff figure, not the whole."""
 
@@ -395,6 +397,12 @@ class _Parts:
         index = bisect_left(self.of_which, hit.start)
         if index and self.first[hit.indicator.code] < self.of_which[index - 1]:
             return not (hit.indicator.code == STAFF_CODE and self._retired_inside(self.of_which[index - 1]))
+        if (
+            index
+            and hit.indicator.code == POST_CODE
+            and self.first.get(STAFF_CODE, len(self.sentence)) < self.of_which[index - 1]
+        ):
+            return True  # 现有人数14人,其中行政人员10人、事业编制人员4人: a kind of staff, not the posts
         if hit.indicator.code != POST_CODE or len(self.kinds) < 2:
             return False
         return hit.alias in POST_KIND_ALIASES or bool(
@@ -563,9 +571,15 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 indicator = matcher.indicators[BUDGET_SPLITS[indicator.code]]
             # A budget is the year's allocation wherever it is told, also under a heading about goals
             # (绩效目标分解下达情况: 下达预算X万元); only its own clause can make it a plan.
-            is_target = states_target(sentence[clause_start : figure.start]) or (
-                (paragraph_target or sentence_target or context.in_target_section())
-                and indicator.code not in ALLOCATION_CODES
+            # A figure after a comparison sign (满意度≥95%) is written as an indicator's target value;
+            # an achieved figure is told in words (达到95%以上).
+            is_target = (
+                figure.raw.lstrip().startswith(SIGN_COMPARATORS)
+                or states_target(sentence[clause_start : figure.start])
+                or (
+                    (paragraph_target or sentence_target or context.in_target_section())
+                    and indicator.code not in ALLOCATION_CODES
+                )
             )
             facts.extend(
                 make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)

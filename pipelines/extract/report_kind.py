@@ -40,7 +40,7 @@ SECTION_HEADING = re.compile(
 # Phrases that name a kind, by kind; in a title line the earliest one decides.
 KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
     ("transfer", r"转移支付|区域\(?项目\)?绩效|区域绩效|补助地方|对地方(?:转移|补助)"),
-    ("project", r"项目支出绩效|项目支出自评|项目绩效(?:自评|评价)|项目自评"),
+    ("project", r"项目支出绩效|项目支出自评|项目绩效(?:自评|评价)|项目自评|工程绩效(?:自评|评价)"),
     ("department", r"整体支出|部门整体|单位整体"),
 )
 # A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down (central funds and
@@ -67,6 +67,11 @@ TITLE_PROJECT = re.compile(
     r"(?:(?:19|20)\d{2}\s*年度?)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?(?:项目|专项资金|补助资金|资金|经费|工程))"
     r"(?:支出)?(?:绩效|自评)"
 )
+# A project named in brackets after the title's kind phrase: 项目绩效自评报告(春节慰问经费项目).
+TITLE_BRACKET_PROJECT = re.compile(
+    r"(?:报告|自评表|评价表)\s*[(（](?P<name>[\u4e00-\u9fff0-9、]{2,40}?(?:项目|专项资金|补助资金|资金|经费|工程))[)）]"
+)
+DIGITS_SPACED = re.compile(r"(?<=\d)\s+(?=[年月日])")
 MIN_PROJECT_CHARS = 2
 # The next column's heading when 项目名称 heads a table column, not a project's name.
 COLUMN_WORD = re.compile(
@@ -123,6 +128,7 @@ def project_name(field: Field, text: str) -> str | None:
     spaces (项目名称 XX经费 项目类别 一般项目), and names do not contain spaces.
     """
     value, _ = value_after(text, field.start + len(field.label), PROJECT_CUT)
+    value = DIGITS_SPACED.sub("", value)  # 2020 年市级…资金: a space inside a date is no cell's end
     value = _balanced(value.split(" ")[0].strip("-—–_·、."))
     if len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", value)) < MIN_PROJECT_CHARS or COLUMN_WORD.match(value):
         return None
@@ -156,5 +162,5 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         name = project_name(field, text)
         if name:
             return kind, name
-    match = TITLE_PROJECT.search(title or "")
+    match = TITLE_PROJECT.search(title or "") or TITLE_BRACKET_PROJECT.search(title or "")
     return kind, match["name"] if match else None

@@ -97,7 +97,7 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
             found = money_header(stream, index)
             if found:
                 block, after = found
-                block_facts, index = read_money_rows(stream, after, block)
+                block_facts, index = read_money_rows(stream, after, block, index)
                 facts.extend(block_facts)
                 continue
         if token.kind == KPI_COLUMN:

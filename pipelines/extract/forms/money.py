@@ -363,6 +363,19 @@ def unit_mark(token: Token) -> str | None:
     return _unit_of(token.text) if token.label is None and UNIT_MARK.fullmatch(token.text) else None
 
 
+SCRAMBLED_SPAN = 10  # tokens before a money header where a scrambled form may print its total row's label
+
+
+def _row_label_before(stream: list[Token], header_at: int) -> Token | None:
+    """The total row's label (年度资金总额) a few cells before the money header, none of them a figure."""
+    for token in reversed(stream[max(0, header_at - SCRAMBLED_SPAN) : header_at]):
+        if FIGURE_RUN.match(token.text.replace(" ", "")):
+            return None
+        if token.kind == MONEY_ROW:
+            return token if token.role == "department" else None
+    return None
+
+
 def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | None:
     """The money header starting at `start` (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分),
     with the unit of its caption, and the index after it."""
@@ -396,7 +409,10 @@ def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | No
     return MoneyBlock(roles, unit), index
 
 
-def read_money_rows(stream: list[Token], start: int, block: MoneyBlock) -> tuple[list[Fact], int]:
+def read_money_rows(
+    stream: list[Token], start: int, block: MoneyBlock, header_at: int | None = None
+) -> tuple[list[Fact], int]:
+    """The facts of the rows after a money header (the header's first token at `header_at`)."""
     facts: list[Fact] = []
     index = start
     # Header cells this reader does not know (原因, 备注) may stand between the header and its rows.
@@ -404,8 +420,13 @@ def read_money_rows(stream: list[Token], start: int, block: MoneyBlock) -> tuple
         index += 1
     if index >= len(stream) or stream[index].kind != MONEY_ROW:
         index = start
+    # Figures right after the header: cells out of order put the total row's label before the header.
+    orphan = _row_label_before(stream, header_at) if header_at is not None else None
     while index < len(stream):
         token = stream[index]
+        if orphan is not None and FIGURE_RUN.match(token.text.replace(" ", "")):
+            token, index = orphan, index - 1
+        orphan = None
         mark = unit_mark(token)
         if mark:
             block.unit = block.unit or mark
