@@ -450,3 +450,8 @@ def test_project_report_allocation_and_completed_investment():
     assert facts[("budget_total", "department")] == 800000
     assert facts[("expenditure_total", "department")] == 765000
     assert ("budget_total", "department") not in achieved(doc)  # a department report's 下达资金 is passed on
+
+
+def test_a_score_after_a_goal_self_evaluation_form_title_is_achieved():
+    doc = document_from_lines("某某项目绩效目标自评表(2023年度)项目总得分92分项目名称某某项目")
+    assert achieved(doc)[("self_eval_score", "department")] == 92

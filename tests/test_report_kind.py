@@ -138,6 +138,17 @@ def test_a_year_printed_with_a_space_stays_in_the_project_name():
     assert kind_of(*lines) == ("project", "2021年农业技术推广资金")
 
 
+def test_the_opening_sentence_names_a_prose_report_and_a_linked_fund_is_a_transfer():
+    lines = (
+        "为做好资金绩效管理工作,根据有关规定,现将2023年某某县水利局衔接推进乡村振兴资金项目绩效自评报告如下:",
+        "一、绩效目标分解下达情况",
+    )
+    assert kind_of(*lines)[0] == "transfer"
+    assert (
+        kind_of("现将2023年某某县水利局小型水库维修项目绩效自评情况报告如下:", "一、基本情况")[0] == "project"
+    )
+
+
 def test_the_first_kind_a_title_names_decides():
     # A department report whose title goes on to mention a project form bundled with it.
     assert kind_of(

@@ -134,7 +134,8 @@ SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, ke
 
 
 def states_target(clause: str) -> bool:
-    """A clause naming a goal or plan and no achievement."""
+    """A clause naming a goal or plan and no achievement (a 绩效目标自评表 title names no goal)."""
+    clause = clause.replace("目标自评", "")
     return any(w in clause for w in TARGET_WORDS) and not any(w in clause for w in COMPLETION_WORDS)
 
 

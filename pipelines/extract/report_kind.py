@@ -32,6 +32,8 @@ TITLE_ZONE_LINES = 10  # first non-empty lines read as possible titles
 HEADING_CHARS = 60  # of each of them: a whole form flattened onto one line starts with its title
 TITLE_WORDS = re.compile(r"报告|表|自评|评价|情况")
 PROSE_START = re.compile(r"^(?:根据|按照|依据|为了?|经|现将|通过|在|我|本)")
+# The opening sentence of a prose report names it: 现将XX局2022年XX资金项目绩效自评报告如下.
+REPORTED_AS = re.compile(r"现将(?P<title>[^。;；]{4,80}?)(?:报告|汇报)如下")
 QUOTED = re.compile(r"《[^》]{0,80}》")
 SENTENCE_END = re.compile(r"[。，,；;！？!?]")
 SECTION_HEADING = re.compile(
@@ -43,11 +45,12 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
     ("project", r"项目支出绩效|项目支出自评|项目绩效(?:自评|评价)|项目自评|工程绩效(?:自评|评价)"),
     ("department", r"整体支出|部门整体|单位整体"),
 )
-# A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down (central funds and
-# the funds that link poverty relief to rural revitalisation, 衔接资金, are transfers by definition).
+# Funds passed down by definition (central funds and the funds that link poverty relief to rural
+# revitalisation, 衔接资金): a title naming one is a transfer's, even where it says 项目绩效.
+PASSED_DOWN = re.compile(r"中央[\u4e00-\u9fff]{0,12}资金|衔接[\u4e00-\u9fff]{0,10}资金")
+# A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down.
 FUND_TITLE = re.compile(
-    r"(?:专项资金|补助资金|补助经费|转移资金|中央[\u4e00-\u9fff]{0,12}资金|衔接[\u4e00-\u9fff]{0,10}资金)"
-    r"(?:项目)?(?:绩效|自评)"
+    r"(?:专项资金|补助资金|补助经费|转移资金|" + PASSED_DOWN.pattern + r")(?:项目)?(?:绩效|自评)"
 )
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
@@ -92,6 +95,8 @@ def _title_lines(text: str) -> list[str]:
         head = SENTENCE_END.split(compact[:HEADING_CHARS])[0]
         if TITLE_WORDS.search(head) and not PROSE_START.match(head):
             heads.append(head)
+        elif announced := REPORTED_AS.search(compact):
+            heads.append(announced["title"])
     return heads
 
 
@@ -100,7 +105,8 @@ def kind_from_titles(text: str) -> tuple[ReportKind | None, str | None]:
     for head in _title_lines(text):
         found = [(m.start(), kind) for kind, phrase in KIND_PHRASES for m in [re.search(phrase, head)] if m]
         if found:
-            return min(found)[1], head
+            kind = min(found)[1]
+            return ("transfer" if kind == "project" and PASSED_DOWN.search(head) else kind), head
     for head in _title_lines(text):
         if FUND_TITLE.search(head):
             return "transfer", head
