@@ -296,6 +296,30 @@ def test_indicator_rows_of_a_real_table():
     )
 
 
+def test_a_word_table_made_of_pipe_rows_has_its_cells_packed_left():
+    # Each printed line became a row of one table: cells stand in order, not under their headers.
+    document = table_document(
+        [
+            "绩效指标",
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "全年实际完成值",
+            "未完成原因和改进措施",
+            "",
+        ],
+        ["产出指标", "数量指标", "改造户数", "≥120户", "126户", "", "", ""],
+        ["质量指标", "指标1:验收合格率", "≥95%", "98%", "——", "", "", ""],
+        ["指标2:返工率", "<=2%", "1%", "——", "", "", "", ""],
+    )
+    assert [(r.indicator, r.target_text, r.actual_text, r.level2) for r in rows_of(document)] == [
+        ("改造户数", "≥120户", "126户", "数量指标"),
+        ("验收合格率", "≥95%", "98%", "质量指标"),
+        ("返工率", "<=2%", "1%", "质量指标"),
+    ]
+
+
 def test_a_table_of_indicators_ends_at_its_total_row():
     document = table_document(
         ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],

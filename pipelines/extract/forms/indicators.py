@@ -328,6 +328,14 @@ def _fits_columns(row: dict[str, str], cells: list[Token], header: KpiHeader) ->
     name = at.get(columns.get("name"))
     if name is not None and name.label is not None and not _level_word_as_name(name, at, columns):
         return False
+    if name is not None and not _is_text(name) and name.label is None:
+        return False  # a figure or a dash where the name should be: the row is shifted
+    levels = {columns.get("level1"), columns.get("level2")}
+    for token in cells:
+        if token.kind in (LEVEL1, LEVEL2, LEVEL_EITHER) and token.cell not in levels and token is not name:
+            return False  # a level's label outside the level columns: cells shifted left
+        if TEMPLATE_SLOT.match(token.text) and token.cell != columns.get("name"):
+            return False  # 指标2: names a row's indicator wherever it is printed
     return all(_is_number(row[role]) for role in NUMERIC_ROLES if row.get(role))
 
 
