@@ -110,6 +110,12 @@ def test_a_row_at_the_top_of_a_page_with_figures_of_its_own_is_not_joined():
     later_page = _pdf_rows(first, [], [("", "", "补植数量", "", "", "", "")])
     for doc in (figures, numbered, later_page):
         assert join_page_breaks(doc) is doc
+    # Only the first row of a page can be the rest of the row before it.
+    cut = _pdf_rows(
+        first[:1] + [("产出指标", "数量指", "种植苗木", "", "", "", "")],
+        [("", "标", "数量", "", "", "", ""), ("", "", "说明", "", "", "", "")],
+    )
+    assert [b.cells[2] for b in join_page_breaks(cut).blocks[1:]] == ["种植苗木数量", "说明"]
 
 
 def test_spaces_inside_chinese_words_and_a_section_scope():

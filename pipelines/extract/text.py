@@ -163,8 +163,9 @@ def join_page_breaks(document: Document) -> Document:
     a sharing site's page marker split (本年支出123 / 3、2.23万元), and table rows that a page break cut
     (`continues_row`). A joined block is located ``first+second``."""
     blocks: list[TextBlock] = []
-    for block in document.blocks:
+    for number, block in enumerate(document.blocks):
         previous = blocks[-1] if blocks else None
+        opens_page = number > 0 and document.blocks[number - 1].page != block.page
         if (
             previous is not None
             and block.kind == previous.kind == "paragraph"
@@ -174,7 +175,7 @@ def join_page_breaks(document: Document) -> Document:
             joined = previous.text.rstrip() + _PAGE_MARKER.sub("", block.text.lstrip(), count=1)
             blocks[-1] = TextBlock(joined, f"{previous.locator}+{block.locator}", "paragraph", previous.page)
             continue
-        cut = _last_row_before(blocks)
+        cut = _last_row_before(blocks) if opens_page else None
         if cut is not None and continues_row(blocks[cut], block):
             blocks[cut] = _joined_row(blocks[cut], block)
             continue
