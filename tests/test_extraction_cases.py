@@ -112,7 +112,7 @@ def test_a_row_at_the_top_of_a_page_with_figures_of_its_own_is_not_joined():
         assert join_page_breaks(doc) is doc
     # Only the first row of a page can be the rest of the row before it.
     cut = _pdf_rows(
-        first[:1] + [("产出指标", "数量指", "种植苗木", "", "", "", "")],
+        [*first[:1], ("产出指标", "数量指", "种植苗木", "", "", "", "")],
         [("", "标", "数量", "", "", "", ""), ("", "", "说明", "", "", "", "")],
     )
     assert [b.cells[2] for b in join_page_breaks(cut).blocks[1:]] == ["种植苗木数量", "说明"]
@@ -461,3 +461,12 @@ def test_project_report_allocation_and_completed_investment():
 def test_a_score_after_a_goal_self_evaluation_form_title_is_achieved():
     doc = document_from_lines("某某项目绩效目标自评表(2023年度)项目总得分92分项目名称某某项目")
     assert achieved(doc)[("self_eval_score", "department")] == 92
+
+
+def test_a_page_break_inside_numbers_joins_their_ends_but_a_full_row_of_figures_stands_alone():
+    cut = [KPI_HEADER, ("效益指标", "社会", "群众知", "≥9", "9", "10", "9")]
+    doc = _pdf_rows(cut, [("", "效益指标", "晓率", "0%", "6%", "", "")])
+    row = join_page_breaks(doc).blocks[-1]
+    assert row.cells[1:5] == ("社会效益指标", "群众知晓率", "≥90%", "96%")
+    whole = _pdf_rows(cut, [("", "", "宣传覆盖", "9", "9", "10", "9")])
+    assert join_page_breaks(whole) is whole

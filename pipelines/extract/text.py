@@ -41,6 +41,8 @@ _PAGE_NUMBER = re.compile(r"[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*共\s
 # A cell that is a figure: digits, with a comparator, a percent sign or a unit of one or two
 # characters (≥200, 95%, 10, 9月前, 3.5万元); a row whose cell is one is a row of its own.
 _FIGURE_CELL = re.compile(r"[^\u4e00-\u9fff]*\d[^\u4e00-\u9fff]*(?:[\u4e00-\u9fff]{1,2}[^\u4e00-\u9fff]*)?")
+# The rest of a number a page break cut: digits, then perhaps a percent sign or a short unit.
+_NUMBER_END = re.compile(r"[\d.,]+\s*(?:%|[\u4e00-\u9fff]{1,2})?")
 # A cell opening with an item number (2. 2、 （二） 二、) starts a row of its own.
 _ITEM_NUMBER = re.compile(
     r"\s*(?:\d{1,2}\s*[.、．](?!\d)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+\s*[、.．])"
@@ -186,9 +188,11 @@ def join_page_breaks(document: Document) -> Document:
 
 
 def continues_row(previous: TextBlock, block: TextBlock) -> bool:
-    """Whether `block`, a table row at the top of a page, is the rest of `previous`, the last row of
-    the page before, cut by the page break: as many cells, text only in cells the cut row fills, no
-    figure of its own (a figure starts a new row) and no item number (2.项目实施内容 starts one)."""
+    """Whether `block`, the first table row of a page, is the rest of `previous`, the last row of the
+    page before, cut by the page break: as many cells, text only in cells the cut row fills, no item
+    number opening it (2.项目实施内容 starts a row), and no figure of its own (a figure starts a new
+    row) except the end of a number the cut row's cell ends with (10 | 0 -> 100, 98 | % -> 98%), in a
+    row that leaves the cut row's last cell (a score, short enough to fit) empty."""
     if not (
         previous.kind == block.kind == "table_row"
         and previous.page is not None
@@ -197,11 +201,17 @@ def continues_row(previous: TextBlock, block: TextBlock) -> bool:
     ):
         return False
     filled = [i for i, cell in enumerate(block.cells) if cell and cell.strip()]
-    return (
-        bool(filled)
-        and all(previous.cells[i] and previous.cells[i].strip() for i in filled)
-        and not any(_FIGURE_CELL.fullmatch(simplify(block.cells[i]).strip()) for i in filled)
-        and not _ITEM_NUMBER.match(block.cells[filled[0]])
+    cut = [i for i, cell in enumerate(previous.cells) if cell and cell.strip()]
+    if not filled or not set(filled) <= set(cut) or _ITEM_NUMBER.match(block.cells[filled[0]]):
+        return False
+    figures = [i for i in filled if _FIGURE_CELL.fullmatch(simplify(block.cells[i]).strip())]
+    return not figures or (
+        cut[-1] not in filled
+        and all(
+            _NUMBER_END.fullmatch(simplify(block.cells[i]).strip())
+            and previous.cells[i].rstrip()[-1:].isdigit()
+            for i in figures
+        )
     )
 
 
