@@ -470,3 +470,15 @@ def test_a_page_break_inside_numbers_joins_their_ends_but_a_full_row_of_figures_
     assert row.cells[1:5] == ("社会效益指标", "群众知晓率", "≥90%", "96%")
     whole = _pdf_rows(cut, [("", "", "宣传覆盖", "9", "9", "10", "9")])
     assert join_page_breaks(whole) is whole
+
+
+def test_a_department_forms_split_of_the_budget_by_nature_is_no_spending():
+    doc = document_from_lines(
+        "年度预算申请(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+        "按收入性质分:", "按支出性质分:", "其中:一般公共预算:820.5万元", "其中:基本支出:610.3万元",
+        "项目支出:210.2万元", "年度总体目标", "二、部门支出情况", "全年基本支出605.1万元。",
+    )  # fmt: skip
+    facts = achieved(doc)
+    assert facts[("budget_total", "basic")] == 6_103_000 and facts[("budget_total", "project")] == 2_102_000
+    assert facts[("expenditure_basic", "department")] == 6_051_000
+    assert ("expenditure_project", "department") not in facts

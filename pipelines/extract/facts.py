@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.matching import MONEY_UNIT_HINT, Context, Matcher
-from pipelines.extract.prose import HEADING, prose_facts, see_heading
+from pipelines.extract.prose import HEADING, prose_facts, see_budget_split, see_heading
 from pipelines.extract.tables import TableState, row_cells, table_row_facts
 from pipelines.extract.text import join_page_breaks, simplify
 from pipelines.indicators import Indicator, default_dictionary
@@ -57,6 +57,7 @@ def extract_content(
         if hint:
             context.money_unit = hint.group(1)
         see_heading(block.text, context)
+        see_budget_split(simplify(block.text), context)
         facts.extend(prose_facts(block.text, block.locator, matcher, context))
     form = read_forms(document, matcher)
     rows = form.indicators or context.indicators

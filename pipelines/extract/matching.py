@@ -159,6 +159,7 @@ class Context:
     indicators: list[PerformanceIndicator] = field(default_factory=list)  # rows of performance tables
     venue: bool = False  # the text has spoken of the body as a venue (本馆, 我馆, 馆内 ...)
     label: tuple[Indicator, str] | None = None  # a paragraph that is only a label (人员编制): its indicator
+    by_nature: bool = False  # inside a form's budget split by nature (按支出性质分: 基本支出 / 项目支出)
 
     def in_target_section(self) -> bool:
         return any(self.target_levels.values())

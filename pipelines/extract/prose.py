@@ -110,6 +110,8 @@ ALLOCATION_CODES = (BUDGET_CODE, "budget_fiscal")
 ADJUSTED = "调整"
 INITIAL = "initial"
 # 基本支出 / 项目支出 after a budget word split the budget: they are that budget's parts.
+BY_NATURE = "按支出性质分"
+AFTER_MONEY_BLOCK = ("总体目标", "绩效指标", "一级指标")
 BUDGET_SPLITS = {"expenditure_basic": "budget_total", "expenditure_project": "budget_total"}
 BUDGET_WORDS = re.compile(r"(?<!一般公共)预算(?!执行|单位)|安排")
 SPENDING_WORDS = re.compile(r"支出|决算|执行|实际|支付|使用|开支|花费")
@@ -143,6 +145,15 @@ def labelled_target(text: str) -> bool:
     """A text led by a label about goals ((三)年度绩效目标: ...): what follows the label are targets."""
     label = LEAD_LABEL.match(text)
     return bool(label) and states_target(label.group(0))
+
+
+def see_budget_split(text: str, context: Context) -> None:
+    """Track a form's budget split by nature (年度预算申请 … 按支出性质分: 基本支出 / 项目支出): its parts
+    are the budget's, not spending; the split ends where the form's goals or indicators begin."""
+    if BY_NATURE in text:
+        context.by_nature = True
+    elif HEADING.match(text) or any(word in text for word in AFTER_MONEY_BLOCK):
+        context.by_nature = False
 
 
 def see_heading(text: str, context: Context) -> None:
@@ -563,7 +574,9 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 scope = INITIAL  # 预算总额956万元,调整后预算981万元: the adjusted one is the year's
             if indicator.code in BUDGET_SPLITS and not figure.unit and not heads.any_before(hit.start):
                 continue  # 基本支出:900.47, a form's cell on its own line: a budget's part or spending?
-            if indicator.code in BUDGET_SPLITS and heads.budget_governs(hit.start):
+            if indicator.code in BUDGET_SPLITS and (
+                heads.budget_governs(hit.start) or context.by_nature or BY_NATURE in sentence[: hit.start]
+            ):
                 # 年初预算数500万元,其中基本支出300万元: the basic part of the budget, not spending
                 part = ALIAS_SCOPES[indicator.code]
                 scope = part if scope == DEPARTMENT else f"{scope}+{part}"
