@@ -482,3 +482,9 @@ def test_a_department_forms_split_of_the_budget_by_nature_is_no_spending():
     assert facts[("budget_total", "basic")] == 6_103_000 and facts[("budget_total", "project")] == 2_102_000
     assert facts[("expenditure_basic", "department")] == 6_051_000
     assert ("expenditure_project", "department") not in facts
+
+
+def test_spending_of_a_named_year_and_not_of_the_year_before():
+    facts = achieved(document_from_lines("2022年度支出385.6万元,其中:基本支出300.1万元,项目支出85.5万元。"))
+    assert facts[("expenditure_total", "department")] == 3_856_000
+    assert ("expenditure_total", "department") not in achieved(document_from_lines("上年度支出402.3万元。"))
