@@ -133,11 +133,23 @@ class Matcher:
                 indicator = self.leads[alias]
                 if not clause_leads or not CLAUSE_LEAD.search(text, max(0, match.start() - 9), match.start()):
                     continue
-            before = text[max(0, match.start() - 4) : match.start()]
-            if any(before.endswith(word) for word in indicator.not_after):
+            if _negated(text, match.start(), indicator.not_after):
                 continue
             found.append(AliasHit(match.start(), match.end(), indicator, alias, lead))
         return found
+
+
+def _negated(text: str, start: int, words: tuple[str, ...]) -> bool:
+    """Whether a negating word ends where the alias at `start` begins, or runs into it (上年度支出:
+    上年度 takes the alias 年度支出's first characters)."""
+    before = text[max(0, start - 4) : start]
+    for word in words:
+        if before.endswith(word):
+            return True
+        for overlap in range(1, len(word)):
+            if before.endswith(word[:overlap]) and text.startswith(word[overlap:], start):
+                return True
+    return False
 
 
 def unit_fits(figure: Figure, indicator: Indicator) -> bool:
