@@ -38,6 +38,9 @@ class ReadLimits:
     # While a rendered page is recognised, and only then: OCR maps OpenCV and onnxruntime and runs the
     # models, about 1.1-1.3 GB whatever the file (BENCHMARKS.md); the page image is bounded in pixels.
     max_ocr_memory_mb: float = 1536.0
+    # Every PDF page through pdfplumber, as before pages without tables were read through pdfium
+    # (READ_PDFPLUMBER_ONLY=1; the comparison test and `tools.bench --pdf-text` use it).
+    pdfplumber_only: bool = False
 
     @property
     def max_file_bytes(self) -> int:
