@@ -123,7 +123,7 @@ def _plain(pdfium: pypdfium2.PdfDocument | None, number: int, page: Page) -> Pla
     if pdfium is None:
         return None
     try:
-        plain = plain_page(pdfium, number - 1, page.page_obj.contents, (page.width, page.height))
+        plain = plain_page(pdfium, number - 1, page.page_obj, (page.width, page.height))
     except pypdfium2.PdfiumError:  # a page pdfium cannot load: pdfplumber says what is wrong
         return None
     return None if plain is None or plain.glyphs < MIN_PAGE_GLYPHS else plain

@@ -8,14 +8,25 @@ content streams of bounded size. Any other page is left to pdfplumber (None)."""
 from __future__ import annotations
 
 import ctypes
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
-from pdfminer.pdftypes import PDFStream, resolve1
-from pdfminer.psparser import LIT
+from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.fontmetrics import FONT_METRICS
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import (
+    LITERALS_ASCII85_DECODE,
+    LITERALS_ASCIIHEX_DECODE,
+    LITERALS_FLATE_DECODE,
+    PDFStream,
+    num_value,
+    resolve1,
+)
+from pdfminer.psparser import PSLiteral
 from pdfplumber.utils.text import chars_to_textmap
 
 # Path objects spanning at least this much across and at least this much down (one object or two)
@@ -24,8 +35,8 @@ RULE_SPAN = 2.0
 # A page whose content streams inflate to more than this is left to pdfminer, which raises
 # MemoryError within the reading limits where pdfium would abort the process.
 MAX_CONTENT_BYTES = 16 * 1024 * 1024
-_FLATE = (LIT("FlateDecode"), LIT("Fl"))
 SAME_SIZE = 0.01  # points between pdfminer's page size and pdfium's (single precision)
+_SUBSET_TAG = re.compile(rb"^[A-Z]{6}\+")  # ABCDEF+SimSun: a font subset, named without it by pdfium
 
 
 @dataclass(frozen=True)
@@ -38,13 +49,13 @@ class PlainPage:
 
 
 def plain_page(
-    pdf: pypdfium2.PdfDocument, index: int, contents: list[Any], size: tuple[float, float]
+    pdf: pypdfium2.PdfDocument, index: int, source: PDFPage, size: tuple[float, float]
 ) -> PlainPage | None:
     """Page `index` (from 0) of `pdf` read through pdfium, or None when it is for pdfplumber to
     read: it may carry a ruled table, or its glyphs or geometry are ones pdfium may not report as
-    pdfminer does. `contents` are the page's content streams and `size` its width and height as
-    pdfminer found them (another size: not the same page)."""
-    if not _inflates_within(contents, MAX_CONTENT_BYTES):
+    pdfminer does. `source` is the page as pdfminer found it (its content streams and fonts), `size`
+    its width and height by pdfplumber (another size: not the same page)."""
+    if not _inflates_within(source.contents, MAX_CONTENT_BYTES):
         return None
     page = pdf[index]
     try:
@@ -60,7 +71,7 @@ def plain_page(
             return None
         textpage = page.get_textpage()
         try:
-            chars = _chars(textpage, top)
+            chars = _chars(textpage, top, font_descents(source.resources))
         finally:
             textpage.close()
     finally:
@@ -72,23 +83,29 @@ def plain_page(
 
 
 def _inflates_within(contents: list[Any], limit: int) -> bool:
-    """Whether the content streams are unencrypted, stored plain or Flate-compressed without
-    parameters, and inflate to at most `limit` bytes in all (measured in bounded steps)."""
+    """Whether the content streams are unencrypted, stored plain or encoded by ASCII85, ASCIIHex
+    (which shrink) and at most one Flate without parameters, last, and decode to at most `limit`
+    bytes in all (inflated in bounded steps)."""
     room = limit
     for reference in contents:
         stream = resolve1(reference)
         if not isinstance(stream, PDFStream) or stream.decipher is not None or stream.rawdata is None:
             return False
+        data = stream.rawdata
         filters = stream.get_filters()
-        if not filters:
-            room -= len(stream.rawdata)
-        elif len(filters) == 1 and filters[0][0] in _FLATE and not filters[0][1]:
-            try:
-                room -= len(zlib.decompressobj().decompress(stream.rawdata, room + 1))
-            except zlib.error:
-                return False
-        else:
+        try:
+            for position, (name, parameters) in enumerate(filters, start=1):
+                if name in LITERALS_ASCII85_DECODE:
+                    data = ascii85decode(data)
+                elif name in LITERALS_ASCIIHEX_DECODE:
+                    data = asciihexdecode(data)
+                elif name in LITERALS_FLATE_DECODE and not parameters and position == len(filters):
+                    data = zlib.decompressobj().decompress(data, room + 1)
+                else:
+                    return False
+        except (ValueError, zlib.error):
             return False
+        room -= len(data)
         if room < 0:
             return False
     return True
@@ -110,38 +127,111 @@ def _may_rule(page: pypdfium2.PdfPage) -> bool:
     return False
 
 
-def _chars(textpage: pypdfium2.PdfTextPage, page_top: float) -> list[dict[str, Any]] | None:
+def font_descents(resources: Any) -> dict[bytes, float]:
+    """The descent pdfminer gives each font of a page's resources (ems below the baseline, 0 or less:
+    the font descriptor's, the metrics file's for the standard fonts), by the name pdfium gives the
+    font (its base font without a subset tag). Names of fonts of two descents, Type3 fonts and
+    fonts pdfminer would not know are left out."""
+    fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
+    descents: dict[bytes, float | None] = {}
+    for reference in fonts.values() if isinstance(fonts, dict) else ():
+        spec = resolve1(reference)
+        base = _name(spec.get("BaseFont")) if isinstance(spec, dict) else None
+        if base is None:
+            continue
+        descent = _descent(spec, base)
+        name = _SUBSET_TAG.sub(b"", base)
+        descents[name] = descent if descents.get(name, descent) == descent else None
+    return {name: descent for name, descent in descents.items() if descent is not None}
+
+
+def _name(value: Any) -> bytes | None:
+    """A PDF name as bytes (pdfminer keeps names that are not UTF-8 as bytes)."""
+    name = resolve1(value)
+    if not isinstance(name, PSLiteral):
+        return None
+    return name.name.encode() if isinstance(name.name, str) else name.name
+
+
+def _descent(spec: dict[str, Any], base: bytes) -> float | None:
+    """pdfminer's descent of a font dictionary, in ems; None for fonts it reads otherwise."""
+    subtype = _name(spec.get("Subtype"))
+    if subtype == b"Type0":
+        descendants = resolve1(spec.get("DescendantFonts"))
+        spec = resolve1(descendants[0]) if isinstance(descendants, list) and descendants else None
+        if not isinstance(spec, dict) or _name(spec.get("Subtype")) not in (b"CIDFontType0", b"CIDFontType2"):
+            return None
+        descriptor = resolve1(spec.get("FontDescriptor"))
+    elif subtype in (b"Type1", b"MMType1", b"TrueType"):
+        metrics = FONT_METRICS.get(base.decode("latin-1"))
+        descriptor = metrics[0] if metrics else resolve1(spec.get("FontDescriptor"))
+    else:
+        return None
+    descent = num_value(descriptor.get("Descent", 0)) if isinstance(descriptor, dict) else 0
+    return -abs(descent) / 1000
+
+
+def _base_font(font: Any) -> bytes:
+    """The name pdfium gives a font."""
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    return buffer.raw[: size - 1]
+
+
+def _chars(
+    textpage: pypdfium2.PdfTextPage, page_top: float, descents: dict[bytes, float]
+) -> list[dict[str, Any]] | None:
     """The page's glyphs as pdfplumber's char dicts (text, x0, x1, top, bottom, doctop, upright),
-    in content order; spaces and line ends that pdfium adds are left out. None when a glyph has no
-    Unicode mapping, is not printable (pdfium's hyphen marks, surrogates) or is not upright."""
+    in content order; spaces and line ends that pdfium adds are left out. Their boxes are pdfminer's:
+    from the origin, the width the font gives the glyph and the font size, scaled by the glyph's
+    matrix and lowered by the font's descent (`descents`). None when a glyph has no Unicode mapping,
+    is not printable (pdfium's hyphen marks, surrogates), is not upright or is in a font of unknown
+    descent."""
     chars = []
-    box = pdfium_c.FS_RECTF()
+    fonts: dict[int | None, tuple[Any, float]] = {}  # by text object: its font and the font's descent
     matrix = pdfium_c.FS_MATRIX()
     x = ctypes.c_double()
     y = ctypes.c_double()
+    width = ctypes.c_float()
     for index in range(textpage.count_chars()):
         if pdfium_c.FPDFText_IsGenerated(textpage, index):
             continue
-        text = chr(pdfium_c.FPDFText_GetUnicode(textpage, index))
-        if pdfium_c.FPDFText_HasUnicodeMapError(textpage, index) or not (
-            text.isprintable() or text.isspace()
+        unicode = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        text = chr(unicode)
+        pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
+        if (
+            pdfium_c.FPDFText_HasUnicodeMapError(textpage, index)
+            or not (text.isprintable() or text.isspace())
+            or matrix.b
+            or matrix.c
+            or matrix.a <= 0
+            or matrix.d <= 0
         ):
             return None
-        pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
-        if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+        text_object = pdfium_c.FPDFText_GetTextObject(textpage, index)
+        key = ctypes.cast(text_object, ctypes.c_void_p).value
+        if key not in fonts:
+            font = pdfium_c.FPDFTextObj_GetFont(text_object) if key else None
+            descent = descents.get(_base_font(font)) if font else None
+            if descent is None:
+                return None
+            fonts[key] = (font, descent)
+        font, descent = fonts[key]
+        size = pdfium_c.FPDFText_GetFontSize(textpage, index)
+        if not pdfium_c.FPDFFont_GetGlyphWidth(font, unicode, size, width):
             return None
-        pdfium_c.FPDFText_GetLooseCharBox(textpage, index, box)
         pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
-        baseline = page_top - y.value
-        top = baseline - pdfium_c.FPDFText_GetFontSize(textpage, index)
+        height = size * matrix.d
+        bottom = page_top - y.value - descent * height
         chars.append(
             {
                 "text": text,
-                "x0": box.left,
-                "x1": box.right,
-                "top": top,
-                "bottom": baseline,
-                "doctop": top,
+                "x0": x.value,
+                "x1": x.value + width.value * matrix.a,
+                "top": bottom - height,
+                "bottom": bottom,
+                "doctop": bottom - height,
                 "upright": True,
             }
         )
