@@ -1,9 +1,10 @@
 """The text lines of a PDF page without tables, through pypdfium2: the lines pdfplumber's
 ``extract_text_lines`` gives, at a fraction of pdfminer's cost (`pipelines.readers.pdf`).
 
-A page is read here only when nothing on it can make a difference: no path objects that may rule a
-table, only upright unscaled-direction glyphs with a Unicode mapping, a page that is not rotated and
-content streams of bounded size. Any other page is left to pdfplumber (None)."""
+A page is read here only when pdfium can stand for pdfminer on it: no path objects that may rule a
+table, only upright glyphs (no rotation or skew) with a Unicode mapping in fonts whose descent
+pdfminer would read, a page that is not rotated and content streams of bounded size. Any other page
+is left to pdfplumber (None)."""
 
 from __future__ import annotations
 
@@ -83,17 +84,19 @@ def plain_page(
 
 
 def _inflates_within(contents: list[Any], limit: int) -> bool:
-    """Whether the content streams are unencrypted, stored plain or encoded by ASCII85, ASCIIHex
-    (which shrink) and at most one Flate without parameters, last, and decode to at most `limit`
-    bytes in all (inflated in bounded steps)."""
+    """Whether the content streams are stored plain or encoded by ASCII85, ASCIIHex (which shrink)
+    and at most one Flate without parameters, last, and decode to at most `limit` bytes in all
+    (decrypted as pdfminer does, inflated in bounded steps)."""
     room = limit
     for reference in contents:
         stream = resolve1(reference)
-        if not isinstance(stream, PDFStream) or stream.decipher is not None or stream.rawdata is None:
+        if not isinstance(stream, PDFStream) or stream.rawdata is None:
             return False
         data = stream.rawdata
         filters = stream.get_filters()
         try:
+            if stream.decipher:
+                data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
             for position, (name, parameters) in enumerate(filters, start=1):
                 if name in LITERALS_ASCII85_DECODE:
                     data = ascii85decode(data)
