@@ -113,16 +113,19 @@ def read_or_refuse(data: bytes, name: str, limits: ReadLimits) -> Document | str
         return str(error)
 
 
-@pytest.mark.slow  # OCR of the scanned reports (about N minutes)
 @pytest.mark.parametrize(
     "folder",
     [
         pytest.param(
             CORPUS,
             id="dev-corpus",
-            marks=pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared dev corpus not found at {CORPUS}"),
+            marks=[
+                pytest.mark.slow,  # OCR of its scanned reports: about 5 minutes
+                pytest.mark.corpus,
+                pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared dev corpus not found at {CORPUS}"),
+            ],
         ),
-        pytest.param(SAMPLES, id="samples"),
+        pytest.param(SAMPLES, id="samples"),  # about 10 s, the OCR of one scanned sample
     ],
 )
 @pytest.mark.usefixtures("ocr_once")
