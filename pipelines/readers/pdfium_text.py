@@ -12,7 +12,7 @@ import ctypes
 import re
 import zlib
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -182,56 +182,73 @@ def _base_font(font: Any) -> bytes:
     return buffer.raw[: size - 1]
 
 
+class _Drawing(NamedTuple):
+    """How a text object draws its glyphs: its font and the font's descent (ems), its font size and
+    its matrix's horizontal and vertical scales."""
+
+    font: Any
+    descent: float
+    size: float
+    across: float
+    down: float
+
+
+def _drawing(textpage: Any, index: int, text_object: Any, descents: dict[bytes, float]) -> _Drawing | None:
+    """How the text object of glyph `index` draws; None when it turns or skews its glyphs or its
+    font's descent is unknown."""
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
+    if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+        return None
+    font = pdfium_c.FPDFTextObj_GetFont(text_object)
+    descent = descents.get(_base_font(font)) if font else None
+    if descent is None:
+        return None
+    return _Drawing(font, descent, pdfium_c.FPDFText_GetFontSize(textpage, index), matrix.a, matrix.d)
+
+
 def _chars(
     textpage: pypdfium2.PdfTextPage, page_top: float, descents: dict[bytes, float]
 ) -> list[dict[str, Any]] | None:
     """The page's glyphs as pdfplumber's char dicts (text, x0, x1, top, bottom, doctop, upright),
     in content order; spaces and line ends that pdfium adds are left out. Their boxes are pdfminer's:
-    from the origin, the width the font gives the glyph and the font size, scaled by the glyph's
-    matrix and lowered by the font's descent (`descents`). None when a glyph has no Unicode mapping,
-    is not printable (pdfium's hyphen marks, surrogates), is not upright or is in a font of unknown
-    descent."""
+    from the origin, the width the font gives the glyph and the font size, scaled by the text
+    object's matrix and lowered by the font's descent (`descents`). None when a glyph has no Unicode
+    mapping, is not printable (pdfium's hyphen marks, surrogates), is not upright or is in a font of
+    unknown descent."""
+    handle = textpage.raw  # pdfium's own, quicker to pass than the helper object
     chars = []
-    fonts: dict[int | None, tuple[Any, float]] = {}  # by text object: its font and the font's descent
-    matrix = pdfium_c.FS_MATRIX()
+    drawings: dict[int | None, _Drawing | None] = {}  # by text object
+    widths: dict[tuple[int, int], float] = {}  # by text object and glyph
     x = ctypes.c_double()
     y = ctypes.c_double()
     width = ctypes.c_float()
-    for index in range(textpage.count_chars()):
-        if pdfium_c.FPDFText_IsGenerated(textpage, index):
+    for index in range(pdfium_c.FPDFText_CountChars(handle)):
+        if pdfium_c.FPDFText_IsGenerated(handle, index):
             continue
-        unicode = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        unicode = pdfium_c.FPDFText_GetUnicode(handle, index)
         text = chr(unicode)
-        pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
-        if (
-            pdfium_c.FPDFText_HasUnicodeMapError(textpage, index)
-            or not (text.isprintable() or text.isspace())
-            or matrix.b
-            or matrix.c
-            or matrix.a <= 0
-            or matrix.d <= 0
-        ):
+        if pdfium_c.FPDFText_HasUnicodeMapError(handle, index) or not (text.isprintable() or text.isspace()):
             return None
-        text_object = pdfium_c.FPDFText_GetTextObject(textpage, index)
+        text_object = pdfium_c.FPDFText_GetTextObject(handle, index)
         key = ctypes.cast(text_object, ctypes.c_void_p).value
-        if key not in fonts:
-            font = pdfium_c.FPDFTextObj_GetFont(text_object) if key else None
-            descent = descents.get(_base_font(font)) if font else None
-            if descent is None:
-                return None
-            fonts[key] = (font, descent)
-        font, descent = fonts[key]
-        size = pdfium_c.FPDFText_GetFontSize(textpage, index)
-        if not pdfium_c.FPDFFont_GetGlyphWidth(font, unicode, size, width):
+        if key not in drawings:
+            drawings[key] = _drawing(handle, index, text_object, descents) if key else None
+        drawing = drawings[key]
+        if drawing is None:
             return None
-        pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
-        height = size * matrix.d
-        bottom = page_top - y.value - descent * height
+        if (key, unicode) not in widths:
+            if not pdfium_c.FPDFFont_GetGlyphWidth(drawing.font, unicode, drawing.size, width):
+                return None
+            widths[key, unicode] = width.value * drawing.across
+        pdfium_c.FPDFText_GetCharOrigin(handle, index, x, y)
+        height = drawing.size * drawing.down
+        bottom = page_top - y.value - drawing.descent * height
         chars.append(
             {
                 "text": text,
                 "x0": x.value,
-                "x1": x.value + width.value * matrix.a,
+                "x1": x.value + widths[key, unicode],
                 "top": bottom - height,
                 "bottom": bottom,
                 "doctop": bottom - height,
