@@ -193,7 +193,9 @@ class _Drawing(NamedTuple):
     down: float
 
 
-def _drawing(textpage: Any, index: int, text_object: Any, descents: dict[bytes, float]) -> _Drawing | None:
+def _drawing(
+    textpage: pypdfium2.PdfTextPage, index: int, text_object: Any, descents: dict[bytes, float]
+) -> _Drawing | None:
     """How the text object of glyph `index` draws; None when it turns or skews its glyphs or its
     font's descent is unknown."""
     matrix = pdfium_c.FS_MATRIX()
@@ -216,24 +218,25 @@ def _chars(
     object's matrix and lowered by the font's descent (`descents`). None when a glyph has no Unicode
     mapping, is not printable (pdfium's hyphen marks, surrogates), is not upright or is in a font of
     unknown descent."""
-    handle = textpage.raw  # pdfium's own, quicker to pass than the helper object
     chars = []
     drawings: dict[int | None, _Drawing | None] = {}  # by text object
     widths: dict[tuple[int, int], float] = {}  # by text object and glyph
     x = ctypes.c_double()
     y = ctypes.c_double()
     width = ctypes.c_float()
-    for index in range(pdfium_c.FPDFText_CountChars(handle)):
-        if pdfium_c.FPDFText_IsGenerated(handle, index):
+    for index in range(pdfium_c.FPDFText_CountChars(textpage)):
+        if pdfium_c.FPDFText_IsGenerated(textpage, index):
             continue
-        unicode = pdfium_c.FPDFText_GetUnicode(handle, index)
+        unicode = pdfium_c.FPDFText_GetUnicode(textpage, index)
         text = chr(unicode)
-        if pdfium_c.FPDFText_HasUnicodeMapError(handle, index) or not (text.isprintable() or text.isspace()):
+        if pdfium_c.FPDFText_HasUnicodeMapError(textpage, index) or not (
+            text.isprintable() or text.isspace()
+        ):
             return None
-        text_object = pdfium_c.FPDFText_GetTextObject(handle, index)
+        text_object = pdfium_c.FPDFText_GetTextObject(textpage, index)
         key = ctypes.cast(text_object, ctypes.c_void_p).value
         if key not in drawings:
-            drawings[key] = _drawing(handle, index, text_object, descents) if key else None
+            drawings[key] = _drawing(textpage, index, text_object, descents) if key else None
         drawing = drawings[key]
         if drawing is None:
             return None
@@ -241,7 +244,7 @@ def _chars(
             if not pdfium_c.FPDFFont_GetGlyphWidth(drawing.font, unicode, drawing.size, width):
                 return None
             widths[key, unicode] = width.value * drawing.across
-        pdfium_c.FPDFText_GetCharOrigin(handle, index, x, y)
+        pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
         height = drawing.size * drawing.down
         bottom = page_top - y.value - drawing.descent * height
         chars.append(
