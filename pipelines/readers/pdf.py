@@ -185,17 +185,14 @@ def _page_blocks(page: Page, number: int) -> list[TextBlock]:
     text_page = page.filter(outside_tables) if bboxes else page
     lines = text_page.extract_text_lines(return_chars=False)
     if lines:
-        page_left, _, page_right, _ = page.bbox
-        placed.extend(_paragraphs(lines, _right_edge(page_left, page_right, lines, bboxes), number))
+        placed.extend(_paragraphs(lines, _right_edge(page, lines, bboxes), number))
     placed.sort(key=lambda item: item[0])
     return [block for _, group in placed for block in group]
 
 
 def _plain_blocks(lines: list[dict[str, Any]], page: Page, number: int) -> list[TextBlock]:
     """The paragraphs of a page without tables from its lines read through pdfium."""
-    page_left, _, page_right, _ = page.bbox
-    right_edge = _right_edge(page_left, page_right, lines, [])
-    return [block for _, group in _paragraphs(lines, right_edge, number) for block in group]
+    return [block for _, group in _paragraphs(lines, _right_edge(page, lines, []), number) for block in group]
 
 
 def _paragraphs(
@@ -208,11 +205,10 @@ def _paragraphs(
     ]
 
 
-def _right_edge(
-    page_left: float, page_right: float, lines: list[dict[str, Any]], bboxes: list[Bbox]
-) -> float:
+def _right_edge(page: Page, lines: list[dict[str, Any]], bboxes: list[Bbox]) -> float:
     """The right edge of the page's text column: its rightmost line or table or, as margins are
     about symmetric, its leftmost line or table mirrored (pages of a few short or centred lines)."""
     lefts = [line["x0"] for line in lines] + [bbox[0] for bbox in bboxes]
     rights = [line["x1"] for line in lines] + [bbox[2] for bbox in bboxes]
+    page_left, _, page_right, _ = page.bbox
     return max(*rights, page_right - (min(lefts) - page_left))
