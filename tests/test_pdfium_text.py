@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pdfplumber
@@ -79,8 +79,33 @@ def test_a_page_without_tables_gives_pdfplumbers_lines(data: bytes) -> None:
     assert plain.glyphs == sum(len(line["text"].replace(" ", "")) for line in lines)
 
 
-def test_a_page_that_may_carry_a_ruled_table_is_left_to_pdfplumber() -> None:
-    assert first_page(report_pdf([LONG_PARAGRAPH, ruled_table()]))[0] is None
+def drawn_page(draw: Callable[[canvas.Canvas], None]) -> bytes:
+    """A page of two lines of Chinese text and whatever `draw` adds."""
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.setFont("STSong-Light", 11)
+    page.drawString(90, 760, "一、部门概况")
+    page.drawString(90, 740, "全年整体支出348.99万元，其中基本支出323.62万元。")
+    draw(page)
+    page.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "through_pdfium"),
+    [
+        pytest.param(
+            drawn_page(lambda page: page.line(90, 755, 500, 755)), True, id="a rule under a heading"
+        ),
+        pytest.param(drawn_page(lambda page: page.rect(90, 600, 300, 100)), False, id="a box"),
+        pytest.param(drawn_page(lambda page: page.rect(90, 600, 300, 12, fill=1)), False, id="a filled cell"),
+        pytest.param(report_pdf([LONG_PARAGRAPH, ruled_table()]), False, id="a ruled table"),
+        pytest.param(drawn_page(lambda page: page.setPageRotation(90)), False, id="a turned page"),
+    ],
+)
+def test_which_pages_pdfium_reads(data: bytes, through_pdfium: bool) -> None:
+    assert (first_page(data)[0] is not None) == through_pdfium
+    assert read_bytes(data, "a.pdf", "") == read_bytes(data, "a.pdf", "", PDFPLUMBER_ONLY)
 
 
 def test_the_switch_reads_every_page_with_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:

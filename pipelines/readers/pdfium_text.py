@@ -122,12 +122,26 @@ def _may_rule(page: pypdfium2.PdfPage) -> bool:
     for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
         if obj.level:
             return True
-        left, bottom, right, top = obj.get_bounds()
-        across = across or right - left >= RULE_SPAN
-        down = down or top - bottom >= RULE_SPAN
+        width, height = _span(obj)
+        across = across or width >= RULE_SPAN
+        down = down or height >= RULE_SPAN
         if across and down:
             return True
     return False
+
+
+def _span(path: pypdfium2.PdfObject) -> tuple[float, float]:
+    """How far a path's points (curves' control points too) spread across and down the page: its
+    geometry, as pdfminer's edges have it, without the stroke's width that pdfium's bounds add."""
+    a, b, c, d, e, f = path.get_matrix().get()
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    xs, ys = [], []
+    for index in range(pdfium_c.FPDFPath_CountSegments(path)):
+        pdfium_c.FPDFPathSegment_GetPoint(pdfium_c.FPDFPath_GetPathSegment(path, index), x, y)
+        xs.append(a * x.value + c * y.value + e)
+        ys.append(b * x.value + d * y.value + f)
+    return (max(xs) - min(xs), max(ys) - min(ys)) if xs else (0.0, 0.0)
 
 
 def font_descents(resources: Any) -> dict[bytes, float]:
