@@ -12,6 +12,8 @@ from pathlib import Path
 import pdfplumber
 import pypdfium2
 import pytest
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen import canvas
 
 from pipelines.batch.read import extract_file
@@ -91,6 +93,16 @@ def drawn_page(draw: Callable[[canvas.Canvas], None]) -> bytes:
     return buffer.getvalue()
 
 
+def vertical_text(page: canvas.Canvas) -> None:
+    """A title written downwards (a composite font whose CMap is UniGB-UCS2-V)."""
+    if "STSong-Light-V" not in pdfmetrics.getRegisteredFontNames():
+        font = UnicodeCIDFont("STSong-Light", isVertical=True)
+        font.name = font.fontName = "STSong-Light-V"
+        pdfmetrics.registerFont(font)
+    page.setFont("STSong-Light-V", 11)
+    page.drawString(520, 760, "部门整体支出绩效报告")
+
+
 @pytest.mark.parametrize(
     ("data", "through_pdfium"),
     [
@@ -101,6 +113,7 @@ def drawn_page(draw: Callable[[canvas.Canvas], None]) -> bytes:
         pytest.param(drawn_page(lambda page: page.rect(90, 600, 300, 12, fill=1)), False, id="a filled cell"),
         pytest.param(report_pdf([LONG_PARAGRAPH, ruled_table()]), False, id="a ruled table"),
         pytest.param(drawn_page(lambda page: page.setPageRotation(90)), False, id="a turned page"),
+        pytest.param(drawn_page(vertical_text), False, id="text written downwards"),
     ],
 )
 def test_which_pages_pdfium_reads(data: bytes, through_pdfium: bool) -> None:

@@ -72,7 +72,7 @@ def plain_page(
             return None
         textpage = page.get_textpage()
         try:
-            chars = _chars(textpage, top, font_descents(source.resources))
+            chars = _chars(textpage, top, _font_descents(source.resources))
         finally:
             textpage.close()
     finally:
@@ -144,7 +144,7 @@ def _span(path: pypdfium2.PdfObject) -> tuple[float, float]:
     return (max(xs) - min(xs), max(ys) - min(ys)) if xs else (0.0, 0.0)
 
 
-def font_descents(resources: Any) -> dict[bytes, float]:
+def _font_descents(resources: Any) -> dict[bytes, float]:
     """The descent pdfminer gives each font of a page's resources (ems below the baseline, 0 or less:
     the font descriptor's, the metrics file's for the standard fonts), by the name pdfium gives the
     font (its base font without a subset tag). Names of fonts of two descents, Type3 fonts and
@@ -171,9 +171,13 @@ def _name(value: Any) -> bytes | None:
 
 
 def _descent(spec: dict[str, Any], base: bytes) -> float | None:
-    """pdfminer's descent of a font dictionary, in ems; None for fonts it reads otherwise."""
+    """pdfminer's descent of a font dictionary, in ems; None for fonts it reads otherwise (Type3
+    fonts; composite fonts written downwards, or whose CMap is not a named one, which may be)."""
     subtype = _name(spec.get("Subtype"))
     if subtype == b"Type0":
+        encoding = _name(spec.get("Encoding"))
+        if encoding is None or encoding.endswith(b"-V"):
+            return None
         descendants = resolve1(spec.get("DescendantFonts"))
         spec = resolve1(descendants[0]) if isinstance(descendants, list) and descendants else None
         if not isinstance(spec, dict) or _name(spec.get("Subtype")) not in (b"CIDFontType0", b"CIDFontType2"):
