@@ -25,7 +25,7 @@ class ReadLimits:
 
     Settings (environment variables of the pipeline): READ_MAX_FILE_MB, READ_MAX_PDF_PAGES,
     READ_MAX_INFLATED_MB, READ_MAX_TABLE_CELLS, READ_TIMEOUT_SECONDS, READ_MAX_MEMORY_MB,
-    READ_MAX_OCR_PAGES, READ_MAX_OCR_MEMORY_MB.
+    READ_MAX_OCR_PAGES, READ_MAX_OCR_MEMORY_MB, READ_PDFPLUMBER_ONLY.
     """
 
     max_file_mb: float = 50.0  # bytes on disk; a larger file is not opened at all
@@ -38,6 +38,9 @@ class ReadLimits:
     # While a rendered page is recognised, and only then: OCR maps OpenCV and onnxruntime and runs the
     # models, about 1.1-1.3 GB whatever the file (BENCHMARKS.md); the page image is bounded in pixels.
     max_ocr_memory_mb: float = 1536.0
+    # Every PDF page through pdfplumber, none through pdfium (`pipelines.readers.pdfium_text`): the
+    # reading before pdfium, which the comparison test and `tools.bench --pdf-text` measure against.
+    pdfplumber_only: bool = False
 
     @property
     def max_file_bytes(self) -> int:

@@ -65,6 +65,9 @@ NUMBERS: dict[str, Number] = {
     "READ_MAX_OCR_MEMORY_MB": Number(
         float, DEFAULT_LIMITS.max_ocr_memory_mb, 0, True, meaning="memory while a scanned page is recognised"
     ),
+    "READ_PDFPLUMBER_ONLY": Number(
+        int, 0, 0, meaning="1: every PDF page through pdfplumber, none through pdfium"
+    ),
     "HANDOFF_RETENTION_HOURS": Number(float, 72, 0),
 }
 

@@ -115,11 +115,13 @@ def test_read_limits_follow_the_environment(monkeypatch):
     settings = {
         "READ_MAX_FILE_MB": "5", "READ_MAX_PDF_PAGES": "40", "READ_MAX_INFLATED_MB": "20",
         "READ_MAX_TABLE_CELLS": "1000", "READ_TIMEOUT_SECONDS": "7.5", "READ_MAX_MEMORY_MB": "384",
-        "READ_MAX_OCR_PAGES": "3", "READ_MAX_OCR_MEMORY_MB": "1024",
+        "READ_MAX_OCR_PAGES": "3", "READ_MAX_OCR_MEMORY_MB": "1024", "READ_PDFPLUMBER_ONLY": "1",
     }  # fmt: skip
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
-    assert resources_from_environment()["reports"].limits == ReadLimits(5, 40, 20, 1000, 7.5, 384, 3, 1024)
+    assert resources_from_environment()["reports"].limits == ReadLimits(
+        5, 40, 20, 1000, 7.5, 384, 3, 1024, True
+    )
 
 
 def test_definitions_hold_every_stage_and_check():

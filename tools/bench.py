@@ -14,12 +14,16 @@ or a sensor's run pays whole: interpreter, imports, Dagster's run records, the s
 .doc file under FOLDER to .docx (one at a time, as a worker does; held-out reports left out).
 `python -m tools.bench --ocr FOLDER [--stems A,B]`: instead, the seconds per page of reading the
 scanned PDFs in FOLDER by OCR (held-out reports left out).
+`python -m tools.bench --pdf-text [FOLDER ...]`: instead, the seconds of reading the PDFs in the
+folders (default: the samples and the shared dev corpus) with every page through pdfplumber and with
+pages without tables through pdfium, the share of pages left to pdfplumber, and the pages that differ.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
 import json
 import os
 import platform
@@ -31,6 +35,10 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from importlib.util import find_spec
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipelines.model import Document, ReadLimits
 
 PHASES = ("floor", "full", "rerun", "added")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -309,6 +317,101 @@ def ocr_cost(folder: Path, stems: tuple[str, ...] = ()) -> str:
     )  # fmt: skip
 
 
+def _pdf_routes(data: bytes) -> list[str]:
+    """Where each page of a PDF is read: "pdfium", "pdfplumber" (it may carry a table, or pdfium is
+    unsure) or "scan" (too few glyphs: pdfplumber tells, then OCR)."""
+    import pdfplumber
+    import pypdfium2
+
+    from pipelines.readers.pdf import MIN_PAGE_GLYPHS
+    from pipelines.readers.pdfium_text import plain_page
+
+    routes = []
+    pdfium = pypdfium2.PdfDocument(data)
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for index, page in enumerate(pdf.pages):
+            plain = plain_page(pdfium, index, page.page_obj, (page.width, page.height))
+            if plain is not None and plain.glyphs >= MIN_PAGE_GLYPHS:
+                routes.append("pdfium")
+            else:
+                glyphs = sum(1 for char in page.chars if not char["text"].isspace())
+                routes.append("scan" if glyphs < MIN_PAGE_GLYPHS else "pdfplumber")
+    pdfium.close()
+    return routes
+
+
+def _read_pdfs(files: dict[str, bytes], limits: ReadLimits) -> dict[str, Document | str]:
+    """Each PDF's Document, or its ReadError's message."""
+    from pipelines.model import ReadError
+    from pipelines.readers import read_bytes
+
+    documents: dict[str, Document | str] = {}
+    for name, data in files.items():
+        try:
+            documents[name] = read_bytes(data, name, "", limits)
+        except ReadError as error:
+            documents[name] = str(error)
+    return documents
+
+
+def pdf_text_cost(folders: list[Path], repeats: int = 3) -> str:
+    """The PDFs under `folders` (held-out reports left out) read in this process with every page
+    through pdfplumber and with pages without tables through pdfium (best of `repeats`; OCR left out:
+    READ_MAX_OCR_PAGES=0, the same in both: a scanned PDF is refused at its first scanned page), the
+    pages each way and the pages whose blocks differ, as a table."""
+    from pipelines.model import ReadLimits
+    from tools.scoring import HELD_OUT
+
+    limits = {"pdfplumber only": ReadLimits(max_ocr_pages=0, pdfplumber_only=True),
+              "pdfium + pdfplumber": ReadLimits(max_ocr_pages=0)}  # fmt: skip
+    rows = []
+    for folder in folders:
+        files = {
+            path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*.pdf"))
+            if path.stem not in HELD_OUT
+        }
+        routes = {"pdfium": 0, "pdfplumber": 0, "scan": 0}
+        for data in files.values():
+            for route in _pdf_routes(data):
+                routes[route] += 1
+        best, readings = {}, {}
+        for label, limit in limits.items():
+            seconds = []
+            for _ in range(repeats):
+                started = time.perf_counter()
+                readings[label] = _read_pdfs(files, limit)
+                seconds.append(time.perf_counter() - started)
+            best[label] = min(seconds)
+        old, new = readings.values()
+        differing = sum(_pages_differing(old[name], new[name]) for name in files)
+        rows.append(
+            f"| {folder} | {len(files)} | {routes['pdfium']} / {routes['pdfplumber']} / {routes['scan']} | "
+            f"{best['pdfplumber only']:.2f} | {best['pdfium + pdfplumber']:.2f} | "
+            f"{best['pdfplumber only'] / best['pdfium + pdfplumber']:.1f} | {differing} |"
+        )
+    return "\n".join(
+        [
+            "| PDFs under | files | pages through pdfium / pdfplumber / scanned (OCR, not timed) | "
+            f"pdfplumber only (s, best of {repeats}) | pdfium + pdfplumber (s) | speed-up | pages that differ |",
+            "|---|---|---|---|---|---|---|",
+            *rows,
+        ]
+    )
+
+
+def _pages_differing(old: Document | str, new: Document | str) -> int:
+    """How many pages' blocks differ between two readings of one PDF (a refusal counts as page 0)."""
+    if isinstance(old, str) or isinstance(new, str):
+        return int(old != new)
+    pages = {block.page for block in (*old.blocks, *new.blocks)}
+    return sum(
+        1
+        for page in pages
+        if [b for b in old.blocks if b.page == page] != [b for b in new.blocks if b.page == page]
+    )
+
+
 def doc_conversion_seconds(folder: Path) -> dict[str, float]:
     """Seconds `convert_to_docx` takes for each .doc under `folder` (the reports of
     `tools.scoring.HELD_OUT` are never opened), one after another."""
@@ -339,11 +442,24 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--doc-conversion", type=Path, metavar="FOLDER", help="time .doc conversions only")
     parser.add_argument(
+        "--pdf-text",
+        type=Path,
+        nargs="*",
+        metavar="FOLDER",
+        help="time only the reading of the PDFs in these folders (default: the samples and the dev corpus), "
+        "pdfplumber only against pdfium + pdfplumber",
+    )
+    parser.add_argument(
         "--cli-rerun", type=int, metavar="N", help="time only the command-line rerun (samples and N reports)"
     )
     args = parser.parse_args(argv)
     if args.ocr:
         print(ocr_cost(args.ocr, tuple(filter(None, args.stems.split(",")))))
+        return
+    if args.pdf_text is not None:
+        corpus = PROJECT_ROOT.parent / "shared" / "corpus" / "dev"
+        default = [PROJECT_ROOT / "samples" / "reports", *([corpus] if corpus.is_dir() else [])]
+        print(pdf_text_cost(args.pdf_text or default))
         return
     if args.doc_conversion:
         seconds = sorted(doc_conversion_seconds(args.doc_conversion).values())

@@ -32,6 +32,7 @@ class ReportsFolder(ConfigurableResource):
     max_memory_mb: float = DEFAULT_LIMITS.max_memory_mb
     max_ocr_pages: int = DEFAULT_LIMITS.max_ocr_pages
     max_ocr_memory_mb: float = DEFAULT_LIMITS.max_ocr_memory_mb
+    pdfplumber_only: bool = DEFAULT_LIMITS.pdfplumber_only
 
     @property
     def root(self) -> Path:
@@ -49,6 +50,7 @@ class ReportsFolder(ConfigurableResource):
             self.max_memory_mb,
             self.max_ocr_pages,
             self.max_ocr_memory_mb,
+            self.pdfplumber_only,
         )
 
 
@@ -96,6 +98,7 @@ def resources_from_environment() -> dict[str, ConfigurableResource | StepHandoff
             max_memory_mb=number(env, "READ_MAX_MEMORY_MB"),
             max_ocr_pages=number(env, "READ_MAX_OCR_PAGES"),
             max_ocr_memory_mb=number(env, "READ_MAX_OCR_MEMORY_MB"),
+            pdfplumber_only=bool(number(env, "READ_PDFPLUMBER_ONLY")),
         ),
         "warehouse": WarehouseFile(path=env.get("WAREHOUSE_PATH", str(DEFAULT_WAREHOUSE_PATH))),
         "extract_cache": ExtractCacheFolder(path=env.get("EXTRACT_CACHE_DIR", str(DEFAULT_CACHE_DIR))),

@@ -1,5 +1,6 @@
-"""PDF reports via pdfplumber: ruled tables as rows, the rest of each page as joined paragraphs;
-pages without a text layer recognised by OCR (`pipelines.readers.ocr`)."""
+"""PDF reports: ruled tables as rows (pdfplumber), the rest of each page as joined paragraphs;
+pages without tables read through pypdfium2 (`pipelines.readers.pdfium_text`), which gives the lines
+pdfplumber would; pages without a text layer recognised by OCR (`pipelines.readers.ocr`)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pdfplumber
+import pypdfium2
 from pdfminer.pdfdocument import PDFEncryptionError
 from pdfminer.psexceptions import PSException
 from pdfplumber.page import Page
@@ -17,6 +19,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits, TextBlock
 from pipelines.readers import ocr
 from pipelines.readers.layout import paragraphs
+from pipelines.readers.pdfium_text import PlainPage, plain_page
 
 Bbox = tuple[float, float, float, float]
 
@@ -34,7 +37,9 @@ def read_pdf(
 
     Per page, ruled tables (pdfplumber's default line strategy) give one block per row, located
     ``page P table T row R``; the text outside the tables gives paragraphs ``page P para N`` made
-    by joining wrapped lines. Blocks are ordered by their top position on the page.
+    by joining wrapped lines. Blocks are ordered by their top position on the page. A page that
+    cannot carry a table is read through pdfium, with the same blocks, unless
+    `limits.pdfplumber_only`.
     """
     if b"%PDF-" not in data[:1024]:
         raise ReadError("not a PDF file (no %PDF- header)")
@@ -46,21 +51,31 @@ def read_pdf(
             page_count = len(pdf.pages)
             if page_count > limits.max_pdf_pages:
                 raise ReadError(f"too many pages ({page_count} > {limits.max_pdf_pages}, READ_MAX_PDF_PAGES)")
-            for number, page in enumerate(pdf.pages, start=1):
-                texts = [char["text"] for char in page.chars if not char["text"].isspace()]
-                if len(texts) < MIN_PAGE_GLYPHS:
-                    scanned.append(number)
+            pdfium = None if limits.pdfplumber_only else _open_pdfium(data, page_count)
+            try:
+                for number, page in enumerate(pdf.pages, start=1):
+                    plain = _plain(pdfium, number, page)
+                    if plain is not None:
+                        glyphs += plain.glyphs
+                        pages[number] = _plain_blocks(plain.lines, page, number)
+                        continue
+                    texts = [char["text"] for char in page.chars if not char["text"].isspace()]
+                    if len(texts) < MIN_PAGE_GLYPHS:
+                        scanned.append(number)
+                        page.close()
+                        if len(scanned) > limits.max_ocr_pages:  # known now: the rest need not be parsed
+                            raise ReadError(
+                                f"more than {limits.max_ocr_pages} pages without a text layer to OCR (READ_MAX_OCR_PAGES)"
+                            )
+                        continue
+                    glyphs += len(texts)
+                    unmapped += sum(1 for text in texts if text.startswith("(cid:"))
+                    pages[number] = _page_blocks(page, number)
+                    cells = _count_cells(cells, pages[number], limits)
                     page.close()
-                    if len(scanned) > limits.max_ocr_pages:  # known now: the rest need not be parsed
-                        raise ReadError(
-                            f"more than {limits.max_ocr_pages} pages without a text layer to OCR (READ_MAX_OCR_PAGES)"
-                        )
-                    continue
-                glyphs += len(texts)
-                unmapped += sum(1 for text in texts if text.startswith("(cid:"))
-                pages[number] = _page_blocks(page, number)
-                cells = _count_cells(cells, pages[number], limits)
-                page.close()
+            finally:
+                if pdfium is not None:
+                    pdfium.close()
     except PdfminerException as exc:
         cause = exc.args[0] if exc.args else exc
         if isinstance(cause, MemoryError):  # over READ_MAX_MEMORY_MB: the caller names the limit
@@ -89,6 +104,31 @@ def read_pdf(
     )
 
 
+def _open_pdfium(data: bytes, page_count: int) -> pypdfium2.PdfDocument | None:
+    """The PDF opened by pdfium, or None when pdfium cannot open it or counts other pages than
+    pdfminer (then every page is read by pdfplumber)."""
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return None
+    if len(pdf) != page_count:
+        pdf.close()
+        return None
+    return pdf
+
+
+def _plain(pdfium: pypdfium2.PdfDocument | None, number: int, page: Page) -> PlainPage | None:
+    """Page `number` read through pdfium, when it can be and has a text layer (a page of few glyphs
+    is left to pdfplumber, which tells scans)."""
+    if pdfium is None:
+        return None
+    try:
+        plain = plain_page(pdfium, number - 1, page.page_obj, (page.width, page.height))
+    except pypdfium2.PdfiumError:  # a page pdfium cannot load: pdfplumber says what is wrong
+        return None
+    return None if plain is None or plain.glyphs < MIN_PAGE_GLYPHS else plain
+
+
 def _count_cells(cells: int, blocks: list[TextBlock], limits: ReadLimits) -> int:
     """Cells so far plus the blocks'; more than READ_MAX_TABLE_CELLS stops the reading."""
     cells += sum(len(block.cells) for block in blocks)
@@ -101,8 +141,6 @@ def _ocr_pages(data: bytes, numbers: list[int]) -> Iterator[tuple[int, list[Text
     """The blocks OCR reads on the given pages (numbered from 1); blank pages are not recognised."""
     if not numbers:
         return
-    import pypdfium2
-
     pdf = pypdfium2.PdfDocument(data)
     try:
         for number in numbers:
@@ -146,11 +184,25 @@ def _page_blocks(page: Page, number: int) -> list[TextBlock]:
 
     text_page = page.filter(outside_tables) if bboxes else page
     lines = text_page.extract_text_lines(return_chars=False)
-    joined = paragraphs(lines, _right_edge(page, lines, bboxes)) if lines else []
-    for para_number, (top, text, _) in enumerate(joined, start=1):
-        placed.append((top, [TextBlock(text=text, locator=f"page {number} para {para_number}", page=number)]))
+    if lines:
+        placed.extend(_paragraphs(lines, _right_edge(page, lines, bboxes), number))
     placed.sort(key=lambda item: item[0])
     return [block for _, group in placed for block in group]
+
+
+def _plain_blocks(lines: list[dict[str, Any]], page: Page, number: int) -> list[TextBlock]:
+    """The paragraphs of a page without tables from its lines read through pdfium."""
+    return [block for _, group in _paragraphs(lines, _right_edge(page, lines, []), number) for block in group]
+
+
+def _paragraphs(
+    lines: list[dict[str, Any]], right_edge: float, number: int
+) -> list[tuple[float, list[TextBlock]]]:
+    """The page's lines joined into paragraph blocks ``page P para N``, each with its top y."""
+    return [
+        (top, [TextBlock(text=text, locator=f"page {number} para {para_number}", page=number)])
+        for para_number, (top, text, _) in enumerate(paragraphs(lines, right_edge), start=1)
+    ]
 
 
 def _right_edge(page: Page, lines: list[dict[str, Any]], bboxes: list[Bbox]) -> float:

@@ -1,0 +1,279 @@
+"""The text lines of a PDF page without tables, through pypdfium2: the lines pdfplumber's
+``extract_text_lines`` gives, at a fraction of pdfminer's cost (`pipelines.readers.pdf`).
+
+A page is read here only when pdfium can stand for pdfminer on it: no path objects that may rule a
+table, only upright glyphs (no rotation or skew) with a Unicode mapping in fonts whose descent
+pdfminer would read, a page that is not rotated and content streams of bounded size. Any other page
+is left to pdfplumber (None)."""
+
+from __future__ import annotations
+
+import ctypes
+import re
+import zlib
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import pypdfium2
+import pypdfium2.raw as pdfium_c
+from pdfminer.ascii85 import ascii85decode, asciihexdecode
+from pdfminer.fontmetrics import FONT_METRICS
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdftypes import (
+    LITERALS_ASCII85_DECODE,
+    LITERALS_ASCIIHEX_DECODE,
+    LITERALS_FLATE_DECODE,
+    PDFStream,
+    num_value,
+    resolve1,
+)
+from pdfminer.psparser import PSLiteral
+from pdfplumber.utils.text import chars_to_textmap
+
+# Path objects spanning at least this much across and at least this much down (one object or two)
+# may form a ruled table: pdfplumber's edges need 3 points (its min_edge_length) once joined.
+RULE_SPAN = 2.0
+# A page whose content streams inflate to more than this is left to pdfminer, which raises
+# MemoryError within the reading limits where pdfium would abort the process.
+MAX_CONTENT_BYTES = 16 * 1024 * 1024
+SAME_SIZE = 0.01  # points between pdfminer's page size and pdfium's (single precision)
+_SUBSET_TAG = re.compile(rb"^[A-Z]{6}\+")  # ABCDEF+SimSun: a font subset, named without it by pdfium
+
+
+@dataclass(frozen=True)
+class PlainPage:
+    """A page read through pdfium: its printed glyphs (not white space) and its text lines as
+    pdfplumber gives them (text, x0, x1, top, bottom)."""
+
+    glyphs: int
+    lines: list[dict[str, Any]]
+
+
+def plain_page(
+    pdf: pypdfium2.PdfDocument, index: int, source: PDFPage, size: tuple[float, float]
+) -> PlainPage | None:
+    """Page `index` (from 0) of `pdf` read through pdfium, or None when it is for pdfplumber to
+    read: it may carry a ruled table, or its glyphs or geometry are ones pdfium may not report as
+    pdfminer does. `source` is the page as pdfminer found it (its content streams and fonts), `size`
+    its width and height by pdfplumber (another size: not the same page)."""
+    if not _inflates_within(source.contents, MAX_CONTENT_BYTES):
+        return None
+    page = pdf[index]
+    try:
+        left, bottom, right, top = page.get_mediabox()
+        width, height = size
+        if (
+            page.get_rotation()
+            or (left, bottom) != (0, 0)
+            or abs(right - width) > SAME_SIZE
+            or abs(top - height) > SAME_SIZE
+            or _may_rule(page)
+        ):
+            return None
+        textpage = page.get_textpage()
+        try:
+            chars = _chars(textpage, top, _font_descents(source.resources))
+        finally:
+            textpage.close()
+    finally:
+        page.close()
+    if chars is None:
+        return None
+    lines = chars_to_textmap(chars).extract_text_lines(return_chars=False) if chars else []
+    return PlainPage(sum(1 for char in chars if not char["text"].isspace()), lines)
+
+
+def _inflates_within(contents: list[Any], limit: int) -> bool:
+    """Whether the content streams are stored plain or encoded by ASCII85, ASCIIHex (which shrink)
+    and at most one Flate without parameters, last, and decode to at most `limit` bytes in all
+    (decrypted as pdfminer does, inflated in bounded steps)."""
+    room = limit
+    for reference in contents:
+        stream = resolve1(reference)
+        if not isinstance(stream, PDFStream) or stream.rawdata is None:
+            return False
+        data = stream.rawdata
+        filters = stream.get_filters()
+        try:
+            if stream.decipher:
+                data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
+            for position, (name, parameters) in enumerate(filters, start=1):
+                if name in LITERALS_ASCII85_DECODE:
+                    data = ascii85decode(data)
+                elif name in LITERALS_ASCIIHEX_DECODE:
+                    data = asciihexdecode(data)
+                elif name in LITERALS_FLATE_DECODE and not parameters and position == len(filters):
+                    data = zlib.decompressobj().decompress(data, room + 1)
+                else:
+                    return False
+        except (ValueError, zlib.error):
+            return False
+        room -= len(data)
+        if room < 0:
+            return False
+    return True
+
+
+def _may_rule(page: pypdfium2.PdfPage) -> bool:
+    """Whether the page's path objects may rule a table: some span RULE_SPAN across and some
+    RULE_SPAN down (a grid, a box, a filled cell), or any path sits in a form XObject, whose own
+    matrix scales it."""
+    across = down = False
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        if obj.level:
+            return True
+        width, height = _span(obj)
+        across = across or width >= RULE_SPAN
+        down = down or height >= RULE_SPAN
+        if across and down:
+            return True
+    return False
+
+
+def _span(path: pypdfium2.PdfObject) -> tuple[float, float]:
+    """How far a path's points (curves' control points too) spread across and down the page: its
+    geometry, as pdfminer's edges have it, without the stroke's width that pdfium's bounds add."""
+    a, b, c, d, e, f = path.get_matrix().get()
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    xs, ys = [], []
+    for index in range(pdfium_c.FPDFPath_CountSegments(path)):
+        pdfium_c.FPDFPathSegment_GetPoint(pdfium_c.FPDFPath_GetPathSegment(path, index), x, y)
+        xs.append(a * x.value + c * y.value + e)
+        ys.append(b * x.value + d * y.value + f)
+    return (max(xs) - min(xs), max(ys) - min(ys)) if xs else (0.0, 0.0)
+
+
+def _font_descents(resources: Any) -> dict[bytes, float]:
+    """The descent pdfminer gives each font of a page's resources (ems below the baseline, 0 or less:
+    the font descriptor's, the metrics file's for the standard fonts), by the name pdfium gives the
+    font (its base font without a subset tag). Names of fonts of two descents, Type3 fonts and
+    fonts pdfminer would not know are left out."""
+    fonts = resolve1(resources.get("Font")) if isinstance(resources, dict) else None
+    descents: dict[bytes, float | None] = {}
+    for reference in fonts.values() if isinstance(fonts, dict) else ():
+        spec = resolve1(reference)
+        base = _name(spec.get("BaseFont")) if isinstance(spec, dict) else None
+        if base is None:
+            continue
+        descent = _descent(spec, base)
+        name = _SUBSET_TAG.sub(b"", base)
+        descents[name] = descent if descents.get(name, descent) == descent else None
+    return {name: descent for name, descent in descents.items() if descent is not None}
+
+
+def _name(value: Any) -> bytes | None:
+    """A PDF name as bytes (pdfminer keeps names that are not UTF-8 as bytes)."""
+    name = resolve1(value)
+    if not isinstance(name, PSLiteral):
+        return None
+    return name.name.encode() if isinstance(name.name, str) else name.name
+
+
+def _descent(spec: dict[str, Any], base: bytes) -> float | None:
+    """pdfminer's descent of a font dictionary, in ems; None for fonts it reads otherwise (Type3
+    fonts; composite fonts written downwards, or whose CMap is not a named one, which may be)."""
+    subtype = _name(spec.get("Subtype"))
+    if subtype == b"Type0":
+        encoding = _name(spec.get("Encoding"))
+        if encoding is None or encoding.endswith(b"-V"):
+            return None
+        descendants = resolve1(spec.get("DescendantFonts"))
+        spec = resolve1(descendants[0]) if isinstance(descendants, list) and descendants else None
+        if not isinstance(spec, dict) or _name(spec.get("Subtype")) not in (b"CIDFontType0", b"CIDFontType2"):
+            return None
+        descriptor = resolve1(spec.get("FontDescriptor"))
+    elif subtype in (b"Type1", b"MMType1", b"TrueType"):
+        metrics = FONT_METRICS.get(base.decode("latin-1"))
+        descriptor = metrics[0] if metrics else resolve1(spec.get("FontDescriptor"))
+    else:
+        return None
+    descent = num_value(descriptor.get("Descent", 0)) if isinstance(descriptor, dict) else 0
+    return -abs(descent) / 1000
+
+
+def _base_font(font: Any) -> bytes:
+    """The name pdfium gives a font."""
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    return buffer.raw[: size - 1]
+
+
+class _Drawing(NamedTuple):
+    """How a text object draws its glyphs: its font and the font's descent (ems), its font size and
+    its matrix's horizontal and vertical scales."""
+
+    font: Any
+    descent: float
+    size: float
+    across: float
+    down: float
+
+
+def _drawing(
+    textpage: pypdfium2.PdfTextPage, index: int, text_object: Any, descents: dict[bytes, float]
+) -> _Drawing | None:
+    """How the text object of glyph `index` draws; None when it turns or skews its glyphs or its
+    font's descent is unknown."""
+    matrix = pdfium_c.FS_MATRIX()
+    pdfium_c.FPDFText_GetMatrix(textpage, index, matrix)
+    if matrix.b or matrix.c or matrix.a <= 0 or matrix.d <= 0:
+        return None
+    font = pdfium_c.FPDFTextObj_GetFont(text_object)
+    descent = descents.get(_base_font(font)) if font else None
+    if descent is None:
+        return None
+    return _Drawing(font, descent, pdfium_c.FPDFText_GetFontSize(textpage, index), matrix.a, matrix.d)
+
+
+def _chars(
+    textpage: pypdfium2.PdfTextPage, page_top: float, descents: dict[bytes, float]
+) -> list[dict[str, Any]] | None:
+    """The page's glyphs as pdfplumber's char dicts (text, x0, x1, top, bottom, doctop, upright),
+    in content order; spaces and line ends that pdfium adds are left out. Their boxes are pdfminer's:
+    from the origin, the width the font gives the glyph and the font size, scaled by the text
+    object's matrix and lowered by the font's descent (`descents`). None when a glyph has no Unicode
+    mapping, is not printable (pdfium's hyphen marks, surrogates), is not upright or is in a font of
+    unknown descent."""
+    chars = []
+    drawings: dict[int | None, _Drawing | None] = {}  # by text object
+    widths: dict[tuple[int, int], float] = {}  # by text object and glyph
+    x = ctypes.c_double()
+    y = ctypes.c_double()
+    width = ctypes.c_float()
+    for index in range(pdfium_c.FPDFText_CountChars(textpage)):
+        if pdfium_c.FPDFText_IsGenerated(textpage, index):
+            continue
+        unicode = pdfium_c.FPDFText_GetUnicode(textpage, index)
+        text = chr(unicode)
+        if pdfium_c.FPDFText_HasUnicodeMapError(textpage, index) or not (
+            text.isprintable() or text.isspace()
+        ):
+            return None
+        text_object = pdfium_c.FPDFText_GetTextObject(textpage, index)
+        key = ctypes.cast(text_object, ctypes.c_void_p).value
+        if key not in drawings:
+            drawings[key] = _drawing(textpage, index, text_object, descents) if key else None
+        drawing = drawings[key]
+        if drawing is None:
+            return None
+        if (key, unicode) not in widths:
+            if not pdfium_c.FPDFFont_GetGlyphWidth(drawing.font, unicode, drawing.size, width):
+                return None
+            widths[key, unicode] = width.value * drawing.across
+        pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+        height = drawing.size * drawing.down
+        bottom = page_top - y.value - drawing.descent * height
+        chars.append(
+            {
+                "text": text,
+                "x0": x.value,
+                "x1": x.value + widths[key, unicode],
+                "top": bottom - height,
+                "bottom": bottom,
+                "doctop": bottom - height,
+                "upright": True,
+            }
+        )
+    return chars
