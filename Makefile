@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export DAGSTER_HOME := $(CURDIR)
 
-.PHONY: setup run test test-slow test-all dev samples docs score bench bench-cli clean
+.PHONY: setup run test test-slow test-all dev samples docs forms score bench bench-cli clean
 
 $(BIN)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,9 @@ clean:
 
 CORPUS ?= ../shared/corpus/dev
 SCORE_ARGS ?=
+forms: setup  ## the gbk, docx and pdf forms of an evaluation set's txt/ reports: make forms SET=folder
+	$(BIN)/python -m tools.forms $(SET)
+
 score: setup  ## precision / recall / identity against a corpus with gold.json (CORPUS=folder, SCORE_ARGS='--set dev ...')
 	$(BIN)/python -m tools.scoring $(CORPUS) $(SCORE_ARGS)
 

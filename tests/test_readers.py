@@ -147,6 +147,12 @@ def test_txt_rejections(tmp_path: Path, data: bytes, reason: str) -> None:
         read_bytes(tmp_path, "bad.txt", data)
 
 
+def test_txt_in_traditional_characters_saved_as_gb18030_is_read(tmp_path: Path) -> None:
+    text = "某某縣農業農村局2024年度項目績效自評報告\n項(xiàng)目資(zī)金執行率34.3%,結轉資金680.3萬元。\n"
+    document = read_bytes(tmp_path, "trad.txt", text.encode("gb18030"))
+    assert document.encoding == "gb18030" and document.blocks[1].text.startswith("項(xiàng)目資")
+
+
 # --- docx -------------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
+from pipelines.extract.text import simplify
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits, TextBlock
 
 BOMS = (
@@ -80,8 +81,9 @@ def _check_plausible(text: str, *, guessed_gb18030: bool) -> None:
     Heuristic: of the non-ASCII, non-space characters, at least MIN_EXPECTED_SHARE must be CJK
     ideographs or common punctuation/symbols (_EXPECTED_RANGES); Big5 or UTF-16 bytes decoded as
     GB18030 give kana, Greek, rare ideographs and private-use characters instead. A GB18030 guess
-    must also be mostly (MIN_GB2312_SHARE) GB2312 ideographs, the common simplified characters:
-    Big5 read as GBK lands on rare GBK-only ideographs.
+    must also be mostly (MIN_GB2312_SHARE) GB2312 ideographs, the common simplified characters, or
+    traditional forms of them (績效 in a report written in traditional characters): Big5 read as GBK
+    lands on rare GBK-only ideographs.
     """
     others = [c for c in text if ord(c) > 0x7F and not c.isspace()]
     if not others:
@@ -94,7 +96,7 @@ def _check_plausible(text: str, *, guessed_gb18030: bool) -> None:
         )
     if guessed_gb18030:
         ideographs = [c for c in others if 0x4E00 <= ord(c) <= 0x9FFF]
-        common = sum(1 for c in ideographs if _is_gb2312(c))
+        common = sum(1 for c in simplify("".join(ideographs)) if _is_gb2312(c))
         if common < MIN_GB2312_SHARE * len(ideographs):
             raise ReadError(
                 f"text does not look like Chinese (only {common} of {len(ideographs)} ideographs are common "
