@@ -84,6 +84,14 @@ def test_a_scrambled_form_prints_the_total_row_label_before_the_money_header():
     assert facts[("budget_execution_rate", "department")] == 80
 
 
+def test_a_formula_mark_whose_closing_bracket_a_scan_lost():
+    line = "预算执行情况(万元)(20分)预算数执行数执行率(B/A1得分年度财政资金总额80060075%15度效标80>"
+    facts = form_facts(document_from_lines(line))
+    assert facts[("budget_total", "department")] == 8_000_000
+    assert facts[("expenditure_total", "department")] == 6_000_000
+    assert facts[("budget_execution_rate", "department")] == 75
+
+
 def test_a_rate_printed_without_its_percent_sign_only_where_the_amounts_give_it():
     columns = ["budget", "spent", "rate", "score"]
     assert aligned(columns, ["80", "60", "75", "15"]) == {
