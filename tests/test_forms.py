@@ -92,6 +92,28 @@ def test_a_formula_mark_whose_closing_bracket_a_scan_lost():
     assert facts[("budget_execution_rate", "department")] == 75
 
 
+INCOME_BESIDE_SPENDING = (
+    "年度部门(单位)预算执行情况 | 预算收入(万元) | 预算支出(万元) |",
+    "收入科目 | 预算数 | 执行数 | 支出科目 | 预算数 | 执行数 |",
+    "财政拨款收入 | 512.6 | 498.2 | 人员经费 | 400.1 | 400.1 |",
+    "事业收入 | | | 日常公用经费 | 112.5 | 98.1 |",
+    "合计 | 512.60 | 498.20 | 合计 | 512.60 | 498.20 |",
+)
+
+
+@pytest.mark.parametrize("one_cell_per_line", [False, True])
+def test_income_beside_spending_in_one_budget_block(one_cell_per_line: bool):
+    lines = INCOME_BESIDE_SPENDING
+    if one_cell_per_line:
+        lines = tuple(f"{cell} |" for line in lines for cell in line.split(" | ") if cell.strip(" |"))
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 5_126_000
+    assert facts[("expenditure_total", "department")] == 4_982_000
+    assert facts[("income_total", "department")] == 4_982_000
+    assert facts[("budget_fiscal", "fiscal")] == 5_126_000
+    assert facts[("income_fiscal", "fiscal")] == 4_982_000
+
+
 def test_a_rate_printed_without_its_percent_sign_only_where_the_amounts_give_it():
     columns = ["budget", "spent", "rate", "score"]
     assert aligned(columns, ["80", "60", "75", "15"]) == {

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from pipelines.extract.forms.income_spending import INCOME_SIDE, read_income_and_spending
 from pipelines.extract.forms.indicators import kpi_header, read_indicator_block
 from pipelines.extract.forms.money import (
     ENUMERATION,
@@ -93,6 +94,12 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
                 f"a second project form ({token.text} {following}) was not read: one report, one project"
             )
             break
+        if token.text == INCOME_SIDE:
+            found_block = read_income_and_spending(stream, index)
+            if found_block:
+                block_facts, index = found_block
+                facts.extend(block_facts)
+                continue
         if token.kind == MONEY_COLUMN and token.role in MONEY_STARTS:
             found = money_header(stream, index)
             if found:

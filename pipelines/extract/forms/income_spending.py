@@ -1,0 +1,93 @@
+"""The budget block that sets income beside spending (some provinces' 部门(单位)整体绩效自评表):
+
+    预算收入(万元) | 预算支出(万元)
+    收入科目 | 预算数 | 执行数 | 支出科目 | 预算数 | 执行数
+    财政拨款收入 | 2378.74 | 2321.9 | 人员经费 | 2036.64 | 2036.64
+    ...
+    合计 | 2,378.74 | 2,321.90 | 合计 | 2,378.74 | 2,378.74
+
+The 合计 row gives the budget and spending (the spending side) and the income received (the income
+side's 执行数); the 财政拨款收入 row the fiscal budget and the fiscal income received.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from pipelines.extract.forms.money import unit_mark
+from pipelines.extract.forms.tokens import MONEY_COLUMN, MONEY_ROW, TOTAL, Token
+from pipelines.extract.numbers import to_canonical
+from pipelines.model import Fact
+
+INCOME_SIDE, SPENDING_SIDE = "收入科目", "支出科目"
+HEADER_ROLES = ("budget", "spent", None, "budget", "spent")  # after 收入科目
+UNIT_LOOK_BACK = 6  # tokens before the header where 预算收入(万元) gives the unit
+BLOCK_TOKENS = 80  # tokens after the header within which its rows stand
+# (side, column) -> (code, scope): the sides of the 合计 row, and of the 财政拨款收入 row
+TOTAL_FACTS = {("spending", 0): ("budget_total", "department"), ("spending", 1): ("expenditure_total", "department"),
+               ("income", 1): ("income_total", "department")}  # fmt: skip
+FISCAL_FACTS = {0: ("budget_fiscal", "fiscal"), 1: ("income_fiscal", "fiscal")}
+
+
+def read_income_and_spending(stream: list[Token], start: int) -> tuple[list[Fact], int] | None:
+    """Facts of the block whose header starts at `start` (收入科目), and the index after its 合计 row;
+    None when the header is not this block's or its unit or 合计 row is not found."""
+    header = stream[start : start + 1 + len(HEADER_ROLES)]
+    if len(header) <= len(HEADER_ROLES) or header[0].text != INCOME_SIDE or header[3].text != SPENDING_SIDE:
+        return None
+    if any(
+        role and (t.kind != MONEY_COLUMN or t.role != role)
+        for t, role in zip(header[1:], HEADER_ROLES, strict=True)
+    ):
+        return None
+    unit = next(
+        (m for t in reversed(stream[max(0, start - UNIT_LOOK_BACK) : start]) if (m := unit_mark(t))), None
+    )
+    if unit is None:
+        return None
+    end = start + len(header)
+    facts: list[Fact] = []
+    window = stream[end : end + BLOCK_TOKENS]
+    for offset, token in enumerate(window):
+        if token.kind == MONEY_ROW and token.role == "fiscal" and not facts:
+            after = (
+                offset + 2
+                if window[offset + 1 : offset + 2] and window[offset + 1].text == "收入"
+                else offset + 1
+            )
+            figures = _figures(window[after : after + 2])  # 财政拨款 | 收入: the label printed in two
+            for column, (code, scope) in FISCAL_FACTS.items():
+                if len(figures) >= 2:
+                    facts.append(_fact(code, scope, figures[column], unit, token))
+        if token.kind == TOTAL:
+            income = _figures(window[offset + 1 : offset + 3])
+            second = offset + 3
+            if len(income) == 2 and second < len(window) and window[second].kind == TOTAL:
+                spending = _figures(window[second + 1 : second + 3])
+                if len(spending) == 2:
+                    for (side, column), (code, scope) in TOTAL_FACTS.items():
+                        figure = (income if side == "income" else spending)[column]
+                        facts.append(_fact(code, scope, figure, unit, token))
+                    return facts, end + second + 3
+            return None
+    return None
+
+
+def _figures(tokens: list[Token]) -> list[tuple[Decimal, Token]]:
+    """The leading tokens that are amounts (2,378.74), up to the first that is not."""
+    figures = []
+    for token in tokens:
+        try:
+            figures.append((Decimal(token.text.replace(",", "").replace(" ", "")), token))
+        except InvalidOperation:
+            break
+    return figures
+
+
+def _fact(code: str, scope: str, figure: tuple[Decimal, Token], unit: str, row: Token) -> Fact:
+    value, token = figure
+    return Fact(
+        indicator_code=code, value=float(to_canonical(value, unit, "CNY")), unit="CNY", qualifier="exact",
+        is_target=False, scope=scope, source_locator=token.locator, snippet=f"{row.printed} | {token.printed}",
+        raw_text=f"{token.text}{unit}",
+    )  # fmt: skip
