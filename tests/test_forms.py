@@ -114,6 +114,25 @@ def test_income_beside_spending_in_one_budget_block(one_cell_per_line: bool):
     assert facts[("income_fiscal", "fiscal")] == 4_982_000
 
 
+def test_project_spending_of_a_basic_data_table_is_this_years_final_account():
+    lines = (
+        "经费控制情况(万元)", "2021年决算数", "2022年预算数", "2022年决算数", "三公经费", "3.2", "2.5", "2.1",
+        "项目支出:", "512.40", "300.00", "468.75", "1、业务工作经费", "120.5", "110", "98.3",
+    )  # fmt: skip
+    assert form_facts(document_from_lines(*lines))[("expenditure_project", "department")] == 4_687_500
+    wrong_years = (
+        "经费控制情况(万元)",
+        "2021年决算数",
+        "2021年预算数",
+        "2022年决算数",
+        "项目支出:",
+        "512.40",
+        "300.00",
+        "468.75",
+    )
+    assert ("expenditure_project", "department") not in form_facts(document_from_lines(*wrong_years))
+
+
 def test_a_rate_printed_without_its_percent_sign_only_where_the_amounts_give_it():
     columns = ["budget", "spent", "rate", "score"]
     assert aligned(columns, ["80", "60", "75", "15"]) == {

@@ -24,7 +24,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from pipelines.extract.forms.income_spending import INCOME_SIDE, read_income_and_spending
+from pipelines.extract.forms.income_spending import (
+    COST_CONTROL,
+    INCOME_SIDE,
+    read_cost_control,
+    read_income_and_spending,
+)
 from pipelines.extract.forms.indicators import kpi_header, read_indicator_block
 from pipelines.extract.forms.money import (
     ENUMERATION,
@@ -94,6 +99,8 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
                 f"a second project form ({token.text} {following}) was not read: one report, one project"
             )
             break
+        if token.text == COST_CONTROL:
+            facts.extend(read_cost_control(stream, index))
         if token.text == INCOME_SIDE:
             found_block = read_income_and_spending(stream, index)
             if found_block:

@@ -1,4 +1,6 @@
-"""The budget block that sets income beside spending (some provinces' 部门(单位)整体绩效自评表):
+"""Budget blocks of provincial templates that the money block's reader does not read.
+
+The block that sets income beside spending (some provinces' 部门(单位)整体绩效自评表):
 
     预算收入(万元) | 预算支出(万元)
     收入科目 | 预算数 | 执行数 | 支出科目 | 预算数 | 执行数
@@ -8,10 +10,14 @@
 
 The 合计 row gives the budget and spending (the spending side) and the income received (the income
 side's 执行数); the 财政拨款收入 row the fiscal budget and the fiscal income received.
+
+The cost-control block of a 整体支出绩效评价基础数据表 (经费控制情况(万元) | 2022年决算数 | 2023年预算数 |
+2023年决算数): its 项目支出 row's last figure is the year's project spending.
 """
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from pipelines.extract.forms.money import unit_mark
@@ -91,3 +97,32 @@ def _fact(code: str, scope: str, figure: tuple[Decimal, Token], unit: str, row: 
         is_target=False, scope=scope, source_locator=token.locator, snippet=f"{row.printed} | {token.printed}",
         raw_text=f"{token.text}{unit}",
     )  # fmt: skip
+
+
+# The 经费控制情况 block of a 整体支出绩效评价基础数据表: last year's 决算, this year's 预算 and 决算.
+COST_CONTROL = "经费控制情况"
+YEAR_COLUMNS = re.compile(r"(\d{4})年决算数(\d{4})年预算数(\d{4})年决算数")
+HEADER_TOKENS = 10  # tokens after the caption that hold the unit and the year columns
+PROJECT_ROW = "项目支出"
+
+
+def read_cost_control(stream: list[Token], start: int) -> list[Fact]:
+    """项目支出 | 874.20 | 308.17 | 1025.20 under 上年决算数 | 本年预算数 | 本年决算数: the year's project
+    spending is the last figure (the first is last year's, the second a budget)."""
+    head = stream[start + 1 : start + 1 + HEADER_TOKENS]
+    columns = YEAR_COLUMNS.search("".join(t.text.replace(" ", "") for t in head))
+    if not columns or not int(columns[1]) + 1 == int(columns[2]) == int(columns[3]):
+        return []
+    unit = next((m for t in head if (m := unit_mark(t))), None) or next(
+        (u for t in head for u in ("万元", "元") if u in t.text), None
+    )
+    if unit is None:
+        return []
+    for offset, token in enumerate(stream[start : start + BLOCK_TOKENS]):
+        if token.text.strip(" :：") == PROJECT_ROW:
+            at = start + offset
+            figures = _figures(stream[at + 1 : at + 4])
+            if len(figures) == 3:
+                return [_fact("expenditure_project", "department", figures[2], unit, token)]
+            return []
+    return []
