@@ -133,6 +133,18 @@ def test_project_spending_of_a_basic_data_table_is_this_years_final_account():
     assert ("expenditure_project", "department") not in form_facts(document_from_lines(*wrong_years))
 
 
+def test_rows_go_on_after_a_numbered_note_in_the_total_rows_last_cell():
+    lines = (
+        "年度预算数(万元) |", "年初预算 |", "调整后预算数 |", "预算执行数 |", "预算执行率 |", "权重 |", "得分 |", "原因 |",
+        "总额 |", "120.5 |", "130 |", "117 |", "90.00% |", "10 |", "9 |",
+        "1.预算执行率=预算执行数/调整后预算数,预算执行率未达到90%的需说明原因;2.其他资金包括:社会投入资金、银行贷款. |",
+        "其中:财政资金 |", "120.5 |", "130 |", "117 |", "90.00% |", "/ |", "/ |",
+    )  # fmt: skip
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 1_300_000
+    assert facts[("budget_fiscal", "fiscal")] == 1_300_000
+
+
 def test_a_rate_printed_without_its_percent_sign_only_where_the_amounts_give_it():
     columns = ["budget", "spent", "rate", "score"]
     assert aligned(columns, ["80", "60", "75", "15"]) == {

@@ -472,4 +472,18 @@ def read_money_rows(
         if values:
             parts = token.role in PART_ROWS
             facts.extend(money_facts(block, token, values, block.ceiling if parts else None))
+        if values and index < len(stream) and ENUMERATION.match(stream[index].text.replace(" ", "")):
+            index = _after_note(stream, index)
     return facts, index
+
+
+def _after_note(stream: list[Token], start: int) -> int:
+    """The index after a numbered note printed in a row's last cell (1.预算执行率=预算执行数/调整后预算数,
+    …; 2. …): the note's line or cell, when the form's rows go on after it."""
+    end = start
+    while end < len(stream) and stream[end].locator == stream[start].locator:
+        end += 1
+    following = stream[end : end + 2]
+    if following and ROW_PREFIX.match(following[0].text):  # 其中 | 财政资金
+        following = following[1:]
+    return end if following and following[0].kind == MONEY_ROW else start
