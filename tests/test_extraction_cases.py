@@ -488,3 +488,12 @@ def test_spending_of_a_named_year_and_not_of_the_year_before():
     facts = achieved(document_from_lines("2022年度支出385.6万元,其中:基本支出300.1万元,项目支出85.5万元。"))
     assert facts[("expenditure_total", "department")] == 3_856_000
     assert ("expenditure_total", "department") not in achieved(document_from_lines("上年度支出402.3万元。"))
+
+
+def test_general_budget_appropriation_is_fiscal_income():
+    facts = achieved(
+        document_from_lines("2023年决算总收入210.5万元,其中:一般预算内拨款180.2万元,其他收入30.3万元。")
+    )
+    assert (
+        facts[("income_total", "department")] == 2_105_000 and facts[("income_fiscal", "fiscal")] == 1_802_000
+    )
