@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pipelines.extract.facts import extract_content
-from pipelines.extract.forms import read_forms
+from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.forms.indicators import unglue
 from pipelines.extract.forms.money import align_money_row
 from pipelines.extract.forms.tokens import Token, tokens
@@ -437,6 +437,18 @@ def test_a_table_without_points_columns_and_a_dash_for_no_deviation():
         ("完成安装的时间(不含调试)", "3个月", "3个月", "——"),
         ("验收周期", "2个月", "3个月", "供货延迟,下年提前招标"),
     ]  # fmt: skip
+
+
+def test_a_satisfaction_row_whose_cells_leave_out_the_percent_sign():
+    def satisfaction(row: str) -> list[float]:
+        header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"
+        document = document_from_lines(header, row)
+        content = read_forms(document, Matcher(default_dictionary()))
+        facts = indicator_facts(content.indicators, Matcher(default_dictionary()))
+        return [f.value for f in facts if f.indicator_code == "satisfaction_rate" and not f.is_target]
+
+    assert satisfaction("满意度指标 | 服务对象满意度指标 | 学生满意度 | ≥90 | 96 | 10 | 10 |") == [96]
+    assert satisfaction("满意度指标 | 服务对象满意度指标 | 群众满意度 | 20 | 20 | 10 | 10 |") == []
 
 
 def test_a_label_broken_over_lines_and_split_comparator_cells():

@@ -22,7 +22,7 @@ stand, whatever spaces they contain.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.extract.forms.income_spending import (
     COST_CONTROL,
@@ -30,7 +30,7 @@ from pipelines.extract.forms.income_spending import (
     read_cost_control,
     read_income_and_spending,
 )
-from pipelines.extract.forms.indicators import kpi_header, read_indicator_block
+from pipelines.extract.forms.indicators import MAX_ROW_WEIGHT, kpi_header, read_indicator_block
 from pipelines.extract.forms.money import (
     ENUMERATION,
     FIGURE_RUN,
@@ -234,9 +234,15 @@ def _staff_indicator(text: str, matcher: Matcher) -> Indicator | None:
     return hits[0].indicator
 
 
+# A bare figure in a rate's value cell is the rate in percent up to 100, above what a row weighs
+# (20 | 20 run together after a 满意度 name may be its weight and score).
+MAX_PERCENT_CELL = 100
+
+
 def indicator_facts(rows: list[PerformanceIndicator], matcher: Matcher) -> list[Fact]:
     """Core facts of indicator rows whose name is a dictionary indicator (读者满意度 -> satisfaction_rate):
-    the achieved value, and the target, when the cell is one figure of a fitting unit."""
+    the achieved value, and the target, when the cell is one figure of a fitting unit (a rate's cell
+    may leave out its % sign)."""
     facts: list[Fact] = []
     for row in rows:
         hits = matcher.hits(simplify(row.indicator))
@@ -245,6 +251,9 @@ def indicator_facts(rows: list[PerformanceIndicator], matcher: Matcher) -> list[
             if figure is None:
                 continue
             hit = next((h for h in hits if unit_fits(figure, h.indicator)), None)
+            bare = next((h for h in hits if h.indicator.unit == "percent"), None) if hit is None else None
+            if bare is not None and not figure.unit and MAX_ROW_WEIGHT < figure.value <= MAX_PERCENT_CELL:
+                hit, figure = bare, replace(figure, unit="%")  # 学生满意度 | ≥95 | 100: the column's percent
             if hit is not None:
                 facts.extend(
                     make_facts(hit.indicator, figure, DEPARTMENT, is_target, row.source_locator, row.snippet)
