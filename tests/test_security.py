@@ -29,8 +29,12 @@ DATA_PATH = sorted(
 FORBIDDEN_BUILTINS = {"eval", "exec", "compile", "__import__", "breakpoint"}
 FORBIDDEN_ATTRIBUTES = {("os", "system"), ("os", "popen"), ("os", "execv"), ("os", "execvp"), ("importlib", "import_module")}  # fmt: skip
 FORBIDDEN_MODULES = {"subprocess", "ctypes", "pty", "code", "runpy"}
-# The one module that may start a process, and what it may import for that: the .doc/.wps converter.
+# The one module that may start a process, and what it may import for that: the .doc/.wps converter;
+# and the one that calls pdfium's C functions through pypdfium2, which needs ctypes for their output
+# arguments (numbers and a text buffer; it loads no library and calls nothing the data names).
 PROCESS_STARTERS = {PROJECT_ROOT / "pipelines/readers/doc.py": {"subprocess"}}
+C_CALLERS = {PROJECT_ROOT / "pipelines/readers/pdfium_text.py": {"ctypes"}}
+CTYPES_FOR_OUTPUTS = {"c_float", "c_double", "c_void_p", "cast", "create_string_buffer", "byref"}
 INJECTION = "'); DROP TABLE fact_indicator_value; --"  # in a file name
 QUOTED = "' OR '1'='1"  # in a sentence (a semicolon would end the clause)
 
@@ -52,12 +56,26 @@ def test_no_code_execution_on_the_data_path(path: Path):
             modules = (
                 [alias.name for alias in node.names] if isinstance(node, ast.Import) else [node.module or ""]
             )
-            allowed = PROCESS_STARTERS.get(path, set())
+            allowed = PROCESS_STARTERS.get(path, set()) | C_CALLERS.get(path, set())
             assert not {m.split(".")[0] for m in modules} & (FORBIDDEN_MODULES - allowed), (
                 f"{path.name}:{node.lineno}"
             )
         if isinstance(node, ast.keyword) and node.arg == "shell":
             pytest.fail(f"{path.name}:{node.lineno} passes shell=")
+
+
+def test_the_pdfium_reader_uses_ctypes_only_for_output_arguments():
+    for path in C_CALLERS:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        used = {
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "ctypes"
+        }
+        assert used and used <= CTYPES_FOR_OUTPUTS, used
+        assert not [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module == "ctypes"]
 
 
 def test_the_converter_starts_one_fixed_command_without_a_shell():
