@@ -2,10 +2,11 @@
 
 Generates a synthetic province corpus with known truth (about 40 % multi-page PDF with a table,
 30 % docx, 30 % txt of which a third GB18030), then measures, each phase in a fresh process:
-(a) the floor: reading every file's text and tables with the same readers on all cores, nothing else;
+(a) the floor: reading every file's text and tables with the same readers on all cores, nothing else
+(and (a0) the same with every PDF page through pdfplumber, the floor before pdfium read text pages);
 (b) the full pipeline, every asset materialized into a new warehouse with an empty cache;
 (c) a rerun with nothing changed; (d) a rerun after adding 1 % new files.
-It prints docs/s, peak RSS and the ratios b/a, c/b, d/b, and checks the warehouse against the truth.
+It prints docs/s, peak RSS and the ratios b/a0, b/a, c/b, d/b, and checks the warehouse against the truth.
 
 `python -m tools.bench --cli-rerun 600`: instead, the wall time of `python -m pipelines run` run again
 with nothing changed, over the bundled samples and over 600 synthetic reports (the command a user
@@ -33,6 +34,7 @@ import subprocess
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +42,8 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from pipelines.model import Document, ReadLimits
 
-PHASES = ("floor", "full", "rerun", "added")
+PHASES = ("floor_pdfplumber", "floor", "full", "rerun", "added")
+FLOORS = ("floor_pdfplumber", "floor")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RERUNS = 3  # command-line reruns timed per corpus (the median is reported)
 
@@ -108,11 +111,13 @@ def generate_corpus(reports_dir: Path, specs: list, workers: int) -> dict:
     return {spec.path: entry for spec, entry in zip(specs, entries, strict=True)}
 
 
-def _read_only(root: Path, source_file: str) -> int:
+def _read_only(root: Path, source_file: str, pdfplumber_only: bool = False) -> int:
+    from pipelines.model import DEFAULT_LIMITS
     from pipelines.readers import read_bytes
 
     data = (root / source_file).read_bytes()
-    return len(read_bytes(data, source_file, "").blocks)
+    limits = replace(DEFAULT_LIMITS, pdfplumber_only=pdfplumber_only)
+    return len(read_bytes(data, source_file, "", limits).blocks)
 
 
 def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
@@ -126,15 +131,16 @@ def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
     from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
 
     instance = None
-    if name != "floor":
+    if name not in FLOORS:
         import great_expectations  # noqa: F401  (a module import, like Dagster's: setup)
 
         instance = DagsterInstance.ephemeral()
     imported = time.perf_counter()
-    if name == "floor":
+    if name in FLOORS:
         files = [f.source_file for f in scan_reports(reports)]
+        plumber = [name == "floor_pdfplumber"] * len(files)
         with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-            blocks = sum(pool.map(_read_only, [reports] * len(files), files, chunksize=8))
+            blocks = sum(pool.map(_read_only, [reports] * len(files), files, plumber, chunksize=8))
         result = {"files": len(files), "blocks": blocks}
     else:
         outcome = materialize(
@@ -190,7 +196,10 @@ def benchmark(n: int, workdir: Path) -> dict:
     started = time.perf_counter()
     truth = generate_corpus(reports, specs[:n], workers)
     generated = time.perf_counter() - started
-    phases = {name: _run_phase(name, reports, warehouse, cache) for name in ("floor", "full", "rerun")}
+    phases = {
+        name: _run_phase(name, reports, warehouse, cache)
+        for name in ("floor_pdfplumber", "floor", "full", "rerun")
+    }
     checked = {"n": check_truth(warehouse, truth)}
     truth.update(generate_corpus(reports, specs[n:], workers))
     phases["added"] = _run_phase("added", reports, warehouse, cache)
@@ -206,6 +215,7 @@ def benchmark(n: int, workdir: Path) -> dict:
         "docs_per_second": {k: round(v["files"] / v["seconds"], 1) for k, v in phases.items()},
         "ratios": {
             "b/a": round(b / phases["floor"]["seconds"], 3),
+            "b/a0": round(b / phases["floor_pdfplumber"]["seconds"], 3),
             "c/b": round(phases["rerun"]["seconds"] / b, 3),
             "d/b": round(phases["added"]["seconds"] / b, 3),
         },
@@ -221,18 +231,24 @@ def report(result: dict) -> str:
         "| phase | files | parsed | seconds | docs/s | peak RSS MB | setup (s, not counted) |",
         "|---|---|---|---|---|---|---|",
     ]
-    for name, label in zip(
-        PHASES,
-        ("(a) floor: read only", "(b) full pipeline", "(c) rerun, nothing changed", "(d) rerun, +1 % files"),
-        strict=True,
-    ):
+    labels = (
+        "(a0) floor, PDFs through pdfplumber only",
+        "(a) floor: read only (pdfium for pages without tables)",
+        "(b) full pipeline",
+        "(c) rerun, nothing changed",
+        "(d) rerun, +1 % files",
+    )
+    for name, label in zip(PHASES, labels, strict=True):
         phase = result["phases"][name]
         lines.append(
             f"| {label} | {phase['files']} | {phase.get('parsed', phase['files'])} | {phase['seconds']:.1f} | "
             f"{result['docs_per_second'][name]} | {phase['peak_rss_mb']:.0f} | {phase['setup_seconds']:.1f} |"
         )
     ratios = result["ratios"]
-    lines += ["", f"b/a = {ratios['b/a']}, c/b = {ratios['c/b']}, d/b = {ratios['d/b']}"]
+    lines += [
+        "",
+        f"b/a0 = {ratios['b/a0']}, b/a = {ratios['b/a']}, c/b = {ratios['c/b']}, d/b = {ratios['d/b']}",
+    ]
     for key, check in result["truth_check"].items():
         lines.append(f"truth check ({key}): {check['documents']} documents, {check['wrong']} differ")
     return "\n".join(lines)
