@@ -497,3 +497,12 @@ def test_general_budget_appropriation_is_fiscal_income():
     assert (
         facts[("income_total", "department")] == 2_105_000 and facts[("income_fiscal", "fiscal")] == 1_802_000
     )
+
+
+def test_a_rate_label_before_a_bare_number_that_may_be_a_weight_gives_no_rate():
+    assert ("budget_execution_rate", "department") not in achieved(
+        document_from_lines("预算执行率 | 8 | 8 |")
+    )
+    assert (
+        achieved(document_from_lines("预算执行率 | 96.5 |"))[("budget_execution_rate", "department")] == 96.5
+    )

@@ -8,13 +8,15 @@
 - A performance-indicator header (三级指标 | 年度指标值 | 实际完成值 ...) makes each row a
   performance indicator (`pipelines.extract.kpi`); a row whose name holds a dictionary alias also
   gives that code's target and achieved facts.
-- A label cell followed by a figure cell (自评总分 | 99.68) is a fact; a long text cell is prose.
+- A label cell followed by a figure cell (自评总分 | 99.68) is a fact, except a rate's label followed by
+  a bare number that may be the row's weight (预算执行率 | 8); a long text cell is prose.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from pipelines.extract.forms.indicators import MAX_ROW_WEIGHT
 from pipelines.extract.kpi import clean_indicator_name, indicator_row
 from pipelines.extract.matching import (
     DEPARTMENT,
@@ -208,6 +210,8 @@ def _label_value_pairs(block: TextBlock, cells: list[str], matcher: Matcher, con
         indicator = matcher.by_alias.get(labels[i - 1])
         figure = _figure_cell(cells[i])
         if indicator and figure and (not figure.unit or unit_fits(figure, indicator)):
+            if indicator.unit == "percent" and not figure.unit and figure.value <= MAX_ROW_WEIGHT:
+                continue  # 预算执行率 | 8: a rate without its % sign that may be the row's weight
             facts.extend(
                 make_facts(
                     indicator, figure, DEPARTMENT, context.in_target_section(), _cell_locator(block, i), snippet,
