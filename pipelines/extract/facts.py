@@ -53,12 +53,13 @@ def extract_content(
             continue
         if HEADING.match(block.text) or len(block.text.strip()) >= LONG_PROSE:
             state.kind = None
-        hint = MONEY_UNIT_HINT.search(simplify(block.text))
+        simple = simplify(block.text)
+        hint = MONEY_UNIT_HINT.search(simple)
         if hint:
             context.money_unit = hint.group(1)
         see_heading(block.text, context)
-        see_budget_split(simplify(block.text), context)
         facts.extend(prose_facts(block.text, block.locator, matcher, context))
+        see_budget_split(simple, context)  # within this block, only what follows 按支出性质分
     form = read_forms(document, matcher)
     rows = form.indicators or context.indicators
     stated = form.facts + indicator_facts(form.indicators, matcher)

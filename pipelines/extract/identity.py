@@ -82,6 +82,7 @@ BUDGET_CODE = re.compile(r"^[0-9A-Za-z]{2,}\s*[-—–_.]?\s*(?=[\u4e00-\u9fff])
 FIELD_RANK = ("unit", "local", "user", "department", "supervisor")
 # A name ending so is a business, not a public body: 有限公司, 合作社, 影城.
 BUSINESS = re.compile(r"(?:公司|合作社|企业|厂|影院|影城|商行|集团)$")
+PUBLIC_USER_RANK = 0.5  # a public body that used the money: after the unit field, before the local department
 SUPERVISING = ("local", "supervisor")  # fields naming the department above the reporting unit
 YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年|\s*" + REPORT_WORDS + r"|\s*[)）])")
 CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
@@ -218,14 +219,17 @@ def _from_fields(text: str) -> str | None:
     """The reporting body named by the header's labelled fields, by rank of label; a public body
     that used a transfer's money (资金使用单位) reports it before the local department does, a
     company or cooperative that used it does not report."""
-    fields = header_fields(text)
-    for key in ("unit", "public user", *FIELD_RANK[1:]):
-        for field in fields:
-            if field.key == key.removeprefix("public "):
-                name = field_name(field.value) or _out_of_order(text, field)
-                if name and not (key == "public user" and BUSINESS.search(name)):
-                    return name
-    return None
+    named = [
+        (field.key, name)
+        for field in header_fields(text)
+        if field.key in FIELD_RANK and (name := field_name(field.value) or _out_of_order(text, field))
+    ]
+
+    def rank(item: tuple[str, str]) -> float:
+        key, name = item
+        return PUBLIC_USER_RANK if key == "user" and not BUSINESS.search(name) else FIELD_RANK.index(key)
+
+    return min(named, key=rank)[1] if named else None
 
 
 def _out_of_order(text: str, field: Field) -> str | None:

@@ -66,13 +66,15 @@ PROJECT_CUT = re.compile(
     )
 )
 # Title-derived names: the words before the kind phrase, after the body's name and the year.
+PROJECT_END = r"(?:项目|专项资金|补助资金|资金|经费|工程)"  # the last word of a project's or fund's name
 TITLE_PROJECT = re.compile(
-    r"(?:(?:19|20)\d{2}\s*年度?)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?(?:项目|专项资金|补助资金|资金|经费|工程))"
-    r"(?:支出)?(?:绩效|自评)"
+    r"(?:(?:19|20)\d{2}\s*年度?)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?"
+    + PROJECT_END
+    + r")(?:支出)?(?:绩效|自评)"
 )
 # A project named in brackets after the title's kind phrase: 项目绩效自评报告(春节慰问经费项目).
 TITLE_BRACKET_PROJECT = re.compile(
-    r"(?:报告|自评表|评价表)\s*[(（](?P<name>[\u4e00-\u9fff0-9、]{2,40}?(?:项目|专项资金|补助资金|资金|经费|工程))[)）]"
+    r"(?:报告|自评表|评价表)\s*[(（](?P<name>[\u4e00-\u9fff0-9、]{2,40}?" + PROJECT_END + r")[)）]"
 )
 DIGITS_SPACED = re.compile(r"(?<=\d)\s+(?=[年月日])")
 MIN_PROJECT_CHARS = 2

@@ -41,12 +41,20 @@ _PAGE_NUMBER = re.compile(r"[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*共\s
 # A cell that is a figure: digits, with a comparator, a percent sign or a unit of one or two
 # characters (≥200, 95%, 10, 9月前, 3.5万元); a row whose cell is one is a row of its own.
 _FIGURE_CELL = re.compile(r"[^\u4e00-\u9fff]*\d[^\u4e00-\u9fff]*(?:[\u4e00-\u9fff]{1,2}[^\u4e00-\u9fff]*)?")
+# Text that starts a heading or list item: 一、 （一） (1) 1、 1. 1． 第一章 ① •; "2.3万" is no heading.
+LIST_ITEM = re.compile(
+    r"""\s*(?:
+        [一二三四五六七八九十]+\s*[、.．]
+      | [（(]\s*[一二三四五六七八九十\d]+\s*[）)]
+      | \d{1,2}\s*[、．]
+      | \d{1,2}\.(?!\d)
+      | 第[一二三四五六七八九十\d]+[章节部分条]
+      | [\u2460-\u2473•●■◆▪]
+    )""",
+    re.VERBOSE,
+)
 # The rest of a number a page break cut: digits, then perhaps a percent sign or a short unit.
 _NUMBER_END = re.compile(r"[\d.,]+\s*(?:%|[\u4e00-\u9fff]{1,2})?")
-# A cell opening with an item number (2. 2、 （二） 二、) starts a row of its own.
-_ITEM_NUMBER = re.compile(
-    r"\s*(?:\d{1,2}\s*[.、．](?!\d)|[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+\s*[、.．])"
-)
 
 
 def _unit(char: str) -> str:
@@ -202,7 +210,7 @@ def continues_row(previous: TextBlock, block: TextBlock) -> bool:
         return False
     filled = [i for i, cell in enumerate(block.cells) if cell and cell.strip()]
     cut = [i for i, cell in enumerate(previous.cells) if cell and cell.strip()]
-    if not filled or not set(filled) <= set(cut) or _ITEM_NUMBER.match(block.cells[filled[0]]):
+    if not filled or not set(filled) <= set(cut) or LIST_ITEM.match(block.cells[filled[0]]):
         return False
     figures = [i for i in filled if _FIGURE_CELL.fullmatch(simplify(block.cells[i]).strip())]
     return not figures or (

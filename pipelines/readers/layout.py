@@ -3,8 +3,9 @@ from OCR (each line a dict with text, x0, x1, top and bottom)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
+
+from pipelines.extract.text import LIST_ITEM
 
 # A line ending more than this many font sizes before the page's right text edge ends its paragraph,
 # whatever its last character (headings, titles). Wraps before long numbers leave up to ~5.
@@ -12,18 +13,6 @@ SHORT_LINE_EMS = 8.0
 
 SENTENCE_END = tuple("。；！？：;:!?")
 _CLOSING_QUOTES = "”’」』\"'"
-# Lines that start a heading or list item: 一、 （一） (1) 1、 1. 1． 第一章 ① •; "2.3万" is no heading.
-_HEADING = re.compile(
-    r"""\s*(?:
-        [一二三四五六七八九十]+\s*[、.．]
-      | [（(]\s*[一二三四五六七八九十\d]+\s*[）)]
-      | \d{1,2}\s*[、．]
-      | \d{1,2}\.(?!\d)
-      | 第[一二三四五六七八九十\d]+[章节部分条]
-      | [\u2460-\u2473•●■◆▪]
-    )""",
-    re.VERBOSE,
-)
 
 
 def paragraphs(lines: list[dict[str, Any]], right_edge: float) -> list[tuple[float, str, list[int]]]:
@@ -51,5 +40,5 @@ def _continues(previous: dict[str, Any], line: dict[str, Any], right_edge: float
     return (
         not previous["text"].rstrip(_CLOSING_QUOTES).endswith(SENTENCE_END)
         and previous["x1"] >= right_edge - SHORT_LINE_EMS * font_size
-        and not _HEADING.match(line["text"])
+        and not LIST_ITEM.match(line["text"])
     )

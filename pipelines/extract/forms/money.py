@@ -127,7 +127,12 @@ def _rate_confirmed(assigned: dict[str, Cell]) -> bool:
     spent = assigned.get("spent")
     if budget is None or spent is None or not budget.value or spent.value is None:
         return False
-    return abs(spent.value / budget.value * 100 - rate.value) <= RATE_TOLERANCE
+    return _rate_agrees(budget.value, spent.value, rate.value)
+
+
+def _rate_agrees(budget: Decimal, spent: Decimal, rate: Decimal) -> bool:
+    """Whether spent / budget gives the printed rate (percentage points within RATE_TOLERANCE)."""
+    return abs(spent / budget * 100 - rate) <= RATE_TOLERANCE
 
 
 AMOUNT_ROLES = ("initial", "budget", "spent")
@@ -143,8 +148,7 @@ def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int 
     values = {role: cell.value for role, cell in assigned.items() if cell.value is not None}
     budget = values.get("budget", values.get("initial"))
     if values.get("rate") and budget and values.get("spent"):
-        computed = values["spent"] / budget * 100
-        score += 3 if abs(computed - values["rate"]) <= RATE_TOLERANCE else -3
+        score += 3 if _rate_agrees(budget, values["spent"], values["rate"]) else -3
     money = [values[r] for r in ("initial", "budget", "spent") if values.get(r)]
     if splits and money and max(money) > 3 * min(money):
         score -= 2  # cells split apart into amounts of different orders: an unlikely reading
