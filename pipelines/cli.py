@@ -3,6 +3,10 @@ process, against the Dagster instance of DAGSTER_HOME (the run is in the UI's hi
 progress bar while files are read (on a terminal), then a short summary. `--verbose` (or
 PIPELINE_LOG_LEVEL=DEBUG) prints Dagster's whole DEBUG log instead.
 
+When the published warehouse and its report are what a run would publish (no file, setting or code
+that shapes them has changed: `pipelines.freshness`), no run is started, as the inbox sensor starts
+none: the summary says so. `--force` runs anyway.
+
 A setting that cannot work (`pipelines.settings.check_settings`) is one line on stderr and exit
 code 2, before anything runs; a failed run is one line saying which step failed and where to look,
 exit code 1.
@@ -18,6 +22,7 @@ import time
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from tqdm import tqdm
@@ -99,13 +104,10 @@ def failure_line(result: ExecuteInProcessResult) -> str:
     return f"The run failed at step {failures[0].step_key}: {why}. {where}"
 
 
-def summary(result: ExecuteInProcessResult, seconds: float) -> str:
-    """What the run did and where its results are, in a few lines."""
+def warehouse_lines(path: Path) -> list[str]:
+    """What the published warehouse holds and where it is, a line each."""
     import duckdb
 
-    scanned = result.asset_materializations_for_node("report_files")[0].metadata
-    extracted = result.asset_materializations_for_node("extracted_facts")[0].metadata
-    path = result.asset_materializations_for_node("duckdb_warehouse")[0].metadata["path"].value
     with duckdb.connect(str(path), read_only=True) as con:
         counts = con.execute(
             "SELECT"
@@ -118,24 +120,64 @@ def summary(result: ExecuteInProcessResult, seconds: float) -> str:
             " (SELECT count(*) FROM v_warnings) + (SELECT count(*) FROM v_kpi_warnings)"
         ).fetchone()
     loaded, partly, rejected, facts, rows, rejections, flagged = counts
+    return [
+        f"Documents   {loaded} loaded, {partly} partly rejected, {rejected} rejected",
+        f"Loaded      {facts} facts, {rows} performance-indicator rows",
+        f"Problems    {rejections} rejections (v_rejected), {flagged} warnings (v_warnings, v_kpi_warnings)",
+        f"Warehouse   {path}",
+    ]
+
+
+def summary(result: ExecuteInProcessResult, seconds: float) -> str:
+    """What the run did and where its results are, in a few lines."""
+    scanned = result.asset_materializations_for_node("report_files")[0].metadata
+    extracted = result.asset_materializations_for_node("extracted_facts")[0].metadata
+    path = result.asset_materializations_for_node("duckdb_warehouse")[0].metadata["path"].value
     return "\n".join(
         [
             f"Run {result.run_id} succeeded in {seconds:.0f} s.",
             f"Files       {scanned['files'].value} found: {extracted['parsed'].value} read, "
             f"{extracted['from_cache'].value} from the cache",
-            f"Documents   {loaded} loaded, {partly} partly rejected, {rejected} rejected",
-            f"Loaded      {facts} facts, {rows} performance-indicator rows",
-            f"Problems    {rejections} rejections (v_rejected), {flagged} warnings (v_warnings, v_kpi_warnings)",
-            f"Warehouse   {path}",
+            *warehouse_lines(Path(path)),
             "Details     make dev: the Dagster UI, Runs, this run's every step, check and log",
         ]
     )
 
 
-def run(level: str) -> int:
-    """Materialize every asset in this process with Dagster's console log at `level`."""
+def unchanged_summary(path: Path) -> str:
+    """The lines of a command that found the published warehouse current and started no run."""
+    return "\n".join(
+        [
+            "Nothing changed: the published warehouse and its report are what a run would publish "
+            "(same files, settings and code). No run started.",
+            *warehouse_lines(path),
+            "Run anyway  python -m pipelines run --force (a run in the Dagster UI's history)",
+        ]
+    )
+
+
+def current_warehouse() -> Path | None:
+    """The published warehouse when a run would leave it and its report as they are, else None."""
+    from pipelines.defs.assets.report import report_is_current
+    from pipelines.defs.resources import resources_from_environment
+    from pipelines.freshness import warehouse_is_current
+
+    resources = resources_from_environment()
+    reports, warehouse = resources["reports"], resources["warehouse"].file
+    cache = resources["extract_cache"].root
+    if warehouse_is_current(reports.root, warehouse, cache, reports.limits) and report_is_current(warehouse):
+        return warehouse
+    return None
+
+
+def run(level: str, force: bool = False) -> int:
+    """Materialize every asset in this process with Dagster's console log at `level`; unless
+    `force`, only when a run would change the published warehouse or its report."""
     if logging.getLevelName(level) > logging.INFO:
         quiet_python()
+    if not force and (current := current_warehouse()) is not None:
+        print(unchanged_summary(current))
+        return 0
     os.environ.setdefault("DAGSTER_HOME", str(DEFAULT_DAGSTER_HOME))
     # Imported here, after the settings are checked: a setting error is answered at once.
     from dagster import DagsterInstance
@@ -167,10 +209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     run_command.add_argument(
         "--verbose", action="store_true", help="Dagster's whole DEBUG log (as PIPELINE_LOG_LEVEL=DEBUG)"
     )
+    run_command.add_argument(
+        "--force", action="store_true", help="run even when the published warehouse is current"
+    )
     args = parser.parse_args(argv)
     problems = check_settings(os.environ)
     for problem in problems:
         print(problem, file=sys.stderr)
     if problems:
         return SETTING_ERROR
-    return run("DEBUG" if args.verbose else os.environ.get("PIPELINE_LOG_LEVEL", QUIET).upper())
+    level = "DEBUG" if args.verbose else os.environ.get("PIPELINE_LOG_LEVEL", QUIET).upper()
+    return run(level, args.force)

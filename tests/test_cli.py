@@ -116,7 +116,7 @@ def test_a_quiet_run_prints_a_short_summary_of_what_the_warehouse_holds(quiet, e
 
 def test_verbose_prints_dagsters_debug_log_and_a_second_run_reads_nothing(quiet, env):
     assert quiet.returncode == 0
-    verbose = pipelines_run(env, "--verbose")
+    verbose = pipelines_run(env, "--verbose", "--force")
     assert verbose.returncode == 0, verbose.stderr[-2000:]
     debug = [line for line in verbose.stderr.splitlines() if " - DEBUG - " in line]
     assert len(debug) > 50 and any("RUN_SUCCESS" in line for line in debug)
@@ -126,7 +126,7 @@ def test_verbose_prints_dagsters_debug_log_and_a_second_run_reads_nothing(quiet,
 # A command-line run that prints which of these modules it imported.
 RUN_REPORTING_IMPORTS = """import sys
 from pipelines.cli import main
-code = main(["run"])
+code = main(["run", *sys.argv[1:]])
 print("imported:", *sorted({"great_expectations", "pipelines.readers", "pipelines.extract"} & set(sys.modules)))
 sys.exit(code)"""
 
@@ -144,23 +144,74 @@ def _steps_and_checks(instance: DagsterInstance, run_id: str) -> tuple[list[str]
     return sorted(steps), sorted(checks)
 
 
-def test_a_rerun_with_nothing_changed_keeps_the_warehouse_and_imports_no_reader_nor_gx(quiet, env):
+def _rerun(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    """A command-line run that prints which heavy modules it imported."""
+    return subprocess.run(
+        [str(VENV_BIN / "python"), "-c", RUN_REPORTING_IMPORTS, *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+
+
+def _runs(env: dict[str, str]) -> int:
+    with DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
+        return len(instance.get_runs())
+
+
+def test_a_rerun_with_nothing_changed_starts_no_run_and_keeps_the_warehouse(quiet, env):
+    assert quiet.returncode == 0
+    warehouse = Path(env["WAREHOUSE_PATH"])
+    before = (warehouse.read_bytes(), warehouse.stat().st_mtime_ns, _runs(env))
+    rerun = _rerun(env)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert rerun.stdout.startswith("Nothing changed") and "--force" in rerun.stdout
+    assert "imported:\n" in rerun.stdout  # neither Great Expectations nor the readers and extractors
+    assert (warehouse.read_bytes(), warehouse.stat().st_mtime_ns, _runs(env)) == before
+    first = {name: found for name, found in summary(quiet.stdout).items() if name not in ("files", "run")}
+    for name, pattern in SUMMARY.items():
+        if name in first:
+            assert re.search(pattern, rerun.stdout).groups() == first[name]  # type: ignore[union-attr]
+
+
+def test_a_forced_rerun_keeps_the_warehouse_and_records_every_step(quiet, env):
     assert quiet.returncode == 0
     warehouse = Path(env["WAREHOUSE_PATH"])
     before = (warehouse.read_bytes(), warehouse.stat().st_mtime_ns)
-    rerun = subprocess.run(
-        [str(VENV_BIN / "python"), "-c", RUN_REPORTING_IMPORTS],
-        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300,
-    )  # fmt: skip
+    rerun = _rerun(env, "--force")
     assert rerun.returncode == 0, rerun.stderr[-2000:]
     assert summary(rerun.stdout)["files"] == ("3", "0", "3")
-    assert "imported:\n" in rerun.stdout  # neither Great Expectations nor the readers and extractors
+    assert "imported:\n" in rerun.stdout
     assert (warehouse.read_bytes(), warehouse.stat().st_mtime_ns) == before
     # The rerun is in the history with every step and check of the first run.
     with DagsterInstance.from_config(env["DAGSTER_HOME"]) as instance:
         first = _steps_and_checks(instance, summary(quiet.stdout)["run"][0])
         again = _steps_and_checks(instance, summary(rerun.stdout)["run"][0])
     assert again == first and len(first[0]) == 6 and len(first[1]) > 40
+
+
+def test_a_new_file_a_changed_limit_or_a_missing_report_starts_a_run(env, reports, tmp_path):
+    own = {**env, "REPORTS_DIR": str(tmp_path / "reports"), "WAREHOUSE_PATH": str(tmp_path / "w.duckdb")}
+    own["EXTRACT_CACHE_DIR"] = str(tmp_path / "cache")
+    Path(own["REPORTS_DIR"]).mkdir()
+    first = next(
+        path for path in sorted(reports.iterdir()) if path.suffix == ".txt" and "损坏" not in path.name
+    )
+    shutil.copy(first, tmp_path / "reports" / first.name)
+
+    def starts_a_run(environment: dict[str, str]) -> bool:
+        done = pipelines_run(environment)
+        assert done.returncode == 0, done.stderr[-2000:]
+        return not done.stdout.startswith("Nothing changed")
+
+    assert starts_a_run(own)  # nothing published yet
+    assert not starts_a_run(own)
+    assert starts_a_run({**own, "READ_MAX_OCR_PAGES": "3"})  # a limit shapes what is read
+    assert starts_a_run(own)  # and back
+    (tmp_path / "report" / "index.html").unlink()
+    assert starts_a_run(own)
+    assert (tmp_path / "report" / "index.html").is_file()
+    shutil.copy(first, tmp_path / "reports" / f"copy-{first.name}")
+    assert starts_a_run(own)
+    assert not starts_a_run(own)
 
 
 # Settings that cannot work: the setting named, its value ({file}: a regular file, {tmp}: a folder).

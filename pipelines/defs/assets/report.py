@@ -52,6 +52,11 @@ def _kept(target: Path, key: str) -> dict | None:
         return None
 
 
+def report_is_current(warehouse: Path) -> bool:
+    """Whether the page beside the published warehouse at `warehouse` is the one a run would write."""
+    return _kept(report_file(warehouse), report_key(warehouse)) is not None
+
+
 def _metadata(target: Path, values: dict) -> dict:
     return {
         "path": MetadataValue.path(str(target)),

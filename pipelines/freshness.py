@@ -1,0 +1,35 @@
+"""Whether a run would change the published warehouse: the build key a run over the reports folder
+would publish (the paths and contents of its files, the extraction code and libraries, the read
+limits and the validation suites), against the one the published warehouse records. The command
+line skips a run that would publish what is there, as the inbox sensor skips a tick with no new file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipelines.batch.cache import ExtractCache, content_hashes
+from pipelines.batch.incremental import batch_key
+from pipelines.batch.scan import scan_reports
+from pipelines.model import ReadLimits
+from pipelines.validation import fact_rules, indicator_rules, suite_version
+from pipelines.warehouse import build_key, published_build
+
+
+def planned_build(reports_root: Path, cache_root: Path, limits: ReadLimits) -> str:
+    """The build key a run over `reports_root` would publish (contents hashed where the cache
+    does not know a file's signature; nothing is read, extracted or written)."""
+    cache = ExtractCache(cache_root, limits)
+    files = scan_reports(reports_root)
+    suites = f"{suite_version(fact_rules())}|{suite_version(indicator_rules())}"
+    return build_key(batch_key(files, content_hashes(reports_root, files, cache), cache), suites)
+
+
+def warehouse_is_current(
+    reports_root: Path, warehouse: Path, cache_root: Path | None, limits: ReadLimits
+) -> bool:
+    """Whether the warehouse at `warehouse` is what a run would publish now. Without an extraction
+    cache every run reads every file, so it is never known to be current."""
+    if cache_root is None or not warehouse.is_file():
+        return False
+    published = published_build(warehouse)
+    return published is not None and planned_build(reports_root, cache_root, limits) == published
