@@ -19,6 +19,11 @@ scanned PDFs in FOLDER by OCR (held-out reports left out).
 `python -m tools.bench --pdf-text [FOLDER ...]`: instead, the seconds of reading the PDFs in the
 folders (default: the samples and the shared dev corpus) with every page through pdfplumber and with
 pages without tables through pdfium, the share of pages left to pdfplumber, and the pages that differ.
+`python -m tools.bench --unit-costs N [FOLDER ...]`: instead, the costs the national-scale estimate
+of BENCHMARKS.md extrapolates from: the seconds of each step of a run over N synthetic reports, the
+warehouse's and the cache's size and rows; and the reading and extraction time per file and per 1,000
+characters of the reports in the folders (default: the dev corpus's pdf, docx and txt forms, held-out
+reports left out, else the samples).
 """
 
 from __future__ import annotations
@@ -424,6 +429,98 @@ def pdf_text_cost(folders: list[Path], repeats: int = 3) -> str:
     )
 
 
+def _step_seconds(reports: Path, workdir: Path) -> dict:
+    """Every asset materialized over `reports` into a new warehouse and cache under `workdir`: each
+    step's seconds (from the run's events), the warehouse's and cache's megabytes and the rows."""
+    import duckdb
+    from dagster import DagsterEventType, DagsterInstance, materialize
+
+    from pipelines.definitions import ASSETS
+    from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
+
+    warehouse, cache = workdir / "warehouse.duckdb", workdir / "cache"
+    result = materialize(
+        ASSETS,
+        resources={
+            "reports": ReportsFolder(path=str(reports)),
+            "warehouse": WarehouseFile(path=str(warehouse)),
+            "extract_cache": ExtractCacheFolder(path=str(cache)),
+        },
+        instance=DagsterInstance.ephemeral(),
+    )
+    steps = {
+        event.step_key: event.event_specific_data.duration_ms / 1000
+        for event in result.all_events
+        if event.event_type == DagsterEventType.STEP_SUCCESS
+    }
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        rows = {
+            table: con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            for table in ("dim_document", "fact_indicator_value", "fact_performance_indicator")
+        }
+    megabytes = {
+        "warehouse": warehouse.stat().st_size / 1e6,
+        "cache": sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) / 1e6,
+    }
+    return {"steps": steps, "rows": rows, "megabytes": megabytes}
+
+
+def extraction_cost(folders: list[Path]) -> list[str]:
+    """Per form (file suffix) of the reports under `folders` (held-out ones left out): files, PDF
+    pages, and the mean seconds to read and to extract a file (each file done twice in this
+    process, the second timed), and extraction milliseconds per 1,000 characters of text."""
+    import pypdfium2
+
+    from pipelines.extract.facts import extract_content
+    from pipelines.extract.identity import extract_identity
+    from pipelines.readers import read_bytes
+    from tools.scoring import HELD_OUT
+
+    totals: dict[str, list[float]] = {}
+    for folder in folders:
+        for path in sorted(p for p in folder.rglob("*") if p.suffix in (".pdf", ".docx", ".txt")):
+            if path.stem in HELD_OUT:
+                continue
+            data = path.read_bytes()
+            for _ in range(2):
+                started = time.perf_counter()
+                document = read_bytes(data, path.name, "")
+                read = time.perf_counter()
+                identity = extract_identity(document)
+                extract_content(document, report_kind=identity.report_kind)
+                extracted = time.perf_counter()
+            pages = len(pypdfium2.PdfDocument(data)) if path.suffix == ".pdf" else 0
+            characters = sum(len(block.text) for block in document.blocks)
+            total = totals.setdefault(path.suffix.lstrip("."), [0, 0, 0.0, 0.0, 0])
+            for i, value in enumerate((1, pages, read - started, extracted - read, characters)):
+                total[i] += value
+    return [
+        f"| {form} | {files} | {pages} | {1000 * read / files:.1f} | {1000 * extract / files:.1f} | "
+        f"{characters / files:.0f} | {1e6 * extract / characters:.2f} |"
+        for form, (files, pages, read, extract, characters) in sorted(totals.items())
+    ]
+
+
+def unit_costs(n: int, folders: list[Path], workdir: Path) -> str:
+    """The measured costs behind the national-scale estimate, as two tables."""
+    reports = workdir / "reports"
+    generate_corpus(reports, corpus_specs(n), os.cpu_count() or 1)
+    run = _step_seconds(reports, workdir)
+    return "\n".join(
+        [
+            f"Every asset over {n} synthetic reports: "
+            + ", ".join(f"{step} {seconds:.2f} s" for step, seconds in run["steps"].items()),
+            "rows: " + ", ".join(f"{table} {count}" for table, count in run["rows"].items()),
+            f"warehouse {run['megabytes']['warehouse']:.1f} MB, extraction cache {run['megabytes']['cache']:.1f} MB",
+            "",
+            "| form | files | PDF pages | read (ms a file) | extract (ms a file) | characters a file "
+            "| extract (ms per 1,000 characters) |",
+            "|---|---|---|---|---|---|---|",
+            *extraction_cost(folders),
+        ]
+    )
+
+
 def _pages_differing(old: Document | str, new: Document | str) -> int:
     """How many pages' blocks differ between two readings of one PDF (a refusal counts as page 0)."""
     if isinstance(old, str) or isinstance(new, str):
@@ -476,6 +573,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--cli-rerun", type=int, metavar="N", help="time only the command-line rerun (samples and N reports)"
     )
+    parser.add_argument(
+        "--unit-costs",
+        nargs="+",
+        metavar=("N", "FOLDER"),
+        help="the costs behind the national-scale estimate: a run over N synthetic reports, and reading "
+        "and extraction per file of the reports in the folders (default: the dev corpus, else the samples)",
+    )
     args = parser.parse_args(argv)
     if args.ocr:
         print(ocr_cost(args.ocr, tuple(filter(None, args.stems.split(",")))))
@@ -498,6 +602,14 @@ def main(argv: list[str] | None = None) -> None:
         return
     import tempfile
 
+    if args.unit_costs:
+        corpus = PROJECT_ROOT.parent / "shared" / "corpus" / "dev"
+        forms = [corpus / form for form in ("pdf", "docx", "txt")]
+        default = forms if corpus.is_dir() else [PROJECT_ROOT / "samples" / "reports"]
+        folders = [Path(folder) for folder in args.unit_costs[1:]] or default
+        with tempfile.TemporaryDirectory() as scratch:
+            print(unit_costs(int(args.unit_costs[0]), folders, args.workdir or Path(scratch)))
+        return
     if args.cli_rerun:
         with tempfile.TemporaryDirectory() as scratch:
             print(cli_rerun(args.cli_rerun, args.workdir or Path(scratch)))
