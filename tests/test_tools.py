@@ -150,3 +150,19 @@ def test_compare_lists_every_difference_by_file_and_aspect():
     assert check.of("kind") == ["r.txt: kind: report_kind 'project', truth 'department'"]
     assert not check.of("identity") and not check.of("kpis") and not check.of("rejected")
     assert check.files_differing == {"r.txt", "x.txt"}
+
+
+def test_extraction_cost_counts_every_readable_file_of_each_form(tmp_path):
+    from tools.bench import extraction_cost
+
+    samples = PROJECT_ROOT / "samples" / "reports"
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_bytes(next(samples.rglob("*.txt")).read_bytes())
+    (tmp_path / "c.txt").write_bytes(b"\x00\x01binary")  # cannot be read: left out
+    (tmp_path / "d.docx").write_bytes(next(samples.rglob("*.docx")).read_bytes())
+    rows = [line.strip("| ").split(" | ") for line in extraction_cost([tmp_path])]
+    assert [(form, files, pages) for form, files, pages, *_ in rows] == [
+        ("docx", "1", "0"),
+        ("txt", "2", "0"),
+    ]
+    assert all(float(cost) > 0 for *_, cost in rows)

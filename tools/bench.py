@@ -46,6 +46,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from dagster import DagsterInstance, ExecuteInProcessResult
+
     from pipelines.model import Document, ReadLimits
 
 PHASES = ("floor_pdfplumber", "floor", "full", "rerun", "added")
@@ -126,15 +128,33 @@ def _read_only(root: Path, source_file: str, pdfplumber_only: bool = False) -> i
     return len(read_bytes(data, source_file, "", limits).blocks)
 
 
+def materialize_all(
+    reports: Path, warehouse: Path, cache: Path, instance: DagsterInstance | None
+) -> ExecuteInProcessResult:
+    """Every asset and check of the code location over `reports` into `warehouse`, with `cache`."""
+    from dagster import materialize
+
+    from pipelines.definitions import ASSETS
+    from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
+
+    return materialize(
+        ASSETS,
+        resources={
+            "reports": ReportsFolder(path=str(reports)),
+            "warehouse": WarehouseFile(path=str(warehouse)),
+            "extract_cache": ExtractCacheFolder(path=str(cache)),
+        },
+        instance=instance,
+    )
+
+
 def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
     """Run one phase in this process; return its wall time. Per-process setup (imports, the ephemeral
     Dagster instance a deployment already has) is timed apart."""
     started = time.perf_counter()
-    from dagster import DagsterInstance, materialize
+    from dagster import DagsterInstance
 
     from pipelines.batch import scan_reports
-    from pipelines.definitions import ASSETS
-    from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
 
     instance = None
     if name not in FLOORS:
@@ -149,15 +169,7 @@ def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
             blocks = sum(pool.map(_read_only, [reports] * len(files), files, plumber, chunksize=8))
         result = {"files": len(files), "blocks": blocks}
     else:
-        outcome = materialize(
-            ASSETS,
-            resources={
-                "reports": ReportsFolder(path=str(reports)),
-                "warehouse": WarehouseFile(path=str(warehouse)),
-                "extract_cache": ExtractCacheFolder(path=str(cache)),
-            },
-            instance=instance,
-        )
+        outcome = materialize_all(reports, warehouse, cache, instance)
         meta = outcome.asset_materializations_for_node("extracted_facts")[0].metadata
         result = {"files": meta["files"].value, "parsed": meta["parsed"].value, "success": outcome.success}
     result["seconds"] = time.perf_counter() - imported
@@ -433,21 +445,10 @@ def _step_seconds(reports: Path, workdir: Path) -> dict:
     """Every asset materialized over `reports` into a new warehouse and cache under `workdir`: each
     step's seconds (from the run's events), the warehouse's and cache's megabytes and the rows."""
     import duckdb
-    from dagster import DagsterEventType, DagsterInstance, materialize
-
-    from pipelines.definitions import ASSETS
-    from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
+    from dagster import DagsterEventType, DagsterInstance
 
     warehouse, cache = workdir / "warehouse.duckdb", workdir / "cache"
-    result = materialize(
-        ASSETS,
-        resources={
-            "reports": ReportsFolder(path=str(reports)),
-            "warehouse": WarehouseFile(path=str(warehouse)),
-            "extract_cache": ExtractCacheFolder(path=str(cache)),
-        },
-        instance=DagsterInstance.ephemeral(),
-    )
+    result = materialize_all(reports, warehouse, cache, DagsterInstance.ephemeral())
     steps = {
         event.step_key: event.event_specific_data.duration_ms / 1000
         for event in result.all_events
@@ -466,13 +467,14 @@ def _step_seconds(reports: Path, workdir: Path) -> dict:
 
 
 def extraction_cost(folders: list[Path]) -> list[str]:
-    """Per form (file suffix) of the reports under `folders` (held-out ones left out): files, PDF
-    pages, and the mean seconds to read and to extract a file (each file done twice in this
-    process, the second timed), and extraction milliseconds per 1,000 characters of text."""
+    """Per form (file suffix) of the reports under `folders` (held-out ones and files that cannot be
+    read left out): files, PDF pages, and the mean seconds to read and to extract a file (each file
+    done twice in this process, the second timed), and extraction milliseconds per 1,000 characters."""
     import pypdfium2
 
     from pipelines.extract.facts import extract_content
     from pipelines.extract.identity import extract_identity
+    from pipelines.model import ReadError
     from pipelines.readers import read_bytes
     from tools.scoring import HELD_OUT
 
@@ -482,6 +484,10 @@ def extraction_cost(folders: list[Path]) -> list[str]:
             if path.stem in HELD_OUT:
                 continue
             data = path.read_bytes()
+            try:
+                read_bytes(data, path.name, "")
+            except ReadError:
+                continue
             for _ in range(2):
                 started = time.perf_counter()
                 document = read_bytes(data, path.name, "")
