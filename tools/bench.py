@@ -54,6 +54,8 @@ PHASES = ("floor_pdfplumber", "floor", "full", "rerun", "added")
 FLOORS = ("floor_pdfplumber", "floor")
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 RERUNS = 3  # command-line reruns timed per corpus (the median is reported)
+KINDS = {"library": "图书馆", "culture_centre": "文化馆", "museum": "博物馆", "bureau": "文化和旅游局"}
+YEARS = (2023, 2022, 2021, 2020, 2019)
 
 
 def _gazetteer_places(province: str, year: int) -> list[tuple[str, str | None, str | None]]:
@@ -72,39 +74,50 @@ def _gazetteer_places(province: str, year: int) -> list[tuple[str, str | None, s
     return [p for p in places if p[1] or p[2]]
 
 
+MORE_PROVINCES = ("江西省", "云南省", "湖北省", "四川省", "河南省", "广东省", "贵州省", "浙江省", "河北省")
+
+
+def _combos(province: str, rng: random.Random) -> list:
+    """Every (year, kind, place) of one province's real places, in a random order."""
+    places = _gazetteer_places(province, 2023)
+    combos = [(year, kind, place) for year in YEARS for kind in KINDS for place in places]
+    rng.shuffle(combos)
+    return combos
+
+
 def corpus_specs(n: int, province: str = "湖南省", seed: int = 7) -> list:
-    """N report specs over real places of one province: institutions x kinds x fiscal years."""
+    """N report specs over real places of one province: institutions x kinds x fiscal years; when
+    one province has too few (about 2,700), those of MORE_PROVINCES follow (the first specs stay
+    the same whatever N)."""
     from tools.samples import Institution, ReportSpec
 
-    kinds = {"library": "图书馆", "culture_centre": "文化馆", "museum": "博物馆", "bureau": "文化和旅游局"}
     rng = random.Random(seed)
-    places = _gazetteer_places(province, 2023)
     specs: list = []
     taken: set[tuple[str, int]] = set()
-    years = (2023, 2022, 2021, 2020, 2019)
-    combos = [(year, kind, place) for year in years for kind in kinds for place in places]
-    rng.shuffle(combos)
-    for year, kind, (prov, city, county) in combos:
+    for current in (province, *(p for p in MORE_PROVINCES if p != province)):
         if len(specs) == n:
             break
-        prefix = f"{city}{county}" if county and county.endswith("区") else county or city
-        institution = Institution(f"{prefix}{kinds[kind]}", kind, prov, city, county)
-        if (institution.name, year) in taken:  # a county-level city named like its prefecture
-            continue
-        taken.add((institution.name, year))
-        index = len(specs)
-        roll = index % 10
-        file_format = "pdf" if roll < 4 else "docx" if roll < 7 else "txt"
-        encoding = ("gb18030" if roll == 9 else "utf-8") if file_format == "txt" else None
-        table = ("caption" if index % 2 else "header") if file_format != "txt" else None
-        folder = "/".join(part for part in (city, county) if part)
-        specs.append(
-            ReportSpec(
-                f"{folder}/{institution.name}{year}年度部门整体支出绩效自评报告.{file_format}",
-                institution, year, file_format, encoding=encoding, table=table,
-                long=file_format == "pdf", income_in_yuan=index % 3 == 0,
-            )
-        )  # fmt: skip
+        for year, kind, (prov, city, county) in _combos(current, rng):
+            if len(specs) == n:
+                break
+            prefix = f"{city}{county}" if county and county.endswith("区") else county or city
+            institution = Institution(f"{prefix}{KINDS[kind]}", kind, prov, city, county)
+            if (institution.name, year) in taken:  # a county-level city named like its prefecture
+                continue
+            taken.add((institution.name, year))
+            index = len(specs)
+            roll = index % 10
+            file_format = "pdf" if roll < 4 else "docx" if roll < 7 else "txt"
+            encoding = ("gb18030" if roll == 9 else "utf-8") if file_format == "txt" else None
+            table = ("caption" if index % 2 else "header") if file_format != "txt" else None
+            folder = "/".join(part for part in (prov if prov != province else "", city, county) if part)
+            specs.append(
+                ReportSpec(
+                    f"{folder}/{institution.name}{year}年度部门整体支出绩效自评报告.{file_format}",
+                    institution, year, file_format, encoding=encoding, table=table,
+                    long=file_format == "pdf", income_in_yuan=index % 3 == 0,
+                )
+            )  # fmt: skip
     return specs
 
 
