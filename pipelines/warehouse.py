@@ -353,39 +353,33 @@ def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> N
         con.unregister("incoming")
 
 
-def _apply_difference(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> int:
+def _apply_difference(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
     """Make the table `name` hold exactly the rows of `frame`, touching only the rows that differ:
     rows found in the table and not in `frame` are deleted by primary key, then rows of `frame` not
     in the table are inserted (a table without a primary key is written again whole when it
-    differs). The frame's values are compared as the table stores them. Returns the rows written."""
+    differs). The frame's values are compared as the table stores them."""
     relation = schema.RELATIONS[name]
     columns = ", ".join(relation.names)
     incoming = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in relation.columns)
     con.register("incoming_frame", frame.reindex(columns=relation.names))
     con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS SELECT {incoming} FROM incoming_frame")
     try:
-        if not relation.primary_key:
-            differs = con.execute(
-                f"SELECT EXISTS (SELECT {columns} FROM {name} EXCEPT ALL SELECT {columns} FROM incoming)"
-                f" OR EXISTS (SELECT {columns} FROM incoming EXCEPT ALL SELECT {columns} FROM {name})"
-            ).fetchone()[0]  # type: ignore[index]
-            if not differs:
-                return 0
+        if relation.primary_key:
+            key = ", ".join(relation.primary_key)
+            matches = " AND ".join(f"{name}.{k} = gone.{k}" for k in relation.primary_key)
+            con.execute(
+                f"DELETE FROM {name} USING (SELECT {key} FROM "
+                f"(SELECT {columns} FROM {name} EXCEPT SELECT {columns} FROM incoming)) gone WHERE {matches}"
+            )
+            con.execute(
+                f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming EXCEPT SELECT {columns} FROM {name}"
+            )
+        elif con.execute(
+            f"SELECT EXISTS (SELECT {columns} FROM {name} EXCEPT ALL SELECT {columns} FROM incoming)"
+            f" OR EXISTS (SELECT {columns} FROM incoming EXCEPT ALL SELECT {columns} FROM {name})"
+        ).fetchone() == (True,):
             con.execute(f"DELETE FROM {name}")
             con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
-            return len(frame)
-        key = ", ".join(relation.primary_key)
-        matches = " AND ".join(f"{name}.{k} = gone.{k}" for k in relation.primary_key)
-        # Two statements, each its own transaction: DuckDB checks a key against the rows deleted
-        # in the same transaction.
-        con.execute(
-            f"DELETE FROM {name} USING (SELECT {key} FROM "
-            f"(SELECT {columns} FROM {name} EXCEPT SELECT {columns} FROM incoming)) gone WHERE {matches}"
-        )
-        written = con.execute(
-            f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming EXCEPT SELECT {columns} FROM {name}"
-        ).fetchone()
-        return int(written[0]) if written else 0
     finally:
         con.execute("DROP VIEW incoming")
         con.unregister("incoming_frame")
@@ -465,14 +459,11 @@ def _catalog(con: duckdb.DuckDBPyConnection) -> list[tuple]:
     tables = con.execute(
         "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1"
     ).fetchall()
-    return [*tables, *_columns(con)]
-
-
-def _columns(con: duckdb.DuckDBPyConnection) -> list[tuple]:
-    return con.execute(
+    columns = con.execute(
         "SELECT table_name, column_name, data_type FROM duckdb_columns() "
         "WHERE database_name = current_database() ORDER BY table_name, column_index"
     ).fetchall()
+    return [*tables, *columns]
 
 
 @lru_cache(maxsize=1)

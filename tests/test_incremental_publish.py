@@ -148,6 +148,14 @@ def test_an_updated_warehouse_equals_a_whole_build_of_the_same_tables(run, chang
         assert first == ("0-copy.txt",)
 
 
+def _storage_version(path: Path) -> str:
+    with duckdb.connect(str(path), read_only=True) as con:
+        row = con.execute(
+            "SELECT tags['storage_version'] FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchone()
+    return row[0] if row else ""
+
+
 def _ingestion_times(path: Path) -> dict[str, object]:
     with duckdb.connect(str(path), read_only=True) as con:
         return dict(con.execute("SELECT document_key, ingested_at FROM dim_document").fetchall())
@@ -164,6 +172,7 @@ def test_a_run_updates_the_published_warehouse_as_a_whole_build_would_make_it(ru
     fresh = run / "fresh.duckdb"
     assert _load(run, fresh) == "built"
     assert _without_ingestion_times(path) == _without_ingestion_times(fresh)
+    assert _storage_version(path) == _storage_version(fresh) == f"{warehouse.STORAGE_VERSION}+"
     kept = _ingestion_times(path)
     both = times.keys() & kept.keys()  # the documents left as they were keep their time
     assert len(both) >= BASE - 2
