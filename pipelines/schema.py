@@ -188,6 +188,7 @@ FIELDS = _fields(
     ("failing_count", "INTEGER", "Rows that failed the rule."),
     ("sample", "VARCHAR", "Up to five failing rows, as JSON."),
     ("build_key", "VARCHAR", "Hash of the files, extractor, suites, schema and SQL the warehouse was built from; NULL: a file could not be read, always rebuilt."),
+    ("structure_key", "VARCHAR", "Hash of the schema, SQL, suites, code and DuckDB versions the tables and views were made with: a build of the same structure changes this file's rows in place of writing every table afresh."),
     # rollups
     ("institutions", "BIGINT", "Number of distinct institutions."),
     ("total", TOTAL, "Sum of the values; NULL where a sum means nothing (percentages, scores)."),
@@ -353,7 +354,7 @@ TABLES: tuple[Relation, ...] = (
     ),
     Relation(
         "warehouse_build", "table", "What this warehouse was built from (one row).",
-        (_col("build_key"),),
+        (_col("build_key"), _col("structure_key")),
     ),
 )  # fmt: skip
 

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import math
+import shutil
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -29,7 +31,7 @@ import pandas as pd
 from pipelines import schema
 from pipelines.indicators import default_dictionary
 from pipelines.model import DEPARTMENT
-from pipelines.storage import write_atomically
+from pipelines.storage import write_atomically, write_folder_atomically
 
 Severity = Literal["error", "warning"]
 Condition = tuple[str, Literal["==", "!=", "in", "not in"], Any]  # (column, operator, value)
@@ -430,11 +432,15 @@ def validate_facts(
 ) -> ValidationOutcome:
     """One fact per grain, then the suite: error-level failures rejected, warning-level ones flagged.
 
-    With `cache_root`, rows judged by an earlier run with the same rule values are not judged again.
+    With `cache_root`, rows judged by an earlier run with the same rule values are not judged again,
+    and a batch of the same rows as the last one validated gets that outcome back (`outcome_key`).
     With `documents` (the extracted documents), values are compared across documents of the same
     report kind and project only.
     """
     rules = rules or fact_rules()
+    key = outcome_key(rules, facts, documents) if cache_root is not None else None
+    if key and (remembered := remembered_outcome(cache_root, "facts", key, rules)):  # type: ignore[arg-type]
+        return remembered
     kept, duplicates = resolve_grain(facts.reset_index(drop=True))
     checked = prepare(kept, documents)
     results = run_rules_cached(checked, rules, cache_root)
@@ -451,7 +457,10 @@ def validate_facts(
     all_rejected = pd.concat(parts, ignore_index=True) if parts else rejected
     accepted = accepted.reset_index(drop=True)
     report = validation_report(checked, results, len(accepted), len(all_rejected))
-    return ValidationOutcome(accepted, all_rejected, results, report, suite_version(rules))
+    outcome = ValidationOutcome(accepted, all_rejected, results, report, suite_version(rules))
+    if key:
+        remember_outcome(cache_root, "facts", key, outcome)  # type: ignore[arg-type]
+    return outcome
 
 
 def validate_indicators(
@@ -463,6 +472,9 @@ def validate_indicators(
     `accepted` has the columns of `rows` plus `flags`; `rejected` the columns of the rejection table.
     """
     rules = rules or indicator_rules()
+    key = outcome_key(rules, rows) if cache_root is not None else None
+    if key and (remembered := remembered_outcome(cache_root, "indicators", key, rules)):  # type: ignore[arg-type]
+        return remembered
     checked = prepare_indicators(rows)
     results = run_rules_cached(checked, rules, cache_root)
     errors, failing_rows, judged = _judge(checked, results)
@@ -489,7 +501,10 @@ def validate_indicators(
     )
     columns = ["source_file", "row_number", "indicator", "source_locator"]
     report = validation_report(checked, results, len(accepted), len(rejected), columns=columns, noun="rows")
-    return ValidationOutcome(accepted, rejected, results, report, suite_version(rules))
+    outcome = ValidationOutcome(accepted, rejected, results, report, suite_version(rules))
+    if key:
+        remember_outcome(cache_root, "indicators", key, outcome)  # type: ignore[arg-type]
+    return outcome
 
 
 REJECTED_COLUMNS = schema.columns("rejection")
@@ -618,3 +633,55 @@ def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path 
         for name in current[key]:
             failing[name].append(i)
     return [RuleResult(rule, failing[rule.name]) for rule in rules]
+
+
+def outcome_key(rules: list[Rule], *frames: pd.DataFrame | None) -> str:
+    """A key of a suite's run over `frames`: the `suite_version`, the indicator dictionary (its
+    ranges shape derived columns) and every column name, type and value of the frames."""
+    digest = hashlib.sha256(f"{suite_version(rules)}|{sorted(default_dictionary().items())!r}".encode())
+    for frame in frames:
+        if frame is not None:
+            digest.update(repr([*frame.columns, *map(str, frame.dtypes)]).encode())
+            digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+    return digest.hexdigest()[:16]
+
+
+def _outcome_folder(cache_root: Path, suite: str, key: str) -> Path:
+    return cache_root / "validation" / "outcomes" / f"{suite}-{key}"
+
+
+def remembered_outcome(cache_root: Path, suite: str, key: str, rules: list[Rule]) -> ValidationOutcome | None:
+    """The outcome kept by `remember_outcome` under `key`; None when there is none or it cannot be read."""
+    folder = _outcome_folder(cache_root, suite, key)
+    try:
+        kept = json.loads((folder / "outcome.json").read_bytes())
+        return ValidationOutcome(
+            pd.read_parquet(folder / "accepted.parquet"),
+            pd.read_parquet(folder / "rejected.parquet"),
+            [RuleResult(rule, [int(i) for i in kept["failing"][rule.name]]) for rule in rules],
+            kept["report"],
+            kept["suite"],
+        )
+    except (OSError, ValueError, KeyError, TypeError):  # pyarrow's ArrowInvalid is a ValueError
+        return None
+
+
+def remember_outcome(cache_root: Path, suite: str, key: str, outcome: ValidationOutcome) -> None:
+    """Keep `outcome` as the suite's last one (Parquet and JSON, never a pickle); a frame Parquet
+    cannot hold leaves nothing kept."""
+    folder = _outcome_folder(cache_root, suite, key)
+
+    def fill(partial: Path) -> None:
+        outcome.accepted.to_parquet(partial / "accepted.parquet", index=False)
+        outcome.rejected.to_parquet(partial / "rejected.parquet", index=False)
+        failing = {result.rule.name: result.failing_index for result in outcome.results}
+        kept = {"failing": failing, "report": outcome.report, "suite": outcome.suite}
+        (partial / "outcome.json").write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+
+    try:
+        write_folder_atomically(folder, fill)
+    except (ValueError, TypeError):  # pyarrow's ArrowInvalid / ArrowTypeError
+        return
+    for other in folder.parent.glob(f"{suite}-*"):
+        if other != folder:
+            shutil.rmtree(other, ignore_errors=True)

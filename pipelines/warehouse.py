@@ -1,10 +1,13 @@
 """Build the DuckDB star schema in a new file and publish it with an atomic rename.
 
-One writer: the whole warehouse is rebuilt from the run's validated tables (bulk inserts from
-DataFrames), then `os.replace` swaps it in. A failed build leaves the previous warehouse untouched,
-and readers holding the old file keep a consistent view. A run whose inputs, suite and code are
-those of the published build (same `build_key`) writes nothing. One writer at a time: the whole
-load holds an exclusive file lock beside the warehouse.
+One writer: the warehouse is built from the run's validated tables (bulk inserts from DataFrames)
+in a new file, then `os.replace` swaps it in. When the published file was built with the same
+schema, views, suites and code (`structure_key`) and is as declared, the new file is a copy of it
+changed by what differs (rows deleted, rows inserted, per table and primary key); else every table
+is written afresh. Either way the tables are those the run's frames give. A failed build leaves the
+previous warehouse untouched, and readers holding the old file keep a consistent view. A run whose
+inputs, suite and code are those of the published build (same `build_key`) writes nothing. One
+writer at a time: the whole load holds an exclusive file lock beside the warehouse.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ import fcntl
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -263,14 +268,21 @@ def previous_ingestion_times(path: Path) -> dict[str, dt.datetime]:
     return dict(rows)
 
 
-def build_key(extraction_key: str, suite_version: str) -> str:  # suite_version: every suite's, joined
-    """A key of everything a build depends on: the batch of files (paths, contents, extractor),
-    the validation suites, this code, the schema declaration and the views."""
+def structure_key(suite_version: str) -> str:  # suite_version: every suite's, joined
+    """A key of what the warehouse's tables and views are made with, besides the data: this code, the
+    schema declaration, the views, the suites and the DuckDB library and storage versions. A file of
+    the same structure may be changed in place of being built afresh."""
     digest = hashlib.sha256(Path(__file__).read_bytes())
     digest.update(Path(schema.__file__).read_bytes())
     digest.update(VIEWS_SQL.read_bytes())
-    digest.update(f"{extraction_key}|{suite_version}".encode())
+    digest.update(f"{suite_version}|{duckdb.__version__}|{STORAGE_VERSION}".encode())
     return digest.hexdigest()
+
+
+def build_key(extraction_key: str, suite_version: str) -> str:
+    """A key of everything a build depends on: the batch of files (paths, contents, extractor) and
+    the `structure_key`."""
+    return hashlib.sha256(f"{structure_key(suite_version)}|{extraction_key}".encode()).hexdigest()
 
 
 def published_build(path: Path) -> str | None:
@@ -332,60 +344,197 @@ def writer_lock(path: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def publish_warehouse(path: Path, tables: WarehouseTables, build: str | None) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    """Every row of `frame` into the table `name` (its declared columns)."""
+    if len(frame):
+        columns = ", ".join(schema.columns(name))
+        con.register("incoming", frame)
+        con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
+        con.unregister("incoming")
+
+
+def _apply_difference(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
+    """Make the table `name` hold exactly the rows of `frame`, touching only the rows that differ:
+    rows found in the table and not in `frame` are deleted by primary key, then rows of `frame` not
+    in the table are inserted (a table without a primary key is written again whole when it
+    differs). The frame's values are compared as the table stores them."""
+    relation = schema.RELATIONS[name]
+    columns = ", ".join(relation.names)
+    incoming = ", ".join(f"CAST({c.name} AS {c.type}) AS {c.name}" for c in relation.columns)
+    con.register("incoming_frame", frame.reindex(columns=relation.names))
+    con.execute(f"CREATE OR REPLACE TEMP VIEW incoming AS SELECT {incoming} FROM incoming_frame")
+    try:
+        if relation.primary_key:
+            key = ", ".join(relation.primary_key)
+            matches = " AND ".join(f"{name}.{k} = gone.{k}" for k in relation.primary_key)
+            con.execute(
+                f"DELETE FROM {name} USING (SELECT {key} FROM "
+                f"(SELECT {columns} FROM {name} EXCEPT SELECT {columns} FROM incoming)) gone WHERE {matches}"
+            )
+            con.execute(
+                f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming EXCEPT SELECT {columns} FROM {name}"
+            )
+        elif con.execute(
+            f"SELECT EXISTS (SELECT {columns} FROM {name} EXCEPT ALL SELECT {columns} FROM incoming)"
+            f" OR EXISTS (SELECT {columns} FROM incoming EXCEPT ALL SELECT {columns} FROM {name})"
+        ).fetchone() == (True,):
+            con.execute(f"DELETE FROM {name}")
+            con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
+    finally:
+        con.execute("DROP VIEW incoming")
+        con.unregister("incoming_frame")
+
+
+def _check_references(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise `IntegrityError` when a row refers to a key its dimension does not have."""
+    checks = schema.reference_checks()
+    orphans = con.execute(" UNION ALL ".join(f"({sql})" for _, sql in checks)).fetchall()
+    broken = [
+        f"{reference}: {count}" for (reference, _), (count,) in zip(checks, orphans, strict=True) if count
+    ]
+    if broken:
+        raise IntegrityError(f"rows refer to missing keys ({'; '.join(broken)})")
+
+
+def _record_build(con: duckdb.DuckDBPyConnection, build: str | None, structure: str | None) -> None:
+    """The one row of warehouse_build."""
+    values = {"build_key": build, "structure_key": structure}
+    columns = schema.columns("warehouse_build")
+    con.execute("DELETE FROM warehouse_build")
+    con.execute(
+        f"INSERT INTO warehouse_build ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+        [values[c] for c in columns],
+    )
+
+
+def _building_file(path: Path) -> Path:
+    """The new file of this process's build beside `path`, after removing those of builds that died
+    half-way (call it holding `writer_lock`)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for stale in path.parent.glob(f".{path.name}.building-*"):
+        stale.unlink(missing_ok=True)
+    return path.with_name(f".{path.name}.building-{os.getpid()}")
+
+
+def _publish(building: Path, path: Path) -> None:
+    building.chmod(0o444)  # analysts get a read-only file; the next build replaces it whole
+    os.replace(building, path)
+
+
+def _discard(building: Path) -> None:
+    building.unlink(missing_ok=True)
+    building.with_name(building.name + ".wal").unlink(missing_ok=True)
+
+
+def publish_warehouse(
+    path: Path, tables: WarehouseTables, build: str | None, structure: str | None = None
+) -> None:
     """Write every table into a new file beside `path`, then atomically replace `path` with it.
 
     Call it holding `writer_lock`: files of builds that died half-way are removed first.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    for stale in path.parent.glob(f".{path.name}.building-*"):
-        stale.unlink(missing_ok=True)
-    building = path.with_name(f".{path.name}.building-{os.getpid()}")
+    building = _building_file(path)
     try:
         con = duckdb.connect(str(building), config={"storage_compatibility_version": STORAGE_VERSION})
         try:
             con.execute(schema.ddl())
             con.execute(schema.comments(schema.TABLES))
             for name in WarehouseTables.__dataclass_fields__:
-                frame = getattr(tables, name)
-                if len(frame):
-                    con.register("incoming", frame)
-                    columns = ", ".join(frame.columns)
-                    con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
-                    con.unregister("incoming")
-            checks = schema.reference_checks()
-            orphans = con.execute(" UNION ALL ".join(f"({sql})" for _, sql in checks)).fetchall()
-            broken = [
-                f"{reference}: {count}"
-                for (reference, _), (count,) in zip(checks, orphans, strict=True)
-                if count
-            ]
-            if broken:
-                raise IntegrityError(f"rows refer to missing keys ({'; '.join(broken)})")
+                _insert(con, name, getattr(tables, name))
+            _check_references(con)
             con.execute(VIEWS_SQL.read_text(encoding="utf-8"))
             con.execute(schema.comments(schema.VIEWS))
-            con.execute("INSERT INTO warehouse_build VALUES (?)", [build])
+            _record_build(con, build, structure)
             con.execute("CHECKPOINT")
         finally:
             con.close()
-        building.chmod(0o444)  # analysts get a read-only file; the next build replaces it whole
-        os.replace(building, path)
+        _publish(building, path)
     finally:
-        building.unlink(missing_ok=True)
-        building.with_name(building.name + ".wal").unlink(missing_ok=True)
+        _discard(building)
+
+
+def _catalog(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """Every table with its SQL (columns and constraints), then every column of every table and view
+    with its type."""
+    tables = con.execute(
+        "SELECT table_name, sql FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1"
+    ).fetchall()
+    columns = con.execute(
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = current_database() ORDER BY table_name, column_index"
+    ).fetchall()
+    return [*tables, *columns]
+
+
+@lru_cache(maxsize=1)
+def declared_catalog() -> tuple[tuple, ...]:
+    """The `_catalog` of a warehouse built by this code: its tables as the DDL makes them, and the
+    declared columns of every table and view."""
+    with duckdb.connect(":memory:") as con:
+        con.execute(schema.ddl())
+        tables = con.execute("SELECT table_name, sql FROM duckdb_tables() ORDER BY 1").fetchall()
+    relations = sorted(schema.RELATIONS.values(), key=lambda r: r.name)
+    return (*tables, *((r.name, c.name, c.type) for r in relations for c in r.columns))
+
+
+def can_update(path: Path, structure: str) -> bool:
+    """Whether the published file at `path` may be the start of the next build: it opens, it was
+    built with the same `structure_key` (one warehouse_build row) and its tables, views and
+    columns are exactly those this code declares."""
+    if not path.exists():
+        return False
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            recorded = con.execute("SELECT structure_key FROM warehouse_build").fetchall()
+            return recorded == [(structure,)] and tuple(_catalog(con)) == declared_catalog()
+    except duckdb.Error:
+        return False
+
+
+def update_warehouse(path: Path, tables: WarehouseTables, build: str | None, structure: str) -> bool:
+    """Publish the build as a copy of the published warehouse changed by the rows that differ from
+    `tables` (`_apply_difference`), then checked and swapped in like a new build; False (nothing
+    published) when the published file cannot be the start (`can_update`) or DuckDB fails on the
+    copy, where a whole build is the way. Call it holding `writer_lock`."""
+    if not can_update(path, structure):
+        return False
+    building = _building_file(path)
+    try:
+        shutil.copyfile(path, building)
+        con = duckdb.connect(str(building))
+        try:
+            for name in WarehouseTables.__dataclass_fields__:
+                _apply_difference(con, name, getattr(tables, name))
+            _check_references(con)
+            _record_build(con, build, structure)
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        _publish(building, path)
+    except (duckdb.Error, OSError):
+        return False
+    finally:
+        _discard(building)
+    return True
 
 
 def load_warehouse(
     path: Path, extraction: Extraction, outcome: ValidationOutcome, indicators: ValidationOutcome
-) -> bool:
+) -> str | None:
     """Build the warehouse from a run's tables (facts and performance-indicator rows, each as validated)
-    and publish it; False (nothing written) when the published build has the same `build_key`."""
-    build = build_key(extraction.key, f"{outcome.suite}|{indicators.suite}")  # type: ignore[arg-type]
+    and publish it: "updated" (the published file changed by what differs) or "built" (every table
+    written afresh); None (nothing written) when the published build has the same `build_key`."""
+    suites = f"{outcome.suite}|{indicators.suite}"
+    structure = structure_key(suites)
+    build = build_key(extraction.key, suites)  # type: ignore[arg-type]
     with writer_lock(path):
         if published_build(path) == build:
-            return False
-        publish_warehouse(path, warehouse_tables(path, extraction, outcome, indicators), build)
-    return True
+            return None
+        tables = warehouse_tables(path, extraction, outcome, indicators)
+        if update_warehouse(path, tables, build, structure):
+            return "updated"
+        publish_warehouse(path, tables, build, structure)
+    return "built"
 
 
 def warehouse_tables(

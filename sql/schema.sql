@@ -195,7 +195,8 @@ CREATE TABLE validation_result (
 );
 
 CREATE TABLE warehouse_build (
-    build_key VARCHAR
+    build_key VARCHAR,
+    structure_key VARCHAR
 );
 
 COMMENT ON TABLE dim_institution IS 'One row per reporting body (name and region).';
@@ -343,3 +344,4 @@ COMMENT ON COLUMN validation_result.failing_count IS 'Rows that failed the rule.
 COMMENT ON COLUMN validation_result.sample IS 'Up to five failing rows, as JSON.';
 COMMENT ON TABLE warehouse_build IS 'What this warehouse was built from (one row).';
 COMMENT ON COLUMN warehouse_build.build_key IS 'Hash of the files, extractor, suites, schema and SQL the warehouse was built from; NULL: a file could not be read, always rebuilt.';
+COMMENT ON COLUMN warehouse_build.structure_key IS 'Hash of the schema, SQL, suites, code and DuckDB versions the tables and views were made with: a build of the same structure changes this file''s rows in place of writing every table afresh.';

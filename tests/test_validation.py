@@ -219,6 +219,34 @@ def test_rows_judged_before_are_not_judged_again(tmp_path, monkeypatch):
     assert 1 <= judged[-1] < first.report["facts_checked"]
 
 
+def test_the_same_batch_again_gets_the_remembered_outcome(tmp_path, monkeypatch):
+    """A batch of the same rows as the last one validated is neither prepared nor judged again: its
+    outcome comes back equal (frames, failing rows, report); a damaged outcome is recomputed."""
+    import pipelines.validation as validation
+
+    facts = frame(*CLEAN, fact(institution=None, document_key="d2"), fact(value=2000.0, document_key="d3"))
+    facts = pd.concat(
+        [facts, facts.tail(1).assign(fact_seq=len(facts), qualifier="approx")], ignore_index=True
+    )
+    first = validate_facts(facts, cache_root=tmp_path)
+    assert len(first.rejected) == 2 and first.accepted["flags"].notna().any()
+    prepared: list[int] = []
+    real = validation.prepare
+    monkeypatch.setattr(validation, "prepare", lambda *a: prepared.append(1) or real(*a))
+    again = validate_facts(facts, cache_root=tmp_path)
+    assert prepared == []
+    pd.testing.assert_frame_equal(again.accepted, first.accepted)
+    pd.testing.assert_frame_equal(again.rejected, first.rejected)
+    assert again.results == first.results and again.report == first.report and again.suite == first.suite
+    for kept in (tmp_path / "validation" / "outcomes").glob("facts-*/accepted.parquet"):
+        kept.write_bytes(b"damaged")
+    assert validate_facts(facts, cache_root=tmp_path).report == first.report
+    assert prepared == [1]
+    validate_facts(facts.assign(value=facts["value"] + 1), cache_root=tmp_path)  # another batch
+    assert prepared == [1, 1]
+    assert len(list((tmp_path / "validation" / "outcomes").glob("facts-*"))) == 1  # the last one only
+
+
 # Performance-indicator rows (绩效指标 table rows): a suite of their own.
 
 
@@ -320,3 +348,17 @@ def test_structural_check_of_performance_indicator_rows():
     assert _grain_check(accepted, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK).passed
     broken = pd.concat([accepted, accepted.head(1)], ignore_index=True)
     assert not _grain_check(broken, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK).passed
+
+
+def test_the_same_indicator_rows_again_get_the_remembered_outcome(tmp_path, monkeypatch):
+    import pipelines.validation as validation
+    from pipelines.validation import validate_indicators
+
+    rows = kpi_frame(*KPI_CLEAN, kpi(indicator="  "), kpi(score=12.0))
+    first = validate_indicators(rows, cache_root=tmp_path)
+    assert len(first.rejected) == 1 and first.accepted["flags"].notna().any()
+    monkeypatch.setattr(validation, "prepare_indicators", lambda rows: pytest.fail("prepared again"))
+    again = validate_indicators(rows, cache_root=tmp_path)
+    pd.testing.assert_frame_equal(again.accepted, first.accepted)
+    pd.testing.assert_frame_equal(again.rejected, first.rejected)
+    assert again.results == first.results and again.report == first.report

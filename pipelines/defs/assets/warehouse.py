@@ -1,5 +1,6 @@
 """The warehouse: one asset per published table and view (with its column schema, from
-`pipelines.schema`), all made by one step that builds a new DuckDB file and publishes it atomically."""
+`pipelines.schema`), all made by one step that builds a new DuckDB file (or updates a copy of the
+published one) and publishes it atomically."""
 
 import re
 from collections.abc import Iterator
@@ -91,8 +92,9 @@ def _specs() -> list[AssetSpec]:
     pool="warehouse_writer",
     can_subset=False,
     description=(
-        "Builds every table and view of the DuckDB warehouse (WAREHOUSE_PATH) in a new file and publishes "
-        "it with one atomic rename; writes nothing when the inputs, suites and code are those of the "
+        "Builds every table and view of the DuckDB warehouse (WAREHOUSE_PATH) in a new file (a copy of the "
+        "published one changed by the rows that differ, when it has the same structure) and publishes it "
+        "with one atomic rename; writes nothing when the inputs, suites and code are those of the "
         "published build."
     ),
 )
@@ -105,7 +107,7 @@ def duckdb_warehouse(
 ) -> Iterator:
     fail_on(check_warehouse_path(warehouse.path))
     path = warehouse.file
-    published = load_warehouse(path, extracted_facts, validated_facts, validated_indicators)
+    publish = load_warehouse(path, extracted_facts, validated_facts, validated_indicators)
     counts = table_counts(path)
     for relation in (*schema.TABLES, *schema.VIEWS):
         yield MaterializeResult(
@@ -113,7 +115,8 @@ def duckdb_warehouse(
             metadata={
                 "dagster/row_count": counts[relation.name],
                 "path": MetadataValue.path(str(path)),
-                "published": published,
+                "published": publish is not None,
+                "publish": publish or "unchanged",
             },
         )
     yield from declared_columns(path)
