@@ -7,9 +7,10 @@ it could not use, so that nothing a user gave disappears without a row saying wh
 """
 
 from pipelines.batch.assembly import Extraction, rejections_frame
-from pipelines.batch.incremental import Progress, extract_reports
+from pipelines.batch.incremental import extract_reports
 from pipelines.batch.keys import stable_key
 from pipelines.batch.scan import ReportFile, scan_reports
+from pipelines.batch.shards import Progress
 
 __all__ = [
     "Extraction",
