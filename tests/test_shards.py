@@ -14,7 +14,7 @@ from pipelines.batch import Extraction, extract_reports, scan_reports
 from pipelines.batch.incremental import plan_extraction
 from pipelines.batch.scan import ReportFile
 from pipelines.batch.shards import ExtractPlan, Shard, ShardProgress, shard_of, split_shards
-from pipelines.defs.assets.extraction import extracted_facts
+from pipelines.defs.assets.extraction import extracted_facts, reading_progress
 from pipelines.defs.assets.reports import report_files
 from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder
 from tests.test_pipeline import SAMPLES
@@ -88,6 +88,24 @@ def _sharded(root: Path, cache: Path, shards: int) -> tuple[Extraction, dict, li
     metadata = result.asset_materializations_for_node("extracted_facts")[0].metadata
     steps = [e.step_key for e in result.get_step_success_events() if e.step_key.startswith(SHARD_STEP)]
     return result.output_for_node("extracted_facts"), {k: v.value for k, v in metadata.items()}, steps
+
+
+def test_the_asset_tells_the_command_lines_progress_over_its_shards(tmp_path):
+    root = tmp_path / "reports"
+    root.mkdir()
+    for i in range(6):
+        (root / f"r{i}.txt").write_text(
+            f"长沙市图书馆2022年度部门整体支出绩效自评报告\n全年接待读者{i}人次。", "utf-8"
+        )
+    calls: list[tuple[int, int]] = []
+    with reading_progress(lambda *call: calls.append(call)):
+        _, _, steps = _sharded(root, tmp_path / "cache", 3)
+    assert len(steps) >= 2 and calls[-1] == (6, 6)
+    assert calls == sorted(calls) and {total for _, total in calls} == {6}
+    calls.clear()
+    with reading_progress(lambda *call: calls.append(call)):
+        _sharded(root, tmp_path / "cache", 3)
+    assert calls == [(6, 6)]  # nothing changed: every file done at once
 
 
 def _assert_same(got: Extraction, want: Extraction) -> None:
