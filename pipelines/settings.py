@@ -21,7 +21,7 @@ DEFAULT_WAREHOUSE_PATH = PROJECT_ROOT / "warehouse" / "reports.duckdb"
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "warehouse" / "cache"
 DEFAULT_HANDOFF_DIR = PROJECT_ROOT / "warehouse" / "handoffs"
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT
-DEFAULT_PARSE_SHARDS = 4
+DEFAULT_PARSE_SHARDS = 1  # on one machine more shards only cost (a pool each); see the README's deployment
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 

@@ -58,7 +58,7 @@ def _assert_as_one_machine_builds(d: Deployment, reference: Path, what: str) -> 
 
 
 def test_two_worker_machines_build_what_one_machine_builds(tmp_path):
-    with deployment(tmp_path, WORKER_SETTINGS) as d:
+    with deployment(tmp_path, WORKER_SETTINGS, {"PARSE_SHARDS": "4"}) as d:
         for number, batch in enumerate(_sample_batches()):
             for path in batch:
                 target = d.reports / path.relative_to(SAMPLES / "reports")

@@ -16,7 +16,8 @@ from pipelines.batch.scan import ReportFile
 from pipelines.batch.shards import ExtractPlan, Shard, ShardProgress, shard_of, split_shards
 from pipelines.defs.assets.extraction import extracted_facts, reading_progress
 from pipelines.defs.assets.reports import report_files
-from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder
+from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, resources_from_environment
+from pipelines.settings import check_numbers
 from tests.test_pipeline import SAMPLES
 
 SHARD_STEP = "extracted_facts.parse_shard["
@@ -40,6 +41,16 @@ def test_every_file_is_in_one_shard_that_other_files_do_not_change():
     assert [(s.index, s.hashes) for s in alone] == [(shard_of(files[5].source_file, 3), None)]
     assert split_shards(files, None, 1) == [Shard(0, files, None)]
     assert split_shards([], None, 4) == []
+
+
+def test_the_number_of_shards_comes_from_the_environment(monkeypatch):
+    monkeypatch.delenv("PARSE_SHARDS", raising=False)
+    assert resources_from_environment()["reports"].parse_shards == 1
+    monkeypatch.setenv("PARSE_SHARDS", "3")
+    assert resources_from_environment()["reports"].parse_shards == 3
+    monkeypatch.setenv("PARSE_SHARDS", "0")  # not a number of shards: the default, and a problem
+    assert resources_from_environment()["reports"].parse_shards == 1
+    assert [problem.setting for problem in check_numbers({"PARSE_SHARDS": "0"})] == ["PARSE_SHARDS"]
 
 
 def test_progress_counts_settled_files_then_shards_in_any_order():
