@@ -30,6 +30,11 @@ class Shard:
     files: list[ReportFile]
     hashes: list[str | None] | None
 
+    @property
+    def name(self) -> str:
+        """shard_<index>: the shard's mapping key in a run."""
+        return f"shard_{self.index}"
+
 
 @dataclass(frozen=True)
 class ExtractPlan:

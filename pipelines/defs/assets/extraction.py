@@ -54,11 +54,11 @@ def plan_shards(
     )
     if _progress:
         _progress[-1].planned(plan)
-    sizes = {f"shard_{shard.index}": len(shard.files) for shard in plan.shards}
+    sizes = {shard.name: len(shard.files) for shard in plan.shards}
     metadata = {"files": len(plan.files), "to_read": sum(sizes.values()), "shards": MetadataValue.json(sizes)}
     yield Output(plan, "plan", metadata=metadata)
     for shard in plan.shards:
-        yield DynamicOutput(shard, f"shard_{shard.index}", "shards")
+        yield DynamicOutput(shard, shard.name, "shards")
 
 
 @op(description="One shard's files read and extracted (each outcome also kept in the per-file cache).")
