@@ -21,6 +21,7 @@ DEFAULT_WAREHOUSE_PATH = PROJECT_ROOT / "warehouse" / "reports.duckdb"
 DEFAULT_CACHE_DIR = PROJECT_ROOT / "warehouse" / "cache"
 DEFAULT_HANDOFF_DIR = PROJECT_ROOT / "warehouse" / "handoffs"
 DEFAULT_DAGSTER_HOME = PROJECT_ROOT
+DEFAULT_PARSE_SHARDS = 1  # on one machine more shards only cost (a pool each); see the README's deployment
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -53,6 +54,12 @@ class Number:
 
 NUMBERS: dict[str, Number] = {
     "PARSE_WORKERS": Number(int, 0, 0, meaning="processes reading files; 0: one per core"),
+    "PARSE_SHARDS": Number(
+        int,
+        DEFAULT_PARSE_SHARDS,
+        1,
+        meaning="steps the files to read are split into, for any machine to take",
+    ),
     "READ_MAX_FILE_MB": Number(float, DEFAULT_LIMITS.max_file_mb, 0, True),
     "READ_MAX_PDF_PAGES": Number(int, DEFAULT_LIMITS.max_pdf_pages, 0, True),
     "READ_MAX_INFLATED_MB": Number(float, DEFAULT_LIMITS.max_inflated_mb, 0, True),

@@ -94,6 +94,7 @@ def test_duckdb_shell_opens_the_warehouse_read_only(small_warehouse):
 def test_resources_follow_the_environment(monkeypatch, tmp_path):
     monkeypatch.delenv("REPORTS_DIR", raising=False)
     monkeypatch.delenv("WAREHOUSE_PATH", raising=False)
+    monkeypatch.delenv("HANDOFF_DIR", raising=False)
     defaults = resources_from_environment()
     assert (defaults["reports"].root, defaults["warehouse"].file) == (
         DEFAULT_REPORTS_DIR,

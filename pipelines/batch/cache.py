@@ -136,6 +136,10 @@ class ExtractCache:
         """The tables of the batch `key`; None when there are none or they cannot be read."""
         return _read_tables(self._tables_folder() / key)
 
+    def has_tables(self, key: str) -> bool:
+        """Whether the tables of the batch `key` are stored (written whole, or not at all)."""
+        return (self._tables_folder() / key).is_dir()
+
     def last_tables(self) -> Extraction | None:
         """The tables of the last batch assembled by this code, whatever its files."""
         found = [p for p in self._tables_folder().glob("*") if not p.name.startswith(".")]

@@ -1,26 +1,32 @@
 """A batch of files as tables, reusing what earlier runs made: the last batch's tables when nothing
 changed, else its rows for every content it had, with only new contents read and assembled. The
-result always equals assembling every file afresh. The readers and extractors are imported only
-when files are read (a rerun with nothing changed reads none)."""
+result always equals assembling every file afresh, however the files to read are split into shards.
+The readers and extractors are imported only when files are read (a rerun with nothing changed
+reads none).
+
+In three steps, which may run on different machines sharing the cache folder: `plan_extraction`
+(which files need reading, in shards), `read_shard` (one shard's outcomes, each also written to the
+per-file cache), `collect_extraction` (the tables); `extract_reports` runs the three here."""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipelines.batch.assembly import Extraction, assemble, combine
 from pipelines.batch.cache import ExtractCache, content_hashes
 from pipelines.batch.keys import document_key
 from pipelines.batch.scan import ReportFile
+from pipelines.batch.shards import (
+    ExtractBatch,
+    ExtractPlan,
+    Progress,
+    Shard,
+    ShardProgress,
+    split_shards,
+)
 from pipelines.model import DEFAULT_LIMITS, ReadLimits
-
-if TYPE_CHECKING:
-    from pipelines.batch.pool import ExtractBatch
-
-Progress = Callable[[int, int], None]  # (files done, files in the batch), told by the parent process
 
 
 def _identity(file: ReportFile, content_hash: str | None) -> str:
@@ -37,6 +43,102 @@ def batch_key(files: list[ReportFile], hashes: list[str | None], cache: ExtractC
     return digest.hexdigest()
 
 
+def plan_extraction(
+    root: Path,
+    files: list[ReportFile],
+    cache_root: Path | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    shards: int = 1,
+) -> ExtractPlan:
+    """What the batch needs. With a cache: nothing when its tables are stored; else the last
+    batch's rows for contents it had, and in `shards` shards the other files, but for those whose
+    content has an outcome in the per-file cache. Without a cache: every file, in shards."""
+    if cache_root is None:
+        return ExtractPlan(files, None, split_shards(files, None, shards))
+    cache = ExtractCache(cache_root, limits)
+    hashes = content_hashes(root, files, cache)
+    key = batch_key(files, hashes, cache)
+    if cache.has_tables(key):
+        return ExtractPlan(files, hashes, [], remembered=key)
+    last = cache.last_tables()
+    known = set(last.documents["document_key"]) if last is not None else set()
+    reused = {
+        f.source_file: document_key(h)
+        for f, h in zip(files, hashes, strict=True)
+        if h and document_key(h) in known
+    }
+    unread = [
+        i
+        for i, (f, h) in enumerate(zip(files, hashes, strict=True))
+        if f.source_file not in reused and not (h and cache.has(h))
+    ]
+    to_read = split_shards([files[i] for i in unread], [hashes[i] for i in unread], shards)
+    return ExtractPlan(files, hashes, to_read, last=last.key if reused else None, reused=reused)  # type: ignore[union-attr]
+
+
+def read_shard(
+    root: Path,
+    shard: Shard,
+    workers: int | None = None,
+    cache_root: Path | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+    progress: Progress | None = None,
+) -> ExtractBatch:
+    """The shard's outcomes, read in worker processes (`pipelines.batch.pool`) and written to the
+    per-file cache; a file whose outcome is already there (a shard read again) is not read again."""
+    # Files are read: the readers and extractors load here, once, before the reader processes fork.
+    from pipelines.batch.pool import process_files
+
+    return process_files(root, shard.files, workers, cache_root, shard.hashes, limits, progress)
+
+
+def collect_extraction(
+    root: Path,
+    plan: ExtractPlan,
+    batches: list[ExtractBatch],
+    workers: int | None = None,
+    cache_root: Path | None = None,
+    limits: ReadLimits = DEFAULT_LIMITS,
+) -> Extraction:
+    """The batch's tables from the plan and its shards' outcomes (any order): the stored tables,
+    else the last batch's rows for `plan.reused`, the shards' outcomes and, for the other files,
+    the per-file cache's (a file without a readable entry there is read here)."""
+    cache = ExtractCache(cache_root, limits) if cache_root is not None else None
+    if cache is not None and plan.remembered is not None:
+        remembered = cache.get_tables(plan.remembered)
+        if remembered is not None:
+            return remembered
+    from pipelines.batch.pool import process_files
+
+    last = cache.get_tables(plan.last) if cache is not None and plan.last is not None else None
+    reused = plan.reused if last is not None else {}
+    found = {o.source_file: o for batch in batches for o in batch.outcomes}
+    from_cache = sum(batch.from_cache for batch in batches)
+    rest = [i for i, f in enumerate(plan.files) if f.source_file not in reused and f.source_file not in found]
+    if rest:
+        hashes = [plan.hashes[i] for i in rest] if plan.hashes is not None else None
+        batch = process_files(root, [plan.files[i] for i in rest], workers, cache_root, hashes, limits)
+        found |= {o.source_file: o for o in batch.outcomes}
+        from_cache += batch.from_cache
+    fresh = ExtractBatch(
+        [found[f.source_file] for f in plan.files if f.source_file not in reused], from_cache
+    )
+    extraction = assemble(fresh.outcomes)
+    if cache is None:
+        keys_only = ExtractCache(Path(), limits, keeps_keys=False)  # nothing written
+        return _keyed(extraction, plan.files, fresh, keys_only)
+    if reused:
+        extraction = combine(last, reused, extraction)  # type: ignore[arg-type]
+    extraction = _keyed(extraction, plan.files, fresh, cache, reused)
+    outcome_hashes = {o.source_file: o.content_hash for o in fresh.outcomes}
+    cache.remember_hashes(
+        plan.files,
+        [outcome_hashes.get(f.source_file, h) for f, h in zip(plan.files, plan.hashes, strict=True)],  # type: ignore[arg-type]
+    )
+    cache.put_tables(extraction.key, extraction)  # type: ignore[arg-type]
+    return extraction
+
+
 def extract_reports(
     root: Path,
     files: list[ReportFile],
@@ -45,46 +147,20 @@ def extract_reports(
     limits: ReadLimits = DEFAULT_LIMITS,
     progress: Progress | None = None,
 ) -> Extraction:
-    """The batch as tables. With a cache: the last batch's tables when every path and content is
-    the same; else the last batch's rows for contents it had, and new contents read (or taken
-    from the per-file cache) and assembled. `progress` is told (files done, files) as outcomes
-    come back, reused ones first; the last call is (len(files), len(files))."""
-    cache = ExtractCache(cache_root, limits) if cache_root is not None else None
-    if cache is not None:
-        hashes = content_hashes(root, files, cache)
-        remembered = cache.get_tables(batch_key(files, hashes, cache))
-        if remembered is not None:
-            if progress:
-                progress(len(files), len(files))
-            return remembered
-    # Files are read: the readers and extractors load here, once, before the reader processes fork.
-    from pipelines.batch.pool import process_files
-
-    if cache is None:
-        batch = process_files(root, files, workers, limits=limits, progress=progress)
-        keys_only = ExtractCache(Path(), limits, keeps_keys=False)  # nothing written
-        return _keyed(assemble(batch.outcomes), files, batch, keys_only)
-    last = cache.last_tables()
-    known = set(last.documents["document_key"]) if last is not None else set()
-    reused = {
-        f.source_file: document_key(h)
-        for f, h in zip(files, hashes, strict=True)
-        if h and document_key(h) in known
-    }
-    fresh = [f for f in files if f.source_file not in reused]
-    fresh_hashes = [h for f, h in zip(files, hashes, strict=True) if f.source_file not in reused]
-    counted = (lambda done, _: progress(len(reused) + done, len(files))) if progress else None
-    batch = process_files(root, fresh, workers, cache_root, fresh_hashes, limits, counted)
-    extraction = assemble(batch.outcomes)
-    if reused:
-        extraction = combine(last, reused, extraction)  # type: ignore[arg-type]
-    extraction = _keyed(extraction, files, batch, cache, reused)
-    outcome_hashes = {o.source_file: o.content_hash for o in batch.outcomes}
-    cache.remember_hashes(
-        files, [outcome_hashes.get(f.source_file, h) for f, h in zip(files, hashes, strict=True)]
-    )
-    cache.put_tables(extraction.key, extraction)  # type: ignore[arg-type]
-    return extraction
+    """The batch as tables, planned, read as one shard and collected here. With a cache: the last
+    batch's tables when every path and content is the same; else the last batch's rows for
+    contents it had, and new contents read (or taken from the per-file cache) and assembled.
+    `progress` is told (files done, files) as outcomes come back, reused ones first; the last call
+    is (len(files), len(files))."""
+    plan = plan_extraction(root, files, cache_root, limits)
+    told = ShardProgress(progress) if progress else None
+    if told:
+        told.planned(plan)
+    batches = [
+        read_shard(root, shard, workers, cache_root, limits, told.shard(shard.index) if told else None)
+        for shard in plan.shards
+    ]
+    return collect_extraction(root, plan, batches, workers, cache_root, limits)
 
 
 def _keyed(

@@ -11,19 +11,15 @@ import signal
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pipelines.batch.cache import ExtractCache, cached_outcomes, content_hashes
 from pipelines.batch.read import Outcome, out_of_memory, read_file
 from pipelines.batch.scan import ReportFile
+from pipelines.batch.shards import ExtractBatch, Progress
 from pipelines.model import DEFAULT_LIMITS, ReadLimits, Rejection
 from pipelines.readers.limits import held_memory
-
-if TYPE_CHECKING:
-    from pipelines.batch.incremental import Progress
 
 
 class _Tally:
@@ -38,14 +34,6 @@ class _Tally:
         self.done += 1
         if self.progress:
             self.progress(self.done, self.total)
-
-
-@dataclass(frozen=True)
-class ExtractBatch:
-    """Outcomes of a batch of files, in path order, with how many were served from the cache."""
-
-    outcomes: list[Outcome]
-    from_cache: int
 
 
 def limit_memory(megabytes: float, ocr_megabytes: float | None = None) -> None:

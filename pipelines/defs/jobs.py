@@ -2,7 +2,7 @@
 
 On one machine every step runs in the run's own process (the extraction has its own pool of reader
 processes, so a process per step would only add start-up time); the distributed job runs each step
-as a Celery task.
+as a Celery task, each shard of the extraction too (PARSE_SHARDS), so that every worker reads.
 
 The distributed job's broker and result backend come from CELERY_BROKER_URL and
 CELERY_BACKEND_URL (default: Redis on 127.0.0.1:6379); its workers run

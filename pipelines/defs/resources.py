@@ -12,6 +12,7 @@ from pipelines.model import DEFAULT_LIMITS, ReadLimits
 from pipelines.settings import (
     DEFAULT_CACHE_DIR,
     DEFAULT_HANDOFF_DIR,
+    DEFAULT_PARSE_SHARDS,
     DEFAULT_REPORTS_DIR,
     DEFAULT_WAREHOUSE_PATH,
     SettingProblem,
@@ -23,7 +24,8 @@ class ReportsFolder(ConfigurableResource):
     """The folder of report files to ingest (REPORTS_DIR; default: the bundled sample reports)."""
 
     path: str
-    parse_workers: int = 0  # processes reading files in parallel; 0: one per core
+    parse_workers: int = 0  # processes reading files in parallel (in each step); 0: one per core
+    parse_shards: int = DEFAULT_PARSE_SHARDS  # steps the files to read are split into
     max_file_mb: float = DEFAULT_LIMITS.max_file_mb
     max_pdf_pages: int = DEFAULT_LIMITS.max_pdf_pages
     max_inflated_mb: float = DEFAULT_LIMITS.max_inflated_mb
@@ -83,13 +85,14 @@ def fail_on(problems: list[SettingProblem]) -> None:
 
 def resources_from_environment() -> dict[str, ConfigurableResource | StepHandoffs]:
     """The resources configured from REPORTS_DIR, WAREHOUSE_PATH, EXTRACT_CACHE_DIR, PARSE_WORKERS,
-    the READ_* limits, HANDOFF_DIR and HANDOFF_RETENTION_HOURS. A number that is not one is taken
+    PARSE_SHARDS, the READ_* limits, HANDOFF_DIR and HANDOFF_RETENTION_HOURS. A number that is not one is taken
     as its default here, and stops the run at report_files (`pipelines.settings.check_numbers`)."""
     env = os.environ
     return {
         "reports": ReportsFolder(
             path=env.get("REPORTS_DIR", str(DEFAULT_REPORTS_DIR)),
             parse_workers=number(env, "PARSE_WORKERS"),
+            parse_shards=number(env, "PARSE_SHARDS"),
             max_file_mb=number(env, "READ_MAX_FILE_MB"),
             max_pdf_pages=number(env, "READ_MAX_PDF_PAGES"),
             max_inflated_mb=number(env, "READ_MAX_INFLATED_MB"),

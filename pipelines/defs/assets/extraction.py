@@ -1,49 +1,84 @@
-"""Extract: read each file and extract its identity and figures (in parallel, cached by content)."""
+"""Extract: read each file and extract its identity and figures (in parallel, cached by content).
+
+A graph of steps: plan the shards of the files to read, read each shard (any Celery worker of the
+distributed job takes any shard; on one machine they run one after another, each with its pool of
+reader processes), collect the tables. The result equals one step reading every file."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from dagster import AssetExecutionContext, MetadataValue, asset
+from dagster import (
+    DynamicOut,
+    DynamicOutput,
+    MetadataValue,
+    OpExecutionContext,
+    Out,
+    Output,
+    graph_asset,
+    op,
+)
 
-from pipelines.batch import Extraction, Progress, ReportFile, extract_reports
+from pipelines.batch import Extraction, Progress, ReportFile
+from pipelines.batch.incremental import collect_extraction, plan_extraction, read_shard
+from pipelines.batch.shards import ExtractBatch, ExtractPlan, Shard, ShardProgress
 from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, fail_on
 from pipelines.settings import check_folder
 
-_progress: list[Progress] = []  # set by the command line around its in-process run; else empty
+_progress: list[ShardProgress] = []  # set by the command line around its in-process run; else empty
 
 
 @contextmanager
 def reading_progress(progress: Progress) -> Iterator[None]:
     """Within this block, extracted_facts tells `progress` (files done, files) as it reads (runs in
     this process only: the command line's; a run from the UI or the daemon reports nothing)."""
-    _progress.append(progress)
+    told = ShardProgress(progress)
+    _progress.append(told)
     try:
         yield
     finally:
-        _progress.remove(progress)
+        _progress.remove(told)
 
 
-@asset(
-    group_name="extraction",
-    description=(
-        "Per file: text and tables read, identity and facts extracted (unchanged content comes from "
-        "the cache); documents, paths, facts and performance-indicator rows as tables, with provenance."
-    ),
+@op(
+    out={"plan": Out(ExtractPlan), "shards": DynamicOut(Shard)},
+    description="The files to read (not those of unchanged or cached content), in PARSE_SHARDS shards.",
 )
-def extracted_facts(
-    context: AssetExecutionContext,
+def plan_shards(
     reports: ReportsFolder,
     extract_cache: ExtractCacheFolder,
     report_files: list[ReportFile],
-) -> Extraction:
+) -> Iterator[Output | DynamicOutput]:
     fail_on(check_folder("EXTRACT_CACHE_DIR", extract_cache.path))
-    extraction = extract_reports(
-        reports.root,
-        report_files,
-        reports.parse_workers or None,
-        extract_cache.root,
-        reports.limits,
-        _progress[-1] if _progress else None,
+    plan = plan_extraction(
+        reports.root, report_files, extract_cache.root, reports.limits, reports.parse_shards
+    )
+    if _progress:
+        _progress[-1].planned(plan)
+    sizes = {shard.name: len(shard.files) for shard in plan.shards}
+    metadata = {"files": len(plan.files), "to_read": sum(sizes.values()), "shards": MetadataValue.json(sizes)}
+    yield Output(plan, "plan", metadata=metadata)
+    for shard in plan.shards:
+        yield DynamicOutput(shard, shard.name, "shards")
+
+
+@op(description="One shard's files read and extracted (each outcome also kept in the per-file cache).")
+def parse_shard(reports: ReportsFolder, extract_cache: ExtractCacheFolder, shard: Shard) -> ExtractBatch:
+    progress = _progress[-1].shard(shard.index) if _progress else None
+    return read_shard(
+        reports.root, shard, reports.parse_workers or None, extract_cache.root, reports.limits, progress
+    )
+
+
+@op(description="The batch's tables from the plan and every shard's outcomes.")
+def collect_shards(
+    context: OpExecutionContext,
+    reports: ReportsFolder,
+    extract_cache: ExtractCacheFolder,
+    plan: ExtractPlan,
+    batches: list[ExtractBatch],
+) -> Extraction:
+    extraction = collect_extraction(
+        reports.root, plan, batches, reports.parse_workers or None, extract_cache.root, reports.limits
     )
     rejected = extraction.rejections
     context.add_output_metadata(
@@ -51,6 +86,7 @@ def extracted_facts(
             "files": len(extraction.paths),
             "parsed": extraction.parsed,
             "from_cache": len(extraction.paths) - extraction.parsed,
+            "shards": len(batches),
             "documents": len(extraction.documents),
             "facts": len(extraction.facts),
             "indicator_rows": len(extraction.indicators),
@@ -61,3 +97,16 @@ def extracted_facts(
         }
     )
     return extraction
+
+
+@graph_asset(
+    group_name="extraction",
+    description=(
+        "Per file: text and tables read, identity and facts extracted (unchanged content comes from "
+        "the cache), in shards any worker reads; documents, paths, facts and performance-indicator "
+        "rows as tables, with provenance."
+    ),
+)
+def extracted_facts(report_files: list[ReportFile]) -> Extraction:
+    plan, shards = plan_shards(report_files)
+    return collect_shards(plan, shards.map(parse_shard).collect())
