@@ -390,6 +390,9 @@ def test_remembered_library_versions_follow_code_edits_and_library_upgrades(tmp_
     assert "fakelib==1.0" in keys.library_versions(keys._sources(keys.OUTCOME_CODE))
     walks.clear()
     assert fresh_key() == uses_fakelib and len(walks) == 2
+    (site / "notes.txt").write_text("x")  # a folder on the import path changes, no distribution does
+    walks.clear()
+    assert fresh_key() == uses_fakelib and len(walks) == 2
     install("fakelib", "2.0")  # an upgrade
     upgraded = fresh_key()
     assert upgraded[0] != uses_fakelib[0] and upgraded[1] != uses_fakelib[1]

@@ -110,17 +110,17 @@ def library_versions(sources: list[Path], extra: tuple[str, ...] = ()) -> list[s
 
 
 def installed_distributions() -> str:
-    """A cheap fingerprint of the installed distributions: every folder on the import path, its
-    time, and the name, time and metadata file of each distribution in it (an install, upgrade or
-    removal renames, adds or removes a `*.dist-info` folder and changes the folder's time)."""
+    """A cheap fingerprint of the installed distributions: every folder on the import path and the
+    name, time and metadata file of each distribution in it (an install, upgrade or removal
+    renames, adds or removes a `*.dist-info` folder or rewrites its METADATA). A folder's own time
+    is left out: it changes with any file made in it (the working directory is on the path)."""
     lines = [sys.version, sys.prefix]
     for entry in sys.path:
         try:
-            folder = os.stat(entry or ".")
             children = sorted(os.scandir(entry or "."), key=lambda child: child.name)
         except OSError:  # a missing folder or a zip file on the path
             continue
-        lines.append(f"{entry}|{folder.st_mtime_ns}")
+        lines.append(entry)
         for child in children:
             if child.name.endswith((".dist-info", ".egg-info")):
                 lines.append(f"{child.name}|{_signature(child.path)}|{_signature(child.path, 'METADATA')}")
