@@ -12,7 +12,6 @@ writer at a time: the whole load holds an exclusive file lock beside the warehou
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
@@ -32,7 +31,6 @@ import pandas as pd
 from pipelines import lookups, schema
 from pipelines.batch import Extraction, rejections_frame, stable_key
 from pipelines.indicators import FISCAL_CODES, FISCAL_TWINS, default_dictionary
-from pipelines.storage import write_atomically
 from pipelines.validation import ValidationOutcome, fact_rules, indicator_rules
 
 VIEWS_SQL = Path(__file__).resolve().parent.parent / "sql" / "views.sql"
@@ -297,38 +295,14 @@ def published_build(path: Path) -> str | None:
     return row[0] if row else None
 
 
-def counts_record(path: Path) -> Path:
-    """Beside the warehouse: its rows per table and view, and the build and file they were counted in."""
-    return path.with_name(f".{path.name}.counts.json")
-
-
-def _file_signature(path: Path) -> str:
-    status = path.stat()
-    return f"{status.st_size}|{status.st_mtime_ns}|{status.st_ino}|{status.st_ctime_ns}"
-
-
 def table_counts(path: Path) -> dict[str, int]:
-    """Rows per table and view of the published warehouse; taken from `counts_record` when the
-    published file is the one they were counted in (same build, and a publish replaces the file),
-    since counting the views runs their queries."""
-    record = counts_record(path)
-    before = _file_signature(path)
+    """Rows per table of the published warehouse (views are not counted: counting a view runs its
+    query over every fact, a cost that grows with the warehouse on every publish)."""
     with duckdb.connect(str(path), read_only=True) as con:
-        build = con.execute("SELECT build_key FROM warehouse_build").fetchone()
-        key = f"{build[0] if build else None}|{before}|{','.join(schema.RELATIONS)}"
-        try:
-            kept = json.loads(record.read_bytes())
-            if kept["key"] == key and all(type(kept["counts"][name]) is int for name in schema.RELATIONS):
-                return {name: kept["counts"][name] for name in schema.RELATIONS}
-        except (OSError, ValueError, TypeError, KeyError):
-            pass
-        counts = {
-            name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in schema.RELATIONS
+        return {
+            table.name: con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]  # type: ignore[index]
+            for table in schema.TABLES
         }
-    if _file_signature(path) == before:  # not replaced while counted
-        with contextlib.suppress(OSError):
-            write_atomically(record, json.dumps({"key": key, "counts": counts}).encode())
-    return counts
 
 
 @contextmanager

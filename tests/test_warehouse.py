@@ -198,30 +198,20 @@ def test_a_rerun_on_the_same_inputs_writes_nothing(small_reports, tmp_path):
     assert path.stat().st_mtime_ns != before
 
 
-def test_row_counts_are_counted_again_only_in_a_newly_published_file(small_warehouse, tmp_path, monkeypatch):
-    """The rows per table and view are kept beside the warehouse for the file they were counted in:
-    a second count of the same file reads them; a republished file (even of the same build), a
-    damaged record or one of another build is counted again."""
-    import pipelines.warehouse as warehouse_module
-
+def test_each_table_asset_carries_its_row_count_and_no_view_is_counted(small_reports, tmp_path):
+    """Every table's asset has its exact row count; a view's has none (counting would run it)."""
     path = tmp_path / "w.duckdb"
-    shutil.copy(small_warehouse, path)
+    result = run_pipeline(small_reports, path)
+    metadata = {
+        m.asset_key.to_user_string(): m.metadata
+        for m in result.asset_materializations_for_node("duckdb_warehouse")
+    }
     with duckdb.connect(str(path), read_only=True) as con:
-        truth = {name: con.execute(f"SELECT count(*) FROM {name}").fetchone()[0] for name in schema.RELATIONS}
-    assert warehouse_module.table_counts(path) == truth
-    record = warehouse_module.counts_record(path)
-    kept = json.loads(record.read_text())
-    assert kept["counts"] == truth
-    record.write_text(json.dumps({**kept, "counts": {**truth, "dim_document": -1}}))  # marks a kept count
-    assert warehouse_module.table_counts(path)["dim_document"] == -1
-    shutil.copy(small_warehouse, tmp_path / "new.duckdb")
-    (tmp_path / "new.duckdb").replace(path)  # a publish: a new file of the same build
-    assert warehouse_module.table_counts(path) == truth
-    record.write_text("{damaged")
-    assert warehouse_module.table_counts(path) == truth
-    record.write_text(json.dumps({**kept, "key": "another build", "counts": {**truth, "dim_document": -1}}))
-    assert warehouse_module.table_counts(path) == truth
-    assert json.loads(record.read_text())["counts"] == truth
+        for table in schema.TABLES:
+            rows = con.execute(f"SELECT count(*) FROM {table.name}").fetchone()[0]
+            assert metadata[table.name]["dagster/row_count"].value == rows
+    assert metadata["dim_document"]["dagster/row_count"].value > 0
+    assert all("dagster/row_count" not in metadata[view.name] for view in schema.VIEWS)
 
 
 # Report kinds and performance-indicator rows, from documents built here (no reading, no extraction).

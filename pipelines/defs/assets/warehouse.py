@@ -110,10 +110,11 @@ def duckdb_warehouse(
     publish = load_warehouse(path, extracted_facts, validated_facts, validated_indicators)
     counts = table_counts(path)
     for relation in (*schema.TABLES, *schema.VIEWS):
+        rows = {"dagster/row_count": counts[relation.name]} if relation.name in counts else {}
         yield MaterializeResult(
             asset_key=relation.name,
             metadata={
-                "dagster/row_count": counts[relation.name],
+                **rows,
                 "path": MetadataValue.path(str(path)),
                 "published": publish is not None,
                 "publish": publish or "unchanged",
