@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 from pipelines.batch.read import extract_document
-from pipelines.model import Document, ReadError
+from pipelines.extract.regions import _gazetteer, _index
+from pipelines.model import Document, Outcome, ReadError
 from pipelines.readers import SUPPORTED_SUFFIXES, read_bytes
 from tools.scoring import HELD_OUT
 
@@ -46,9 +47,10 @@ def read_corpus(root: Path) -> dict[str, Document]:
     return documents
 
 
-def outcome_data(document: Document) -> object:
-    """The outcome `extract_document` gives for `document`, as plain data."""
-    return dataclasses.asdict(extract_document(document))
+def _output(source_file: str, outcome: Outcome) -> str:
+    """An outcome as JSON, or a hash of it for a held-out report."""
+    text = json.dumps(dataclasses.asdict(outcome), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest() if is_held_out(source_file) else text
 
 
 def is_held_out(source_file: str) -> bool:
@@ -64,8 +66,13 @@ def run(names: list[str], workdir: Path, profile: int) -> tuple[dict[str, str], 
     profiler = cProfile.Profile() if profile else None
     for name in names:
         documents: dict[str, Document] = pickle.loads((workdir / f"{name}.pickle").read_bytes())
-        for document in documents.values():  # once untimed: what a worker process loads once is left out
-            outcome_data(document)
+        # The first document untimed, and every gazetteer year: what a worker process loads once is
+        # left out (not the other documents, whose texts the extraction's caches would keep).
+        for year in _gazetteer().years:
+            _index(year)
+        warm_up = next(iter(documents), None)
+        if warm_up is not None:
+            outputs[f"{name}:{warm_up}"] = _output(warm_up, extract_document(documents.pop(warm_up)))
         totals: dict[str, list[float]] = {}
         for source_file, document in documents.items():
             started = time.process_time()
@@ -75,11 +82,7 @@ def run(names: list[str], workdir: Path, profile: int) -> tuple[dict[str, str], 
             if profiler:
                 profiler.disable()
             seconds = time.process_time() - started
-            outcome = dataclasses.asdict(extracted)
-            text = json.dumps(outcome, ensure_ascii=False, sort_keys=True)
-            if is_held_out(source_file):
-                text = hashlib.sha256(text.encode()).hexdigest()
-            outputs[f"{name}:{source_file}"] = text
+            outputs[f"{name}:{source_file}"] = _output(source_file, extracted)
             characters = sum(len(block.text) for block in document.blocks)
             total = totals.setdefault(Path(source_file).suffix.lstrip("."), [0, 0, 0.0])
             total[0] += 1
@@ -128,7 +131,7 @@ def main(argv: list[str] | None = None) -> None:
         )
     if args.check:
         saved: dict[str, str] = json.loads(args.check.read_text(encoding="utf-8"))
-        differing = sorted(key for key in saved.keys() | outputs.keys() if saved.get(key) != outputs.get(key))
+        differing = sorted(key for key in outputs if saved.get(key) != outputs[key])
         print(f"{len(outputs)} outputs, {len(differing)} differ from {args.check}")
         for key in differing[:20]:
             print("  differs:", key)

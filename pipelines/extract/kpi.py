@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
 from pipelines.extract.numbers import Figure, find_figures, to_canonical
 from pipelines.extract.text import simplify
@@ -54,12 +55,14 @@ def value_of(text: str | None) -> tuple[float | None, str | None]:
     return float(value), unit
 
 
+@lru_cache(maxsize=4096)  # a cell is tried as a score by every segmentation of its row
 def score_of(text: str | None) -> float | None:
     """A 分值 or 得分 cell as a number (0 to 100), else None."""
     if text is None:
         return None
-    figures = find_figures(simplify(text).strip())
-    if len(figures) != 1 or figures[0].unit not in ("", "分") or figures[0].raw != simplify(text).strip():
+    cell = simplify(text).strip()
+    figures = find_figures(cell)
+    if len(figures) != 1 or figures[0].unit not in ("", "分") or figures[0].raw != cell:
         return None
     value = figures[0].value
     return float(value) if Decimal(0) <= value <= MAX_SCORE else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 
@@ -160,12 +161,22 @@ def parse_number(digits: str) -> Decimal | None:
         return None
 
 
+# Texts whose figures are kept: a cell or line is read by several rules (and a table row twice).
+FIGURE_CACHE_SIZE = 8192
+
+
 def find_figures(text: str) -> list[Figure]:
     """Every figure in `text` (already half-width), in order, with its qualifier.
 
     A lone Chinese numeral without unit or magnitude (一 in 一是) is not a figure, nor is a number glued
     onto the decimals of another (530.1 in 32.530.1: cells run together in a copied form).
     """
+    return list(_figures(text))
+
+
+@lru_cache(maxsize=FIGURE_CACHE_SIZE)
+def _figures(text: str) -> tuple[Figure, ...]:
+    """The figures of `find_figures`, kept for the next time the same text is read."""
     figures: list[Figure] = []
     for match in _FIGURE.finditer(text):
         num = match["num"]
@@ -198,7 +209,7 @@ def find_figures(text: str) -> list[Figure]:
         figures.append(
             Figure(start, match.end(), value, unit, qualifier, match.group(0).strip(), chinese, scaled)
         )
-    return figures
+    return tuple(figures)
 
 
 def to_canonical(value: Decimal, unit: str, canonical_unit: str) -> Decimal:

@@ -89,9 +89,12 @@ def label_trie_pattern(labels: list[str]) -> str:
     return pattern(trie, True)
 
 
+WHITESPACE = re.compile(r"\s+")
+
+
 def label_of(matched: str) -> str:
     """The label a `label_trie_pattern` match is (whitespace dropped, brackets half-width)."""
-    return re.sub(r"\s+", "", matched).replace("（", "(").replace("）", ")")
+    return WHITESPACE.sub("", matched).replace("（", "(").replace("）", ")")
 
 
 @lru_cache(maxsize=1)
@@ -124,6 +127,7 @@ def _simplify_table() -> list[int]:
     )
 
 
+@lru_cache(maxsize=8192)  # a block's text, and its cells, are simplified by several rules
 def simplify(text: str) -> str:
     """Half-width ASCII and simplified characters, one character for one."""
     return text.translate(_simplify_table())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations, product
 
 from pipelines.extract.forms.tokens import CAPTION, EMPTY_CELL, MONEY_COLUMN, MONEY_ROW, UNIT_MARK, Token
@@ -47,7 +48,8 @@ def _single_cell(run: str) -> bool:
     return not run.endswith("%") or Decimal(body) <= MAX_RATE
 
 
-def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> list[list[Cell]]:
+@lru_cache(maxsize=1024)  # a row is aligned by the form's rules and the table rules alike
+def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> tuple[tuple[Cell, ...], ...]:
     """Ways to read a run of digits as a sequence of figures: the run itself when it reads as one
     cell (and, with `split_single`, its splits too), else every split into figures (a % ends the
     figure it follows). Separators are dropped."""
@@ -57,7 +59,7 @@ def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> li
         percent = run.endswith("%")
         results.append([Cell(Decimal(run.removesuffix("%")), percent, run)])
         if not split_single:
-            return results
+            return (tuple(results[0]),)
 
     def walk(rest: str, sequence: list[Cell]) -> None:
         if not rest:
@@ -76,7 +78,8 @@ def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> li
             walk(tail, [*sequence, Cell(Decimal(head), percent, head + ("%" if percent else ""))])
 
     walk(run, [])
-    return [results[0], *(r for r in results[1:] if len(r) > 1)] if split_single and results else results
+    kept = [results[0], *(r for r in results[1:] if len(r) > 1)] if split_single and results else results
+    return tuple(tuple(reading) for reading in kept)
 
 
 def row_readings(values: list[str], max_pieces: int, split_single: bool = False) -> list[list[Cell]]:
@@ -86,7 +89,7 @@ def row_readings(values: list[str], max_pieces: int, split_single: bool = False)
     for index, value in enumerate(values):
         text = value.replace(" ", "")
         if EMPTY_CELL.match(text):
-            options = [[Cell(None, raw=text)]]
+            options = ((Cell(None, raw=text),),)
         elif FIGURE_RUN.match(text) and text[0].isdigit():
             options = _numbers_of_run(text, max_pieces, split_single)
         else:

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
-from pipelines.extract.text import label_of, label_trie_pattern, simplify, without_glosses
+from pipelines.extract.text import WHITESPACE, label_of, label_trie_pattern, simplify, without_glosses
 from pipelines.model import Document, TextBlock
 
 # Printed labels of the forms: canonical label -> (kind, role). Matched wherever they stand,
@@ -167,11 +167,11 @@ def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
     for match in [*LABEL_PATTERN.finditer(simple), None]:
         stop = match.start() if match else len(simple)
         for a, b in _value_spans(simple, start, stop):
-            value = re.sub(r"\s+", " ", simple[a:b])
+            value = WHITESPACE.sub(" ", simple[a:b])
             found.append((a, b, value, WHOLE_CELL_LEVELS.get(value.replace(" ", ""))))
         if match:
             label = label_of(match.group(0))
-            found.append((match.start(), match.end(), re.sub(r"\s+", "", match.group(0)), label))
+            found.append((match.start(), match.end(), WHITESPACE.sub("", match.group(0)), label))
             start = match.end()
     return found
 
