@@ -53,7 +53,11 @@ def content_lines(text: str) -> list[str]:
 def is_traditional(text: str) -> bool:
     """Whether `text` is written in traditional characters (several distinct ones, not one 乾 of 乾县)."""
     sample = text[:TRADITIONAL_SAMPLE]
-    changed = {char for char in set(sample) if "\u4e00" <= char <= "\u9fff" and simplify(char) != char}
+    changed = {  # simplification is one character for one: compared in place, the sample simplified once
+        char
+        for char, simple in zip(sample, simplify(sample), strict=True)
+        if char != simple and "\u4e00" <= char <= "\u9fff"
+    }
     return len(changed) >= TRADITIONAL_MIN_CHARS
 
 

@@ -161,8 +161,11 @@ def parse_number(digits: str) -> Decimal | None:
         return None
 
 
-# Texts whose figures are kept: a cell or line is read by several rules (and a table row twice).
-FIGURE_CACHE_SIZE = 8192
+# A cell or sentence is read by several rules (a table row by the form's rules and the table rules):
+# the results of the latest texts up to this length are kept (so much memory at most, whatever the
+# documents), for the next rule that reads the same text.
+CACHED_TEXTS = 4096
+CACHED_TEXT_CHARS = 400
 
 
 def find_figures(text: str) -> list[Figure]:
@@ -171,12 +174,11 @@ def find_figures(text: str) -> list[Figure]:
     A lone Chinese numeral without unit or magnitude (一 in 一是) is not a figure, nor is a number glued
     onto the decimals of another (530.1 in 32.530.1: cells run together in a copied form).
     """
-    return list(_figures(text))
+    return list(_kept_figures(text) if len(text) <= CACHED_TEXT_CHARS else _figures(text))
 
 
-@lru_cache(maxsize=FIGURE_CACHE_SIZE)
 def _figures(text: str) -> tuple[Figure, ...]:
-    """The figures of `find_figures`, kept for the next time the same text is read."""
+    """The figures of `find_figures`."""
     figures: list[Figure] = []
     for match in _FIGURE.finditer(text):
         num = match["num"]
@@ -210,6 +212,9 @@ def _figures(text: str) -> tuple[Figure, ...]:
             Figure(start, match.end(), value, unit, qualifier, match.group(0).strip(), chinese, scaled)
         )
     return tuple(figures)
+
+
+_kept_figures = lru_cache(maxsize=CACHED_TEXTS)(_figures)
 
 
 def to_canonical(value: Decimal, unit: str, canonical_unit: str) -> Decimal:

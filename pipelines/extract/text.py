@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.extract.numbers import HALF_WIDTH, translation_table
+from pipelines.extract.numbers import CACHED_TEXT_CHARS, CACHED_TEXTS, HALF_WIDTH, translation_table
 from pipelines.model import Document, TextBlock
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -127,9 +127,14 @@ def _simplify_table() -> list[int]:
     )
 
 
-@lru_cache(maxsize=8192)  # a block's text, and its cells, are simplified by several rules
 def simplify(text: str) -> str:
-    """Half-width ASCII and simplified characters, one character for one."""
+    """Half-width ASCII and simplified characters, one character for one (a short text's result is
+    kept: a block's text and its cells are simplified by several rules)."""
+    return _kept_simple(text) if len(text) <= CACHED_TEXT_CHARS else text.translate(_simplify_table())
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _kept_simple(text: str) -> str:
     return text.translate(_simplify_table())
 
 
