@@ -138,6 +138,12 @@ def _kept_simple(text: str) -> str:
     return text.translate(_simplify_table())
 
 
+def simplifies(char: str) -> bool:
+    """Whether `simplify` changes this character (without keeping a result per character)."""
+    table, code = _simplify_table(), ord(char)
+    return code < len(table) and table[code] != code
+
+
 @dataclass(frozen=True)
 class NormalText:
     """Normalised text and, for each of its characters, the index of the original character."""
