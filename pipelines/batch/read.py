@@ -14,7 +14,15 @@ from pathlib import Path
 from pipelines.batch.scan import ReportFile, refusal
 from pipelines.extract.facts import extract_content
 from pipelines.extract.identity import extract_identity
-from pipelines.model import DEFAULT_LIMITS, DocumentExtract, Outcome, ReadError, ReadLimits, Rejection
+from pipelines.model import (
+    DEFAULT_LIMITS,
+    Document,
+    DocumentExtract,
+    Outcome,
+    ReadError,
+    ReadLimits,
+    Rejection,
+)
 from pipelines.readers import read_bytes
 
 
@@ -68,6 +76,13 @@ def extract_file(
         return Rejection(
             source_file, "read", "unexpected reader failure", f"{type(error).__name__}: {error}", content_hash
         )
+    return extract_document(document)
+
+
+def extract_document(document: Document) -> Outcome:
+    """Extract the identity and facts of a document read; a failure becomes a Rejection
+    (MemoryError is left to `read_file`)."""
+    source_file, content_hash = document.source_file, document.content_hash
     try:
         identity = extract_identity(document)
         content = extract_content(document, report_kind=identity.report_kind)

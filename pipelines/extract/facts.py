@@ -21,6 +21,19 @@ CELL = " cell "  # in a locator: the cell of a table row (line 12 cell 6)
 LONG_PROSE = 40
 
 
+# The last matcher built for each report kind, with its dictionary (the same one nearly always).
+_MATCHERS: dict[bool, tuple[dict[str, Indicator], Matcher]] = {}
+
+
+def matcher_for(indicators: dict[str, Indicator], project_report: bool) -> Matcher:
+    """The alias matcher of a dictionary, built once while the dictionary is the same object (its
+    pattern of every alias is the costliest part of a short report's extraction)."""
+    built = _MATCHERS.get(project_report)
+    if built is None or built[0] is not indicators:
+        built = _MATCHERS[project_report] = (indicators, Matcher(indicators, project_report=project_report))
+    return built[1]
+
+
 def _table_key(locator: str) -> str:
     first = locator.split("+", 1)[0]  # a row joined across a page break keeps its first table
     return first.rsplit(" row ", 1)[0] if " row " in first else "text"
@@ -38,7 +51,7 @@ def extract_content(
 ) -> Content:
     """Facts of every known indicator and the rows of performance-indicator tables. In a project or
     transfer report (`report_kind`), the project's budget and spending are the report's totals."""
-    matcher = Matcher(indicators or default_dictionary(), project_report=report_kind in PROJECT_KINDS)
+    matcher = matcher_for(indicators or default_dictionary(), report_kind in PROJECT_KINDS)
     context = Context()
     state = TableState()
     facts: list[Fact] = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pipelines.extract.numbers import to_half_width
-from pipelines.extract.text import label_of, label_trie_pattern, simplify, without_glosses
+from pipelines.extract.text import label_of, label_trie_pattern, simplifies, simplify, without_glosses
 from pipelines.model import Document
 
 # Distinct characters that simplification changes, in the first part of a text, before the text is
@@ -53,7 +53,7 @@ def content_lines(text: str) -> list[str]:
 def is_traditional(text: str) -> bool:
     """Whether `text` is written in traditional characters (several distinct ones, not one 乾 of 乾县)."""
     sample = text[:TRADITIONAL_SAMPLE]
-    changed = {char for char in set(sample) if "\u4e00" <= char <= "\u9fff" and simplify(char) != char}
+    changed = {char for char in set(sample) if "\u4e00" <= char <= "\u9fff" and simplifies(char)}
     return len(changed) >= TRADITIONAL_MIN_CHARS
 
 

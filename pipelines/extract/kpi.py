@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from functools import lru_cache
 
-from pipelines.extract.numbers import Figure, find_figures, to_canonical
+from pipelines.extract.numbers import CACHED_TEXT_CHARS, CACHED_TEXTS, Figure, find_figures, to_canonical
 from pipelines.extract.text import simplify
 from pipelines.model import Comparator, PerformanceIndicator
 
@@ -55,14 +56,23 @@ def value_of(text: str | None) -> tuple[float | None, str | None]:
 
 
 def score_of(text: str | None) -> float | None:
-    """A 分值 or 得分 cell as a number (0 to 100), else None."""
+    """A 分值 or 得分 cell as a number (0 to 100), else None (a short cell's answer is kept: a cell is
+    tried as a score by every segmentation of its row)."""
     if text is None:
         return None
-    figures = find_figures(simplify(text).strip())
-    if len(figures) != 1 or figures[0].unit not in ("", "分") or figures[0].raw != simplify(text).strip():
+    return _kept_score(text) if len(text) <= CACHED_TEXT_CHARS else _score(text)
+
+
+def _score(text: str) -> float | None:
+    cell = simplify(text).strip()
+    figures = find_figures(cell)
+    if len(figures) != 1 or figures[0].unit not in ("", "分") or figures[0].raw != cell:
         return None
     value = figures[0].value
     return float(value) if Decimal(0) <= value <= MAX_SCORE else None
+
+
+_kept_score = lru_cache(maxsize=CACHED_TEXTS)(_score)
 
 
 def _figure_text(text: str | None) -> str | None:

@@ -64,9 +64,12 @@ def scope_of_label(label: str) -> str:
     return DEPARTMENT
 
 
+LABEL_MARKS = re.compile(r"[\s:：*]")
+
+
 def clean_label(cell: str) -> str:
     """A header or label cell without brackets, spaces and colons: 全年(调整)预算数 -> 全年预算数."""
-    return re.sub(r"[\s:：*]", "", BRACKETED.sub("", cell))
+    return LABEL_MARKS.sub("", BRACKETED.sub("", cell))
 
 
 @dataclass(frozen=True)

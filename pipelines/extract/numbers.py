@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import cn2an
 
@@ -160,12 +161,24 @@ def parse_number(digits: str) -> Decimal | None:
         return None
 
 
+# A cell or sentence is read by several rules (a table row by the form's rules and the table rules):
+# the results of the latest texts up to this length are kept (so much memory at most, whatever the
+# documents), for the next rule that reads the same text.
+CACHED_TEXTS = 4096
+CACHED_TEXT_CHARS = 400
+
+
 def find_figures(text: str) -> list[Figure]:
     """Every figure in `text` (already half-width), in order, with its qualifier.
 
     A lone Chinese numeral without unit or magnitude (一 in 一是) is not a figure, nor is a number glued
     onto the decimals of another (530.1 in 32.530.1: cells run together in a copied form).
     """
+    return list(_kept_figures(text) if len(text) <= CACHED_TEXT_CHARS else _figures(text))
+
+
+def _figures(text: str) -> tuple[Figure, ...]:
+    """The figures of `find_figures`."""
     figures: list[Figure] = []
     for match in _FIGURE.finditer(text):
         num = match["num"]
@@ -198,7 +211,10 @@ def find_figures(text: str) -> list[Figure]:
         figures.append(
             Figure(start, match.end(), value, unit, qualifier, match.group(0).strip(), chinese, scaled)
         )
-    return figures
+    return tuple(figures)
+
+
+_kept_figures = lru_cache(maxsize=CACHED_TEXTS)(_figures)
 
 
 def to_canonical(value: Decimal, unit: str, canonical_unit: str) -> Decimal:

@@ -520,6 +520,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     context.venue = context.venue or bool(VENUE_SELF.search(normal.text))
     facts: list[Fact] = _label_value(normal, locator, matcher, context)
     paragraph_target = labelled_target(normal.text)
+    if not matcher.pattern.search(normal.text):
+        return facts  # no alias anywhere in the paragraph: none in any of its sentences
     start = 0
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
         end = end_match.end() if end_match else len(normal.text)

@@ -12,6 +12,7 @@ import importlib.util
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cache
+from operator import itemgetter
 from pathlib import Path
 
 from pipelines.model import Region
@@ -144,16 +145,18 @@ def _index(year: int) -> _Index:
     gazetteer = _gazetteer()
     reader = csv.reader([gazetteer.header, *gazetteer.lines[year]])
     header = next(reader)
-    positions = [header.index(column) for column in _COLUMNS]
+    columns = itemgetter(*(header.index(column) for column in _COLUMNS))
     places: dict[tuple[int, str, str], _Place] = {}
 
     def place(level: int, name: str, short: str, code: str, parent: _Place | None) -> _Place:
-        return places.setdefault((level, code, name), _Place(level, name, short, code, parent))
+        key = (level, code, name)
+        found = places.get(key)  # most rows repeat their province and city: built once each
+        if found is None:
+            found = places[key] = _Place(level, name, short, code, parent)
+        return found
 
     for row in reader:
-        p_name, p_short, p_code, c_name, c_short, c_code, k_name, k_short, k_code = (
-            row[i] for i in positions
-        )
+        p_name, p_short, p_code, c_name, c_short, c_code, k_name, k_short, k_code = columns(row)
         parent = place(0, p_name, p_short, p_code, None)
         # Placeholder cities (市辖区, 县, 直辖县 of municipalities and province-run counties) are the
         # only cities without a short form; their counties hang directly under the province.

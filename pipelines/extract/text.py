@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
-from pipelines.extract.numbers import HALF_WIDTH, translation_table
+from pipelines.extract.numbers import CACHED_TEXT_CHARS, CACHED_TEXTS, HALF_WIDTH, translation_table
 from pipelines.model import Document, TextBlock
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -89,9 +89,12 @@ def label_trie_pattern(labels: list[str]) -> str:
     return pattern(trie, True)
 
 
+WHITESPACE = re.compile(r"\s+")
+
+
 def label_of(matched: str) -> str:
     """The label a `label_trie_pattern` match is (whitespace dropped, brackets half-width)."""
-    return re.sub(r"\s+", "", matched).replace("（", "(").replace("）", ")")
+    return WHITESPACE.sub("", matched).replace("（", "(").replace("）", ")")
 
 
 @lru_cache(maxsize=1)
@@ -125,8 +128,20 @@ def _simplify_table() -> list[int]:
 
 
 def simplify(text: str) -> str:
-    """Half-width ASCII and simplified characters, one character for one."""
+    """Half-width ASCII and simplified characters, one character for one (a short text's result is
+    kept: a block's text and its cells are simplified by several rules)."""
+    return _kept_simple(text) if len(text) <= CACHED_TEXT_CHARS else text.translate(_simplify_table())
+
+
+@lru_cache(maxsize=CACHED_TEXTS)
+def _kept_simple(text: str) -> str:
     return text.translate(_simplify_table())
+
+
+def simplifies(char: str) -> bool:
+    """Whether `simplify` changes this character (without keeping a result per character)."""
+    table, code = _simplify_table(), ord(char)
+    return code < len(table) and table[code] != code
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations, product
 
 from pipelines.extract.forms.tokens import CAPTION, EMPTY_CELL, MONEY_COLUMN, MONEY_ROW, UNIT_MARK, Token
@@ -47,36 +48,43 @@ def _single_cell(run: str) -> bool:
     return not run.endswith("%") or Decimal(body) <= MAX_RATE
 
 
-def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> list[list[Cell]]:
+@lru_cache(maxsize=1024)  # a row is aligned by the form's rules and the table rules alike
+def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> tuple[tuple[Cell, ...], ...]:
     """Ways to read a run of digits as a sequence of figures: the run itself when it reads as one
     cell (and, with `split_single`, its splits too), else every split into figures (a % ends the
     figure it follows). Separators are dropped."""
     run = run.replace(",", "")
-    results: list[list[Cell]] = []
+    results: list[tuple[Cell, ...]] = []
     if _single_cell(run):
         percent = run.endswith("%")
-        results.append([Cell(Decimal(run.removesuffix("%")), percent, run)])
+        results.append((Cell(Decimal(run.removesuffix("%")), percent, run),))
         if not split_single:
-            return results
+            return tuple(results)
+    splits: dict[tuple[int, int], list[tuple[Cell, ...]]] = {}  # (start, pieces left) -> its readings
 
-    def walk(rest: str, sequence: list[Cell]) -> None:
-        if not rest:
-            results.append(sequence)
-            return
-        if len(sequence) >= max_pieces:
-            return
-        for end in range(len(rest), 0, -1):
-            head = rest[:end]
-            if not NUMBER.fullmatch(head):
-                continue
-            tail = rest[end:]
-            percent = tail.startswith("%")
-            if percent:
-                tail = tail[1:]
-            walk(tail, [*sequence, Cell(Decimal(head), percent, head + ("%" if percent else ""))])
+    def split(start: int, pieces: int) -> list[tuple[Cell, ...]]:
+        """The readings of run[start:] in at most `pieces` figures, longest first figure first (each
+        rest of the run is split once, however many ways lead to it)."""
+        if start == len(run):
+            return [()]
+        if pieces <= 0:
+            return []
+        if (start, pieces) not in splits:
+            found: list[tuple[Cell, ...]] = []
+            for end in range(len(run), start, -1):
+                head = run[start:end]
+                if not NUMBER.fullmatch(head):
+                    continue
+                percent = run.startswith("%", end)
+                cell = Cell(Decimal(head), percent, head + ("%" if percent else ""))
+                found.extend((cell, *rest) for rest in split(end + percent, pieces - 1))
+            splits[(start, pieces)] = found
+        return splits[(start, pieces)]
 
-    walk(run, [])
-    return [results[0], *(r for r in results[1:] if len(r) > 1)] if split_single and results else results
+    results.extend(split(0, max_pieces))
+    return (
+        (results[0], *(r for r in results[1:] if len(r) > 1)) if split_single and results else tuple(results)
+    )
 
 
 def row_readings(values: list[str], max_pieces: int, split_single: bool = False) -> list[list[Cell]]:
@@ -86,7 +94,7 @@ def row_readings(values: list[str], max_pieces: int, split_single: bool = False)
     for index, value in enumerate(values):
         text = value.replace(" ", "")
         if EMPTY_CELL.match(text):
-            options = [[Cell(None, raw=text)]]
+            options = ((Cell(None, raw=text),),)
         elif FIGURE_RUN.match(text) and text[0].isdigit():
             options = _numbers_of_run(text, max_pieces, split_single)
         else:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import accumulate
 
-from pipelines.extract.text import label_of, label_trie_pattern, simplify, without_glosses
+from pipelines.extract.text import WHITESPACE, label_of, label_trie_pattern, simplify, without_glosses
 from pipelines.model import Document, TextBlock
 
 # Printed labels of the forms: canonical label -> (kind, role). Matched wherever they stand,
@@ -167,11 +167,11 @@ def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
     for match in [*LABEL_PATTERN.finditer(simple), None]:
         stop = match.start() if match else len(simple)
         for a, b in _value_spans(simple, start, stop):
-            value = re.sub(r"\s+", " ", simple[a:b])
+            value = WHITESPACE.sub(" ", simple[a:b])
             found.append((a, b, value, WHOLE_CELL_LEVELS.get(value.replace(" ", ""))))
         if match:
             label = label_of(match.group(0))
-            found.append((match.start(), match.end(), re.sub(r"\s+", "", match.group(0)), label))
+            found.append((match.start(), match.end(), WHITESPACE.sub("", match.group(0)), label))
             start = match.end()
     return found
 
@@ -185,9 +185,14 @@ WHOLE_CELL_LEVELS = {
 }  # fmt: skip
 
 
-def tokens_of_text(text: str, locator: str) -> list[Token]:
-    """Labels and value tokens of one cell or paragraph."""
-    return [Token(value, locator, label, raw=text[a:b].strip()) for a, b, value, label in _scan(text)]
+def tokens_of_text(
+    text: str, locator: str, row: str | None = None, cell: int | None = None, width: int | None = None
+) -> list[Token]:
+    """Labels and value tokens of one cell (of a real table's `row`, in its place) or paragraph."""
+    return [
+        Token(value, locator, label, row, cell, width, raw=text[a:b].strip())
+        for a, b, value, label in _scan(text)
+    ]
 
 
 def tokens(document: Document) -> list[Token]:
@@ -218,9 +223,9 @@ def tokens(document: Document) -> list[Token]:
                 flush()
             for index, cell in enumerate(block.cells):
                 if cell and cell.strip():
+                    locator = f"{block.locator} cell {index + 1}"
                     stream.extend(
-                        replace(t, row=block.locator, cell=index, width=len(block.cells))
-                        for t in tokens_of_text(without_glosses(cell), f"{block.locator} cell {index + 1}")
+                        tokens_of_text(without_glosses(cell), locator, block.locator, index, len(block.cells))
                     )
         else:
             run.append(block)
