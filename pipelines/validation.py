@@ -54,6 +54,7 @@ COMPARATORS = [">=", "<=", "=", ">", "<"]
 FORM_POINTS = 100  # 分值 and 得分 are points of a form scored out of 100
 # Below this recognition confidence a figure read by OCR is flagged (a misread digit is likely).
 OCR_CONFIDENCE_FLOOR = 0.85
+RULE_CHUNK = 50_000  # rows validated by Great Expectations at once
 
 
 @dataclass(frozen=True)
@@ -285,9 +286,18 @@ def prepare(facts: pd.DataFrame, report_of: pd.DataFrame | None = None) -> pd.Da
 
 
 def run_rules(facts: pd.DataFrame, rules: list[Rule]) -> list[RuleResult]:
-    """Validate prepared `facts` against `rules` with Great Expectations; failing row positions per rule."""
-    if facts.empty:
-        return [RuleResult(rule, []) for rule in rules]
+    """Validate prepared `facts` against `rules` with Great Expectations; failing row positions per
+    rule. Every rule is a per-row expectation, so the rows go through it RULE_CHUNK at a time (what
+    Great Expectations holds while it validates does not grow with the batch)."""
+    failing: dict[str, list[int]] = {rule.name: [] for rule in rules}
+    for start in range(0, len(facts), RULE_CHUNK):
+        for result in _run_rules_once(facts.iloc[start : start + RULE_CHUNK], rules):
+            failing[result.rule.name].extend(start + i for i in result.failing_index)
+    return [RuleResult(rule, failing[rule.name]) for rule in rules]
+
+
+def _run_rules_once(facts: pd.DataFrame, rules: list[Rule]) -> list[RuleResult]:
+    """`run_rules` over one chunk of rows, in one Great Expectations validation."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
