@@ -383,13 +383,17 @@ def _rejection_rows(
 
 def resolve_grain(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep one fact per grain: exact before approximate, then the first stated; reject the others."""
-    order = facts.assign(_approx=facts["qualifier"] != "exact").sort_values(
-        ["_approx", "fact_seq"], kind="stable"
+    # Ordered and compared on the grain columns only; the rows are copied only when some go.
+    order = (
+        facts[[*FACT_GRAIN, "fact_seq"]]
+        .assign(_approx=facts["qualifier"] != "exact")
+        .sort_values(["_approx", "fact_seq"], kind="stable")
     )
     duplicated = order.duplicated(FACT_GRAIN, keep="first")
-    kept = order[~duplicated].drop(columns="_approx").sort_values("fact_seq")
-    dropped = order[duplicated].drop(columns="_approx")
-    first = kept.set_index(FACT_GRAIN)
+    kept = facts.loc[~duplicated.reindex(facts.index)] if duplicated.any() else facts
+    kept = kept if kept["fact_seq"].is_monotonic_increasing else kept.sort_values("fact_seq")
+    dropped = facts.loc[order.index[duplicated.to_numpy()]]
+    first = kept.set_index(FACT_GRAIN) if len(dropped) else kept
     details = []
     for row in dropped.itertuples(index=False):
         winner = first.loc[tuple(getattr(row, c) for c in FACT_GRAIN)]
@@ -462,7 +466,8 @@ def validate_facts(
         [f"failed rule {', '.join(r.name for r in errors[i])}" for i in failing],
         [_observed_detail(checked, i, errors[i]) for i in failing],
     )
-    accepted = kept.reset_index(drop=True).loc[judged.index].assign(flags=judged["flags"])
+    kept = kept.reset_index(drop=True)
+    accepted = (kept if len(judged) == len(kept) else kept.loc[judged.index]).assign(flags=judged["flags"])
     parts = [frame for frame in (rejected, duplicates) if len(frame)]
     all_rejected = pd.concat(parts, ignore_index=True) if parts else rejected
     accepted = accepted.reset_index(drop=True)
@@ -623,7 +628,7 @@ def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path 
     keys = pd.util.hash_pandas_object(checked[rule_columns(rules)], index=False).to_numpy().tolist()
     new = [i for i, key in enumerate(keys) if key not in known]
     if new:
-        fresh = checked.iloc[new].reset_index(drop=True)
+        fresh = checked if len(new) == len(checked) else checked.iloc[new].reset_index(drop=True)
         failed: dict[int, list[str]] = {}
         for result in run_rules(fresh, rules):
             for i in result.failing_index:
