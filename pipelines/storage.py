@@ -8,6 +8,7 @@ import shutil
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from upath import UPath
 
@@ -22,14 +23,22 @@ def is_local(path: Path | UPath) -> bool:
 def write_atomically(path: Path | UPath, data: bytes) -> None:
     """Write `data` at `path`: on a local or mounted folder under a temporary name beside it, then
     a rename; on an object store one upload (a PUT is atomic). Parent folders are made."""
+    dump_atomically(path, lambda handle: handle.write(data))
+
+
+def dump_atomically(path: Path | UPath, write: Callable[[BinaryIO], object]) -> None:
+    """`write_atomically` of what `write` writes to the file it is given (streamed: never all in
+    memory at once)."""
     if not is_local(path):
-        path.write_bytes(data)
+        with path.open("wb") as handle:
+            write(handle)
         return
     target = Path(path.path) if isinstance(path, UPath) else path
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
     try:
-        partial.write_bytes(data)
+        with partial.open("wb") as handle:
+            write(handle)
         os.replace(partial, target)
     finally:
         partial.unlink(missing_ok=True)

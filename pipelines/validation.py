@@ -54,6 +54,7 @@ COMPARATORS = [">=", "<=", "=", ">", "<"]
 FORM_POINTS = 100  # 分值 and 得分 are points of a form scored out of 100
 # Below this recognition confidence a figure read by OCR is flagged (a misread digit is likely).
 OCR_CONFIDENCE_FLOOR = 0.85
+RULE_CHUNK = 50_000  # rows validated by Great Expectations at once
 
 
 @dataclass(frozen=True)
@@ -285,9 +286,18 @@ def prepare(facts: pd.DataFrame, report_of: pd.DataFrame | None = None) -> pd.Da
 
 
 def run_rules(facts: pd.DataFrame, rules: list[Rule]) -> list[RuleResult]:
-    """Validate prepared `facts` against `rules` with Great Expectations; failing row positions per rule."""
-    if facts.empty:
-        return [RuleResult(rule, []) for rule in rules]
+    """Validate prepared `facts` against `rules` with Great Expectations; failing row positions per
+    rule. Every rule is a per-row expectation, so the rows go through it RULE_CHUNK at a time (what
+    Great Expectations holds while it validates does not grow with the batch)."""
+    failing: dict[str, list[int]] = {rule.name: [] for rule in rules}
+    for start in range(0, len(facts), RULE_CHUNK):
+        for result in _run_rules_once(facts.iloc[start : start + RULE_CHUNK], rules):
+            failing[result.rule.name].extend(start + i for i in result.failing_index)
+    return [RuleResult(rule, failing[rule.name]) for rule in rules]
+
+
+def _run_rules_once(facts: pd.DataFrame, rules: list[Rule]) -> list[RuleResult]:
+    """`run_rules` over one chunk of rows, in one Great Expectations validation."""
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
@@ -373,13 +383,17 @@ def _rejection_rows(
 
 def resolve_grain(facts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Keep one fact per grain: exact before approximate, then the first stated; reject the others."""
-    order = facts.assign(_approx=facts["qualifier"] != "exact").sort_values(
-        ["_approx", "fact_seq"], kind="stable"
+    # Ordered and compared on the grain columns only; the rows are copied only when some go.
+    order = (
+        facts[[*FACT_GRAIN, "fact_seq"]]
+        .assign(_approx=facts["qualifier"] != "exact")
+        .sort_values(["_approx", "fact_seq"], kind="stable")
     )
     duplicated = order.duplicated(FACT_GRAIN, keep="first")
-    kept = order[~duplicated].drop(columns="_approx").sort_values("fact_seq")
-    dropped = order[duplicated].drop(columns="_approx")
-    first = kept.set_index(FACT_GRAIN)
+    kept = facts.loc[~duplicated.reindex(facts.index)] if duplicated.any() else facts
+    kept = kept if kept["fact_seq"].is_monotonic_increasing else kept.sort_values("fact_seq")
+    dropped = facts.loc[order.index[duplicated.to_numpy()]]
+    first = kept.set_index(FACT_GRAIN) if len(dropped) else kept
     details = []
     for row in dropped.itertuples(index=False):
         winner = first.loc[tuple(getattr(row, c) for c in FACT_GRAIN)]
@@ -452,7 +466,8 @@ def validate_facts(
         [f"failed rule {', '.join(r.name for r in errors[i])}" for i in failing],
         [_observed_detail(checked, i, errors[i]) for i in failing],
     )
-    accepted = kept.reset_index(drop=True).loc[judged.index].assign(flags=judged["flags"])
+    kept = kept.reset_index(drop=True)
+    accepted = (kept if len(judged) == len(kept) else kept.loc[judged.index]).assign(flags=judged["flags"])
     parts = [frame for frame in (rejected, duplicates) if len(frame)]
     all_rejected = pd.concat(parts, ignore_index=True) if parts else rejected
     accepted = accepted.reset_index(drop=True)
@@ -613,7 +628,7 @@ def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path 
     keys = pd.util.hash_pandas_object(checked[rule_columns(rules)], index=False).to_numpy().tolist()
     new = [i for i, key in enumerate(keys) if key not in known]
     if new:
-        fresh = checked.iloc[new].reset_index(drop=True)
+        fresh = checked if len(new) == len(checked) else checked.iloc[new].reset_index(drop=True)
         failed: dict[int, list[str]] = {}
         for result in run_rules(fresh, rules):
             for i in result.failing_index:

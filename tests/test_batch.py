@@ -466,3 +466,26 @@ def test_a_dead_reading_process_is_rejected_with_how_it_died():
     assert aborted.reason == "needs more than 300 MB of memory to read (READ_MAX_MEMORY_MB)"
     killed = pool_module._died(file, limits, -signal.SIGKILL)
     assert killed.reason.startswith("the reading process died (killed by SIGKILL: a crash, or the system")
+
+
+def test_a_batch_kept_packed_gives_its_outcomes_back_in_order(monkeypatch):
+    import pipelines.batch.shards as shards_module
+    from pipelines.batch.shards import ExtractBatch
+
+    monkeypatch.setattr(shards_module, "PACK_SIZE", 2)
+    outcomes = [Rejection(f"{i}.txt", "read", "unreadable", content_hash=str(i)) for i in range(5)]
+    batch = ExtractBatch.of(outcomes, 1)
+    assert len(batch.chunks) == 3 and batch.source_files == tuple(o.source_file for o in outcomes)
+    assert batch.outcomes == outcomes and list(batch) == outcomes and len(batch) == 5
+    assert batch.from_cache == 1
+
+
+def test_assembly_in_chunks_equals_assembly_at_once(monkeypatch):
+    import pipelines.batch.assembly as assembly_module
+
+    outcomes = process_files(SAMPLES / "reports", scan_reports(SAMPLES / "reports"), workers=1).outcomes
+    at_once = assemble(outcomes)
+    monkeypatch.setattr(assembly_module, "ASSEMBLY_CHUNK", 2)
+    chunked = assemble(reversed(outcomes))
+    _assert_same_tables(chunked, at_once)
+    assert len(at_once.facts) > 0 and len(at_once.indicators) > 0

@@ -3,6 +3,7 @@ atomically, an asset outside the run loaded from its latest materialization, old
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import time
@@ -149,3 +150,19 @@ def test_an_object_store_base_works_like_a_folder():
         run_2 = materialize([first, second], instance=instance, resources=resources).run_id
         assert handoff_cleanup_prunes(instance, run_2, resources) == [run_1]
         assert {p.name for p in base.iterdir()} == {run_2}
+
+
+def test_in_one_process_a_step_gets_the_live_output_and_else_the_file(manager):
+    """An in-process run keeps every output: its steps are handed it, not a copy read back."""
+    value = KeyedValue("facts")
+    _write(manager, RUN_A, value)
+    assert _read(manager, RUN_A) is value
+    del value
+    assert _read(manager, RUN_A) == KeyedValue("facts")  # gone from memory: read from the file
+    _write(manager, RUN_B, ["a list", "takes no weak reference"])
+    assert _read(manager, RUN_B) == ["a list", "takes no weak reference"]
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyedValue:
+    name: str

@@ -362,3 +362,21 @@ def test_the_same_indicator_rows_again_get_the_remembered_outcome(tmp_path, monk
     pd.testing.assert_frame_equal(again.accepted, first.accepted)
     pd.testing.assert_frame_equal(again.rejected, first.rejected)
     assert again.results == first.results and again.report == first.report
+
+
+def test_rules_run_in_chunks_fail_the_same_rows(monkeypatch):
+    import pipelines.validation as validation
+
+    rows = [
+        *CLEAN,
+        fact(institution=None),
+        fact(value=None, indicator_code="reading_rooms"),
+        money("budget_total", -1.0),
+    ]
+    at_once = validate_facts(frame(*rows))
+    monkeypatch.setattr(validation, "RULE_CHUNK", 2)
+    chunked = validate_facts(frame(*rows))
+    assert [r.failing_index for r in chunked.results] == [r.failing_index for r in at_once.results]
+    assert any(r.failing_index for r in at_once.results)
+    pd.testing.assert_frame_equal(chunked.accepted, at_once.accepted)
+    pd.testing.assert_frame_equal(chunked.rejected, at_once.rejected)

@@ -144,10 +144,12 @@ def _read_only(root: Path, source_file: str, pdfplumber_only: bool = False) -> i
 def materialize_all(
     reports: Path, warehouse: Path, cache: Path, instance: DagsterInstance | None
 ) -> ExecuteInProcessResult:
-    """Every asset and check of the code location over `reports` into `warehouse`, with `cache`."""
+    """Every asset and check of the code location over `reports` into `warehouse`, with `cache`, the
+    steps handing off as in a run of the code location (`StepHandoffs`, in a folder beside `warehouse`)."""
     from dagster import materialize
 
     from pipelines.definitions import ASSETS
+    from pipelines.defs.handoffs import StepHandoffs
     from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
 
     return materialize(
@@ -156,6 +158,7 @@ def materialize_all(
             "reports": ReportsFolder(path=str(reports)),
             "warehouse": WarehouseFile(path=str(warehouse)),
             "extract_cache": ExtractCacheFolder(path=str(cache)),
+            "io_manager": StepHandoffs(base=str(warehouse.with_name(f"{warehouse.name}.handoffs"))),
         },
         instance=instance,
     )

@@ -5,6 +5,7 @@ and types are those declared in `pipelines.schema` (frames extracted_*)."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -67,7 +68,10 @@ def _document_row(key: str, extract: DocumentExtract) -> dict:
     }  # fmt: skip
 
 
-def assemble(outcomes: list[Outcome]) -> Extraction:
+ASSEMBLY_CHUNK = 500  # documents whose rows become frames together
+
+
+def assemble(outcomes: Iterable[Outcome]) -> Extraction:
     """Tables of documents, paths, facts and performance-indicator rows; files with the same content
     are one document.
 
@@ -75,36 +79,65 @@ def assemble(outcomes: list[Outcome]) -> Extraction:
     has a row in dim_document. A readable file with neither facts nor performance-indicator rows is
     rejected at the extract stage.
     """
-    doc_rows, path_rows, fact_rows, indicator_rows, rejections = [], [], [], [], []
+    return assemble_in_order(sorted(outcomes, key=lambda o: o.source_file))
+
+
+def assemble_in_order(outcomes: Iterable[Outcome]) -> Extraction:
+    """`assemble` of outcomes already in path order (a stream: they are made frames ASSEMBLY_CHUNK
+    documents at a time, never all held as objects or rows)."""
+    chunk = _Chunk()
+    parts: list[tuple[pd.DataFrame, ...]] = []
+    rejections: list[Rejection] = []
     seen: set[str] = set()
-    for outcome in sorted(outcomes, key=lambda o: o.source_file):
+    facts = indicators = 0
+    for outcome in outcomes:
         content = outcome.content_hash or stable_key("unreadable", outcome.source_file)
         key = document_key(content)
-        path_rows.append({"source_file": outcome.source_file, "document_key": key})
+        chunk.paths.append({"source_file": outcome.source_file, "document_key": key})
         if key in seen:
             continue
         seen.add(key)
+        rejection = chunk.add(key, outcome)
+        if rejection is not None:
+            rejections.append(rejection)
+        if len(chunk.documents) == ASSEMBLY_CHUNK:
+            parts.append(chunk.frames(facts, indicators))
+            facts, indicators = facts + len(parts[-1][2]), indicators + len(parts[-1][3])
+            chunk = _Chunk()
+    if chunk.paths or not parts:
+        parts.append(chunk.frames(facts, indicators))
+    documents, paths, fact_rows, indicator_rows = (
+        pd.concat(tables, ignore_index=True) if len(parts) > 1 else tables[0]
+        for tables in zip(*parts, strict=True)
+    )
+    return Extraction(documents, paths, fact_rows, indicator_rows, rejections)
+
+
+class _Chunk:
+    """Rows of a few documents' outcomes, before they become frames."""
+
+    def __init__(self) -> None:
+        self.documents: list[dict] = []
+        self.paths: list[dict] = []
+        self.facts: list[tuple] = []
+        self.indicators: list[tuple] = []
+
+    def add(self, key: str, outcome: Outcome) -> Rejection | None:
+        """The rows of a document's first file; its rejection, if any."""
         if isinstance(outcome, Rejection):
-            rejections.append(outcome)
             suffix = Path(outcome.source_file).suffix.lower().lstrip(".") or "(none)"
-            doc_rows.append(
+            self.documents.append(
                 {"document_key": key, "source_file": outcome.source_file, "content_hash": outcome.content_hash or "",
                  "file_format": suffix, "facts_extracted": 0, "indicators_extracted": 0}
             )  # fmt: skip
-            continue
-        doc_rows.append(_document_row(key, outcome))
-        if not outcome.facts and not outcome.indicators:
-            rejections.append(
-                Rejection(
-                    outcome.source_file, "extract", "no indicator figures found (not a performance report?)"
-                )
-            )
+            return outcome
+        self.documents.append(_document_row(key, outcome))
         confidence = outcome.ocr_confidence
-        fact_rows.extend(
+        self.facts.extend(
             (key, *(getattr(fact, name) for name in _FACT_FIELDS), *read_by(fact.source_locator, confidence))
             for fact in outcome.facts
         )
-        indicator_rows.extend(
+        self.indicators.extend(
             (
                 key,
                 number,
@@ -113,22 +146,34 @@ def assemble(outcomes: list[Outcome]) -> Extraction:
             )
             for number, row in enumerate(outcome.indicators, 1)
         )
-    documents = frame(doc_rows, DOCUMENTS)
-    # Each fact and row carries its document's identity: joined per document, not copied per fact.
-    identity = documents[["document_key", *schema.IDENTITY, "report_kind", "project"]]
-    facts = pd.DataFrame.from_records(fact_rows, columns=["document_key", *_FACT_FIELDS, *READ_BY])
-    facts = facts.merge(identity, on="document_key", how="left").assign(fact_seq=range(len(facts)))
-    indicators = pd.DataFrame.from_records(
-        indicator_rows, columns=["document_key", "row_number", *_INDICATOR_FIELDS, *READ_BY]
-    ).merge(identity, on="document_key", how="left")
-    indicators = indicators.assign(indicator_seq=range(len(indicators)))
-    return Extraction(
-        documents=documents,
-        paths=frame(path_rows, PATHS),
-        facts=frame(facts, FACTS),
-        indicators=frame(indicators, INDICATORS),
-        rejections=rejections,
-    )
+        if not outcome.facts and not outcome.indicators:
+            return Rejection(
+                outcome.source_file, "extract", "no indicator figures found (not a performance report?)"
+            )
+        return None
+
+    def frames(self, facts_before: int, indicators_before: int) -> tuple[pd.DataFrame, ...]:
+        """Documents, paths, facts and indicator rows as frames of the declared types; facts and rows
+        numbered after those of earlier chunks."""
+        documents = frame(self.documents, DOCUMENTS)
+        # Each fact and row carries its document's identity: joined per document, not copied per fact.
+        identity = documents[["document_key", *schema.IDENTITY, "report_kind", "project"]]
+        facts = pd.DataFrame.from_records(self.facts, columns=["document_key", *_FACT_FIELDS, *READ_BY])
+        facts = facts.merge(identity, on="document_key", how="left")
+        indicators = pd.DataFrame.from_records(
+            self.indicators, columns=["document_key", "row_number", *_INDICATOR_FIELDS, *READ_BY]
+        ).merge(identity, on="document_key", how="left")
+        return (
+            documents,
+            frame(self.paths, PATHS),
+            frame(facts.assign(fact_seq=range(facts_before, facts_before + len(facts))), FACTS),
+            frame(
+                indicators.assign(
+                    indicator_seq=range(indicators_before, indicators_before + len(indicators))
+                ),
+                INDICATORS,
+            ),
+        )
 
 
 def combine(last: Extraction, reused: dict[str, str], new: Extraction) -> Extraction:

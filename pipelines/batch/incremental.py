@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import heapq
+from collections.abc import Iterator
 from pathlib import Path
 
-from pipelines.batch.assembly import Extraction, assemble, combine
+from pipelines.batch.assembly import Extraction, assemble_in_order, combine
 from pipelines.batch.cache import ExtractCache, content_hashes
 from pipelines.batch.keys import document_key
 from pipelines.batch.scan import ReportFile
@@ -26,7 +28,7 @@ from pipelines.batch.shards import (
     ShardProgress,
     split_shards,
 )
-from pipelines.model import DEFAULT_LIMITS, ReadLimits
+from pipelines.model import DEFAULT_LIMITS, Outcome, ReadLimits
 
 
 def _identity(file: ReportFile, content_hash: str | None) -> str:
@@ -112,31 +114,45 @@ def collect_extraction(
 
     last = cache.get_tables(plan.last) if cache is not None and plan.last is not None else None
     reused = plan.reused if last is not None else {}
-    found = {o.source_file: o for batch in batches for o in batch.outcomes}
-    from_cache = sum(batch.from_cache for batch in batches)
-    rest = [i for i, f in enumerate(plan.files) if f.source_file not in reused and f.source_file not in found]
+    read = {name for batch in batches for name in batch.source_files}
+    rest = [i for i, f in enumerate(plan.files) if f.source_file not in reused and f.source_file not in read]
     if rest:
         hashes = [plan.hashes[i] for i in rest] if plan.hashes is not None else None
-        batch = process_files(root, [plan.files[i] for i in rest], workers, cache_root, hashes, limits)
-        found |= {o.source_file: o for o in batch.outcomes}
-        from_cache += batch.from_cache
-    fresh = ExtractBatch(
-        [found[f.source_file] for f in plan.files if f.source_file not in reused], from_cache
-    )
-    extraction = assemble(fresh.outcomes)
+        batches = [
+            *batches,
+            process_files(root, [plan.files[i] for i in rest], workers, cache_root, hashes, limits),
+        ]
+    wanted = {f.source_file for f in plan.files if f.source_file not in reused}
+    outcome_hashes: dict[str, str | None] = {}
+
+    def fresh() -> Iterator[Outcome]:  # the outcomes of `wanted`, once each, in path order
+        for outcome in _in_path_order(batches):
+            if outcome.source_file in wanted and outcome.source_file not in outcome_hashes:
+                outcome_hashes[outcome.source_file] = outcome.content_hash
+                yield outcome
+
+    extraction = assemble_in_order(fresh())
+    parsed = len(outcome_hashes) - sum(batch.from_cache for batch in batches)
     if cache is None:
         keys_only = ExtractCache(Path(), limits, keeps_keys=False)  # nothing written
-        return _keyed(extraction, plan.files, fresh, keys_only)
+        return _keyed(extraction, plan.files, outcome_hashes, parsed, keys_only)
     if reused:
         extraction = combine(last, reused, extraction)  # type: ignore[arg-type]
-    extraction = _keyed(extraction, plan.files, fresh, cache, reused)
-    outcome_hashes = {o.source_file: o.content_hash for o in fresh.outcomes}
+    extraction = _keyed(extraction, plan.files, outcome_hashes, parsed, cache, reused)
     cache.remember_hashes(
         plan.files,
         [outcome_hashes.get(f.source_file, h) for f, h in zip(plan.files, plan.hashes, strict=True)],  # type: ignore[arg-type]
     )
     cache.put_tables(extraction.key, extraction)  # type: ignore[arg-type]
     return extraction
+
+
+def _in_path_order(batches: list[ExtractBatch]) -> Iterator[Outcome]:
+    """The batches' outcomes by path: merged as they are unpacked when each batch is in path order
+    (as shards of a scan are), else all unpacked and sorted."""
+    if all(list(batch.source_files) == sorted(batch.source_files) for batch in batches):
+        return heapq.merge(*batches, key=lambda o: o.source_file)
+    return iter(sorted((o for batch in batches for o in batch), key=lambda o: o.source_file))
 
 
 def extract_reports(
@@ -166,19 +182,20 @@ def extract_reports(
 def _keyed(
     extraction: Extraction,
     files: list[ReportFile],
-    batch: ExtractBatch,
+    hashes: dict[str, str | None],
+    parsed: int,
     cache: ExtractCache,
     reused: dict[str, str] | None = None,
 ) -> Extraction:
-    """The extraction with its batch key and the count of files read by this run."""
-    hashes = {o.source_file: o.content_hash for o in batch.outcomes}
+    """The extraction with its batch key and the count of files read by this run (`hashes`: the
+    content hash of each file this run had an outcome of)."""
     content = dict(
         zip(extraction.documents["document_key"], extraction.documents["content_hash"], strict=True)
     )
     reused = reused or {}
     return dataclasses.replace(
         extraction,
-        parsed=len(batch.outcomes) - batch.from_cache,
+        parsed=parsed,
         key=batch_key(
             files,
             [

@@ -17,7 +17,7 @@ from pathlib import Path
 from pipelines.batch.cache import ExtractCache, cached_outcomes, content_hashes
 from pipelines.batch.read import Outcome, out_of_memory, read_file
 from pipelines.batch.scan import ReportFile
-from pipelines.batch.shards import ExtractBatch, Progress
+from pipelines.batch.shards import ExtractBatch, Packer, Progress
 from pipelines.model import DEFAULT_LIMITS, ReadLimits, Rejection
 from pipelines.readers.limits import held_memory
 
@@ -90,17 +90,17 @@ def _collect(
     limits: ReadLimits,
     cache: ExtractCache | None,
     tally: _Tally,
-) -> list[Outcome]:
-    """The pool's outcomes; if a worker process dies, the files it did not finish are read again
-    with few in flight, and a file that kills its process again is rejected."""
-    outcomes: list[Outcome] = []
+    outcomes: Packer,
+) -> None:
+    """Pack the pool's outcomes into `outcomes`; if a worker process dies, the files it did not
+    finish are read again with few in flight, and a file that kills its process again is rejected."""
     try:
         for outcome in parsing:
-            outcomes.append(outcome)
+            outcomes.add(outcome)
             tally()
     except BrokenProcessPool:
-        outcomes.extend(_read_carefully(root, files[len(outcomes) :], workers, limits, cache, tally))
-    return outcomes
+        for outcome in _read_carefully(root, files[len(outcomes) :], workers, limits, cache, tally):
+            outcomes.add(outcome)
 
 
 def _read_carefully(
@@ -206,16 +206,18 @@ def process_files(
     to_read = [f for f in files if f.source_file not in found]
     tally = _Tally(progress, len(found), len(files))
     workers = min(workers or os.cpu_count() or 1, max(1, len(to_read)))
-    read: list[Outcome] = []
+    read = Packer()
     if to_read and multiprocessing.current_process().daemon:
         # A daemonic process (a Celery prefork worker) may not start processes: read here.
         for file in to_read:
-            read.append(read_and_cache(root, file, limits, cache))
+            read.add(read_and_cache(root, file, limits, cache))
             tally()
     elif to_read:
         # Workers fork at the first submit; no thread of ours is running by then.
         with _pool(workers, limits) as pool:
             parsing = _in_pool(pool, root, to_read, workers, limits, cache)
-            read = _collect(parsing, root, to_read, workers, limits, cache, tally)
-    outcomes = found | {f.source_file: outcome for f, outcome in zip(to_read, read, strict=True)}
-    return ExtractBatch([outcomes[f.source_file] for f in files], len(found))
+            _collect(parsing, root, to_read, workers, limits, cache, tally, read)
+    if not found:
+        return read.batch(0)
+    unpacked = iter(read.batch(0))
+    return ExtractBatch.of((found.get(f.source_file) or next(unpacked) for f in files), len(found))

@@ -4,21 +4,78 @@ outcomes a shard gives back. Nothing here reads a file or imports a reader."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+import pickle
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from pipelines.batch.scan import ReportFile
 from pipelines.model import Outcome
 
 Progress = Callable[[int, int], None]  # (files done, files in the batch), told by the parent process
+PACK_SIZE = 200  # outcomes per packed chunk of an ExtractBatch
+
+
+class Packer:
+    """Outcomes packed as they come: pickled and compressed, PACK_SIZE at a time."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.source_files: list[str] = []
+        self._pending: list[Outcome] = []
+
+    def __len__(self) -> int:
+        return len(self.source_files)
+
+    def add(self, outcome: Outcome) -> None:
+        """Pack `outcome` after the others."""
+        self.source_files.append(outcome.source_file)
+        self._pending.append(outcome)
+        if len(self._pending) == PACK_SIZE:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._pending:
+            self.chunks.append(zlib.compress(pickle.dumps(self._pending, pickle.HIGHEST_PROTOCOL), 1))
+            self._pending = []
+
+    def batch(self, from_cache: int) -> ExtractBatch:
+        """The packed outcomes as a batch, `from_cache` of them served from the cache."""
+        self._flush()
+        return ExtractBatch(tuple(self.chunks), tuple(self.source_files), from_cache)
 
 
 @dataclass(frozen=True)
 class ExtractBatch:
-    """Outcomes of a batch of files, in path order, with how many were served from the cache."""
+    """Outcomes of a batch of files, in path order, with how many were served from the cache.
 
-    outcomes: list[Outcome]
+    The outcomes are kept packed (`Packer`: pickled and compressed, a few times smaller than the
+    objects): a run keeps every step's output until it ends. They are unpacked chunk by chunk as
+    they are iterated; they are pickled like every step hand-off, within the run's own processes."""
+
+    chunks: tuple[bytes, ...]
+    source_files: tuple[str, ...]  # of the outcomes, in order
     from_cache: int
+
+    @staticmethod
+    def of(outcomes: Iterable[Outcome], from_cache: int = 0) -> ExtractBatch:
+        """A batch of `outcomes`, packed."""
+        packer = Packer()
+        for outcome in outcomes:
+            packer.add(outcome)
+        return packer.batch(from_cache)
+
+    def __len__(self) -> int:
+        return len(self.source_files)
+
+    def __iter__(self) -> Iterator[Outcome]:
+        for chunk in self.chunks:
+            yield from pickle.loads(zlib.decompress(chunk))
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        """Every outcome, unpacked (a new list of new objects at each call)."""
+        return list(self)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,10 @@ matching fsspec package installed). A step reads what its own run produced; for 
 run did not materialize, the asset's latest materialization. Never another run's half-written
 file, never a stale file left on the disk of whichever machine ran a step before.
 
+Within one process (every step of an in-process run) a step is handed the very object an earlier
+step returned while that object is alive (an in-process run keeps every output until it ends), not
+a second copy read back from its file; steps never change their inputs.
+
 Old folders are pruned: a succeeded run's as soon as later runs hold the latest materialization of
 each of its assets; a failed or cancelled run's after the retention period (re-executing it from
 the failed step needs them until then); a folder of a run this instance does not know, after the
@@ -19,6 +23,7 @@ import datetime as dt
 import pickle
 import re
 import shutil
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +41,7 @@ from dagster import (
 )
 from upath import UPath
 
-from pipelines.storage import is_local, write_atomically
+from pipelines.storage import dump_atomically, is_local
 
 RUN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 EXTENSION = ".pickle"
@@ -86,11 +91,35 @@ class RunScopedPickleIOManager(UPathIOManager):
         return _latest_run_of(context.instance, context.asset_key)
 
     def dump_to_path(self, context: OutputContext, obj: Any, path: UPath) -> None:
-        write_atomically(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+        dump_atomically(path, lambda handle: pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL))
+        _remember(path, obj)
 
     def load_from_path(self, context: InputContext, path: UPath) -> Any:
         context.add_input_metadata({"path": str(path)})
-        return pickle.loads(path.read_bytes())
+        live = _LIVE.get(str(path))
+        obj = live() if live is not None else None
+        if obj is not None:
+            return obj
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+
+
+_LIVE: dict[str, weakref.ref] = {}  # hand-off path -> the object this process wrote there, while alive
+
+
+def _remember(path: UPath, obj: Any) -> None:
+    """Keep a weak reference to `obj` as the content of `path` (lists, dicts and the like, which
+    take none, are read back from the file)."""
+    key = str(path)
+
+    def forget(gone: weakref.ref) -> None:
+        if _LIVE.get(key) is gone:
+            del _LIVE[key]
+
+    try:
+        _LIVE[key] = weakref.ref(obj, forget)
+    except TypeError:
+        _LIVE.pop(key, None)
 
 
 def _asset_keys(run_folder: UPath) -> list[AssetKey]:
