@@ -391,6 +391,7 @@ def test_remembered_library_versions_follow_code_edits_and_library_upgrades(tmp_
     walks.clear()
     assert fresh_key() == uses_fakelib and len(walks) == 2
     (site / "notes.txt").write_text("x")  # a folder on the import path changes, no distribution does
+    monkeypatch.syspath_prepend(f"{site}/./.")  # another process names it otherwise
     walks.clear()
     assert fresh_key() == uses_fakelib and len(walks) == 2
     install("fakelib", "2.0")  # an upgrade

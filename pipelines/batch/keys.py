@@ -110,20 +110,21 @@ def library_versions(sources: list[Path], extra: tuple[str, ...] = ()) -> list[s
 
 
 def installed_distributions() -> str:
-    """A cheap fingerprint of the installed distributions: every folder on the import path and the
-    name, time and metadata file of each distribution in it (an install, upgrade or removal
-    renames, adds or removes a `*.dist-info` folder or rewrites its METADATA). A folder's own time
-    is left out: it changes with any file made in it (the working directory is on the path)."""
+    """A cheap fingerprint of the installed distributions: the name, time and metadata file of each
+    distribution in each folder of the import path, in path order (an install, upgrade or removal
+    renames, adds or removes a `*.dist-info` folder or rewrites its METADATA). How a folder is
+    named on the path ('' or its full path) and its own time (any file made in the working
+    directory changes it) are left out: processes started in other ways share one fingerprint."""
     lines = [sys.version, sys.prefix]
-    for entry in sys.path:
+    folders = dict.fromkeys(os.path.realpath(entry or ".") for entry in sys.path)
+    for folder in folders:
         try:
-            children = sorted(os.scandir(entry or "."), key=lambda child: child.name)
+            children = sorted(os.scandir(folder), key=lambda child: child.name)
         except OSError:  # a missing folder or a zip file on the path
             continue
-        lines.append(entry)
         for child in children:
             if child.name.endswith((".dist-info", ".egg-info")):
-                lines.append(f"{child.name}|{_signature(child.path)}|{_signature(child.path, 'METADATA')}")
+                lines.append(f"{child.path}|{_signature(child.path)}|{_signature(child.path, 'METADATA')}")
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
