@@ -176,6 +176,8 @@ def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
     if name not in FLOORS:
         import great_expectations  # noqa: F401  (a module import, like Dagster's: setup)
 
+        import pipelines.definitions  # noqa: F401  (the code location a deployment has loaded: setup)
+
         instance = DagsterInstance.ephemeral()
     imported = time.perf_counter()
     if name in FLOORS:
