@@ -273,6 +273,18 @@ def test_cells_run_together_after_their_labels():
     assert facts[("budget_execution_rate", "department")] == 100
 
 
+def test_figures_run_together_with_the_dashes_of_empty_cells():
+    # A Word form saved as one paragraph: the empty 权重 and 得分 cells of a part row print as //.
+    lines = (
+        "预算执行情况(10分)年度预算数(万元)年初预算调整后预算数预算执行数预算执行率权重得分原因"
+        "总额8.008.006.0075.00%10其中:财政资金6.006.006.00100.00%//单位资金2.002.000.000.00%//",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 80000
+    assert facts[("budget_fiscal", "fiscal")] == 60000
+    assert facts[("expenditure_total", "fiscal")] == 60000
+
+
 def test_a_total_score_printed_with_its_full_marks():
     assert form_facts(document_from_lines("总分 100 96.5"))[("self_eval_score", "department")] == 96.5
     assert form_facts(document_from_lines("总分10093"))[("self_eval_score", "department")] == 93

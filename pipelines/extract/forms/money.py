@@ -34,6 +34,9 @@ FIGURE_RUN = re.compile(r"^[\d.,%]+$")
 CELL_WITH_UNIT = re.compile(r"^(\d[\d.,]*)(万元|元|亿元)$")
 ENUMERATION = re.compile(r"^\d{1,2}[.、]$")  # a list item's number (1.), not a figure
 LEADING_FIGURES = re.compile(r"^\d[\d.,%]*(?=[\u4e00-\u9fff])")
+# Figures and printed empty cells run together (100.00%//, —100%—): each piece is a cell.
+FIGURES_AND_DASHES = re.compile(r"(?:\d[\d.,%]*|[-—–/\\]+)+")
+FIGURE_OR_DASHES = re.compile(r"\d[\d.,%]*|[-—–/\\]+")
 
 
 MAX_RATE = Decimal(1000)
@@ -474,6 +477,8 @@ def read_money_rows(
                 break
             if EMPTY_CELL.match(text) or (FIGURE_RUN.match(text) and text[0].isdigit()):
                 values.append(stream[index])
+            elif FIGURES_AND_DASHES.fullmatch(text):
+                values.extend(Token(piece, stream[index].locator) for piece in FIGURE_OR_DASHES.findall(text))
             elif glued:  # the row's last figures run into the next label (303010100%其中)
                 values.append(Token(glued.group(0), stream[index].locator))
                 index += 1
