@@ -578,6 +578,8 @@ def test_an_indicator_row_with_empty_value_cells_keeps_its_points():
         ("指标1:指标2:", []),
         ("项目总成本≤90万元", ["项目总成本", "≤90万元"]),
         ("达标率≥95百分比", ["达标率", "≥95百分比"]),
+        ("质量合格合格2020指标2", ["质量", "合格", "合格", "20", "20"]),  # a template slot: left out
+        ("达成预期指标1010", ["达成预期指标", "10", "10"]),  # a value ending in 指标, its points glued
     ],
 )
 def test_unglue(text, pieces):

@@ -133,7 +133,8 @@ GLUED_FIGURE = re.compile(
 NAME_AS_SENTENCES = re.compile(r"[;；。]")
 PAGE_MARK = re.compile(r"^\d{1,2}、")  # a document-sharing site's page number (2、) where a line starts
 EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
-TEMPLATE_SLOT = re.compile(r"指标\s*\d+\s*[:：]?")
+# 指标1: before a name; not 指标1010, a value ending in 指标 with the points glued to it.
+TEMPLATE_SLOT = re.compile(r"指标\s*\d{1,2}(?:\s*[:：]|(?=\s*[^\d\s:：])|$)")
 COMPARATOR_AFTER_WORDS = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[≥≤])")
 DOUBLED = re.compile(r"^(?P<name>.*?)(?P<value>[^\d]{2,})(?P=value)$")
 POINT_PAIRS = re.compile(r"^(?P<weight>[1-9]\d?|100)(?P<score>\d{1,2}(?:\.\d+)?)$")
