@@ -506,3 +506,18 @@ def test_a_rate_label_before_a_bare_number_that_may_be_a_weight_gives_no_rate():
     assert (
         achieved(document_from_lines("预算执行率 | 96.5 |"))[("budget_execution_rate", "department")] == 96.5
     )
+
+
+def test_the_amount_due_for_the_year_is_the_budget_its_rate_is_taken_against():
+    doc = document_from_lines(
+        "某某区民政局2023年度中央对地方转移支付绩效自评报告",
+        "2023年上级下拨护理费5.2万元,区级下拨2.6万元,全年应执行数为7.8万元,实际执行率为100%。",
+    )
+    facts = achieved(doc)
+    assert facts[("budget_total", "department")] == 78000
+    assert ("expenditure_total", "department") not in facts
+
+
+def test_a_budget_written_as_budget_funds():
+    doc = document_from_lines("某某图书馆2022年度图书购置项目绩效自评报告", "预算经费5万元,用于图书采购。")
+    assert achieved(doc)[("budget_total", "department")] == 50000

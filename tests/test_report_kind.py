@@ -130,6 +130,17 @@ def test_a_project_named_in_brackets_after_the_title_or_as_a_works_title():
     )
 
 
+def test_a_title_broken_over_lines_names_its_project_in_brackets_on_the_last():
+    lines = ("某某市水务局2022年度", "项目绩效自评报告", "(市级“河长制”工作经费项目)", "一、项目基本情况")
+    assert kind_of(*lines) == ("project", "市级“河长制”工作经费项目")
+
+
+def test_a_fund_named_before_the_year_in_a_title_is_a_transfer():
+    assert (
+        kind_of("某某盟城乡医疗救助补助资金2023年度绩效自评报告", "一、绩效目标分解下达情况")[0] == "transfer"
+    )
+
+
 def test_a_year_printed_with_a_space_stays_in_the_project_name():
     lines = (
         "2021 年农业技术推广资金项目自评表",

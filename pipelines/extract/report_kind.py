@@ -50,7 +50,9 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
 PASSED_DOWN = re.compile(r"中央[\u4e00-\u9fff]{0,12}资金|衔接[\u4e00-\u9fff]{0,10}资金")
 # A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down.
 FUND_TITLE = re.compile(
-    r"(?:专项资金|补助资金|补助经费|转移资金|" + PASSED_DOWN.pattern + r")(?:项目)?(?:绩效|自评)"
+    r"(?:专项资金|补助资金|补助经费|转移资金|"
+    + PASSED_DOWN.pattern
+    + r")(?:项目)?(?:\s*(?:19|20)\d{2}\s*年度?)?(?:绩效|自评)"  # …补助资金2022年度绩效自评报告
 )
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
@@ -74,7 +76,7 @@ TITLE_PROJECT = re.compile(
 )
 # A project named in brackets after the title's kind phrase: 项目绩效自评报告(春节慰问经费项目).
 TITLE_BRACKET_PROJECT = re.compile(
-    r"(?:报告|自评表|评价表)\s*[(（](?P<name>[\u4e00-\u9fff0-9、]{2,40}?" + PROJECT_END + r")[)）]"
+    r"(?:报告|自评表|评价表)\s*[(（](?P<name>[\u4e00-\u9fff0-9、“”‘’]{2,40}?" + PROJECT_END + r")[)）]"
 )
 DIGITS_SPACED = re.compile(r"(?<=\d)\s+(?=[年月日])")
 MIN_PROJECT_CHARS = 2
@@ -170,5 +172,16 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         name = project_name(field, text)
         if name:
             return kind, name
-    match = TITLE_PROJECT.search(title or "") or TITLE_BRACKET_PROJECT.search(title or "")
+    match = TITLE_PROJECT.search(title or "") or TITLE_BRACKET_PROJECT.search(_title_zone(text))
     return kind, match["name"] if match else None
+
+
+def _title_zone(text: str) -> str:
+    """The first lines before the body's first section heading, run together: a title broken over
+    lines (…项目绩效自评报告 / (XX经费项目)) read as one."""
+    lines = []
+    for line in content_lines(text)[:TITLE_ZONE_LINES]:
+        if SECTION_HEADING.match(line):
+            break
+        lines.append(re.sub(r"\s+", "", line))
+    return "".join(lines)
