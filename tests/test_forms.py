@@ -186,6 +186,20 @@ def test_the_money_block_of_a_pipe_form():
     assert ("self_eval_score", "department") not in facts  # the money block's 得分 is not the total
 
 
+def test_a_levels_share_of_the_money_is_a_part_not_the_fiscal_row():
+    lines = (
+        "资金投入情况(万元) | 全年预算数 | 全年执行数",
+        "年度资金总额 | 700 | 690",
+        "其中:中央财政资金 | 300 | 300",
+        "自治区财政资金 | 150 | 150",
+        "旗县财政资金 | 250 | 240",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 7000000
+    assert ("budget_fiscal", "fiscal") not in facts
+    assert facts[("budget_total", "other_funds")] in (3000000, 1500000, 2500000)
+
+
 def test_the_money_block_one_cell_per_line():
     lines = (
         "项目资金", "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分", "(万元)",

@@ -45,6 +45,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "财政专户管理资金": (MONEY_ROW, "other_funds"), "中央财政资金": (MONEY_ROW, "other_funds"),
     "地方财政资金": (MONEY_ROW, "other_funds"), "中央财政": (MONEY_ROW, "other_funds"),
     "省级财政资金": (MONEY_ROW, "other_funds"), "市县财政资金": (MONEY_ROW, "other_funds"),
+    # a level's share of the money (自治区财政资金 | 570.17): a part, not the fiscal row
+    **{f"{level}财政资金": (MONEY_ROW, "other_funds") for level in (
+        "省", "自治区", "市", "市级", "州", "盟市", "县", "县级", "区", "区级", "旗县", "乡镇")},
     "一般公共预算": (MONEY_ROW, "fiscal"), "政府性基金": (MONEY_ROW, "other_funds"),
     "国有资本经营预算": (MONEY_ROW, "other_funds"),
     "基本支出": (MONEY_ROW, "basic"), "项目支出": (MONEY_ROW, "project"),
