@@ -3,6 +3,7 @@
 import pandas as pd
 
 from pipelines.extract.facts import extract_content, extract_facts
+from pipelines.extract.identity import extract_identity
 from pipelines.extract.text import join_page_breaks
 from pipelines.model import Document, TextBlock
 from pipelines.validation import validate_facts
@@ -521,3 +522,34 @@ def test_the_amount_due_for_the_year_is_the_budget_its_rate_is_taken_against():
 def test_a_budget_written_as_budget_funds():
     doc = document_from_lines("某某图书馆2022年度图书购置项目绩效自评报告", "预算经费5万元,用于图书采购。")
     assert achieved(doc)[("budget_total", "department")] == 50000
+
+
+def as_reported(document) -> dict[tuple[str, str], float]:
+    """The achieved facts as a run finds them: with the report kind its identity gives."""
+    kind = extract_identity(document).report_kind
+    return {
+        (f.indicator_code, f.scope): f.value
+        for f in extract_facts(document, report_kind=kind)
+        if not f.is_target
+    }
+
+
+def test_money_passed_down_to_the_body_is_a_project_reports_budget():
+    doc = document_from_lines(
+        "某某县林业局2022年度项目绩效自评报告",
+        "(森林防火补助经费项目)",
+        "1.项目资金到位情况。县财政局下达我局森林防火补助经费32.5万元,全部到位。",
+    )
+    assert as_reported(doc)[("budget_total", "department")] == 325000
+    fund = document_from_lines(
+        "某某区民政局2022年度中央财政困难群众救助补助资金绩效自评报告",
+        "2022年中央财政困难群众救助补助资金下达我区86万元,已全额拨付。",
+    )
+    assert as_reported(fund)[("budget_total", "department")] == 860000
+
+
+def test_money_passed_down_is_no_budget_of_a_department_report():
+    doc = document_from_lines(
+        "某某县文化馆2022年度部门整体支出绩效自评报告", "县财政局下达我馆免费开放经费20万元。"
+    )
+    assert ("budget_total", "department") not in as_reported(doc)
