@@ -610,6 +610,17 @@ def test_a_dictionary_row_also_gives_its_core_fact():
     assert facts[("satisfaction_rate", True)] == 90
 
 
+def test_an_execution_rate_row_of_something_other_than_the_budget_gives_no_budget_rate():
+    document = table_document(
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "质量指标", "政策性收购价格执行率", "100%", "98%", "10", "9"],
+        ["管理指标", "政府采购管理", "执行率", "100%", "97%", "5", "4"],
+        ["管理指标", "预算执行", "预算执行率", "100%", "95.5%", "10", "9"],
+    )
+    rates = [f.value for f in extract_content(document).facts if f.indicator_code == "budget_execution_rate"]
+    assert sorted(rates) == [95.5, 100]  # the budget row's actual and target only
+
+
 def test_labels_are_found_whatever_their_spaces():
     labels = [t.label for t in tokens(document_from_lines("年度 总体 目标 绩 效 指 标 三级 指标")) if t.label]
     assert labels == ["年度总体目标", "绩效指标", "三级指标"]

@@ -254,8 +254,19 @@ def indicator_facts(rows: list[PerformanceIndicator], matcher: Matcher) -> list[
             bare = next((h for h in hits if h.indicator.unit == "percent"), None) if hit is None else None
             if bare is not None and not figure.unit and MAX_ROW_WEIGHT < figure.value <= MAX_PERCENT_CELL:
                 hit, figure = bare, replace(figure, unit="%")  # 学生满意度 | ≥95 | 100: the column's percent
-            if hit is not None:
+            if hit is not None and not _other_rate(hit.indicator.code, row):
                 facts.extend(
                     make_facts(hit.indicator, figure, DEPARTMENT, is_target, row.source_locator, row.snippet)
                 )
     return facts
+
+
+BUDGET_WORDS = ("预算", "资金", "经费")
+EXECUTION_RATE = "budget_execution_rate"
+
+
+def _other_rate(code: str, row: PerformanceIndicator) -> bool:
+    """A row of an execution rate that names no budget, money or funds in its name or its 二级 label
+    (政府采购管理 | 执行率): the rate of something else, not the budget's."""
+    named = f"{row.level2 or ''}{row.indicator}"
+    return code == EXECUTION_RATE and not any(word in named for word in BUDGET_WORDS)
