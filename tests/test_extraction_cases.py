@@ -553,3 +553,22 @@ def test_money_passed_down_is_no_budget_of_a_department_report():
         "某某县文化馆2022年度部门整体支出绩效自评报告", "县财政局下达我馆免费开放经费20万元。"
     )
     assert ("budget_total", "department") not in as_reported(doc)
+
+
+def test_indicator_rows_under_a_scrambled_header_are_not_money_rows():
+    # Pipe rows of a web page's form: the indicator header is run into the goals' row (it holds a
+    # figure, so it is no header), and the rows that follow sit under the money header's columns.
+    doc = document_from_lines(
+        "2022年度项目支出绩效自评表 | 部门:某某县某某中学 |",
+        "| 项目名称 | 学生营养改善专项资金 | 主管部门 | 某某县教育体育局 | 实施单位 | 某某县某某中学 | 项目资金 (元) |",
+        "| 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | 年度资金总额 |",
+        "| 52000.5 | 52000.5 | 10 | 100% | 10 | 其中:当年财政 拨款 |",
+        "| 52000.5 | 52000.5 | — |",
+        "| — | 年度 总体 目标 | 预期目标 | 实际完成情况 | 保障营养 | 保障营养 | 绩效指标 | 年度指标值 | 实际完成值 | "
+        "分值 | 得分 | 偏差原因分析及改进措施 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | "
+        "产出指标 | 数量指标 | 受助人数 | ≥ | 640 | 人次 | 640 | 10 | 10 |",
+        "| 质量指标 | 营养改善计划覆盖率 | ≥ | 100 | % | 100% | 10 | 10 |",
+        "| 时效指标 | 资金到位及时率 | ≥ | 100 | % | 100% | 10 | 7 |",
+    )
+    budgets = {(f.scope, f.value) for f in extract_facts(doc) if f.indicator_code == "budget_total"}
+    assert budgets == {("department", 52000.5)}

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from pipelines.extract.forms.indicators import MAX_ROW_WEIGHT
+from pipelines.extract.forms.indicators import COMPARATOR_CELL, MAX_ROW_WEIGHT
+from pipelines.extract.forms.tokens import LABELS, LEVEL1, LEVEL2, LEVEL_EITHER
 from pipelines.extract.kpi import clean_indicator_name, indicator_row
 from pipelines.extract.matching import (
     DEPARTMENT,
@@ -41,6 +42,7 @@ KPI_ACTUAL = ("实际完成值", "实际完成指标值", "实际完成", "实�
 MIN_PROSE_CELL = 12
 KPI_VALUE_EXTRA = 2  # characters a performance value may carry besides its figure (覆盖 in 100%覆盖)
 RATIO_CEILING = 1.5
+LEVEL_KINDS = (LEVEL1, LEVEL2, LEVEL_EITHER)
 
 
 @dataclass
@@ -117,6 +119,16 @@ def _header(cells: list[str], matcher: Matcher) -> TableState | None:
             kind="budget", columns=[(columns[i], labels[i]) for i in range(aliased[0], len(labels))]
         )
     return None
+
+
+def _indicator_row(cells: list[str]) -> bool:
+    """A row of a performance-indicator table: a level label (产出指标, 质量指标 ...) or a comparator cell."""
+    for cell in cells:
+        text = simplify(cell).replace(" ", "")
+        token = LABELS.get(text)
+        if (token and token[0] in LEVEL_KINDS) or COMPARATOR_CELL.match(text):
+            return True
+    return False
 
 
 def _cell_locator(block: TextBlock, index: int) -> str:
@@ -237,6 +249,8 @@ def table_row_facts(
             header.kpi_columns,
         )
         return []
+    if state.kind == "budget" and _indicator_row(cells):
+        state.kind = None  # the money rows have ended: an indicator table follows (its header scrambled)
     if state.kind == "budget":
         facts = _budget_row(block, cells, state, context)
     elif state.kind == "kpi":
