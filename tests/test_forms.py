@@ -437,6 +437,23 @@ def test_indicator_rows_flattened_with_spaces_and_text_values():
     assert rows[3].level1 == "效益指标"
 
 
+def test_a_header_whose_labels_wrap_onto_a_second_line():
+    # 年度指标值 and 实际完成值 printed in narrow columns: 年度 / 实际 on the header's line, 指标值 /
+    # 完成值 on the next one, after the other labels.
+    lines = (
+        "一级指标 二级指标 三级指标 年度 实际 分值 得分 偏差原因分析及改进措施",
+        "指标值 完成值",
+        "  产出指标 数量指标 服务对象人数 120人次 118人次 15 14 个别对象外出",
+        "    质量指标 服务达标率 85% 90% 20 20",
+        "总分 100 94",
+    )
+    rows = rows_of(document_from_lines(*lines))
+    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+        ("服务对象人数", "120人次", "118人次", 15, 14),
+        ("服务达标率", "85%", "90%", 20, 20),
+    ]
+
+
 def test_a_formula_mark_in_a_header_goes_a_placeholder_in_a_name_stays():
     lines = (
         "预算执行情况(万元)", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分", "(20分*执行率)",

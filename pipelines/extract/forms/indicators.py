@@ -12,6 +12,7 @@ from pipelines.extract.forms.tokens import (
     EMPTY_CELL,
     ENDS_TABLE,
     KPI_COLUMN,
+    LABELS,
     LEVEL1,
     LEVEL2,
     LEVEL_EITHER,
@@ -281,9 +282,22 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
     the index after it."""
     roles: list[str] = []
     header: list[Token] = []
+    second_halves: set[int] = set()  # where the rest of a label wrapped over two lines stands
     index = start
-    while index < len(stream) and stream[index].kind in (KPI_COLUMN, MONEY_COLUMN, SECTION):
+    while index < len(stream):
         token = stream[index]
+        if index in second_halves:
+            index += 1
+            continue
+        wrapped = _wrapped_label(stream, index) if token.label is None else None
+        if wrapped is not None:
+            roles.append(wrapped[0])
+            header.append(token)
+            second_halves.add(wrapped[1])
+            index += 1
+            continue
+        if token.kind not in (KPI_COLUMN, MONEY_COLUMN, SECTION):
+            break
         role = token.role or ""
         if token.kind == MONEY_COLUMN and role not in MONEY_ROLES_IN_KPI:
             break
@@ -299,6 +313,24 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
         columns = {role: t.cell for role, t in zip(roles, header, strict=True) if t.cell is not None}
     run_together = sum(t.glued for t in header[1:]) * 2 > len(header) - 1
     return KpiHeader(after_name, columns, header[0].width, run_together), index
+
+
+WRAP_SPAN = 8  # header cells within which the second line of a wrapped label stands
+WRAPPED_HEAD_CHARS = 3
+
+
+def _wrapped_label(stream: list[Token], index: int) -> tuple[str, int] | None:
+    """A header label wrapped over two lines, its first half here and its second half on the header's
+    second line (年度 实际 分值 得分 / 指标值 完成值): the whole label's role and where its second half is."""
+    head = stream[index].text
+    if len(head) > WRAPPED_HEAD_CHARS or stream[index].row is not None:
+        return None
+    for later in range(index + 1, min(index + WRAP_SPAN, len(stream))):
+        tail = stream[later]
+        whole = LABELS.get(head + (tail.label or "\0"))
+        if tail.kind == KPI_COLUMN and whole is not None and whole[0] == KPI_COLUMN:
+            return whole[1], later
+    return None
 
 
 def _header_roles(roles: list[str]) -> tuple[str, ...]:
