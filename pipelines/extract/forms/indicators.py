@@ -63,8 +63,14 @@ def _is_text(token: Token) -> bool:
     """A cell that may be (part of) a name: not a label, a number, an empty mark or a figure (100%)."""
     text = token.text
     return token.label is None and not (
-        _is_number(text) or EMPTY_CELL.match(text) or GLUED_FIGURE.fullmatch(text)
+        _is_number(text) or EMPTY_CELL.match(text) or GLUED_FIGURE.fullmatch(text) or RATE_VALUE.match(text)
     )
+
+
+# A value with a comparator or a unit per something (>=570元/人*月, 5830元/户): not a name.
+RATE_VALUE = re.compile(
+    r"^(?:(?:[≥≤<>]=?|=)\s*\d+(?:\.\d+)?[\u4e00-\u9fff%]{0,4}|\d+(?:\.\d+)?[\u4e00-\u9fff]{1,3}[/／][\u4e00-\u9fff*·]{1,4})$"
+)
 
 
 def _row_at(
