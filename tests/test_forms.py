@@ -299,6 +299,18 @@ def test_figures_run_together_with_the_dashes_of_empty_cells():
     assert facts[("expenditure_total", "fiscal")] == 60000
 
 
+def test_a_money_column_printed_with_its_full_marks():
+    # 分值(10分): the column's full marks inside its label; no 全年预算数 column, so the 年初预算数 is the budget.
+    lines = (
+        "项目资金(万元) 年初预算数(A)全年执行数(B)分值(10分)执行率(B/A)得分"
+        "年度资金总额:240.5180.381075%7.5其中",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "initial")] == 2405000
+    assert facts[("expenditure_total", "department")] == 1803800
+    assert facts[("budget_execution_rate", "department")] == 75
+
+
 def test_a_total_score_printed_with_its_full_marks():
     assert form_facts(document_from_lines("总分 100 96.5"))[("self_eval_score", "department")] == 96.5
     assert form_facts(document_from_lines("总分10093"))[("self_eval_score", "department")] == 93

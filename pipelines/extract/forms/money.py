@@ -8,7 +8,15 @@ from decimal import Decimal
 from functools import lru_cache
 from itertools import combinations, product
 
-from pipelines.extract.forms.tokens import CAPTION, EMPTY_CELL, MONEY_COLUMN, MONEY_ROW, UNIT_MARK, Token
+from pipelines.extract.forms.tokens import (
+    CAPTION,
+    EMPTY_CELL,
+    MONEY_COLUMN,
+    MONEY_ROW,
+    POINTS,
+    UNIT_MARK,
+    Token,
+)
 from pipelines.extract.matching import (
     WAN_HEADER_CEILING,
 )
@@ -406,8 +414,8 @@ def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | No
                 labels[-1] = (labels[-1][0], True)
         elif token.kind == MONEY_COLUMN:
             labels.append((token.role or "", False))
-        elif token.kind != CAPTION:
-            break
+        elif token.kind != CAPTION and not (labels and POINTS.match(token.text)):
+            break  # (a column's full marks, 分值(10分), are part of its label)
         index += 1
     # A budget label printed with a unit and followed by more budget columns is the block's caption
     # (年度预算数(万元) | 年初预算 | 调整后预算数 ...), not a column.
