@@ -485,6 +485,25 @@ def test_values_with_a_comparator_or_a_unit_per_something_are_not_names():
     assert all(r.actual_text != "3000元" for r in rows)
 
 
+def test_a_reason_follows_a_shortfall_and_text_after_a_row_met_in_full_starts_a_name():
+    # One cell per line, empty cells gone: a reason is written where a row fell short; after a row
+    # that met its target in full, a text cell is the first line of the next row's name.
+    lines = (
+        "三级指标 |", "分值 |", "年度指标值 |", "全年实际值 |", "得分 |", "未完成原因及拟采取的改进措施 |",
+        "数量指标 |",
+        "特困人员救助供养人数 |", "5 |", ">=4754人 |", "4604人 |", "5 |", "特困人员实行动态管理 |",
+        "临时救助人数 |", "10 |", ">=7人 |", "7人 |", "10 |",
+        "城乡居民 |", "医保参保率 |", "5 |", ">=95% |", "97% |", "5 |",
+        "总分 |", "100 |",
+    )  # fmt: skip
+    rows = rows_of(document_from_lines(*lines))
+    assert [(r.indicator, r.actual_text, r.deviation_reason) for r in rows] == [
+        ("特困人员救助供养人数", "4604人", "特困人员实行动态管理"),
+        ("临时救助人数", "7人", None),
+        ("城乡居民 医保参保率", "97%", None),
+    ]
+
+
 def test_a_formula_mark_in_a_header_goes_a_placeholder_in_a_name_stays():
     lines = (
         "预算执行情况(万元)", "预算数(A)", "执行数(B)", "执行率(B/A)", "得分", "(20分*执行率)",

@@ -23,7 +23,7 @@ from pipelines.extract.forms.tokens import (
     Token,
     strip_span,
 )
-from pipelines.extract.kpi import indicator_row, score_of
+from pipelines.extract.kpi import figure_of_value, indicator_row, score_of
 from pipelines.extract.numbers import UNITS as NUMBER_UNITS
 from pipelines.model import PerformanceIndicator
 
@@ -32,6 +32,8 @@ from pipelines.model import PerformanceIndicator
 
 VALUE_ROLES = ("comparator", "target", "unit", "actual", "weight", "score", "reason")
 NUMERIC_ROLES = ("weight", "score")
+NONE_WORD_CHARS = 2
+REASON_WITHOUT_DEVIATION = -1.2  # a reason kept for a row scored in full: less likely than text skipped
 ROW_FOUND, SKIPPED, TWO_TOKEN_NAME, REASON_KEPT, CELL_MISSING, VALUE_MISSING = (
     10.0,
     -1.0,
@@ -277,10 +279,36 @@ def segment_rows(cells: list[Token], header: KpiHeader) -> list[tuple[dict[str, 
                 continue
             used, row, cost = found
             rest_score, rest_rows = best[start + used]
-            gain = ROW_FOUND + cost + (name_tokens - 1) * TWO_TOKEN_NAME + (REASON_KEPT if with_reason else 0)
+            reason = 0.0
+            if with_reason:
+                said = row.get("reason", "-")  # a dash or a word (无) for none is printed on any row
+                expected = (
+                    EMPTY_CELL.match(said) or len(said) <= NONE_WORD_CHARS or _deviates(row) is not False
+                )
+                reason = REASON_KEPT if expected else REASON_WITHOUT_DEVIATION
+            gain = ROW_FOUND + cost + (name_tokens - 1) * TWO_TOKEN_NAME + reason
             options.append((rest_score + gain, [(row, cells[start]), *rest_rows]))
         best[start] = max(options, key=lambda option: option[0])
     return best[0][1]
+
+
+AT_MOST = ("≤", "<", "不超过", "不高于", "小于", "低于")
+
+
+def _deviates(row: dict[str, str]) -> bool | None:
+    """Whether a row fell short (a score below its points, or an actual figure short of its target);
+    None when its points are not printed: a reason is written for a shortfall, so text after a row
+    scored in full that met its target more likely starts the next row's name."""
+    weight, score = score_of(row.get("weight")), score_of(row.get("score"))
+    if weight is None or score is None:
+        return None
+    if score < weight:
+        return True
+    target, actual = figure_of_value(row.get("target") or ""), figure_of_value(row.get("actual") or "")
+    if target is not None and actual is not None:
+        at_most = (row.get("comparator") or row.get("target") or "").lstrip().startswith(AT_MOST)
+        return actual.value > target.value if at_most else actual.value < target.value
+    return False
 
 
 def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
