@@ -62,7 +62,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "偏差原因分析及改进措施": (KPI_COLUMN, "reason"), "未完成原因分析及改进措施": (KPI_COLUMN, "reason"),
     "未完成原因和改进措施": (KPI_COLUMN, "reason"), "未完成原因分析": (KPI_COLUMN, "reason"),
     "未完成原因及改进措施": (KPI_COLUMN, "reason"), "未完成原因及拟采取的改进措施": (KPI_COLUMN, "reason"),
-    "未完成原因和下一步改进措施": (KPI_COLUMN, "reason"), "未完成原因分析改进措施": (KPI_COLUMN, "reason"),
     "偏差原因分析": (KPI_COLUMN, "reason"), "偏差原因": (KPI_COLUMN, "reason"),
     "指标性质": (KPI_COLUMN, "comparator"), "度量单位": (KPI_COLUMN, "unit"), "计量单位": (KPI_COLUMN, "unit"),
     # levels of indicators
