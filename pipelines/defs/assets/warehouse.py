@@ -21,7 +21,7 @@ from dagster import (
 )
 
 from pipelines import schema
-from pipelines.batch import Extraction
+from pipelines.batch import ExtractionDocuments
 from pipelines.defs.resources import WarehouseFile, fail_on
 from pipelines.settings import check_warehouse_path
 from pipelines.validation import ValidationOutcome
@@ -101,7 +101,7 @@ def _specs() -> list[AssetSpec]:
 def duckdb_warehouse(
     context: AssetExecutionContext,
     warehouse: WarehouseFile,
-    extracted_facts: Extraction,
+    extracted_facts: ExtractionDocuments,  # its facts and rows are not read again: they come validated
     validated_facts: ValidationOutcome,
     validated_indicators: ValidationOutcome,
 ) -> Iterator:
