@@ -30,7 +30,9 @@ from tqdm import tqdm
 from pipelines.settings import DEFAULT_DAGSTER_HOME, check_settings
 
 if TYPE_CHECKING:
-    from dagster import ExecuteInProcessResult
+    from dagster import ExecuteInProcessResult, JobExecutionResult
+
+    RunResult = ExecuteInProcessResult | JobExecutionResult
 
 QUIET = "WARNING"
 SETTING_ERROR, RUN_FAILED = 2, 1
@@ -86,7 +88,7 @@ def quiet_python() -> None:
     logging.getLogger().addHandler(handler)  # a root handler: a later logging.basicConfig adds none
 
 
-def failure_line(result: ExecuteInProcessResult) -> str:
+def failure_line(result: RunResult) -> str:
     """One line: the step that failed, why, and where to see the whole story."""
     where = f"See run {result.run_id} in the Dagster UI (make dev, Runs) or rerun with --verbose."
     failures = result.get_step_failure_events()
@@ -128,7 +130,7 @@ def warehouse_lines(path: Path) -> list[str]:
     ]
 
 
-def summary(result: ExecuteInProcessResult, seconds: float) -> str:
+def summary(result: RunResult, seconds: float) -> str:
     """What the run did and where its results are, in a few lines."""
     scanned = result.asset_materializations_for_node("report_files")[0].metadata
     extracted = result.asset_materializations_for_node("extracted_facts")[0].metadata
@@ -182,16 +184,11 @@ def run(level: str, force: bool = False) -> int:
     # Imported here, after the settings are checked: a setting error is answered at once.
     from dagster import DagsterInstance
 
-    from pipelines.definitions import defs
-    from pipelines.defs.jobs import reports_job
+    from pipelines.definitions import run_in_this_process
 
     started = time.monotonic()
     with DagsterInstance.get() as instance, progress_bar():
-        result = defs.resolve_job_def(reports_job.name).execute_in_process(
-            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
-            instance=instance,
-            raise_on_error=False,
-        )
+        result = run_in_this_process(instance, {"loggers": {"console": {"config": {"log_level": level}}}})
     if not result.success:
         print(failure_line(result), file=sys.stderr)
         return RUN_FAILED

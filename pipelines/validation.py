@@ -429,7 +429,7 @@ def _judge(
             else:
                 flags.setdefault(i, []).append(result.rule.name)
     failing = sorted(errors)
-    kept = checked.drop(index=failing)
+    kept = checked.drop(index=failing) if failing else checked  # drop copies every row, even of none
     kept = kept.assign(flags=[",".join(flags.get(i, [])) or None for i in kept.index])
     return errors, checked.loc[failing], kept
 
@@ -657,7 +657,9 @@ def outcome_key(rules: list[Rule], *frames: pd.DataFrame | None) -> str:
     for frame in frames:
         if frame is not None:
             digest.update(repr([*frame.columns, *map(str, frame.dtypes)]).encode())
-            digest.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+            for start in range(0, len(frame), RULE_CHUNK):  # row hashes, a chunk of rows at a time
+                rows = frame.iloc[start : start + RULE_CHUNK]
+                digest.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
     return digest.hexdigest()[:16]
 
 

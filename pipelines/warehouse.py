@@ -29,13 +29,17 @@ import duckdb
 import pandas as pd
 
 from pipelines import lookups, schema
-from pipelines.batch import Extraction, rejections_frame, stable_key
+from pipelines.batch import Extraction, ExtractionDocuments, rejections_frame, stable_key
 from pipelines.indicators import FISCAL_CODES, FISCAL_TWINS, default_dictionary
 from pipelines.validation import ValidationOutcome, fact_rules, indicator_rules
 
 VIEWS_SQL = Path(__file__).resolve().parent.parent / "sql" / "views.sql"
 # Files readable by the DuckDB 1.4+ command-line shell and tools, not only by the 2.0 package.
 STORAGE_VERSION = "v1.4.0"
+# The fact tables are stored in key order; their rows are put in that order as they are inserted,
+# CHUNK_ROWS at a time (sorting a whole frame in pandas would copy every fact).
+KEY_ORDER = {"fact_indicator_value": "fact_key", "fact_performance_indicator": "performance_indicator_key"}
+CHUNK_ROWS = 50_000
 
 
 def scope_rows(scopes: set[str]) -> pd.DataFrame:
@@ -103,9 +107,13 @@ def _with_institution_key(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def grain_keys(grain: pd.DataFrame) -> list[str]:
-    """Deterministic 16-hex-digit keys of rows (pandas' row hash with its fixed key), vectorised."""
-    hashes = pd.util.hash_pandas_object(grain.astype(str), index=False).to_numpy()
-    return [f"{h:016x}" for h in hashes]
+    """Deterministic 16-hex-digit keys of rows (pandas' row hash with its fixed key), vectorised,
+    CHUNK_ROWS rows at a time (a row's key depends on that row only)."""
+    keys: list[str] = []
+    for start in range(0, len(grain), CHUNK_ROWS):
+        chunk = grain.iloc[start : start + CHUNK_ROWS].astype(str)
+        keys += [f"{h:016x}" for h in pd.util.hash_pandas_object(chunk, index=False).to_numpy()]
+    return keys
 
 
 def _per_document(rejected: pd.DataFrame, paths: pd.DataFrame, performance_rows: bool) -> pd.Series:
@@ -204,8 +212,8 @@ def assemble_tables(
         dim_validation_rule=validation_rule_rows(),
         dim_document=dim_document.sort_values("document_key"),
         document_path=paths.sort_values("source_file"),
-        fact_indicator_value=fact_table.sort_values("fact_key"),
-        fact_performance_indicator=indicator_table.sort_values("performance_indicator_key"),
+        fact_indicator_value=fact_table,  # put in KEY_ORDER as inserted
+        fact_performance_indicator=indicator_table,
         rejection=rejected.reindex(columns=schema.columns("rejection")).sort_values(
             ["source_file", "stage", "rule", "source_locator", "indicator_code"], na_position="first"
         ),
@@ -319,10 +327,13 @@ def writer_lock(path: Path) -> Iterator[None]:
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
-    """Every row of `frame` into the table `name` (its declared columns)."""
-    if len(frame):
-        columns = ", ".join(schema.columns(name))
-        con.register("incoming", frame)
+    """Every row of `frame` into the table `name` (its declared columns); a table of KEY_ORDER in
+    the order of its key, CHUNK_ROWS rows at a time."""
+    columns = ", ".join(schema.columns(name))
+    order = frame[KEY_ORDER[name]].argsort(kind="stable").to_numpy() if name in KEY_ORDER else None
+    for start in range(0, len(frame), CHUNK_ROWS if order is not None else max(len(frame), 1)):
+        chunk = frame if order is None else frame.take(order[start : start + CHUNK_ROWS])
+        con.register("incoming", chunk)
         con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
         con.unregister("incoming")
 
@@ -493,7 +504,10 @@ def update_warehouse(path: Path, tables: WarehouseTables, build: str | None, str
 
 
 def load_warehouse(
-    path: Path, extraction: Extraction, outcome: ValidationOutcome, indicators: ValidationOutcome
+    path: Path,
+    extraction: Extraction | ExtractionDocuments,
+    outcome: ValidationOutcome,
+    indicators: ValidationOutcome,
 ) -> str | None:
     """Build the warehouse from a run's tables (facts and performance-indicator rows, each as validated)
     and publish it: "updated" (the published file changed by what differs) or "built" (every table
@@ -512,7 +526,10 @@ def load_warehouse(
 
 
 def warehouse_tables(
-    path: Path, extraction: Extraction, outcome: ValidationOutcome, indicators: ValidationOutcome
+    path: Path,
+    extraction: Extraction | ExtractionDocuments,
+    outcome: ValidationOutcome,
+    indicators: ValidationOutcome,
 ) -> WarehouseTables:
     """The tables of a run (documents first seen by the warehouse at `path` keep their time)."""
     rejected = pd.concat(

@@ -4,15 +4,18 @@ atomically, an asset outside the run loaded from its latest materialization, old
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import pickle
 import time
+import weakref
 
 import pytest
 from dagster import (
     AssetKey,
     DagsterEventType,
     DagsterInstance,
+    PythonObjectDagsterType,
     asset,
     build_input_context,
     build_output_context,
@@ -51,9 +54,10 @@ def _write(manager, run_id: str, value) -> None:
     )
 
 
-def _read(manager, run_id: str):
+def _read(manager, run_id: str, as_type: type | None = None):
     upstream = build_output_context(asset_key=KEY, run_id=run_id, name="result", step_key="s")
-    return manager.load_input(build_input_context(upstream_output=upstream, asset_key=KEY))
+    kind = PythonObjectDagsterType(as_type) if as_type else None
+    return manager.load_input(build_input_context(upstream_output=upstream, asset_key=KEY, dagster_type=kind))
 
 
 def test_two_runs_outputs_of_one_asset_stay_apart(manager, tmp_path):
@@ -153,7 +157,7 @@ def test_an_object_store_base_works_like_a_folder():
 
 
 def test_in_one_process_a_step_gets_the_live_output_and_else_the_file(manager):
-    """An in-process run keeps every output: its steps are handed it, not a copy read back."""
+    """While an output is alive in this process, steps are handed it, not a copy read back."""
     value = KeyedValue("facts")
     _write(manager, RUN_A, value)
     assert _read(manager, RUN_A) is value
@@ -166,3 +170,84 @@ def test_in_one_process_a_step_gets_the_live_output_and_else_the_file(manager):
 @dataclasses.dataclass(frozen=True)
 class KeyedValue:
     name: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Wide:
+    kept: str
+    big: object
+    count: int = 0
+
+
+@dataclasses.dataclass(frozen=True)
+class Narrow:
+    kept: str
+    count: int = 0
+
+
+class NeverRead:
+    """Unpickling it fails: a field read as a narrower type must not be read at all."""
+
+    def __reduce__(self):
+        return (_refuse, ())
+
+
+def _refuse():
+    raise AssertionError("a field the reader does not want was unpickled")
+
+
+def test_a_dataclass_output_read_as_a_narrower_one_reads_only_its_fields(manager):
+    wide = Wide("documents", NeverRead(), 3)
+    _write(manager, RUN_A, wide)
+    assert _read(manager, RUN_A, Narrow) == Narrow("documents", 3)  # the live object, narrowed
+    del wide
+    assert _read(manager, RUN_A, Narrow) == Narrow("documents", 3)  # from the file: `big` never read
+    with pytest.raises(AssertionError, match="does not want"):
+        _read(manager, RUN_A)
+
+
+def test_a_plain_pickle_of_an_earlier_version_still_loads(manager, tmp_path):
+    _write(manager, RUN_A, KeyedValue("placeholder"))
+    (file,) = (tmp_path / "handoffs" / RUN_A).rglob("*.pickle")
+    file.write_bytes(pickle.dumps(Wide("documents", "facts", 3)))
+    assert _read(manager, RUN_A) == Wide("documents", "facts", 3)
+    assert _read(manager, RUN_A, Narrow) == Narrow("documents", 3)
+
+
+_MADE: list = []  # weak references to what wide_output returned
+
+
+@asset
+def wide_output() -> Wide:
+    output = Wide("documents", ["facts"] * 3, 3)
+    _MADE.append(weakref.ref(output))
+    return output
+
+
+@asset
+def narrow_input(wide_output: Narrow) -> int:
+    return wide_output.count
+
+
+def test_a_run_in_this_process_keeps_no_output_and_steps_read_the_files(tmp_path):
+    """Nothing holds a step's output once it is written: the next step reads it back (narrowed)."""
+    from dagster import execute_job, reconstructable
+
+    instance = DagsterInstance.ephemeral()
+    resources = {"io_manager": StepHandoffs(base=str(tmp_path / "handoffs"))}
+    result = execute_job(reconstructable(_narrow_job), instance, run_config={"resources": {"io_manager": {"config": dict(resources["io_manager"])}}})  # fmt: skip
+    assert result.success and result.asset_materializations_for_node("narrow_input")
+    gc.collect()  # a reference cycle of the step's frames may still hold it; nothing else may
+    assert _MADE and _MADE[-1]() is None  # freed once written and read: the run kept no copy
+
+
+def _narrow_job():
+    from dagster import Definitions, define_asset_job, in_process_executor
+
+    job = define_asset_job("narrow", executor_def=in_process_executor)
+    defs = Definitions(
+        assets=[wide_output, narrow_input],
+        jobs=[job],
+        resources={"io_manager": StepHandoffs(base="/nonexistent")},
+    )
+    return defs.resolve_job_def("narrow")

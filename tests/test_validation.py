@@ -380,3 +380,35 @@ def test_rules_run_in_chunks_fail_the_same_rows(monkeypatch):
     assert any(r.failing_index for r in at_once.results)
     pd.testing.assert_frame_equal(chunked.accepted, at_once.accepted)
     pd.testing.assert_frame_equal(chunked.rejected, at_once.rejected)
+
+
+def test_outcome_key_hashed_in_chunks_equals_the_whole_batch_hashed_at_once(monkeypatch):
+    import hashlib
+
+    import pipelines.validation as validation
+    from pipelines.indicators import default_dictionary
+
+    facts = frame(*CLEAN, fact(institution=None))
+    rules = fact_rules()
+    digest = hashlib.sha256(
+        f"{validation.suite_version(rules)}|{sorted(default_dictionary().items())!r}".encode()
+    )
+    digest.update(repr([*facts.columns, *map(str, facts.dtypes)]).encode())
+    digest.update(pd.util.hash_pandas_object(facts, index=False).to_numpy().tobytes())
+    monkeypatch.setattr(validation, "RULE_CHUNK", 5)
+    assert validation.outcome_key(rules, facts, None) == digest.hexdigest()[:16]
+
+
+def test_nothing_rejected_the_accepted_facts_share_the_prepared_rows_memory():
+    """No row fails an error rule: the accepted rows are not a copy of every fact."""
+    import numpy as np
+
+    outcome = validate_facts(frame(*CLEAN))
+    assert not len(outcome.rejected)
+    facts = frame(*CLEAN)
+    checked = prepare(facts)
+    from pipelines.validation import _judge, run_rules
+
+    _, failing, kept = _judge(checked, run_rules(checked, fact_rules()))
+    assert not len(failing)
+    assert np.shares_memory(kept["value"].to_numpy(), checked["value"].to_numpy())

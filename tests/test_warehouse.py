@@ -390,3 +390,38 @@ def test_a_document_whose_body_is_never_named_keeps_its_region(tmp_path):
     )
     named = documents.loc["named.txt"]
     assert (named["institution"], named["province"], named["county"]) == ("新宁县档案馆", "湖南省", "新宁县")
+
+
+def test_grain_keys_made_in_chunks_equal_those_of_the_whole_frame(monkeypatch):
+    from pipelines import warehouse
+
+    grain = pd.DataFrame(
+        {"document_key": ["d1", "d1", "d2", None, "d3"], "fiscal_year": [2023, 2023, 2024, 2022, None],
+         "is_target": [True, False, False, True, None]}
+    )  # fmt: skip
+    whole = [f"{h:016x}" for h in pd.util.hash_pandas_object(grain.astype(str), index=False).to_numpy()]
+    assert warehouse.grain_keys(grain) == whole
+    monkeypatch.setattr(warehouse, "CHUNK_ROWS", 2)
+    assert warehouse.grain_keys(grain) == whole
+    assert warehouse.grain_keys(grain.iloc[:0]) == []
+
+
+def test_fact_tables_inserted_in_chunks_are_stored_in_key_order(small_warehouse, tmp_path, monkeypatch):
+    """The fact tables come unsorted: rows go in by key, a few at a time, as a sorted frame did."""
+    from pipelines import warehouse
+    from pipelines.warehouse import WarehouseTables
+
+    with duckdb.connect(str(small_warehouse), read_only=True) as con:
+        tables = {
+            name: con.execute(f"SELECT * FROM {name}").df() for name in WarehouseTables.__dataclass_fields__
+        }
+    shuffled = {name: frame.sample(frac=1, random_state=1) if name in warehouse.KEY_ORDER else frame for name, frame in tables.items()}  # fmt: skip
+    assert any(len(tables[name]) > 2 for name in warehouse.KEY_ORDER)
+    monkeypatch.setattr(warehouse, "CHUNK_ROWS", 2)
+    path = tmp_path / "w.duckdb"
+    publish_warehouse(path, WarehouseTables(**shuffled), "x")
+    with duckdb.connect(str(path), read_only=True) as con:
+        for name, key in warehouse.KEY_ORDER.items():
+            stored = con.execute(f"SELECT * FROM {name} ORDER BY rowid").df()
+            expected = tables[name].sort_values(key, ignore_index=True)
+            pd.testing.assert_frame_equal(stored, expected, check_dtype=False)

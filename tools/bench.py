@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from dagster import DagsterInstance, ExecuteInProcessResult
+    from dagster import DagsterInstance, JobExecutionResult
 
     from pipelines.model import Document, ReadLimits
 
@@ -142,26 +142,24 @@ def _read_only(root: Path, source_file: str, pdfplumber_only: bool = False) -> i
 
 
 def materialize_all(
-    reports: Path, warehouse: Path, cache: Path, instance: DagsterInstance | None
-) -> ExecuteInProcessResult:
-    """Every asset and check of the code location over `reports` into `warehouse`, with `cache`, the
-    steps handing off as in a run of the code location (`StepHandoffs`, in a folder beside `warehouse`)."""
-    from dagster import materialize
-
-    from pipelines.definitions import ASSETS
+    reports: Path, warehouse: Path, cache: Path, instance: DagsterInstance
+) -> JobExecutionResult:
+    """Every asset and check of the code location over `reports` into `warehouse`, with `cache`, run
+    as the command line runs them (`run_in_this_process`: no step output kept for the result), the
+    steps handing off with `StepHandoffs` in a folder beside `warehouse`."""
+    from pipelines.definitions import run_in_this_process
     from pipelines.defs.handoffs import StepHandoffs
     from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile
 
-    return materialize(
-        ASSETS,
-        resources={
-            "reports": ReportsFolder(path=str(reports)),
-            "warehouse": WarehouseFile(path=str(warehouse)),
-            "extract_cache": ExtractCacheFolder(path=str(cache)),
-            "io_manager": StepHandoffs(base=str(warehouse.with_name(f"{warehouse.name}.handoffs"))),
-        },
-        instance=instance,
-    )
+    resources = {
+        "reports": ReportsFolder(path=str(reports)),
+        "warehouse": WarehouseFile(path=str(warehouse)),
+        "extract_cache": ExtractCacheFolder(path=str(cache)),
+        "io_manager": StepHandoffs(base=str(warehouse.with_name(f"{warehouse.name}.handoffs"))),
+    }
+    # Every field, defaults too: the run does not take the code location's settings from the environment.
+    config = {name: {"config": dict(resource)} for name, resource in resources.items()}
+    return run_in_this_process(instance, {"resources": config})
 
 
 def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:

@@ -35,6 +35,18 @@ class Extraction:
     key: str | None = None  # see `pipelines.batch.incremental.batch_key`
 
 
+@dataclass(frozen=True)
+class ExtractionDocuments:
+    """An `Extraction` without its facts and rows: what the warehouse load reads of it (it gets
+    the facts and rows as validated). A step hand-off read as this type leaves them unread."""
+
+    documents: pd.DataFrame
+    paths: pd.DataFrame
+    rejections: list[Rejection]
+    parsed: int = 0
+    key: str | None = None
+
+
 def frame(rows: pd.DataFrame | list, name: str, columns: list[str] | None = None) -> pd.DataFrame:
     """Rows (a frame, or records with `columns`, by default the declared ones) as a frame with the
     declared columns (in order) and types of `name`."""

@@ -7,9 +7,15 @@ matching fsspec package installed). A step reads what its own run produced; for 
 run did not materialize, the asset's latest materialization. Never another run's half-written
 file, never a stale file left on the disk of whichever machine ran a step before.
 
-Within one process (every step of an in-process run) a step is handed the very object an earlier
-step returned while that object is alive (an in-process run keeps every output until it ends), not
-a second copy read back from its file; steps never change their inputs.
+Within one process a step is handed the very object an earlier step returned while that object is
+still alive, not a second copy read back from its file; steps never change their inputs. (A run of
+`pipelines.definitions.run_in_this_process` keeps no output for its result: once the steps that
+read an output are done, it is freed, and a later step reads the file.)
+
+A dataclass output is written field by field, with where each field starts: a step whose input is
+annotated with a narrower dataclass (some of the output's fields, e.g. `ExtractionDocuments` of an
+`Extraction`) reads only those fields (the warehouse load reads the extraction's documents and
+paths, not its facts again).
 
 Old folders are pruned: a succeeded run's as soon as later runs hold the latest materialization of
 each of its assets; a failed or cancelled run's after the retention period (re-executing it from
@@ -19,13 +25,15 @@ retention period.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import pickle
 import re
 import shutil
+import struct
 import weakref
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from dagster import (
     AssetKey,
@@ -41,6 +49,7 @@ from dagster import (
 )
 from upath import UPath
 
+from pipelines.memory import release_freed_memory
 from pipelines.storage import dump_atomically, is_local
 
 RUN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -91,17 +100,90 @@ class RunScopedPickleIOManager(UPathIOManager):
         return _latest_run_of(context.instance, context.asset_key)
 
     def dump_to_path(self, context: OutputContext, obj: Any, path: UPath) -> None:
-        dump_atomically(path, lambda handle: pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL))
+        dump_atomically(path, lambda handle: dump_handoff(obj, handle))
         _remember(path, obj)
+        release_freed_memory()  # what the step made and dropped
 
     def load_from_path(self, context: InputContext, path: UPath) -> Any:
         context.add_input_metadata({"path": str(path)})
+        release_freed_memory()  # the outputs earlier steps were the last to read
+        try:
+            wanted = context.dagster_type.typing_type
+        except DagsterInvariantViolationError:  # a context built without one (tests, tools)
+            wanted = Any
         live = _LIVE.get(str(path))
         obj = live() if live is not None else None
         if obj is not None:
-            return obj
+            return _narrowed(obj, wanted)
         with path.open("rb") as handle:
-            return pickle.load(handle)
+            return load_handoff(handle, wanted)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Fields:
+    """The start of a dataclass hand-off: its class; the fields follow, then their offsets."""
+
+    kind: type
+
+
+_TRAILER = struct.Struct("<Q")  # the offset of the {field: offset} table, at the very end
+
+
+def _by_fields(obj: Any) -> bool:
+    """Whether `obj` is written field by field: a dataclass instance made from its fields."""
+    return (
+        dataclasses.is_dataclass(obj)
+        and not isinstance(obj, type)
+        and all(f.init for f in dataclasses.fields(obj))
+    )
+
+
+def dump_handoff(obj: Any, handle: BinaryIO) -> None:
+    """Pickle `obj` to `handle` as a stream; a dataclass field by field (`load_handoff`)."""
+    if not _by_fields(obj):
+        pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        return
+    pickle.dump(_Fields(type(obj)), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    offsets = {}
+    for field in dataclasses.fields(obj):
+        offsets[field.name] = handle.tell()
+        pickle.dump(getattr(obj, field.name), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    table = handle.tell()
+    pickle.dump(offsets, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    handle.write(_TRAILER.pack(table))
+
+
+def _narrower(kind: type, wanted: Any) -> bool:
+    """Whether `wanted` is another dataclass, a subset of the fields of the dataclass `kind`."""
+    dataclass_types = all(isinstance(t, type) and dataclasses.is_dataclass(t) for t in (kind, wanted))
+    if not dataclass_types or issubclass(kind, wanted):
+        return False
+    return {f.name for f in dataclasses.fields(wanted)} <= {f.name for f in dataclasses.fields(kind)}
+
+
+def _narrowed(obj: Any, wanted: Any) -> Any:
+    """`obj`, or as the narrower dataclass `wanted` (its fields taken from `obj`)."""
+    if not _narrower(type(obj), wanted):
+        return obj
+    return wanted(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(wanted)})
+
+
+def load_handoff(handle: BinaryIO, wanted: Any = Any) -> Any:
+    """What `dump_handoff` wrote (or a plain pickle); as the narrower dataclass `wanted`, only its
+    fields are read."""
+    first = pickle.load(handle)
+    if not isinstance(first, _Fields):
+        return _narrowed(first, wanted)
+    handle.seek(-_TRAILER.size, 2)
+    (table,) = _TRAILER.unpack(handle.read(_TRAILER.size))
+    handle.seek(table)
+    offsets = pickle.load(handle)
+    kind = wanted if _narrower(first.kind, wanted) else first.kind
+    values = {}
+    for field in dataclasses.fields(kind):
+        handle.seek(offsets[field.name])
+        values[field.name] = pickle.load(handle)
+    return kind(**values)
 
 
 _LIVE: dict[str, weakref.ref] = {}  # hand-off path -> the object this process wrote there, while alive
