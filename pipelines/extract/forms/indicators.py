@@ -23,7 +23,7 @@ from pipelines.extract.forms.tokens import (
     Token,
     strip_span,
 )
-from pipelines.extract.kpi import figure_of_value, indicator_row, score_of
+from pipelines.extract.kpi import comparator_of, indicator_row, score_of, value_of
 from pipelines.extract.numbers import UNITS as NUMBER_UNITS
 from pipelines.model import PerformanceIndicator
 
@@ -292,11 +292,8 @@ def segment_rows(cells: list[Token], header: KpiHeader) -> list[tuple[dict[str, 
     return best[0][1]
 
 
-AT_MOST = ("≤", "<", "不超过", "不高于", "小于", "低于")
-
-
 def _deviates(row: dict[str, str]) -> bool | None:
-    """Whether a row fell short (a score below its points, or an actual figure short of its target);
+    """Whether a row fell short (a score below its points, or an actual value short of its target);
     None when its points are not printed: a reason is written for a shortfall, so text after a row
     scored in full that met its target more likely starts the next row's name."""
     weight, score = score_of(row.get("weight")), score_of(row.get("score"))
@@ -304,11 +301,11 @@ def _deviates(row: dict[str, str]) -> bool | None:
         return None
     if score < weight:
         return True
-    target, actual = figure_of_value(row.get("target") or ""), figure_of_value(row.get("actual") or "")
-    if target is not None and actual is not None:
-        at_most = (row.get("comparator") or row.get("target") or "").lstrip().startswith(AT_MOST)
-        return actual.value > target.value if at_most else actual.value < target.value
-    return False
+    (target, _), (actual, _) = value_of(row.get("target")), value_of(row.get("actual"))
+    if target is None or actual is None:
+        return False
+    at_most = (comparator_of(row.get("comparator")) or comparator_of(row.get("target"))) in ("<=", "<")
+    return actual > target if at_most else actual < target
 
 
 def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
@@ -361,8 +358,8 @@ def _wrapped_label(stream: list[Token], index: int) -> tuple[str, int] | None:
         return None
     for later in range(index + 1, min(index + WRAP_SPAN, len(stream))):
         tail = stream[later]
-        whole = LABELS.get(head + (tail.label or "\0"))
-        if tail.kind == KPI_COLUMN and whole is not None and whole[0] == KPI_COLUMN:
+        whole = LABELS.get(head + tail.label) if tail.kind == KPI_COLUMN else None
+        if whole is not None and whole[0] == KPI_COLUMN:
             return whole[1], later
     return None
 
