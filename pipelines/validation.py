@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import shutil
+from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -657,10 +658,17 @@ def outcome_key(rules: list[Rule], *frames: pd.DataFrame | None) -> str:
     for frame in frames:
         if frame is not None:
             digest.update(repr([*frame.columns, *map(str, frame.dtypes)]).encode())
-            for start in range(0, len(frame), RULE_CHUNK):  # row hashes, a chunk of rows at a time
-                rows = frame.iloc[start : start + RULE_CHUNK]
-                digest.update(pd.util.hash_pandas_object(rows, index=False).to_numpy().tobytes())
+            for hashes in row_hashes(frame):
+                digest.update(hashes.tobytes())
     return digest.hexdigest()[:16]
+
+
+def row_hashes(frame: pd.DataFrame, as_text: bool = False) -> Iterator[np.ndarray]:
+    """pandas' row hashes of `frame` (with its fixed key; of the values as text with `as_text`),
+    RULE_CHUNK rows at a time: a row's hash depends on that row only."""
+    for start in range(0, len(frame), RULE_CHUNK):
+        rows = frame.iloc[start : start + RULE_CHUNK]
+        yield pd.util.hash_pandas_object(rows.astype(str) if as_text else rows, index=False).to_numpy()
 
 
 def _outcome_folder(cache_root: Path, suite: str, key: str) -> Path:

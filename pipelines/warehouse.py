@@ -31,7 +31,7 @@ import pandas as pd
 from pipelines import lookups, schema
 from pipelines.batch import Extraction, ExtractionDocuments, rejections_frame, stable_key
 from pipelines.indicators import FISCAL_CODES, FISCAL_TWINS, default_dictionary
-from pipelines.validation import ValidationOutcome, fact_rules, indicator_rules
+from pipelines.validation import ValidationOutcome, fact_rules, indicator_rules, row_hashes
 
 VIEWS_SQL = Path(__file__).resolve().parent.parent / "sql" / "views.sql"
 # Files readable by the DuckDB 1.4+ command-line shell and tools, not only by the 2.0 package.
@@ -107,13 +107,9 @@ def _with_institution_key(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def grain_keys(grain: pd.DataFrame) -> list[str]:
-    """Deterministic 16-hex-digit keys of rows (pandas' row hash with its fixed key), vectorised,
-    CHUNK_ROWS rows at a time (a row's key depends on that row only)."""
-    keys: list[str] = []
-    for start in range(0, len(grain), CHUNK_ROWS):
-        chunk = grain.iloc[start : start + CHUNK_ROWS].astype(str)
-        keys += [f"{h:016x}" for h in pd.util.hash_pandas_object(chunk, index=False).to_numpy()]
-    return keys
+    """Deterministic 16-hex-digit keys of rows (pandas' row hash of their values as text), vectorised
+    a chunk of rows at a time."""
+    return [f"{h:016x}" for hashes in row_hashes(grain, as_text=True) for h in hashes]
 
 
 def _per_document(rejected: pd.DataFrame, paths: pd.DataFrame, performance_rows: bool) -> pd.Series:

@@ -90,11 +90,8 @@ def _title_lines(text: str) -> list[str]:
     """The starts of the first lines that read as titles: each line's first HEADING_CHARS characters
     (a whole form may be flattened onto one line) up to its first sentence punctuation, quoted
     document titles (《…》, the notices a report cites) removed; sentences of prose are left out."""
-    lines = content_lines(text)[:TITLE_ZONE_LINES]
     heads = []
-    for line in lines:
-        if SECTION_HEADING.match(line):
-            break  # the body begins: its headings (二、项目支出情况) are not the report's title
+    for line in _before_body(text):
         compact = QUOTED.sub("", re.sub(r"\s+", "", line))
         head = SENTENCE_END.split(compact[:HEADING_CHARS])[0]
         if TITLE_WORDS.search(head) and not PROSE_START.match(head):
@@ -176,12 +173,18 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
     return kind, match["name"] if match else None
 
 
-def _title_zone(text: str) -> str:
-    """The first lines before the body's first section heading, run together: a title broken over
-    lines (…项目绩效自评报告 / (XX经费项目)) read as one."""
+def _before_body(text: str) -> list[str]:
+    """The first TITLE_ZONE_LINES lines, up to the body's first section heading (二、项目支出情况 is
+    no part of the report's title)."""
     lines = []
     for line in content_lines(text)[:TITLE_ZONE_LINES]:
         if SECTION_HEADING.match(line):
             break
-        lines.append(re.sub(r"\s+", "", line))
-    return "".join(lines)
+        lines.append(line)
+    return lines
+
+
+def _title_zone(text: str) -> str:
+    """The lines before the body run together: a title broken over lines (…项目绩效自评报告 /
+    (XX经费项目)) read as one."""
+    return re.sub(r"\s+", "", "".join(_before_body(text)))
