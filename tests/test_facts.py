@@ -1,6 +1,6 @@
 """Fact extraction from small texts written for the tests."""
 
-from pipelines.extract.facts import extract_facts
+from pipelines.extract.facts import extract_content, extract_facts
 from tests.builders import document_from_lines, table_document
 
 
@@ -428,3 +428,19 @@ def test_several_execution_rates_side_by_side():
     doc = document_from_lines("项目支出执行率94%，基本支出执行率100%，整体预算执行率97.2%。")
     rates = {f.scope: f.value for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"}
     assert rates == {"project": 94, "basic": 100, "department": 97.2}
+
+
+def test_a_sum_told_after_its_parts_is_the_budget_and_the_parts_are_not():
+    doc = document_from_lines(
+        "某某县农业农村局2023年度耕地建设补助资金绩效自评报告",
+        "2023年上级财政下达我县耕地建设补助资金:甲镇项目40万元;乙镇项目25万元。共计下达耕地建设补助资金65万元,已发放资金60万元。",
+    )
+    facts = extract_content(doc, report_kind="transfer").facts
+    assert [f.value for f in facts if f.indicator_code == "budget_total"] == [650_000]
+    assert [f.value for f in facts if f.indicator_code == "expenditure_total"] == [600_000]
+
+
+def test_the_execution_rate_of_procurement_or_a_plan_is_not_the_budgets():
+    facts = facts_by_code(document_from_lines("政府采购管理执行率100%,合同执行率98%,预算执行率96.5%。"))
+    assert facts[("budget_execution_rate", "department", False)].value == 96.5
+    assert len([k for k in facts if k[0] == "budget_execution_rate"]) == 1

@@ -754,3 +754,59 @@ def test_a_label_trie_finds_what_an_alternation_of_the_labels_longest_first_find
         assert [(m.start(), m.end(), of(m)) for m in pattern.finditer(text)] == expected, text
         matches += len(expected)
     assert matches > 3000
+
+
+# --- a page that starts inside the previous form -----------------------------------------------
+
+TAIL_OF_ANOTHER_FORM = (
+    "绩效指标 | 一级指标 | 二级指标 | 三级指标 | 指标性质 | 指标值 | 度量单位 | 完成值 | 权重 | 得分 ||",
+    "产出指标 | 数量指标 | 培训人次 | ≥ | 200 | 人次 | 完成 | 20 | 20 ||",
+    "合计 | 100 | ||",
+    "项目支出绩效自评表(2022年度) ||",
+)
+NAMED_FORM = (
+    "项目名称 | 乡村学校图书补充 ||",
+    "主管部门 | 某某县教育局 | 实施单位 | 某某县第二中学 ||",
+    "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 ||",
+    "年度资金总额 | 12.5 | 12.5 | 11.9 | 10 | 95.2% | 9.5 ||",
+)
+
+
+def test_a_project_form_after_the_tail_of_an_unnamed_form_is_read():
+    """Indicator rows before the first 项目名称, no money read yet: the end of a form cut off above."""
+    document = document_from_lines(*TAIL_OF_ANOTHER_FORM, *NAMED_FORM)
+    facts = {
+        (f.indicator_code, f.scope): f.value for f in extract_content(document, report_kind="project").facts
+    }
+    assert facts[("budget_total", "department")] == 125_000
+    assert facts[("expenditure_total", "department")] == 119_000
+    assert facts[("budget_execution_rate", "department")] == 95.2
+
+
+def test_in_a_department_report_a_project_form_after_indicator_rows_is_left_out():
+    document = document_from_lines(*TAIL_OF_ANOTHER_FORM, *NAMED_FORM)
+    department = read_forms(document, Matcher(default_dictionary()))
+    assert not department.facts and "乡村学校图书补充" in department.notes[0]
+    project = read_forms(document, Matcher(default_dictionary(), project_report=True))
+    assert not project.notes and {f.indicator_code for f in project.facts} >= {"budget_total"}
+
+
+def test_a_money_tables_zero_amounts_are_unfilled_cells_not_figures():
+    document = table_document(
+        ["资金来源", "年初预算数", "全年预算数", "全年执行数", "执行率"],
+        ["年度资金总额", "30.00", "30.00", "27.00", "90.00%"],
+        ["财政专户管理资金", "0.00", "0.00", "0.00", "0.00%"],
+    )
+    amounts = [f for f in extract_content(document).facts if f.unit == "CNY"]
+    assert amounts and all(f.value > 0 for f in amounts)
+
+
+def test_a_completion_status_cell_is_no_indicator_name():
+    """单项指标完成情况 | 完成, then the row's points: neither the name nor the target and actual."""
+    document = document_from_lines(
+        "一级指标 二级指标 三级指标 指标分值 预期指标值 单项指标实际完成值 单项指标完成情况 自评得分",
+        "符号 单位(文字描述) 单项指标得分 权重占比(%) 单项指标折算得分",
+        "产出指标 数量指标 送戏下乡场次 全年送戏下乡的场次 >= 50 场 52场 完成 20.00 20.00 5.00",
+    )
+    names = [row.indicator for row in extract_content(document, report_kind="project").indicators]
+    assert "完成" not in names

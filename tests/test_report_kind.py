@@ -251,3 +251,34 @@ def test_a_saved_pages_metadata_lines_before_the_title_are_not_title_lines():
     doc = document_from_lines(*chrome, "雨湖区图书馆2022年度项目支出绩效自评报告", "一、自评结论")
     identity = extract_identity(doc)
     assert (identity.institution, identity.report_kind) == ("雨湖区图书馆", "project")
+
+
+def test_bracketed_page_labels_and_a_title_broken_before_its_last_words():
+    """[ 索引号 ] lines, a breadcrumb, dates and codes are the page's, not the report's; a title broken
+    before 绩效自评报告 is one title."""
+    chrome = ("综合新闻", "您当前的位置: 部门>财政局>预算", "[ 索引号 ]", "11500000000000000X/2025-00001",
+              "[ 发布机构 ]", "某某县财政局", "[ 成文日期 ]", "2025-05-30", "[ 有效性 ]", "有效")  # fmt: skip
+    doc = document_from_lines(
+        *chrome, "某某县财政局", "2024年度中央、省级转移支付资金", "绩效自评报告", "一、基本情况"
+    )
+    identity = extract_identity(doc)
+    assert (identity.report_kind, identity.project) == ("transfer", "中央、省级转移支付资金")
+
+
+def test_a_title_naming_a_fund_is_a_transfers_but_not_a_bodys_own_budget():
+    assert kind_of("某某县农业农村局2023年度耕地建设与利用资金绩效评价表", "一、资金投入情况") == (
+        "transfer",
+        "耕地建设与利用资金",
+    )
+    assert kind_of("某某县教育局2023年度部门预算资金绩效自评报告", "一、部门概况") == ("department", None)
+
+
+def test_a_project_named_after_the_bodys_name_does_not_start_with_it():
+    doc = document_from_lines(
+        "某某县水利局",
+        "为做好项目绩效管理工作,现将2022年某某县水利局农村饮水安全巩固提升资金项目绩效自评报告如下:",
+        "一、绩效目标分解下达情况",
+    )
+    identity = extract_identity(doc)
+    assert identity.institution == "某某县水利局"
+    assert identity.project == "农村饮水安全巩固提升资金项目"

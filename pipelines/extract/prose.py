@@ -95,6 +95,9 @@ VENUE_WORDS = re.compile(r"馆|影院|剧院|剧场")
 VENUE_SELF = re.compile(r"[本我该全]馆|馆内|场馆|[本该]影院|[本该]剧院")
 EVENT_UNITS = ("场", "场次", "期", "次")
 EVENT_TOTAL = re.compile(r"共|合计|总计|累计|各类|各项")
+# A sum told after its parts (甲项目40万元;乙项目25万元。共计下达65万元): the amounts of that code
+# before it in the paragraph were its parts.
+MONEY_TOTAL = re.compile(r"共计|合计|总计|累计|共下达|共安排|共拨付")
 # Codes whose alias after a project's or fund's name (免费开放项目支出) is that item's figure.
 ONE_ITEM_CODES = ("expenditure_project", "budget_execution_rate")
 ITEM_WORDS = ("项目", "专项资金", "资金", "经费")
@@ -597,7 +600,14 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                     and indicator.code not in ALLOCATION_CODES
                 )
             )
-            facts.extend(
-                make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
-            )
+            made = make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
+            if indicator.unit == "CNY" and MONEY_TOTAL.search(sentence, clause_start, figure.start):
+                facts = _without_parts(facts, made)
+            facts.extend(made)
     return facts
+
+
+def _without_parts(facts: list[Fact], totals: list[Fact]) -> list[Fact]:
+    """`facts` without the amounts a sum told after them adds up (same code, scope and target flag)."""
+    summed = {(f.indicator_code, f.scope, f.is_target) for f in totals}
+    return [f for f in facts if (f.indicator_code, f.scope, f.is_target) not in summed]

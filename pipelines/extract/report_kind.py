@@ -48,11 +48,14 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
 # Funds passed down by definition (central funds and the funds that link poverty relief to rural
 # revitalisation, 衔接资金): a title naming one is a transfer's, even where it says 项目绩效.
 PASSED_DOWN = re.compile(r"中央[\u4e00-\u9fff]{0,12}资金|衔接[\u4e00-\u9fff]{0,10}资金")
-# A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down.
+# A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down (…补助资金2022年度
+# 绩效自评报告, 2024年度林业草原改革发展资金绩效评价表); not the body's own budget (部门预算资金) or a
+# project's money (…项目资金).
 FUND_TITLE = re.compile(
     r"(?:专项资金|补助资金|补助经费|转移资金|"
     + PASSED_DOWN.pattern
-    + r")(?:项目)?(?:\s*(?:19|20)\d{2}\s*年度?)?(?:绩效|自评)"  # …补助资金2022年度绩效自评报告
+    + r"|(?:19|20)\d{2}\s*年度?[\u4e00-\u9fff、]{2,30}(?<!项目|预算|财政|部门|单位|整体)资金"
+    + r")(?:项目)?(?:\s*(?:19|20)\d{2}\s*年度?)?(?:绩效|自评)"
 )
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
@@ -86,12 +89,27 @@ COLUMN_WORD = re.compile(
 )
 
 
+# The last words of a title broken over two lines (2024年度中央、市级转移支付资金 / 绩效自评报告).
+TITLE_TAIL = re.compile(r"^(?:绩效|自评|评价|报告)")
+
+
+def _joined_titles(lines: list[str]) -> list[str]:
+    """The lines, a line without a title's words joined with the next when that one is a title's tail."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and TITLE_TAIL.match(line) and not TITLE_WORDS.search(joined[-1]):
+            joined[-1] += line
+        else:
+            joined.append(line)
+    return joined
+
+
 def _title_lines(text: str) -> list[str]:
     """The starts of the first lines that read as titles: each line's first HEADING_CHARS characters
     (a whole form may be flattened onto one line) up to its first sentence punctuation, quoted
     document titles (《…》, the notices a report cites) removed; sentences of prose are left out."""
     heads = []
-    for line in _before_body(text):
+    for line in _joined_titles(_before_body(text)):
         compact = QUOTED.sub("", re.sub(r"\s+", "", line))
         head = SENTENCE_END.split(compact[:HEADING_CHARS])[0]
         if TITLE_WORDS.search(head) and not PROSE_START.match(head):

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from pipelines.extract.forms.indicators import COMPARATOR_CELL, MAX_ROW_WEIGHT
@@ -42,6 +43,9 @@ KPI_ACTUAL = ("实际完成值", "实际完成指标值", "实际完成", "实�
 MIN_PROSE_CELL = 12
 KPI_VALUE_EXTRA = 2  # characters a performance value may carry besides its figure (覆盖 in 100%覆盖)
 RATIO_CEILING = 1.5
+# A completion status (单项指标完成情况 | 完成): a cell of a row, never an indicator's name; the figures
+# after it are the row's points.
+STATUS_CELL = re.compile(r"^(?:已|未|基本|部分|全部)?(?:完成|达成|达到)$")
 LEVEL_KINDS = (LEVEL1, LEVEL2, LEVEL_EITHER)
 
 
@@ -154,6 +158,8 @@ def _budget_row(block: TextBlock, cells: list[str], state: TableState, context: 
             note = f"ratio {figure.raw} read as {figure.value.normalize()}%"
         if figure.unit and not unit_fits(figure, indicator):
             continue
+        if indicator.unit == "CNY" and figure.value == 0:
+            continue  # an amount of 0: a cell left unfilled, as in the forms (money.money_facts)
         facts.extend(
             make_facts(
                 indicator, figure, combine_scopes(scope, alias), context.in_target_section(),
@@ -192,7 +198,7 @@ def _kpi_row(
         columns = [first, first + 1]
         name_cell = cells[first - 1]
     name = clean_indicator_name(clean_label(simplify(name_cell)))
-    if not name or _figure_cell(name):
+    if not name or _figure_cell(name) or STATUS_CELL.match(name):
         return []
     snippet = " | ".join(c for c in cells if c.strip())
     target_index, actual_index = columns if state.kpi_target_first else columns[::-1]

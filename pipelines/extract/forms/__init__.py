@@ -82,7 +82,10 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
     """The money block, indicator table and total score of the document's form.
 
     A report is one body, year and project: when a second project form follows the first (a 项目名称
-    after a money block or indicator table was read), it is left out, with a note.
+    after a money block or indicator table was read), it is left out, with a note. In a project or
+    transfer report, indicator rows before the first 项目名称 with no money figure read yet are the
+    tail of a form cut off above (a page that starts inside the previous form): the named form after
+    them is the report's and is read.
     """
     stream = tokens(document)
     money_unit: str | None = None  # the last unit declared outside a money block (单位:万元)
@@ -91,14 +94,18 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
     notes: list[str] = []
     index = 0
     headers_seen = 0  # the end of the last run of header cells read without figures
+    named = False  # a 项目名称 field has been read
     while index < len(stream):
         token = stream[index]
-        if token.kind == FIELD and token.role == "project" and (facts or indicators):
-            following = stream[index + 1].text if index + 1 < len(stream) else ""
-            notes.append(
-                f"a second project form ({token.text} {following}) was not read: one report, one project"
-            )
-            break
+        if token.kind == FIELD and token.role == "project":
+            tail = not named and not facts and matcher.project_report
+            if (facts or indicators) and not tail:
+                following = stream[index + 1].text if index + 1 < len(stream) else ""
+                notes.append(
+                    f"a second project form ({token.text} {following}) was not read: one report, one project"
+                )
+                break
+            named = True
         if token.text == COST_CONTROL:
             facts.extend(read_cost_control(stream, index))
         if token.text == INCOME_SIDE:
