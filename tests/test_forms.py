@@ -810,3 +810,35 @@ def test_a_completion_status_cell_is_no_indicator_name():
     )
     names = [row.indicator for row in extract_content(document, report_kind="project").indicators]
     assert "完成" not in names
+
+
+def test_a_money_header_with_columns_this_reader_does_not_know_and_row_numbers():
+    """A provincial template: 行次, lettered columns, columns of its own (统筹整合资金数, 全年到位资金,
+    预算到位), the rate headed 预算执行 with its formula, a line of column numbers, the unit in the
+    row's label; an empty column vanished from the rows."""
+    document = document_from_lines(
+        "资金投入情况",
+        "(万元)",
+        "行次 全年预算数",
+        "(A)",
+        "统筹整合资金数",
+        "(B)",
+        "扣除统筹整合资金后预算金额",
+        "(C)",
+        "全年到位资金",
+        "(D)",
+        "预算到位",
+        "(D/C×100%)",
+        "全年执行资金",
+        "(E)",
+        "预算执行",
+        "(E/C×100%)",
+        "佐证材料",
+        "列次 0 1 2 3 4 5 6 7 所需材料 上传端口",
+        "年度资金总额(万元): 1 80.000000",
+        "80.000000 80.000000 100.00% 62.000000 77.50%",
+    )
+    facts = form_facts(document)
+    assert facts[("budget_total", "department")] == 800_000
+    assert facts[("expenditure_total", "department")] == 620_000
+    assert facts[("budget_execution_rate", "department")] == 77.5

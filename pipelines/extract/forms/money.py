@@ -117,15 +117,21 @@ def row_readings(values: list[str], max_pieces: int, split_single: bool = False)
     return readings
 
 
-# What a missing cell costs an alignment: 年初预算数 and 得分 are often left empty, a budget rarely.
+# What a missing cell costs an alignment: 年初预算数 and 得分 are often left empty, a budget rarely;
+# a column of the template's own that this reader does not know (统筹整合资金数) often.
+ROW_NUMBER, OTHER = "row_number", "other"  # the 行次 column; a column of unknown meaning (other1, other2 ...)
 MISSING_COST = {"initial": 0.4, "score": 0.4, "spent": 1.0, "weight": 0.8, "rate": 0.8, "budget": 1.2}
+OTHER_MISSING_COST = 0.5
+MAX_ROW_NUMBER = 99
 RATE_TOLERANCE = Decimal("0.6")  # percentage points between a printed rate and spent / budget
 USUAL_WEIGHT = Decimal(10)
 
 
 def _fits(role: str, cell: Cell) -> bool:
-    if cell.value is None:
+    if cell.value is None or role.startswith(OTHER):
         return True
+    if role == ROW_NUMBER:
+        return not cell.percent and cell.value % 1 == 0 and 0 < cell.value <= MAX_ROW_NUMBER
     if role == "rate":  # without its % sign only where the row's amounts confirm it (`_rate_confirmed`)
         return cell.value <= MAX_RATE
     if cell.percent:
@@ -162,7 +168,7 @@ DECIMALS_COST = 1.0  # per extra count of decimals among the amounts of a split 
 
 def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int = 0) -> float:
     score = (
-        -sum(MISSING_COST.get(role, 1.0) for role in columns if role not in assigned) - SPLIT_COST * splits
+        -sum(_missing_cost(role) for role in columns if role not in assigned) - SPLIT_COST * splits
     )
     values = {role: cell.value for role, cell in assigned.items() if cell.value is not None}
     budget = values.get("budget", values.get("initial"))
@@ -187,6 +193,10 @@ def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int 
     elif values.get("weight", 0) > USUAL_WEIGHT * 2:
         score -= 1  # the money block of a form weighs 10 points, sometimes 5 or 20, not more
     return score
+
+
+def _missing_cost(role: str) -> float:
+    return OTHER_MISSING_COST if role.startswith(OTHER) else MISSING_COST.get(role, 1.0)
 
 
 def align_money_row(columns: list[str], values: list[str], ceiling: Decimal | None = None) -> dict[str, Cell]:
@@ -399,10 +409,20 @@ def _row_label_before(stream: list[Token], header_at: int) -> Token | None:
     return None
 
 
+MAX_OTHER_COLUMNS = 4  # header cells this reader does not know, in a row, between two it knows
+OTHER_COLUMN = re.compile(r"^[\u4e00-\u9fff()（）、]{2,16}$")
+RATE_WORDS = re.compile(r"执行$")  # 预算执行 (E/C×100%): the execution rate's column, its formula left out
+
+
 def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | None:
     """The money header starting at `start` (年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分),
-    with the unit of its caption, and the index after it."""
+    with the unit of its caption, and the index after it. A provincial template's columns this
+    reader does not know (统筹整合资金数, 全年到位资金) are kept as columns of unknown meaning when
+    known ones follow them; a 行次 column before the first is the rows' numbers."""
     labels: list[tuple[str, bool]] = []  # (role, followed by a unit mark)
+    if start and stream[start - 1].text == "行次":
+        labels.append((ROW_NUMBER, False))
+    unknown: list[Token] = []  # header cells not known, since the last known one
     unit = None
     index = start
     while index < len(stream):
@@ -410,13 +430,28 @@ def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | No
         mark = unit_mark(token)
         if mark:
             unit = unit or mark
-            if labels:
+            if labels and not unknown:
                 labels[-1] = (labels[-1][0], True)
         elif token.kind == MONEY_COLUMN:
+            labels.extend((f"{OTHER}{len(labels) + i}", False) for i in range(len(unknown)))
+            unknown.clear()
             labels.append((token.role or "", False))
+        elif token.label is None and token.glued and labels and not unknown:
+            pass  # the rest of a label printed together with it (全年执行 | 资金)
+        elif (
+            token.label is None
+            and labels
+            and len(unknown) < MAX_OTHER_COLUMNS
+            and OTHER_COLUMN.match(token.text)
+        ):
+            unknown.append(token)
         elif token.kind != CAPTION and not (labels and POINTS.match(token.text)):
             break  # (a column's full marks, 分值(10分), are part of its label)
         index += 1
+    if unknown and RATE_WORDS.search(unknown[0].text) and all(r != "rate" for r, _ in labels):
+        labels.append(("rate", False))
+        unknown = unknown[1:]
+    index -= len(unknown)  # header cells after the last known one are not its columns
     # A budget label printed with a unit and followed by more budget columns is the block's caption
     # (年度预算数(万元) | 年初预算 | 调整后预算数 ...), not a column.
     roles = [
@@ -424,7 +459,8 @@ def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | No
         for position, (role, captioned) in enumerate(labels)
         if not (captioned and any(r in ("initial", "budget") for r, _ in labels[position + 1 :]))
     ]
-    if len([r for r in roles if r in ("initial", "budget", "spent")]) < 1 or len(set(roles)) < 2:
+    known = {r for r in roles if r != ROW_NUMBER and not r.startswith(OTHER)}
+    if not known & {"initial", "budget", "spent"} or len(known) < 2:
         return None
     roles = list(dict.fromkeys(roles))  # a column printed twice (a split header) counts once
     for token in stream[max(0, start - LOOK_BACK) : start]:
@@ -437,12 +473,7 @@ def read_money_rows(
 ) -> tuple[list[Fact], int]:
     """The facts of the rows after a money header (the header's first token at `header_at`)."""
     facts: list[Fact] = []
-    index = start
-    # Header cells this reader does not know (原因, 备注) may stand between the header and its rows.
-    while index < min(start + LOOK_BACK, len(stream)) and stream[index].label is None:
-        index += 1
-    if index >= len(stream) or stream[index].kind != MONEY_ROW:
-        index = start
+    index = _first_row(stream, start)
     # Figures right after the header: cells out of order put the total row's label before the header.
     orphan = _row_label_before(stream, header_at) if header_at is not None else None
     while index < len(stream):
@@ -470,6 +501,9 @@ def read_money_rows(
             break
         values: list[Token] = []
         index += 1
+        if index < len(stream) and (label_unit := unit_mark(stream[index])):  # 年度资金总额(万元)
+            block.unit = block.unit or label_unit
+            index += 1
         while index < len(stream) and stream[index].label is None and unit_mark(stream[index]) is None:
             text = stream[index].text.replace(" ", "")
             glued = LEADING_FIGURES.match(text)
@@ -500,6 +534,26 @@ def read_money_rows(
         if values and index < len(stream) and ENUMERATION.match(stream[index].text.replace(" ", "")):
             index = _after_note(stream, index)
     return facts, index
+
+
+COLUMN_NUMBERS = "列次"  # 列次 | 0 | 1 | 2 …: the columns' numbers, a line between a header and its rows
+
+
+def _first_row(stream: list[Token], start: int) -> int:
+    """Where the rows after a header start: header cells this reader does not know (原因, 备注) and a
+    line of column numbers may stand between them; `start` when no row label follows."""
+    index, skipped = start, 0
+    while index < len(stream) and stream[index].label is None:
+        if stream[index].text == COLUMN_NUMBERS:
+            index += 1
+            while index < len(stream) and stream[index].text.isdigit():
+                index += 1
+            skipped = 0
+            continue
+        if skipped == LOOK_BACK or FIGURE_RUN.match(stream[index].text.replace(" ", "")):
+            return start
+        index, skipped = index + 1, skipped + 1
+    return index if index < len(stream) and stream[index].kind == MONEY_ROW else start
 
 
 def _after_note(stream: list[Token], start: int) -> int:
