@@ -444,3 +444,20 @@ def test_the_execution_rate_of_procurement_or_a_plan_is_not_the_budgets():
     facts = facts_by_code(document_from_lines("政府采购管理执行率100%,合同执行率98%,预算执行率96.5%。"))
     assert facts[("budget_execution_rate", "department", False)].value == 96.5
     assert len([k for k in facts if k[0] == "budget_execution_rate"]) == 1
+
+
+def test_indicator_rows_told_as_list_items():
+    doc = document_from_lines(
+        "某某乡人民政府2022年度中央农业生产发展补助经费项目支出绩效自评报告",
+        "因此评价得分95分。",
+        "1.测土配方施肥覆盖率,年初目标值≥90%,实际完成值92%,自评得分20分;",
+        "2.补助对象满意率,年初目标值≥90%,实际完成值≥95%,自评得分18分;",
+    )
+    content = extract_content(doc, report_kind="transfer")
+    rows = {r.indicator: (r.target_text, r.actual_text, r.score) for r in content.indicators}
+    assert rows == {"测土配方施肥覆盖率": ("≥90%", "92%", 20), "补助对象满意率": ("≥90%", "≥95%", 18)}
+    scores = [f.value for f in content.facts if f.indicator_code == "self_eval_score"]
+    assert scores == [95]  # not an item's 自评得分
+    assert [
+        f.value for f in content.facts if f.indicator_code == "satisfaction_rate" and not f.is_target
+    ] == [95]

@@ -11,6 +11,7 @@ from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.forms.indicators import unglue
 from pipelines.extract.forms.money import align_money_row
 from pipelines.extract.forms.tokens import Token, tokens
+from pipelines.extract.kpi import indicator_row, misread
 from pipelines.extract.matching import Matcher
 from pipelines.indicators import default_dictionary
 from tests.builders import document_from_lines, table_document
@@ -807,9 +808,10 @@ def test_a_completion_status_cell_is_no_indicator_name():
         "一级指标 二级指标 三级指标 指标分值 预期指标值 单项指标实际完成值 单项指标完成情况 自评得分",
         "符号 单位(文字描述) 单项指标得分 权重占比(%) 单项指标折算得分",
         "产出指标 数量指标 送戏下乡场次 全年送戏下乡的场次 >= 50 场 52场 完成 20.00 20.00 5.00",
+        "效益指标 社会效益指标 群众观看率 观看群众占比 >= 75 %(百分比) 100% 完成30.00 30.00 9.00",
     )
     names = [row.indicator for row in extract_content(document, report_kind="project").indicators]
-    assert "完成" not in names
+    assert not {"完成", "%"} & set(names)
 
 
 def test_a_money_header_with_columns_this_reader_does_not_know_and_row_numbers():
@@ -842,3 +844,60 @@ def test_a_money_header_with_columns_this_reader_does_not_know_and_row_numbers()
     assert facts[("budget_total", "department")] == 800_000
     assert facts[("expenditure_total", "department")] == 620_000
     assert facts[("budget_execution_rate", "department")] == 77.5
+
+
+def test_a_sum_row_after_the_parts_is_the_total_and_a_score_line_after_a_total_is_not():
+    parts_then_sum = document_from_lines(
+        "预算执行情况(万元)资金来源预算数(A)执行数(B)执行率(B/A)一般预算内拨款4848100%合计4848100%"
+    )
+    facts = form_facts(parts_then_sum)
+    assert facts[("budget_total", "department")] == 480_000
+    assert facts[("budget_fiscal", "fiscal")] == 480_000
+    total_then_sum = document_from_lines(
+        "项目资金(万元) | 全年预算数 | 全年执行数 | 执行率 ||",
+        "年度资金总额 | 30 | 27 | 90% ||",
+        "合计 | 100 | 96 ||",
+    )
+    assert form_facts(total_then_sum)[("budget_total", "department")] == 300_000
+
+
+def test_row_labels_printed_before_a_scrambled_header_take_the_rows_after_it_in_order():
+    """A spreadsheet flattened out of order: the rows' labels, then the header, then every row's
+    figures, each row printing all its cells."""
+    document = document_from_lines(
+        "项目资金 年初预算数 (万元) 年度资金总额 其中:当年财政拨款 实施单位 全年预算数 全年执行数 分值 执行率 得分 "
+        "48.20 47.90 10 99.38% 9.9 40.00 39.70 — 99.25% — 上年结转资金 — — 其他资金 — —"
+    )
+    facts = form_facts(document)
+    assert facts[("budget_total", "department")] == 482_000
+    assert facts[("expenditure_total", "department")] == 479_000
+    assert facts[("budget_fiscal", "fiscal")] == 400_000
+
+
+def test_parts_of_an_indicator_row_without_points_are_rows_of_their_own():
+    """其中 rows under an indicator: their own values, no points; the next row's name stays whole."""
+    document = document_from_lines(
+        "三级指标 | 分值 | 年度指标值 | 全年实际值 | 得分 | 偏差原因 ||",
+        "数量指标 | 补助茶园面积 | 20 | 30亩 | 30亩 | 20 ||",
+        "其中新建茶园 | 10亩 | 10亩 ||",
+        "其中改造茶园 | 20亩 | 20亩 ||",
+        "补助农户数 | 10 | 50户 | 52户 | 10 ||",
+    )
+    rows = {
+        r.indicator: (r.actual_text, r.score)
+        for r in extract_content(document, report_kind="project").indicators
+    }
+    assert rows == {
+        "补助茶园面积": ("30亩", 20),
+        "其中新建茶园": ("10亩", None),
+        "其中改造茶园": ("20亩", None),
+        "补助农户数": ("52户", 10),
+    }
+
+
+def test_a_name_holding_a_completion_status_is_cells_run_together_and_left_out():
+    row = indicator_row(
+        name="达成预期指标产出质量火因查明率", target="95%", actual="达成", locator="l", snippet=""
+    )
+    assert misread(row)
+    assert not misread(indicator_row(name="目标达成率", target="95%", actual="96%", locator="l", snippet=""))

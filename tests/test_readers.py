@@ -265,6 +265,14 @@ def test_pdf_paragraphs_and_ruled_table_in_page_order(tmp_path: Path) -> None:
     assert texts[5:] == ["二、绩效情况", "桃江县图书馆", "2022年5月10日"]
 
 
+def test_a_pdf_page_of_a_few_words_is_read_from_its_text_layer(tmp_path: Path) -> None:
+    """The last cells of a form on a page of their own (10 | 指标2): fewer glyphs than a page of text
+    usually has, but words, not a scan's stamped page number."""
+    data = report_pdf(["时效指标", "指标1项目完成及时率", "100", "100", "10"], ["10", "指标2"])
+    document = read_bytes(tmp_path, "a.pdf", data)
+    assert [b.text for b in document.blocks if b.page == 2] == ["10", "指标2"]
+
+
 def test_pdf_truncated_is_rejected(tmp_path: Path) -> None:
     data = report_pdf([LONG_PARAGRAPH])
     with pytest.raises(ReadError, match=r"^truncated PDF"):

@@ -6,6 +6,7 @@ import pytest
 from pipelines.extract.header_fields import header_text
 from pipelines.extract.identity import extract_identity
 from pipelines.extract.report_kind import detect_kind
+from pipelines.model import Document, TextBlock
 from tests.builders import document_from_lines, table_document
 
 
@@ -282,3 +283,21 @@ def test_a_project_named_after_the_bodys_name_does_not_start_with_it():
     identity = extract_identity(doc)
     assert identity.institution == "某某县水利局"
     assert identity.project == "农村饮水安全巩固提升资金项目"
+
+
+def test_a_project_name_cut_by_a_page_break_is_read_whole():
+    def row(locator: str, page: int, *cells: str) -> TextBlock:
+        return TextBlock(" | ".join(cells), locator, kind="table_row", cells=cells, page=page)
+
+    blocks = (
+        TextBlock("项目支出绩效自评表(2023年度)", "page 1 para 1", page=1),
+        row("page 1 table 1 row 1", 1, "项目名称", "2023年全县图书馆古籍修复与数字化补", "", ""),
+        row("page 2 table 1 row 1", 2, "", "助资金项目", "", ""),
+        row("page 2 table 1 row 2", 2, "主管部门", "某某县文化和旅游局", "实施单位", "某某县图书馆"),
+    )
+    identity = extract_identity(Document("a.pdf", "2" * 64, "pdf", blocks, pages=2))
+    assert identity.project == "2023年全县图书馆古籍修复与数字化补助资金项目"
+
+
+def test_central_subsidy_funds_are_a_transfer_even_in_a_project_title():
+    assert kind_of("2021年中央农机购置补贴经费项目支出绩效自评报告", "一、自评结论")[0] == "transfer"

@@ -8,12 +8,13 @@ prose extraction otherwise; see `tables.py` and `prose.py`. A figure repeated wo
 from __future__ import annotations
 
 from pipelines.extract.forms import indicator_facts, read_forms
+from pipelines.extract.kpi import indicator_in_prose, misread
 from pipelines.extract.matching import MONEY_UNIT_HINT, Context, Matcher
 from pipelines.extract.prose import HEADING, prose_facts, see_budget_split, see_heading
 from pipelines.extract.tables import TableState, row_cells, table_row_facts
 from pipelines.extract.text import join_page_breaks, simplify
 from pipelines.indicators import Indicator, default_dictionary
-from pipelines.model import Content, Document, Fact
+from pipelines.model import Content, Document, Fact, PerformanceIndicator
 
 PROJECT_KINDS = ("project", "transfer")
 CELL = " cell "  # in a locator: the cell of a table row (line 12 cell 6)
@@ -55,6 +56,7 @@ def extract_content(
     context = Context()
     state = TableState()
     facts: list[Fact] = []
+    told: list[PerformanceIndicator] = []  # indicator rows told as list items of the prose
     document = join_page_breaks(document)
     for block in document.blocks:
         key = _table_key(block.locator) if block.kind == "table_row" else "text"
@@ -71,11 +73,17 @@ def extract_content(
         if hint:
             context.money_unit = hint.group(1)
         see_heading(block.text, context)
+        row = indicator_in_prose(block.text, block.locator)
+        if row is not None:
+            told.append(row)
         facts.extend(prose_facts(block.text, block.locator, matcher, context))
         see_budget_split(simple, context)  # within this block, only what follows 按支出性质分
     form = read_forms(document, matcher)
-    rows = form.indicators or context.indicators
-    stated = form.facts + indicator_facts(form.indicators, matcher)
+    # A row whose name holds a completion status is cells run together, not an indicator: left out.
+    form_rows = [row for row in form.indicators if not misread(row)]
+    table_rows = [row for row in context.indicators if not misread(row)]
+    rows = form_rows or table_rows or told
+    stated = form.facts + indicator_facts(form_rows or ([] if table_rows else told), matcher)
     # What a form states by its template wins over what sentence and table rules read of the same
     # figure, and over table rules' readings of another cell of a row the form has read.
     taken = {(f.indicator_code, f.scope, f.is_target) for f in stated}

@@ -26,6 +26,7 @@ from pipelines.extract.header_fields import (
 )
 from pipelines.extract.regions import place_name_starts, resolve_region, resolve_region_from_path
 from pipelines.extract.report_kind import detect_kind
+from pipelines.extract.text import join_page_breaks
 from pipelines.model import Document, Identity, Region
 
 TITLE_LINES = 8
@@ -354,7 +355,9 @@ def find_region(institution: str | None, text: str, year: int | None, source_fil
 
 
 def extract_identity(document: Document) -> Identity:
-    """Institution, fiscal year, region, report kind and project of a document."""
+    """Institution, fiscal year, region, report kind and project of a document (a table row a page
+    break cut read whole: a project's name may be the cut cell)."""
+    document = join_page_breaks(document)
     text = header_text(document)
     institution, institution_source = find_institution(document, text)
     year, year_source = find_fiscal_year(document, text)

@@ -28,6 +28,15 @@ _COMPARATOR = re.compile("|".join(re.escape(c) for c in sorted(COMPARATORS, key=
 MAX_SCORE = 100
 
 
+# A completion status (达成预期指标) inside a name: the cells of a row run together read as one name.
+STATUS_IN_NAME = re.compile(r"达[成到](?:预期|年度)?(?:指标|目标)")
+
+
+def misread(row: PerformanceIndicator) -> bool:
+    """Whether a row's name holds another cell's words (a completion status), so the row is unreliable."""
+    return STATUS_IN_NAME.search(simplify(row.indicator)) is not None
+
+
 def clean_indicator_name(name: str) -> str:
     """The 三级指标 name as printed, without template prefixes, markers and surrounding spaces."""
     return NAME_PREFIX.sub("", MARKERS.sub("", name)).strip(" :：")
@@ -122,3 +131,25 @@ def figure_of_value(text: str) -> Figure | None:
     """The single Arabic figure of a value cell, for turning a dictionary row into a core fact."""
     figures = [f for f in find_figures(simplify(text)) if not f.chinese_numeral]
     return figures[0] if len(figures) == 1 else None
+
+
+# An indicator row told as a list item (1.重大动物免疫密度,年初目标值≥90%,实际完成值≥90%,自评得分20分;):
+# its name, target, achieved value, points (where told) and score.
+PROSE_ROW = re.compile(
+    r"^\s*(?:\d{1,2}\s*[.、．]|[(（]\d{1,2}[)）])\s*(?P<name>[^,，;；:：。]{2,40}?)\s*[,，:：]\s*"
+    r"(?:年初|年度|初)?(?:目标值|指标值)\s*[:：为是]?\s*(?P<target>[^,，;；。]+?)\s*[,，]\s*"
+    r"(?:实际)?完成(?:值|情况)?\s*[:：为是]?\s*(?P<actual>[^,，;；。]+?)\s*[,，]\s*"
+    r"(?:(?:分值|权重)\s*[:：为是]?\s*(?P<weight>\d+(?:\.\d+)?)\s*分?\s*[,，]\s*)?"
+    r"(?:自评)?得分\s*[:：为是]?\s*(?P<score>\d+(?:\.\d+)?)\s*分?\s*[;；。]?\s*$"
+)
+
+
+def indicator_in_prose(text: str, locator: str) -> PerformanceIndicator | None:
+    """The indicator row a paragraph tells as one list item, if it is one (see PROSE_ROW)."""
+    match = PROSE_ROW.match(simplify(text))
+    if match is None:
+        return None
+    return indicator_row(
+        name=match["name"], target=match["target"], actual=match["actual"], locator=locator,
+        snippet=text.strip(), weight=match["weight"], score=match["score"],
+    )  # fmt: skip

@@ -97,6 +97,8 @@ EVENT_UNITS = ("场", "场次", "期", "次")
 EVENT_TOTAL = re.compile(r"共|合计|总计|累计|各类|各项")
 # A sum told after its parts (甲项目40万元;乙项目25万元。共计下达65万元): the amounts of that code
 # before it in the paragraph were its parts.
+SCORE_CODE = "self_eval_score"
+INDICATOR_ROW_WORDS = re.compile(r"目标值|指标值|完成值")
 MONEY_TOTAL = re.compile(r"共计|合计|总计|累计|共下达|共安排|共拨付")
 # Codes whose alias after a project's or fund's name (免费开放项目支出) is that item's figure.
 ONE_ITEM_CODES = ("expenditure_project", "budget_execution_rate")
@@ -564,6 +566,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             ):
                 continue
             indicator = hit.indicator
+            if indicator.code == SCORE_CODE and INDICATOR_ROW_WORDS.search(sentence, 0, hit.start):
+                continue  # 1.免疫密度,目标值≥90%,完成值≥90%,自评得分20分: one indicator's score
             if hit.alias in POSTS_FILLED and any(
                 hits[j].indicator.code == STAFF_CODE and hits[j].alias not in POSTS_FILLED for j in chosen
             ):

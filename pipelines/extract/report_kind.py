@@ -47,7 +47,7 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
 )
 # Funds passed down by definition (central funds and the funds that link poverty relief to rural
 # revitalisation, 衔接资金): a title naming one is a transfer's, even where it says 项目绩效.
-PASSED_DOWN = re.compile(r"中央[\u4e00-\u9fff]{0,12}资金|衔接[\u4e00-\u9fff]{0,10}资金")
+PASSED_DOWN = re.compile(r"中央[\u4e00-\u9fff]{0,12}(?:资金|经费)|衔接[\u4e00-\u9fff]{0,10}资金")
 # A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down (…补助资金2022年度
 # 绩效自评报告, 2024年度林业草原改革发展资金绩效评价表); not the body's own budget (部门预算资金) or a
 # project's money (…项目资金).

@@ -45,6 +45,7 @@ KPI_VALUE_EXTRA = 2  # characters a performance value may carry besides its figu
 RATIO_CEILING = 1.5
 # A completion status (单项指标完成情况 | 完成): a cell of a row, never an indicator's name; the figures
 # after it are the row's points.
+CJK = re.compile(r"[\u4e00-\u9fff]")
 STATUS_CELL = re.compile(r"^(?:已|未|基本|部分|全部)?(?:完成|达成|达到)$")
 LEVEL_KINDS = (LEVEL1, LEVEL2, LEVEL_EITHER)
 
@@ -198,8 +199,8 @@ def _kpi_row(
         columns = [first, first + 1]
         name_cell = cells[first - 1]
     name = clean_indicator_name(clean_label(simplify(name_cell)))
-    if not name or _figure_cell(name) or STATUS_CELL.match(name):
-        return []
+    if not CJK.search(name) or _figure_cell(name) or STATUS_CELL.match(name):
+        return []  # no words (a unit cell, %(百分比)), a figure, or a completion status: no name
     snippet = " | ".join(c for c in cells if c.strip())
     target_index, actual_index = columns if state.kpi_target_first else columns[::-1]
     context.indicators.append(

@@ -5,6 +5,7 @@ pdfplumber would; pages without a text layer recognised by OCR (`pipelines.reade
 from __future__ import annotations
 
 import io
+import re
 import statistics
 from collections.abc import Iterator
 from typing import Any
@@ -25,9 +26,16 @@ Bbox = tuple[float, float, float, float]
 
 # Above this share of glyphs printed as "(cid:NNN)" (no Unicode mapping), the text layer is unusable.
 MAX_UNMAPPED_SHARE = 0.5
-# A page with fewer printed characters than this has no usable text layer (a scan, maybe with a
-# stamped page number): it is read by OCR.
+# A page with fewer printed characters than this, none of them a Chinese character, has no usable
+# text layer (a scan, maybe with a stamped page number): it is read by OCR. A page of a few words
+# (the last cells of a form, 10 | 指标2) is text.
 MIN_PAGE_GLYPHS = 10
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _text_layer(glyphs: int, text: str) -> bool:
+    """Whether a page's text layer is its text (not a scan's stamped page number)."""
+    return glyphs >= MIN_PAGE_GLYPHS or CJK.search(text) is not None
 
 
 def read_pdf(
@@ -60,7 +68,7 @@ def read_pdf(
                         pages[number] = _plain_blocks(plain.lines, page, number)
                         continue
                     texts = [char["text"] for char in page.chars if not char["text"].isspace()]
-                    if len(texts) < MIN_PAGE_GLYPHS:
+                    if not _text_layer(len(texts), "".join(texts)):
                         scanned.append(number)
                         page.close()
                         if len(scanned) > limits.max_ocr_pages:  # known now: the rest need not be parsed
@@ -126,7 +134,9 @@ def _plain(pdfium: pypdfium2.PdfDocument | None, number: int, page: Page) -> Pla
         plain = plain_page(pdfium, number - 1, page.page_obj, (page.width, page.height))
     except pypdfium2.PdfiumError:  # a page pdfium cannot load: pdfplumber says what is wrong
         return None
-    return None if plain is None or plain.glyphs < MIN_PAGE_GLYPHS else plain
+    if plain is None or not _text_layer(plain.glyphs, "".join(line["text"] for line in plain.lines)):
+        return None
+    return plain
 
 
 def _count_cells(cells: int, blocks: list[TextBlock], limits: ReadLimits) -> int:

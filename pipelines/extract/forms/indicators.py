@@ -43,6 +43,7 @@ ROW_FOUND, SKIPPED, TWO_TOKEN_NAME, REASON_KEPT, CELL_MISSING, VALUE_MISSING = (
     -2.0,
 )
 MAX_UNIT_CELL = 4  # characters of a 度量单位 cell (%, 次, 万元, 人次)
+SUB_ROW = re.compile(r"^其中")
 COMPARATOR_CELL = re.compile(r"^(?:[≥≤<>=]=?|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过)$")
 
 
@@ -89,6 +90,7 @@ def _row_at(
     if end > len(cells) or not all(_is_text(t) for t in cells[start:end]):
         return None
     row: dict[str, str] = {"name": " ".join(t.printed for t in cells[start:end])}
+    part = SUB_ROW.match(row["name"]) is not None  # 其中XX: a part of the row above, without points
     cost = 0.0
     index = end
     for role in roles:
@@ -96,10 +98,12 @@ def _row_at(
             continue
         if index >= len(cells):
             if role in ("weight", "score", "reason"):
-                cost += CELL_MISSING
+                cost += 0.0 if part and role in NUMERIC_ROLES else CELL_MISSING
                 continue
             return None
         cell = cells[index]
+        if part and role in NUMERIC_ROLES and not _is_number(cell.text):
+            continue  # a part's points are not printed
         if role in ("target", "actual") and _is_number(cell.text) and not row.get("target") and skip_value:
             if "comparator" in row:
                 return None

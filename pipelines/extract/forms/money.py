@@ -386,6 +386,9 @@ def total_score_fact(total: Token, values: list[Token], needs_full_marks: bool =
 # The whole form
 
 PART_ROWS = ("fiscal", "carry_over", "other_funds", "basic", "project")  # rows that are parts of the total
+# A sum row (合计) in a money block before any total row: the total of the parts above it (一般预算内
+# 拨款 | 63 | 63 | 100%, 合计 | 63 | 63 | 100%); after one, a score line's (合计 | 100 | 96).
+SUM_ROW, TOTAL_ROW = "合计", "资金总额"
 LOOK_BACK = 3  # tokens before a money header where its caption's unit may stand
 ROW_PREFIX = re.compile(r"^其中$")
 ROW_GROUP_CHARS = 8
@@ -399,14 +402,27 @@ def unit_mark(token: Token) -> str | None:
 SCRAMBLED_SPAN = 10  # tokens before a money header where a scrambled form may print its total row's label
 
 
-def _row_label_before(stream: list[Token], header_at: int) -> Token | None:
-    """The total row's label (年度资金总额) a few cells before the money header, none of them a figure."""
+def _row_labels_before(stream: list[Token], header_at: int) -> list[Token]:
+    """The row labels (年度资金总额, 其中:当年财政拨款 ...) a few cells before the money header, none of
+    those cells a figure, in order, the first the total row's; none when there is no total row."""
+    labels: list[Token] = []
     for token in reversed(stream[max(0, header_at - SCRAMBLED_SPAN) : header_at]):
         if FIGURE_RUN.match(token.text.replace(" ", "")):
-            return None
+            break
         if token.kind == MONEY_ROW:
-            return token if token.role == "department" else None
-    return None
+            labels.insert(0, token)
+    return labels if labels and labels[0].role == "department" else []
+
+
+def _value_run(stream: list[Token], start: int) -> int:
+    """How many tokens from `start` on are figures or printed empty cells."""
+    end = start
+    while end < len(stream) and stream[end].label is None:
+        text = stream[end].text.replace(" ", "")
+        if not (EMPTY_CELL.match(text) or (FIGURE_RUN.match(text) and text[0].isdigit())):
+            break
+        end += 1
+    return end - start
 
 
 MAX_OTHER_COLUMNS = 4  # header cells this reader does not know, in a row, between two it knows
@@ -474,13 +490,23 @@ def read_money_rows(
     """The facts of the rows after a money header (the header's first token at `header_at`)."""
     facts: list[Fact] = []
     index = _first_row(stream, start)
-    # Figures right after the header: cells out of order put the total row's label before the header.
-    orphan = _row_label_before(stream, header_at) if header_at is not None else None
+    # Figures right after the header: cells out of order put the rows' labels before the header. A
+    # run of figures that fills as many whole rows as there are such labels is theirs, row by row;
+    # otherwise the run is the total row's.
+    orphans = _row_labels_before(stream, header_at) if header_at is not None else []
+    run = _value_run(stream, index)
+    rows = run // len(block.columns) if run % len(block.columns) == 0 else 0
+    orphans = orphans[:rows] if 1 < rows <= len(orphans) else orphans[:1]
+    cap: int | None = len(block.columns) if len(orphans) > 1 else None
+    total_read = False
     while index < len(stream):
         token = stream[index]
-        if orphan is not None and FIGURE_RUN.match(token.text.replace(" ", "")):
-            token, index = orphan, index - 1
-        orphan = None
+        if token.label == SUM_ROW and not total_read:
+            token = replace(token, label=TOTAL_ROW)  # 合计 after the parts: the year's total money
+        if orphans and FIGURE_RUN.match(token.text.replace(" ", "")):
+            token, index = orphans.pop(0), index - 1
+        elif orphans:
+            orphans, cap = [], None
         mark = unit_mark(token)
         if mark:
             block.unit = block.unit or mark
@@ -499,12 +525,15 @@ def read_money_rows(
             continue
         if token.kind != MONEY_ROW:
             break
+        total_read = total_read or token.role == "department"
         values: list[Token] = []
         index += 1
         if index < len(stream) and (label_unit := unit_mark(stream[index])):  # 年度资金总额(万元)
             block.unit = block.unit or label_unit
             index += 1
         while index < len(stream) and stream[index].label is None and unit_mark(stream[index]) is None:
+            if cap is not None and len(values) == cap:
+                break  # a row whose label stood before the header: its cells are counted
             text = stream[index].text.replace(" ", "")
             glued = LEADING_FIGURES.match(text)
             if ENUMERATION.match(text):

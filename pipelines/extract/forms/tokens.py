@@ -39,7 +39,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "年度资金总额": (MONEY_ROW, "department"), "资金总额": (MONEY_ROW, "department"), "总额": (MONEY_ROW, "department"),
     "年度财政资金总额": (MONEY_ROW, "department"),
     "当年财政拨款": (MONEY_ROW, "fiscal"), "本年财政拨款": (MONEY_ROW, "fiscal"), "财政拨款": (MONEY_ROW, "fiscal"),
-    "财政资金": (MONEY_ROW, "fiscal"),
+    "财政资金": (MONEY_ROW, "fiscal"), "一般预算内拨款": (MONEY_ROW, "fiscal"), "预算内拨款": (MONEY_ROW, "fiscal"),
     "上年结转资金": (MONEY_ROW, "carry_over"), "上年结转": (MONEY_ROW, "carry_over"),
     "其他资金": (MONEY_ROW, "other_funds"), "单位资金": (MONEY_ROW, "other_funds"),
     "财政专户管理资金": (MONEY_ROW, "other_funds"), "中央财政资金": (MONEY_ROW, "other_funds"),
@@ -72,6 +72,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "经济成本指标": (LEVEL2, ""), "社会成本指标": (LEVEL2, ""), "生态环境成本指标": (LEVEL2, ""),
     "经济效益指标": (LEVEL2, ""), "社会效益指标": (LEVEL2, ""), "生态效益指标": (LEVEL2, ""),
     "可持续影响指标": (LEVEL2, ""), "服务对象满意度指标": (LEVEL2, ""),
+    "产出数量": (LEVEL2, ""), "产出质量": (LEVEL2, ""), "产出时效": (LEVEL2, ""), "产出成本": (LEVEL2, ""),
     # totals and sections that end a block
     "总分": (TOTAL, ""), "合计": (TOTAL, "sum"),  # 合计 | 100 | 96: the full marks first, then the score
     "年度总体目标": (SECTION, ""), "总体目标完成情况": (SECTION, ""), "年初设定目标": (SECTION, ""),
