@@ -461,3 +461,14 @@ def test_indicator_rows_told_as_list_items():
     assert [
         f.value for f in content.facts if f.indicator_code == "satisfaction_rate" and not f.is_target
     ] == [95]
+
+
+def test_a_bare_amount_after_a_labels_stray_bracket_and_family_planning_is_no_plan():
+    doc = document_from_lines(
+        "某某县2024年度中央对地方转移支付计划生育服务项目绩效自评表",
+        "计划生育转移支付资金合计(万元) 年度预算资金总额): 1084.25",
+    )
+    facts = extract_content(doc, report_kind="transfer").facts
+    assert [(f.value, f.is_target) for f in facts if f.indicator_code == "budget_total"] == [
+        (10_842_500, False)
+    ]

@@ -138,6 +138,7 @@ def test_ethnic_autonomous_county_and_its_short_spelling(gazetteer: dict[Key, tu
     assert_region(region, "云南省", "昆明市", "寻甸回族彝族自治县")
     assert_codes(region, gazetteer)
     assert resolve_region("寻甸县档案馆", "", YEAR) == region
+    assert resolve_region("寻甸自治县档案馆", "", YEAR) == region  # the ethnic names left out
 
 
 def test_same_named_prefecture_wins_over_county_level_city(

@@ -68,6 +68,7 @@ CLOSE_UNITS = ("个",)
 CLOSE_GAP = re.compile(r"[为是共计有达到:\s]*")
 SIGN_COMPARATORS = ("≥", "≤", ">", "<", "＞", "＜")
 TARGET_WORDS = ("目标", "计划", "力争", "预期", "预计", "指标值", "拟")
+NOT_A_PLAN = re.compile(r"计划生育|计划单列")  # family planning, a city with separate budget status: no plans
 # In the clause before an alias, these make the figure a change against another year, not a level.
 CHANGE_WORDS = ("较上年", "比上年", "同比", "较去年", "比去年", "增加", "减少", "增长", "下降")
 COMPLETION_WORDS = ("完成", "实现", "实际")
@@ -142,7 +143,7 @@ SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, ke
 
 def states_target(clause: str) -> bool:
     """A clause naming a goal or plan and no achievement (a 绩效目标自评表 title names no goal)."""
-    clause = clause.replace("目标自评", "")
+    clause = NOT_A_PLAN.sub("", clause.replace("目标自评", ""))
     return any(w in clause for w in TARGET_WORDS) and not any(w in clause for w in COMPLETION_WORDS)
 
 
@@ -187,7 +188,7 @@ def _bare_amount(hit: AliasHit, figure: Figure, gap: str, text: str) -> bool:
     return (
         hit.indicator.unit == "CNY"
         and figure.unit == ""
-        and not gap.strip(" :")
+        and not gap.strip(" :：)）")  # (a label's stray closing bracket: 年度预算资金总额): 1084.25)
         and bool(BARE_AMOUNT.fullmatch(figure.raw))
         and not text.startswith(NOT_AFTER_AMOUNT, figure.end)
     )

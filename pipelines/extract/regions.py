@@ -29,7 +29,8 @@ _COLUMNS = (
     "county_short",
     "county_adcode",
 )
-# Common short spellings of autonomous units: 寻甸县 for 寻甸回族彝族自治县, 红河州 for 红河…自治州.
+# Common short spellings of autonomous units: 寻甸县 (or 寻甸自治县) for 寻甸回族彝族自治县, 红河州 for
+# 红河…自治州.
 _AUTONOMOUS_SUFFIXES = {"自治县": "县", "自治州": "州", "自治旗": "旗"}
 _TEXT_WINDOW = 500  # characters of report text searched when the institution names no place
 _TEXT_MIN_KEY = 3  # in running text two-character names (兴县 in 振兴县域) are too often words
@@ -64,9 +65,10 @@ class _Place:
             parent = self.chain[-2]
             return (parent.name + self.name, parent.short + self.name)
         aliases = tuple(
-            self.short + replacement
+            self.short + spelling
             for suffix, replacement in _AUTONOMOUS_SUFFIXES.items()
             if self.name.endswith(suffix) and self.short != self.name
+            for spelling in (replacement, suffix)  # 彭水县 and 彭水自治县 for 彭水苗族土家族自治县
         )
         return (self.name, *aliases)
 

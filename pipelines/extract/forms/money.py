@@ -167,9 +167,7 @@ DECIMALS_COST = 1.0  # per extra count of decimals among the amounts of a split 
 
 
 def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int = 0) -> float:
-    score = (
-        -sum(_missing_cost(role) for role in columns if role not in assigned) - SPLIT_COST * splits
-    )
+    score = -sum(_missing_cost(role) for role in columns if role not in assigned) - SPLIT_COST * splits
     values = {role: cell.value for role, cell in assigned.items() if cell.value is not None}
     budget = values.get("budget", values.get("initial"))
     if values.get("rate") and budget and values.get("spent"):
