@@ -472,3 +472,14 @@ def test_a_bare_amount_after_a_labels_stray_bracket_and_family_planning_is_no_pl
     assert [(f.value, f.is_target) for f in facts if f.indicator_code == "budget_total"] == [
         (10_842_500, False)
     ]
+
+
+def test_civil_service_managed_posts_of_one_kind_are_the_whole_establishment():
+    """参照公务员管理事业编制 is one kind of post, not two: told alone, it is the body's establishment."""
+    alone = facts_by_code(document_from_lines("2023年末单位参照公务员管理事业编制6人,实有人数5人。"))
+    assert alone[("staff_authorized", "department", False)].value == 6
+    parts = facts_by_code(
+        document_from_lines("单位编制15人,其中行政编制5人、参照公务员管理事业编制6人、事业编制4人。")
+    )
+    assert [k for k in parts if k[0] == "staff_authorized"] == [("staff_authorized", "department", False)]
+    assert parts[("staff_authorized", "department", False)].value == 15

@@ -74,7 +74,7 @@ CHANGE_WORDS = ("较上年", "比上年", "同比", "较去年", "比去年", "�
 COMPLETION_WORDS = ("完成", "实现", "实际")
 OF_WHICH = re.compile("其中")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
-POST_KINDS = re.compile(r"行政编|事业编|工勤|参公|参照公务员")
+POST_KINDS = re.compile(r"参照公务员管理的?事业编|参公事业编|行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
 POST_CODE = "staff_authorized"
 STAFF_CODE, RETIRED_CODE = "staff_actual", "staff_retired"
