@@ -301,3 +301,16 @@ def test_a_project_name_cut_by_a_page_break_is_read_whole():
 
 def test_central_subsidy_funds_are_a_transfer_even_in_a_project_title():
     assert kind_of("2021年中央农机购置补贴经费项目支出绩效自评报告", "一、自评结论")[0] == "transfer"
+
+
+def test_a_project_of_money_passed_down_from_above_is_a_transfer():
+    assert kind_of(
+        "某某区2023年农机作业补贴项目支出绩效自评报告",
+        "一、项目基本情况",
+        "2023年上级财政下达我区农机作业补贴资金120万元,已全部发放。",
+    ) == ("transfer", "农机作业补贴项目")
+    assert kind_of(
+        "某某区2023年农机作业补贴项目支出绩效自评报告",
+        "一、项目基本情况",
+        "2023年区财政安排农机作业补贴资金120万元。",
+    ) == ("project", "农机作业补贴项目")

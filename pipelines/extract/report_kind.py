@@ -48,6 +48,8 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
 # Funds passed down by definition (central funds and the funds that link poverty relief to rural
 # revitalisation, 衔接资金): a title naming one is a transfer's, even where it says 项目绩效.
 PASSED_DOWN = re.compile(r"中央[\u4e00-\u9fff]{0,12}(?:资金|经费)|衔接[\u4e00-\u9fff]{0,10}资金")
+# The report's opening says the money was passed down from above (上级财政下达, 中央下达).
+PASSED_DOWN_TOLD = re.compile(r"(?:上级|中央)(?:财政)?(?:部门)?(?:已|共|累计)?下达")
 # A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down (…补助资金2022年度
 # 绩效自评报告, 2024年度林业草原改革发展资金绩效评价表); not the body's own budget (部门预算资金) or a
 # project's money (…项目资金).
@@ -181,6 +183,8 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
             kind = "transfer" if "转移支付" in early[0].label.replace(" ", "") else "project"
     if kind is None or kind == "department":
         return "department", None
+    if kind == "project" and PASSED_DOWN_TOLD.search(text, 0, FIELD_ZONE):
+        kind = "transfer"  # 上级财政下达我区…补贴资金: a project of money passed down is a transfer
     # A form's own 项目名称 first; then any other within the report's start (a labelled line).
     heading = [f for f in fields if _in_form_header(f, text)]
     for field in [*heading, *(f for f in fields if f.start < FIELD_ZONE and f not in heading)]:
