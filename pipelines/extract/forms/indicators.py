@@ -44,6 +44,9 @@ ROW_FOUND, SKIPPED, TWO_TOKEN_NAME, REASON_KEPT, CELL_MISSING, VALUE_MISSING = (
 )
 MAX_UNIT_CELL = 4  # characters of a 度量单位 cell (%, 次, 万元, 人次)
 SUB_ROW = re.compile(r"^其中")
+NAME_CONTINUES = re.compile(
+    r"^(?:以内|以上|以下|之内|之间|内|后|前)"
+)  # words after a figure, not a name's start
 COMPARATOR_CELL = re.compile(r"^(?:[≥≤<>=]=?|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过)$")
 
 
@@ -89,6 +92,8 @@ def _row_at(
     end = start + name_tokens
     if end > len(cells) or not all(_is_text(t) for t in cells[start:end]):
         return None
+    if NAME_CONTINUES.match(cells[start].text):
+        return None  # 内扑灭率 of 6小时内扑灭率: the rest of a name a figure was split out of
     row: dict[str, str] = {"name": " ".join(t.printed for t in cells[start:end])}
     part = SUB_ROW.match(row["name"]) is not None  # 其中XX: a part of the row above, without points
     cost = 0.0
@@ -102,6 +107,8 @@ def _row_at(
                 continue
             return None
         cell = cells[index]
+        if role in ("target", "actual") and NAME_CONTINUES.match(cell.text) and len(cell.text) > 2:
+            return None  # 6小时 | 内扑灭率: a name split at its figure, not a value
         if part and role in NUMERIC_ROLES and not _is_number(cell.text):
             continue  # a part's points are not printed
         if role in ("target", "actual") and _is_number(cell.text) and not row.get("target") and skip_value:
