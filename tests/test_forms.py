@@ -872,6 +872,9 @@ def test_row_labels_printed_before_a_scrambled_header_take_the_rows_after_it_in_
     assert facts[("budget_total", "department")] == 482_000
     assert facts[("expenditure_total", "department")] == 479_000
     assert facts[("budget_fiscal", "fiscal")] == 400_000
+    # The same with two cells of the second row run together where a PDF line wrapped.
+    glued = document_from_lines(document.blocks[0].text.replace("40.00 39.70", "40.0039.70"))
+    assert form_facts(glued)[("budget_fiscal", "fiscal")] == 400_000
 
 
 def test_parts_of_an_indicator_row_without_points_are_rows_of_their_own():

@@ -489,13 +489,13 @@ def read_money_rows(
     facts: list[Fact] = []
     index = _first_row(stream, start)
     # Figures right after the header: cells out of order put the rows' labels before the header. A
-    # run of figures that fills as many whole rows as there are such labels is theirs, row by row;
-    # otherwise the run is the total row's.
+    # run of figures longer than one row is theirs, a row's width of cells each (a row's cells glued
+    # together count as one: the last row takes what is left); one row's run is the total row's.
     orphans = _row_labels_before(stream, header_at) if header_at is not None else []
-    run = _value_run(stream, index)
-    rows = run // len(block.columns) if run % len(block.columns) == 0 else 0
-    orphans = orphans[:rows] if 1 < rows <= len(orphans) else orphans[:1]
-    cap: int | None = len(block.columns) if len(orphans) > 1 else None
+    width = len(block.columns)
+    rows = -(-_value_run(stream, index) // width)
+    orphans = orphans[:rows] if rows > 1 else orphans[:1]
+    cap: int | None = width if len(orphans) > 1 else None
     total_read = False
     while index < len(stream):
         token = stream[index]
