@@ -450,7 +450,9 @@ def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | No
             labels.extend((f"{OTHER}{len(labels) + i}", False) for i in range(len(unknown)))
             unknown.clear()
             labels.append((token.role or "", False))
-        elif token.label is None and token.glued and labels and not unknown:
+        elif (
+            token.label is None and token.glued and labels and not unknown and OTHER_COLUMN.match(token.text)
+        ):
             pass  # the rest of a label printed together with it (全年执行 | 资金)
         elif (
             token.label is None
@@ -495,16 +497,17 @@ def read_money_rows(
     width = len(block.columns)
     rows = -(-_value_run(stream, index) // width)
     orphans = orphans[:rows] if rows > 1 else orphans[:1]
-    cap: int | None = width if len(orphans) > 1 else None
     total_read = False
     while index < len(stream):
         token = stream[index]
         if token.label == SUM_ROW and not total_read:
             token = replace(token, label=TOTAL_ROW)  # 合计 after the parts: the year's total money
+        cap = None  # how many cells the row may take
         if orphans and FIGURE_RUN.match(token.text.replace(" ", "")):
             token, index = orphans.pop(0), index - 1
-        elif orphans:
-            orphans, cap = [], None
+            cap = width if orphans else None
+        else:
+            orphans = []
         mark = unit_mark(token)
         if mark:
             block.unit = block.unit or mark
