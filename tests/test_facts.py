@@ -1,5 +1,7 @@
 """Fact extraction from small texts written for the tests."""
 
+import pytest
+
 from pipelines.extract.facts import extract_content, extract_facts
 from tests.builders import document_from_lines, table_document
 
@@ -483,3 +485,23 @@ def test_civil_service_managed_posts_of_one_kind_are_the_whole_establishment():
     )
     assert [k for k in parts if k[0] == "staff_authorized"] == [("staff_authorized", "department", False)]
     assert parts[("staff_authorized", "department", False)].value == 15
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2023年预算安排资金520.30万元。",
+        "2023年批复预算520.30万元。",
+        "2023年总预算520.30万元。",
+        "2023年部门预算520.30万元。",
+    ],
+)
+def test_more_wordings_of_the_years_budget(sentence):
+    facts = facts_by_code(document_from_lines(sentence))
+    assert facts[("budget_total", "department", False)].value == 5_203_000
+
+
+def test_the_budget_approved_at_the_start_of_the_year_gives_way_to_the_adjusted_one():
+    facts = facts_by_code(document_from_lines("本年度年初批复预算为520.30万元,调整后预算530万元。"))
+    assert facts[("budget_total", "initial", False)].value == 5_203_000
+    assert facts[("budget_total", "department", False)].value == 5_300_000

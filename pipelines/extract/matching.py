@@ -36,7 +36,7 @@ ALIAS_SCOPES = {
     "expenditure_project": "project",
 }
 # Aliases that carry a scope of their own.
-ALIAS_OWN_SCOPES = {"年初预算数": "initial", "年初预算": "initial"}
+ALIAS_OWN_SCOPES = {"年初预算数": "initial", "年初预算": "initial", "年初批复预算": "initial"}
 # (code, scope) pairs that are another code's department figure.
 SCOPE_REMAP = {
     ("expenditure_total", "basic"): ("expenditure_basic", DEPARTMENT),
