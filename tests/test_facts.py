@@ -403,7 +403,9 @@ def test_budgeted_income_is_not_income():
     facts = facts_by_code(doc)
     assert facts[("income_total", "department", False)].value == 9816000
     assert facts[("income_fiscal", "fiscal", False)].value == 9552000
-    assert len(extract_facts(doc)) == 2
+    # 部门预算收入 is the department's budget (its revenue side), not income received
+    assert facts[("budget_total", "department", False)].value == 9563000
+    assert len(extract_facts(doc)) == 3
 
 
 def test_a_budget_total_stated_beside_the_adjusted_budget_is_the_initial_one():
