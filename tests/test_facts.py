@@ -507,3 +507,20 @@ def test_the_budget_approved_at_the_start_of_the_year_gives_way_to_the_adjusted_
     facts = facts_by_code(document_from_lines("本年度年初批复预算为520.30万元,调整后预算530万元。"))
     assert facts[("budget_total", "initial", False)].value == 5_203_000
     assert facts[("budget_total", "department", False)].value == 5_300_000
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code", "value"),
+    [
+        ("核定编制数12人,在职在编10人。", "staff_actual", 10),
+        ("编制人数12人,实际在岗10人。", "staff_actual", 10),
+        ("预算完成率96.5%。", "budget_execution_rate", 96.5),
+        ("最终得分95分,等级为优。", "self_eval_score", 95),
+        ("本年度收入决算520.30万元。", "income_total", 5_203_000),
+        ("全年累计支出520.30万元。", "expenditure_total", 5_203_000),
+        ("全年共支出资金520.30万元。", "expenditure_total", 5_203_000),
+    ],
+)
+def test_more_wordings_of_staff_rates_scores_income_and_spending(sentence, code, value):
+    facts = facts_by_code(document_from_lines(sentence))
+    assert facts[(code, "department", False)].value == value
