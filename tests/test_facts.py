@@ -519,6 +519,7 @@ def test_the_budget_approved_at_the_start_of_the_year_gives_way_to_the_adjusted_
         ("本年度收入决算520.30万元。", "income_total", 5_203_000),
         ("全年累计支出520.30万元。", "expenditure_total", 5_203_000),
         ("全年共支出资金520.30万元。", "expenditure_total", 5_203_000),
+        ("全年入馆人数12500人次。", "visitors", 12_500),
     ],
 )
 def test_more_wordings_of_staff_rates_scores_income_and_spending(sentence, code, value):
