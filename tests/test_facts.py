@@ -520,8 +520,20 @@ def test_the_budget_approved_at_the_start_of_the_year_gives_way_to_the_adjusted_
         ("全年累计支出520.30万元。", "expenditure_total", 5_203_000),
         ("全年共支出资金520.30万元。", "expenditure_total", 5_203_000),
         ("全年入馆人数12500人次。", "visitors", 12_500),
+        ("截至12月31日,项目资金已支付48万元。", "expenditure_total", 480_000),
+        ("本项目共安排资金50万元,实际使用48万元。", "expenditure_total", 480_000),
     ],
 )
 def test_more_wordings_of_staff_rates_scores_income_and_spending(sentence, code, value):
     facts = facts_by_code(document_from_lines(sentence))
     assert facts[(code, "department", False)].value == value
+
+
+def test_funds_received_are_not_the_budget():
+    facts = extract_content(
+        document_from_lines(
+            "某某县2023年度送戏下乡项目支出绩效自评报告", "项目资金到位50万元,到位率100%,已支付48万元。"
+        ),
+        report_kind="project",
+    ).facts
+    assert [(f.indicator_code, f.value) for f in facts] == [("expenditure_total", 480_000)]

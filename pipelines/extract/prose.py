@@ -56,6 +56,7 @@ GAP_STOPS = (
     "多",
     "少",
     "差",
+    "到位",  # 项目资金到位50万元: funds received, not the budget
 )
 MAX_GAP = 14
 BARE_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
