@@ -537,3 +537,14 @@ def test_funds_received_are_not_the_budget():
         report_kind="project",
     ).facts
     assert [(f.indicator_code, f.value) for f in facts] == [("expenditure_total", 480_000)]
+
+
+def test_indicator_rows_told_as_list_items_without_points():
+    doc = document_from_lines(
+        "某某县2023年度送戏下乡项目支出绩效自评报告",
+        "1.送戏下乡场次,年度目标值20场,实际完成值25场;",
+        "2.群众满意度,目标值90%,实际完成95%。",
+    )
+    content = extract_content(doc, report_kind="project")
+    rows = {r.indicator: (r.target_text, r.actual_text, r.score) for r in content.indicators}
+    assert rows == {"送戏下乡场次": ("20场", "25场", None), "群众满意度": ("90%", "95%", None)}
