@@ -914,3 +914,24 @@ def test_a_name_split_at_its_figure_gives_no_row_made_of_its_pieces():
     )
     rows = extract_content(document, report_kind="project").indicators
     assert not [r for r in rows if r.indicator.startswith("内") or (r.actual_text or "").startswith("内")]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "一级指标 | 二级指标 | 三级指标 | 预期目标值 | 实际完成值 | 分值 | 得分 | 偏差原因",
+        "一级指标 | 二级指标 | 绩效指标 | 年度指标值 | 实际完成情况 | 分值 | 得分 | 原因",
+        "一级指标 | 二级指标 | 三级指标 | 年初目标值 | 年末完成值 | 分值 | 得分 | 原因",
+        "一级指标 | 二级指标 | 三级指标 | 绩效目标值 | 绩效实际值 | 标准分值 | 评价得分 | 偏差",
+        "一级指标 | 二级指标 | 指标内容 | 指标值 | 完成值 | 分值 | 得分 | 原因",
+    ],
+)
+def test_indicator_headers_worded_otherwise_give_the_same_rows(header):
+    document = document_from_lines(
+        "某某县文化馆2023年度送戏下乡项目支出绩效自评表",
+        header,
+        "产出指标 | 数量指标 | 送戏下乡场次 | ≥20场 | 25场 | 20 | 20 | 无",
+        "效益指标 | 社会效益指标 | 群众受益人次 | ≥5000人次 | 6000人次 | 20 | 18 | 部分村组未覆盖",
+    )
+    rows = {r.indicator: (r.actual_text, r.weight, r.score) for r in extract_content(document).indicators}
+    assert rows == {"送戏下乡场次": ("25场", 20, 20), "群众受益人次": ("6000人次", 20, 18)}

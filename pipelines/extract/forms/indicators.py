@@ -340,6 +340,14 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
             continue
         if token.kind not in (KPI_COLUMN, MONEY_COLUMN, SECTION):
             break
+        if token.kind == SECTION and token.label in SECTION_COLUMNS and roles:
+            # A section's words heading a column of the indicator header (… | 绩效指标 | 实际完成情况 | …).
+            role = SECTION_COLUMNS[token.label]
+            if role not in roles and (role != "name" or "level2" in roles):
+                roles.append(role)
+                header.append(token)
+            index += 1
+            continue
         role = token.role or ""
         if token.kind == MONEY_COLUMN and role not in MONEY_ROLES_IN_KPI:
             break
@@ -357,6 +365,8 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
     return KpiHeader(after_name, columns, header[0].width, run_together), index
 
 
+# Section labels that head a column where they stand inside an indicator header.
+SECTION_COLUMNS = {"绩效指标": "name", "实际完成情况": "actual"}
 WRAP_SPAN = 8  # header cells within which the second line of a wrapped label stands
 WRAPPED_HEAD_CHARS = 3
 

@@ -53,7 +53,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "基本支出": (MONEY_ROW, "basic"), "项目支出": (MONEY_ROW, "project"),
     # indicator columns (分值 / 权重 / 得分 are read by role in an indicator header)
     "一级指标": (KPI_COLUMN, "level1"), "二级指标": (KPI_COLUMN, "level2"), "三级指标": (KPI_COLUMN, "name"),
-    "指标名称": (KPI_COLUMN, "name"),
+    "指标名称": (KPI_COLUMN, "name"), "指标内容": (KPI_COLUMN, "name"), "绩效指标名称": (KPI_COLUMN, "name"),
+    "预期目标值": (KPI_COLUMN, "target"), "绩效目标值": (KPI_COLUMN, "target"), "计划目标值": (KPI_COLUMN, "target"),
+    "年末完成值": (KPI_COLUMN, "actual"), "绩效实际值": (KPI_COLUMN, "actual"),
+    "标准分值": (MONEY_COLUMN, "weight"), "指标分值": (MONEY_COLUMN, "weight"),
     "年度指标值": (KPI_COLUMN, "target"), "预期指标值": (KPI_COLUMN, "target"), "指标值": (KPI_COLUMN, "target"),
     "年度目标值": (KPI_COLUMN, "target"), "年初目标值": (KPI_COLUMN, "target"), "目标值": (KPI_COLUMN, "target"),
     "实际完成值": (KPI_COLUMN, "actual"), "全年完成值": (KPI_COLUMN, "actual"), "全年实际值": (KPI_COLUMN, "actual"),
