@@ -935,3 +935,21 @@ def test_indicator_headers_worded_otherwise_give_the_same_rows(header):
     )
     rows = {r.indicator: (r.actual_text, r.weight, r.score) for r in extract_content(document).indicators}
     assert rows == {"送戏下乡场次": ("25场", 20, 20), "群众受益人次": ("6000人次", 20, 18)}
+
+
+@pytest.mark.parametrize(
+    ("header", "total"),
+    [
+        ("资金投入情况(万元) | 计划投入 | 实际投入 | 执行率", "年度资金总额 | 30.00 | 27.00 | 90.00%"),
+        (
+            "项目资金(万元) | 批复预算 | 调整后预算 | 支出数 | 执行率",
+            "年度资金总额 | 30.00 | 30.00 | 27.00 | 90.00%",
+        ),
+        ("单位:万元 | 预算数 | 决算数 | 执行率", "合计 | 30.00 | 27.00 | 90.00%"),
+    ],
+)
+def test_money_headers_worded_otherwise_give_the_same_facts(header, total):
+    facts = form_facts(document_from_lines(header, total))
+    assert facts[("budget_total", "department")] == 300_000
+    assert facts[("expenditure_total", "department")] == 270_000
+    assert facts[("budget_execution_rate", "department")] == 90

@@ -32,6 +32,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "年度预算数": (MONEY_COLUMN, "budget"), "预算数": (MONEY_COLUMN, "budget"),
     "全年执行数": (MONEY_COLUMN, "spent"), "预算执行数": (MONEY_COLUMN, "spent"), "全年执行": (MONEY_COLUMN, "spent"),
     "实际执行数": (MONEY_COLUMN, "spent"), "全年实际执行数": (MONEY_COLUMN, "spent"), "执行数": (MONEY_COLUMN, "spent"),
+    "支出数": (MONEY_COLUMN, "spent"), "决算数": (MONEY_COLUMN, "spent"), "实际投入": (MONEY_COLUMN, "spent"),
+    "计划投入": (MONEY_COLUMN, "budget"), "批复预算数": (MONEY_COLUMN, "budget"), "批复预算": (MONEY_COLUMN, "budget"),
     "预算执行率": (MONEY_COLUMN, "rate"), "执行率": (MONEY_COLUMN, "rate"),
     "分值": (MONEY_COLUMN, "weight"), "权重": (MONEY_COLUMN, "weight"), "参考分值": (MONEY_COLUMN, "weight"),
     "得分": (MONEY_COLUMN, "score"), "自评得分": (MONEY_COLUMN, "score"), "评价得分": (MONEY_COLUMN, "score"),
