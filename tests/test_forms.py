@@ -953,3 +953,17 @@ def test_money_headers_worded_otherwise_give_the_same_facts(header, total):
     assert facts[("budget_total", "department")] == 300_000
     assert facts[("expenditure_total", "department")] == 270_000
     assert facts[("budget_execution_rate", "department")] == 90
+
+
+def test_a_money_row_led_by_of_which_is_a_part_even_when_no_scope_word_names_it():
+    document = document_from_lines(
+        "项目资金(万元) | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分",
+        "总金额 | 30.00 | 30.00 | 27.00 | 10 | 90.00% | 9",
+        "其中:上级补助资金 | 20.00 | 20.00 | 18.00 | - | 90.00% | -",
+    )
+    budgets = [
+        f.value
+        for f in extract_content(document).facts
+        if (f.indicator_code, f.scope) == ("budget_total", "department")
+    ]
+    assert budgets == [300_000]

@@ -43,6 +43,7 @@ KPI_ACTUAL = ("实际完成值", "实际完成指标值", "实际完成", "实�
 MIN_PROSE_CELL = 12
 KPI_VALUE_EXTRA = 2  # characters a performance value may carry besides its figure (覆盖 in 100%覆盖)
 RATIO_CEILING = 1.5
+OF_WHICH, PART = "其中", "part"
 # A completion status (单项指标完成情况 | 完成): a cell of a row, never an indicator's name; the figures
 # after it are the row's points.
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -147,6 +148,8 @@ def _budget_row(block: TextBlock, cells: list[str], state: TableState, context: 
         return []
     label = simplify(" ".join(cells[:first]))
     scope = scope_of_label(label)
+    if scope == DEPARTMENT and label.lstrip().startswith(OF_WHICH):
+        scope = PART  # 其中:上级补助资金: a part of the total whose kind no scope word names
     facts: list[Fact] = []
     snippet = " | ".join(c for c in cells if c.strip())
     for offset, (column, figure) in enumerate(zip(state.columns, figures[first:], strict=False)):
