@@ -572,3 +572,20 @@ def test_indicator_rows_under_a_scrambled_header_are_not_money_rows():
     )
     budgets = {(f.scope, f.value) for f in extract_facts(doc) if f.indicator_code == "budget_total"}
     assert budgets == {("department", 52000.5)}
+
+
+def test_a_header_rows_last_cell_is_no_label_of_the_row_below():
+    doc = document_from_lines("人员编制 | 在职人员 | 离退休人员", "12人 | 10人 | 3人")
+    facts = {(f.indicator_code, f.value) for f in extract_facts(doc)}
+    assert facts == {("staff_authorized", 12), ("staff_actual", 10), ("staff_retired", 3)}
+
+
+def test_a_bare_small_amount_with_no_unit_anywhere_is_left_out():
+    """520.30 with no unit stated may be yuan or 万元: left out; 1451077.73 can only be yuan."""
+    small = document_from_lines("收入合计 | 支出合计 | 结余", "520.30 | 515.00 | 5.30")
+    assert not [f for f in extract_facts(small) if f.unit == "CNY"]
+    large = document_from_lines("收入合计 | 支出合计 | 结余", "1451077.73 | 1431036.77 | 20040.96")
+    assert {f.indicator_code: f.value for f in extract_facts(large)} == {
+        "income_total": 1451077.73,
+        "expenditure_total": 1431036.77,
+    }

@@ -141,6 +141,22 @@ def _cell_locator(block: TextBlock, index: int) -> str:
     return f"{block.locator} cell {index + 1}"
 
 
+# A bare amount with no unit stated anywhere: 1451077.73 is yuan, 520.30 may be yuan or 万元.
+SMALLEST_BARE_YUAN = 100_000
+
+
+def _unit_unknown(indicator: Indicator, figure: Figure, context: Context) -> bool:
+    """Whether a money figure's unit cannot be told (printed bare, no unit declared, too small to be
+    yuan for sure): left out rather than read at a scale that may be ten thousand times wrong."""
+    return (
+        indicator.unit == "CNY"
+        and not figure.unit
+        and not figure.scaled
+        and context.money_unit is None
+        and figure.value < SMALLEST_BARE_YUAN
+    )
+
+
 def _budget_row(block: TextBlock, cells: list[str], state: TableState, context: Context) -> list[Fact]:
     figures = [_figure_cell(c) for c in cells]
     first = next((i for i, f in enumerate(figures) if f), None)
@@ -164,6 +180,8 @@ def _budget_row(block: TextBlock, cells: list[str], state: TableState, context: 
             continue
         if indicator.unit == "CNY" and figure.value == 0:
             continue  # an amount of 0: a cell left unfilled, as in the forms (money.money_facts)
+        if _unit_unknown(indicator, figure, context):
+            continue
         facts.extend(
             make_facts(
                 indicator, figure, combine_scopes(scope, alias), context.in_target_section(),

@@ -158,6 +158,9 @@ def _label_value_fact(
         following = following[1:]
     if not following or following[0].label is not None:
         return []
+    row = [t for t in stream[max(0, index - MAX_HEADER_CELLS) : index] if t.locator == stream[index].locator]
+    if row and following[0].locator != stream[index].locator:
+        return []  # the last cell of a row of headers (人员编制 | 在职人员 | 离退休人员), not a label of the next row
     after = index + (3 if unit else 2)  # the token after the figure's
     if after < len(stream) and stream[after].text.startswith("年"):
         return []  # 编制数 | 2023 年实际在职人数: a year beginning the next cell, not a figure
