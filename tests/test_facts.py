@@ -522,6 +522,8 @@ def test_the_budget_approved_at_the_start_of_the_year_gives_way_to_the_adjusted_
         ("全年入馆人数12500人次。", "visitors", 12_500),
         ("截至12月31日,项目资金已支付48万元。", "expenditure_total", 480_000),
         ("本项目共安排资金50万元,实际使用48万元。", "expenditure_total", 480_000),
+        ("2023年度部门收入520.30万元。", "income_total", 5_203_000),
+        ("评分结果:95分。", "self_eval_score", 95),
     ],
 )
 def test_more_wordings_of_staff_rates_scores_income_and_spending(sentence, code, value):
