@@ -581,11 +581,11 @@ def test_a_header_rows_last_cell_is_no_label_of_the_row_below():
 
 
 def test_a_bare_small_amount_with_no_unit_anywhere_is_left_out():
-    """520.30 with no unit stated may be yuan or 万元: left out; 1451077.73 can only be yuan."""
+    """520.30 with no unit stated may be yuan or 万元: left out; 2345678.91 can only be yuan."""
     small = document_from_lines("收入合计 | 支出合计 | 结余", "520.30 | 515.00 | 5.30")
     assert not [f for f in extract_facts(small) if f.unit == "CNY"]
-    large = document_from_lines("收入合计 | 支出合计 | 结余", "1451077.73 | 1431036.77 | 20040.96")
+    large = document_from_lines("收入合计 | 支出合计 | 结余", "2345678.91 | 2301234.56 | 44444.35")
     assert {f.indicator_code: f.value for f in extract_facts(large)} == {
-        "income_total": 1451077.73,
-        "expenditure_total": 1431036.77,
+        "income_total": 2345678.91,
+        "expenditure_total": 2301234.56,
     }

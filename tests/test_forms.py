@@ -900,17 +900,17 @@ def test_parts_of_an_indicator_row_without_points_are_rows_of_their_own():
 
 def test_a_name_holding_a_completion_status_is_cells_run_together_and_left_out():
     row = indicator_row(
-        name="达成预期指标产出质量火因查明率", target="95%", actual="达成", locator="l", snippet=""
+        name="达成预期指标产出质量故障排查率", target="95%", actual="达成", locator="l", snippet=""
     )
     assert misread(row)
     assert not misread(indicator_row(name="目标达成率", target="95%", actual="96%", locator="l", snippet=""))
 
 
 def test_a_name_split_at_its_figure_gives_no_row_made_of_its_pieces():
-    """森林火灾6小时内扑灭率 run together with its cells: 内扑灭率 starts no name and is no value."""
+    """火情2小时内处置率 run together with its cells: 内处置率 starts no name and is no value."""
     document = document_from_lines(
         "一级指标二级指标三级指标年初目标值实际完成值未完成原因及改进措施产出指标产出时效"
-        "森林火灾6小时内扑灭率不低于95%98%无产出质量火因查明率不低于95%96%无"
+        "火情2小时内处置率不低于95%98%无产出质量设备完好率不低于95%96%无"
     )
     rows = extract_content(document, report_kind="project").indicators
     assert not [r for r in rows if r.indicator.startswith("内") or (r.actual_text or "").startswith("内")]

@@ -267,9 +267,9 @@ def test_bracketed_page_labels_and_a_title_broken_before_its_last_words():
 
 
 def test_a_title_naming_a_fund_is_a_transfers_but_not_a_bodys_own_budget():
-    assert kind_of("某某县农业农村局2023年度耕地建设与利用资金绩效评价表", "一、资金投入情况") == (
+    assert kind_of("某某县水利局2023年度农田水利发展资金绩效评价表", "一、资金投入情况") == (
         "transfer",
-        "耕地建设与利用资金",
+        "农田水利发展资金",
     )
     assert kind_of("某某县教育局2023年度部门预算资金绩效自评报告", "一、部门概况") == ("department", None)
 

@@ -364,9 +364,7 @@ def extract_identity(document: Document) -> Identity:
     region = find_region(institution, text, year, document.source_file)
     kind, project = detect_kind(text)
     if project and institution and project.startswith(institution) and len(project) > len(institution):
-        project = project[
-            len(institution) :
-        ]  # 2022年西平县交通运输局XX资金项目: the body's name is no part of it
+        project = project[len(institution) :]  # 2022年XX县XX局XX资金项目: the body's name is no part of it
     return Identity(
         institution=institution,
         fiscal_year=year,

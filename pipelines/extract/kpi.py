@@ -32,6 +32,17 @@ MAX_SCORE = 100
 STATUS_IN_NAME = re.compile(r"达[成到](?:预期|年度)?(?:指标|目标)")
 
 
+# A cell that may stand where a name is expected but names nothing: no words at all (%(百分比)), or a
+# completion status (单项指标完成情况 | 完成), after which the row's points follow.
+WORDS = re.compile(r"[\u4e00-\u9fff]")
+STATUS_CELL = re.compile(r"^(?:已|未|基本|部分|全部)?(?:完成|达成|达到)$")
+
+
+def names_nothing(cell: str) -> bool:
+    """Whether a cell read as an indicator's name cannot be one (see STATUS_CELL)."""
+    return WORDS.search(cell) is None or STATUS_CELL.match(cell) is not None
+
+
 def misread(row: PerformanceIndicator) -> bool:
     """Whether a row's name holds another cell's words (a completion status), so the row is unreliable."""
     return STATUS_IN_NAME.search(simplify(row.indicator)) is not None
@@ -133,7 +144,7 @@ def figure_of_value(text: str) -> Figure | None:
     return figures[0] if len(figures) == 1 else None
 
 
-# An indicator row told as a list item (1.重大动物免疫密度,年初目标值≥90%,实际完成值≥90%,自评得分20分;):
+# An indicator row told as a list item (1.XX覆盖率,年初目标值≥90%,实际完成值92%,自评得分20分;):
 # its name, target, achieved value, and its points and score where told.
 PROSE_ROW = re.compile(
     r"^\s*(?:\d{1,2}\s*[.、．]|[(（]\d{1,2}[)）])\s*(?P<name>[^,，;；:：。]{2,40}?)\s*[,，:：]\s*"

@@ -189,7 +189,7 @@ def _bare_amount(hit: AliasHit, figure: Figure, gap: str, text: str) -> bool:
     return (
         hit.indicator.unit == "CNY"
         and figure.unit == ""
-        and not gap.strip(" :：)）")  # (a label's stray closing bracket: 年度预算资金总额): 1084.25)
+        and not gap.strip(" :：)）")  # (a label's stray closing bracket: XX资金总额): 300.00)
         and bool(BARE_AMOUNT.fullmatch(figure.raw))
         and not text.startswith(NOT_AFTER_AMOUNT, figure.end)
     )
@@ -569,7 +569,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 continue
             indicator = hit.indicator
             if indicator.code == SCORE_CODE and INDICATOR_ROW_WORDS.search(sentence, 0, hit.start):
-                continue  # 1.免疫密度,目标值≥90%,完成值≥90%,自评得分20分: one indicator's score
+                continue  # 1.XX覆盖率,目标值≥90%,完成值92%,自评得分20分: one indicator's score
             if hit.alias in POSTS_FILLED and any(
                 hits[j].indicator.code == STAFF_CODE and hits[j].alias not in POSTS_FILLED for j in chosen
             ):

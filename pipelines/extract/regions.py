@@ -68,7 +68,7 @@ class _Place:
             self.short + spelling
             for suffix, replacement in _AUTONOMOUS_SUFFIXES.items()
             if self.name.endswith(suffix) and self.short != self.name
-            for spelling in (replacement, suffix)  # 彭水县 and 彭水自治县 for 彭水苗族土家族自治县
+            for spelling in (replacement, suffix)  # XX县 and XX自治县 for XX苗族土家族自治县
         )
         return (self.name, *aliases)
 

@@ -51,7 +51,7 @@ PASSED_DOWN = re.compile(r"中央[\u4e00-\u9fff]{0,12}(?:资金|经费)|衔接[\
 # The report's opening says the money was passed down from above (上级财政下达, 中央下达).
 PASSED_DOWN_TOLD = re.compile(r"(?:上级|中央)(?:财政)?(?:部门)?(?:已|共|累计)?下达")
 # A fund's name before 绩效自评 in a title, with no kind phrase: a fund passed down (…补助资金2022年度
-# 绩效自评报告, 2024年度林业草原改革发展资金绩效评价表); not the body's own budget (部门预算资金) or a
+# 绩效自评报告, 2023年度XX发展资金绩效评价表); not the body's own budget (部门预算资金) or a
 # project's money (…项目资金).
 FUND_TITLE = re.compile(
     r"(?:专项资金|补助资金|补助经费|转移资金|"
@@ -91,7 +91,7 @@ COLUMN_WORD = re.compile(
 )
 
 
-# The last words of a title broken over two lines (2024年度中央、市级转移支付资金 / 绩效自评报告).
+# The last words of a title broken over two lines (2023年度XX专项资金 / 绩效自评报告).
 TITLE_TAIL = re.compile(r"^(?:绩效|自评|评价|报告)")
 
 
@@ -184,7 +184,7 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
     if kind is None or kind == "department":
         return "department", None
     if kind == "project" and PASSED_DOWN_TOLD.search(text, 0, FIELD_ZONE):
-        kind = "transfer"  # 上级财政下达我区…补贴资金: a project of money passed down is a transfer
+        kind = "transfer"  # 上级财政下达…资金: a project of money passed down is a transfer
     # A form's own 项目名称 first; then any other within the report's start (a labelled line).
     heading = [f for f in fields if _in_form_header(f, text)]
     for field in [*heading, *(f for f in fields if f.start < FIELD_ZONE and f not in heading)]:

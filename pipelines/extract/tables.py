@@ -14,12 +14,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from pipelines.extract.forms.indicators import COMPARATOR_CELL, MAX_ROW_WEIGHT
 from pipelines.extract.forms.tokens import LABELS, LEVEL1, LEVEL2, LEVEL_EITHER
-from pipelines.extract.kpi import clean_indicator_name, indicator_row
+from pipelines.extract.kpi import clean_indicator_name, indicator_row, names_nothing
 from pipelines.extract.matching import (
     DEPARTMENT,
     MONEY_UNIT_HINT,
@@ -44,10 +43,6 @@ MIN_PROSE_CELL = 12
 KPI_VALUE_EXTRA = 2  # characters a performance value may carry besides its figure (覆盖 in 100%覆盖)
 RATIO_CEILING = 1.5
 OF_WHICH, PART = "其中", "part"
-# A completion status (单项指标完成情况 | 完成): a cell of a row, never an indicator's name; the figures
-# after it are the row's points.
-CJK = re.compile(r"[\u4e00-\u9fff]")
-STATUS_CELL = re.compile(r"^(?:已|未|基本|部分|全部)?(?:完成|达成|达到)$")
 LEVEL_KINDS = (LEVEL1, LEVEL2, LEVEL_EITHER)
 
 
@@ -141,7 +136,7 @@ def _cell_locator(block: TextBlock, index: int) -> str:
     return f"{block.locator} cell {index + 1}"
 
 
-# A bare amount with no unit stated anywhere: 1451077.73 is yuan, 520.30 may be yuan or 万元.
+# A bare amount with no unit stated anywhere: one of seven digits is yuan, 520.30 may be yuan or 万元.
 SMALLEST_BARE_YUAN = 100_000
 
 
@@ -220,7 +215,7 @@ def _kpi_row(
         columns = [first, first + 1]
         name_cell = cells[first - 1]
     name = clean_indicator_name(clean_label(simplify(name_cell)))
-    if not CJK.search(name) or _figure_cell(name) or STATUS_CELL.match(name):
+    if _figure_cell(name) or names_nothing(name):
         return []  # no words (a unit cell, %(百分比)), a figure, or a completion status: no name
     snippet = " | ".join(c for c in cells if c.strip())
     target_index, actual_index = columns if state.kpi_target_first else columns[::-1]

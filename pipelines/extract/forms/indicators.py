@@ -93,7 +93,7 @@ def _row_at(
     if end > len(cells) or not all(_is_text(t) for t in cells[start:end]):
         return None
     if NAME_CONTINUES.match(cells[start].text):
-        return None  # 内扑灭率 of 6小时内扑灭率: the rest of a name a figure was split out of
+        return None  # 内处置率 of 2小时内处置率: the rest of a name a figure was split out of
     row: dict[str, str] = {"name": " ".join(t.printed for t in cells[start:end])}
     part = SUB_ROW.match(row["name"]) is not None  # 其中XX: a part of the row above, without points
     cost = 0.0
@@ -108,7 +108,7 @@ def _row_at(
             return None
         cell = cells[index]
         if role in ("target", "actual") and NAME_CONTINUES.match(cell.text) and len(cell.text) > 2:
-            return None  # 6小时 | 内扑灭率: a name split at its figure, not a value
+            return None  # 2小时 | 内处置率: a name split at its figure, not a value
         if part and role in NUMERIC_ROLES and not _is_number(cell.text):
             continue  # a part's points are not printed
         if role in ("target", "actual") and _is_number(cell.text) and not row.get("target") and skip_value:

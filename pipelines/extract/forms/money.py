@@ -385,7 +385,7 @@ def total_score_fact(total: Token, values: list[Token], needs_full_marks: bool =
 
 PART_ROWS = ("fiscal", "carry_over", "other_funds", "basic", "project")  # rows that are parts of the total
 # A sum row (合计) in a money block before any total row: the total of the parts above it (一般预算内
-# 拨款 | 63 | 63 | 100%, 合计 | 63 | 63 | 100%); after one, a score line's (合计 | 100 | 96).
+# 拨款 | 40 | 38 | 95%, 合计 | 40 | 38 | 95%); after one, a score line's (合计 | 100 | 96).
 SUM_ROW, TOTAL_ROW = "合计", "资金总额"
 LOOK_BACK = 3  # tokens before a money header where its caption's unit may stand
 ROW_PREFIX = re.compile(r"^其中$")
@@ -412,12 +412,17 @@ def _row_labels_before(stream: list[Token], header_at: int) -> list[Token]:
     return labels if labels and labels[0].role == "department" else []
 
 
+def _value_cell(text: str) -> bool:
+    """A money row's cell: a run of figures, or a printed empty cell (—, /)."""
+    return bool(EMPTY_CELL.match(text) or (FIGURE_RUN.match(text) and text[0].isdigit()))
+
+
 def _value_run(stream: list[Token], start: int) -> int:
     """How many tokens from `start` on are figures or printed empty cells."""
     end = start
     while end < len(stream) and stream[end].label is None:
         text = stream[end].text.replace(" ", "")
-        if not (EMPTY_CELL.match(text) or (FIGURE_RUN.match(text) and text[0].isdigit())):
+        if not _value_cell(text):
             break
         end += 1
     return end - start
@@ -547,7 +552,7 @@ def read_money_rows(
                     index += 1
                     continue
                 break
-            if EMPTY_CELL.match(text) or (FIGURE_RUN.match(text) and text[0].isdigit()):
+            if _value_cell(text):
                 values.append(stream[index])
             elif FIGURES_AND_DASHES.fullmatch(text):
                 values.extend(Token(piece, stream[index].locator) for piece in FIGURE_OR_DASHES.findall(text))
