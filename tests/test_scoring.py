@@ -275,3 +275,25 @@ def test_score_command_scores_performance_indicator_rows(tmp_path, capsys):
     ]  # fmt: skip
     assert any(line.startswith("report_kind (not in identity)") for line in out)
     assert "txt/p.txt: kpi missed '图书外借册次'" in out
+
+
+def test_a_bank_of_excerpts_becomes_a_corpus_with_titles_and_halves(tmp_path):
+    from tools.bank import read_bank, write_corpus
+
+    entries = [
+        {"id": f"X{n}", "institution": "某县文化馆", "fiscal_year": 2021, "kind": kind,
+         "text": f"全年支出{n}0.00万元。", "facts": {"expenditure_total": [n * 100000], "visitors": []}}
+        for n, kind in enumerate(("department", "project", "transfer"), start=1)
+    ]  # fmt: skip
+    bank = tmp_path / "bank.jsonl"
+    bank.write_text("\n".join(json.dumps(e, ensure_ascii=False) for e in entries) + "\n", encoding="utf-8")
+    assert [e["id"] for e in read_bank(bank, "even")] == ["X1", "X3"]
+    assert [e["id"] for e in read_bank(bank, "odd")] == ["X2"]
+    assert write_corpus(read_bank(bank, None), tmp_path / "corpus") == 3
+    assert (tmp_path / "corpus" / "txt" / "X2.txt").read_text(encoding="utf-8").splitlines() == [
+        "某县文化馆2021年度项目支出绩效自评报告",
+        "全年支出20.00万元。",
+    ]
+    gold = json.loads((tmp_path / "corpus" / "gold.json").read_text(encoding="utf-8"))
+    assert gold["X3.txt"]["facts"] == {"expenditure_total": [300000]}  # an empty list labels nothing
+    assert gold["X3.txt"]["report_kind"] == "transfer" and "province" in gold["X3.txt"]["identity_skip"]

@@ -1,0 +1,73 @@
+"""A bank of labelled excerpts (a few sentences each, copied from real reports) as a corpus that
+`tools.scoring` scores, so that wordings are measured across many reports at once:
+
+    python -m tools.bank BANK.jsonl [BANK2.jsonl ...] OUT_DIR [--half even|odd]
+    python -m tools.scoring OUT_DIR --forms txt
+
+Each line of a bank is `{"id", "institution", "fiscal_year", "kind", "text", "facts": {code: [values]}}`
+(`kind`: department, project or transfer). Each excerpt becomes OUT_DIR/txt/<id>.txt: a title naming
+the body, the year and the kind of report (as every real report has), then the excerpt; its gold entry
+scores the facts and the fiscal year (the place is not scored: `identity_skip`). `--half` keeps the
+excerpts of even or odd position in each bank, to develop on one half and score the other blind.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+KIND_TITLES = {"department": "部门整体支出", "project": "项目支出", "transfer": "转移支付资金"}
+NOT_SCORED = ["province", "city", "county"]
+
+
+def title(entry: dict) -> str:
+    """The report title an excerpt is read under."""
+    return f"{entry['institution']}{entry['fiscal_year']}年度{KIND_TITLES[entry['kind']]}绩效自评报告"
+
+
+def write_corpus(entries: list[dict], into: Path) -> int:
+    """Write the excerpts as txt reports with a gold.json; the number written."""
+    (into / "txt").mkdir(parents=True, exist_ok=True)
+    gold = {}
+    for entry in entries:
+        name = f"{entry['id']}.txt"
+        (into / "txt" / name).write_text(f"{title(entry)}\n{entry['text']}\n", encoding="utf-8")
+        gold[name] = {
+            "institution": entry["institution"],
+            "province": None,
+            "city": None,
+            "county": None,
+            "fiscal_year": entry["fiscal_year"],
+            "identity_skip": NOT_SCORED,
+            "report_kind": entry["kind"],
+            "facts": {code: values for code, values in entry["facts"].items() if values},
+        }
+    (into / "gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
+    return len(gold)
+
+
+def read_bank(path: Path, half: str | None) -> list[dict]:
+    """The entries of one bank file, or of its even or odd half by position."""
+    entries = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if half is None:
+        return entries
+    return entries[(0 if half == "even" else 1) :: 2]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("paths", type=Path, nargs="+", help="bank files (.jsonl), then the output folder")
+    parser.add_argument("--half", choices=("even", "odd"), help="keep only this half of each bank")
+    args = parser.parse_args(argv)
+    *banks, out = args.paths
+    if not banks:
+        parser.error("give at least one bank file and an output folder")
+    entries = [entry for bank in banks for entry in read_bank(bank, args.half)]
+    print(f"{write_corpus(entries, out)} excerpts written to {out}")
+
+
+if __name__ == "__main__":
+    main()
