@@ -357,6 +357,26 @@ def test_a_headcount_with_the_retired_among_its_parts_is_not_the_staff_figure():
         "某县文化馆2021年度部门整体支出绩效自评报告", "本馆共有职工30人，其中在编25人。"
     )
     assert achieved(whole) == {("staff_actual", "department"): 30}  # no retired part: the whole stands
+    bracketed = document_from_lines(
+        "某县档案馆2021年度部门整体支出绩效自评报告", "年末实有人数40人(在职28人,离退休12人)。"
+    )
+    assert achieved(bracketed) == {("staff_actual", "department"): 28, ("staff_retired", "department"): 12}
+
+
+def test_brackets_scope_only_what_they_hold():
+    doc = document_from_lines(
+        "某县文化馆2021年度部门整体支出绩效自评报告",
+        "全年预算数150万元(含上年结转20万元),全年支出140万元(其中基本支出90万元)。",
+        "年初预算数100万元(调整后预算数120万元)。",
+    )
+    facts = achieved(doc)
+    assert facts[("expenditure_total", "department")] == 1_400_000  # 上年结转 ends with its bracket
+    assert facts[("budget_total", "department")] in (1_500_000, 1_200_000)
+    assert [
+        f.value
+        for f in extract_content(doc).facts
+        if f.indicator_code == "budget_total" and f.scope == "department"
+    ] == [1_500_000, 1_200_000]  # an adjusted budget in brackets is no part
 
 
 def test_a_budget_under_a_heading_about_goals_is_still_the_budget():

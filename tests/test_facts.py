@@ -514,6 +514,10 @@ def test_the_budget_approved_at_the_start_of_the_year_gives_way_to_the_adjusted_
         ("本项目共安排资金50万元,实际使用48万元。", "expenditure_total", 480_000),
         ("2023年度部门收入520.30万元。", "income_total", 5_203_000),
         ("评分结果:95分。", "self_eval_score", 95),
+        ("镇机关共有工作人员41人,其中行政编制20人。", "staff_actual", 41),
+        ("本会现有在职干部职工12人,退休人员3人。", "staff_actual", 12),
+        ("核定编制10人,实有在编人数9人。", "staff_actual", 9),
+        ("全年本馆服务观众3.5万人次。", "visitors", 35_000),
     ],
 )
 def test_more_wordings_of_budgets_staff_rates_scores_income_and_spending(sentence, code, value):

@@ -74,10 +74,12 @@ NOT_A_PLAN = re.compile(r"计划生育|计划单列")  # family planning, a city
 CHANGE_WORDS = ("较上年", "比上年", "同比", "较去年", "比去年", "增加", "减少", "增长", "下降")
 COMPLETION_WORDS = ("完成", "实现", "实际")
 OF_WHICH = re.compile("其中")
+BRACKET_SPAN = re.compile(r"[(（][^()（）]*(?:[)）]|$)")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 POST_KINDS = re.compile(r"参照公务员管理的?事业编|参公事业编|行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
 POST_CODE = "staff_authorized"
+STAFFING = "staffing"
 STAFF_CODE, RETIRED_CODE = "staff_actual", "staff_retired"
 # Posts filled (实有编制数): the staff in post, unless the sentence counts the staff in post apart.
 POSTS_FILLED = ("实有编制数", "实有编制")
@@ -364,6 +366,11 @@ def _scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> 
         scope = ALIAS_SCOPES.get(hit.indicator.code)
         if scope and i not in chosen and i + 1 < len(hits):
             marks.append((hit.start, scope))
+    marks.sort()
+    for start, end in (m.span() for m in BRACKET_SPAN.finditer(text)):
+        if any(start < position < end for position, _ in marks):
+            outside = [scope for position, scope in marks if position < start]
+            marks.append((end, outside[-1] if outside else DEPARTMENT))  # (含上年结转20万元): inside only
     return sorted(marks)
 
 
@@ -387,10 +394,13 @@ class _Parts:
     kind (行政编制18名, 事业编制6名), or a kind of post among the parts of a headcount: no scope word
     says which part, so it is no department figure.
     A headcount whose parts after 其中 are the staff in post and the retired (共有职工96人,其中在职职工
-    81人,退休人员15人) counts the retired: the part in post is the staff figure, not the whole."""
+    81人,退休人员15人) counts the retired: the part in post is the staff figure, not the whole.
+    Brackets after a headcount hold its parts as 其中 does (实有人数48人(在职26人,离退休22人)), up to
+    their closing bracket (brackets after money may hold the adjusted figure instead)."""
 
     def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
         self.of_which = [m.start() for m in OF_WHICH.finditer(sentence)]
+        self.brackets = [m.span() for m in BRACKET_SPAN.finditer(sentence)]
         self.first: dict[str, int] = {}
         for hit in hits:
             self.first.setdefault(hit.indicator.code, hit.start)
@@ -398,21 +408,34 @@ class _Parts:
         self.sentence = sentence
         self.hits = hits
 
-    def _retired_inside(self, of_which: int) -> bool:
-        """Whether the parts after the 其中 at `of_which` are staff in post and retired staff."""
-        after = {hit.indicator.code for hit in self.hits if hit.start > of_which}
+    def _retired_inside(self, of_which: int, end: int | None = None) -> bool:
+        """Whether the parts after the 其中 at `of_which` (up to `end`) are staff in post and retired staff."""
+        after = {
+            hit.indicator.code for hit in self.hits if of_which < hit.start < (end or len(self.sentence))
+        }
         return {STAFF_CODE, RETIRED_CODE} <= after
+
+    def _bracket(self, position: int) -> tuple[int, int] | None:
+        return next(((start, end) for start, end in self.brackets if start < position < end), None)
 
     def counts_retired(self, hit: AliasHit) -> bool:
         """A staff figure that is the whole of a headcount with retired staff among its parts."""
+        if hit.indicator.code != STAFF_CODE:
+            return False
         index = bisect_left(self.of_which, hit.start)
+        if index < len(self.of_which) and self._retired_inside(self.of_which[index]):
+            return True
+        following = next((span for span in self.brackets if span[0] > hit.end), None)
         return (
-            hit.indicator.code == STAFF_CODE
-            and index < len(self.of_which)
-            and self._retired_inside(self.of_which[index])
+            following is not None
+            and not any(hit.end < other.start < following[0] for other in self.hits)
+            and self._retired_inside(*following)
         )
 
     def is_part(self, hit: AliasHit) -> bool:
+        bracket = self._bracket(hit.start)
+        if bracket and hit.indicator.category == STAFFING and self.first[hit.indicator.code] < bracket[0]:
+            return not (hit.indicator.code == STAFF_CODE and self._retired_inside(*bracket))
         index = bisect_left(self.of_which, hit.start)
         if index and self.first[hit.indicator.code] < self.of_which[index - 1]:
             return not (hit.indicator.code == STAFF_CODE and self._retired_inside(self.of_which[index - 1]))
