@@ -1,6 +1,7 @@
 """The hard cases of real reports, each pinned by a small text written for the test."""
 
 import pandas as pd
+import pytest
 
 from pipelines.extract.facts import extract_content, extract_facts
 from pipelines.extract.identity import extract_identity
@@ -345,6 +346,45 @@ def test_project_money_in_the_words_of_a_project_or_fund_report():
         ("budget_execution_rate", 95),
     ]
     assert ("budget_total", 1200000) in {(f.indicator_code, f.value) for f in facts}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "code", "value"),
+    [
+        ("市财政下达我县农村公路养护补助资金共计180万元。", "budget_total", 1_800_000),
+        ("共下达本县文物保护专项经费320万元,具体为修缮工程200万元。", "budget_total", 3_200_000),
+        (
+            "《关于下达2022年农村公路养护资金及绩效目标的通知》下达我县养护资金180万元。",
+            "budget_total",
+            1_800_000,
+        ),
+        ("全年完成发放补助资金141.5万元。", "expenditure_total", 1_415_000),
+        ("截至12月31日,资金已使用2.00万元,结余0万元。", "expenditure_total", 20_000),
+        ("已按合同足额拨付资金66.50万元。", "expenditure_total", 665_000),
+    ],
+)
+def test_money_passed_down_to_a_fund_named_at_length_and_paid_out(sentence, code, value):
+    doc = document_from_lines("某县2022年农村公路养护补助资金绩效自评报告", sentence)
+    facts = extract_content(doc, report_kind="transfer").facts
+    assert [(f.value, f.is_target) for f in facts if f.indicator_code == code] == [(value, False)]
+
+
+def test_an_adjusted_budget_in_its_own_words_and_money_cells_in_wan_without_yuan():
+    adjusted = document_from_lines(
+        "某县林业局2024年度部门整体支出绩效自评报告",
+        "2024年部门年初预算500.00万元,年中调整预算为620.50万元。",
+    )
+    assert achieved(adjusted)[("budget_total", "department")] == 6_205_000
+    form = document_from_lines(
+        "某县医疗保障局2023年度转移支付资金绩效自评表",
+        "资金投入情况(万元) | 全年预算数(A) | 全年执行数(B) | 预算执行率(B/A×100%)",
+        "年度资金总额: | 1200.5万 | 1100.5万 | 91.67%",
+    )
+    facts = achieved(form)
+    assert (facts[("budget_total", "department")], facts[("expenditure_total", "department")]) == (
+        12_005_000,
+        11_005_000,
+    )
 
 
 def test_a_headcount_with_the_retired_among_its_parts_is_not_the_staff_figure():

@@ -23,7 +23,7 @@ NOT_SCORED = ["province", "city", "county"]
 
 def title(entry: dict) -> str:
     """The report title an excerpt is read under."""
-    return f"{entry['institution']}{entry['fiscal_year']}年度{KIND_TITLES[entry['kind']]}绩效自评报告"
+    return f"{entry['institution']}{entry['fiscal_year'] or ''}年度{KIND_TITLES[entry['kind']]}绩效自评报告"
 
 
 def write_corpus(entries: list[dict], into: Path) -> int:

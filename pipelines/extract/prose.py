@@ -59,6 +59,12 @@ GAP_STOPS = (
     "到位",  # 项目资金到位50万元: funds received, not the budget
 )
 MAX_GAP = 14
+# Money passed down names its fund before the amount (下达我县中央专项彩票公益金…补助资金200万元): an
+# allocation word reaches its figure across a fund's name, however long, that ends in a fund word.
+ALLOCATION = "下达"
+FUND_NAME_GAP = re.compile(
+    r"[^,，。；;:：、《》“”\"]{0,45}?(?:资金|经费|补助|补贴|公益金|专款|转移支付)(?:共计|合计|共|为|计)?\s*"
+)
 BARE_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
 NOT_AFTER_AMOUNT = ("、", ".", "%", ")", "万", "亿")
 OTHER_THAN_INCOME = re.compile(r"支出|预算|结转|结余")
@@ -69,6 +75,7 @@ CLOSE_UNITS = ("个",)
 CLOSE_GAP = re.compile(r"[为是共计有达到:\s]*")
 SIGN_COMPARATORS = ("≥", "≤", ">", "<", "＞", "＜")
 TARGET_WORDS = ("目标", "计划", "力争", "预期", "预计", "指标值", "拟")
+QUOTED_TITLE = re.compile(r"《[^《》]*》")
 NOT_A_PLAN = re.compile(r"计划生育|计划单列")  # family planning, a city with separate budget status: no plans
 # In the clause before an alias, these make the figure a change against another year, not a level.
 CHANGE_WORDS = ("较上年", "比上年", "同比", "较去年", "比去年", "增加", "减少", "增长", "下降")
@@ -145,8 +152,9 @@ SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, ke
 
 
 def states_target(clause: str) -> bool:
-    """A clause naming a goal or plan and no achievement (a 绩效目标自评表 title names no goal)."""
-    clause = NOT_A_PLAN.sub("", clause.replace("目标自评", ""))
+    """A clause naming a goal or plan and no achievement (a 绩效目标自评表 title names no goal, nor
+    does a notice's title: 《关于下达XX资金及绩效目标的通知》)."""
+    clause = NOT_A_PLAN.sub("", QUOTED_TITLE.sub("", clause.replace("目标自评", "")))
     return any(w in clause for w in TARGET_WORDS) and not any(w in clause for w in COMPLETION_WORDS)
 
 
@@ -211,7 +219,8 @@ def _figure_for(
         gap = text[hit.end : figure.start]
         for other in skipped:
             gap = gap.replace(text[other.start : other.end], "")
-        if len(gap) > MAX_GAP or any(stop in gap for stop in GAP_STOPS):
+        fund_named = ALLOCATION in hit.alias and bool(FUND_NAME_GAP.fullmatch(gap))
+        if (len(gap) > MAX_GAP and not fund_named) or any(stop in gap for stop in GAP_STOPS):
             return None
         if hit.lead and not CLOSE_GAP.fullmatch(gap):
             return None  # 在职党员20人: a bare word's figure stands right after it
