@@ -361,12 +361,28 @@ def test_project_money_in_the_words_of_a_project_or_fund_report():
         ("全年完成发放补助资金141.5万元。", "expenditure_total", 1_415_000),
         ("截至12月31日,资金已使用2.00万元,结余0万元。", "expenditure_total", 20_000),
         ("已按合同足额拨付资金66.50万元。", "expenditure_total", 665_000),
+        ("2022年度上级安排本区林业生态保护恢复资金480.50万元。", "budget_total", 4_805_000),
+        ("本校收到公用经费补助资金118.90万元,全年发放108.60万元。", "expenditure_total", 1_086_000),
     ],
 )
 def test_money_passed_down_to_a_fund_named_at_length_and_paid_out(sentence, code, value):
     doc = document_from_lines("某县2022年农村公路养护补助资金绩效自评报告", sentence)
     facts = extract_content(doc, report_kind="transfer").facts
     assert [(f.value, f.is_target) for f in facts if f.indicator_code == code] == [(value, False)]
+
+
+def test_what_was_done_told_under_a_heading_about_goals_is_achieved_but_a_goal_label_stays_a_goal():
+    doc = document_from_lines(
+        "某县2022年农村危房改造补助资金绩效自评报告",
+        "一、绩效目标情况",
+        "全年计划改造100户,实际完成改造120户,发放补助资金为240.5万元。",
+        "1.资金目标:工程款已拨付资金80万元。",
+    )
+    facts = extract_content(doc, report_kind="transfer").facts
+    assert [(f.value, f.is_target) for f in facts if f.indicator_code == "expenditure_total"] == [
+        (2_405_000, False),
+        (800_000, True),
+    ]
 
 
 def test_an_adjusted_budget_in_its_own_words_and_money_cells_in_wan_without_yuan():

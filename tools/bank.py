@@ -15,15 +15,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from pathlib import Path
 
 KIND_TITLES = {"department": "部门整体支出", "project": "项目支出", "transfer": "转移支付资金"}
 NOT_SCORED = ["province", "city", "county"]
+BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def title(entry: dict) -> str:
     """The report title an excerpt is read under."""
-    return f"{entry['institution']}{entry['fiscal_year'] or ''}年度{KIND_TITLES[entry['kind']]}绩效自评报告"
+    body = BRACKETED.sub("", entry["institution"])  # a labeller's remark in brackets is no part of the name
+    return f"{body}{entry['fiscal_year'] or ''}年度{KIND_TITLES[entry['kind']]}绩效自评报告"
 
 
 def write_corpus(entries: list[dict], into: Path) -> int:

@@ -61,7 +61,7 @@ GAP_STOPS = (
 MAX_GAP = 14
 # Money passed down names its fund before the amount (下达我县中央专项彩票公益金…补助资金200万元): an
 # allocation word reaches its figure across a fund's name, however long, that ends in a fund word.
-ALLOCATION = "下达"
+ALLOCATION = re.compile(r"下达|安排$")
 FUND_NAME_GAP = re.compile(
     r"[^,，。；;:：、《》“”\"]{0,45}?(?:资金|经费|补助|补贴|公益金|专款|转移支付)(?:共计|合计|共|为|计)?\s*"
 )
@@ -76,6 +76,7 @@ CLOSE_GAP = re.compile(r"[为是共计有达到:\s]*")
 SIGN_COMPARATORS = ("≥", "≤", ">", "<", "＞", "＜")
 TARGET_WORDS = ("目标", "计划", "力争", "预期", "预计", "指标值", "拟")
 QUOTED_TITLE = re.compile(r"《[^《》]*》")
+DONE = re.compile(r"实际完成|已完成|已发放|已支付|已拨付|共完成|累计完成")
 NOT_A_PLAN = re.compile(r"计划生育|计划单列")  # family planning, a city with separate budget status: no plans
 # In the clause before an alias, these make the figure a change against another year, not a level.
 CHANGE_WORDS = ("较上年", "比上年", "同比", "较去年", "比去年", "增加", "减少", "增长", "下降")
@@ -158,6 +159,12 @@ def states_target(clause: str) -> bool:
     return any(w in clause for w in TARGET_WORDS) and not any(w in clause for w in COMPLETION_WORDS)
 
 
+def told_as_done(text: str) -> bool:
+    """Words that tell what was done (实际完成改造264户,发放补助资金278.8万元), also in a section whose
+    heading is about goals (一、绩效目标情况); a text labelled as a goal (资金目标:) stays one."""
+    return bool(DONE.search(text)) and not states_target(text)
+
+
 def labelled_target(text: str) -> bool:
     """A text led by a label about goals ((三)年度绩效目标: ...): what follows the label are targets."""
     label = LEAD_LABEL.match(text)
@@ -219,7 +226,7 @@ def _figure_for(
         gap = text[hit.end : figure.start]
         for other in skipped:
             gap = gap.replace(text[other.start : other.end], "")
-        fund_named = ALLOCATION in hit.alias and bool(FUND_NAME_GAP.fullmatch(gap))
+        fund_named = bool(ALLOCATION.search(hit.alias)) and bool(FUND_NAME_GAP.fullmatch(gap))
         if (len(gap) > MAX_GAP and not fund_named) or any(stop in gap for stop in GAP_STOPS):
             return None
         if hit.lead and not CLOSE_GAP.fullmatch(gap):
@@ -634,7 +641,11 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 figure.raw.lstrip().startswith(SIGN_COMPARATORS)
                 or states_target(sentence[clause_start : figure.start])
                 or (
-                    (paragraph_target or sentence_target or context.in_target_section())
+                    (
+                        paragraph_target
+                        or sentence_target
+                        or (context.in_target_section() and not told_as_done(sentence[: figure.start]))
+                    )
                     and indicator.code not in ALLOCATION_CODES
                 )
             )
