@@ -665,3 +665,15 @@ def test_a_bare_small_amount_with_no_unit_anywhere_is_left_out():
         "income_total": 2345678.91,
         "expenditure_total": 2301234.56,
     }
+
+
+def test_one_kind_of_staff_among_several_is_no_headcount_but_the_only_kind_is():
+    several = document_from_lines(
+        "某区妇女联合会2022年度部门整体支出绩效自评报告",
+        "现有在职在编行政人员4人,参公1人,机关工勤人员1人。",
+    )
+    assert ("staff_actual", "department") not in achieved(several)
+    only = document_from_lines(
+        "某县文化馆2022年度部门整体支出绩效自评报告", "实有事业人员 18 名、离退休人员 6 名。"
+    )
+    assert achieved(only)[("staff_actual", "department")] == 18

@@ -86,6 +86,7 @@ BRACKET_SPAN = re.compile(r"[(（][^()（）]*(?:[)）]|$)")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 POST_KINDS = re.compile(r"参照公务员管理的?事业编|参公事业编|行政编|事业编|工勤|参公|参照公务员")
 POST_KIND_ALIASES = ("事业编制",)
+STAFF_KIND = re.compile(r"行政|事业|工勤|参公|编外|聘用|临聘|合同制")
 POST_CODE = "staff_authorized"
 STAFFING = "staffing"
 STAFF_CODE, RETIRED_CODE = "staff_actual", "staff_retired"
@@ -600,6 +601,12 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             scope = combine_scopes(marks[earlier - 1][1] if scoped else DEPARTMENT, hit.alias)
             if scope == DEPARTMENT and (parts.is_part(hit) or parts.counts_retired(hit)):
                 continue
+            if (
+                hit.indicator.code == STAFF_CODE
+                and STAFF_KIND.search(sentence, hit.end, figure.start)
+                and len(set(STAFF_KIND.findall(sentence))) > 1
+            ):
+                continue  # 在职在编行政人员3人,参公1人,工勤人员1人: one kind of the staff, not all of them
             if hit.indicator.category == SERVICE and not services.own(hit, figure, clause_start, context):
                 continue
             if hit.indicator.code in ONE_ITEM_CODES and names_one_item(
