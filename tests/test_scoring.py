@@ -282,7 +282,8 @@ def test_a_bank_of_excerpts_becomes_a_corpus_with_titles_and_halves(tmp_path):
 
     entries = [
         {"id": f"X{n}", "institution": "某县文化馆", "fiscal_year": 2021, "kind": kind,
-         "text": f"全年支出{n}0.00万元。", "facts": {"expenditure_total": [n * 100000], "visitors": []}}
+         "text": f"全年支出{n}0.00万元。", "facts": {"expenditure_total": [n * 100000], "visitors": []},
+         **({"kpis": [{"name": "满意度", "target": "≥90%", "actual": "95%", "weight": 10, "score": 10}]} if n == 3 else {})}
         for n, kind in enumerate(("department", "project", "transfer"), start=1)
     ]  # fmt: skip
     bank = tmp_path / "bank.jsonl"
@@ -297,3 +298,4 @@ def test_a_bank_of_excerpts_becomes_a_corpus_with_titles_and_halves(tmp_path):
     gold = json.loads((tmp_path / "corpus" / "gold.json").read_text(encoding="utf-8"))
     assert gold["X3.txt"]["facts"] == {"expenditure_total": [300000]}  # an empty list labels nothing
     assert gold["X3.txt"]["report_kind"] == "transfer" and "province" in gold["X3.txt"]["identity_skip"]
+    assert gold["X3.txt"]["kpis"][0]["actual"] == "95%" and "kpis" not in gold["X1.txt"]

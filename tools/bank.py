@@ -5,7 +5,8 @@
     python -m tools.scoring OUT_DIR --forms txt
 
 Each line of a bank is `{"id", "institution", "fiscal_year", "kind", "text", "facts": {code: [values]}}`
-(`kind`: department, project or transfer). Each excerpt becomes OUT_DIR/txt/<id>.txt: a title naming
+(`kind`: department, project or transfer), with `"kpis": [{name, target, actual, weight, score}]` where
+the excerpt holds indicator rows. Each excerpt becomes OUT_DIR/txt/<id>.txt: a title naming
 the body, the year and the kind of report (as every real report has), then the excerpt; its gold entry
 scores the facts and the fiscal year (the place is not scored: `identity_skip`). `--half` keeps the
 excerpts of even or odd position in each bank, to develop on one half and score the other blind.
@@ -46,6 +47,8 @@ def write_corpus(entries: list[dict], into: Path) -> int:
             "report_kind": entry["kind"],
             "facts": {code: values for code, values in entry["facts"].items() if values},
         }
+        if "kpis" in entry:  # rows of a performance-indicator table in the excerpt
+            gold[name]["kpis"] = entry["kpis"]
     (into / "gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
     return len(gold)
 
