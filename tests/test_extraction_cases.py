@@ -363,6 +363,7 @@ def test_project_money_in_the_words_of_a_project_or_fund_report():
         ("已按合同足额拨付资金66.50万元。", "expenditure_total", 665_000),
         ("2022年度上级安排本区林业生态保护恢复资金480.50万元。", "budget_total", 4_805_000),
         ("本校收到公用经费补助资金118.90万元,全年发放108.60万元。", "expenditure_total", 1_086_000),
+        ("村养殖基地建设项目,项目总投资39.50万元,其中中央衔接资金35万元。", "budget_total", 395_000),
     ],
 )
 def test_money_passed_down_to_a_fund_named_at_length_and_paid_out(sentence, code, value):
