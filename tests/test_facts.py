@@ -518,6 +518,8 @@ def test_the_budget_approved_at_the_start_of_the_year_gives_way_to_the_adjusted_
         ("本会现有在职干部职工12人,退休人员3人。", "staff_actual", 12),
         ("核定编制10人,实有在编人数9人。", "staff_actual", 9),
         ("全年本馆服务观众3.5万人次。", "visitors", 35_000),
+        ("2023年部门预算总支出650.40万元。", "budget_total", 6_504_000),
+        ("2021年度,某镇卫生院支出为430.2258万元。", "expenditure_total", 4_302_258),
     ],
 )
 def test_more_wordings_of_budgets_staff_rates_scores_income_and_spending(sentence, code, value):
@@ -544,3 +546,10 @@ def test_indicator_rows_told_as_list_items_without_points():
     content = extract_content(doc, report_kind="project")
     rows = {r.indicator: (r.target_text, r.actual_text, r.score) for r in content.indicators}
     assert rows == {"送戏下乡场次": ("20场", "25场", None), "群众满意度": ("90%", "95%", None)}
+
+
+def test_the_balanced_grand_totals_of_final_accounts_give_income_but_no_spending():
+    """支出总计 of 决算 balances 收入总计 (it holds the year-end balances): not what was spent."""
+    facts = facts_by_code(document_from_lines("2022年度收入总计3000.00万元,支出总计3000.00万元。"))
+    assert facts[("income_total", "department", False)].value == 30_000_000
+    assert not any(code == "expenditure_total" for code, *_ in facts)

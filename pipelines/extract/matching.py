@@ -87,6 +87,8 @@ CLAUSE_LEAD = re.compile(
     r"(?:^|[,;:。\s()（）])(?:其中\s*[,:：]?\s*)?"
     r"(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、]|[一二三四五六七八九十]是|[①-⑩])?$"
 )
+# A body's name (or its kind) right before a bare word makes the word that body's (卫生院支出为430万元).
+BODY_BEFORE = re.compile(r"(?:院|局|馆|校|园|中心|站|所|镇|乡|街道|委|会|队)$")
 LEAD_MARK = "^"
 PROJECT_MARK = "@"  # @项目预算: an alias only in a project or transfer report, where the project is the whole
 
@@ -134,7 +136,10 @@ class Matcher:
                 if alias not in self.leads:
                     continue  # a project report's word outside running text
                 indicator = self.leads[alias]
-                if not clause_leads or not CLAUSE_LEAD.search(text, max(0, match.start() - 9), match.start()):
+                if not clause_leads or not (
+                    CLAUSE_LEAD.search(text, max(0, match.start() - 9), match.start())
+                    or BODY_BEFORE.search(text, max(0, match.start() - 2), match.start())
+                ):
                     continue
             if _negated(text, match.start(), indicator.not_after):
                 continue

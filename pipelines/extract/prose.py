@@ -132,7 +132,10 @@ BY_NATURE = "按支出性质分"
 AFTER_MONEY_BLOCK = ("总体目标", "绩效指标", "一级指标")
 BUDGET_SPLITS = {"expenditure_basic": "budget_total", "expenditure_project": "budget_total"}
 BUDGET_WORDS = re.compile(r"(?<!一般公共)预算(?!执行|单位)|安排")
-SPENDING_WORDS = re.compile(r"支出|决算|执行|实际|支付|使用|开支|花费")
+SPENDING_WORDS = re.compile(r"(?<!预算)(?<!预算总)支出|决算|执行|实际|支付|使用|开支|花费")
+# Spending in a budget's words (部门预算总支出729.95万元): the budget, not what was spent.
+BUDGETED_SPENDING = re.compile(r"预算总?$")
+SPENDING_CODE = "expenditure_total"
 # A rate given as a formula, and the ×100% inside it.
 FORMULA = re.compile(r"[/÷]")
 TIMES = re.compile(r"[×*xX]\s*$")
@@ -620,6 +623,10 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 hits[j].indicator.code == STAFF_CODE and hits[j].alias not in POSTS_FILLED for j in chosen
             ):
                 indicator = matcher.indicators.get(POST_CODE, indicator)  # 实有编制数40人,在职人数36人: posts
+            if indicator.code == SPENDING_CODE and BUDGETED_SPENDING.search(sentence, 0, hit.start):
+                if BUDGET_CODE not in matcher.indicators:
+                    continue
+                indicator = matcher.indicators[BUDGET_CODE]
             if indicator.code in INCOME_CODES and heads.income_budgeted(hit, clause_starts, sentence):
                 continue  # 部门预算收入956万元,其中财政拨款收入930万元: budgeted, not received
             if (
