@@ -353,6 +353,7 @@ def test_project_money_in_the_words_of_a_project_or_fund_report():
     [
         ("市财政下达我县农村公路养护补助资金共计180万元。", "budget_total", 1_800_000),
         ("共下达本县文物保护专项经费320万元,具体为修缮工程200万元。", "budget_total", 3_200_000),
+        ("省财政下达我县“三馆一站”免费开放补助资金40万元。", "budget_total", 400_000),
         (
             "《关于下达2022年农村公路养护资金及绩效目标的通知》下达我县养护资金180万元。",
             "budget_total",

@@ -60,10 +60,10 @@ GAP_STOPS = (
 )
 MAX_GAP = 14
 # Money passed down names its fund before the amount (下达我县中央专项彩票公益金…补助资金200万元): an
-# allocation word reaches its figure across a fund's name, however long, that ends in a fund word.
-ALLOCATION = re.compile(r"下达|安排$")
+# allocation word (下达, 安排) reaches its figure across a fund's name that ends in a fund word.
+ALLOCATION = re.compile(r"下达|安排$|批复$")
 FUND_NAME_GAP = re.compile(
-    r"[^,，。；;:：、《》“”\"]{0,45}?(?:资金|经费|补助|补贴|公益金|专款|转移支付)(?:共计|合计|共|为|计)?\s*"
+    r"[^,，。；;:：、《》]{0,45}?(?:资金|经费|补助|补贴|公益金|专款|转移支付)(?:共计|合计|共|为|计)?\s*"
 )
 BARE_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
 NOT_AFTER_AMOUNT = ("、", ".", "%", ")", "万", "亿")
