@@ -61,7 +61,7 @@ GAP_STOPS = (
 MAX_GAP = 14
 # Money passed down names its fund before the amount (下达我县中央专项彩票公益金…补助资金200万元): an
 # allocation word (下达, 安排) reaches its figure across a fund's name that ends in a fund word.
-ALLOCATION = re.compile(r"下达|安排$|批复$")
+ALLOCATION = re.compile(r"下达|安排$")
 FUND_NAME_GAP = re.compile(
     r"[^,，。；;:：、《》]{0,45}?(?:资金|经费|补助|补贴|公益金|专款|转移支付)(?:共计|合计|共|为|计)?\s*"
 )
