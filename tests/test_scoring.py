@@ -299,3 +299,10 @@ def test_a_bank_of_excerpts_becomes_a_corpus_with_titles_and_halves(tmp_path):
     assert gold["X3.txt"]["facts"] == {"expenditure_total": [300000]}  # an empty list labels nothing
     assert gold["X3.txt"]["report_kind"] == "transfer" and "province" in gold["X3.txt"]["identity_skip"]
     assert gold["X3.txt"]["kpis"][0]["actual"] == "95%" and "kpis" not in gold["X1.txt"]
+    opening = {"id": "O1", "opening": True, "text": "某县文化馆2021年度部门整体支出绩效自评报告", "institution": "某县文化馆",
+               "province": "湖南省", "city": "长沙市", "county": None, "fiscal_year": 2021, "kind": "department",
+               "project": None, "facts": {}, "identity_skip": ["county"]}  # fmt: skip
+    write_corpus([opening], tmp_path / "openings")
+    assert (tmp_path / "openings" / "txt" / "O1.txt").read_text(encoding="utf-8") == opening["text"] + "\n"
+    scored = json.loads((tmp_path / "openings" / "gold.json").read_text(encoding="utf-8"))["O1.txt"]
+    assert (scored["province"], scored["city"], scored["identity_skip"]) == ("湖南省", "长沙市", ["county"])

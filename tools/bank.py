@@ -6,7 +6,9 @@
 
 Each line of a bank is `{"id", "institution", "fiscal_year", "kind", "text", "facts": {code: [values]}}`
 (`kind`: department, project or transfer), with `"kpis": [{name, target, actual, weight, score}]` where
-the excerpt holds indicator rows. Each excerpt becomes OUT_DIR/txt/<id>.txt: a title naming
+the excerpt holds indicator rows. An entry with `"opening": true` is the opening of a report as
+published (its own title, navigation and all): it is written as it is, and its identity (institution,
+province, city, county, fiscal year, kind, project; `identity_skip` as in a corpus) is scored. Each excerpt becomes OUT_DIR/txt/<id>.txt: a title naming
 the body, the year and the kind of report (as every real report has), then the excerpt; its gold entry
 scores the facts and the fiscal year (the place is not scored: `identity_skip`). `--half` keeps the
 excerpts of even or odd position in each bank, to develop on one half and score the other blind.
@@ -36,17 +38,19 @@ def write_corpus(entries: list[dict], into: Path) -> int:
     gold = {}
     for entry in entries:
         name = f"{entry['id']}.txt"
-        (into / "txt" / name).write_text(f"{title(entry)}\n{entry['text']}\n", encoding="utf-8")
+        opening = entry.get("opening", False)  # a report's own opening: no title added, identity scored
+        text = entry["text"] if opening else f"{title(entry)}\n{entry['text']}"
+        (into / "txt" / name).write_text(f"{text}\n", encoding="utf-8")
         gold[name] = {
             "institution": entry["institution"],
-            "province": None,
-            "city": None,
-            "county": None,
+            **{field: entry.get(field) if opening else None for field in NOT_SCORED},
             "fiscal_year": entry["fiscal_year"],
-            "identity_skip": NOT_SCORED,
+            "identity_skip": entry.get("identity_skip", []) if opening else NOT_SCORED,
             "report_kind": entry["kind"],
             "facts": {code: values for code, values in entry["facts"].items() if values},
         }
+        if opening:
+            gold[name]["project"] = entry.get("project")
         if "kpis" in entry:  # rows of a performance-indicator table in the excerpt
             gold[name]["kpis"] = entry["kpis"]
     (into / "gold.json").write_text(json.dumps(gold, ensure_ascii=False, indent=1), encoding="utf-8")
