@@ -967,3 +967,20 @@ def test_a_money_row_led_by_of_which_is_a_part_even_when_no_scope_word_names_it(
         if (f.indicator_code, f.scope) == ("budget_total", "department")
     ]
     assert budgets == [300_000]
+
+
+def test_a_money_header_with_a_formula_and_full_marks_but_no_score_label_reads_its_rows():
+    """执行率(全年执行数/全年预算数) is one column; 分值 without 得分: the score's cells still print."""
+    document = document_from_lines(
+        "某市司法局2021年度项目支出绩效自评表",
+        "项目名称 司法业务经费 实施单位 某市司法局 项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 "
+        "执行率(全年 执行数/全年 预算数) 年度资金总额: 480.50万元 480.50万元 470.20万元 10 97.86% 9.8 "
+        "其中:当年财政拨款 480.50万元 480.50万元 470.20万元 10 97.86% 9.8",
+    )
+    facts = {
+        (f.indicator_code, f.scope): f.value for f in extract_content(document, report_kind="project").facts
+    }
+    assert facts[("budget_total", "department")] == 4_805_000
+    assert facts[("expenditure_total", "department")] == 4_702_000
+    assert facts[("budget_execution_rate", "department")] == 97.86
+    assert not any(code.startswith("income") for code, _ in facts)  # a form's 财政拨款 row is no income

@@ -17,6 +17,8 @@ from pipelines.indicators import Indicator, default_dictionary
 from pipelines.model import Content, Document, Fact, PerformanceIndicator
 
 PROJECT_KINDS = ("project", "transfer")
+# A form's money block has no income: its 当年财政拨款 row is budget and spending, never income.
+FORM_HAS_NO = ("income_total", "income_fiscal")
 CELL = " cell "  # in a locator: the cell of a table row (line 12 cell 6)
 # A paragraph this long, or a heading, ends a table flattened into text lines.
 LONG_PROSE = 40
@@ -93,6 +95,7 @@ def extract_content(
         for f in facts
         if (f.indicator_code, f.scope, f.is_target) not in taken
         and not (CELL in f.source_locator and f.source_locator.split(CELL)[0] in rows_read)
+        and not (f.indicator_code in FORM_HAS_NO and f.source_locator in rows_read)
     ]
     return Content(tuple(_first_statements(facts)), tuple(rows))
 

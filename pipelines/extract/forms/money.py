@@ -484,6 +484,8 @@ def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | No
     if not known & {"initial", "budget", "spent"} or len(known) < 2:
         return None
     roles = list(dict.fromkeys(roles))  # a column printed twice (a split header) counts once
+    if "weight" in roles and "score" not in roles:
+        roles.append("score")  # full marks go with a score: its label lost, its cells still print
     for token in stream[max(0, start - LOOK_BACK) : start]:
         unit = unit or unit_mark(token) or (_unit_of(token.text) if token.kind == CAPTION else None)
     return MoneyBlock(roles, unit), index
