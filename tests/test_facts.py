@@ -520,6 +520,7 @@ def test_the_budget_approved_at_the_start_of_the_year_gives_way_to_the_adjusted_
         ("全年本馆服务观众3.5万人次。", "visitors", 35_000),
         ("2023年部门预算总支出650.40万元。", "budget_total", 6_504_000),
         ("2021年度,某镇卫生院支出为430.2258万元。", "expenditure_total", 4_302_258),
+        ("部门绩效自评工作总体得分为86.5分,评级为“优”。", "self_eval_score", 86.5),
     ],
 )
 def test_more_wordings_of_budgets_staff_rates_scores_income_and_spending(sentence, code, value):
@@ -553,3 +554,8 @@ def test_the_balanced_grand_totals_of_final_accounts_give_income_but_no_spending
     facts = facts_by_code(document_from_lines("2022年度收入总计3000.00万元,支出总计3000.00万元。"))
     assert facts[("income_total", "department", False)].value == 30_000_000
     assert not any(code == "expenditure_total" for code, *_ in facts)
+
+
+def test_an_indicators_weight_is_not_its_figure():
+    doc = document_from_lines("指标权重原则上设置为预算执行率指标10%、成本指标20%、满意度指标10%。")
+    assert not facts_by_code(doc)

@@ -59,6 +59,7 @@ GAP_STOPS = (
     "到位",  # 项目资金到位50万元: funds received, not the budget
 )
 MAX_GAP = 14
+INDICATOR_WEIGHT = re.compile(r"\s*指标\s*(?:权重|分值|占比?)?\s*(?:为|是)?\s*")
 # Money passed down names its fund before the amount (下达我县中央专项彩票公益金…补助资金200万元): an
 # allocation word (下达, 安排) reaches its figure across a fund's name that ends in a fund word.
 ALLOCATION = re.compile(r"下达|安排$")
@@ -237,6 +238,8 @@ def _figure_for(
             return None  # 在职党员20人: a bare word's figure stands right after it
         if hit.indicator.code.startswith("expenditure") and "预算" in gap:  # 基本支出预算 is a budget
             return None
+        if INDICATOR_WEIGHT.fullmatch(gap):
+            return None  # 预算执行率指标10%, 满意度指标10分: an indicator's weight, not its figure
         if hit.indicator.code.startswith("income") and OTHER_THAN_INCOME.search(gap):
             return None  # 财政拨款支出预算为432万元 is a budget, 财政拨款支出 spending
         if "," in gap and not _comma_passed(text, skipped, figure):
