@@ -365,6 +365,8 @@ def test_project_money_in_the_words_of_a_project_or_fund_report():
         ("2022年度上级安排本区林业生态保护恢复资金480.50万元。", "budget_total", 4_805_000),
         ("本校收到公用经费补助资金118.90万元,全年发放108.60万元。", "expenditure_total", 1_086_000),
         ("村养殖基地建设项目,项目总投资39.50万元,其中中央衔接资金35万元。", "budget_total", 395_000),
+        ("省财政共安排困难群众基本生活救助资金1200万元,其中城乡低保900万元。", "budget_total", 12_000_000),
+        ("项目年预算批复金额为300万元,实际执行资金总额290万元。", "budget_total", 3_000_000),
     ],
 )
 def test_money_passed_down_to_a_fund_named_at_length_and_paid_out(sentence, code, value):
@@ -679,3 +681,13 @@ def test_one_kind_of_staff_among_several_is_no_headcount_but_the_only_kind_is():
         "某县文化馆2022年度部门整体支出绩效自评报告", "实有事业人员 18 名、离退休人员 6 名。"
     )
     assert achieved(only)[("staff_actual", "department")] == 18
+
+
+def test_the_amount_finally_passed_down_after_a_cut_is_the_years_budget():
+    doc = document_from_lines(
+        "某区2021年困难群众救助补助资金绩效自评报告",
+        "2021年救助补助资金下达我区120万元,其中低保资金100万元,孤儿生活保障金20万元,调减30万元,全年实际下达90万元。",
+    )
+    facts = extract_content(doc, report_kind="transfer").facts
+    budgets = {f.scope: f.value for f in facts if f.indicator_code == "budget_total" and not f.is_target}
+    assert budgets == {"initial": 1_200_000, "department": 900_000}

@@ -126,7 +126,7 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 INCOME_CODES = ("income_total", "income_fiscal")
 BUDGET_CODE = "budget_total"
 ALLOCATION_CODES = (BUDGET_CODE, "budget_fiscal")
-ADJUSTED = "调整"
+ADJUSTED = re.compile(r"调整|实际下达")  # the year's final budget: others in its sentence were the first
 INITIAL = "initial"
 # 基本支出 / 项目支出 after a budget word split the budget: they are that budget's parts.
 BY_NATURE = "按支出性质分"
@@ -593,7 +593,9 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         snippet = normal.original(offset, end).strip()
         sentence_target = labelled_target(sentence)
         stale = _earlier_years(sentence, hits, chosen, clause_starts)
-        adjusted = any(hits[i].indicator.code == BUDGET_CODE and ADJUSTED in hits[i].alias for i in chosen)
+        adjusted = any(
+            hits[i].indicator.code == BUDGET_CODE and ADJUSTED.search(hits[i].alias) for i in chosen
+        )
         for i, figure in chosen.items():
             if i in stale or CONDITION_AFTER.match(sentence, figure.end):
                 continue  # 执行率未达到90%的需说明原因: a rule's threshold, not a figure of the year
@@ -605,8 +607,9 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             earlier = bisect_left(marks, hit.start, key=lambda mark: mark[0])
             scoped = earlier and hit.indicator.category == FINANCE  # funds scope money, not scores or staff
             scope = combine_scopes(marks[earlier - 1][1] if scoped else DEPARTMENT, hit.alias)
-            if scope == DEPARTMENT and (parts.is_part(hit) or parts.counts_retired(hit)):
-                continue
+            final_budget = hit.indicator.code == BUDGET_CODE and bool(ADJUSTED.search(hit.alias))
+            if scope == DEPARTMENT and not final_budget and (parts.is_part(hit) or parts.counts_retired(hit)):
+                continue  # (the year's final budget after the parts of the first is no part)
             if (
                 hit.indicator.code == STAFF_CODE
                 and STAFF_KIND.search(sentence, hit.end, figure.start)
@@ -636,7 +639,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 indicator.code == BUDGET_CODE
                 and scope == DEPARTMENT
                 and adjusted
-                and ADJUSTED not in hit.alias
+                and not ADJUSTED.search(hit.alias)
             ):
                 scope = INITIAL  # 预算总额956万元,调整后预算981万元: the adjusted one is the year's
             if indicator.code in BUDGET_SPLITS and not figure.unit and not heads.any_before(hit.start):
