@@ -386,3 +386,21 @@ def test_short_names_of_federations_and_a_website_banner():
 def test_traditional_title_with_pinyin_glosses():
     doc = document_from_lines("湘潭市雨湖區(qū)圖書館2023年度整體支出績效自評報告", "一、基本情況")
     assert extract_identity(doc).institution == "湘潭市雨湖区图书馆"
+
+
+def test_a_body_in_a_county_renamed_since_is_not_cut_to_a_shorter_place_inside_its_name():
+    """崇礼县 (a 区 since 2016) holds 礼县, another province's county: the body stays 崇礼县's."""
+    doc = document_from_lines(
+        "2014年度部门整体支出绩效自评报告", "一、项目基本情况。崇礼县第二小学下设两个校区,现有教职工60人。"
+    )
+    identity = extract_identity(doc)
+    assert identity.institution == "崇礼县第二小学"
+    assert (identity.region.province, identity.region.county) == ("河北省", "崇礼县")
+
+
+def test_a_title_that_is_a_bodys_report_about_a_fund_names_the_body():
+    doc = document_from_lines(
+        "某市文化和旅游局关于中央支持地方公共文化服务体系建设补助资金支出绩效的自评报告",
+        "根据《某市财政局转发财政部关于开展2022年度绩效自评工作的通知》要求,现将自评情况报告如下:",
+    )
+    assert extract_identity(doc).institution == "某市文化和旅游局"

@@ -51,6 +51,8 @@ TITLE_NAME = re.compile(
     rf"^(?:\d+[、.])?\s*(?:附件\d*[:：]?)?(?:{_YEAR}\s*)?(?P<name>{_NAME}){_AFTER_NAME}(?:{_YEAR})?\s*"
     rf"[(（]?{REPORT_WORDS}"
 )
+# A title that is the body's report about something (XX局关于中央…补助资金支出绩效的自评报告).
+TITLE_NAME_ABOUT = re.compile(rf"^(?P<name>{_NAME})\s*关于.{{2,60}}?(?:自评|评价)报告")
 # A title that starts with the body's name right before the year (XX局2021年公共文化服务专项资金 ...).
 TITLE_NAME_YEAR = re.compile(rf"^(?:\d+[、.])?\s*(?P<name>{_NAME}){_AFTER_NAME}(?:19|20)\d{{2}}\s*年")
 LINE_NAME = re.compile(r"^\s*(?P<name>" + _NAME + r")\s*$")
@@ -68,6 +70,7 @@ PATH_NAME = re.compile(
     + REPORT_WORDS
     + ")"
 )
+FORMER_GAZETTEER_YEAR = 2015  # places renamed since (县 to 市, 区) are still printed by their old names
 PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟)")
 BREADCRUMB = re.compile(r">>|»|›|>|＞|→")  # between the steps of a web page's breadcrumb
 GENERIC_NAMES = re.compile(
@@ -144,7 +147,9 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
         if LABEL_RE.search(line):
             continue
         compact = line.replace(" ", "")
-        match = TITLE_NAME.search(compact) or TITLE_NAME_YEAR.search(compact)
+        match = (
+            TITLE_NAME.search(compact) or TITLE_NAME_YEAR.search(compact) or TITLE_NAME_ABOUT.search(compact)
+        )
         if match and not GENERIC_NAMES.match(match["name"]):
             titled = _clean_name(match["name"])
             if fielded and _names_the_supervisor(titled, fielded, text):
@@ -296,15 +301,20 @@ def _is_place(name: str) -> bool:
     return name in {region.province, region.city, region.county}
 
 
+def _starts_with_place(tail: str, year: int | None) -> bool:
+    region = resolve_region(tail, "", year)
+    names = [n for n in (region.province, region.city, region.county) if n]
+    return region.source == "institution" and any(tail.startswith(n) for n in names)
+
+
 def _placed_name(candidate: str) -> str | None:
-    """The longest tail of `candidate` that starts with a real place name (湘潭市图书馆 in 促进湘潭市图书馆)."""
+    """The longest tail of `candidate` that starts with a real place name (湘潭市图书馆 in 促进湘潭市图书馆),
+    today's or a former one (禄丰县, a 市 since 2021: not 丰县 inside it)."""
     for start in range(len(candidate) - 2):
         tail = candidate[start:]
-        if not PLACE_START.match(tail):
-            continue
-        region = resolve_region(tail, "", None)
-        names = [n for n in (region.province, region.city, region.county) if n]
-        if region.source == "institution" and any(tail.startswith(n) for n in names):
+        if PLACE_START.match(tail) and (
+            _starts_with_place(tail, None) or _starts_with_place(tail, FORMER_GAZETTEER_YEAR)
+        ):
             return _clean_name(tail)
     return None
 
