@@ -314,3 +314,15 @@ def test_a_project_of_money_passed_down_from_above_is_a_transfer():
         "一、项目基本情况",
         "2023年区财政安排农机作业补贴资金120万元。",
     ) == ("project", "农机作业补贴项目")
+
+
+@pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("某市文化和旅游局关于中央支持地方公共文化服务体系建设补助资金支出绩效的自评报告", "transfer"),
+        ("(直达资金)某区新建滨河路工程项目2020年度绩效自评报告", "project"),
+        ("某区土门中心小学2021项目资金 绩效自评报告", "project"),
+    ],
+)
+def test_titles_naming_a_fund_spent_or_a_projects_money(title, kind):
+    assert kind_of(title, "一、基本情况")[0] == kind

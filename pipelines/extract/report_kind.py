@@ -42,7 +42,11 @@ SECTION_HEADING = re.compile(
 # Phrases that name a kind, by kind; in a title line the earliest one decides.
 KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
     ("transfer", r"转移支付|区域\(?项目\)?绩效|区域绩效|补助地方|对地方(?:转移|补助)"),
-    ("project", r"项目支出绩效|项目支出自评|项目绩效(?:自评|评价)|项目自评|工程绩效(?:自评|评价)"),
+    (
+        "project",
+        r"项目支出绩效|项目支出自评|项目绩效(?:自评|评价)|项目自评|工程绩效(?:自评|评价)|项目资金\s*绩效(?:自评|评价)"
+        r"|项目\s*(?:19|20)\d{2}\s*年度?\s*绩效(?:自评|评价)",  # …工程项目2020年度绩效自评报告
+    ),
     ("department", r"整体支出|部门整体|单位整体"),
 )
 # Funds passed down by definition (central funds and the funds that link poverty relief to rural
@@ -57,7 +61,7 @@ FUND_TITLE = re.compile(
     r"(?:专项资金|补助资金|补助经费|转移资金|"
     + PASSED_DOWN.pattern
     + r"|(?:19|20)\d{2}\s*年度?[\u4e00-\u9fff、]{2,30}(?<!项目|预算|财政|部门|单位|整体)资金"
-    + r")(?:项目)?(?:\s*(?:19|20)\d{2}\s*年度?)?(?:绩效|自评)"
+    + r")(?:项目)?(?:支出)?(?:\s*(?:19|20)\d{2}\s*年度?)?的?(?:绩效|自评)"
 )
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
