@@ -404,3 +404,11 @@ def test_a_title_that_is_a_bodys_report_about_a_fund_names_the_body():
         "根据《某市财政局转发财政部关于开展2022年度绩效自评工作的通知》要求,现将自评情况报告如下:",
     )
     assert extract_identity(doc).institution == "某市文化和旅游局"
+
+
+def test_a_forms_evaluation_year_field_gives_the_fiscal_year():
+    doc = document_from_lines(
+        "项目支出绩效自评报告", "项目名称:某县水库除险加固工程", "评價年度:2022", "填报日期:2023年4月25日"
+    )
+    identity = extract_identity(doc)
+    assert (identity.fiscal_year, identity.year_source) == (2022, "field")

@@ -26,7 +26,7 @@ from pipelines.extract.header_fields import (
 )
 from pipelines.extract.regions import place_name_starts, resolve_region, resolve_region_from_path
 from pipelines.extract.report_kind import detect_kind
-from pipelines.extract.text import join_page_breaks
+from pipelines.extract.text import join_page_breaks, simplify
 from pipelines.model import Document, Identity, Region
 
 TITLE_LINES = 8
@@ -91,6 +91,7 @@ SUPERVISING = ("local", "supervisor")  # fields naming the department above the 
 YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年|\s*" + REPORT_WORDS + r"|\s*[)）])")
 CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 CHINESE_YEAR = re.compile(r"([二一][〇零○一二三四五六七八九]{3})年")
+YEAR_FIELD = re.compile(r"(?:评价|自评|所属|绩效)年度\s*[:：]?\s*((?:19|20)\d{2})(?!\d)")  # 评价年度:2022
 YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 
 
@@ -329,6 +330,8 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
     text = header_text(document) if text is None else text
     lines = [chinese_year_digits(line) for line in _lines(text)]
     for line in lines[:TITLE_LINES]:
+        if field := YEAR_FIELD.search(simplify(line)):
+            return int(field.group(1)), "field"
         for match in YEAR_IN_TITLE.finditer(line):
             year = int(match.group(1))
             # A title's year is taken as stated; validation judges whether it is in range.
