@@ -412,3 +412,10 @@ def test_a_forms_evaluation_year_field_gives_the_fiscal_year():
     )
     identity = extract_identity(doc)
     assert (identity.fiscal_year, identity.year_source) == (2022, "field")
+
+
+def test_a_party_school_named_on_its_own_line_with_its_other_name_in_brackets():
+    doc = document_from_lines(
+        "中共某某市委党校(某某市行政学院)", "2021年度部门整体支出绩效自评报告", "一、部门基本情况"
+    )
+    assert extract_identity(doc).institution == "中共某某市委党校(某某市行政学院)"

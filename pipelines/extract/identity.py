@@ -37,7 +37,7 @@ ORG_SUFFIX = (
     r"(?:图书馆|文化馆|博物馆|博物院|美术馆|纪念馆|档案馆|科技馆|艺术馆|展览馆|陈列馆|群艺馆|文化站|"
     r"文化中心|服务中心|中心|剧院|剧团|研究院|研究所|研究室|管理局|管理处|管理所|局|委员会|办公室|"
     r"协会|联合会|学会|常委会|工会|红十字会|基金会|厅|院|所|站|委|办|社|团|中学|小学|学校|幼儿园|大学|"
-    r"学院|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队|残联|妇联|科协|文联|侨联|工商联|政协)"
+    r"学院|党校|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队|残联|妇联|科协|文联|侨联|工商联|政协)"
 )
 FIELD_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|公司)(?:机关)?"
 # A field's value is known to be a name: endings that are ordinary words even in a title line (阶段,
@@ -55,7 +55,7 @@ TITLE_NAME = re.compile(
 TITLE_NAME_ABOUT = re.compile(rf"^(?P<name>{_NAME})\s*关于.{{2,60}}?(?:自评|评价)报告")
 # A title that starts with the body's name right before the year (XX局2021年公共文化服务专项资金 ...).
 TITLE_NAME_YEAR = re.compile(rf"^(?:\d+[、.])?\s*(?P<name>{_NAME}){_AFTER_NAME}(?:19|20)\d{{2}}\s*年")
-LINE_NAME = re.compile(r"^\s*(?P<name>" + _NAME + r")\s*$")
+LINE_NAME = re.compile(r"^\s*(?P<name>" + _NAME + r"(?:[(（][\u4e00-\u9fff]{2,20}[)）])?)\s*$")
 PLACE_NAME = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,14}?"
     + ORG_SUFFIX
@@ -103,7 +103,10 @@ def _plausible_year(year: int) -> bool:
 def _clean_name(name: str) -> str:
     name = re.sub(r"^(?:关于|附件\d*|附表\d*)", "", name)
     name = WEBSITE.sub(r"\g<body>", name)  # 南县政协网站: the body's website
-    return name.strip("（）() ")
+    name = name.strip(" ").lstrip("（）()")
+    if name.count("(") + name.count("（") >= name.count(")") + name.count("）"):
+        return name.rstrip("（( ")  # 中共XX省委党校(XX行政学院): its other name in brackets stays
+    return name.rstrip("）) ")
 
 
 WEBSITE = re.compile(r"(?P<body>" + ORG_SUFFIX + r")网站$")
