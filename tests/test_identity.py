@@ -419,3 +419,15 @@ def test_a_party_school_named_on_its_own_line_with_its_other_name_in_brackets():
         "中共某某市委党校(某某市行政学院)", "2021年度部门整体支出绩效自评报告", "一、部门基本情况"
     )
     assert extract_identity(doc).institution == "中共某某市委党校(某某市行政学院)"
+
+
+def test_a_townships_report_titled_by_the_place_alone_is_its_governments():
+    doc = document_from_lines(
+        "附件3",
+        "某某乡部门整体支出绩效自评报告",
+        "(2022年度)",
+        "某某乡人民政府主要职能职责:贯彻执行党和国家的路线、方针、政策。",
+    )
+    assert extract_identity(doc).institution == "某某乡人民政府"
+    bare = document_from_lines("某某镇2022年度项目支出绩效自评报告", "项目年度目标:完成补贴的发放。")
+    assert extract_identity(bare).institution == "某某镇"

@@ -51,6 +51,13 @@ TITLE_NAME = re.compile(
     rf"^(?:\d+[、.])?\s*(?:附件\d*[:：]?)?(?:{_YEAR}\s*)?(?P<name>{_NAME}){_AFTER_NAME}(?:{_YEAR})?\s*"
     rf"[(（]?{REPORT_WORDS}"
 )
+# A township's or street's report names the place alone (田心乡部门整体支出绩效自评报告): its government is
+# the body, named whole where the text names it.
+TITLE_TOWNSHIP = re.compile(
+    rf"^(?:\d+[、.])?\s*(?:{_YEAR}\s*)?(?P<name>[\u4e00-\u9fff]{{1,12}}(?:乡|镇|街道))\s*(?:{_YEAR})?\s*"
+    rf"[(（]?{REPORT_WORDS}"
+)
+TOWNSHIP_BODIES = ("人民政府", "办事处")
 # A title that is the body's report about something (XX局关于中央…补助资金支出绩效的自评报告).
 TITLE_NAME_ABOUT = re.compile(rf"^(?P<name>{_NAME})\s*关于.{{2,60}}?(?:自评|评价)报告")
 # A title that starts with the body's name right before the year (XX局2021年公共文化服务专项资金 ...).
@@ -161,6 +168,11 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
             return _completed(titled, text), "title"
     if fielded:
         return _completed(fielded, text), "field"
+    for line in lines[:TITLE_LINES]:
+        if match := TITLE_TOWNSHIP.search(line.replace(" ", "")):
+            compact = re.sub(r"\s+", "", text)
+            whole = [match["name"] + body for body in TOWNSHIP_BODIES if match["name"] + body in compact]
+            return _completed(whole[0] if whole else match["name"], text), "title"
     crumb = _breadcrumb_name(lines[:TITLE_LINES])
     if crumb:
         return _completed(crumb, text), "line"
