@@ -431,3 +431,13 @@ def test_a_townships_report_titled_by_the_place_alone_is_its_governments():
     assert extract_identity(doc).institution == "某某乡人民政府"
     bare = document_from_lines("某某镇2022年度项目支出绩效自评报告", "项目年度目标:完成补贴的发放。")
     assert extract_identity(bare).institution == "某某镇"
+
+
+def test_an_autonomous_regions_department_named_without_its_region_is_completed_from_the_text():
+    doc = document_from_lines(
+        "项目名称:自治区大气污染防治资金",
+        "主管部门(公章):自治区生态环境厅",
+        "委托单位:宁夏回族自治区财政厅",
+        "评价年度:2023",
+    )
+    assert extract_identity(doc).institution == "宁夏回族自治区生态环境厅"

@@ -123,6 +123,9 @@ PLACES_ONLY = re.compile(
 )  # 零陵区, 衡山县  # characters before a name where its place may stand
 
 
+AUTONOMOUS_REGION = re.compile(r"(?:内蒙古|广西壮族|西藏|宁夏回族|新疆维吾尔)自治区")
+
+
 def _completed(name: str, text: str) -> str:
     """A name printed without its place (林业局 in a title, 自治区文化和旅游厅) completed from where
     the header prints it whole (发布机构:XX区林业局): the most frequent place-led form, else as is."""
@@ -138,6 +141,10 @@ def _completed(name: str, text: str) -> str:
             if is_place and _placed_name(prefix + name) == prefix + name:
                 found[prefix + name] += 1
                 break
+    if not found and name.startswith("自治区"):  # 自治区生态环境厅, where the text names its region
+        regions = set(AUTONOMOUS_REGION.findall(compact))
+        if len(regions) == 1:
+            return regions.pop() + name[len("自治区") :]
     return found.most_common(1)[0][0] if found else name
 
 
