@@ -1,5 +1,7 @@
 """Institution, fiscal year and region from report texts written for the tests."""
 
+import pytest
+
 from pipelines.extract.identity import extract_identity
 from tests.builders import document_from_lines, table_document
 
@@ -398,14 +400,6 @@ def test_a_body_in_a_county_renamed_since_is_not_cut_to_a_shorter_place_inside_i
     assert (identity.region.province, identity.region.county) == ("河北省", "崇礼县")
 
 
-def test_a_title_that_is_a_bodys_report_about_a_fund_names_the_body():
-    doc = document_from_lines(
-        "某市文化和旅游局关于中央支持地方公共文化服务体系建设补助资金支出绩效的自评报告",
-        "根据《某市财政局转发财政部关于开展2022年度绩效自评工作的通知》要求,现将自评情况报告如下:",
-    )
-    assert extract_identity(doc).institution == "某市文化和旅游局"
-
-
 def test_a_forms_evaluation_year_field_gives_the_fiscal_year():
     doc = document_from_lines(
         "项目支出绩效自评报告", "项目名称:某县水库除险加固工程", "评價年度:2022", "填报日期:2023年4月25日"
@@ -414,30 +408,30 @@ def test_a_forms_evaluation_year_field_gives_the_fiscal_year():
     assert (identity.fiscal_year, identity.year_source) == (2022, "field")
 
 
-def test_a_party_school_named_on_its_own_line_with_its_other_name_in_brackets():
-    doc = document_from_lines(
-        "中共某某市委党校(某某市行政学院)", "2021年度部门整体支出绩效自评报告", "一、部门基本情况"
-    )
-    assert extract_identity(doc).institution == "中共某某市委党校(某某市行政学院)"
-
-
-def test_a_townships_report_titled_by_the_place_alone_is_its_governments():
-    doc = document_from_lines(
-        "附件3",
-        "某某乡部门整体支出绩效自评报告",
-        "(2022年度)",
-        "某某乡人民政府主要职能职责:贯彻执行党和国家的路线、方针、政策。",
-    )
-    assert extract_identity(doc).institution == "某某乡人民政府"
-    bare = document_from_lines("某某镇2022年度项目支出绩效自评报告", "项目年度目标:完成补贴的发放。")
-    assert extract_identity(bare).institution == "某某镇"
-
-
-def test_an_autonomous_regions_department_named_without_its_region_is_completed_from_the_text():
-    doc = document_from_lines(
-        "项目名称:自治区大气污染防治资金",
-        "主管部门(公章):自治区生态环境厅",
-        "委托单位:宁夏回族自治区财政厅",
-        "评价年度:2023",
-    )
-    assert extract_identity(doc).institution == "宁夏回族自治区生态环境厅"
+@pytest.mark.parametrize(
+    ("lines", "institution"),
+    [
+        (  # a body's report about a fund
+            ["某市文化和旅游局关于中央支持地方公共文化服务体系建设补助资金支出绩效的自评报告",
+             "根据《某市财政局转发财政部关于开展2022年度绩效自评工作的通知》要求,现将自评情况报告如下:"],
+            "某市文化和旅游局",
+        ),
+        (  # a party school on its own line, its other name in brackets
+            ["中共某某市委党校(某某市行政学院)", "2021年度部门整体支出绩效自评报告", "一、部门基本情况"],
+            "中共某某市委党校(某某市行政学院)",
+        ),
+        (  # a township's report titled by the place alone: its government, named whole in the text
+            ["附件3", "某某乡部门整体支出绩效自评报告", "(2022年度)",
+             "某某乡人民政府主要职能职责:贯彻执行党和国家的路线、方针、政策。"],
+            "某某乡人民政府",
+        ),
+        (["某某镇2022年度项目支出绩效自评报告", "项目年度目标:完成补贴的发放。"], "某某镇"),
+        (  # 自治区XX厅 completed with the one autonomous region the text names
+            ["项目名称:自治区大气污染防治资金", "主管部门(公章):自治区生态环境厅", "委托单位:宁夏回族自治区财政厅",
+             "评价年度:2023"],
+            "宁夏回族自治区生态环境厅",
+        ),
+    ],
+)  # fmt: skip
+def test_bodies_named_by_a_report_about_a_fund_a_line_of_their_own_a_township_or_a_region(lines, institution):
+    assert extract_identity(document_from_lines(*lines)).institution == institution
