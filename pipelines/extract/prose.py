@@ -96,7 +96,7 @@ POSTS_FILLED = ("实有编制数", "实有编制")
 KIND_BEFORE = re.compile(r"(?:行政|事业|工勤|参公|管理)$")
 FINANCE = "finance"
 # Indicators whose label may stand alone in a paragraph with its figure in the next one.
-LABEL_CATEGORIES = ("staffing", "evaluation")  # 人员编制 | 37; (一)自评得分 | 100分。
+LABEL_CATEGORIES = (STAFFING, "evaluation")  # 人员编制 | 37; (一)自评得分 | 100分。
 LIST_MARKER = re.compile(r"^(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、])\s*")
 MAX_CELL = 20
 # Service figures: whose they are.

@@ -92,8 +92,8 @@ ENDS_TABLE = (TOTAL, FIELD, SECTION, KPI_COLUMN)  # what ends an indicator table
 LABEL_PATTERN = re.compile(label_trie_pattern(list(LABELS)))
 
 
-# Formula marks in headers, (A) (B) (B/A×100%) (20分*执行率) (全年执行数/全年预算数), are not cells, nor (B/A1 whose bracket a
-# scan lost; a template's placeholder inside a name, (≥**平方米), is no formula.
+# Formula marks in headers, (A) (B) (B/A×100%) (20分*执行率) (全年执行数/全年预算数), are not cells,
+# nor (B/A1 whose bracket a scan lost; a template's placeholder inside a name, (≥**平方米), is no formula.
 FORMULA = re.compile(
     r"[(（]\s*[A-Za-z](?:\s*[/÷]\s*[A-Za-z])?(?:\s*[×*xX]\s*100\s*%)?\s*[)）]"
     r"|[(（]\s*[A-Za-z]\s*[/÷]\s*[A-Za-z]\s*[1l|]?(?=[\s\u4e00-\u9fff]|$)"  # (B/A1: its closing bracket misread or lost
