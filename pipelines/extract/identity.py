@@ -172,6 +172,8 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
             titled = _clean_name(match["name"])
             if fielded and _names_the_supervisor(titled, fielded, text):
                 return _completed(fielded, text), "field"
+            if fielded and _spelled_out(titled, fielded):
+                return fielded, "field"  # 寻甸县XX局 in the title, 寻甸回族彝族自治县XX局 in the form's field
             return _completed(titled, text), "title"
     if fielded:
         return _completed(fielded, text), "field"
@@ -226,6 +228,18 @@ def _names_the_supervisor(titled: str, fielded: str, text: str) -> bool:
         return False
     supervisors = {field_name(f.value) for f in header_fields(text) if f.key == "supervisor"}
     return titled in supervisors and _field_rank(fielded, text) < FIELD_RANK.index("supervisor")
+
+
+def _spelled_out(titled: str, fielded: str) -> bool:
+    """Whether a form's field names the title's body in full: longer, with the title's characters in
+    order and the same ending (寻甸回族彝族自治县林业和草原局 for 寻甸县林业和草原局; not a section of it)."""
+    ending = min(len(titled), SAME_ENDING)
+    return (
+        len(fielded) > len(titled) and fielded[-ending:] == titled[-ending:] and _abbreviates(titled, fielded)
+    )
+
+
+SAME_ENDING = 4
 
 
 def _abbreviates(short: str, full: str) -> bool:
