@@ -326,3 +326,12 @@ def test_a_project_of_money_passed_down_from_above_is_a_transfer():
 )
 def test_titles_naming_a_fund_spent_or_a_projects_money(title, kind):
     assert kind_of(title, "一、基本情况")[0] == kind
+
+
+def test_a_project_name_field_broken_before_the_titles_last_words_ends_at_the_project():
+    lines = (
+        "某县林业局2023年造林补助资金项目支出绩效自评报告",
+        "项目名称: 2023年造林补助资金项目支出",
+        "绩效自评报告",
+    )
+    assert kind_of(*lines) == ("project", "2023年造林补助资金项目")

@@ -152,6 +152,9 @@ def _in_form_header(field: Field, text: str) -> bool:
     )
 
 
+SPENDING_AFTER_NAME = re.compile(r"(?<=项目)支出$")
+
+
 def project_name(field: Field, text: str) -> str | None:
     """A 项目名称 field's value as printed, cut at the next field label (or a section label).
 
@@ -161,6 +164,7 @@ def project_name(field: Field, text: str) -> str | None:
     value, _ = value_after(text, field.start + len(field.label), PROJECT_CUT)
     value = DIGITS_SPACED.sub("", value)  # 2020 年市级…资金: a space inside a date is no cell's end
     value = _balanced(value.split(" ")[0].strip("-—–_·、."))
+    value = SPENDING_AFTER_NAME.sub("", value)  # XX项目支出 / 绩效自评报告: the title's words, broken off
     if len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", value)) < MIN_PROJECT_CHARS or COLUMN_WORD.match(value):
         return None
     return value
