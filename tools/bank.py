@@ -1,29 +1,29 @@
-"""A bank of labelled excerpts (a few sentences each, copied from real reports) as a corpus that
-`tools.scoring` scores, so that wordings are measured across many reports at once:
+"""A bank of labelled excerpts copied from real reports, as a corpus that `tools.scoring` scores, so
+that wordings are measured across many reports at once:
 
     python -m tools.bank BANK.jsonl [BANK2.jsonl ...] OUT_DIR [--half even|odd]
     python -m tools.scoring OUT_DIR --forms txt
 
 Each line of a bank is `{"id", "institution", "fiscal_year", "kind", "text", "facts": {code: [values]}}`
 (`kind`: department, project or transfer), with `"kpis": [{name, target, actual, weight, score}]` where
-the excerpt holds indicator rows. An entry with `"opening": true` is the opening of a report as
-published (its own title, navigation and all): it is written as it is, and its identity (institution,
-province, city, county, fiscal year, kind, project; `identity_skip` as in a corpus) is scored. Each excerpt becomes OUT_DIR/txt/<id>.txt: a title naming
-the body, the year and the kind of report (as every real report has), then the excerpt; its gold entry
-scores the facts and the fiscal year (the place is not scored: `identity_skip`). `--half` keeps the
-excerpts of even or odd position in each bank, to develop on one half and score the other blind.
+the excerpt holds indicator rows. Each excerpt becomes OUT_DIR/txt/<id>.txt: a title naming the body,
+the year and the kind of report (as every real report has), then the excerpt; its gold scores the facts
+and the fiscal year (the place is not: `identity_skip`). An entry with `"opening": true` is a report's
+opening as published (title, navigation and all): written as it is, with its whole identity scored
+(province, city, county, project; its own `identity_skip`). `--half` keeps the entries of even or odd
+position in each bank, to develop on one half and score the other blind.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 from pathlib import Path
+
+from pipelines.extract.matching import BRACKETED
 
 KIND_TITLES = {"department": "部门整体支出", "project": "项目支出", "transfer": "转移支付资金"}
 NOT_SCORED = ["province", "city", "county"]
-BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
 
 
 def title(entry: dict) -> str:

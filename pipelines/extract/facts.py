@@ -10,15 +10,13 @@ from __future__ import annotations
 from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.kpi import indicator_in_prose, misread
 from pipelines.extract.matching import MONEY_UNIT_HINT, Context, Matcher
-from pipelines.extract.prose import HEADING, prose_facts, see_budget_split, see_heading
+from pipelines.extract.prose import HEADING, INCOME_CODES, prose_facts, see_budget_split, see_heading
 from pipelines.extract.tables import TableState, row_cells, table_row_facts
 from pipelines.extract.text import join_page_breaks, simplify
 from pipelines.indicators import Indicator, default_dictionary
 from pipelines.model import Content, Document, Fact, PerformanceIndicator
 
 PROJECT_KINDS = ("project", "transfer")
-# A form's money block has no income: its 当年财政拨款 row is budget and spending, never income.
-FORM_HAS_NO = ("income_total", "income_fiscal")
 CELL = " cell "  # in a locator: the cell of a table row (line 12 cell 6)
 # A paragraph this long, or a heading, ends a table flattened into text lines.
 LONG_PROSE = 40
@@ -95,7 +93,8 @@ def extract_content(
         for f in facts
         if (f.indicator_code, f.scope, f.is_target) not in taken
         and not (CELL in f.source_locator and f.source_locator.split(CELL)[0] in rows_read)
-        and not (f.indicator_code in FORM_HAS_NO and f.source_locator in rows_read)
+        # a form's money block has no income: its 当年财政拨款 row is budget and spending, never income
+        and not (f.indicator_code in INCOME_CODES and f.source_locator in rows_read)
     ]
     return Content(tuple(_first_statements(facts)), tuple(rows))
 

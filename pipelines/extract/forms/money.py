@@ -39,7 +39,8 @@ class Cell:
 
 NUMBER = re.compile(r"(?:0|[1-9]\d*)(?:\.\d{1,6})?")
 FIGURE_RUN = re.compile(r"^[\d.,%]+$")
-CELL_WITH_UNIT = re.compile(r"^(\d[\d.,]*)(万元|元|亿元|万(?=$))$")  # 3359.62万: 万元 with 元 left out
+CELL_WITH_UNIT = re.compile(r"^(\d[\d.,]*)(万元|元|亿元|万)$")
+CELL_UNITS = {"万": "万元"}  # 3359.62万: 万元 with 元 left out
 ENUMERATION = re.compile(r"^\d{1,2}[.、]$")  # a list item's number (1.), not a figure
 LEADING_FIGURES = re.compile(r"^\d[\d.,%]*(?=[\u4e00-\u9fff])")
 # Figures and printed empty cells run together (100.00%//, —100%—): each piece is a cell.
@@ -548,7 +549,7 @@ def read_money_rows(
                 break  # 1. starts a note below the row, not a cell
             with_unit = CELL_WITH_UNIT.match(text)
             if with_unit:  # 4753.66万元: a cell printed with its unit
-                unit = "万元" if with_unit.group(2) == "万" else with_unit.group(2)
+                unit = CELL_UNITS.get(with_unit.group(2), with_unit.group(2))
                 block.unit = block.unit or unit
                 if block.unit == unit:
                     values.append(replace(stream[index], text=with_unit.group(1)))
