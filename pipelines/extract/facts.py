@@ -2,7 +2,7 @@
 performance-indicator tables.
 
 Blocks go to table extraction when they are table rows (real, or flattened into a text line) and to
-prose extraction otherwise; see `tables.py` and `prose.py`. A figure repeated word for word counts once.
+prose extraction otherwise; see `tables.py` and `prose/`. A figure repeated word for word counts once.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.kpi import indicator_in_prose, misread
 from pipelines.extract.matching import MONEY_UNIT_HINT, Context, Matcher
-from pipelines.extract.prose import HEADING, INCOME_CODES, prose_facts, see_budget_split, see_heading
+from pipelines.extract.prose import prose_facts
+from pipelines.extract.prose.money import INCOME_CODES, see_budget_split
+from pipelines.extract.prose.targets import HEADING, see_heading
 from pipelines.extract.tables import TableState, row_cells, table_row_facts
 from pipelines.extract.text import join_page_breaks, simplify
 from pipelines.indicators import Indicator, default_dictionary

@@ -1,0 +1,128 @@
+"""Money in running text: whose figure it is and which one.
+
+Scope words (财政拨款, 其他资金 ...) and aliases with no figure of their own (基本支出 in 基本支出的全年
+预算数) scope the money figures after them in the sentence (`scope_marks`); 基本支出 / 项目支出 after a
+budget word split the budget (budget_total of scope basic / project), also inside a form's split by
+nature (`see_budget_split`); budgeted income (预算收入) is no income (`MoneyHeads`); a budget beside an
+adjusted budget is the initial one (ADJUSTED); one project's or fund's figure (免费开放项目支出, 某某项目
+执行率) is not the department's (`names_one_item`).
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+
+from pipelines.extract.matching import (
+    ALIAS_SCOPES,
+    DEPARTMENT,
+    SCOPE_WORDS,
+    AliasHit,
+    Context,
+)
+from pipelines.extract.numbers import Figure
+from pipelines.extract.prose.figures import BRACKET_SPAN
+from pipelines.extract.prose.targets import HEADING
+
+FINANCE = "finance"
+# A sum told after its parts (甲项目40万元;乙项目25万元。共计下达65万元): the amounts of that code
+# before it in the paragraph were its parts.
+MONEY_TOTAL = re.compile(r"共计|合计|总计|累计|共下达|共安排|共拨付")
+# Codes whose alias after a project's or fund's name (免费开放项目支出) is that item's figure.
+ONE_ITEM_CODES = ("expenditure_project", "budget_execution_rate")
+ITEM_WORDS = ("项目", "专项资金", "资金", "经费")
+# Words before 项目 / 资金 that name no particular item (其中项目支出, 财政资金执行率, 本年项目支出).
+NEUTRAL_BEFORE_ITEM = (
+    "其中", "本年", "全年", "年度", "当年", "拨款", "财政", "部门", "单位", "整体", "全部", "所有", "各",
+    "的", "及", "和", "与", "是", "为", "年", "中",
+)  # fmt: skip
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+INCOME_CODES = ("income_total", "income_fiscal")
+BUDGET_CODE = "budget_total"
+ALLOCATION_CODES = (BUDGET_CODE, "budget_fiscal")
+ADJUSTED = re.compile(r"调整|实际下达")  # the year's final budget: others in its sentence were the first
+INITIAL = "initial"
+# 基本支出 / 项目支出 after a budget word split the budget: they are that budget's parts.
+BY_NATURE = "按支出性质分"
+AFTER_MONEY_BLOCK = ("总体目标", "绩效指标", "一级指标")
+BUDGET_SPLITS = {"expenditure_basic": "budget_total", "expenditure_project": "budget_total"}
+BUDGET_WORDS = re.compile(r"(?<!一般公共)预算(?!执行|单位)|安排")
+SPENDING_WORDS = re.compile(r"(?<!预算)(?<!预算总)支出|决算|执行|实际|支付|使用|开支|花费")
+# Spending in a budget's words (部门预算总支出729.95万元): the budget, not what was spent.
+BUDGETED_SPENDING = re.compile(r"预算总?$")
+SPENDING_CODE = "expenditure_total"
+SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, key=len, reverse=True)))
+
+
+def see_budget_split(text: str, context: Context) -> None:
+    """Track a form's budget split by nature (年度预算申请 … 按支出性质分: 基本支出 / 项目支出): its parts
+    are the budget's, not spending; the split ends where the form's goals or indicators begin."""
+    if BY_NATURE in text:
+        context.by_nature = True
+    elif HEADING.match(text) or any(word in text for word in AFTER_MONEY_BLOCK):
+        context.by_nature = False
+
+
+def scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> list[tuple[int, str]]:
+    """Positions in a sentence where a scope starts."""
+    marks = [(m.start(), SCOPE_WORDS[m.group(0)]) for m in SCOPE_PATTERN.finditer(text)]
+    for i, hit in enumerate(hits):
+        scope = ALIAS_SCOPES.get(hit.indicator.code)
+        if scope and i not in chosen and i + 1 < len(hits):
+            marks.append((hit.start, scope))
+    marks.sort()
+    for start, end in (m.span() for m in BRACKET_SPAN.finditer(text)):
+        if any(start < position < end for position, _ in marks):
+            outside = [scope for position, scope in marks if position < start]
+            marks.append((end, outside[-1] if outside else DEPARTMENT))  # (含上年结转20万元): inside only
+    return sorted(marks)
+
+
+def names_one_item(before: str, alias: str) -> bool:
+    """Whether the words before an alias name one project or fund (免费开放项目支出, 图书购置项目执行率,
+    某某专项资金执行率): its figure is that item's, not the department's nor the whole report's."""
+    stem = before
+    if not alias.startswith(ITEM_WORDS):
+        item = next((word for word in ITEM_WORDS if before.endswith(word)), None)
+        if item is None:
+            return False
+        stem = before[: -len(item)]
+    if not stem or not _CJK_CHAR.match(stem[-1]):
+        return False  # 项目支出 / 项目执行率 opening a clause: the report's own
+    return not stem.endswith(NEUTRAL_BEFORE_ITEM)
+
+
+class MoneyHeads:
+    """Whether the money words before a point of a sentence are about a budget (预算, 安排) or about
+    spending (支出, 决算, 执行 ...): 基本支出 / 项目支出 figures split whichever came last."""
+
+    def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
+        own = [(h.start, h.end) for h in hits if h.indicator.code in BUDGET_SPLITS]
+        self.budget = [m.start() for m in BUDGET_WORDS.finditer(sentence)]
+        self.spending = []
+        for m in SPENDING_WORDS.finditer(sentence):
+            index = bisect_right(own, (m.start(), len(sentence)))
+            if not (index and own[index - 1][0] <= m.start() < own[index - 1][1]):
+                self.spending.append(m.start())  # 支出 inside 基本支出 itself is no head
+
+    def budget_governs(self, position: int, since: int = 0) -> bool:
+        """Whether the last money word before `position` (and after `since`) is a budget word."""
+        budget = bisect_left(self.budget, position)
+        spending = bisect_left(self.spending, position)
+        last_budget = self.budget[budget - 1] if budget else -1
+        last_spending = self.spending[spending - 1] if spending else -1
+        return last_budget > last_spending and last_budget >= since
+
+    def any_before(self, position: int) -> bool:
+        """Whether any money word, budget or spending, stands before `position`."""
+        return bool(self.budget and self.budget[0] < position) or bool(
+            self.spending and self.spending[0] < position
+        )
+
+    def income_budgeted(self, hit: AliasHit, clause_starts: list[int], sentence: str) -> bool:
+        """An income figure in a clause about a budget (部门预算收入X万元, 其中财政拨款收入Y万元)."""
+        index = bisect_right(clause_starts, hit.start)
+        start = clause_starts[index - 1] if index else 0
+        if sentence.startswith("其中", start) and index:
+            start = clause_starts[index - 2] if index > 1 else 0  # 其中 continues the clause before
+        return self.budget_governs(hit.start, start)

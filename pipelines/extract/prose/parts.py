@@ -1,0 +1,90 @@
+"""A part is no whole: the figures of a sentence that are one part of what the body has (`Parts`),
+mostly in its staff: a figure after 其中 of a code the sentence already stated, one kind of post next
+to another (行政编制 / 事业编制), posts filled (实有编制数) beside the staff in post.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+from pipelines.extract.matching import (
+    AliasHit,
+)
+from pipelines.extract.prose.figures import BRACKET_SPAN
+
+OF_WHICH = re.compile("其中")
+# Kinds of posts: where a sentence names two, each is one part of the establishment.
+POST_KINDS = re.compile(r"参照公务员管理的?事业编|参公事业编|行政编|事业编|工勤|参公|参照公务员")
+POST_KIND_ALIASES = ("事业编制",)
+STAFF_KIND = re.compile(r"行政|事业|工勤|参公|编外|聘用|临聘|合同制")
+POST_CODE = "staff_authorized"
+STAFFING = "staffing"
+STAFF_CODE, RETIRED_CODE = "staff_actual", "staff_retired"
+# Posts filled (实有编制数): the staff in post, unless the sentence counts the staff in post apart.
+POSTS_FILLED = ("实有编制数", "实有编制")
+KIND_BEFORE = re.compile(r"(?:行政|事业|工勤|参公|管理)$")
+
+
+class Parts:
+    """What makes a figure one part of a whole in a sentence: a figure after 其中 of a code the sentence
+    already stated (编制总数34人(其中行政编制23人、事业编制11人)), or one kind of post next to another
+    kind (行政编制18名, 事业编制6名), or a kind of post among the parts of a headcount: no scope word
+    says which part, so it is no department figure.
+    A headcount whose parts after 其中 are the staff in post and the retired (共有职工96人,其中在职职工
+    81人,退休人员15人) counts the retired: the part in post is the staff figure, not the whole.
+    Brackets after a headcount hold its parts as 其中 does (实有人数48人(在职26人,离退休22人)), up to
+    their closing bracket (brackets after money may hold the adjusted figure instead)."""
+
+    def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
+        self.of_which = [m.start() for m in OF_WHICH.finditer(sentence)]
+        self.brackets = [m.span() for m in BRACKET_SPAN.finditer(sentence)]
+        self.first: dict[str, int] = {}
+        for hit in hits:
+            self.first.setdefault(hit.indicator.code, hit.start)
+        self.kinds = {m.group(0) for m in POST_KINDS.finditer(sentence)}
+        self.sentence = sentence
+        self.hits = hits
+
+    def _retired_inside(self, of_which: int, end: int | None = None) -> bool:
+        """Whether the parts after the 其中 at `of_which` (up to `end`) are staff in post and retired staff."""
+        after = {
+            hit.indicator.code for hit in self.hits if of_which < hit.start < (end or len(self.sentence))
+        }
+        return {STAFF_CODE, RETIRED_CODE} <= after
+
+    def _bracket(self, position: int) -> tuple[int, int] | None:
+        return next(((start, end) for start, end in self.brackets if start < position < end), None)
+
+    def counts_retired(self, hit: AliasHit) -> bool:
+        """A staff figure that is the whole of a headcount with retired staff among its parts."""
+        if hit.indicator.code != STAFF_CODE:
+            return False
+        index = bisect_left(self.of_which, hit.start)
+        if index < len(self.of_which) and self._retired_inside(self.of_which[index]):
+            return True
+        following = next((span for span in self.brackets if span[0] > hit.end), None)
+        return (
+            following is not None
+            and not any(hit.end < other.start < following[0] for other in self.hits)
+            and self._retired_inside(*following)
+        )
+
+    def is_part(self, hit: AliasHit) -> bool:
+        bracket = self._bracket(hit.start)
+        if bracket and hit.indicator.category == STAFFING and self.first[hit.indicator.code] < bracket[0]:
+            return not (hit.indicator.code == STAFF_CODE and self._retired_inside(*bracket))
+        index = bisect_left(self.of_which, hit.start)
+        if index and self.first[hit.indicator.code] < self.of_which[index - 1]:
+            return not (hit.indicator.code == STAFF_CODE and self._retired_inside(self.of_which[index - 1]))
+        if (
+            index
+            and hit.indicator.code == POST_CODE
+            and self.first.get(STAFF_CODE, len(self.sentence)) < self.of_which[index - 1]
+        ):
+            return True  # 现有人数14人,其中行政人员10人、事业编制人员4人: a kind of staff, not the posts
+        if hit.indicator.code != POST_CODE or len(self.kinds) < 2:
+            return False
+        return hit.alias in POST_KIND_ALIASES or bool(
+            KIND_BEFORE.search(self.sentence, max(0, hit.start - 2), hit.start)
+        )
