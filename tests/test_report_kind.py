@@ -335,3 +335,32 @@ def test_a_project_name_field_broken_before_the_titles_last_words_ends_at_the_pr
         "绩效自评报告",
     )
     assert kind_of(*lines) == ("project", "2023年造林补助资金项目")
+
+
+def test_a_bare_title_with_a_bracketed_project_line_or_a_fund_of_the_body_is_a_project():
+    assert kind_of(
+        "某某县农业技术推广站2019年度绩效自评报告", "(良种繁育示范推广项目)", "一、项目基本情况"
+    ) == (
+        "project",
+        "良种繁育示范推广项目",
+    )
+    assert kind_of("某某县畜牧局2020年地方品种资源保护经费的绩效自评报告", "一、项目概况") == (
+        "project",
+        "地方品种资源保护经费",
+    )
+    # a subsidy passed down (补助经费) stays a transfer
+    assert kind_of("某某县2021年残疾人康复补助经费绩效自评报告", "一、基本情况")[0] == "transfer"
+
+
+def test_a_goals_self_evaluation_told_in_the_opening_sentence_is_a_project_report():
+    lines = (
+        "某某县乡村振兴指挥部:",
+        "现将2024年某某镇某某社区排水设施配套项目绩效目标自评报告如下:",
+        "一、绩效目标分解下达情况",
+    )
+    assert kind_of(*lines)[0] == "project"
+
+
+def test_a_sentence_saying_the_evaluation_is_done_is_no_title():
+    text = "现已完成某某县2022年衔接资金实施项目绩效目标自评,意见收集人:某某。项目名称 某某水库标尺安装 主管部门 某某县水利局 实施单位 某某县水利局"
+    assert kind_of(text, "一、绩效目标") == ("project", "某某水库标尺安装")

@@ -7,7 +7,8 @@
 
 The kind is read from the report's title lines (the first heading that names a kind decides: a
 department report's title may go on to mention a project form appended to it), else from the
-header's 项目名称 / 转移支付(项目)名称 field. The project is that field's value as printed (with a
+header's 项目名称 / 转移支付(项目)名称 field; a title that names no kind but a project in brackets on its
+last line (…2019年度绩效自评报告 / (XX推广项目)) is a project's. The project is that field's value as printed (with a
 budget code printed in the field kept), else the name the title gives before 项目支出绩效 /
 专项资金绩效; None for department reports.
 """
@@ -31,7 +32,7 @@ from pipelines.model import ReportKind
 TITLE_ZONE_LINES = 10  # first non-empty lines read as possible titles
 HEADING_CHARS = 60  # of each of them: a whole form flattened onto one line starts with its title
 TITLE_WORDS = re.compile(r"报告|表|自评|评价|情况")
-PROSE_START = re.compile(r"^(?:根据|按照|依据|为了?|经|现将|通过|在|我|本)")
+PROSE_START = re.compile(r"^(?:根据|按照|依据|为了?|经|现将|现已|通过|在|我|本)")
 # The opening sentence of a prose report names it: 现将XX局2022年XX资金项目绩效自评报告如下.
 REPORTED_AS = re.compile(r"现将(?P<title>[^。;；]{4,80}?)(?:报告|汇报)如下")
 QUOTED = re.compile(r"《[^》]{0,80}》")
@@ -44,8 +45,9 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
     ("transfer", r"转移支付|区域\(?项目\)?绩效|区域绩效|补助地方|对地方(?:转移|补助)"),
     (
         "project",
-        r"项目支出绩效|项目支出自评|项目绩效(?:自评|评价)|项目自评|工程绩效(?:自评|评价)|项目资金\s*绩效(?:自评|评价)"
-        r"|项目\s*(?:19|20)\d{2}\s*年度?\s*绩效(?:自评|评价)",  # …工程项目2020年度绩效自评报告
+        r"项目支出绩效|项目支出自评|项目绩效(?:目标)?(?:自评|评价)|项目自评|工程绩效(?:自评|评价)|项目资金\s*绩效(?:自评|评价)"
+        r"|项目\s*(?:19|20)\d{2}\s*年度?\s*绩效(?:自评|评价)"  # …工程项目2020年度绩效自评报告
+        r"|(?<!补助)经费的?绩效(?:自评|评价)",  # …保种经费的绩效自评报告: a body's own fund for one task
     ),
     ("department", r"整体支出|部门整体|单位整体"),
 )
@@ -81,7 +83,7 @@ PROJECT_END = r"(?:项目|专项资金|补助资金|资金|经费|工程)"  # th
 TITLE_PROJECT = re.compile(
     r"(?:(?:19|20)\d{2}\s*年度?)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?"
     + PROJECT_END
-    + r")(?:支出)?(?:绩效|自评)"
+    + r")(?:支出)?的?(?:绩效|自评)"
 )
 # A project named in brackets after the title's kind phrase: 项目绩效自评报告(春节慰问经费项目).
 TITLE_BRACKET_PROJECT = re.compile(
@@ -135,6 +137,9 @@ def kind_from_titles(text: str) -> tuple[ReportKind | None, str | None]:
     for head in _title_lines(text):
         if FUND_TITLE.search(head):
             return "transfer", head
+    if bracketed := TITLE_BRACKET_PROJECT.search(_title_zone(text)):
+        # XX站2019年度绩效自评报告 / (XX示范推广项目): the title names no kind, its bracket a project
+        return ("transfer" if PASSED_DOWN.search(bracketed["name"]) else "project"), None
     return None, None
 
 
