@@ -220,6 +220,20 @@ def test_unit_name_without_a_place_takes_the_region_of_its_supervising_departmen
     assert "supervising department" in identity.region.note
 
 
+def test_a_body_named_only_in_the_text_opening_its_own_paragraph_wins_a_tie():
+    # 和县 is a county, but here 和 joins 县委 to what came before; the body opens its paragraph
+    doc = document_from_lines(
+        "2021年度部門整體支出績效自評報告",
+        "根據上級文件精神和縣委、縣政府有關要求,現將我單位績效自評情況報告如下:",
+        "一、部門基本情況",
+        "茶陵縣供銷合作社聯合社成立於1952年,共有編製12人。",
+    )
+    identity = extract_identity(doc)
+    assert identity.institution == "茶陵县供销合作社联合社"
+    assert identity.institution_source == "text"
+    assert identity.region.county == "茶陵县"
+
+
 def test_title_in_traditional_characters():
     doc = document_from_lines(
         "臨澧縣圖書館2021年度部門整體支出績效自評報告", "一、部門基本情況", "本館編制8人。"

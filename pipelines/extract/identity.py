@@ -36,7 +36,7 @@ TITLE_LINES = 8
 ORG_SUFFIX = (
     r"(?:图书馆|文化馆|博物馆|博物院|美术馆|纪念馆|档案馆|科技馆|艺术馆|展览馆|陈列馆|群艺馆|文化站|"
     r"文化中心|服务中心|中心|剧院|剧团|研究院|研究所|研究室|管理局|管理处|管理所|局|委员会|办公室|"
-    r"协会|联合会|学会|常委会|工会|红十字会|基金会|厅|院|所|站|委|办|社|团|中学|小学|学校|幼儿园|大学|"
+    r"协会|联合会|合作社联合社|学会|常委会|工会|红十字会|基金会|厅|院|所|站|委|办|社|团|中学|小学|学校|幼儿园|大学|"
     r"学院|党校|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队|残联|妇联|科协|文联|侨联|工商联|政协)"
 )
 FIELD_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|公司)(?:机关)?"
@@ -195,7 +195,9 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
         if (name := _placed_name(match["name"])) and not FINANCE.search(name)
     )
     if named:
-        return named.most_common(1)[0][0], "text"
+        # the most named; among as many, one that opens a line (XX社成立于1951年 …), else the first
+        opening = {name for name in named if any(line.lstrip().startswith(name) for line in lines)}
+        return max(named, key=lambda name: (named[name], name in opening)), "text"
     for part in reversed(re.split(r"[/\\]", document.source_file)):
         for match in PATH_NAME.finditer(part):
             name = _placed_name(match["name"])
