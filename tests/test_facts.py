@@ -462,6 +462,8 @@ def test_indicator_rows_told_as_list_items():
     assert rows == {"测土配方施肥覆盖率": ("≥90%", "92%", 20), "服务农户满意率": ("≥90%", "≥95%", 18)}
     scores = [f.value for f in content.facts if f.indicator_code == "self_eval_score"]
     assert scores == [95]  # not an item's 自评得分
+    general = document_from_lines("对照年初批复设定的各项指标值进行打分,自评得分96分。")
+    assert [f.value for f in facts_by_code(general).values() if f.indicator_code == "self_eval_score"] == [96]
     assert [
         f.value for f in content.facts if f.indicator_code == "satisfaction_rate" and not f.is_target
     ] == [95]

@@ -364,3 +364,10 @@ def test_a_goals_self_evaluation_told_in_the_opening_sentence_is_a_project_repor
 def test_a_sentence_saying_the_evaluation_is_done_is_no_title():
     text = "现已完成某某县2022年衔接资金实施项目绩效目标自评,意见收集人:某某。项目名称 某某水库标尺安装 主管部门 某某县水利局 实施单位 某某县水利局"
     assert kind_of(text, "一、绩效目标") == ("project", "某某水库标尺安装")
+
+
+def test_a_subsidy_paid_out_evaluated_after_the_event_is_a_project():
+    assert kind_of("2023年困难群众取暖补贴事后绩效评价报告", "一、项目概况") == (
+        "project",
+        "困难群众取暖补贴",
+    )

@@ -47,7 +47,8 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
         "project",
         r"项目支出绩效|项目支出自评|项目绩效(?:目标)?(?:自评|评价)|项目自评|工程绩效(?:自评|评价)|项目资金\s*绩效(?:自评|评价)"
         r"|项目\s*(?:19|20)\d{2}\s*年度?\s*绩效(?:自评|评价)"  # …工程项目2020年度绩效自评报告
-        r"|(?<!补助)经费的?绩效(?:自评|评价)",  # …保种经费的绩效自评报告: a body's own fund for one task
+        r"|(?<!补助)经费的?绩效(?:自评|评价)"  # …保种经费的绩效自评报告: a body's own fund for one task
+        r"|补贴(?:事后)?绩效(?:自评|评价)",  # 2023年高龄补贴事后绩效评价报告: a subsidy paid out, not a body
     ),
     ("department", r"整体支出|部门整体|单位整体"),
 )
@@ -79,11 +80,11 @@ PROJECT_CUT = re.compile(
     )
 )
 # Title-derived names: the words before the kind phrase, after the body's name and the year.
-PROJECT_END = r"(?:项目|专项资金|补助资金|资金|经费|工程)"  # the last word of a project's or fund's name
+PROJECT_END = r"(?:项目|专项资金|补助资金|资金|经费|工程|补贴)"  # the last word of a project's or fund's name
 TITLE_PROJECT = re.compile(
     r"(?:(?:19|20)\d{2}\s*年度?)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?"
     + PROJECT_END
-    + r")(?:支出)?的?(?:绩效|自评)"
+    + r")(?:支出)?的?(?:事后)?(?:绩效|自评)"
 )
 # A project named in brackets after the title's kind phrase: 项目绩效自评报告(春节慰问经费项目).
 TITLE_BRACKET_PROJECT = re.compile(

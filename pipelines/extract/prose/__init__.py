@@ -64,7 +64,9 @@ LABEL_CATEGORIES = (STAFFING, "evaluation")  # 人员编制 | 37; (一)自评得
 LIST_MARKER = re.compile(r"^(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、])\s*")
 MAX_CELL = 20
 SCORE_CODE = "self_eval_score"
-INDICATOR_ROW_WORDS = re.compile(r"目标值|指标值|完成值")
+# One indicator's row told as a sentence: its target or actual value stated (目标值≥90%, 完成值92%), not
+# indicators named in general (对照…各项指标值进行打分,自评得分100分).
+INDICATOR_ROW_WORDS = re.compile(r"(?:目标值|指标值|完成值)\s*(?:为|是|:|：)?\s*[≥≤><=＞＜]?\s*\d")
 SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 CLAUSE_END = re.compile(r"[，,。；;:：!?！？\n]")
 # After a figure: the figure is a condition of a rule (未达到90%的需说明原因, 超过5%的应报告).
