@@ -335,6 +335,10 @@ def test_pdf_line_joining_rules() -> None:
         line("项目总成本 ≤202.6万元 132.9 10", 120),  # a wrap between two cells of figures was a space
         line("10 满意度 95%", 135),
         line("100% 10 10", 150, x1=130),
+        line("附件:某某项目自评表[点击下载]", 165, x1=445),  # 5 ems short: 某 would have fitted
+        line("某某镇人民政府", 180, x1=170),
+        line("项目支出合", 195, x1=445),  # 5 ems short before 计:1234567.89, which moves down whole
+        line("计:1234567.89元。", 210, x1=170),
     ]
     assert paragraphs(lines, right_edge=505.0) == [
         (0, "全年接待读者2.3万人次，项目支出共计25.37万元。", [0, 1, 2]),
@@ -343,6 +347,9 @@ def test_pdf_line_joining_rules() -> None:
         (75, "1.做好“三下乡”工作。”", [5]),
         (90, "读者满意度达到95%以上。", [6, 7]),
         (120, "项目总成本 ≤202.6万元 132.9 10 10 满意度 95% 100% 10 10", [8, 9, 10]),
+        (165, "附件:某某项目自评表[点击下载]", [11]),
+        (180, "某某镇人民政府", [12]),
+        (195, "项目支出合计:1234567.89元。", [13, 14]),
     ]
 
 

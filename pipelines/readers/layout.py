@@ -8,9 +8,16 @@ from typing import Any
 
 from pipelines.extract.text import LIST_ITEM
 
-# A line ending more than this many font sizes before the page's right text edge ends its paragraph,
-# whatever its last character (headings, titles). Wraps before long numbers leave up to ~5.
-SHORT_LINE_EMS = 8.0
+# A wrapped line ends short of the page's right text edge by less than what the next line starts
+# with would have needed: a Chinese character (two, where one pulled down keeps punctuation off a
+# line's start) or a whole run of Latin letters and digits, which is never split. A line ending
+# shorter than that ends its paragraph, whatever its last character (headings, titles, a signature
+# after a line of text).
+ROOM_EMS = 3.0  # in font sizes
+LATIN_EMS = 0.6  # the width of a Latin letter or digit, in font sizes
+# What a line starts with that could not have been parted: a Latin or digit run, maybe after one
+# Chinese character and the punctuation bound to both (话:0838-7211924 moves down whole).
+_LEADING_RUN = re.compile(r"^[\u4e00-\u9fff]?[:：,，.。、;；)）]*(?P<run>[0-9A-Za-z.,%/:_\-]{1,40})")
 
 SENTENCE_END = tuple("。；！？：;:!?")
 _CLOSING_QUOTES = "”’」』\"'"
@@ -28,8 +35,8 @@ def paragraphs(lines: list[dict[str, Any]], right_edge: float) -> list[tuple[flo
     triples.
 
     A line continues the previous one unless the previous one ends a sentence (SENTENCE_END, maybe
-    followed by a closing quote), stops short of the right text edge (by SHORT_LINE_EMS), or the
-    line itself starts a heading or list item.
+    followed by a closing quote), stops short of the right text edge by more than the line's start
+    would have needed (ROOM_EMS, LATIN_EMS), or the line itself starts a heading or list item.
     """
     joined: list[tuple[float, str, list[int]]] = []
     previous: dict[str, Any] | None = None
@@ -50,8 +57,10 @@ def _wrap_space(text: str, following: str) -> str:
 
 def _continues(previous: dict[str, Any], line: dict[str, Any], right_edge: float) -> bool:
     font_size = previous["bottom"] - previous["top"]
+    run = _LEADING_RUN.match(line["text"])
+    room = ROOM_EMS + (LATIN_EMS * len(run["run"]) if run else 0.0)
     return (
         not previous["text"].rstrip(_CLOSING_QUOTES).endswith(SENTENCE_END)
-        and previous["x1"] >= right_edge - SHORT_LINE_EMS * font_size
+        and previous["x1"] >= right_edge - room * font_size
         and not LIST_ITEM.match(line["text"])
     )
