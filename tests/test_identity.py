@@ -234,6 +234,11 @@ def test_a_body_named_only_in_the_text_opening_its_own_paragraph_wins_a_tie():
     assert identity.region.county == "茶陵县"
 
 
+def test_a_community_is_no_body_named_by_its_first_character():
+    doc = document_from_lines("2023年度项目绩效自评报告", "对茶陵县某某镇某某社区排水设施项目开展自评。")
+    assert not (extract_identity(doc).institution or "").endswith("社")  # 社区, not a 社
+
+
 def test_title_in_traditional_characters():
     doc = document_from_lines(
         "臨澧縣圖書館2021年度部門整體支出績效自評報告", "一、部門基本情況", "本館編制8人。"
