@@ -239,6 +239,15 @@ def test_a_community_is_no_body_named_by_its_first_character():
     assert not (extract_identity(doc).institution or "").endswith("社")  # 社区, not a 社
 
 
+def test_a_web_pages_metadata_lines_with_their_values_are_not_names():
+    doc = document_from_lines(
+        "-", "索引号000012345/2018-00001", "-", "发布机构茶陵县人民政府", "-", "文号", "-",
+        "发布日期2017-09-27", "-", "时效性有效", "茶陵县档案局2016年整体支出绩效自评报告", "一、部门基本情况",
+    )  # fmt: skip
+    identity = extract_identity(doc)
+    assert (identity.institution, identity.institution_source) == ("茶陵县档案局", "title")
+
+
 def test_title_in_traditional_characters():
     doc = document_from_lines(
         "臨澧縣圖書館2021年度部門整體支出績效自評報告", "一、部門基本情況", "本館編制8人。"
