@@ -561,3 +561,15 @@ def test_the_balanced_grand_totals_of_final_accounts_give_income_but_no_spending
 def test_an_indicators_weight_is_not_its_figure():
     doc = document_from_lines("指标权重原则上设置为预算执行率指标10%、成本指标20%、满意度指标10%。")
     assert not facts_by_code(doc)
+
+
+def test_a_figure_of_a_part_named_after_zhong_is_not_the_wholes():
+    facts = facts_by_code(
+        document_from_lines(
+            "财政拨款支出按经济科目分类,其中:基本支出中人员经费221.59万元、日常公用经费7.32万元。"
+        )
+    )
+    assert not [k for k in facts if k[0] == "expenditure_basic"]  # 人员经费 is a part of 基本支出
+    central = document_from_lines("2021年度,下达我县中央专项彩票公益金补助资金200万元。")
+    facts = extract_content(central, report_kind="transfer").facts
+    assert [f.value for f in facts if f.indicator_code == "budget_total"] == [2000000]  # 中央: no part

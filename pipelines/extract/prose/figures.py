@@ -38,6 +38,9 @@ GAP_STOPS = (
     "到位",  # 项目资金到位50万元: funds received, not the budget
 )
 MAX_GAP = 14
+PART_OF = re.compile(
+    r"中(?![央心国共学小医期药级等])[\u4e00-\u9fff]{2,}"
+)  # X中Y: of X, its part Y (not 中央 …)
 INDICATOR_WEIGHT = re.compile(r"\s*指标\s*(?:权重|分值|占比?)?\s*(?:为|是)?\s*")
 # Money passed down names its fund before the amount (下达我县中央专项彩票公益金…补助资金200万元): an
 # allocation word (下达, 安排) reaches its figure across a fund's name that ends in a fund word.
@@ -110,6 +113,8 @@ def _figure_for(
             return None
         if INDICATOR_WEIGHT.fullmatch(gap):
             return None  # 预算执行率指标10%, 满意度指标10分: an indicator's weight, not its figure
+        if PART_OF.match(gap):
+            return None  # 基本支出中人员经费221万元: the figure of a part named after 中
         if hit.indicator.code.startswith("income") and OTHER_THAN_INCOME.search(gap):
             return None  # 财政拨款支出预算为432万元 is a budget, 财政拨款支出 spending
         if "," in gap and not _comma_passed(text, skipped, figure):
