@@ -78,6 +78,15 @@ def test_year_written_in_chinese_numerals():
     assert (identity.fiscal_year, identity.year_source) == (2023, "title")
 
 
+def test_a_forms_year_caption_wins_over_a_funds_year_in_the_title():
+    doc = document_from_lines(
+        "某某县林业局2023年造林补助资金项目支出绩效自评报告", "(2024年度)", "一、基本情况"
+    )
+    assert extract_identity(doc).fiscal_year == 2024
+    same = document_from_lines("某某县林业局2023年度项目支出绩效自评表", "（2023年度）")
+    assert extract_identity(same).fiscal_year == 2023
+
+
 # Form headers as they reach us: the same fields flattened in different ways. Names and places are
 # made up for the tests (real division names, invented bodies).
 

@@ -99,6 +99,8 @@ YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年|\s*" + REPO
 CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 CHINESE_YEAR = re.compile(r"([二一][〇零○一二三四五六七八九]{3})年")
 YEAR_FIELD = re.compile(r"(?:评价|自评|所属|绩效)年度\s*[:：]?\s*((?:19|20)\d{2})(?!\d)")  # 评价年度:2022
+# A title's year caption on a line of its own: (2022年度), the year the form reports on.
+YEAR_CAPTION = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年度\s*[)）]$")
 YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 
 
@@ -367,9 +369,13 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
     """The fiscal year and where it came from (title, text, path, unresolved)."""
     text = header_text(document) if text is None else text
     lines = [chinese_year_digits(line) for line in _lines(text)]
+    # A form's (2024年度) under a title whose year is a fund's (2023年XX补助资金项目…) is the report's.
+    caption = next((int(m.group(1)) for line in lines[:TITLE_LINES] if (m := YEAR_CAPTION.match(line))), None)
     for line in lines[:TITLE_LINES]:
         if field := YEAR_FIELD.search(simplify(line)):
             return int(field.group(1)), "field"
+        if caption is not None and YEAR_IN_TITLE.search(line):
+            return caption, "title"
         for match in YEAR_IN_TITLE.finditer(line):
             year = int(match.group(1))
             # A title's year is taken as stated; validation judges whether it is in range.
