@@ -42,17 +42,35 @@ def test_labelled_field():
     assert identity.fiscal_year == 2021
 
 
-def test_name_only_in_the_body_is_found_by_its_place():
-    doc = document_from_lines(
-        "部门整体支出绩效自评报告",
-        "（2021年度）",
-        "我馆主要职能是提供借阅服务，有计划地开展县区图书馆业务辅导。",
-        "促进湘潭市图书馆事业更好发展。",
-    )
-    identity = extract_identity(doc)
-    assert identity.institution == "湘潭市图书馆"
-    assert identity.institution_source == "text"
-    assert identity.region.province == "湖南省"
+@pytest.mark.parametrize(
+    ("lines", "institution", "county"),
+    [
+        (
+            (
+                "部门整体支出绩效自评报告",
+                "（2021年度）",
+                "我馆主要职能是提供借阅服务，有计划地开展县区图书馆业务辅导。",
+                "促进湘潭市图书馆事业更好发展。",
+            ),
+            "湘潭市图书馆",
+            None,
+        ),
+        (  # 和县 is a county, but here 和 joins 县委 to what came before; the body opens its paragraph
+            (
+                "2021年度部門整體支出績效自評報告",
+                "根據上級文件精神和縣委、縣政府有關要求,現將我單位績效自評情況報告如下:",
+                "一、部門基本情況",
+                "茶陵縣供銷合作社聯合社成立於1952年,共有編製12人。",
+            ),
+            "茶陵县供销合作社联合社",
+            "茶陵县",
+        ),
+    ],
+)
+def test_name_only_in_the_body_is_found_by_its_place(lines, institution, county):
+    identity = extract_identity(document_from_lines(*lines))
+    assert (identity.institution, identity.institution_source) == (institution, "text")
+    assert (identity.region.province, identity.region.county) == ("湖南省", county)
 
 
 def test_path_is_the_last_resort():
@@ -227,20 +245,6 @@ def test_unit_name_without_a_place_takes_the_region_of_its_supervising_departmen
         None,
     )
     assert "supervising department" in identity.region.note
-
-
-def test_a_body_named_only_in_the_text_opening_its_own_paragraph_wins_a_tie():
-    # 和县 is a county, but here 和 joins 县委 to what came before; the body opens its paragraph
-    doc = document_from_lines(
-        "2021年度部門整體支出績效自評報告",
-        "根據上級文件精神和縣委、縣政府有關要求,現將我單位績效自評情況報告如下:",
-        "一、部門基本情況",
-        "茶陵縣供銷合作社聯合社成立於1952年,共有編製12人。",
-    )
-    identity = extract_identity(doc)
-    assert identity.institution == "茶陵县供销合作社联合社"
-    assert identity.institution_source == "text"
-    assert identity.region.county == "茶陵县"
 
 
 def test_a_community_is_no_body_named_by_its_first_character():

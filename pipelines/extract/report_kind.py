@@ -7,10 +7,10 @@
 
 The kind is read from the report's title lines (the first heading that names a kind decides: a
 department report's title may go on to mention a project form appended to it), else from the
-header's 项目名称 / 转移支付(项目)名称 field; a title that names no kind but a project in brackets on its
-last line (…2019年度绩效自评报告 / (XX推广项目)) is a project's. The project is that field's value as printed (with a
-budget code printed in the field kept), else the name the title gives before 项目支出绩效 /
-专项资金绩效; None for department reports.
+header's 项目名称 / 转移支付(项目)名称 field; a title that names no kind but a project in brackets on
+its last line (…2019年度绩效自评报告 / (XX推广项目)) is a project's. The project is that field's value
+as printed (with a budget code printed in the field kept), else the name the title gives before
+项目支出绩效 / 专项资金绩效; None for department reports.
 """
 
 from __future__ import annotations

@@ -9,10 +9,10 @@ from typing import Any
 from pipelines.extract.text import LIST_ITEM
 
 # A wrapped line ends short of the page's right text edge by less than what the next line starts
-# with would have needed: a Chinese character (two, where one pulled down keeps punctuation off a
-# line's start) or a whole run of Latin letters and digits, which is never split. A line ending
-# shorter than that ends its paragraph, whatever its last character (headings, titles, a signature
-# after a line of text).
+# with would have needed: a Chinese character (with one pulled down to keep punctuation off a line's
+# start, and a space the wrap stood on: ROOM_EMS) or, more, a whole run of Latin letters and digits,
+# which is never split. A line ending shorter than that ends its paragraph, whatever its last
+# character (headings, titles, a signature after a line of text).
 ROOM_EMS = 3.0  # in font sizes
 LATIN_EMS = 0.6  # the width of a Latin letter or digit, in font sizes
 # What a line starts with that could not have been parted: a Latin or digit run, maybe after one
