@@ -65,6 +65,11 @@ def test_labelled_field():
             "茶陵县供销合作社联合社",
             "茶陵县",
         ),
+        (  # a county named by one character and 县
+            ("2022年度部门整体支出绩效自评报告", "一、部门基本情况", "攸县图书馆成立于1956年,编制8人。"),
+            "攸县图书馆",
+            "攸县",
+        ),
     ],
 )
 def test_name_only_in_the_body_is_found_by_its_place(lines, institution, county):

@@ -64,14 +64,14 @@ TITLE_NAME_ABOUT = re.compile(rf"^(?P<name>{_NAME})\s*关于.{{2,60}}?(?:自评|
 TITLE_NAME_YEAR = re.compile(rf"^(?:\d+[、.])?\s*(?P<name>{_NAME}){_AFTER_NAME}(?:19|20)\d{{2}}\s*年")
 LINE_NAME = re.compile(r"^\s*(?P<name>" + _NAME + r"(?:[(（][\u4e00-\u9fff]{2,20}[)）])?)\s*$")
 PLACE_NAME = re.compile(
-    r"(?P<name>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,14}?"
+    r"(?P<name>[\u4e00-\u9fff]{1,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,14}?"
     + ORG_SUFFIX
     + "(?:机关)?)"
 )
 # A body's name in a folder or file name: it ends where the name does (before a year, report words,
 # or anything that is not a Chinese character), so endings such as 人民政府 count.
 PATH_NAME = re.compile(
-    r"(?P<name>[\u4e00-\u9fff]{2,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,20}?"
+    r"(?P<name>[\u4e00-\u9fff]{1,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,20}?"
     + FIELD_SUFFIX
     + r")(?=$|[^\u4e00-\u9fff]|"
     + REPORT_WORDS
