@@ -14,10 +14,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from pipelines.extract.matching import (
-    AliasHit,
-    unit_fits,
-)
+from pipelines.extract.matching import AliasHit, unit_fits
 from pipelines.extract.numbers import Figure
 
 # Between an alias and its figure, these words mean the figure is something else.

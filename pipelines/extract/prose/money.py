@@ -13,13 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from pipelines.extract.matching import (
-    ALIAS_SCOPES,
-    DEPARTMENT,
-    SCOPE_WORDS,
-    AliasHit,
-    Context,
-)
+from pipelines.extract.matching import ALIAS_SCOPES, DEPARTMENT, SCOPE_WORDS, AliasHit, Context
 from pipelines.extract.numbers import Figure
 from pipelines.extract.prose.figures import BRACKET_SPAN
 from pipelines.extract.prose.targets import HEADING

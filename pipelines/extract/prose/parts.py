@@ -8,9 +8,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 
-from pipelines.extract.matching import (
-    AliasHit,
-)
+from pipelines.extract.matching import AliasHit
 from pipelines.extract.prose.figures import BRACKET_SPAN
 
 OF_WHICH = re.compile("其中")

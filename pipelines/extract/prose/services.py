@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.extract.matching import (
-    AliasHit,
-    Context,
-)
+from pipelines.extract.matching import AliasHit, Context
 from pipelines.extract.numbers import Figure
 
 SERVICE = "service"

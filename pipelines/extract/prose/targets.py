@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipelines.extract.matching import (
-    Context,
-)
+from pipelines.extract.matching import Context
 
 SIGN_COMPARATORS = ("≥", "≤", ">", "<", "＞", "＜")
 TARGET_WORDS = ("目标", "计划", "力争", "预期", "预计", "指标值", "拟")
