@@ -66,10 +66,14 @@ def test_score_command_runs_the_pipeline_on_a_corpus(tmp_path, capsys):
         "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年预算数120.00万元，全年整体支出100.00万元。",
         encoding="utf-8",
     )
+    (tmp_path / "txt" / "broken.pdf").write_bytes(b"%PDF-1.4 cut off")  # no report of the gold
     (tmp_path / "gold.json").write_text(json.dumps(GOLD, ensure_ascii=False), encoding="utf-8")
     main([str(tmp_path)])
-    overall = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("all "))
+    out = capsys.readouterr().out
+    overall = next(line for line in out.splitlines() if line.startswith("all "))
     assert [cell.strip() for cell in overall.split("|")] == ["all", "1.000", "1.000", "1.000", "2", "2"]
+    rejected = out.split("1 file(s) rejected (scored as misses):")[1]  # said, with its stage
+    assert "txt/broken.pdf" in rejected and "read" in rejected
 
 
 def _doc(source_file: str, **identity) -> dict:

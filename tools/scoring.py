@@ -14,7 +14,8 @@ Definitions (those of the corpus's README):
   except the fields a report's gold lists in `identity_skip` (not scored for that report).
 Reports are matched to gold entries by file stem; the form is the first folder of the path (txt, gbk,
 docx, pdf ...). Every path of a file is scored: a file whose content equals another's is one document
-in the warehouse (document_path lists both paths), and it is scored under each path.
+in the warehouse (document_path lists both paths), and it is scored under each path. A file the build
+rejects whole (read or extraction) scores as misses, and the command lists it with its stage and reason.
 - performance-indicator rows (v_performance_indicators against gold `kpis`): a gold row is found when
   a row of the same document has the same indicator name after `normalise` (traditional to
   simplified, pinyin glosses such as `(jīng)` removed, full-width to half-width, whitespace and
@@ -361,6 +362,21 @@ def score_warehouse(warehouse: Path, gold_path: Path, selection: Selection | Non
     return score(rows.values, rows.documents, gold, selection, rows.indicators)
 
 
+CORPUS_FILES = ("gold.json", "meta.json")  # beside the reports: read as files of the corpus, rejected
+
+
+def rejected_files(warehouse: Path) -> list[tuple[str, str, str]]:
+    """The files a build rejected whole (reading or extraction), with stage and reason; not the
+    corpus's own gold.json and meta.json."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.execute(
+            "SELECT DISTINCT source_file, stage, reason FROM v_rejected WHERE rule IS NULL ORDER BY 1"
+        ).fetchall()
+    return [row for row in rows if row[0] not in CORPUS_FILES]
+
+
 def _table(rows: list[tuple], header: tuple) -> str:
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows, strict=True)]
     lines = [" | ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)) for row in [header, *rows]]
@@ -528,7 +544,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         assert result.success
         scored = score_warehouse(warehouse, args.corpus / "gold.json", selection)
+        rejected = rejected_files(warehouse)
     print(report(scored, per_report=args.per_report))
+    if rejected:  # a file read or extracted with errors scores as a miss: say which and why
+        print(f"\n{len(rejected)} file(s) rejected (scored as misses):\n")
+        print(_table(rejected, ("file", "stage", "reason")))
     if args.problems:
         unscored = [f"not scored (a code no gold report uses) {u}" for u in scored.unlabelled]
         print("\n" + "\n".join(sorted(scored.problems) + unscored))
