@@ -371,3 +371,8 @@ def test_a_subsidy_paid_out_evaluated_after_the_event_is_a_project():
         "project",
         "困难群众取暖补贴",
     )
+
+
+def test_a_title_naming_no_kind_over_a_first_heading_about_a_project_is_a_projects():
+    assert kind_of("某某县水务局2022年度绩效自评报告", "一、项目概况", "(一)项目基本情况")[0] == "project"
+    assert kind_of("某某县水务局2022年度绩效自评报告", "一、部门基本情况", "(一)部门职能")[0] == "department"
