@@ -373,6 +373,8 @@ def test_a_subsidy_paid_out_evaluated_after_the_event_is_a_project():
     )
 
 
-def test_a_title_naming_no_kind_over_a_first_heading_about_a_project_is_a_projects():
+def test_a_title_naming_no_kind_takes_the_kind_of_its_first_heading():
     assert kind_of("某某县水务局2022年度绩效自评报告", "一、项目概况", "(一)项目基本情况")[0] == "project"
     assert kind_of("某某县水务局2022年度绩效自评报告", "一、部门基本情况", "(一)部门职能")[0] == "department"
+    lines = ("一、绩效目标分解下达情况", "(一)下达农机购置补贴资金预算和绩效目标情况。")
+    assert kind_of(*lines)[0] == "transfer"  # the outline of a transfer's self-evaluation report

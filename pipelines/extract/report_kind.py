@@ -9,8 +9,9 @@ The kind is read from the report's title lines (the first heading that names a k
 department report's title may go on to mention a project form appended to it), else from the
 header's 项目名称 / 转移支付(项目)名称 field; a title that names no kind but a project in brackets on
 its last line (…2019年度绩效自评报告 / (XX推广项目)), or over a first heading 一、项目概况, is a
-project's. The project is that field's value as printed (with a budget code printed in the field
-kept), else the name the title gives before 项目支出绩效 / 专项资金绩效; None for department reports.
+project's; over 一、绩效目标分解下达情况, a transfer's. The project is that field's value as printed
+(with a budget code printed in the field kept), else the name the title gives before 项目支出绩效 /
+专项资金绩效; None for department reports.
 """
 
 from __future__ import annotations
@@ -67,9 +68,10 @@ FUND_TITLE = re.compile(
     + r")(?:项目)?(?:支出)?(?:\s*(?:19|20)\d{2}\s*年度?)?的?(?:绩效|自评)"
 )
 # The first section heading of a report whose title says no kind: 一、项目概况 / 项目基本情况 opens a
-# project's report, 一、部门(单位)基本情况 a department's.
+# project's report, 一、绩效目标分解下达情况 (the outline of 财政部's transfer self-evaluation report) a
+# transfer's, 一、部门(单位)基本情况 a department's.
 BODY_HEADING = re.compile(
-    r"(?m)^\s*(?:[一1][、.．]|[(（][一1][)）])\s*(?:(?P<project>项目(?:基本)?(?:概况|情况|简介))|(?:部门|单位)(?:基本)?(?:概况|情况))"
+    r"(?m)^\s*(?:[一1][、.．]|[(（][一1][)）])\s*(?:(?P<project>项目(?:基本)?(?:概况|情况|简介))|(?P<transfer>绩效目标分解下达情况)|(?:部门|单位)(?:基本)?(?:概况|情况))"
 )
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
@@ -201,7 +203,7 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         if early:
             kind = "transfer" if "转移支付" in early[0].label.replace(" ", "") else "project"
     if kind is None and (heading := BODY_HEADING.search(text, 0, FIELD_ZONE)):
-        kind = "project" if heading["project"] else None  # the first of the two decides
+        kind = "project" if heading["project"] else "transfer" if heading["transfer"] else None
     if kind is None or kind == "department":
         return "department", None
     if kind == "project" and PASSED_DOWN_TOLD.search(text, 0, FIELD_ZONE):
