@@ -17,6 +17,7 @@ project's; over 一、绩效目标分解下达情况, a transfer's. The project 
 from __future__ import annotations
 
 import re
+from typing import cast
 
 from pipelines.extract.header_fields import (
     FUND_STOPS,
@@ -71,8 +72,9 @@ FUND_TITLE = re.compile(
 # project's report, 一、绩效目标分解下达情况 (the outline of 财政部's transfer self-evaluation report) a
 # transfer's, 一、部门(单位)基本情况 a department's.
 BODY_HEADING = re.compile(
-    r"(?m)^\s*(?:[一1][、.．]|[(（][一1][)）])\s*(?:(?P<project>项目(?:基本)?(?:概况|情况|简介))|(?P<transfer>绩效目标分解下达情况)|(?:部门|单位)(?:基本)?(?:概况|情况))"
-)
+    r"(?m)^\s*(?:[一1][、.．]|[(（][一1][)）])\s*(?:(?P<project>项目(?:基本)?(?:概况|情况|简介))"
+    r"|(?P<transfer>绩效目标分解下达情况)|(?P<department>(?:部门|单位)(?:基本)?(?:概况|情况)))"
+)  # each group named after the kind it says
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
 # A project's name ends at the next field label, at another section label, or at a fund word
@@ -203,7 +205,7 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         if early:
             kind = "transfer" if "转移支付" in early[0].label.replace(" ", "") else "project"
     if kind is None and (heading := BODY_HEADING.search(text, 0, FIELD_ZONE)):
-        kind = "project" if heading["project"] else "transfer" if heading["transfer"] else None
+        kind = cast(ReportKind, heading.lastgroup)
     if kind is None or kind == "department":
         return "department", None
     if kind == "project" and PASSED_DOWN_TOLD.search(text, 0, FIELD_ZONE):
