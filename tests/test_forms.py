@@ -645,6 +645,23 @@ def test_an_indicator_row_with_empty_value_cells_keeps_its_points():
     ]
 
 
+def test_rows_named_with_the_template_prefix_in_a_form_whose_header_was_scattered():
+    # A form flattened column by column: the header's cells stand apart, amid cells of the first
+    # rows; later rows keep their prefixed name and four cells together.
+    text = (
+        "一级 指标 年度 实际 指标值 完成值 指标1:修缮古建筑 12处 指标2:巡查文物点 不少于30 次 "
+        "二级指标 三级指标 指标3:开放展厅 分值 得分 10处 3 3 40次 2 2 指标4:接待参观人次 5000人 6120人 4 4 "
+        "指标5:讲解服务场次 120场 96场 3 2.4 指标6:藏品登记 入账率 100% 100% 5 5 指标7:展陈更新 2个 1个 "
+        "指标8:观众满意度 90% 95% 3 3 2个 2个 3 3 总分 100 96"
+    )
+    rows = rows_of(document_from_lines(text))
+    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+        ("接待参观人次", "5000人", "6120人", 4, 4),
+        ("讲解服务场次", "120场", "96场", 3, 2.4),
+        ("藏品登记 入账率", "100%", "100%", 5, 5),  # a name wrapped in its cell
+    ]  # 指标1-3, 7: cells not beside their name; 指标8: more than four cells follow, whose is unclear
+
+
 @pytest.mark.parametrize(
     ("text", "pieces"),
     [

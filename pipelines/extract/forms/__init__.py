@@ -30,7 +30,13 @@ from pipelines.extract.forms.income_spending import (
     read_cost_control,
     read_income_and_spending,
 )
-from pipelines.extract.forms.indicators import MAX_ROW_WEIGHT, kpi_header, read_indicator_block
+from pipelines.extract.forms.indicators import (
+    MAX_ROW_WEIGHT,
+    PREFIXED_NAME,
+    kpi_header,
+    read_indicator_block,
+    read_prefixed_row,
+)
 from pipelines.extract.forms.money import (
     ENUMERATION,
     FIGURE_RUN,
@@ -126,6 +132,12 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
             if header:
                 rows, index = read_indicator_block(stream, header[1], header[0])
                 indicators.extend(rows)
+                continue
+        if token.label is None and PREFIXED_NAME.match(token.text):
+            prefixed = read_prefixed_row(stream, index)
+            if prefixed and prefixed[0].indicator not in {row.indicator for row in indicators}:
+                indicators.append(prefixed[0])
+                index = prefixed[1]
                 continue
         if token.kind == TOTAL:
             facts.extend(total_score_fact(token, _values_after(stream, index + 1), token.role == "sum"))

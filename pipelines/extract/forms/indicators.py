@@ -579,3 +579,57 @@ def read_indicator_block(
         index += 1
     flush()
     return rows, index
+
+
+# ---------------------------------------------------------------------------------------------
+# A row that stands alone: its template prefix, its name, its four cells
+
+PREFIXED_NAME = re.compile(r"^指标\s*\d+\s*[:：]\s*")  # 指标7:建立预防接种证, the template's numbering
+ROW_CELLS = 4  # 年度指标值 | 实际完成值 | 分值 | 得分
+MAX_TEXT_VALUE = 8  # characters of a value cell without a figure (及时, 达到预期)
+
+
+def _value_cell(token: Token) -> bool:
+    """A 指标值 or 完成值 cell: a figure, or a short word that is neither a label nor a name's start."""
+    text = token.text
+    return token.label is None and (
+        any(c.isdigit() for c in text) or (len(text) <= MAX_TEXT_VALUE and not PREFIXED_NAME.match(text))
+    )
+
+
+def _wrapped_name(token: Token) -> bool:
+    """The rest of a name wrapped in its cell: words without a figure, no label, no prefix."""
+    text = token.text
+    return _is_text(token) and not any(c.isdigit() for c in text) and not PREFIXED_NAME.match(text)
+
+
+def read_prefixed_row(stream: list[Token], start: int) -> tuple[PerformanceIndicator, int] | None:
+    """A row named with the template's prefix at `start` (指标7:建立预防接种证 | 221人 | 221人 | 2 | 2)
+    where no indicator header was read: a form whose header cells were scattered when it was flattened.
+
+    The name (its prefixed cell, and one more cell without a figure when the name wrapped) must be
+    followed by exactly four cells and then by the next prefixed name, a printed label or the end:
+    a target and an actual value, then a weight and a score (score ≤ weight ≤ MAX_ROW_WEIGHT).
+    Anything else (fewer or more cells, scores that do not fit) is left out: in a scrambled form,
+    cells beside a name need not be that name's."""
+    first = stream[start]
+    name = PREFIXED_NAME.sub("", first.text)
+    index = start + 1
+    if not name and index < len(stream) and _is_text(stream[index]):
+        name, index = stream[index].text, index + 1
+    if index < len(stream) and _wrapped_name(stream[index]):
+        name, index = f"{name} {stream[index].text}", index + 1
+    end = index
+    while end < len(stream) and stream[end].label is None and not PREFIXED_NAME.match(stream[end].text):
+        end += 1
+    cells = stream[index:end]
+    if not name or len(cells) != ROW_CELLS or not all(_value_cell(c) for c in cells[:2]):
+        return None
+    weight, score = score_of(cells[2].text), score_of(cells[3].text)
+    if weight is None or score is None or not 0 < weight <= MAX_ROW_WEIGHT or score > weight:
+        return None
+    row = indicator_row(
+        name=name, target=cells[0].text, actual=cells[1].text, locator=first.locator,
+        snippet=" | ".join(t.printed for t in stream[start:end]), weight=cells[2].text, score=cells[3].text,
+    )  # fmt: skip
+    return row, end
