@@ -444,6 +444,19 @@ def test_a_sum_told_after_its_parts_is_the_budget_and_the_parts_are_not():
     assert [f.value for f in facts if f.indicator_code == "expenditure_total"] == [600_000]
 
 
+def test_a_projects_total_funds_are_its_budget_and_executed_funds_are_spending():
+    total = document_from_lines("2023年度河道治理专项资金总计86.5万元,其中监理费22万元,测绘费4.5万元。")
+    facts = extract_content(total, report_kind="project").facts
+    assert [f.value for f in facts if f.indicator_code == "budget_total"] == [865_000]
+    executed = document_from_lines("项目年初批复预算300万元,实际执行资金总额310万元,其中10万元为募集资金。")
+    facts = extract_content(executed, report_kind="project").facts
+    assert [f.value for f in facts if f.indicator_code == "budget_total"] == [3_000_000]
+    assert [f.value for f in facts if f.indicator_code == "expenditure_total"] == [3_100_000]
+    # In a department report 资金总额 is not read as the budget (it may be any fund's).
+    department = extract_content(total, report_kind="department").facts
+    assert not [f for f in department if f.indicator_code == "budget_total"]
+
+
 def test_the_execution_rate_of_procurement_or_a_plan_is_not_the_budgets():
     facts = facts_by_code(document_from_lines("政府采购管理执行率100%,合同执行率98%,预算执行率96.5%。"))
     assert facts[("budget_execution_rate", "department", False)].value == 96.5
