@@ -679,6 +679,10 @@ def test_rows_named_with_the_template_prefix_in_a_form_whose_header_was_scattere
         ("达标率≥95百分比", ["达标率", "≥95百分比"]),
         ("质量合格合格2020指标2", ["质量", "合格", "合格", "20", "20"]),  # a template slot: left out
         ("达成预期指标1010", ["达成预期指标", "10", "10"]),  # a value ending in 指标, its points glued
+        ("效果明显达成预期指标", ["效果明显", "达成预期指标"]),  # a space lost at a line wrap
+        ("基本达成预期目标", ["基本达成预期目标"]),
+        ("项目是否达成预期目标", ["项目是否达成预期目标"]),  # a name
+        ("完成3次达成预期指标", ["完成3次达成预期指标"]),
     ],
 )
 def test_unglue(text, pieces):

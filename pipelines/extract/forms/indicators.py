@@ -221,11 +221,44 @@ def _points(run: str) -> list[str]:
     return [run]
 
 
+# A completion status the forms print in the actual-value or reason column (达成预期指标), with the
+# cell before it run into it when a line wrap lost the space between them (效果明显达成预期指标).
+STATUS_AT_END = re.compile(
+    r"(?:未|部分|基本|全面|全部|完全|均|已|已经|总体|整体|圆满)?达[成到]预期(?:指标|目标)$"
+)
+QUESTION_END = re.compile(r"(?:是否|能否)已?$")  # 项目是否达成预期目标: a name's words, not a status
+MIN_GLUED_WORDS = 2  # characters of the cell before a status for it to be a cell of its own
+
+
+def _split_status(token: Token) -> list[Token]:
+    """A cell that ends in a status phrase run into the words of the cell before it (效果明显达成预期指标):
+    the words and the status as two cells. A name's question (是否达成…) or words with a figure are
+    left whole."""
+    text = token.text
+    match = STATUS_AT_END.search(text)  # the leftmost: with its modifier (基本达成预期目标)
+    if match is None:
+        return [token]
+    start = match.start()
+    head = text[:start].strip()
+    if len(head) < MIN_GLUED_WORDS or QUESTION_END.search(head) or any(c.isdigit() for c in head):
+        return [token]
+    raw = token.raw if len(token.raw) == len(text) else text
+    return [
+        Token(head, token.locator, raw=raw[:start].strip()),
+        Token(text[start:], token.locator, raw=raw[start:]),
+    ]
+
+
 def unglue(token: Token, points_first: bool = False) -> list[Token]:
     """A cell holding several cells run together (更新设备50件50件2020, 质量等合格合格2020): its name,
-    its value figures with their units, its points, and a text value printed twice split in two.
-    A cell with at most one figure, or a figure before its words (≥100百分比), is left whole.
+    its value figures with their units, its points, a text value printed twice split in two, and a
+    completion status run into the words before it (`_split_status`). A cell with at most one
+    figure, or a figure before its words (≥100百分比), is otherwise left whole.
     `points_first`: the table prints 分值 just before the values (see `_figures`)."""
+    return [cell for piece in _unglue_figures(token, points_first) for cell in _split_status(piece)]
+
+
+def _unglue_figures(token: Token, points_first: bool) -> list[Token]:
     if EMPTY_SLOT.match(token.text):
         return []
     text = TEMPLATE_SLOT.sub(lambda m: " " * len(m.group(0)), token.text)
