@@ -34,6 +34,16 @@ def test_name_on_its_own_line_and_year_without_nian():
     assert identity.region.city == "普洱市"
 
 
+def test_a_banner_line_printed_as_a_list_item_names_the_body_whole():
+    doc = document_from_lines(
+        "- 中国共产党某某县委员会政法委员会", "-", "发布机构某某县人民政府",
+        "县委政法委2023年度部门整体支出绩效自评报告", "一、部门概况",
+    )  # fmt: skip
+    identity = extract_identity(doc)
+    assert identity.institution == "中国共产党某某县委员会政法委员会"  # not 某某县委员会, found in the text
+    assert identity.institution_source == "line"
+
+
 def test_labelled_field():
     doc = document_from_lines("项目支出绩效自评表", "（2021年度）", "项目实施单位：芦溪县博物馆 联系人：某某")
     identity = extract_identity(doc)

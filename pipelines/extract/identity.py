@@ -62,7 +62,8 @@ TOWNSHIP_BODIES = ("人民政府", "办事处")
 TITLE_NAME_ABOUT = re.compile(rf"^(?P<name>{_NAME})\s*关于.{{2,60}}?(?:自评|评价)报告")
 # A title that starts with the body's name right before the year (XX局2021年公共文化服务专项资金 ...).
 TITLE_NAME_YEAR = re.compile(rf"^(?:\d+[、.])?\s*(?P<name>{_NAME}){_AFTER_NAME}(?:19|20)\d{{2}}\s*年")
-LINE_NAME = re.compile(r"^\s*(?P<name>" + _NAME + r"(?:[(（][\u4e00-\u9fff]{2,20}[)）])?)\s*$")
+# A line that is only a body's name (a saved page's banner), perhaps as a list item (- XX委员会).
+LINE_NAME = re.compile(r"^\s*(?:[-—–]\s*)?(?P<name>" + _NAME + r"(?:[(（][\u4e00-\u9fff]{2,20}[)）])?)\s*$")
 PLACE_NAME = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{1,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,14}?"
     + ORG_SUFFIX
