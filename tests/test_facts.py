@@ -444,7 +444,7 @@ def test_a_sum_told_after_its_parts_is_the_budget_and_the_parts_are_not():
     assert [f.value for f in facts if f.indicator_code == "expenditure_total"] == [600_000]
 
 
-def test_a_projects_total_funds_are_its_budget_and_executed_funds_are_spending():
+def test_a_projects_total_funds_and_quota_are_its_budget_and_executed_funds_are_spending():
     total = document_from_lines("2023年度河道治理专项资金总计86.5万元,其中监理费22万元,测绘费4.5万元。")
     facts = extract_content(total, report_kind="project").facts
     assert [f.value for f in facts if f.indicator_code == "budget_total"] == [865_000]
@@ -452,6 +452,11 @@ def test_a_projects_total_funds_are_its_budget_and_executed_funds_are_spending()
     facts = extract_content(executed, report_kind="project").facts
     assert [f.value for f in facts if f.indicator_code == "budget_total"] == [3_000_000]
     assert [f.value for f in facts if f.indicator_code == "expenditure_total"] == [3_100_000]
+    quota = document_from_lines(
+        "2023年某某县农村公路养护专项资金指标154万元,已全部拨付。"
+    )  # 指标: a budget quota
+    facts = extract_content(quota, report_kind="transfer").facts
+    assert [f.value for f in facts if f.indicator_code == "budget_total"] == [1_540_000]
     # In a department report 资金总额 is not read as the budget (it may be any fund's).
     department = extract_content(total, report_kind="department").facts
     assert not [f for f in department if f.indicator_code == "budget_total"]
