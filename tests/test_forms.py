@@ -327,6 +327,9 @@ def test_a_total_score_printed_with_its_full_marks():
         form_facts(document_from_lines("总分10091注:1.分值由各部门确定"))[("self_eval_score", "department")]
         == 91
     )
+    # the label's unit, and the next label, printed against the score (cells run together)
+    glued = document_from_lines("联系电话自评总分(分)97.93年初预算数全年预算数全年执行数")
+    assert form_facts(glued)[("self_eval_score", "department")] == 97.93
 
 
 def test_a_label_cell_and_its_figure_on_the_next_line():

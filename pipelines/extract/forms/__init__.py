@@ -55,6 +55,8 @@ from pipelines.extract.text import simplify
 from pipelines.indicators import Indicator
 from pipelines.model import Document, Fact, PerformanceIndicator
 
+POINTS_UNIT = re.compile(r"^[(（]分[)）]")  # the label's unit: 自评总分(分)
+
 
 def _values_after(stream: list[Token], start: int) -> list[Token]:
     """The figure cells from `start` on; the figures a run of them ends with when words follow
@@ -64,6 +66,10 @@ def _values_after(stream: list[Token], start: int) -> list[Token]:
         text = token.text.replace(" ", "")
         if not values and POINTS.match(text):
             continue  # 总分(100分) | 96: the full marks in the label
+        if not values and (unit := POINTS_UNIT.match(text)):
+            if not text[unit.end() :]:
+                continue  # 总分 | (分) | 96
+            token, text = replace(token, text=text[unit.end() :]), text[unit.end() :]  # 总分(分)97.93
         if token.label is not None or ENUMERATION.match(token.text):
             break
         if not FIGURE_RUN.match(text):
