@@ -663,6 +663,14 @@ def test_rows_named_with_the_template_prefix_in_a_form_whose_header_was_scattere
         ("讲解服务场次", "120场", "96场", 3, 2.4),
         ("藏品登记 入账率", "100%", "100%", 5, 5),  # a name wrapped in its cell
     ]  # 指标1-3, 7: cells not beside their name; 指标8: more than four cells follow, whose is unclear
+    # The same rows read from a PDF whose line wraps lost the space between two cells.
+    wrapped = "指标4:接待参观人次 5000人 6120人 4 4指标5:讲解服务场次 120场 96场3 2.4 指标6:开放展厅数10个 12个 3 3 总分 96"
+    rows = rows_of(document_from_lines(wrapped))
+    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+        ("接待参观人次", "5000人", "6120人", 4, 4),
+        ("讲解服务场次", "120场", "96场", 3, 2.4),
+        ("开放展厅数", "10个", "12个", 3, 3),
+    ]
 
 
 @pytest.mark.parametrize(

@@ -636,6 +636,28 @@ def _wrapped_name(token: Token) -> bool:
     return _is_text(token) and not any(c.isdigit() for c in text) and not PREFIXED_NAME.match(text)
 
 
+# Two cells run together at a PDF line wrap: a name and its target (…控制数3807人), a value and the
+# points after it (203人2).
+NAME_THEN_FIGURE = re.compile(
+    r"^(?P<head>.*[\u4e00-\u9fff)）])(?P<tail>\d+(?:\.\d+)?(?:%|[\u4e00-\u9fff]{1,2})?)$"
+)
+VALUE_THEN_POINTS = re.compile(r"^(?P<head>.*\d(?:%|[\u4e00-\u9fff]{1,2}))(?P<tail>\d+(?:\.\d+)?)$")
+
+
+def _rejoined(name: str, cells: list[Token]) -> tuple[str, list[Token]]:
+    """A prefixed row's name and cells with one cell too few: the two cells a line wrap ran together
+    split again, the name's trailing figure first, else a value's trailing points."""
+    if len(cells) != ROW_CELLS - 1:
+        return name, cells
+    if (glued := NAME_THEN_FIGURE.match(name)) and len(glued["head"]) >= MIN_GLUED_WORDS:
+        return glued["head"], [Token(glued["tail"], cells[0].locator), *cells]
+    for i, cell in enumerate(cells[:2]):
+        if glued := VALUE_THEN_POINTS.match(cell.text):
+            parts = [Token(glued["head"], cell.locator), Token(glued["tail"], cell.locator)]
+            return name, [*cells[:i], *parts, *cells[i + 1 :]]
+    return name, cells
+
+
 def read_prefixed_row(stream: list[Token], start: int) -> tuple[PerformanceIndicator, int] | None:
     """A row named with the template's prefix at `start` (指标7:建立预防接种证 | 221人 | 221人 | 2 | 2)
     where no indicator header was read: a form whose header cells were scattered when it was flattened.
@@ -655,7 +677,7 @@ def read_prefixed_row(stream: list[Token], start: int) -> tuple[PerformanceIndic
     end = index
     while end < len(stream) and stream[end].label is None and not PREFIXED_NAME.match(stream[end].text):
         end += 1
-    cells = stream[index:end]
+    name, cells = _rejoined(name, stream[index:end])
     if not name or len(cells) != ROW_CELLS or not all(_value_cell(c) for c in cells[:2]):
         return None
     weight, score = score_of(cells[2].text), score_of(cells[3].text)

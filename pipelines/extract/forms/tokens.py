@@ -105,6 +105,9 @@ UNIT_MARK = re.compile(r"[(（]\s*(万元|元|亿元)\s*(?:[)）]|(?=\s|$))|单�
 POINTS = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # (50分) after a level label
 EMPTY_CELL = re.compile(r"^[-—–一/\\、]+$")
 SEPARATORS = re.compile(r"\s*\|\s*|\s+")
+# A template's row prefix run against the figure before it (…2 2指标8:适龄儿童…: the space lost at a
+# PDF line wrap): a cell ends there.
+PREFIX_AFTER_FIGURE = re.compile(r"(?<=[\d%])(?=指标\s*\d{1,2}\s*[:：])")
 
 
 @dataclass(frozen=True)
@@ -156,16 +159,25 @@ def _value_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         position = separator.end() if separator else end
         if a >= b:
             continue
-        cursor = a
-        for unit in UNIT_MARK.finditer(text, a, b):
-            before = strip_span(text, cursor, unit.start(), " :：")
-            if before[0] < before[1]:
-                spans.append(before)
-            spans.append((unit.start(), unit.end()))
-            cursor = unit.end()
-        rest = strip_span(text, cursor, b, " :：")
-        if rest[0] < rest[1]:
-            spans.append(rest)
+        cuts = [cut.start() for cut in PREFIX_AFTER_FIGURE.finditer(text, a, b)]
+        for low, high in zip([a, *cuts], [*cuts, b], strict=True):
+            spans.extend(_unit_spans(text, low, high))
+    return spans
+
+
+def _unit_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
+    """The spans of one piece of text: a unit mark (万元) a token of its own."""
+    spans: list[tuple[int, int]] = []
+    cursor = a
+    for unit in UNIT_MARK.finditer(text, a, b):
+        before = strip_span(text, cursor, unit.start(), " :：")
+        if before[0] < before[1]:
+            spans.append(before)
+        spans.append((unit.start(), unit.end()))
+        cursor = unit.end()
+    rest = strip_span(text, cursor, b, " :：")
+    if rest[0] < rest[1]:
+        spans.append(rest)
     return spans
 
 
