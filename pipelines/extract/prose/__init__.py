@@ -22,17 +22,19 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 
 from pipelines.extract.matching import (
     ALIAS_SCOPES,
     DEPARTMENT,
+    AliasHit,
     Context,
     Matcher,
     combine_scopes,
     make_facts,
     unit_fits,
 )
-from pipelines.extract.numbers import find_figures
+from pipelines.extract.numbers import Figure, find_figures
 from pipelines.extract.prose.figures import choose, earlier_years
 from pipelines.extract.prose.money import (
     ADJUSTED,
@@ -55,6 +57,7 @@ from pipelines.extract.prose.parts import POST_CODE, POSTS_FILLED, STAFF_CODE, S
 from pipelines.extract.prose.services import SERVICE, VENUE_SELF, Services
 from pipelines.extract.prose.targets import SIGN_COMPARATORS, labelled_target, states_target, told_as_done
 from pipelines.extract.text import NormalText, normalise
+from pipelines.indicators import Indicator
 from pipelines.model import Fact
 
 # In the clause before an alias, these make the figure a change against another year, not a level.
@@ -97,6 +100,35 @@ def _label_value(normal: NormalText, locator: str, matcher: Matcher, context: Co
     return make_facts(label, figure, DEPARTMENT, context.in_target_section(), locator, snippet)
 
 
+@dataclass
+class _Sentence:
+    """One sentence of a paragraph and what the rule families read of it once (see `prose_facts`)."""
+
+    text: str
+    hits: list[AliasHit]
+    figures: list[Figure]
+    clause_starts: list[int]
+    chosen: dict[int, Figure]  # hit index -> the figure its alias took
+    matcher: Matcher
+    context: Context
+    in_target: bool  # the paragraph or the sentence is led by a target label (年度绩效目标: ...)
+
+    def __post_init__(self) -> None:
+        self.marks = scope_marks(self.text, self.hits, self.chosen)
+        self.parts = Parts(self.text, self.hits)
+        self.heads = MoneyHeads(self.text, self.hits)
+        self.services = Services(self.text, self.figures)
+        self.stale = earlier_years(self.text, self.hits, self.chosen, self.clause_starts)
+        self.adjusted = any(  # an adjusted budget told: any other budget of the sentence is the initial one
+            self.hits[i].indicator.code == BUDGET_CODE and ADJUSTED.search(self.hits[i].alias)
+            for i in self.chosen
+        )
+
+    def clause_start(self, position: int) -> int:
+        before = bisect_right(self.clause_starts, position)
+        return self.clause_starts[before - 1] if before else 0
+
+
 def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
     """Facts stated in one paragraph (or one long table cell)."""
     normal = normalise(text)
@@ -108,102 +140,142 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     start = 0
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
         end = end_match.end() if end_match else len(normal.text)
-        sentence = normal.text[start:end]
+        text_of_sentence = normal.text[start:end]
         offset, start = start, end
-        hits = matcher.hits(sentence, clause_leads=True)
+        hits = matcher.hits(text_of_sentence, clause_leads=True)
         if not hits:
             continue
-        figures = find_figures(sentence)
-        clause_starts = [m.end() for m in CLAUSE_END.finditer(sentence)]
-        chosen = choose(sentence, hits, figures, clause_starts, context.money_unit)
-        marks = scope_marks(sentence, hits, chosen)
-        parts = Parts(sentence, hits)
-        heads = MoneyHeads(sentence, hits)
-        services = Services(sentence, figures)
-        snippet = normal.original(offset, end).strip()
-        sentence_target = labelled_target(sentence)
-        stale = earlier_years(sentence, hits, chosen, clause_starts)
-        adjusted = any(
-            hits[i].indicator.code == BUDGET_CODE and ADJUSTED.search(hits[i].alias) for i in chosen
+        figures = find_figures(text_of_sentence)
+        clause_starts = [m.end() for m in CLAUSE_END.finditer(text_of_sentence)]
+        chosen = choose(text_of_sentence, hits, figures, clause_starts, context.money_unit)
+        in_target = bool(paragraph_target or labelled_target(text_of_sentence))
+        sentence = _Sentence(
+            text_of_sentence, hits, figures, clause_starts, chosen, matcher, context, in_target
         )
+        snippet = normal.original(offset, end).strip()
         for i, figure in chosen.items():
-            if i in stale or CONDITION_AFTER.match(sentence, figure.end):
-                continue  # 执行率未达到90%的需说明原因: a rule's threshold, not a figure of the year
-            hit = hits[i]
-            before = bisect_right(clause_starts, hit.start)
-            clause_start = clause_starts[before - 1] if before else 0
-            if any(word in sentence[clause_start : hit.start] for word in CHANGE_WORDS):
+            reading = _reading(sentence, hits[i], figure, i in sentence.stale)
+            if reading is None:
                 continue
-            earlier = bisect_left(marks, hit.start, key=lambda mark: mark[0])
-            scoped = earlier and hit.indicator.category == FINANCE  # funds scope money, not scores or staff
-            scope = combine_scopes(marks[earlier - 1][1] if scoped else DEPARTMENT, hit.alias)
-            final_budget = hit.indicator.code == BUDGET_CODE and bool(ADJUSTED.search(hit.alias))
-            if scope == DEPARTMENT and not final_budget and (parts.is_part(hit) or parts.counts_retired(hit)):
-                continue  # (the year's final budget after the parts of the first is no part)
-            if (
-                hit.indicator.code == STAFF_CODE
-                and STAFF_KIND.search(sentence, hit.end, figure.start)
-                and len(set(STAFF_KIND.findall(sentence))) > 1
-            ):
-                continue  # 在职在编行政人员3人,参公1人,工勤人员1人: one kind of the staff, not all of them
-            if hit.indicator.category == SERVICE and not services.own(hit, figure, clause_start, context):
-                continue
-            if hit.indicator.code in ONE_ITEM_CODES and names_one_item(
-                sentence[clause_start : hit.start], hit.alias
-            ):
-                continue
-            indicator = hit.indicator
-            if indicator.code == SCORE_CODE and INDICATOR_ROW_WORDS.search(sentence, 0, hit.start):
-                continue  # 1.XX覆盖率,目标值≥90%,完成值92%,自评得分20分: one indicator's score
-            if hit.alias in POSTS_FILLED and any(
-                hits[j].indicator.code == STAFF_CODE and hits[j].alias not in POSTS_FILLED for j in chosen
-            ):
-                indicator = matcher.indicators.get(POST_CODE, indicator)  # 实有编制数40人,在职人数36人: posts
-            if indicator.code == SPENDING_CODE and BUDGETED_SPENDING.search(sentence, 0, hit.start):
-                if BUDGET_CODE not in matcher.indicators:
-                    continue
-                indicator = matcher.indicators[BUDGET_CODE]
-            if indicator.code in INCOME_CODES and heads.income_budgeted(hit, clause_starts, sentence):
-                continue  # 部门预算收入956万元,其中财政拨款收入930万元: budgeted, not received
-            if (
-                indicator.code == BUDGET_CODE
-                and scope == DEPARTMENT
-                and adjusted
-                and not ADJUSTED.search(hit.alias)
-            ):
-                scope = INITIAL  # 预算总额956万元,调整后预算981万元: the adjusted one is the year's
-            if indicator.code in BUDGET_SPLITS and not figure.unit and not heads.any_before(hit.start):
-                continue  # 基本支出:900.47, a form's cell on its own line: a budget's part or spending?
-            if indicator.code in BUDGET_SPLITS and (
-                heads.budget_governs(hit.start) or context.by_nature or BY_NATURE in sentence[: hit.start]
-            ):
-                # 年初预算数500万元,其中基本支出300万元: the basic part of the budget, not spending
-                part = ALIAS_SCOPES[indicator.code]
-                scope = part if scope == DEPARTMENT else f"{scope}+{part}"
-                if BUDGET_SPLITS[indicator.code] not in matcher.indicators:
-                    continue
-                indicator = matcher.indicators[BUDGET_SPLITS[indicator.code]]
-            # A budget is the year's allocation wherever it is told, also under a heading about goals
-            # (绩效目标分解下达情况: 下达预算X万元); only its own clause can make it a plan.
-            # A figure after a comparison sign (满意度≥95%) is written as an indicator's target value;
-            # an achieved figure is told in words (达到95%以上).
-            is_target = (
-                figure.raw.lstrip().startswith(SIGN_COMPARATORS)
-                or states_target(sentence[clause_start : figure.start])
-                or (
-                    (
-                        paragraph_target
-                        or sentence_target
-                        or (context.in_target_section() and not told_as_done(sentence[: figure.start]))
-                    )
-                    and indicator.code not in ALLOCATION_CODES
-                )
-            )
+            indicator, scope, is_target = reading
             made = make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
-            if indicator.unit == "CNY" and MONEY_TOTAL.search(sentence, clause_start, figure.start):
+            clause_start = sentence.clause_start(hits[i].start)
+            if indicator.unit == "CNY" and MONEY_TOTAL.search(text_of_sentence, clause_start, figure.start):
                 facts = _without_parts(facts, made)
             facts.extend(made)
     return facts
+
+
+def _reading(
+    sentence: _Sentence, hit: AliasHit, figure: Figure, stale: bool
+) -> tuple[Indicator, str, bool] | None:
+    """What the figure an alias took is: (indicator, scope, is_target) of the body's year, or None
+    when it is another thing's (a threshold, a change, a part, another body's, one item's ...)."""
+    text = sentence.text
+    if stale or CONDITION_AFTER.match(text, figure.end):
+        return None  # 执行率未达到90%的需说明原因: a rule's threshold, not a figure of the year
+    clause_start = sentence.clause_start(hit.start)
+    if any(word in text[clause_start : hit.start] for word in CHANGE_WORDS):
+        return None
+    scope = _scope(sentence, hit)
+    if _not_the_bodys(sentence, hit, figure, clause_start, scope):
+        return None
+    retargeted = _retargeted(sentence, hit, figure, scope)
+    if retargeted is None:
+        return None
+    indicator, scope = retargeted
+    return indicator, scope, _is_target(sentence, indicator, figure, clause_start)
+
+
+def _scope(sentence: _Sentence, hit: AliasHit) -> str:
+    """The money scope a figure is of: the last scope word before its alias (funds scope money, not
+    scores or staff), combined with the alias's own."""
+    earlier = bisect_left(sentence.marks, hit.start, key=lambda mark: mark[0])
+    scoped = earlier and hit.indicator.category == FINANCE
+    return combine_scopes(sentence.marks[earlier - 1][1] if scoped else DEPARTMENT, hit.alias)
+
+
+def _not_the_bodys(sentence: _Sentence, hit: AliasHit, figure: Figure, clause_start: int, scope: str) -> bool:
+    """Whether the figure is a part, one kind of staff, another body's service, one item's money or
+    one indicator's score, not the body's figure of the year."""
+    text, code = sentence.text, hit.indicator.code
+    final_budget = code == BUDGET_CODE and bool(ADJUSTED.search(hit.alias))
+    if (
+        scope == DEPARTMENT
+        and not final_budget
+        and (sentence.parts.is_part(hit) or sentence.parts.counts_retired(hit))
+    ):
+        return True  # (the year's final budget after the parts of the first is no part)
+    if (
+        code == STAFF_CODE
+        and STAFF_KIND.search(text, hit.end, figure.start)
+        and len(set(STAFF_KIND.findall(text))) > 1
+    ):
+        return True  # 在职在编行政人员3人,参公1人,工勤人员1人: one kind of the staff, not all of them
+    if hit.indicator.category == SERVICE and not sentence.services.own(
+        hit, figure, clause_start, sentence.context
+    ):
+        return True
+    if code in ONE_ITEM_CODES and names_one_item(text[clause_start : hit.start], hit.alias):
+        return True
+    # 1.XX覆盖率,目标值≥90%,完成值92%,自评得分20分: one indicator's score
+    return code == SCORE_CODE and bool(INDICATOR_ROW_WORDS.search(text, 0, hit.start))
+
+
+def _retargeted(
+    sentence: _Sentence, hit: AliasHit, figure: Figure, scope: str
+) -> tuple[Indicator, str] | None:
+    """The indicator and scope the figure is of, where the words around it say another than its
+    alias's (posts, not staff; a budget, not spending; a budget's part); None when it is none."""
+    text, matcher, hits, heads = sentence.text, sentence.matcher, sentence.hits, sentence.heads
+    indicator = hit.indicator
+    if hit.alias in POSTS_FILLED and any(
+        hits[j].indicator.code == STAFF_CODE and hits[j].alias not in POSTS_FILLED for j in sentence.chosen
+    ):
+        indicator = matcher.indicators.get(POST_CODE, indicator)  # 实有编制数40人,在职人数36人: posts
+    if indicator.code == SPENDING_CODE and BUDGETED_SPENDING.search(text, 0, hit.start):
+        if BUDGET_CODE not in matcher.indicators:
+            return None
+        indicator = matcher.indicators[BUDGET_CODE]
+    if indicator.code in INCOME_CODES and heads.income_budgeted(hit, sentence.clause_starts, text):
+        return None  # 部门预算收入956万元,其中财政拨款收入930万元: budgeted, not received
+    if (
+        indicator.code == BUDGET_CODE
+        and scope == DEPARTMENT
+        and sentence.adjusted
+        and not ADJUSTED.search(hit.alias)
+    ):
+        scope = INITIAL  # 预算总额956万元,调整后预算981万元: the adjusted one is the year's
+    if indicator.code in BUDGET_SPLITS and not figure.unit and not heads.any_before(hit.start):
+        return None  # 基本支出:900.47, a form's cell on its own line: a budget's part or spending?
+    if indicator.code in BUDGET_SPLITS and (
+        heads.budget_governs(hit.start) or sentence.context.by_nature or BY_NATURE in text[: hit.start]
+    ):
+        # 年初预算数500万元,其中基本支出300万元: the basic part of the budget, not spending
+        part = ALIAS_SCOPES[indicator.code]
+        scope = part if scope == DEPARTMENT else f"{scope}+{part}"
+        if BUDGET_SPLITS[indicator.code] not in matcher.indicators:
+            return None
+        indicator = matcher.indicators[BUDGET_SPLITS[indicator.code]]
+    return indicator, scope
+
+
+def _is_target(sentence: _Sentence, indicator: Indicator, figure: Figure, clause_start: int) -> bool:
+    """Whether the figure is a target, not an achievement.
+
+    A budget is the year's allocation wherever it is told, also under a heading about goals
+    (绩效目标分解下达情况: 下达预算X万元); only its own clause can make it a plan. A figure after a
+    comparison sign (满意度≥95%) is written as an indicator's target value; an achieved figure is told
+    in words (达到95%以上)."""
+    text, context = sentence.text, sentence.context
+    return (
+        figure.raw.lstrip().startswith(SIGN_COMPARATORS)
+        or states_target(text[clause_start : figure.start])
+        or (
+            (sentence.in_target or (context.in_target_section() and not told_as_done(text[: figure.start])))
+            and indicator.code not in ALLOCATION_CODES
+        )
+    )
 
 
 def _without_parts(facts: list[Fact], totals: list[Fact]) -> list[Fact]:
