@@ -3,6 +3,7 @@
 import pytest
 
 from pipelines.extract.identity import extract_identity
+from pipelines.extract.text import without_unpaired_brackets
 from tests.builders import document_from_lines, table_document
 
 
@@ -498,3 +499,18 @@ def test_bodies_named_by_a_report_about_a_fund_a_line_of_their_own_a_township_a_
     lines, institution
 ):
     assert extract_identity(document_from_lines(*lines)).institution == institution
+
+
+@pytest.mark.parametrize(
+    ("value", "kept"),
+    [
+        ("XX县文化馆)", "XX县文化馆"),  # a name cut from inside a bracket
+        ("(XX县文化馆", "XX县文化馆"),
+        ("XX县文化馆(", "XX县文化馆"),
+        (")XX县文化馆", "XX县文化馆"),
+        ("中共XX省委党校(XX行政学院)", "中共XX省委党校(XX行政学院)"),  # its other name stays
+        ("(2023年)XX项目", "(2023年)XX项目"),
+    ],
+)
+def test_brackets_without_a_partner_leave_a_name(value, kept):
+    assert without_unpaired_brackets(value) == kept

@@ -26,7 +26,7 @@ from pipelines.extract.header_fields import (
 )
 from pipelines.extract.regions import place_name_starts, resolve_region, resolve_region_from_path
 from pipelines.extract.report_kind import detect_kind
-from pipelines.extract.text import join_page_breaks, simplify
+from pipelines.extract.text import join_page_breaks, simplify, without_unpaired_brackets
 from pipelines.model import Document, Identity, Region
 
 TITLE_LINES = 8
@@ -113,10 +113,7 @@ def _plausible_year(year: int) -> bool:
 def _clean_name(name: str) -> str:
     name = re.sub(r"^(?:关于|附件\d*|附表\d*)", "", name)
     name = WEBSITE.sub(r"\g<body>", name)  # 南县政协网站: the body's website
-    name = name.strip(" ").lstrip("（）()")
-    if name.count("(") + name.count("（") >= name.count(")") + name.count("）"):
-        return name.rstrip("（( ")  # 中共XX省委党校(XX行政学院): its other name in brackets stays
-    return name.rstrip("）) ")
+    return without_unpaired_brackets(name.strip(" "))  # 中共XX省委党校(XX行政学院): its other name stays
 
 
 WEBSITE = re.compile(r"(?P<body>" + ORG_SUFFIX + r")网站$")

@@ -29,6 +29,7 @@ from pipelines.extract.header_fields import (
     spaced_label,
     value_after,
 )
+from pipelines.extract.text import without_unpaired_brackets
 from pipelines.model import ReportKind
 
 TITLE_ZONE_LINES = 10  # first non-empty lines read as possible titles
@@ -178,21 +179,10 @@ def project_name(field: Field, text: str) -> str | None:
     """
     value, _ = value_after(text, field.start + len(field.label), PROJECT_CUT)
     value = DIGITS_SPACED.sub("", value)  # 2020 年市级…资金: a space inside a date is no cell's end
-    value = _balanced(value.split(" ")[0].strip("-—–_·、."))
+    value = without_unpaired_brackets(value.split(" ")[0].strip("-—–_·、."))
     value = SPENDING_AFTER_NAME.sub("", value)  # XX项目支出 / 绩效自评报告: the title's words, broken off
     if len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", value)) < MIN_PROJECT_CHARS or COLUMN_WORD.match(value):
         return None
-    return value
-
-
-def _balanced(value: str) -> str:
-    """`value` without an opening bracket at its start or a closing one at its end that has no partner."""
-    opened = value.count("(") + value.count("（")
-    closed = value.count(")") + value.count("）")
-    if closed > opened and value[-1:] in ")）":
-        value = value[:-1]
-    elif opened > closed and value[:1] in "(（":
-        value = value[1:]
     return value
 
 

@@ -62,6 +62,24 @@ def _unit(char: str) -> str:
     return {"(": r"[(（]", ")": r"[)）]"}.get(char) or re.escape(char)
 
 
+OPENERS, CLOSERS = "(（", ")）"
+
+
+def without_unpaired_brackets(value: str) -> str:
+    """`value` without the brackets at its ends that have no partner in it, and without a closing
+    bracket at its start or an opening one at its end (a name cut from a longer line: XX局), (XX中心)."""
+    while value:
+        opened = sum(value.count(c) for c in OPENERS)
+        closed = sum(value.count(c) for c in CLOSERS)
+        if value[0] in CLOSERS or (value[0] in OPENERS and opened > closed):
+            value = value[1:]
+        elif value[-1] in OPENERS or (value[-1] in CLOSERS and closed > opened):
+            value = value[:-1]
+        else:
+            break
+    return value
+
+
 def label_trie_pattern(labels: list[str]) -> str:
     """One pattern of every label, with any whitespace between its characters, as a trie: the
     labels that share a beginning share its pattern, so a position is tried character by character
