@@ -120,6 +120,25 @@ def test_project_named_only_in_a_prose_title():
     )
 
 
+def test_a_title_that_names_only_the_kind_names_no_project():
+    assert kind_of("某某县水利局2021年度项目资金绩效自评报告", "一、项目概况") == ("project", None)
+
+
+def test_a_saved_pages_bracketed_metadata_lines_are_not_counted_as_title_lines():
+    metadata = [
+        "[ 索引号 ] 11500111588916377K/2022-00027 [ 发文字号 ]", "[ 主题分类 ] 财政 [ 体裁分类 ] 资金分配",
+        "[ 发布机构 ] 某某区建设局 [ 发布日期 ] 2022-03-17", "[ 成文日期 ] 2022-03-17 [ 有效性 ]",
+    ]  # fmt: skip
+    lines = [
+        *metadata,
+        *metadata,
+        *metadata,
+        "某某区建设管理局 2021年度项目资金绩效自评报告",
+        "根据通知要求,现报告如下。",
+    ]
+    assert kind_of(*lines) == ("project", None)
+
+
 def test_a_project_named_in_brackets_after_the_title_or_as_a_works_title():
     assert kind_of("某某县卫生健康局2023年度项目绩效自评报告(乡村医生培训经费项目)", "一、自评结论") == (
         "project",

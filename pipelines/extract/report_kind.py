@@ -100,6 +100,8 @@ TITLE_PROJECT = re.compile(
 TITLE_BRACKET_PROJECT = re.compile(
     r"(?:报告|自评表|评价表)\s*[(（](?P<name>[\u4e00-\u9fff0-9、“”‘’]{2,40}?" + PROJECT_END + r")[)）]"
 )
+# Words that name no project: the kind's own words (2021年度项目资金绩效自评报告), a year, a column's note.
+NAMES_NO_PROJECT = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目|资金|项目资金|经费|项目经费|备注)?$")
 DIGITS_SPACED = re.compile(r"(?<=\d)\s+(?=[年月日])")
 MIN_PROJECT_CHARS = 2
 # The next column's heading when 项目名称 heads a table column, not a project's name.
@@ -183,6 +185,8 @@ def project_name(field: Field, text: str) -> str | None:
     value = SPENDING_AFTER_NAME.sub("", value)  # XX项目支出 / 绩效自评报告: the title's words, broken off
     if len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", value)) < MIN_PROJECT_CHARS or COLUMN_WORD.match(value):
         return None
+    if NAMES_NO_PROJECT.match(value):
+        return None
     return value
 
 
@@ -207,7 +211,7 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         if name:
             return kind, name
     match = TITLE_PROJECT.search(title or "") or TITLE_BRACKET_PROJECT.search(_title_zone(text))
-    return kind, match["name"] if match else None
+    return kind, match["name"] if match and not NAMES_NO_PROJECT.match(match["name"]) else None
 
 
 def _before_body(text: str) -> list[str]:
