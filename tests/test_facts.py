@@ -462,6 +462,16 @@ def test_a_projects_total_funds_and_quota_are_its_budget_and_executed_funds_are_
     assert not [f for f in department if f.indicator_code == "budget_total"]
 
 
+def test_the_general_budget_appropriation_is_the_fiscal_budget_only_under_a_budget_head():
+    doc = document_from_lines(
+        "(一)收入预算:2022年年初预算数305.54万元,其中:一般公共预算拨款300.54万元,政府性基金预算拨款5万元。"
+    )
+    facts = facts_by_code(doc)
+    assert facts[("budget_fiscal", "fiscal", False)].value == 3_005_400
+    spending = document_from_lines("2022年全年支出305.54万元,其中:一般公共预算拨款支出300.54万元。")
+    assert not [f for f in extract_facts(spending) if f.indicator_code == "budget_fiscal"]
+
+
 def test_the_execution_rate_of_procurement_or_a_plan_is_not_the_budgets():
     facts = facts_by_code(document_from_lines("政府采购管理执行率100%,合同执行率98%,预算执行率96.5%。"))
     assert facts[("budget_execution_rate", "department", False)].value == 96.5

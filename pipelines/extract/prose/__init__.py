@@ -44,6 +44,7 @@ from pipelines.extract.prose.money import (
     BUDGETED_SPENDING,
     BY_NATURE,
     FINANCE,
+    FISCAL_PART_ALIASES,
     INCOME_CODES,
     INITIAL,
     MONEY_TOTAL,
@@ -229,6 +230,8 @@ def _retargeted(
     alias's (posts, not staff; a budget, not spending; a budget's part); None when it is none."""
     text, matcher, hits, heads = sentence.text, sentence.matcher, sentence.hits, sentence.heads
     indicator = hit.indicator
+    if hit.alias in FISCAL_PART_ALIASES and not heads.budget_governs(hit.start):
+        return None  # 支出…其中:一般公共预算拨款X万元: the fiscal part of spending or income, not the budget
     if hit.alias in POSTS_FILLED and any(
         hits[j].indicator.code == STAFF_CODE and hits[j].alias not in POSTS_FILLED for j in sentence.chosen
     ):

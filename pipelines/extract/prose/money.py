@@ -86,6 +86,11 @@ def names_one_item(before: str, alias: str) -> bool:
     return not stem.endswith(NEUTRAL_BEFORE_ITEM)
 
 
+# The fiscal part of whatever money the sentence is about: the budget's only under a budget head
+# (年初预算数305.54万元,其中:一般公共预算拨款305.54万元), else left out (income or spending).
+FISCAL_PART_ALIASES = ("一般公共预算拨款",)
+
+
 class MoneyHeads:
     """Whether the money words before a point of a sentence are about a budget (预算, 安排) or about
     spending (支出, 决算, 执行 ...): 基本支出 / 项目支出 figures split whichever came last."""
