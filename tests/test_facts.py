@@ -457,6 +457,13 @@ def test_a_projects_total_funds_and_quota_are_its_budget_and_executed_funds_are_
     )  # 指标: a budget quota
     facts = extract_content(quota, report_kind="transfer").facts
     assert [f.value for f in facts if f.indicator_code == "budget_total"] == [1_540_000]
+    planned = document_from_lines(
+        "项目计划投资120万元,实际完成投资118万元。"
+    )  # 计划投资: the budget, no plan
+    budgets = [
+        f for f in extract_content(planned, report_kind="project").facts if f.indicator_code == "budget_total"
+    ]
+    assert [(f.value, f.is_target) for f in budgets] == [(1_200_000, False)]
     # In a department report 资金总额 is not read as the budget (it may be any fund's).
     department = extract_content(total, report_kind="department").facts
     assert not [f for f in department if f.indicator_code == "budget_total"]

@@ -56,7 +56,13 @@ from pipelines.extract.prose.money import (
 )
 from pipelines.extract.prose.parts import POST_CODE, POSTS_FILLED, STAFF_CODE, STAFF_KIND, STAFFING, Parts
 from pipelines.extract.prose.services import SERVICE, VENUE_SELF, Services
-from pipelines.extract.prose.targets import SIGN_COMPARATORS, labelled_target, states_target, told_as_done
+from pipelines.extract.prose.targets import (
+    SIGN_COMPARATORS,
+    TARGET_WORD,
+    labelled_target,
+    states_target,
+    told_as_done,
+)
 from pipelines.extract.text import NormalText, normalise
 from pipelines.indicators import Indicator
 from pipelines.model import Fact
@@ -185,7 +191,7 @@ def _reading(
     if retargeted is None:
         return None
     indicator, scope = retargeted
-    return indicator, scope, _is_target(sentence, indicator, figure, clause_start)
+    return indicator, scope, _is_target(sentence, hit, indicator, figure, clause_start)
 
 
 def _scope(sentence: _Sentence, hit: AliasHit) -> str:
@@ -263,17 +269,21 @@ def _retargeted(
     return indicator, scope
 
 
-def _is_target(sentence: _Sentence, indicator: Indicator, figure: Figure, clause_start: int) -> bool:
+def _is_target(
+    sentence: _Sentence, hit: AliasHit, indicator: Indicator, figure: Figure, clause_start: int
+) -> bool:
     """Whether the figure is a target, not an achievement.
 
     A budget is the year's allocation wherever it is told, also under a heading about goals
-    (绩效目标分解下达情况: 下达预算X万元); only its own clause can make it a plan. A figure after a
-    comparison sign (满意度≥95%) is written as an indicator's target value; an achieved figure is told
-    in words (达到95%以上)."""
+    (绩效目标分解下达情况: 下达预算X万元); only its own clause can make it a plan, not the words of
+    its alias (计划投资 is the budget). A figure after a comparison sign (满意度≥95%) is written as an
+    indicator's target value; an achieved figure is told in words (达到95%以上)."""
     text, context = sentence.text, sentence.context
+    alias = TARGET_WORD.sub("", text[hit.start : hit.end])  # 计划投资: the alias's own words plan nothing
+    clause = text[clause_start : hit.start] + alias + text[hit.end : figure.start]
     return (
         figure.raw.lstrip().startswith(SIGN_COMPARATORS)
-        or states_target(text[clause_start : figure.start])
+        or states_target(clause)
         or (
             (sentence.in_target or (context.in_target_section() and not told_as_done(text[: figure.start])))
             and indicator.code not in ALLOCATION_CODES

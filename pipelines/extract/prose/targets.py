@@ -14,6 +14,7 @@ from pipelines.extract.matching import Context
 
 SIGN_COMPARATORS = ("≥", "≤", ">", "<", "＞", "＜")
 TARGET_WORDS = ("目标", "计划", "力争", "预期", "预计", "指标值", "拟")
+TARGET_WORD = re.compile("|".join(TARGET_WORDS))
 QUOTED_TITLE = re.compile(r"《[^《》]*》")
 DONE = re.compile(r"实际完成|已完成|已发放|已支付|已拨付|共完成|累计完成")
 NOT_A_PLAN = re.compile(r"计划生育|计划单列")  # family planning, a city with separate budget status: no plans
