@@ -464,6 +464,14 @@ def test_a_projects_total_funds_and_quota_are_its_budget_and_executed_funds_are_
         f for f in extract_content(planned, report_kind="project").facts if f.indicator_code == "budget_total"
     ]
     assert [(f.value, f.is_target) for f in budgets] == [(1_200_000, False)]
+    labelled = document_from_lines(
+        "计划投资额(万元)110.00实际使用情况(万元)84.74"
+    )  # a form's labels, run together
+    facts = extract_content(labelled, report_kind="project").facts
+    assert {f.indicator_code: f.value for f in facts} == {
+        "budget_total": 1_100_000,
+        "expenditure_total": 847_400,
+    }
     # In a department report 资金总额 is not read as the budget (it may be any fund's).
     department = extract_content(total, report_kind="department").facts
     assert not [f for f in department if f.indicator_code == "budget_total"]

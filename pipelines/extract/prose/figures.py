@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 
 from pipelines.extract.matching import AliasHit, unit_fits
 from pipelines.extract.numbers import Figure
@@ -53,6 +54,8 @@ DATE_UNITS = ("年", "月", "日")
 # stands between the two.
 CLOSE_UNITS = ("个",)
 CLOSE_GAP = re.compile(r"[为是共计有达到:\s]*")
+# A money unit in brackets after a label, right before its bare figure (计划投资额(万元)110.00).
+UNIT_BEFORE = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]\s*[:：]?\s*$")
 BRACKET_SPAN = re.compile(r"[(（][^()（）]*(?:[)）]|$)")
 # A rate given as a formula, and the ×100% inside it.
 FORMULA = re.compile(r"[/÷]")
@@ -120,6 +123,8 @@ def _figure_for(
             return figure
         if skipped and not skipped[-1].unit and not text[skipped[-1].end : figure.start].strip():
             return None  # 职工 2 3 人: one number split by a space, or two; either way not 3
+        if not figure.unit and hit.indicator.unit == "CNY" and (declared := UNIT_BEFORE.search(gap)):
+            return replace(figure, unit=declared.group(1))  # 计划投资额(万元)110.00: the label's unit
         if unit_fits(figure, hit.indicator):
             if figure.unit in CLOSE_UNITS and not CLOSE_GAP.fullmatch(gap):
                 return None  # 个 is any thing's measure word: only right after its alias (编制为64个)
