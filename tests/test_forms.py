@@ -358,6 +358,11 @@ def rows_of(document):
     return read_forms(document, Matcher(default_dictionary())).indicators
 
 
+def printed(rows) -> list[tuple]:
+    """Each row's name, target and actual as printed, weight and score."""
+    return [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows]
+
+
 def test_indicator_rows_of_a_real_table():
     document = table_document(
         [
@@ -442,7 +447,7 @@ def test_indicator_rows_flattened_with_spaces_and_text_values():
         "满意度指标(10分) 满意度指标 学员满意度 ≥90% 96% 10 10"
     )
     rows = rows_of(document_from_lines(line))
-    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+    assert printed(rows) == [
         ("培训场次", "≥6场", "7", 10, 10),
         ("培训合格率", "≥95%", "98%", 10, 10),
         ("资料归档完整性", "完整规范", "达成预期指标", 10, 10),
@@ -464,7 +469,7 @@ def test_a_header_whose_labels_wrap_onto_a_second_line():
         "总分 100 94",
     )
     rows = rows_of(document_from_lines(*lines))
-    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+    assert printed(rows) == [
         ("服务对象人数", "120人次", "118人次", 15, 14),
         ("服务达标率", "85%", "90%", 20, 20),
     ]
@@ -568,7 +573,7 @@ def test_indicator_rows_run_together():
         "维修座椅数量80个80个2020质量指标验收情况合格合格2018指标2:满意度指标服务对象满意度指标观众满意度95%97%2020指标2:"
     )
     rows = rows_of(document_from_lines(line))
-    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+    assert printed(rows) == [
         ("维修座椅数量", "80个", "80个", 20, 20),
         ("验收情况", "合格", "合格", 20, 18),
         ("观众满意度", "95%", "97%", 20, 20),
@@ -604,7 +609,7 @@ def test_indicator_rows_run_together_with_points_before_the_values():
         "铺设管道长度10≥120米≥120米10质量指标工程验收合格率20100%100%18成本指标项目总投资1035万元35万元10"
     )
     rows = rows_of(document_from_lines(line))
-    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+    assert printed(rows) == [
         ("铺设管道长度", "≥120米", "≥120米", 10, 10),
         ("工程验收合格率", "100%", "100%", 20, 18),
         ("项目总投资", "35万元", "35万元", 10, 10),
@@ -641,7 +646,7 @@ def test_an_indicator_row_with_empty_value_cells_keeps_its_points():
         "指标2:档案资料完整 95 98",
     )
     rows = rows_of(document_from_lines(*lines))
-    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+    assert printed(rows) == [
         ("完成渠道整治项目", "2", "2", 10, 10),
         ("工程质量达标", None, None, 15, 12),
         ("档案资料完整", "95", "98", None, None),  # a score above its weight: these are the values
@@ -658,7 +663,7 @@ def test_rows_named_with_the_template_prefix_in_a_form_whose_header_was_scattere
         "指标8:观众满意度 90% 95% 3 3 2个 2个 3 3 总分 100 96"
     )
     rows = rows_of(document_from_lines(text))
-    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+    assert printed(rows) == [
         ("接待参观人次", "5000人", "6120人", 4, 4),
         ("讲解服务场次", "120场", "96场", 3, 2.4),
         ("藏品登记 入账率", "100%", "100%", 5, 5),  # a name wrapped in its cell
@@ -666,7 +671,7 @@ def test_rows_named_with_the_template_prefix_in_a_form_whose_header_was_scattere
     # The same rows read from a PDF whose line wraps lost the space between two cells.
     wrapped = "指标4:接待参观人次 5000人 6120人 4 4指标5:讲解服务场次 120场 96场3 2.4 指标6:开放展厅数10个 12个 3 3 总分 96"
     rows = rows_of(document_from_lines(wrapped))
-    assert [(r.indicator, r.target_text, r.actual_text, r.weight, r.score) for r in rows] == [
+    assert printed(rows) == [
         ("接待参观人次", "5000人", "6120人", 4, 4),
         ("讲解服务场次", "120场", "96场", 3, 2.4),
         ("开放展厅数", "10个", "12个", 3, 3),
