@@ -20,6 +20,7 @@ from pipelines.extract.forms.tokens import (
     MONEY_ROLES_IN_KPI,
     POINTS,
     SECTION,
+    TEMPLATE_PREFIX,
     Token,
     strip_span,
 )
@@ -617,7 +618,7 @@ def read_indicator_block(
 # ---------------------------------------------------------------------------------------------
 # A row that stands alone: its template prefix, its name, its four cells
 
-PREFIXED_NAME = re.compile(r"^指标\s*\d+\s*[:：]\s*")  # 指标7:建立预防接种证, the template's numbering
+PREFIXED_NAME = re.compile(rf"^{TEMPLATE_PREFIX}\s*")  # 指标7:建立预防接种证
 ROW_CELLS = 4  # 年度指标值 | 实际完成值 | 分值 | 得分
 MAX_TEXT_VALUE = 8  # characters of a value cell without a figure (及时, 达到预期)
 
@@ -663,7 +664,8 @@ def read_prefixed_row(stream: list[Token], start: int) -> tuple[PerformanceIndic
     where no indicator header was read: a form whose header cells were scattered when it was flattened.
 
     The name (its prefixed cell, and one more cell without a figure when the name wrapped) must be
-    followed by exactly four cells and then by the next prefixed name, a printed label or the end:
+    followed by exactly four cells (three, when a line wrap ran two together: `_rejoined`) and then
+    by the next prefixed name, a printed label or the end:
     a target and an actual value, then a weight and a score (score ≤ weight ≤ MAX_ROW_WEIGHT).
     Anything else (fewer or more cells, scores that do not fit) is left out: in a scrambled form,
     cells beside a name need not be that name's."""

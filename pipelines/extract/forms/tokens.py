@@ -107,7 +107,8 @@ EMPTY_CELL = re.compile(r"^[-—–一/\\、]+$")
 SEPARATORS = re.compile(r"\s*\|\s*|\s+")
 # A template's row prefix run against the figure before it (…2 2指标8:适龄儿童…: the space lost at a
 # PDF line wrap): a cell ends there.
-PREFIX_AFTER_FIGURE = re.compile(r"(?<=[\d%])(?=指标\s*\d{1,2}\s*[:：])")
+TEMPLATE_PREFIX = r"指标\s*\d{1,2}\s*[:：]"  # 指标7: before a row's name, the template's numbering
+PREFIX_AFTER_FIGURE = re.compile(rf"(?<=[\d%])(?={TEMPLATE_PREFIX})")
 
 
 @dataclass(frozen=True)
