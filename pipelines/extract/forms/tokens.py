@@ -105,9 +105,9 @@ UNIT_MARK = re.compile(r"[(（]\s*(万元|元|亿元)\s*(?:[)）]|(?=\s|$))|单�
 POINTS = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # (50分) after a level label
 EMPTY_CELL = re.compile(r"^[-—–一/\\、]+$")
 SEPARATORS = re.compile(r"\s*\|\s*|\s+")
+TEMPLATE_PREFIX = r"指标\s*\d{1,2}\s*[:：]"  # 指标7: before a row's name, the template's numbering
 # A template's row prefix run against the figure before it (…2 2指标8:适龄儿童…: the space lost at a
 # PDF line wrap): a cell ends there.
-TEMPLATE_PREFIX = r"指标\s*\d{1,2}\s*[:：]"  # 指标7: before a row's name, the template's numbering
 PREFIX_AFTER_FIGURE = re.compile(rf"(?<=[\d%])(?={TEMPLATE_PREFIX})")
 
 
