@@ -120,6 +120,15 @@ def test_project_named_only_in_a_prose_title():
     )
 
 
+def test_the_outline_of_a_transfers_report_under_a_title_that_names_no_kind():
+    lines = (
+        "根据绩效管理相关文件要求,对2023年某某补助经费项目实施情况开展了自评。",
+        "一、基本情况",
+        "(一)转移支付概况。",
+    )
+    assert kind_of(*lines)[0] == "transfer"
+
+
 def test_a_title_that_names_only_the_kind_names_no_project():
     assert kind_of("某某县水利局2021年度项目资金绩效自评报告", "一、项目概况") == ("project", None)
 

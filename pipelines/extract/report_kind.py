@@ -76,6 +76,9 @@ BODY_HEADING = re.compile(
     r"(?m)^\s*(?:[一1][、.．]|[(（][一1][)）])\s*(?:(?P<project>项目(?:基本)?(?:概况|情况|简介))"
     r"|(?P<transfer>绩效目标分解下达情况)|(?P<department>(?:部门|单位)(?:基本)?(?:概况|情况)))"
 )  # each group named after the kind it says
+# The first sub-heading of 财政部's outline of a transfer's self-evaluation report (一、基本情况 /
+# (一)转移支付概况): under a title that names no kind, the report is a transfer's.
+TRANSFER_OUTLINE = re.compile(r"(?m)^\s*[(（][一1][)）]\s*转移支付(?:基本)?(?:概况|情况)")
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
 # A project's name ends at the next field label, at another section label, or at a fund word
@@ -200,6 +203,8 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
             kind = "transfer" if "转移支付" in early[0].label.replace(" ", "") else "project"
     if kind is None and (heading := BODY_HEADING.search(text, 0, FIELD_ZONE)):
         kind = cast(ReportKind, heading.lastgroup)
+    if kind is None and TRANSFER_OUTLINE.search(text, 0, FIELD_ZONE):
+        kind = "transfer"  # 一、基本情况 / (一)转移支付概况: the outline of a transfer's report
     if kind is None or kind == "department":
         return "department", None
     if kind == "project" and PASSED_DOWN_TOLD.search(text, 0, FIELD_ZONE):
