@@ -339,6 +339,8 @@ def test_pdf_line_joining_rules() -> None:
         line("某某镇人民政府", 180, x1=170),
         line("项目支出合", 195, x1=445),  # 5 ems short before 计:1234567.89, which moves down whole
         line("计:1234567.89元。", 210, x1=170),
+        line("全年下達城鄉", 225, x1=470),  # 3 ems short before a pinyin gloss, which moves down whole
+        line("(xiāng)義務教育補助經費61萬元。", 240, x1=300),
     ]
     assert paragraphs(lines, right_edge=505.0) == [
         (0, "全年接待读者2.3万人次，项目支出共计25.37万元。", [0, 1, 2]),
@@ -350,6 +352,7 @@ def test_pdf_line_joining_rules() -> None:
         (165, "附件:某某项目自评表[点击下载]", [11]),
         (180, "某某镇人民政府", [12]),
         (195, "项目支出合计:1234567.89元。", [13, 14]),
+        (225, "全年下達城鄉(xiāng)義務教育補助經費61萬元。", [15, 16]),
     ]
 
 

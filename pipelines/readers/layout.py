@@ -16,8 +16,11 @@ from pipelines.extract.text import LIST_ITEM
 ROOM_EMS = 3.0  # in font sizes
 LATIN_EMS = 0.6  # the width of a Latin letter or digit, in font sizes
 # What a line starts with that could not have been parted: a Latin or digit run, maybe after one
-# Chinese character and the punctuation bound to both (话:0838-7211924 moves down whole).
-_LEADING_RUN = re.compile(r"^[\u4e00-\u9fff]?[:：,，.。、;；)）]*(?P<run>[0-9A-Za-z.,%/:_\-]{1,40})")
+# Chinese character and the punctuation bound to both (话:0838-7211924 moves down whole), maybe in
+# brackets and with toned letters (a pinyin gloss, (xiāng), moves down whole).
+_LEADING_RUN = re.compile(
+    r"^[\u4e00-\u9fff]?[:：,，.。、;；)）]*(?P<run>[(（]?[0-9A-Za-z\u00c0-\u024f.,%/:_\-]{1,40}[)）]?)"
+)
 
 SENTENCE_END = tuple("。；！？：;:!?")
 _CLOSING_QUOTES = "”’」』\"'"
