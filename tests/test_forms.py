@@ -851,6 +851,17 @@ def test_a_completion_status_cell_is_no_indicator_name():
     assert not {"完成", "%"} & set(names)
 
 
+def test_a_row_whose_name_has_no_word_is_left_out():
+    """A scan's stray bracket read where a name stands: no indicator."""
+    document = table_document(
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "（", "10", "10", "5", "5"],
+        ["产出指标", "数量指标", "培训场次", "10场", "12场", "5", "5"],
+    )
+    names = [row.indicator for row in extract_content(document, report_kind="project").indicators]
+    assert names == ["培训场次"]
+
+
 def test_a_money_header_with_columns_this_reader_does_not_know_and_row_numbers():
     """A provincial template: 行次, lettered columns, columns of its own (统筹整合资金数, 全年到位资金,
     预算到位), the rate headed 预算执行 with its formula, a line of column numbers, the unit in the

@@ -44,8 +44,9 @@ def names_nothing(cell: str) -> bool:
 
 
 def misread(row: PerformanceIndicator) -> bool:
-    """Whether a row's name holds another cell's words (a completion status), so the row is unreliable."""
-    return STATUS_IN_NAME.search(simplify(row.indicator)) is not None
+    """Whether a row's name holds another cell's words (a completion status) or no word at all (（), so
+    the row is unreliable."""
+    return STATUS_IN_NAME.search(simplify(row.indicator)) is not None or names_nothing(row.indicator)
 
 
 def clean_indicator_name(name: str) -> str:
