@@ -45,6 +45,17 @@ def test_a_banner_line_printed_as_a_list_item_names_the_body_whole():
     assert identity.institution_source == "line"
 
 
+def test_a_form_that_states_no_year_is_of_the_year_before_its_spring_fill_date():
+    spring = extract_identity(
+        document_from_lines("单位名称:某某镇人民政府 填报日期:2021.5.18", "基本支出总额 | 864.2万 |")
+    )
+    assert (spring.fiscal_year, spring.year_source) == (2020, "fill_date")
+    summer = extract_identity(
+        document_from_lines("单位名称:某某镇人民政府 填报日期:2021.8.18", "基本支出总额 | 864.2万 |")
+    )
+    assert summer.fiscal_year is None  # filled later in the year: of that year, or of any year before
+
+
 def test_labelled_field():
     doc = document_from_lines("项目支出绩效自评表", "（2021年度）", "项目实施单位：芦溪县博物馆 联系人：某某")
     identity = extract_identity(doc)

@@ -102,6 +102,8 @@ CHINESE_YEAR = re.compile(r"([二一][〇零○一二三四五六七八九]{3})�
 YEAR_FIELD = re.compile(r"(?:评价|自评|所属|绩效)年度\s*[:：]?\s*((?:19|20)\d{2})(?!\d)")  # 评价年度:2022
 # A title's year caption on a line of its own: (2022年度), the year the form reports on.
 YEAR_CAPTION = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年度\s*[)）]$")
+FILLED_ON = re.compile(r"(?:填报|填表)日期\s*[:：]?\s*((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})")
+FILLED_BY_MONTH = 6  # a form filled by June is of the year before (later ones may be of any year)
 YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 
 
@@ -364,7 +366,7 @@ def chinese_year_digits(text: str) -> str:
 
 
 def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int | None, str]:
-    """The fiscal year and where it came from (title, text, path, unresolved)."""
+    """The fiscal year and where it came from (field, title, text, path, fill_date, unresolved)."""
     text = header_text(document) if text is None else text
     lines = [chinese_year_digits(line) for line in _lines(text)]
     # A form's (2024年度) under a title whose year is a fund's (2023年XX补助资金项目…) is the report's.
@@ -386,6 +388,10 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
     match = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", document.source_file)
     if match and _plausible_year(int(match.group(1))):
         return int(match.group(1)), "path"
+    # A self-evaluation is filled in the spring after its year: 填报日期:2021.5.18 is the report of 2020.
+    filled = FILLED_ON.search(text)
+    if filled and 1 <= int(filled.group(2)) <= FILLED_BY_MONTH and _plausible_year(int(filled.group(1)) - 1):
+        return int(filled.group(1)) - 1, "fill_date"
     return None, "unresolved"
 
 
