@@ -69,16 +69,14 @@ FUND_TITLE = re.compile(
     + r"|(?:19|20)\d{2}\s*年度?[\u4e00-\u9fff、]{2,30}(?<!项目|预算|财政|部门|单位|整体)资金"
     + r")(?:项目)?(?:支出)?(?:\s*(?:19|20)\d{2}\s*年度?)?的?(?:绩效|自评)"
 )
-# The first section heading of a report whose title says no kind: 一、项目概况 / 项目基本情况 opens a
-# project's report, 一、绩效目标分解下达情况 (the outline of 财政部's transfer self-evaluation report) a
-# transfer's, 一、部门(单位)基本情况 a department's.
+# The first section heading that names a kind, in a report whose title says none: 一、项目概况 / 项目基本情况
+# opens a project's report; 一、绩效目标分解下达情况 or, under 一、基本情况, (一)转移支付概况 (the outlines of
+# 财政部's transfer self-evaluation report) a transfer's; 一、部门(单位)基本情况 a department's.
 BODY_HEADING = re.compile(
     r"(?m)^\s*(?:[一1][、.．]|[(（][一1][)）])\s*(?:(?P<project>项目(?:基本)?(?:概况|情况|简介))"
-    r"|(?P<transfer>绩效目标分解下达情况)|(?P<department>(?:部门|单位)(?:基本)?(?:概况|情况)))"
+    r"|(?P<transfer>绩效目标分解下达情况|转移支付(?:基本)?(?:概况|情况))"
+    r"|(?P<department>(?:部门|单位)(?:基本)?(?:概况|情况)))"
 )  # each group named after the kind it says
-# The first sub-heading of 财政部's outline of a transfer's self-evaluation report (一、基本情况 /
-# (一)转移支付概况): under a title that names no kind, the report is a transfer's.
-TRANSFER_OUTLINE = re.compile(r"(?m)^\s*[(（][一1][)）]\s*转移支付(?:基本)?(?:概况|情况)")
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
 # A project's name ends at the next field label, at another section label, or at a fund word
@@ -203,8 +201,6 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
             kind = "transfer" if "转移支付" in early[0].label.replace(" ", "") else "project"
     if kind is None and (heading := BODY_HEADING.search(text, 0, FIELD_ZONE)):
         kind = cast(ReportKind, heading.lastgroup)
-    if kind is None and TRANSFER_OUTLINE.search(text, 0, FIELD_ZONE):
-        kind = "transfer"  # 一、基本情况 / (一)转移支付概况: the outline of a transfer's report
     if kind is None or kind == "department":
         return "department", None
     if kind == "project" and PASSED_DOWN_TOLD.search(text, 0, FIELD_ZONE):

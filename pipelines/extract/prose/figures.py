@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
-from pipelines.extract.matching import AliasHit, unit_fits
+from pipelines.extract.matching import MONEY_UNIT_HINT, AliasHit, unit_fits
 from pipelines.extract.numbers import Figure
 
 # Between an alias and its figure, these words mean the figure is something else.
@@ -54,8 +54,8 @@ DATE_UNITS = ("年", "月", "日")
 # stands between the two.
 CLOSE_UNITS = ("个",)
 CLOSE_GAP = re.compile(r"[为是共计有达到:\s]*")
-# A money unit in brackets after a label, right before its bare figure (计划投资额(万元)110.00).
-UNIT_BEFORE = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]\s*[:：]?\s*$")
+# A money unit declared after a label, right before its bare figure (计划投资额(万元)110.00).
+UNIT_BEFORE = re.compile(rf"(?:{MONEY_UNIT_HINT.pattern})\s*[:：]?\s*$")
 BRACKET_SPAN = re.compile(r"[(（][^()（）]*(?:[)）]|$)")
 # A rate given as a formula, and the ×100% inside it.
 FORMULA = re.compile(r"[/÷]")
