@@ -603,6 +603,28 @@ def test_indicator_rows_run_together_with_lines_broken_inside_cells():
     )  # the caption printed again at the page break did not end the table
 
 
+def test_indicator_rows_run_together_with_a_status_after_each_and_bare_level_words():
+    # A sharing site's text of a form without points: each row ends in a completion status run
+    # into the next row's name; 二级指标 printed without 指标 (社会效益) where a row starts.
+    line = (
+        "一级指标二级指标三级指标年初目标值实际完成值未完成原因及改进措施产出指标产出数量"
+        "巡护设备配备率100%320件达成预期指标界碑维护率100%12个达成预期指标产出质量"
+        "违法案件查处率不低于90%达成预期指标产出时效火情2小时内处置率不低于95%达成预期指标"
+        "效益指标社会效益重大安全事故0起达成预期指标群众知晓度是否明显提高是达成预期指标"
+        "生态效益林地受损面积小于0.5‰达成预期指标"
+    )
+    rows = rows_of(document_from_lines(line))
+    assert [(r.level2, r.indicator, r.target_text, r.actual_text) for r in rows] == [
+        ("产出数量", "巡护设备配备率", "100%", "320件"),
+        ("产出数量", "界碑维护率", "100%", "12个"),
+        ("产出质量", "违法案件查处率", "不低于90%", "达成预期指标"),
+        ("产出时效", "火情2小时内处置率", "不低于95%", "达成预期指标"),
+        ("社会效益指标", "重大安全事故", "0起", "达成预期指标"),
+        ("社会效益指标", "群众知晓度是否明显提高", "是", "达成预期指标"),
+        ("生态效益指标", "林地受损面积", "小于0.5‰", "达成预期指标"),
+    ]
+
+
 def test_indicator_rows_run_together_with_points_before_the_values():
     line = (
         "一级指标二级指标三级指标分值年度指标值全年实际值得分未完成原因产出指标(70分)数量指标"
@@ -699,6 +721,12 @@ def test_rows_named_with_the_template_prefix_in_a_form_whose_header_was_scattere
         ("基本达成预期目标", ["基本达成预期目标"]),
         ("项目是否达成预期目标", ["项目是否达成预期目标"]),  # a name
         ("完成3次达成预期指标", ["完成3次达成预期指标"]),
+        ("达成预期指标界碑维护率", ["达成预期指标", "界碑维护率"]),  # the next row's name run in
+        ("达成预期目标值", ["达成预期目标值"]),
+        ("重大安全事故0起达成预期指标", ["重大安全事故", "0起", "达成预期指标"]),  # 起: a unit
+        ("知晓度是否提高是达成预期指标", ["知晓度是否提高", "是", "达成预期指标"]),  # a question answered
+        ("火情2小时内处置率不低于95%达成预期指标", ["火情2小时内处置率", "不低于95%", "达成预期指标"]),
+        ("受损面积小于0.5‰达成预期指标", ["受损面积", "小于0.5‰", "达成预期指标"]),
     ],
 )
 def test_unglue(text, pieces):

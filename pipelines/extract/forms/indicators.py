@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
-from itertools import product
+from itertools import pairwise, product
 
 from pipelines.extract.forms.money import NUMBER
 from pipelines.extract.forms.tokens import (
@@ -21,6 +21,7 @@ from pipelines.extract.forms.tokens import (
     POINTS,
     SECTION,
     TEMPLATE_PREFIX,
+    WHOLE_CELL_LEVELS,
     Token,
     strip_span,
 )
@@ -43,6 +44,8 @@ ROW_FOUND, SKIPPED, TWO_TOKEN_NAME, REASON_KEPT, CELL_MISSING, VALUE_MISSING = (
     -3.0,
     -2.0,
 )
+MIN_NAME_CHARS = 4  # characters of an indicator's name before its one figure and a status (受损面积)
+MIN_LEVEL_PREFIX = 4  # characters of a bare level word that starts a name (社会效益; not 数量, 质量)
 MAX_UNIT_CELL = 4  # characters of a 度量单位 cell (%, 次, 万元, 人次)
 SUB_ROW = re.compile(r"^其中")
 NAME_CONTINUES = re.compile(
@@ -70,10 +73,17 @@ def _is_text(token: Token) -> bool:
     """A cell that may be (part of) a name: not a label, a number, an empty mark or a figure (100%)."""
     text = token.text
     return token.label is None and not (
-        _is_number(text) or EMPTY_CELL.match(text) or GLUED_FIGURE.fullmatch(text) or RATE_VALUE.match(text)
+        _is_number(text)
+        or EMPTY_CELL.match(text)
+        or GLUED_FIGURE.fullmatch(text)
+        or RATE_VALUE.match(text)
+        or COUNT_VALUE.match(text)
     )
 
 
+COUNT_VALUE = re.compile(
+    r"^\d+(?:\.\d+)?[\u4e00-\u9fff]$"
+)  # 0起, 3吨: a count in a unit the number rules do not know
 # A value with a comparator or a unit per something (>=570元/人*月, 5830元/户): not a name.
 RATE_VALUE = re.compile(
     r"^(?:(?:[≥≤<>]=?|=)\s*\d+(?:\.\d+)?[\u4e00-\u9fff%]{0,4}|\d+(?:\.\d+)?[\u4e00-\u9fff]{1,3}[/／][\u4e00-\u9fff*·]{1,4})$"
@@ -146,7 +156,7 @@ def _points_only(row: dict[str, str]) -> bool:
 
 
 GLUED_FIGURE = re.compile(
-    r"(?:[≥≤<>]|不低于|不少于|不超过|不高于|小于|大于|低于|高于)?\d+(?:\.\d+)?(?![\d、])(?:%|[万亿千]?(?:"  # not 1、, a list item's number
+    r"(?:[≥≤<>]|不低于|不少于|不超过|不高于|小于|大于|低于|高于)?\d+(?:\.\d+)?(?![\d、])(?:[%‰]|[万亿千]?(?:"  # not 1、, a list item's number
     + "|".join(re.escape(u) for u in NUMBER_UNITS if u != "%")
     + r"))?"
 )
@@ -161,6 +171,13 @@ DOUBLED = re.compile(r"^(?P<name>.*?)(?P<value>[^\d]{2,})(?P=value)$")
 POINT_PAIRS = re.compile(r"^(?P<weight>[1-9]\d?|100)(?P<score>\d{1,2}(?:\.\d+)?)$")
 
 
+NAME_GOES_ON = re.compile(r"[内后前](?!完成)[\u4e00-\u9fff]{2}")  # 内扑灭率 after 6小时: the name goes on
+
+
+def _cjk(char: str) -> bool:
+    return "\u4e00" <= char <= "\u9fff"
+
+
 SHORT_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}")  # 米, 厘米, 起: a unit the number rules do not know
 
 
@@ -169,7 +186,11 @@ def _figures(text: str, points_first: bool) -> list[tuple[int, int]]:
     characters after both of two figures in a row (≥120米≥120米, 0件0件). With `points_first`, a 分值 glued to
     the value after it is a figure of its own when the rest is the value printed next (1035万元35万元:
     10 | 35万元 | 35万元) or when the whole cannot be a percentage (15100%: 15 | 100%)."""
-    spans = [match.span() for match in GLUED_FIGURE.finditer(text)]
+    spans = [
+        match.span()
+        for match in GLUED_FIGURE.finditer(text)
+        if not (match.start() and _cjk(text[match.start() - 1]) and NAME_GOES_ON.match(text, match.end()))
+    ]  # not the figure inside a name (森林火灾6小时内扑灭率)
     unit = ""
     for i, (start, end) in enumerate(spans):
         if not text[end - 1].isdigit():
@@ -183,6 +204,8 @@ def _figures(text: str, points_first: bool) -> list[tuple[int, int]]:
         unit = after if SHORT_UNIT.fullmatch(after) and twin else ""
         if unit:
             spans[i] = (start, spans[i + 1][0])
+        elif before_status := UNIT_BEFORE_STATUS.match(text, end):
+            spans[i] = (start, before_status.end())  # 0起达成预期指标: a unit, then the status
     if not points_first:
         return spans
     split: list[tuple[int, int]] = []
@@ -223,31 +246,43 @@ def _points(run: str) -> list[str]:
 
 
 # A completion status the forms print in the actual-value or reason column (达成预期指标), with the
-# cell before it run into it when a line wrap lost the space between them (效果明显达成预期指标).
-STATUS_AT_END = re.compile(
-    r"(?:未|部分|基本|全面|全部|完全|均|已|已经|总体|整体|圆满)?达[成到]预期(?:指标|目标)$"
+# cell before it run into it when a line wrap lost the space between them (效果明显达成预期指标), or
+# the next row's name run into it in a table printed with nothing between its cells
+# (达成预期指标监控系统维护率).
+STATUS = re.compile(
+    r"(?:未|部分|基本|全面|全部|完全|均|已|已经|总体|整体|圆满)?达[成到]预期(?:指标|目标)(?!值)"
 )
+UNIT_BEFORE_STATUS = re.compile(rf"[\u4e00-\u9fff]{{1,2}}?(?={STATUS.pattern})")  # 起 of 0起达成预期指标
 QUESTION_END = re.compile(r"(?:是否|能否)已?$")  # 项目是否达成预期目标: a name's words, not a status
-MIN_GLUED_WORDS = 2  # characters of the cell before a status for it to be a cell of its own
+# 知晓度是否提高是: a name asking a question, then its answer (the row's value)
+ANSWERED_QUESTION = re.compile(r"(?P<name>.*(?:是否|能否|有无).{2,})[是否有无]$")
+MIN_GLUED_WORDS = 2  # characters of the cell before (or after) a status for it to be a cell of its own
 
 
 def _split_status(token: Token) -> list[Token]:
-    """A cell that ends in a status phrase run into the words of the cell before it (效果明显达成预期指标):
-    the words and the status as two cells. A name's question (是否达成…) or words with a figure are
-    left whole."""
+    """A cell holding a status phrase run into the words of the cell before it (效果明显达成预期指标)
+    or of the cell after it (达成预期指标监控系统维护率): the words and the status as separate cells.
+    A name's question (是否达成…), words with a figure before the status, and a word or two around
+    it are left whole."""
     text = token.text
-    match = STATUS_AT_END.search(text)  # the leftmost: with its modifier (基本达成预期目标)
+    match = STATUS.search(text)  # the leftmost: with its modifier (基本达成预期目标)
     if match is None:
         return [token]
-    start = match.start()
-    head = text[:start].strip()
-    if len(head) < MIN_GLUED_WORDS or QUESTION_END.search(head) or any(c.isdigit() for c in head):
+    start, end = match.span()
+    head, tail = text[:start].strip(), text[end:].strip()
+    if head and (len(head) < MIN_GLUED_WORDS or QUESTION_END.search(head) or any(c.isdigit() for c in head)):
+        return [token]
+    if (not head and not tail) or 0 < len(tail) < MIN_GLUED_WORDS:
         return [token]
     raw = token.raw if len(token.raw) == len(text) else text
-    return [
-        Token(head, token.locator, raw=raw[:start].strip()),
-        Token(text[start:], token.locator, raw=raw[start:]),
+    answered = ANSWERED_QUESTION.match(head)  # 公众知晓度是否明显提高是: the name, then its value 是
+    cuts = [0, *([answered.end("name")] if answered else []), start, end, len(text)]
+    pieces = [
+        Token(text[a:b].strip(), token.locator, raw=raw[a:b].strip())
+        for a, b in pairwise(cuts)
+        if text[a:b].strip()
     ]
+    return [*pieces[:-1], *_split_status(pieces[-1])] if tail else pieces
 
 
 def unglue(token: Token, points_first: bool = False) -> list[Token]:
@@ -279,8 +314,9 @@ def _unglue_figures(token: Token, points_first: bool) -> list[Token]:
         return [token]  # <=0%: a value with its comparator
     if not figures or figures[0][0] == 0 or NAME_AS_SENTENCES.search(text, figures[0][1]):
         return [token]  # a value (2021年12月完成, ≥100百分比) or a sentence, not a row run together
-    if len(figures) < 2 and figures[-1][1] != len(text.rstrip()):
-        return [token]
+    rest, name = text[figures[-1][1] :].strip(), text[: figures[0][0]].strip()
+    if len(figures) < 2 and rest and not (STATUS.fullmatch(rest) and len(name) >= MIN_NAME_CHARS):
+        return [token]  # one figure with words after it (完成3次…), not a name, its value and a status
     pieces: list[Token] = []
     position = 0
     for span in [*figures, None]:
@@ -534,6 +570,26 @@ def _leaves_table(token: Token) -> bool:
     return token.in_text and token.label is None and len(token.text) >= TABLE_END_CHARS
 
 
+# A 二级指标 printed bare (社会效益, 可持续影响) where a run-together table's row starts: a level, then the name.
+LEVEL_PREFIX = re.compile(
+    "^(?:"
+    + "|".join(word for word in WHOLE_CELL_LEVELS if len(word) >= MIN_LEVEL_PREFIX)
+    + ")(?=[\u4e00-\u9fff]{2})"
+)
+
+
+def _level_prefix(token: Token) -> list[Token]:
+    """A cell of a run-together table that starts with a level's bare word (社会效益重大森林火灾): the
+    level as a label, and the name after it."""
+    match = LEVEL_PREFIX.match(token.text)
+    if match is None or token.label is not None:
+        return [token]
+    cut = match.end()
+    raw = token.raw if len(token.raw) == len(token.text) else token.text
+    level = Token(token.text[:cut], token.locator, label=WHOLE_CELL_LEVELS[token.text[:cut]], raw=raw[:cut])
+    return [level, Token(token.text[cut:], token.locator, raw=raw[cut:])]
+
+
 def read_indicator_block(
     stream: list[Token], start: int, header: KpiHeader
 ) -> tuple[list[PerformanceIndicator], int]:
@@ -545,9 +601,24 @@ def read_indicator_block(
     words: list[Token] = []  # text of a run-together table since the last level label
 
     def flush() -> None:
+        nonlocal level2
         if words:
-            cells.extend(unglue(_joined(words), points_first))
+            cells.extend(
+                cell for piece in unglue(_joined(words), points_first) for cell in _level_prefix(piece)
+            )
             words.clear()
+        pending: list[Token] = []
+        for cell in [*cells, None]:
+            if cell is not None and cell.kind not in (LEVEL1, LEVEL2, LEVEL_EITHER):
+                pending.append(cell)
+                continue
+            add_rows(pending)
+            pending = []
+            if cell is not None:
+                level2 = cell.label
+        cells.clear()
+
+    def add_rows(cells: list[Token]) -> None:
         for row, first in segment_rows(cells, header):
             target = "".join(row.get(part, "") for part in ("comparator", "target", "unit")) or None
             rows.append(
@@ -558,7 +629,6 @@ def read_indicator_block(
                     deviation_reason=row.get("reason"),
                 )
             )  # fmt: skip
-        cells.clear()
 
     points_first = (
         "weight" in header.roles
