@@ -700,6 +700,30 @@ def test_rows_named_with_the_template_prefix_in_a_form_whose_header_was_scattere
     ]
 
 
+def test_rows_under_their_level_labels_in_a_fragment_without_the_header():
+    # A form's last rows kept without the page that held its header: each row under its levels.
+    lines = (
+        "效益指标 |",
+        "社会效益指标 |",
+        "困难学生完成学业率 |",
+        "100% |",
+        "100% |",
+        "满意度指标 | 服务对象满意度指标 | 受助学生满意度 | ≥90% | 96% | 10 | 10",
+        "质量指标 | 2021年12月完成 | =95% | =95%",  # a date where the name should be: cells shifted
+        "时效指标 | 发放及时率 | 100%100%10 | 10",  # values glued: not a lone value each
+    )
+    rows = rows_of(document_from_lines(*lines))
+    assert [(r.level1, r.level2, *printed([r])[0]) for r in rows] == [
+        ("效益指标", "社会效益指标", "困难学生完成学业率", "100%", "100%", None, None),
+        ("满意度指标", "服务对象满意度指标", "受助学生满意度", "≥90%", "96%", 10, 10),
+    ]
+    facts = extract_content(document_from_lines(*lines), report_kind="project").facts
+    assert {(f.indicator_code, f.is_target, f.value) for f in facts} >= {
+        ("satisfaction_rate", False, 96),
+        ("satisfaction_rate", True, 90),
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "pieces"),
     [

@@ -31,10 +31,12 @@ from pipelines.extract.forms.income_spending import (
     read_income_and_spending,
 )
 from pipelines.extract.forms.indicators import (
+    LEVELS,
     MAX_ROW_WEIGHT,
     PREFIXED_NAME,
     kpi_header,
     read_indicator_block,
+    read_level_row,
     read_prefixed_row,
 )
 from pipelines.extract.forms.money import (
@@ -144,6 +146,12 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
             if prefixed and prefixed[0].indicator not in {row.indicator for row in indicators}:
                 indicators.append(prefixed[0])
                 index = prefixed[1]
+                continue
+        if token.kind in LEVELS and (index == 0 or stream[index - 1].kind not in LEVELS):
+            level_row = read_level_row(stream, index)
+            if level_row and level_row[0].indicator not in {row.indicator for row in indicators}:
+                indicators.append(level_row[0])
+                index = level_row[1]
                 continue
         if token.kind == TOTAL:
             facts.extend(total_score_fact(token, _values_after(stream, index + 1), token.role == "sum"))

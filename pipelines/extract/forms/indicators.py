@@ -760,3 +760,51 @@ def read_prefixed_row(stream: list[Token], start: int) -> tuple[PerformanceIndic
         snippet=" | ".join(t.printed for t in stream[start:end]), weight=cells[2].text, score=cells[3].text,
     )  # fmt: skip
     return row, end
+
+
+LEVELS = (LEVEL1, LEVEL2, LEVEL_EITHER)
+# One value with its figure: ≥90%, 已完成100%, 95%及以上, 12个; not two glued (100%100%10) or a sentence.
+LONE_VALUE = re.compile(
+    r"^(?:[≥≤<>=]=?|不低于|不少于|不高于|不超过|大于|小于|高于|低于|达到|已完成|完成)?\s*\d+(?:\.\d+)?\s*"
+    r"(?:[%‰]|[\u4e00-\u9fff]{1,3})?(?:及以上|以上|以下|以内)?$"
+)
+
+
+def read_level_row(stream: list[Token], start: int) -> tuple[PerformanceIndicator, int] | None:
+    """A row under its level labels where no indicator header was read (a fragment of a form whose
+    header is on a page not kept): 满意度指标 | 服务对象满意度指标 | 学生满意度 | 95% | 96% [| 10 | 10].
+
+    After the labels, a name, then two value cells with a figure each and, optionally, a weight and
+    a score that fit; then a label or the end. Anything else is left out."""
+    levels: list[Token] = []
+    index = start
+    while index < len(stream) and stream[index].kind in LEVELS:
+        levels.append(stream[index])
+        index += 1
+    if index >= len(stream) or not levels or not _is_text(stream[index]):
+        return None
+    if any(c.isdigit() for c in stream[index].text):
+        return None  # a date or a figure where the name should be (2020年12月完成): cells shifted
+    name = stream[index]
+    end = index + 1
+    while end < len(stream) and stream[end].label is None and end - index <= ROW_CELLS:
+        end += 1
+    cells = stream[index + 1 : end]
+    if (end < len(stream) and stream[end].label is None) or len(cells) not in (2, ROW_CELLS):
+        return None
+    if not all(LONE_VALUE.match(cell.text) for cell in cells[:2]):
+        return None
+    weight = score = None
+    if len(cells) == ROW_CELLS:
+        weight, score = score_of(cells[2].text), score_of(cells[3].text)
+        if weight is None or score is None or not 0 < weight <= MAX_ROW_WEIGHT or score > weight:
+            return None
+    first, last = levels[0], levels[-1]  # 满意度指标 | 服务对象满意度指标: a 一级, then a 二级
+    level1 = first.label if len(levels) > 1 or first.kind == LEVEL1 else None
+    level2 = last.label if len(levels) > 1 or last.kind != LEVEL1 else None
+    row = indicator_row(
+        name=name.printed, target=cells[0].text, actual=cells[1].text, locator=name.locator,
+        snippet=" | ".join(t.printed for t in stream[start:end]), level1=level1, level2=level2,
+        weight=cells[2].text if weight is not None else None, score=cells[3].text if score is not None else None,
+    )  # fmt: skip
+    return row, end
