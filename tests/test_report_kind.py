@@ -356,6 +356,17 @@ def test_titles_naming_a_fund_spent_or_a_projects_money(title, kind):
     assert kind_of(title, "一、基本情况")[0] == kind
 
 
+def test_a_title_reporting_on_a_fund_names_it_after_about():
+    assert kind_of("某市体育局关于全民健身补助资金支出绩效的自评报告", "一、基本情况") == (
+        "transfer",
+        "全民健身补助资金",
+    )
+    assert kind_of("某县教育局关于2022年度学生资助项目绩效自评的报告", "一、项目概况") == (
+        "project",
+        "学生资助项目",
+    )
+
+
 def test_a_project_name_field_broken_before_the_titles_last_words_ends_at_the_project():
     lines = (
         "某县林业局2023年造林补助资金项目支出绩效自评报告",

@@ -90,10 +90,11 @@ PROJECT_CUT = re.compile(
         ]
     )
 )
-# Title-derived names: the words before the kind phrase, after the body's name and the year.
+# Title-derived names: the words before the kind phrase, after the body's name and the year (or
+# after 关于 where the title is a body's report on a fund: XX局关于XX补助资金支出绩效的自评报告).
 PROJECT_END = r"(?:项目|专项资金|补助资金|资金|经费|工程|补贴)"  # the last word of a project's or fund's name
 TITLE_PROJECT = re.compile(
-    r"(?:(?:19|20)\d{2}\s*年度?)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?"
+    r"(?:(?:19|20)\d{2}\s*年度?|关于)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?"
     + PROJECT_END
     + r")(?:支出)?的?(?:事后)?(?:绩效|自评)"
 )
