@@ -8,7 +8,7 @@ import pytest
 
 from pipelines.extract.facts import extract_content
 from pipelines.extract.forms import indicator_facts, read_forms
-from pipelines.extract.forms.indicators import unglue
+from pipelines.extract.forms.indicators import split_run, unglue
 from pipelines.extract.forms.money import align_money_row
 from pipelines.extract.forms.tokens import Token, tokens
 from pipelines.extract.kpi import indicator_row, misread
@@ -698,6 +698,69 @@ def test_rows_named_with_the_template_prefix_in_a_form_whose_header_was_scattere
         ("讲解服务场次", "120场", "96场", 3, 2.4),
         ("开放展厅数", "10个", "12个", 3, 3),
     ]
+
+
+CHONGQING_HEADER = [
+    "指标名称", "计量单位", "指标性质", "年初指标值", "调整指标值", "全年完成值",
+    "得分系数(%)", "指标权重(分)", "指标得分(分)", "是否核心指标",
+]  # fmt: skip
+CHONGQING_ROWS = [
+    ["人员经费控制率", "%", "定量指标", "100%", "", "96%", "100%", "2", "2", "否"],
+    ["宣传活动次数", "次", "定量指标", "26次", "30次", "31次", "100%", "5", "5", "是"],
+    ["资产管理安全性", "", "定性指标", "好", "", "好", "100%", "3", "3", "否"],
+]
+CHONGQING_READ = [
+    ("人员经费控制率", "100%", "96%", 2, 2),
+    ("宣传活动次数", "26次", "31次", 5, 5),
+    ("资产管理安全性", "好", "好", 3, 3),
+]
+
+
+def test_a_department_form_with_unit_nature_adjusted_target_and_core_columns():
+    # A municipality's department form: 计量单位 and 指标性质 (定量 / 定性, not a comparator) before
+    # the values, an adjusted target, a score coefficient and a core-indicator flag.
+    assert printed(rows_of(table_document(CHONGQING_HEADER, *CHONGQING_ROWS))) == CHONGQING_READ
+    pipes = ["| " + " | ".join(cell for cell in row) + " |" for row in (CHONGQING_HEADER, *CHONGQING_ROWS)]
+    assert printed(rows_of(document_from_lines(*pipes))) == CHONGQING_READ
+    older = (  # the earlier template: 指标值 | 指标权重(分) | 全年完成值 | 指标得分(分) | 说明
+        "指标名称 计量单位 指标性质 指标值 指标权重(分) 全年完成值 指标得分(分) 说明",
+        "林木管护面积 万亩 定量指标 28 10 28.5 10",
+        "森林火灾受害率 % 定量指标 0.9 10 0 10",
+    )
+    assert printed(rows_of(document_from_lines(*older))) == [
+        ("林木管护面积", "28万亩", "28.5", 10, 10),
+        ("森林火灾受害率", "0.9%", "0", 10, 10),
+    ]
+
+
+def test_the_department_form_run_together_its_bare_figures_cut_by_the_header():
+    # The earlier template flattened by a sharing site: a row is name, unit, then its four figures
+    # (指标值, 指标权重, 全年完成值, 指标得分) with nothing between them; the header's last cells run
+    # into the first row.
+    line = (
+        "指标名称计量单位指标性质指标值指标权重(分)全年完成值指标得分(分)说明"
+        "林地管护完成率%901010010公益林管护面积万亩2810810火灾受害率%0.910010"
+    )
+    assert printed(rows_of(document_from_lines(line))) == [
+        ("林地管护完成率", "90%", "100", 10, 10),
+        ("公益林管护面积", "28万亩", "8", 10, 10),  # 28 | 10 | 81 | 0 fits too: a full score is likelier
+        ("火灾受害率", "0.9%", "0", 10, 10),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("run", "kinds", "cells"),
+    [
+        ("901010010", ("value", "weight", "value", "score"), ["90", "10", "100", "10"]),
+        ("0.4100.110", ("value", "weight", "value", "score"), ["0.4", "10", "0.1", "10"]),
+        ("3807", ("value", "weight", "value", "score"), ["3", "8", "0", "7"]),  # the only cut that fits
+        ("2020", ("value", "weight", "value", "score"), None),  # no weight fits
+        ("22", ("weight", "score"), ["2", "2"]),
+        ("105", ("weight", "score"), ["10", "5"]),
+    ],
+)
+def test_split_run(run, kinds, cells):
+    assert split_run(run, kinds) == cells
 
 
 def test_rows_under_their_level_labels_in_a_fragment_without_the_header():

@@ -32,7 +32,19 @@ from pipelines.model import PerformanceIndicator
 # ---------------------------------------------------------------------------------------------
 # Indicator rows
 
-VALUE_ROLES = ("comparator", "target", "unit", "actual", "weight", "score", "reason")
+VALUE_ROLES = (
+    "comparator",
+    "target",
+    "unit",
+    "adjusted",
+    "actual",
+    "ratio",
+    "weight",
+    "score",
+    "core",
+    "reason",
+)
+OPTIONAL_ROLES = ("adjusted", "ratio", "core")  # cells a row may leave empty, read only where they fit
 NUMERIC_ROLES = ("weight", "score")
 NONE_WORD_CHARS = 2
 REASON_WITHOUT_DEVIATION = -1.2  # a reason kept for a row scored in full: less likely than text skipped
@@ -118,6 +130,13 @@ def _row_at(
                 continue
             return None
         cell = cells[index]
+        if role in OPTIONAL_ROLES:
+            if _optional_fits(role, cells, index):
+                index += 1
+            continue
+        if role == "comparator" and NATURE_CELL.match(cell.text):
+            index += 1  # 定量指标: the 指标性质 cell, no comparator
+            continue
         if role in ("target", "actual") and NAME_CONTINUES.match(cell.text) and len(cell.text) > 2:
             return None  # 2小时 | 内处置率: a name split at its figure, not a value
         if part and role in NUMERIC_ROLES and not _is_number(cell.text):
@@ -134,7 +153,9 @@ def _row_at(
             return None
         if role == "comparator" and not COMPARATOR_CELL.match(cell.text):
             continue  # no comparator cell printed
-        if role == "unit" and (_is_number(cell.text) or len(cell.text) > MAX_UNIT_CELL):
+        if role == "unit" and (
+            _is_number(cell.text) or len(cell.text) > MAX_UNIT_CELL or NATURE_CELL.match(cell.text)
+        ):
             continue  # no unit cell printed
         if role == "reason" and not (_is_text(cell) or EMPTY_CELL.match(cell.text)):
             return None  # a reason is words, or a dash for none
@@ -146,6 +167,38 @@ def _row_at(
 
 
 MAX_ROW_WEIGHT = 40  # points of one indicator row; more is a target or actual value
+NATURE_CELL = re.compile(r"^定[量性](?:指标)?$")  # 指标性质 as a municipality's form prints it: no comparator
+CORE_CELL = re.compile(r"^[是否]$")
+ADJUSTED_FOLLOWERS = 2  # an adjusted target is followed by the actual value and the coefficient
+PERCENT_CELL = re.compile(r"^\d+(?:\.\d+)?%$")
+
+
+def _target_text(row: dict[str, str]) -> str | None:
+    """The target as printed with its comparator cell (≥) and unit cell (%) where the form gives
+    them apart; 指标性质 printed as 定量指标 is no comparator, and a unit already printed stays once."""
+    comparator = row.get("comparator", "")
+    target, unit = row.get("target", ""), row.get("unit", "")
+    text = ("" if NATURE_CELL.match(comparator) else comparator) + target
+    if unit and not text.endswith(unit) and not EMPTY_CELL.match(unit):
+        text += unit if text else ""
+    return text or None
+
+
+def _optional_fits(role: str, cells: list[Token], index: int) -> bool:
+    """Whether the cell at `index` is the optional column `role` (it may have vanished, empty):
+    an adjusted target where two more value cells follow before the points, a coefficient (100%)
+    just before the points, a core flag (是 / 否)."""
+    text = cells[index].text
+    if role == "core":
+        return bool(CORE_CELL.match(text))
+    if role == "ratio":
+        return bool(PERCENT_CELL.match(text)) and index + 1 < len(cells) and _is_number(cells[index + 1].text)
+    values = 0  # value cells after this one, up to the points
+    for cell in cells[index + 1 :]:
+        if _is_number(cell.text):
+            break
+        values += 1
+    return values >= ADJUSTED_FOLLOWERS
 
 
 def _points_only(row: dict[str, str]) -> bool:
@@ -285,16 +338,18 @@ def _split_status(token: Token) -> list[Token]:
     return [*pieces[:-1], *_split_status(pieces[-1])] if tail else pieces
 
 
-def unglue(token: Token, points_first: bool = False) -> list[Token]:
+def unglue(token: Token, points_first: bool = False, figures_cut: bool = False) -> list[Token]:
     """A cell holding several cells run together (更新设备50件50件2020, 质量等合格合格2020): its name,
     its value figures with their units, its points, a text value printed twice split in two, and a
     completion status run into the words before it (`_split_status`). A cell with at most one
     figure, or a figure before its words (≥100百分比), is otherwise left whole.
     `points_first`: the table prints 分值 just before the values (see `_figures`)."""
-    return [cell for piece in _unglue_figures(token, points_first) for cell in _split_status(piece)]
+    return [
+        cell for piece in _unglue_figures(token, points_first, figures_cut) for cell in _split_status(piece)
+    ]
 
 
-def _unglue_figures(token: Token, points_first: bool) -> list[Token]:
+def _unglue_figures(token: Token, points_first: bool, figures_cut: bool) -> list[Token]:
     if EMPTY_SLOT.match(token.text):
         return []
     text = TEMPLATE_SLOT.sub(lambda m: " " * len(m.group(0)), token.text)
@@ -308,7 +363,10 @@ def _unglue_figures(token: Token, points_first: bool) -> list[Token]:
     if comparator and not any(c.isdigit() for c in text[: comparator.start()]):
         # 项目总成本≤90万元: a name and a target whose space was lost at a line end
         rest = piece(comparator.start(), len(text))
-        return [piece(0, comparator.start()), *unglue(replace(rest, text=rest.text), points_first)]
+        return [
+            piece(0, comparator.start()),
+            *unglue(replace(rest, text=rest.text), points_first, figures_cut),
+        ]
     figures = _figures(text, points_first)
     if figures and COMPARATOR_CELL.match(text[: figures[0][0]].strip()):
         return [token]  # <=0%: a value with its comparator
@@ -338,7 +396,7 @@ def _unglue_figures(token: Token, points_first: bool) -> list[Token]:
         if span is None:
             break
         figure = text[span[0] : span[1]]
-        points = _points(figure) if figure.isdigit() else [figure]
+        points = _points(figure) if figure.isdigit() and not figures_cut else [figure]
         cursor = span[0]
         for part in points:
             pieces.append(piece(cursor, cursor + len(part)))
@@ -409,6 +467,13 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
             index += 1
             continue
         if token.kind not in (KPI_COLUMN, MONEY_COLUMN, SECTION):
+            if COLUMN_UNIT.match(token.text) and roles:
+                index += 1  # 指标权重(分), 得分系数(%): a column's unit
+                continue
+            if token.text in NOTE_COLUMNS and roles and token.label is None:
+                roles.append("reason")  # …| 指标得分(分) | 说明: the last column, a row's remark
+                header.append(token)
+                index += 1
             break
         if token.kind == SECTION and token.label in SECTION_COLUMNS and roles:
             # A section's words heading a column of the indicator header (… | 绩效指标 | 实际完成情况 | …).
@@ -435,6 +500,19 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
     return KpiHeader(after_name, columns, header[0].width, run_together), index
 
 
+NOTE_COLUMNS = ("说明", "备注")
+HEADER_REST = re.compile(r"^(?:[(（]\s*(?:分|%)\s*[)）])?(?:说明|备注)?")
+
+
+def _after_header(token: Token) -> Token:
+    """The first words after a run-together header without the header's unit mark and remark
+    column run into them."""
+    rest = HEADER_REST.match(token.text)
+    cut = rest.end() if rest else 0
+    return replace(token, text=token.text[cut:], raw="") if cut else token
+
+
+COLUMN_UNIT = re.compile(r"^[(（]\s*(?:分|%)\s*[)）]$")
 # Section labels that head a column where they stand inside an indicator header.
 SECTION_COLUMNS = {"绩效指标": "name", "实际完成情况": "actual"}
 WRAP_SPAN = 8  # header cells within which the second line of a wrapped label stands
@@ -570,6 +648,82 @@ def _leaves_table(token: Token) -> bool:
     return token.in_text and token.label is None and len(token.text) >= TABLE_END_CHARS
 
 
+# Figures of a row whose unit has a column of its own, printed bare and run together (28 | 10 | 8 | 10
+# as 2810810): each is a number without a leading zero; a weight is whole and at most MAX_ROW_WEIGHT.
+BARE_NUMBER = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d{1,3})?$")
+ROW_UNIT = re.compile(
+    "(?:%|"
+    + "|".join(re.escape(u) for u in (*NUMBER_UNITS, "万亩", "亩", "公里", "公顷", "吨", "株") if u != "%")
+    + ")$"
+)
+FIGURE_KINDS = {"target": "value", "actual": "value", "weight": "weight", "score": "score"}
+
+
+def _splits(run: str, parts: int) -> list[list[str]]:
+    """Every way to cut a run of digits into that many numbers (no leading zeros)."""
+    if parts == 1:
+        return [[run]] if BARE_NUMBER.match(run) else []
+    return [
+        [run[:cut], *rest]
+        for cut in range(1, len(run))
+        if BARE_NUMBER.match(run[:cut])
+        for rest in _splits(run[cut:], parts - 1)
+    ]
+
+
+def split_run(run: str, kinds: tuple[str, ...]) -> list[str] | None:
+    """A row's bare figures run together, cut into its cells by kind (value, weight, score): the
+    cuts where the weight is whole and at most MAX_ROW_WEIGHT and the score at most the weight;
+    of those, a full score first, then the target and actual value nearest each other. None when
+    nothing fits or two cuts fit equally well."""
+    fitting = []
+    for parts in _splits(run, len(kinds)):
+        by_kind = dict(zip(kinds, parts, strict=True))  # the last value of each kind
+        weight, score = by_kind.get("weight"), by_kind.get("score")
+        if weight is not None and ("." in weight or not 0 < int(weight) <= MAX_ROW_WEIGHT):
+            continue
+        if score is not None and weight is not None and Decimal(score) > Decimal(weight):
+            continue
+        values = [Decimal(p) for p, kind in zip(parts, kinds, strict=True) if kind == "value"]
+        spread = max(values) - min(values) if values else Decimal(0)
+        fitting.append(((score != weight, spread), parts))
+    fitting.sort(key=lambda fit: fit[0])
+    if not fitting or (len(fitting) > 1 and fitting[0][0] == fitting[1][0]):
+        return None
+    return fitting[0][1]
+
+
+RUN = re.compile(r"(?<![\d.])\d[\d.]*\d(?![\d.])")
+
+
+def _cut_runs(text: str, header: KpiHeader) -> str:
+    """The text of a run-together table with a unit column, each run of bare figures that cuts into
+    one row's figures (`split_run`) printed as separate cells."""
+    kinds = tuple(FIGURE_KINDS[role] for role in header.roles if role in FIGURE_KINDS)
+    if len(kinds) < 2:
+        return text
+
+    def cut(match: re.Match[str]) -> str:
+        figures = split_run(match.group(0), kinds)
+        return f" {' '.join(figures)} " if figures else match.group(0)
+
+    return RUN.sub(cut, text)
+
+
+def _unit_cells(pieces: list[Token]) -> list[Token]:
+    """A name run into its unit (面积万亩, 完成率%) before a bare figure: two cells."""
+    cells: list[Token] = []
+    for i, piece in enumerate(pieces):
+        following = pieces[i + 1].text if i + 1 < len(pieces) else ""
+        unit = ROW_UNIT.search(piece.text) if BARE_NUMBER.match(following) else None
+        if unit and unit.start() >= MIN_NAME_CHARS:
+            cut = unit.start()
+            cells += [Token(piece.text[:cut], piece.locator), Token(piece.text[cut:], piece.locator)]
+        else:
+            cells.append(piece)
+    return cells
+
+
 # A 二级指标 printed bare (社会效益, 可持续影响) where a run-together table's row starts: a level, then the name.
 LEVEL_PREFIX = re.compile(
     "^(?:"
@@ -603,9 +757,12 @@ def read_indicator_block(
     def flush() -> None:
         nonlocal level2
         if words:
-            cells.extend(
-                cell for piece in unglue(_joined(words), points_first) for cell in _level_prefix(piece)
-            )
+            joined, unit_column = _joined(words), "unit" in header.roles
+            if unit_column:
+                joined = replace(joined, text=_cut_runs(joined.text, header), raw="")
+            unglued = unglue(joined, points_first, figures_cut=unit_column)
+            pieces = [cell for piece in unglued for cell in _level_prefix(piece)]
+            cells.extend(_unit_cells(pieces) if "unit" in header.roles else pieces)
             words.clear()
         pending: list[Token] = []
         for cell in [*cells, None]:
@@ -620,7 +777,7 @@ def read_indicator_block(
 
     def add_rows(cells: list[Token]) -> None:
         for row, first in segment_rows(cells, header):
-            target = "".join(row.get(part, "") for part in ("comparator", "target", "unit")) or None
+            target = _target_text(row)
             rows.append(
                 indicator_row(
                     name=row["name"], target=target, actual=row.get("actual"), locator=first.locator,
@@ -654,7 +811,7 @@ def read_indicator_block(
                 level1 = row.get("level1", level1)
                 level2 = row.get("level2", None if "level1" in row else level2)
                 if row.get("name"):
-                    target = "".join(row.get(part, "") for part in ("comparator", "target", "unit")) or None
+                    target = _target_text(row)
                     rows.append(
                         indicator_row(
                             name=row["name"], target=target, actual=row.get("actual"), locator=token.row,
@@ -676,7 +833,9 @@ def read_indicator_block(
         ):
             break
         elif header.run_together and token.in_text and token.kind not in ENDS_TABLE:
-            words.append(token)  # a space in a run-together table is a line broken inside a cell
+            # A space in a run-together table is a line broken inside a cell; the header's last
+            # cells may have run into the first row: (分)说明天然林管护完成率…
+            words.append(_after_header(token) if index == start else token)
         elif not POINTS.match(token.text) and token.kind not in ENDS_TABLE:
             # Words that are labels elsewhere (项目支出 in 项目支出进度, 得分 in 得分率) are text here.
             cells.extend(unglue(replace(token, label=None), points_first))

@@ -36,6 +36,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "计划投入": (MONEY_COLUMN, "budget"), "批复预算数": (MONEY_COLUMN, "budget"), "批复预算": (MONEY_COLUMN, "budget"),
     "预算执行率": (MONEY_COLUMN, "rate"), "执行率": (MONEY_COLUMN, "rate"),
     "分值": (MONEY_COLUMN, "weight"), "权重": (MONEY_COLUMN, "weight"), "参考分值": (MONEY_COLUMN, "weight"),
+    "指标权重": (MONEY_COLUMN, "weight"), "指标得分": (MONEY_COLUMN, "score"),
     "得分": (MONEY_COLUMN, "score"), "自评得分": (MONEY_COLUMN, "score"), "评价得分": (MONEY_COLUMN, "score"),
     # money rows
     "年度资金总额": (MONEY_ROW, "department"), "资金总额": (MONEY_ROW, "department"), "总额": (MONEY_ROW, "department"),
@@ -62,6 +63,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "年度指标值": (KPI_COLUMN, "target"), "预期指标值": (KPI_COLUMN, "target"), "指标值": (KPI_COLUMN, "target"),
     "年度目标值": (KPI_COLUMN, "target"), "年初目标值": (KPI_COLUMN, "target"), "目标值": (KPI_COLUMN, "target"),
     "实际完成值": (KPI_COLUMN, "actual"), "全年完成值": (KPI_COLUMN, "actual"), "全年实际值": (KPI_COLUMN, "actual"),
+    # a municipality's department form: 年初指标值 | 调整指标值 | 全年完成值 | 得分系数(%) | … | 是否核心指标
+    "年初指标值": (KPI_COLUMN, "target"), "调整指标值": (KPI_COLUMN, "adjusted"),
+    "得分系数": (KPI_COLUMN, "ratio"), "是否核心指标": (KPI_COLUMN, "core"),
     "实际完成指标值": (KPI_COLUMN, "actual"), "实际值": (KPI_COLUMN, "actual"), "完成值": (KPI_COLUMN, "actual"),
     "全年实际完成值": (KPI_COLUMN, "actual"), "年度实际完成值": (KPI_COLUMN, "actual"),
     "偏差原因分析及改进措施": (KPI_COLUMN, "reason"), "未完成原因分析及改进措施": (KPI_COLUMN, "reason"),
