@@ -102,7 +102,7 @@ def test_fund_passed_down_named_only_in_a_prose_title():
         "洞口县2022年中央补助地方公共文化服务体系建设专项资金绩效自评报告", "一、基本情况"
     )
     assert kind == "transfer"
-    assert project == "中央补助地方公共文化服务体系建设专项资金"
+    assert project == "2022年中央补助地方公共文化服务体系建设专项资金"  # the year is the fund's own
 
 
 @pytest.mark.parametrize(
@@ -155,7 +155,7 @@ def test_a_project_named_in_brackets_after_the_title_or_as_a_works_title():
     )
     assert kind_of("某某县2021年第二批农村公路提质改造工程绩效自评报告", "一、绩效目标") == (
         "project",
-        "第二批农村公路提质改造工程",
+        "2021年第二批农村公路提质改造工程",
     )
 
 
@@ -336,12 +336,12 @@ def test_a_project_of_money_passed_down_from_above_is_a_transfer():
         "某某区2023年农机作业补贴项目支出绩效自评报告",
         "一、项目基本情况",
         "2023年上级财政下达我区农机作业补贴资金120万元,已全部发放。",
-    ) == ("transfer", "农机作业补贴项目")
+    ) == ("transfer", "2023年农机作业补贴项目")
     assert kind_of(
         "某某区2023年农机作业补贴项目支出绩效自评报告",
         "一、项目基本情况",
         "2023年区财政安排农机作业补贴资金120万元。",
-    ) == ("project", "农机作业补贴项目")
+    ) == ("project", "2023年农机作业补贴项目")
 
 
 @pytest.mark.parametrize(
@@ -354,6 +354,12 @@ def test_a_project_of_money_passed_down_from_above_is_a_transfer():
 )
 def test_titles_naming_a_fund_spent_or_a_projects_money(title, kind):
     assert kind_of(title, "一、基本情况")[0] == kind
+
+
+def test_a_year_printed_right_before_the_name_is_the_projects_own_a_years_period_is_not():
+    # Projects are named by their year (2021年森林抚育项目); 2021年度 is the period the report covers.
+    assert kind_of("某县林业局2021年森林抚育项目支出绩效自评报告", "一、项目概况")[1] == "2021年森林抚育项目"
+    assert kind_of("某县林业局2021年度森林抚育项目支出绩效自评报告", "一、项目概况")[1] == "森林抚育项目"
 
 
 def test_a_title_reporting_on_a_fund_names_it_after_about():
@@ -385,7 +391,7 @@ def test_a_bare_title_with_a_bracketed_project_line_or_a_fund_of_the_body_is_a_p
     )
     assert kind_of("某某县畜牧局2020年地方品种资源保护经费的绩效自评报告", "一、项目概况") == (
         "project",
-        "地方品种资源保护经费",
+        "2020年地方品种资源保护经费",
     )
     # a subsidy passed down (补助经费) stays a transfer
     assert kind_of("某某县2021年残疾人康复补助经费绩效自评报告", "一、基本情况")[0] == "transfer"
@@ -408,7 +414,7 @@ def test_a_sentence_saying_the_evaluation_is_done_is_no_title():
 def test_a_subsidy_paid_out_evaluated_after_the_event_is_a_project():
     assert kind_of("2023年困难群众取暖补贴事后绩效评价报告", "一、项目概况") == (
         "project",
-        "困难群众取暖补贴",
+        "2023年困难群众取暖补贴",
     )
 
 

@@ -104,6 +104,7 @@ YEAR_FIELD = re.compile(r"(?:评价|自评|所属|绩效)年度\s*[:：]?\s*((?:
 YEAR_CAPTION = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年度\s*[)）]$")
 FILLED_ON = re.compile(r"(?:填报|填表)日期\s*[:：]?\s*((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})")
 FILLED_BY_MONTH = 6  # a form filled by June is of the year before (later ones may be of any year)
+YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")  # a project name's leading year
 YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 
 
@@ -424,8 +425,9 @@ def extract_identity(document: Document) -> Identity:
     year, year_source = find_fiscal_year(document, text)
     region = find_region(institution, text, year, document.source_file)
     kind, project = detect_kind(text)
-    if project and institution and project.startswith(institution) and len(project) > len(institution):
-        project = project[len(institution) :]  # 2022年XX县XX局XX资金项目: the body's name is no part of it
+    named = YEAR_PREFIX.sub("", project or "")  # 2022年XX县XX局XX资金项目: the body's name is no part of
+    if project and institution and named.startswith(institution) and len(named) > len(institution):
+        project = named[len(institution) :]  # it, nor the year before the body's name
     return Identity(
         institution=institution,
         fiscal_year=year,

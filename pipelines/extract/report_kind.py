@@ -91,10 +91,12 @@ PROJECT_CUT = re.compile(
     )
 )
 # Title-derived names: the words before the kind phrase, after the body's name and the year (or
-# after 关于 where the title is a body's report on a fund: XX局关于XX补助资金支出绩效的自评报告).
+# after 关于 where the title is a body's report on a fund: XX局关于XX补助资金支出绩效的自评报告). A year
+# printed as YYYY年 right before the name is the name's own (2021年森林抚育项目: projects are named by their
+# year); YYYY年度 is the report's period.
 PROJECT_END = r"(?:项目|专项资金|补助资金|资金|经费|工程|补贴)"  # the last word of a project's or fund's name
 TITLE_PROJECT = re.compile(
-    r"(?:(?:19|20)\d{2}\s*年度?|关于)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?"
+    r"(?:(?P<year>(?:19|20)\d{2}\s*年)(?!度)|(?:19|20)\d{2}\s*年度|关于)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?"
     + PROJECT_END
     + r")(?:支出)?的?(?:事后)?(?:绩效|自评)"
 )
@@ -212,8 +214,11 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         name = project_name(field, text)
         if name:
             return kind, name
-    match = TITLE_PROJECT.search(title or "") or TITLE_BRACKET_PROJECT.search(_title_zone(text))
-    return kind, match["name"] if match and not NAMES_NO_PROJECT.match(match["name"]) else None
+    if named := TITLE_PROJECT.search(title or ""):
+        name = named["name"]
+        return kind, None if NAMES_NO_PROJECT.match(name) else re.sub(r"\s+", "", named["year"] or "") + name
+    bracketed = TITLE_BRACKET_PROJECT.search(_title_zone(text))
+    return kind, bracketed["name"] if bracketed and not NAMES_NO_PROJECT.match(bracketed["name"]) else None
 
 
 def _before_body(text: str) -> list[str]:
