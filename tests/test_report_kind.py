@@ -159,6 +159,11 @@ def test_a_project_named_in_brackets_after_the_title_or_as_a_works_title():
     )
 
 
+def test_a_bracketed_project_name_may_hold_a_bracket_of_its_own():
+    title = "某市图书馆2022年度项目支出绩效自评报告(2022年文化馆(站)免费开放补助经费)"
+    assert kind_of(title, "一、项目概况") == ("project", "2022年文化馆(站)免费开放补助经费")
+
+
 def test_a_title_broken_over_lines_names_its_project_in_brackets_on_the_last():
     lines = ("某某市水务局2022年度", "项目绩效自评报告", "(市级“河长制”工作经费项目)", "一、项目基本情况")
     assert kind_of(*lines) == ("project", "市级“河长制”工作经费项目")

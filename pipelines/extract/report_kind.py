@@ -102,7 +102,9 @@ TITLE_PROJECT = re.compile(
 )
 # A project named in brackets after the title's kind phrase: 项目绩效自评报告(春节慰问经费项目).
 TITLE_BRACKET_PROJECT = re.compile(
-    r"(?:报告|自评表|评价表)\s*[(（](?P<name>[\u4e00-\u9fff0-9、“”‘’]{2,40}?" + PROJECT_END + r")[)）]"
+    r"(?:报告|自评表|评价表)\s*[(（](?P<name>(?:[\u4e00-\u9fff0-9、“”‘’]|[(（][\u4e00-\u9fff]{1,6}[)）]){2,40}?"
+    + PROJECT_END
+    + r")[)）]"  # a bracket inside the name too: …文化馆(站)免费开放补助经费
 )
 # Words that name no project: the kind's own words (2021年度项目资金绩效自评报告), a year, a column's note.
 NAMES_NO_PROJECT = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目|资金|项目资金|经费|项目经费|备注)?$")
