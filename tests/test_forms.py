@@ -115,6 +115,26 @@ def test_income_beside_spending_in_one_budget_block(one_cell_per_line: bool):
     assert facts[("income_fiscal", "fiscal")] == 4_982_000
 
 
+@pytest.mark.parametrize(
+    ("unit_line", "fiscal_line", "fiscal"),
+    [
+        ("年度预算申请(万元", "其中: 一般公共预算:812.40", 8_124_000),  # the form's unit
+        ("年度预算申请", "其中: 一般公共预算:812.40万元", 8_124_000),  # its own unit
+        ("年度预算申请", "其中: 一般公共预算:812.40", None),  # no unit: left out
+    ],
+)
+def test_the_fiscal_budget_of_a_department_forms_split_by_source(unit_line, fiscal_line, fiscal):
+    lines = (
+        unit_line, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
+        "年度资金总额", "900.10", "1530.60", "1480.20", "10", "96.71%", "9.67",
+        "按收入性质分:1530.60", "按支出性质分:1480.20", fiscal_line,
+        "其中:基本支出:700.35", "政府性基金拨款:", "项目支出:779.85", "其他资金:718.20",
+    )  # fmt: skip
+    facts = form_facts(document_from_lines(*lines))
+    assert facts.get(("budget_fiscal", "fiscal")) == fiscal
+    assert ("expenditure_basic", "department") not in facts  # the split by nature: left out
+
+
 def test_project_spending_of_a_basic_data_table_is_this_years_final_account():
     lines = (
         "经费控制情况(万元)", "2021年决算数", "2022年预算数", "2022年决算数", "三公经费", "3.2", "2.5", "2.1",

@@ -25,8 +25,10 @@ import re
 from dataclasses import dataclass, replace
 
 from pipelines.extract.forms.income_spending import (
+    BY_SOURCE,
     COST_CONTROL,
     INCOME_SIDE,
+    read_by_source,
     read_cost_control,
     read_income_and_spending,
 )
@@ -122,6 +124,8 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
             named = True
         if token.text == COST_CONTROL:
             facts.extend(read_cost_control(stream, index))
+        if token.text.startswith(BY_SOURCE):
+            facts.extend(read_by_source(stream, index, money_unit))
         if token.text == INCOME_SIDE:
             found_block = read_income_and_spending(stream, index)
             if found_block:

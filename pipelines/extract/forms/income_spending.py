@@ -99,6 +99,29 @@ def _fact(code: str, scope: str, figure: tuple[Decimal, Token], unit: str, row: 
     )  # fmt: skip
 
 
+# 财政部's 部门整体支出绩效自评表 splits its 年度资金总额 by the money's source (按收入性质分: 其中:一般公共预算:
+# 1325.68 | 政府性基金拨款 | …) beside its nature (按支出性质分: 其中:基本支出 | 项目支出).
+BY_SOURCE = "按收入性质分"
+SPLIT_TOKENS = 8  # tokens after 按收入性质分 within which its 一般公共预算 row stands
+AMOUNT_WITH_UNIT = re.compile(r"^[:：]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)?$")
+
+
+def read_by_source(stream: list[Token], start: int, unit: str | None) -> list[Fact]:
+    """The fiscal budget of a department form's split by source: the 一般公共预算 row's amount, in
+    its own unit or the form's (年度预算申请(万元)). The split by nature (基本支出, 项目支出) is left
+    out: it splits the budget in some forms and the spending in others."""
+    for offset, token in enumerate(stream[start + 1 : start + 1 + SPLIT_TOKENS], start + 1):
+        if token.kind == MONEY_ROW and token.role == "fiscal" and offset + 1 < len(stream):
+            figure = AMOUNT_WITH_UNIT.match(stream[offset + 1].text)
+            if figure is None or not (figure["unit"] or unit):
+                return []
+            amount = Decimal(figure["amount"].replace(",", ""))
+            return [
+                _fact("budget_fiscal", "fiscal", (amount, stream[offset + 1]), figure["unit"] or unit, token)
+            ]
+    return []
+
+
 # The 经费控制情况 block of a 整体支出绩效评价基础数据表: last year's 决算, this year's 预算 and 决算.
 COST_CONTROL = "经费控制情况"
 YEAR_COLUMNS = re.compile(r"(\d{4})年决算数(\d{4})年预算数(\d{4})年决算数")
