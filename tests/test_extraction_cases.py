@@ -691,3 +691,9 @@ def test_the_amount_finally_passed_down_after_a_cut_is_the_years_budget():
     facts = extract_content(doc, report_kind="transfer").facts
     budgets = {f.scope: f.value for f in facts if f.indicator_code == "budget_total" and not f.is_target}
     assert budgets == {"initial": 1_200_000, "department": 900_000}
+
+
+@pytest.mark.parametrize("sentence", ["经自评,本项目评价分96分,等级为优秀。", "项目自评得分96分。"])
+def test_the_score_of_a_report_in_its_words(sentence):
+    doc = document_from_lines("某县畜牧局2021年度动物防疫补助经费绩效自评报告", sentence)
+    assert achieved(doc)[("self_eval_score", "department")] == 96
