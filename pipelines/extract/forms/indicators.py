@@ -220,6 +220,10 @@ EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled templat
 # 指标1: before a name; not 指标1010, a value ending in 指标 with the points glued to it.
 TEMPLATE_SLOT = re.compile(r"指标\s*\d{1,2}(?:\s*[:：]|(?=\s*[^\d\s:：])|$)")
 COMPARATOR_AFTER_WORDS = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[≥≤])")
+# A row without figures: a name, then a word value twice (高高, 合格合格) as its target and actual.
+WORDED_ROW = re.compile(
+    r"^(?P<name>\S.{2,}?)\s*(?P<value>[高好是否优良强]|合格|达标|完成|满意|良好|较好)(?P=value)$"
+)
 DOUBLED = re.compile(r"^(?P<name>.*?)(?P<value>[^\d]{2,})(?P=value)$")
 POINT_PAIRS = re.compile(r"^(?P<weight>[1-9]\d?|100)(?P<score>\d{1,2}(?:\.\d+)?)$")
 
@@ -370,6 +374,10 @@ def _unglue_figures(token: Token, points_first: bool, figures_cut: bool) -> list
     figures = _figures(text, points_first)
     if figures and COMPARATOR_CELL.match(text[: figures[0][0]].strip()):
         return [token]  # <=0%: a value with its comparator
+    if not figures and (worded := WORDED_ROW.match(text)):
+        # 设备维护及安全性高高: a name, then a word value printed twice (target and actual)
+        cut, half = worded.start("value"), len(worded["value"])
+        return [piece(0, cut), piece(cut, cut + half), piece(cut + half, len(text))]
     if not figures or figures[0][0] == 0 or NAME_AS_SENTENCES.search(text, figures[0][1]):
         return [token]  # a value (2021年12月完成, ≥100百分比) or a sentence, not a row run together
     rest, name = text[figures[-1][1] :].strip(), text[: figures[0][0]].strip()
