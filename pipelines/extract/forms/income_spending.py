@@ -11,6 +11,9 @@ The block that sets income beside spending (some provinces' 部门(单位)整体
 The 合计 row gives the budget and spending (the spending side) and the income received (the income
 side's 执行数); the 财政拨款收入 row the fiscal budget and the fiscal income received.
 
+The split of 财政部's 部门整体支出绩效自评表 by the money's source (按收入性质分: 其中:一般公共预算: 1325.68 ...):
+its 一般公共预算 row is the fiscal budget.
+
 The cost-control block of a 整体支出绩效评价基础数据表 (经费控制情况(万元) | 2022年决算数 | 2023年预算数 |
 2023年决算数): its 项目支出 row's last figure is the year's project spending.
 """

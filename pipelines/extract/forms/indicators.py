@@ -81,6 +81,10 @@ def _is_number(text: str) -> bool:
     return score_of(text) is not None
 
 
+# 0起, 3吨: a count in a unit the number rules do not know, a value and not a name.
+COUNT_VALUE = re.compile(r"^\d+(?:\.\d+)?[\u4e00-\u9fff]$")
+
+
 def _is_text(token: Token) -> bool:
     """A cell that may be (part of) a name: not a label, a number, an empty mark or a figure (100%)."""
     text = token.text
@@ -93,9 +97,6 @@ def _is_text(token: Token) -> bool:
     )
 
 
-COUNT_VALUE = re.compile(
-    r"^\d+(?:\.\d+)?[\u4e00-\u9fff]$"
-)  # 0起, 3吨: a count in a unit the number rules do not know
 # A value with a comparator or a unit per something (>=570元/人*月, 5830元/户): not a name.
 RATE_VALUE = re.compile(
     r"^(?:(?:[≥≤<>]=?|=)\s*\d+(?:\.\d+)?[\u4e00-\u9fff%]{0,4}|\d+(?:\.\d+)?[\u4e00-\u9fff]{1,3}[/／][\u4e00-\u9fff*·]{1,4})$"
@@ -179,8 +180,8 @@ def _target_text(row: dict[str, str]) -> str | None:
     comparator = row.get("comparator", "")
     target, unit = row.get("target", ""), row.get("unit", "")
     text = ("" if NATURE_CELL.match(comparator) else comparator) + target
-    if unit and not text.endswith(unit) and not EMPTY_CELL.match(unit):
-        text += unit if text else ""
+    if text and unit and not text.endswith(unit) and not EMPTY_CELL.match(unit):
+        text += unit
     return text or None
 
 
@@ -229,10 +230,7 @@ POINT_PAIRS = re.compile(r"^(?P<weight>[1-9]\d?|100)(?P<score>\d{1,2}(?:\.\d+)?)
 
 
 NAME_GOES_ON = re.compile(r"[内后前](?!完成)[\u4e00-\u9fff]{2}")  # 内扑灭率 after 6小时: the name goes on
-
-
-def _cjk(char: str) -> bool:
-    return "\u4e00" <= char <= "\u9fff"
+AFTER_WORD = re.compile(r"(?<=[\u4e00-\u9fff])")  # a position right after a Chinese character
 
 
 SHORT_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}")  # 米, 厘米, 起: a unit the number rules do not know
@@ -246,7 +244,7 @@ def _figures(text: str, points_first: bool) -> list[tuple[int, int]]:
     spans = [
         match.span()
         for match in GLUED_FIGURE.finditer(text)
-        if not (match.start() and _cjk(text[match.start() - 1]) and NAME_GOES_ON.match(text, match.end()))
+        if not (AFTER_WORD.match(text, match.start()) and NAME_GOES_ON.match(text, match.end()))
     ]  # not the figure inside a name (森林火灾6小时内扑灭率)
     unit = ""
     for i, (start, end) in enumerate(spans):
@@ -345,9 +343,11 @@ def _split_status(token: Token) -> list[Token]:
 def unglue(token: Token, points_first: bool = False, figures_cut: bool = False) -> list[Token]:
     """A cell holding several cells run together (更新设备50件50件2020, 质量等合格合格2020): its name,
     its value figures with their units, its points, a text value printed twice split in two, and a
-    completion status run into the words before it (`_split_status`). A cell with at most one
-    figure, or a figure before its words (≥100百分比), is otherwise left whole.
-    `points_first`: the table prints 分值 just before the values (see `_figures`)."""
+    completion status run into the words around it (`_split_status`), a name and a word value
+    printed twice (安全性高高). A cell with at most one figure, or a figure before its words
+    (≥100百分比), is otherwise left whole. `points_first`: the table prints 分值 just before the
+    values (see `_figures`); `figures_cut`: its bare figures are already cut (`split_run`), none
+    is split again into points."""
     return [
         cell for piece in _unglue_figures(token, points_first, figures_cut) for cell in _split_status(piece)
     ]
@@ -701,7 +701,7 @@ def split_run(run: str, kinds: tuple[str, ...]) -> list[str] | None:
     return fitting[0][1]
 
 
-RUN = re.compile(r"(?<![\d.])\d[\d.]*\d(?![\d.])")
+BARE_RUN = re.compile(r"(?<![\d.])\d[\d.]*\d(?![\d.])")  # digits (and points) with no unit
 
 
 def _cut_runs(text: str, header: KpiHeader) -> str:
@@ -715,7 +715,7 @@ def _cut_runs(text: str, header: KpiHeader) -> str:
         figures = split_run(match.group(0), kinds)
         return f" {' '.join(figures)} " if figures else match.group(0)
 
-    return RUN.sub(cut, text)
+    return BARE_RUN.sub(cut, text)
 
 
 def _unit_cells(pieces: list[Token]) -> list[Token]:
