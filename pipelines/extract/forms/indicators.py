@@ -860,7 +860,7 @@ ROW_CELLS = 4  # 年度指标值 | 实际完成值 | 分值 | 得分
 MAX_TEXT_VALUE = 8  # characters of a value cell without a figure (及时, 达到预期)
 
 
-def _value_cell(token: Token) -> bool:
+def _indicator_value_cell(token: Token) -> bool:
     """A 指标值 or 完成值 cell: a figure, or a short word that is neither a label nor a name's start."""
     text = token.text
     return token.label is None and (
@@ -917,7 +917,7 @@ def read_prefixed_row(stream: list[Token], start: int) -> tuple[PerformanceIndic
     while end < len(stream) and stream[end].label is None and not PREFIXED_NAME.match(stream[end].text):
         end += 1
     name, cells = _rejoined(name, stream[index:end])
-    if not name or len(cells) != ROW_CELLS or not all(_value_cell(c) for c in cells[:2]):
+    if not name or len(cells) != ROW_CELLS or not all(_indicator_value_cell(c) for c in cells[:2]):
         return None
     weight, score = score_of(cells[2].text), score_of(cells[3].text)
     if weight is None or score is None or not 0 < weight <= MAX_ROW_WEIGHT or score > weight:

@@ -413,7 +413,7 @@ def _row_labels_before(stream: list[Token], header_at: int) -> list[Token]:
     return labels if labels and labels[0].role == "department" else []
 
 
-def _value_cell(text: str) -> bool:
+def _money_cell(text: str) -> bool:
     """A money row's cell: a run of figures, or a printed empty cell (—, /)."""
     return bool(EMPTY_CELL.match(text) or (FIGURE_RUN.match(text) and text[0].isdigit()))
 
@@ -423,7 +423,7 @@ def _value_run(stream: list[Token], start: int) -> int:
     end = start
     while end < len(stream) and stream[end].label is None:
         text = stream[end].text.replace(" ", "")
-        if not _value_cell(text):
+        if not _money_cell(text):
             break
         end += 1
     return end - start
@@ -556,7 +556,7 @@ def read_money_rows(
                     index += 1
                     continue
                 break
-            if _value_cell(text):
+            if _money_cell(text):
                 values.append(stream[index])
             elif FIGURES_AND_DASHES.fullmatch(text):
                 values.extend(Token(piece, stream[index].locator) for piece in FIGURE_OR_DASHES.findall(text))
