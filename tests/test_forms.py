@@ -1092,6 +1092,14 @@ def test_a_name_holding_a_completion_status_is_cells_run_together_and_left_out()
     assert not misread(indicator_row(name="目标达成率", target="95%", actual="96%", locator="l", snippet=""))
 
 
+@pytest.mark.parametrize(
+    ("name", "unreliable"), [("万元", True), ("(件)", True), ("公里", True), ("件数", False)]
+)
+def test_a_unit_cell_read_where_the_name_should_be_names_nothing(name, unreliable):
+    row = indicator_row(name=name, target="20", actual="20", locator="l", snippet="")
+    assert misread(row) is unreliable
+
+
 def test_a_name_split_at_its_figure_gives_no_row_made_of_its_pieces():
     """火情2小时内处置率 run together with its cells: 内处置率 starts no name and is no value."""
     document = document_from_lines(

@@ -11,7 +11,14 @@ import re
 from decimal import Decimal
 from functools import lru_cache
 
-from pipelines.extract.numbers import CACHED_TEXT_CHARS, CACHED_TEXTS, Figure, find_figures, to_canonical
+from pipelines.extract.numbers import (
+    CACHED_TEXT_CHARS,
+    CACHED_TEXTS,
+    UNITS,
+    Figure,
+    find_figures,
+    to_canonical,
+)
 from pipelines.extract.text import simplify
 from pipelines.model import Comparator, PerformanceIndicator
 
@@ -36,11 +43,14 @@ STATUS_IN_NAME = re.compile(r"达[成到](?:预期|年度)?(?:指标|目标)")
 # completion status (单项指标完成情况 | 完成), after which the row's points follow.
 WORDS = re.compile(r"[\u4e00-\u9fff]")
 STATUS_CELL = re.compile(r"^(?:已|未|基本|部分|全部)?(?:完成|达成|达到)$")
+UNIT_WORDS = frozenset(UNITS) | {"百分比", "万亩", "亩", "公里", "吨"}
 
 
 def names_nothing(cell: str) -> bool:
-    """Whether a cell read as an indicator's name cannot be one (see STATUS_CELL)."""
-    return WORDS.search(cell) is None or STATUS_CELL.match(cell) is not None
+    """Whether a cell read as an indicator's name cannot be one (see STATUS_CELL), or is a unit cell
+    alone (万元, 件: a 度量单位 column read where the name should be)."""
+    bare = cell.strip(" ()（）/")
+    return WORDS.search(cell) is None or STATUS_CELL.match(cell) is not None or bare in UNIT_WORDS
 
 
 def misread(row: PerformanceIndicator) -> bool:
