@@ -736,6 +736,17 @@ CHONGQING_READ = [
 ]
 
 
+def test_a_unit_set_apart_from_its_figure_by_ocr_joins_it_where_no_unit_column_is():
+    lines = (
+        "一级指标 二级指标 三级指标 年度指标值 实际完成值 分值 得分",
+        "产出指标 数量指标 补助村数量 =8 个 8 8 8 保障人数 =42 人 42 8 8",
+    )
+    assert printed(rows_of(document_from_lines(*lines))) == [
+        ("补助村数量", "=8个", "8", 8, 8),
+        ("保障人数", "=42人", "42", 8, 8),
+    ]
+
+
 def test_a_department_form_with_unit_nature_adjusted_target_and_core_columns():
     # A municipality's department form: 计量单位 and 指标性质 (定量 / 定性, not a comparator) before
     # the values, an adjusted target, a score coefficient and a core-indicator flag.

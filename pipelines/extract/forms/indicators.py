@@ -25,7 +25,7 @@ from pipelines.extract.forms.tokens import (
     Token,
     strip_span,
 )
-from pipelines.extract.kpi import comparator_of, indicator_row, score_of, value_of
+from pipelines.extract.kpi import UNIT_WORDS, comparator_of, indicator_row, score_of, value_of
 from pipelines.extract.numbers import UNITS as NUMBER_UNITS
 from pipelines.model import PerformanceIndicator
 
@@ -732,6 +732,24 @@ def _unit_cells(pieces: list[Token]) -> list[Token]:
     return cells
 
 
+def _units_rejoined(cells: list[Token]) -> list[Token]:
+    """A unit standing alone after a figure (=42 | 个: OCR puts a space between a number and its unit)
+    joined to it, where the table has no unit column of its own."""
+    joined: list[Token] = []
+    for cell in cells:
+        before = joined[-1] if joined else None
+        if (
+            before is not None
+            and cell.text in UNIT_WORDS
+            and before.text[-1:].isdigit()
+            and before.label is None
+        ):
+            joined[-1] = replace(before, text=before.text + cell.text, raw="")
+        else:
+            joined.append(cell)
+    return joined
+
+
 # A 二级指标 printed bare (社会效益, 可持续影响) where a run-together table's row starts: a level, then the name.
 LEVEL_PREFIX = re.compile(
     "^(?:"
@@ -784,6 +802,8 @@ def read_indicator_block(
         cells.clear()
 
     def add_rows(cells: list[Token]) -> None:
+        if "unit" not in header.roles:
+            cells = _units_rejoined(cells)
         for row, first in segment_rows(cells, header):
             target = _target_text(row)
             rows.append(
