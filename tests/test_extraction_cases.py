@@ -308,6 +308,10 @@ def test_a_row_of_staff_headers_then_the_row_of_their_figures():
     assert (facts[("staff_authorized", "department")], facts[("staff_actual", "department")]) == (11, 16)
     one = achieved(document_from_lines(*rows, "16", "经费控制情况(万元)"))
     assert not {code for code, _ in one} & {"staff_authorized", "staff_actual"}
+    # A title above that mentions 编制, its year set apart by OCR, is no header of the row.
+    title = ("2023 年某某乡人民政府决算编制说明", "附件一")
+    facts = achieved(document_from_lines(*title, *rows, "46", "50", "108.70%", "经费控制情况(万元)"))
+    assert (facts[("staff_authorized", "department")], facts[("staff_actual", "department")]) == (46, 50)
 
 
 def test_money_cells_printed_with_their_unit():

@@ -210,6 +210,7 @@ def _label_value_fact(
 
 MAX_HEADER_CELLS = 6
 MAX_HEADER_CHARS = 14
+HEADER_TAIL = re.compile(r"^(?:数|人数|总数|[(（]人[)）])?$")  # what may follow a staff word in its header
 YEAR_CELL = re.compile(r"^(?:19|20)\d{2}$")
 
 
@@ -271,6 +272,8 @@ def _staff_indicator(text: str, matcher: Matcher) -> Indicator | None:
     codes = {hit.indicator.code for hit in hits}
     if len(codes) != 1 or hits[0].indicator.category != "staffing":
         return None
+    if not HEADER_TAIL.match(label[hits[-1].end :]):
+        return None  # …决算编制说明: a title that mentions the word, not a header naming the figure
     return hits[0].indicator
 
 
