@@ -130,6 +130,9 @@ def test_no_lines_no_blocks() -> None:
         ("1.234.567.89元", "1,234,567.89元"),
         ("1.234.567元", "1,234,567元"),
         ("89.97万元", "89.97万元"),  # one point: a decimal point
+        ("10 99%9 65.66", "10 99% 9 65.66"),  # a rate and the score after it
+        ("65.07 一 99%一 上年", "65.07 一 99% 一 上年"),  # a rate and a dash for an empty cell
+        ("占比50%一般公共预算", "占比50%一般公共预算"),  # 一 starting a word
         ("l05人", "l05人"),  # no digit before it: left as read
         ("Office 1 O", "Office 1 O"),
     ],

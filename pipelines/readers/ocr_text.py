@@ -1,4 +1,5 @@
-"""Characters OCR confuses inside figures, corrected only where the context leaves one reading.
+"""Characters OCR confuses inside figures (and the space it loses after one), corrected only where
+the context leaves one reading.
 
 A figure whose reading stays in doubt is left as recognised: the extractors do not read it as a
 number, so it is left out rather than guessed.
@@ -16,6 +17,9 @@ _DIGIT_LIKE = re.compile(
 _AS_DIGIT = str.maketrans("OolI|", "00111")
 # 兀 (wù) for 元 after a figure or 万.
 _YUAN = re.compile(r"(?<=[\d万亿])\s?兀")
+# The space between a percentage and the next cell, lost: 99%9 (a rate, then a score), 99%一 (a rate,
+# then a dash read as 一 for an empty cell). A percentage never goes on with a digit.
+_AFTER_PERCENT = re.compile(r"(?<=\d[%％])(?=\d|[一—-](?:\s|$))")
 # Thousands separators read as points: 1.234.567.89 (two points cannot both be decimal points).
 _POINT_GROUPS = re.compile(
     r"(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?:\.\d{1,2})?(?![\d.,])|(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d{1,2}(?![\d.,])"
@@ -26,6 +30,7 @@ def fix_confusions(text: str) -> str:
     """`text` with the unambiguous OCR confusions of figures corrected (see the module's doc)."""
     text = _DIGIT_LIKE.sub(lambda match: match.group().translate(_AS_DIGIT), text)
     text = _YUAN.sub("元", text)
+    text = _AFTER_PERCENT.sub(" ", text)
     return _POINT_GROUPS.sub(_thousands, text)
 
 
