@@ -133,6 +133,8 @@ def test_no_lines_no_blocks() -> None:
         ("10 99%9 65.66", "10 99% 9 65.66"),  # a rate and the score after it
         ("65.07 一 99%一 上年", "65.07 一 99% 一 上年"),  # a rate and a dash for an empty cell
         ("占比50%一般公共预算", "占比50%一般公共预算"),  # 一 starting a word
+        ("2023 年10月", "2023年10月"),  # a date's space
+        ("2023 年实际在职人数", "2023年实际在职人数"),
         ("l05人", "l05人"),  # no digit before it: left as read
         ("Office 1 O", "Office 1 O"),
     ],

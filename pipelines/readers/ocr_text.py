@@ -20,6 +20,8 @@ _YUAN = re.compile(r"(?<=[\d万亿])\s?兀")
 # The space between a percentage and the next cell, lost: 99%9 (a rate, then a score), 99%一 (a rate,
 # then a dash read as 一 for an empty cell). A percentage never goes on with a digit.
 _AFTER_PERCENT = re.compile(r"(?<=\d[%％])(?=\d|[一—-](?:\s|$))")
+# A space set between a number and the date word after it (2023 年10月): one cell, one date.
+_DATE_SPACE = re.compile(r"(?<=\d) (?=[年月日])")
 # Thousands separators read as points: 1.234.567.89 (two points cannot both be decimal points).
 _POINT_GROUPS = re.compile(
     r"(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?:\.\d{1,2})?(?![\d.,])|(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d{1,2}(?![\d.,])"
@@ -31,6 +33,7 @@ def fix_confusions(text: str) -> str:
     text = _DIGIT_LIKE.sub(lambda match: match.group().translate(_AS_DIGIT), text)
     text = _YUAN.sub("元", text)
     text = _AFTER_PERCENT.sub(" ", text)
+    text = _DATE_SPACE.sub("", text)
     return _POINT_GROUPS.sub(_thousands, text)
 
 
