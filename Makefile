@@ -42,7 +42,7 @@ clean:
 
 CORPUS ?= ../shared/corpus/dev
 SCORE_ARGS ?=
-forms: setup  ## the gbk, docx and pdf forms of an evaluation set's txt/ reports: make forms SET=folder
+forms: setup  ## the gbk, docx, pdf and scan forms of an evaluation set's txt/ reports: make forms SET=folder
 	$(BIN)/python -m tools.forms $(SET)
 
 score: setup  ## precision / recall / identity against a corpus with gold.json (CORPUS=folder, SCORE_ARGS='--set dev ...')

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
 
 from pipelines.readers import read_bytes
 from tests.builders import CORPUS_DEV, requires_corpus
-from tools.forms import make_forms, table_cells, word_document
+from tools.forms import make_forms, table_cells, word_document, write_scans
 from tools.scoring import DEV
 
 
@@ -39,3 +42,17 @@ def test_the_corpus_docx_read_the_same_as_the_tools(tmp_path: Path):
         ours = read_bytes((tmp_path / f"{stem}.docx").read_bytes(), f"{stem}.docx", "h").blocks
         theirs = read_bytes((CORPUS_DEV / "docx" / f"{stem}.docx").read_bytes(), f"{stem}.docx", "h").blocks
         assert [(b.kind, b.text) for b in ours] == [(b.kind, b.text) for b in theirs], stem
+
+
+@pytest.mark.slow
+def test_the_scan_form_is_the_pdf_as_page_images_read_by_ocr(tmp_path: Path):
+    sample = next(p for p in sorted(Path("samples/reports").rglob("*.pdf")) if "扫描件" not in p.name)
+    printed = read_bytes(sample.read_bytes(), "pdf/r.pdf", "h")
+    assert not any("(OCR)" in block.locator for block in printed.blocks)  # a PDF with a text layer
+    (tmp_path / "pdf").mkdir()
+    shutil.copy(sample, tmp_path / "pdf" / "r.pdf")
+    write_scans(tmp_path)
+    scanned = read_bytes((tmp_path / "scan" / "r.pdf").read_bytes(), "scan/r.pdf", "h2")
+    assert all("(OCR)" in block.locator for block in scanned.blocks)  # no text layer: every line read by OCR
+    title = printed.blocks[0].text.replace(" ", "")
+    assert title[:6] in "".join(block.text.replace(" ", "") for block in scanned.blocks[:3])

@@ -6,14 +6,16 @@ txt,gbk,docx,pdf`):
 - docx/: a Word file; a line holding two or more `|` is a table row, its cells split at a `|` with
   whitespace on both sides (a trailing `|` or a run `||||` is no separator), consecutive rows one
   table in the Table Grid style; every other line a paragraph (SimSun 11 pt);
-- pdf/: the Word file printed to PDF by LibreOffice (`soffice`, found as pipelines.converter finds it).
+- pdf/: the Word file printed to PDF by LibreOffice (`soffice`, found as pipelines.converter finds it);
+- scan/: that PDF rasterised at 150 dpi, image only (`tools.samples.rasterise`), read by OCR.
 
-    python -m tools.forms SET_DIR      # reads SET_DIR/txt/*.txt, writes SET_DIR/{gbk,docx,pdf}/
+    python -m tools.forms SET_DIR      # reads SET_DIR/txt/*.txt, writes SET_DIR/{gbk,docx,pdf,scan}/
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import re
 import subprocess
 import tempfile
@@ -24,9 +26,13 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from pipelines.converter import find_converter
+from tools.samples import rasterise
 
 CELL_SEPARATOR = re.compile(r"(?<=\s)\|(?=\s)")
 MIN_PIPES = 2  # a line with fewer `|` stays a paragraph (绩 效 指 标 |)
+SCANNED_ON = dt.datetime(
+    2026, 1, 1, tzinfo=dt.UTC
+)  # the scans' date: fixed, so that a rerun writes the same bytes
 
 
 def table_cells(line: str) -> list[str] | None:
@@ -66,7 +72,7 @@ def word_document(text: str) -> docx.Document:
 
 
 def make_forms(set_dir: Path, pdf: bool = True) -> None:
-    """gbk/, docx/ and (with LibreOffice) pdf/ beside set_dir/txt/."""
+    """gbk/, docx/ and (with LibreOffice) pdf/ and scan/ beside set_dir/txt/."""
     sources = sorted((set_dir / "txt").glob("*.txt"))
     for form in ("gbk", "docx", "pdf"):
         (set_dir / form).mkdir(exist_ok=True)
@@ -85,12 +91,22 @@ def make_forms(set_dir: Path, pdf: bool = True) -> None:
              "--outdir", str(set_dir / "pdf"), *(str(set_dir / "docx" / f"{s.stem}.docx") for s in sources)],
             check=True, capture_output=True, timeout=60 + 10 * len(sources),
         )  # fmt: skip
+    write_scans(set_dir)
+
+
+def write_scans(set_dir: Path) -> None:
+    """scan/: every PDF of set_dir/pdf/ rasterised, image only, as the corpus's scanned form."""
+    (set_dir / "scan").mkdir(exist_ok=True)
+    for printed in sorted((set_dir / "pdf").glob("*.pdf")):
+        (set_dir / "scan" / printed.name).write_bytes(rasterise(printed.read_bytes(), SCANNED_ON))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("set_dir", type=Path, help="folder with txt/ (and gold.json) of an evaluation set")
-    parser.add_argument("--no-pdf", action="store_true", help="gbk and docx only (no LibreOffice needed)")
+    parser.add_argument(
+        "--no-pdf", action="store_true", help="gbk and docx only (no LibreOffice needed, no scans)"
+    )
     args = parser.parse_args()
     make_forms(args.set_dir, pdf=not args.no_pdf)
 
