@@ -425,9 +425,10 @@ def extract_identity(document: Document) -> Identity:
     year, year_source = find_fiscal_year(document, text)
     region = find_region(institution, text, year, document.source_file)
     kind, project = detect_kind(text)
-    named = YEAR_PREFIX.sub("", project or "")  # 2022年XX县XX局XX资金项目: the body's name is no part of
+    # 2022年XX县XX局XX资金项目: the body's name is no part of the project's, nor the year before it.
+    named = YEAR_PREFIX.sub("", project or "")
     if project and institution and named.startswith(institution) and len(named) > len(institution):
-        project = named[len(institution) :]  # it, nor the year before the body's name
+        project = named[len(institution) :]
     return Identity(
         institution=institution,
         fiscal_year=year,

@@ -43,7 +43,8 @@ STATUS_IN_NAME = re.compile(r"达[成到](?:预期|年度)?(?:指标|目标)")
 # completion status (单项指标完成情况 | 完成), after which the row's points follow.
 WORDS = re.compile(r"[\u4e00-\u9fff]")
 STATUS_CELL = re.compile(r"^(?:已|未|基本|部分|全部)?(?:完成|达成|达到)$")
-UNIT_WORDS = frozenset(UNITS) | {"百分比", "万亩", "亩", "公里", "吨"}
+# A unit as a form's 度量单位 cell prints it: the figures' units and a few more of forms (areas, lengths).
+UNIT_WORDS = frozenset(UNITS) | {"百分比", "万亩", "亩", "公里", "公顷", "吨", "株"}
 
 
 def names_nothing(cell: str) -> bool:

@@ -659,11 +659,7 @@ def _leaves_table(token: Token) -> bool:
 # Figures of a row whose unit has a column of its own, printed bare and run together (28 | 10 | 8 | 10
 # as 2810810): each is a number without a leading zero; a weight is whole and at most MAX_ROW_WEIGHT.
 BARE_NUMBER = re.compile(r"^(?:0|[1-9]\d*)(?:\.\d{1,3})?$")
-ROW_UNIT = re.compile(
-    "(?:%|"
-    + "|".join(re.escape(u) for u in (*NUMBER_UNITS, "万亩", "亩", "公里", "公顷", "吨", "株") if u != "%")
-    + ")$"
-)
+ROW_UNIT = re.compile("(?:" + "|".join(map(re.escape, sorted(UNIT_WORDS, key=len, reverse=True))) + ")$")
 FIGURE_KINDS = {"target": "value", "actual": "value", "weight": "weight", "score": "score"}
 
 
