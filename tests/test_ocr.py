@@ -134,6 +134,10 @@ def test_no_lines_no_blocks() -> None:
         ("65.07 一 99%一 上年", "65.07 一 99% 一 上年"),  # a rate and a dash for an empty cell
         ("占比50%一般公共预算", "占比50%一般公共预算"),  # 一 starting a word
         ("2023 年10月", "2023年10月"),  # a date's space
+        ("项自总成本", "项目总成本"),  # 目 read as 自
+        ("年度绩效自标", "年度绩效目标"),
+        ("对各项自查情况", "对各项自查情况"),  # 项 before 自查: a word of its own
+        ("各自标准", "各自标准"),
         ("2023 年实际在职人数", "2023年实际在职人数"),
         ("l05人", "l05人"),  # no digit before it: left as read
         ("Office 1 O", "Office 1 O"),

@@ -1,5 +1,5 @@
-"""Characters OCR confuses inside figures (and the space it loses after one), corrected only where
-the context leaves one reading.
+"""Characters OCR confuses inside figures (and the space it loses after one) and in the forms' own
+words (目 read as 自), corrected only where the context leaves one reading.
 
 A figure whose reading stays in doubt is left as recognised: the extractors do not read it as a
 number, so it is left out rather than guessed.
@@ -22,6 +22,10 @@ _YUAN = re.compile(r"(?<=[\d万亿])\s?兀")
 _AFTER_PERCENT = re.compile(r"(?<=\d[%％])(?=\d|[一—-](?:\s|$))")
 # A space set between a number and the date word after it (2023 年10月): one cell, one date.
 _DATE_SPACE = re.compile(r"(?<=\d) (?=[年月日])")
+# 目 read as 自 in the forms' own words: 项自 for 项目 (not 项 before a word of 自: 逐项自查, 该项自评),
+# 自标 for 目标 after the words that head a target (绩效目标, 年度目标 ...).
+_XIANGMU = re.compile(r"项自(?![评查主筹行愿动然身己我治理])")
+_MUBIAO = re.compile(r"(?<=绩效|年度|总体|预期|设定|分解|项目|产出|效益|阶段)自标")
 # Thousands separators read as points: 1.234.567.89 (two points cannot both be decimal points).
 _POINT_GROUPS = re.compile(
     r"(?<![\d.,])\d{1,3}(?:\.\d{3}){2,}(?:\.\d{1,2})?(?![\d.,])|(?<![\d.,])\d{1,3}(?:\.\d{3})+\.\d{1,2}(?![\d.,])"
@@ -34,6 +38,8 @@ def fix_confusions(text: str) -> str:
     text = _YUAN.sub("元", text)
     text = _AFTER_PERCENT.sub(" ", text)
     text = _DATE_SPACE.sub("", text)
+    text = _XIANGMU.sub("项目", text)
+    text = _MUBIAO.sub("目标", text)
     return _POINT_GROUPS.sub(_thousands, text)
 
 
