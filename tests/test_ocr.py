@@ -14,7 +14,7 @@ from reportlab.platypus import Paragraph, Table, TableStyle
 
 from pipelines.batch.assembly import read_by
 from pipelines.model import Document, ReadError, ReadLimits, TextBlock
-from pipelines.readers.ocr import OcrLine, Rule, merge_rules, page_blocks, split_line
+from pipelines.readers.ocr import OcrLine, Rule, merge_rules, page_blocks, ruling, split_line
 from pipelines.readers.ocr_text import fix_confusions
 from tests.test_readers import CN_STYLE, read_bytes, report_pdf
 from tools.samples import CHINESE_FONT
@@ -108,6 +108,23 @@ def test_ruled_grid_gathers_a_wrapped_cell_into_its_row() -> None:
 def test_pieces_of_a_ruling_line_are_one_line() -> None:
     pieces = [Rule(765.5, 502, 916), Rule(765.5, 181, 501), Rule(874.5, 179, 339), Rule(766.5, 917, 1077)]
     assert merge_rules(pieces) == [Rule(765.5, 181, 1077), Rule(874.5, 179, 339)]
+
+
+def test_faint_rules_are_rules_and_grey_shading_is_not() -> None:
+    """A thin rule rendered at 150 dpi is a pixel row or two of light grey; a shaded cell is grey too,
+    but thick."""
+    import numpy as np
+
+    page = np.full((400, 600), 255, dtype=np.uint8)
+    page[50, 100:500] = 0  # a black rule
+    page[120, 100:500], page[121, 100:500] = 150, 200  # a faint rule: two rows of light grey
+    page[200:230, 100:500] = 210  # a shaded row, 30 pixels high
+    page[300, 100:500] = 240  # too light to be ink of any kind
+    page[50:351, 100] = page[50:351, 499] = 140  # faint vertical borders
+    horizontal, vertical = ruling(page, line_height=29.0)
+    assert [round(rule.at) for rule in horizontal] == [50, 121]
+    assert [abs(rule.at - at) <= 1 for rule, at in zip(vertical, (100, 499), strict=True)] == [True, True]
+    assert all(abs(rule.start - 50) <= 1 and abs(rule.end - 351) <= 1 for rule in vertical)
 
 
 def test_no_lines_no_blocks() -> None:

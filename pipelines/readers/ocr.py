@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 DPI = 150  # an A4 page is 1240 x 1754 pixels: below RapidOCR's 2000-pixel side limit
 MAX_PAGE_PIXELS = 4_000_000  # larger pages (posters, A3 scans) are rendered at a lower resolution
 INK_LEVEL = 128  # grey levels below this are ink
+# A ruling line of half a point or less, rendered at 150 dpi, is one or two pixels of grey well above
+# INK_LEVEL (130-220 where a pixel row straddles it): rules are looked for among lighter pixels.
+RULE_INK_LEVEL = 224
+RULE_THICKNESS = 0.25  # in line heights: a rule of lighter grey is thinner than this (shading is not)
 THUMBNAIL_DPI = 24  # a page is first rendered this small: white all over (WHITE_LEVEL), it is blank
 WHITE_LEVEL = 250
 MIN_INK_SHARE = 0.0005  # a page with less ink than this is blank: not recognised at all
@@ -197,22 +201,28 @@ def split_line(chars: list[Char], top: float, bottom: float, ink: list[tuple[flo
 
 
 def ruling(image: np.ndarray, line_height: float) -> tuple[list[Rule], list[Rule]]:
-    """The horizontal and vertical ruling lines of a page image (ink runs longer than RULE_LINES
-    line heights, which no stroke of a character is)."""
+    """The horizontal and vertical ruling lines of a page image: ink runs longer than RULE_LINES line
+    heights, which no stroke of a character is. Runs of ink (INK_LEVEL) count whatever their
+    thickness, as before; runs of lighter grey (RULE_INK_LEVEL: a thin rule rendered at 150 dpi) only
+    when thinner than RULE_THICKNESS line heights, so that a cell's grey shading is not a rule."""
     import cv2
 
-    ink = (image < INK_LEVEL).astype("uint8")
     across, down = (max(int(share * line_height), 8) for share in RULE_LINES)
+    thin = max(RULE_THICKNESS * line_height, 2.0)
     found: list[list[Rule]] = []
     for kernel, horizontal in (((across, 1), True), ((1, down), False)):
-        mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-        count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
         rules = []
-        for x, y, w, h, _ in stats[1:count]:
-            if horizontal:
-                rules.append(Rule(float(y + h / 2), float(x), float(x + w)))
-            else:
-                rules.append(Rule(float(x + w / 2), float(y), float(y + h)))
+        for level, any_thickness in ((INK_LEVEL, True), (RULE_INK_LEVEL, False)):
+            ink = (image < level).astype("uint8")
+            mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+            count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+            for x, y, w, h, _ in stats[1:count]:
+                if not any_thickness and (h if horizontal else w) > thin:
+                    continue
+                if horizontal:
+                    rules.append(Rule(float(y + h / 2), float(x), float(x + w)))
+                else:
+                    rules.append(Rule(float(x + w / 2), float(y), float(y + h)))
         found.append(merge_rules(rules))
     return found[0], found[1]
 
