@@ -365,14 +365,15 @@ def score_warehouse(warehouse: Path, gold_path: Path, selection: Selection | Non
 CORPUS_FILES = ("gold.json", "meta.json")  # beside the reports: read as files of the corpus, rejected
 
 
-def rejected_files(warehouse: Path) -> list[tuple[str, str, str]]:
-    """The files a build rejected whole (reading or extraction), with stage and reason; not the
-    corpus's own gold.json and meta.json."""
+def rejected_files(warehouse: Path) -> list[tuple[str, str, str, str]]:
+    """The files a build rejected whole (reading or extraction), with stage, reason and detail (an
+    error's message); not the corpus's own gold.json and meta.json."""
     import duckdb
 
     with duckdb.connect(str(warehouse), read_only=True) as connection:
         rows = connection.execute(
-            "SELECT DISTINCT source_file, stage, reason FROM v_rejected WHERE rule IS NULL ORDER BY 1"
+            "SELECT DISTINCT source_file, stage, reason, coalesce(detail, '') FROM v_rejected"
+            " WHERE rule IS NULL ORDER BY 1"
         ).fetchall()
     return [row for row in rows if row[0] not in CORPUS_FILES]
 
@@ -548,7 +549,7 @@ def main(argv: list[str] | None = None) -> None:
     print(report(scored, per_report=args.per_report))
     if rejected:  # a file read or extracted with errors scores as a miss: say which and why
         print(f"\n{len(rejected)} file(s) rejected (scored as misses):\n")
-        print(_table(rejected, ("file", "stage", "reason")))
+        print(_table(rejected, ("file", "stage", "reason", "detail")))
     if args.problems:
         unscored = [f"not scored (a code no gold report uses) {u}" for u in scored.unlabelled]
         print("\n" + "\n".join(sorted(scored.problems) + unscored))
