@@ -203,17 +203,18 @@ def split_line(chars: list[Char], top: float, bottom: float, ink: list[tuple[flo
 def ruling(image: np.ndarray, line_height: float) -> tuple[list[Rule], list[Rule]]:
     """The horizontal and vertical ruling lines of a page image: ink runs longer than RULE_LINES line
     heights, which no stroke of a character is. Runs of ink (INK_LEVEL) count whatever their
-    thickness, as before; runs of lighter grey (RULE_INK_LEVEL: a thin rule rendered at 150 dpi) only
-    when thinner than RULE_THICKNESS line heights, so that a cell's grey shading is not a rule."""
+    thickness; runs of lighter grey (RULE_INK_LEVEL: a thin rule rendered at 150 dpi) only when
+    thinner than RULE_THICKNESS line heights, so that a cell's grey shading is not a rule."""
     import cv2
 
     across, down = (max(int(share * line_height), 8) for share in RULE_LINES)
     thin = max(RULE_THICKNESS * line_height, 2.0)
+    masks = [((image < level).astype("uint8"), any_thickness) for level, any_thickness in
+             ((INK_LEVEL, True), (RULE_INK_LEVEL, False))]  # fmt: skip
     found: list[list[Rule]] = []
     for kernel, horizontal in (((across, 1), True), ((1, down), False)):
         rules = []
-        for level, any_thickness in ((INK_LEVEL, True), (RULE_INK_LEVEL, False)):
-            ink = (image < level).astype("uint8")
+        for ink, any_thickness in masks:
             mask = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
             count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
             for x, y, w, h, _ in stats[1:count]:
