@@ -35,8 +35,9 @@ class ReadLimits:
     timeout_seconds: float = 120.0  # reading and extracting one file
     max_memory_mb: float = 512.0  # what reading a file may allocate in its worker (address space)
     max_ocr_pages: int = 60  # pages of one PDF without a text layer (recognised by OCR, seconds each)
-    # While a rendered page is recognised, and only then: OCR maps OpenCV and onnxruntime and runs the
-    # models, about 1.1-1.3 GB whatever the file (BENCHMARKS.md); the page image is bounded in pixels.
+    # While a rendered page is recognised, and only then, above what the worker holds at that page: OCR
+    # maps OpenCV and onnxruntime and runs the models, about 1.1-1.3 GB whatever the file (BENCHMARKS.md),
+    # much of which stays held after the first page; the page image is bounded in pixels.
     max_ocr_memory_mb: float = 1536.0
     # Every PDF page through pdfplumber, none through pdfium (`pipelines.readers.pdfium_text`): the
     # reading before pdfium, which the comparison test and `tools.bench --pdf-text` measure against.

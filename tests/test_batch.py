@@ -460,6 +460,84 @@ def test_ocr_may_take_its_own_allowance_and_a_file_its_limit_only():
     assert outcomes == ["MemoryError", "allocated", "MemoryError"]
 
 
+def _recognise_after_keeping_memory(file_mb: float, ocr_mb: float, kept: int, page: int) -> list[str]:
+    """Keep `kept` bytes from a first page's recognition (the models, what the allocator keeps),
+    then recognise pages that need `page` bytes each."""
+    pool_module.limit_memory(file_mb, ocr_mb)
+    with ocr_allowance():
+        models = bytearray(kept)
+    outcomes = []
+    for _ in range(3):
+        try:
+            with ocr_allowance():
+                bytearray(page)
+            outcomes.append("allocated")
+        except MemoryError:
+            outcomes.append("MemoryError")
+    assert models
+    return outcomes
+
+
+def test_what_the_ocr_keeps_held_does_not_take_later_pages_room():
+    """Each page may take READ_MAX_OCR_MEMORY_MB above what the process holds then: with the
+    allowance fixed once at the worker's start, what the first page left held (the models, about
+    1.1 GB of address space) was taken from every later page's room, until every page failed."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        outcomes = pool.submit(_recognise_after_keeping_memory, 64, 512, 384 << 20, 384 << 20).result()
+    assert outcomes == ["allocated"] * 3
+
+
+def _fails_once_a_process_has_read(fail_with: str):
+    """`read_bytes` that fails (with `fail_with`) in a worker that has already read a file, as a
+    reader whose native state or memory a first file used up would: read alone it succeeds."""
+    real = read_module.read_bytes
+    read_here: list[str] = []
+
+    def read_bytes(data, source_file, *args):
+        read_here.append(source_file)
+        if len(read_here) > 1:
+            raise RuntimeError(fail_with)
+        return real(data, source_file, *args)
+
+    return read_bytes
+
+
+@pytest.mark.parametrize("fail_with", ["std::bad_alloc", "index out of range"])
+def test_a_files_outcome_does_not_depend_on_the_files_its_worker_read_before(
+    tmp_path, monkeypatch, fail_with
+):
+    """A failure that may come of the worker's state (out of memory, an unexpected error) counts
+    only once the file, read alone in a fresh process, fails again; it is not cached."""
+    for number in range(3):
+        (tmp_path / f"r{number}.txt").write_text(
+            f"长沙市图书馆202{number}年度部门整体支出绩效自评报告\n全年整体支出10{number}.00万元。",
+            encoding="utf-8",
+        )
+    monkeypatch.setattr(read_module, "read_bytes", _fails_once_a_process_has_read(fail_with))
+    batch = process_files(tmp_path, scan_reports(tmp_path), workers=1, cache_root=tmp_path / "cache")
+    assert all(isinstance(o, DocumentExtract) and o.facts for o in batch.outcomes), batch.outcomes
+
+
+def test_a_native_allocation_failure_is_out_of_memory_and_not_cached(tmp_path, monkeypatch):
+    reports = tmp_path / "in"
+    reports.mkdir()
+    (reports / "r.txt").write_text(
+        "长沙市图书馆2022年度部门整体支出绩效自评报告\n全年整体支出100.00万元。", encoding="utf-8"
+    )
+
+    def bad_alloc(*_args):
+        raise RuntimeError("[ONNXRuntimeError] : 6 : RUNTIME_EXCEPTION : Status Message: std::bad_alloc")
+
+    monkeypatch.setattr(read_module, "read_bytes", bad_alloc)
+    limits = ReadLimits(max_memory_mb=300)
+    (first,) = process_files(reports, scan_reports(reports), 1, tmp_path / "cache", limits=limits).outcomes
+    assert first.reason == "needs more than 300 MB of memory to read (READ_MAX_MEMORY_MB)"
+    assert "bad_alloc" in first.detail
+    monkeypatch.undo()
+    again = process_files(reports, scan_reports(reports), 1, tmp_path / "cache", limits=limits)
+    assert again.from_cache == 0 and isinstance(again.outcomes[0], DocumentExtract)
+
+
 def test_a_dead_reading_process_is_rejected_with_how_it_died():
     file = ReportFile("a.pdf", 1, 0)
     limits = ReadLimits(max_memory_mb=300)

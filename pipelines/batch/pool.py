@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import resource
 import signal
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -15,11 +14,11 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from pipelines.batch.cache import ExtractCache, cached_outcomes, content_hashes
-from pipelines.batch.read import Outcome, out_of_memory, read_file
+from pipelines.batch.read import FileRead, Outcome, out_of_memory, read_file
 from pipelines.batch.scan import ReportFile
 from pipelines.batch.shards import ExtractBatch, Packer, Progress
 from pipelines.model import DEFAULT_LIMITS, ReadLimits, Rejection
-from pipelines.readers.limits import held_memory
+from pipelines.readers.limits import limit_address_space
 
 
 class _Tally:
@@ -37,18 +36,12 @@ class _Tally:
 
 
 def limit_memory(megabytes: float, ocr_megabytes: float | None = None) -> None:
-    """Let this process take at most `megabytes` more address space than it holds now (RLIMIT_AS's
-    soft limit): beyond that an allocation fails, as a MemoryError in Python code; and at most
-    `ocr_megabytes` while a scanned page is recognised (the hard limit, which
-    `pipelines.readers.limits.ocr_allowance` raises the soft one to for that time). Run in worker
-    processes only (their initializer), never in the run's own process."""
-    held = held_memory()
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = held + int(megabytes * 1024 * 1024)
-    ceiling = held + int(max(megabytes, ocr_megabytes or 0) * 1024 * 1024)
-    if hard != resource.RLIM_INFINITY:
-        limit, ceiling = min(limit, hard), min(ceiling, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, ceiling))
+    """Let this process take at most `megabytes` more address space than it holds now, and
+    `ocr_megabytes` above what it holds while a scanned page is recognised
+    (`pipelines.readers.limits`). Run in worker processes only (their initializer), never in the
+    run's own process."""
+    mb = 1024 * 1024
+    limit_address_space(int(megabytes * mb), None if ocr_megabytes is None else int(ocr_megabytes * mb))
 
 
 def _pool(workers: int, limits: ReadLimits) -> ProcessPoolExecutor:
@@ -60,12 +53,21 @@ def _pool(workers: int, limits: ReadLimits) -> ProcessPoolExecutor:
     )
 
 
-def read_and_cache(root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None) -> Outcome:
-    """One file's outcome (the work a worker process does), cached unless it ran out of time."""
+def read_and_cache(root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None) -> FileRead:
+    """One file read (the work a worker process does), its outcome cached where it may be."""
     read = read_file(root, file, limits)
     if cache and read.cacheable:
         cache.put(read.outcome.content_hash, read.outcome)  # type: ignore[arg-type]
-    return read.outcome
+    return read
+
+
+def _settled(
+    read: FileRead, root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None
+) -> Outcome:
+    """A worker's outcome for `file`, or, where it may have come of the worker's state (what the
+    files it read before left it holding), the outcome of reading the file alone in a fresh
+    process: a file's outcome must not depend on which files shared its worker."""
+    return _read_alone(root, file, limits, cache) if read.suspect else read.outcome
 
 
 def _in_pool(
@@ -75,7 +77,7 @@ def _in_pool(
     workers: int,
     limits: ReadLimits,
     cache: ExtractCache | None,
-) -> Iterator[Outcome]:
+) -> Iterator[FileRead]:
     """Submit every file to the pool now (workers fork at the first submit); results in order."""
     chunk = max(1, min(8, len(files) // (workers * 4)))
     n = len(files)
@@ -83,7 +85,7 @@ def _in_pool(
 
 
 def _collect(
-    parsing: Iterator[Outcome],
+    parsing: Iterator[FileRead],
     root: Path,
     files: list[ReportFile],
     workers: int,
@@ -95,8 +97,8 @@ def _collect(
     """Pack the pool's outcomes into `outcomes`; if a worker process dies, the files it did not
     finish are read again with few in flight, and a file that kills its process again is rejected."""
     try:
-        for outcome in parsing:
-            outcomes.add(outcome)
+        for read in parsing:
+            outcomes.add(_settled(read, root, files[len(outcomes)], limits, cache))
             tally()
     except BrokenProcessPool:
         for outcome in _read_carefully(root, files[len(outcomes) :], workers, limits, cache, tally):
@@ -118,7 +120,7 @@ def _read_carefully(
     while pending:
         suspects: list[ReportFile] = []
         with _pool(workers, limits) as pool:
-            in_flight: dict[Future[Outcome], ReportFile] = {}
+            in_flight: dict[Future[FileRead], ReportFile] = {}
             try:
                 while pending or in_flight:
                     while pending and len(in_flight) < workers:
@@ -128,7 +130,7 @@ def _read_carefully(
                     for future in finished:
                         file = in_flight.pop(future)
                         try:
-                            done[file.source_file] = future.result()
+                            done[file.source_file] = _settled(future.result(), root, file, limits, cache)
                         except BrokenProcessPool:
                             suspects.append(file)
                             raise
@@ -162,7 +164,7 @@ def _alone(
     sender: Connection, root: Path, file: ReportFile, limits: ReadLimits, cache: ExtractCache | None
 ) -> None:
     limit_memory(limits.max_memory_mb, limits.max_ocr_memory_mb)
-    sender.send(read_and_cache(root, file, limits, cache))
+    sender.send(read_and_cache(root, file, limits, cache).outcome)
     sender.close()
 
 
@@ -210,7 +212,7 @@ def process_files(
     if to_read and multiprocessing.current_process().daemon:
         # A daemonic process (a Celery prefork worker) may not start processes: read here.
         for file in to_read:
-            read.add(read_and_cache(root, file, limits, cache))
+            read.add(read_and_cache(root, file, limits, cache).outcome)
             tally()
     elif to_read:
         # Workers fork at the first submit; no thread of ours is running by then.

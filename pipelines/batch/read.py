@@ -51,21 +51,41 @@ def time_limit(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def out_of_memory(source_file: str, limits: ReadLimits, content_hash: str | None = None) -> Rejection:
+READER_FAILURE = "unexpected reader failure"
+EXTRACTOR_FAILURE = "unexpected extractor failure"
+
+# What native code (onnxruntime, OpenCV, pdfium, calamine) says when an allocation fails under the
+# worker's address-space limit, where Python code raises MemoryError.
+_ALLOCATION_FAILURES = ("bad_alloc", "insufficient memory", "cannot allocate memory", "out of memory")
+
+
+def ran_out_of_memory(error: BaseException) -> bool:
+    """Whether `error` is an allocation failure: a MemoryError, or native code's word for one."""
+    return isinstance(error, MemoryError) or any(word in str(error).lower() for word in _ALLOCATION_FAILURES)
+
+
+def out_of_memory(
+    source_file: str, limits: ReadLimits, content_hash: str | None = None, detail: str = ""
+) -> Rejection:
     """The rejection of a file whose reading or extraction ran out of the memory it may use."""
     return Rejection(
         source_file,
         "read",
         f"needs more than {limits.max_memory_mb:g} MB of memory to read (READ_MAX_MEMORY_MB)",
-        content_hash=content_hash,
+        detail,
+        content_hash,
     )
+
+
+def _failure(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"
 
 
 def extract_file(
     data: bytes, source_file: str, content_hash: str, limits: ReadLimits = DEFAULT_LIMITS
 ) -> Outcome:
     """Read one file's bytes and extract its identity and facts; a failure becomes a Rejection
-    (MemoryError, which a worker's memory limit raises, is left to `read_file`)."""
+    (running out of memory, which a worker's memory limit causes, is left to `read_file`)."""
     try:
         document = read_bytes(data, source_file, content_hash, limits)
     except MemoryError:
@@ -73,9 +93,9 @@ def extract_file(
     except ReadError as error:
         return Rejection(source_file, "read", str(error), content_hash=content_hash)
     except Exception as error:  # a reader bug must not stop the other files
-        return Rejection(
-            source_file, "read", "unexpected reader failure", f"{type(error).__name__}: {error}", content_hash
-        )
+        if ran_out_of_memory(error):
+            raise MemoryError(_failure(error)) from error
+        return Rejection(source_file, "read", READER_FAILURE, _failure(error), content_hash)
     return extract_document(document)
 
 
@@ -89,13 +109,9 @@ def extract_document(document: Document) -> Outcome:
     except MemoryError:
         raise
     except Exception as error:
-        return Rejection(
-            source_file,
-            "extract",
-            "unexpected extractor failure",
-            f"{type(error).__name__}: {error}",
-            content_hash,
-        )
+        if ran_out_of_memory(error):
+            raise MemoryError(_failure(error)) from error
+        return Rejection(source_file, "extract", EXTRACTOR_FAILURE, _failure(error), content_hash)
     known = document.confidences()
     used = {row.source_locator for row in (*content.facts, *content.indicators)}
     return DocumentExtract(
@@ -113,11 +129,14 @@ def extract_document(document: Document) -> Outcome:
 
 @dataclass(frozen=True)
 class FileRead:
-    """A file's outcome, and whether it may be cached (not when it ran out of time or memory: on a
-    less busy machine, or in a fresh process, it may be read)."""
+    """A file's outcome; whether it may be cached (not when it ran out of time or memory, or failed
+    unexpectedly: on a less busy machine, or in a fresh process, it may be read); and whether it
+    may have come of the reading process's state rather than of the file (out of memory, an
+    unexpected failure), so that it counts only once the file was read alone in a fresh process."""
 
     outcome: Outcome
     cacheable: bool
+    suspect: bool = False
 
 
 def read_file(root: Path, file: ReportFile, limits: ReadLimits) -> FileRead:
@@ -133,7 +152,7 @@ def read_file(root: Path, file: ReportFile, limits: ReadLimits) -> FileRead:
     content_hash = hashlib.sha256(data).hexdigest()
     try:
         with time_limit(limits.timeout_seconds):
-            return FileRead(extract_file(data, file.source_file, content_hash, limits), True)
+            outcome = extract_file(data, file.source_file, content_hash, limits)
     except ReadTimeout:
         timed_out = Rejection(
             file.source_file,
@@ -142,5 +161,7 @@ def read_file(root: Path, file: ReportFile, limits: ReadLimits) -> FileRead:
             content_hash=content_hash,
         )
         return FileRead(timed_out, False)
-    except MemoryError:
-        return FileRead(out_of_memory(file.source_file, limits, content_hash), False)
+    except MemoryError as error:
+        return FileRead(out_of_memory(file.source_file, limits, content_hash, str(error)), False, True)
+    failed = isinstance(outcome, Rejection) and outcome.reason in (READER_FAILURE, EXTRACTOR_FAILURE)
+    return FileRead(outcome, not failed, failed)
