@@ -116,19 +116,22 @@ def test_income_beside_spending_in_one_budget_block(one_cell_per_line: bool):
 
 
 @pytest.mark.parametrize(
-    ("unit_line", "fiscal_line", "fiscal"),
+    ("unit_line", "fiscal_line", "fund_line", "fiscal"),
     [
-        ("年度预算申请(万元", "其中: 一般公共预算:812.40", 8_124_000),  # the form's unit
-        ("年度预算申请", "其中: 一般公共预算:812.40万元", 8_124_000),  # its own unit
-        ("年度预算申请", "其中: 一般公共预算:812.40", None),  # no unit: left out
+        ("年度预算申请(万元", "其中: 一般公共预算:812.40", "政府性基金拨款:", 8_124_000),  # the form's unit
+        ("年度预算申请", "其中: 一般公共预算:812.40万元", "政府性基金拨款:", 8_124_000),  # its own unit
+        ("年度预算申请", "其中: 一般公共预算:812.40", "政府性基金拨款:", None),  # no unit: left out
+        # 财政拨款 is 一般公共预算 and 政府性基金 together: with both, the fiscal budget is not printed
+        ("年度预算申请(万元", "其中: 一般公共预算:812.40", "政府性基金拨款:118.82", None),
+        ("年度预算申请(万元", "其中: 一般公共预算:812.40", "政府性基金拨款:0", 8_124_000),
     ],
 )
-def test_the_fiscal_budget_of_a_department_forms_split_by_source(unit_line, fiscal_line, fiscal):
+def test_the_fiscal_budget_of_a_department_forms_split_by_source(unit_line, fiscal_line, fund_line, fiscal):
     lines = (
         unit_line, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分",
         "年度资金总额", "900.10", "1530.60", "1480.20", "10", "96.71%", "9.67",
         "按收入性质分:1530.60", "按支出性质分:1480.20", fiscal_line,
-        "其中:基本支出:700.35", "政府性基金拨款:", "项目支出:779.85", "其他资金:718.20",
+        "其中:基本支出:700.35", fund_line, "项目支出:779.85", "其他资金:718.20",
     )  # fmt: skip
     facts = form_facts(document_from_lines(*lines))
     assert facts.get(("budget_fiscal", "fiscal")) == fiscal

@@ -428,3 +428,30 @@ def test_a_title_naming_no_kind_takes_the_kind_of_its_first_heading():
     assert kind_of("某某县水务局2022年度绩效自评报告", "一、部门基本情况", "(一)部门职能")[0] == "department"
     lines = ("一、绩效目标分解下达情况", "(一)下达农机购置补贴资金预算和绩效目标情况。")
     assert kind_of(*lines)[0] == "transfer"  # the outline of a transfer's self-evaluation report
+
+
+def test_a_funds_batch_after_its_name_stays_in_the_name():
+    title = "关于某某区转移支付2022年度中央农业防灾减灾资金(第三批)绩效自评报告"
+    assert kind_of(title, "一、基本情况") == ("transfer", "中央农业防灾减灾资金(第三批)")
+
+
+def test_a_fund_named_in_brackets_before_the_word_transfer():
+    title = "某某县水利局(中央水利发展资金—小型水库维修养护补助)转移支付2023年度绩效自评报告"
+    assert kind_of(title, "一、绩效目标分解下达情况") == ("transfer", "中央水利发展资金—小型水库维修养护补助")
+    # a body's own bracket (站) names no fund
+    assert kind_of("某某县文化馆(站)转移支付2023年度绩效自评报告") == ("transfer", None)
+
+
+def test_a_report_without_a_title_is_named_by_what_its_opening_sentence_evaluates():
+    lines = (
+        "根据绩效管理相关文件要求,对2023年学生营养改善补助经费项目实施情况开展了自评,现将自评情况报告如下:",
+        "一、基本情况",
+        "(一)转移支付概况。",
+    )
+    assert kind_of(*lines) == ("transfer", "2023年学生营养改善补助经费")
+    # a department's opening names no project
+    department = (
+        "根据要求,对本单位2023年度部门整体支出开展了绩效自评,现将自评情况报告如下:",
+        "一、部门基本情况",
+    )
+    assert kind_of(*department) == ("department", None)

@@ -11,7 +11,9 @@ header's 项目名称 / 转移支付(项目)名称 field; a title that names no 
 its last line (…2019年度绩效自评报告 / (XX推广项目)), or over a first heading 一、项目概况, is a
 project's; over 一、绩效目标分解下达情况, a transfer's. The project is that field's value as printed
 (with a budget code printed in the field kept), else the name the title gives before 项目支出绩效 /
-专项资金绩效; None for department reports.
+专项资金绩效 (with a fund's batch, 资金(第八批)), or the one the opening sentence evaluates
+(对XX补助经费项目实施情况开展了自评), else a name in brackets: after the title (…自评报告(XX项目)) or
+before its 转移支付 (XX局(中央XX资金—XX补助)转移支付…); None for department reports.
 """
 
 from __future__ import annotations
@@ -95,10 +97,27 @@ PROJECT_CUT = re.compile(
 # printed as YYYY年 right before the name is the name's own (2021年森林抚育项目: projects are named by their
 # year); YYYY年度 is the report's period.
 PROJECT_END = r"(?:项目|专项资金|补助资金|资金|经费|工程|补贴)"  # the last word of a project's or fund's name
+BATCH = (
+    r"(?:[(（][第一二三四五六七八九十\d]{1,4}批(?:次)?[)）])?"  # a fund's batch after its name: 资金(第八批)
+)
 TITLE_PROJECT = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2}\s*年)(?!度)|(?:19|20)\d{2}\s*年度|关于)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?"
     + PROJECT_END
+    + BATCH
     + r")(?:支出)?的?(?:事后)?(?:绩效|自评)"
+)
+# A fund named in brackets after the body, before the kind phrase: XX局(中央XX资金—XX补助)转移支付2022年度
+# 绩效自评报告.
+TITLE_BRACKET_FUND = re.compile(
+    r"[(（](?P<name>[\u4e00-\u9fff—－-]{0,30}(?:资金|经费)[\u4e00-\u9fff—－-]{0,20})[)）]\s*(?:转移支付|项目支出)"
+)
+# The opening sentence of a report without a title names what it evaluates: 对2023年XX补助经费项目实施情况
+# 开展了自评.
+EVALUATED = re.compile(
+    r"对(?P<year>(?:19|20)\d{2}\s*年(?!度))?(?:(?:19|20)\d{2}\s*年度)?(?P<name>[\u4e00-\u9fff]{2,40}?"
+    + PROJECT_END
+    + BATCH
+    + r")(?:项目)?(?:实施情况|资金使用情况|执行情况)?的?(?:开展|进行)了?(?:绩效)?自评"
 )
 # A project named in brackets after the title's kind phrase: 项目绩效自评报告(春节慰问经费项目).
 TITLE_BRACKET_PROJECT = re.compile(
@@ -216,11 +235,14 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         name = project_name(field, text)
         if name:
             return kind, name
-    if named := TITLE_PROJECT.search(title or ""):
+    if named := TITLE_PROJECT.search(title or "") or EVALUATED.search(text, 0, FIELD_ZONE):
         name = named["name"]
         return kind, None if NAMES_NO_PROJECT.match(name) else re.sub(r"\s+", "", named["year"] or "") + name
-    bracketed = TITLE_BRACKET_PROJECT.search(_title_zone(text))
-    return kind, bracketed["name"] if bracketed and not NAMES_NO_PROJECT.match(bracketed["name"]) else None
+    for pattern in (TITLE_BRACKET_PROJECT, TITLE_BRACKET_FUND):
+        bracketed = pattern.search(_title_zone(text))
+        if bracketed and not NAMES_NO_PROJECT.match(bracketed["name"]):
+            return kind, bracketed["name"]
+    return kind, None
 
 
 def _before_body(text: str) -> list[str]:

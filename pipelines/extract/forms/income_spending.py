@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from itertools import pairwise
 
 from pipelines.extract.forms.money import unit_mark
 from pipelines.extract.forms.tokens import MONEY_COLUMN, MONEY_ROW, TOTAL, Token
@@ -106,13 +107,19 @@ def _fact(code: str, scope: str, figure: tuple[Decimal, Token], unit: str, row: 
 # 1325.68 | 政府性基金拨款 | …) beside its nature (按支出性质分: 其中:基本支出 | 项目支出).
 BY_SOURCE = "按收入性质分"
 SPLIT_TOKENS = 8  # tokens after 按收入性质分 within which its 一般公共预算 row stands
+FUND_ROW = "政府性基金"  # the split's other fiscal row (政府性基金拨款)
 AMOUNT_WITH_UNIT = re.compile(r"^[:：]?\s*(?P<amount>\d[\d,]*(?:\.\d+)?)\s*(?P<unit>万元|元)?$")
 
 
 def read_by_source(stream: list[Token], start: int, unit: str | None) -> list[Fact]:
     """The fiscal budget of a department form's split by source: the 一般公共预算 row's amount, in
-    its own unit or the form's (年度预算申请(万元)). The split by nature (基本支出, 项目支出) is left
-    out: it splits the budget in some forms and the spending in others."""
+    its own unit or the form's (年度预算申请(万元)), where it is the whole fiscal part: 财政拨款 is
+    一般公共预算 and 政府性基金 together, so with an amount on the 政府性基金 row it is left out (the
+    sum is not printed). The split by nature (基本支出, 项目支出) is left out: it splits the budget
+    in some forms and the spending in others."""
+    block = stream[start + 1 : start + 1 + 2 * SPLIT_TOKENS]
+    if any(_amount(after) for token, after in pairwise(block) if FUND_ROW in token.text):
+        return []
     for offset, token in enumerate(stream[start + 1 : start + 1 + SPLIT_TOKENS], start + 1):
         if token.kind == MONEY_ROW and token.role == "fiscal" and offset + 1 < len(stream):
             figure = AMOUNT_WITH_UNIT.match(stream[offset + 1].text)
@@ -123,6 +130,12 @@ def read_by_source(stream: list[Token], start: int, unit: str | None) -> list[Fa
                 _fact("budget_fiscal", "fiscal", (amount, stream[offset + 1]), figure["unit"] or unit, token)
             ]
     return []
+
+
+def _amount(token: Token) -> Decimal:
+    """A split row's amount (`:118.82`, `拨款:118.82`, `118.82万元`), 0 where the cell holds none."""
+    figure = AMOUNT_WITH_UNIT.match(token.text.removeprefix("拨款"))
+    return Decimal(figure["amount"].replace(",", "")) if figure else Decimal(0)
 
 
 # The 经费控制情况 block of a 整体支出绩效评价基础数据表: last year's 决算, this year's 预算 and 决算.
