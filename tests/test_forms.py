@@ -1192,3 +1192,42 @@ def test_a_money_header_with_a_formula_and_full_marks_but_no_score_label_reads_i
     assert facts[("expenditure_total", "department")] == 4_702_000
     assert facts[("budget_execution_rate", "department")] == 97.86
     assert not any(code.startswith("income") for code, _ in facts)  # a form's 财政拨款 row is no income
+
+
+def test_a_money_caption_run_into_a_rates_name_is_part_of_the_name():
+    """预算资金拨款率, 项目资金到位率: indicator names that start with a money block's caption."""
+    lines = (
+        "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |",
+        "产出指标 | 数量指标 | 预算执行率 | 100% | 83.5% | 20 | 18 |",
+        "预算资金拨款率 | 100% | 100% | 10 | 10 |",
+        "质量指标 | 项目资金到位率 | 100% | 98% | 10 | 9 |",
+    )
+    assert printed(rows_of(document_from_lines(*lines))) == [
+        ("预算执行率", "100%", "83.5%", 20, 18),
+        ("预算资金拨款率", "100%", "100%", 10, 10),
+        ("项目资金到位率", "100%", "98%", 10, 9),
+    ]
+    money = (
+        "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+        "年度资金总额 100 100 95 10 95% 9.5",
+    )
+    assert form_facts(document_from_lines(*money))[("budget_total", "department")] == 1_000_000
+
+
+def test_a_templates_numbered_slot_starts_a_row_of_its_own():
+    """指标4.XX率 with its cells left empty, then 指标5:XX数 with its own: two names, not one, and the
+    next row's name is no value of the row before."""
+    lines = (
+        "二级指标 三级指标 指标值 完成值",
+        "质量指标 指标1.抽检完成率 100% 100%",
+        "指标4.不合格产品处置率",
+        "指标5:不良反应报告数 ≥150 150",
+        "成本指标 指标1.培训成本 400元/人、天 180元/人、天",
+        "指标2.抽验平均标准",
+        "指标3.监管平均标准",
+    )
+    assert [(r.indicator, r.target_text, r.actual_text) for r in rows_of(document_from_lines(*lines))] == [
+        ("抽检完成率", "100%", "100%"),
+        ("不良反应报告数", "≥150", "150"),
+        ("培训成本", "400元/人、天", "180元/人、天"),
+    ]

@@ -116,6 +116,8 @@ def _row_at(
     end = start + name_tokens
     if end > len(cells) or not all(_is_text(t) for t in cells[start:end]):
         return None
+    if any(TEMPLATE_SLOT.match(t.text) for t in cells[start + 1 : end]):
+        return None  # 指标4.XX率 | 指标5:XX数: a template's numbered slot starts a name of its own
     if NAME_CONTINUES.match(cells[start].text):
         return None  # 内处置率 of 2小时内处置率: the rest of a name a figure was split out of
     row: dict[str, str] = {"name": " ".join(t.printed for t in cells[start:end])}
@@ -140,6 +142,8 @@ def _row_at(
             continue
         if role in ("target", "actual") and NAME_CONTINUES.match(cell.text) and len(cell.text) > 2:
             return None  # 2小时 | 内处置率: a name split at its figure, not a value
+        if role in ("target", "actual") and TEMPLATE_SLOT.match(cell.text):
+            return None  # the next row's numbered name (指标5:XX数), not a value
         if part and role in NUMERIC_ROLES and not _is_number(cell.text):
             continue  # a part's points are not printed
         if role in ("target", "actual") and _is_number(cell.text) and not row.get("target") and skip_value:

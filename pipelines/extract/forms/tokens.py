@@ -192,7 +192,7 @@ def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
     simple = FORMULA.sub(lambda m: " " * len(m.group(0)), simplify(text))
     found: list[tuple[int, int, str, str | None]] = []
     start = 0
-    for match in [*LABEL_PATTERN.finditer(simple), None]:
+    for match in [*(m for m in LABEL_PATTERN.finditer(simple) if not _starts_a_rate_name(simple, m)), None]:
         stop = match.start() if match else len(simple)
         for a, b in _value_spans(simple, start, stop):
             value = WHITESPACE.sub(" ", simple[a:b])
@@ -202,6 +202,22 @@ def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
             found.append((match.start(), match.end(), WHITESPACE.sub("", match.group(0)), label))
             start = match.end()
     return found
+
+
+# A money caption or row label run into the words of a rate (预算资金拨款率, 项目资金到位率): an indicator's
+# name, not a label before it.
+RATE_WORDS = re.compile(r"[\u4e00-\u9fff]{1,8}率")
+
+
+def _starts_a_rate_name(text: str, match: re.Match[str]) -> bool:
+    """Whether a money label found in `text` starts a rate's name instead: words ending in 率 follow it
+    with nothing between them, and they are no label of their own (财政拨款 | 执行率 in a header)."""
+    kind = LABELS[label_of(match.group(0))][0]
+    return (
+        kind in (CAPTION, MONEY_ROW)
+        and RATE_WORDS.match(text, match.end()) is not None
+        and LABEL_PATTERN.match(text, match.end()) is None
+    )
 
 
 # Level names printed without 指标 are labels only as a whole cell (社会效益 | 服务质量 ...), never
