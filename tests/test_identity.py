@@ -525,3 +525,15 @@ def test_bodies_named_by_a_report_about_a_fund_a_line_of_their_own_a_township_a_
 )
 def test_brackets_without_a_partner_leave_a_name(value, kept):
     assert without_unpaired_brackets(value) == kept
+
+
+def test_a_label_printed_twice_names_the_body_in_full_once():
+    lines = (
+        "单位名称:某某县长岭镇政府 填报日期:2022.3.10",
+        "单位名称 | 某某县长岭镇人民政府 |",
+        "部门整体支出总额 | 864.2 | 100% | 20 |",
+    )
+    assert extract_identity(document_from_lines(*lines)).institution == "某某县长岭镇人民政府"
+    # two different bodies under the same label: the first stands
+    other = ("单位名称:某某县长岭镇政府", "单位名称 | 某某县林业局 |")
+    assert extract_identity(document_from_lines(*other)).institution == "某某县长岭镇政府"

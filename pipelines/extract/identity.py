@@ -277,7 +277,17 @@ def _from_fields(text: str) -> str | None:
         key, name = item
         return PUBLIC_USER_RANK if key == "user" and not BUSINESS.search(name) else FIELD_RANK.index(key)
 
-    return min(named, key=rank)[1] if named else None
+    if not named:
+        return None
+    best = min(named, key=rank)
+    # The same label printed twice (单位名称:XX镇政府 … 单位名称 | XX镇人民政府): the name in full.
+    fuller = [
+        name
+        for item in named
+        if rank(item) == rank(best) and len(name := item[1]) > len(best[1])
+        and name[-1] == best[1][-1] and _abbreviates(best[1], name)
+    ]  # fmt: skip
+    return max(fuller, key=len) if fuller else best[1]
 
 
 def _out_of_order(text: str, field: Field) -> str | None:
