@@ -616,3 +616,10 @@ def test_a_figure_of_a_part_named_after_zhong_is_not_the_wholes():
     central = document_from_lines("2021年度,下达我县中央专项彩票公益金补助资金200万元。")
     facts = extract_content(central, report_kind="transfer").facts
     assert [f.value for f in facts if f.indicator_code == "budget_total"] == [2000000]  # 中央: no part
+
+
+def test_staff_words_after_the_authorised_establishment_count_the_posts():
+    text = "本单位财政核定编制在职人员为 36 人,年末实有在职人员为 34 人,退休人员 64 人。"
+    facts = facts_by_code(document_from_lines(text))
+    assert facts[("staff_authorized", "department", False)].value == 36
+    assert facts[("staff_actual", "department", False)].value == 34

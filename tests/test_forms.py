@@ -1231,3 +1231,16 @@ def test_a_templates_numbered_slot_starts_a_row_of_its_own():
         ("不良反应报告数", "≥150", "150"),
         ("培训成本", "400元/人、天", "180元/人、天"),
     ]
+
+
+def test_a_space_between_a_figure_and_its_unit_does_not_end_the_cell():
+    """A scan's spacing inside a cell (3359.62 万, 100 %): one amount, and the money row reads whole."""
+    lines = (
+        "资金投入情况(万元) | 全年预算数(A) | 全年执行数(B) | 预算执行率(B/A×100%) |",
+        "年度资金总额: | 3359.62 万 | 3359.62 万 | 100 % |",
+        "其中:中央财政资金 | 829.3万 | 829.3万 | 100% |",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 33_596_200
+    assert facts[("expenditure_total", "department")] == 33_596_200
+    assert ("budget_fiscal", "fiscal") not in facts  # 中央财政资金: a level's share, not the fiscal row

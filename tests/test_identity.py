@@ -537,3 +537,26 @@ def test_a_label_printed_twice_names_the_body_in_full_once():
     # two different bodies under the same label: the first stands
     other = ("单位名称:某某县长岭镇政府", "单位名称 | 某某县林业局 |")
     assert extract_identity(document_from_lines(*other)).institution == "某某县长岭镇政府"
+
+
+def test_a_saved_pages_title_field_names_the_body_below_its_banner():
+    lines = (
+        "长者模式", "无障碍浏览", "某某市某某区人民政府 www.example.gov.cn", "政府信息公开", "政府信息公开指南",
+        "政府信息公开制度", "法定主动公开内容",
+        "发布机构: 某某市某某区人民政府办公室 发布日期: 2021-08-27",
+        "名 称: 某某市某某区长岭镇人民政府2020年度部门整体支出绩效评价报告",
+        "文号: 关键字: 人民政府,年度,整体",
+        "某某市某某区长岭镇人民政府2020年度部门整体支出绩效评价报告",
+        "一、部门概况", "某某区人民政府办公室转发。",
+    )  # fmt: skip
+    assert extract_identity(document_from_lines(*lines)).institution == "某某市某某区长岭镇人民政府"
+
+
+def test_a_report_without_a_title_is_the_body_it_introduces():
+    lines = (
+        "一、部门概况",
+        "长岭动物疫病预防控制中心是某某区农业农村局下属二级事业单位。",
+        "(二)人员情况。我单位共有事业编制10名,实际到位7名。",
+    )
+    identity = extract_identity(document_from_lines(*lines))
+    assert (identity.institution, identity.institution_source) == ("长岭动物疫病预防控制中心", "line")

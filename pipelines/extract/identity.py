@@ -30,6 +30,8 @@ from pipelines.extract.text import join_page_breaks, simplify, without_unpaired_
 from pipelines.model import Document, Identity, Region
 
 TITLE_LINES = 8
+# A saved page's title field (名 称: XX局2020年度部门整体支出绩效评价报告): the report's title after it.
+PAGE_TITLE_LABEL = re.compile(r"^(?:名\s*称|标\s*题|文章标题)\s*[:：]\s*")
 # Endings of institution names (a linguistic list, not a list of institutions). ORG_SUFFIX is safe in
 # running text; FIELD_SUFFIX adds endings that are ordinary words there (部 of 宣传部 and 全部, 政府)
 # and is used where the name's end is known: a title, a line of its own.
@@ -44,6 +46,11 @@ FIELD_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|公司)(?:
 # 团队, 广场) count there too.
 VALUE_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|公司|馆|处|段|队|场)(?:机关)?"
 _NAME = r"[\u4e00-\u9fff（）()]{2,30}?" + FIELD_SUFFIX
+# A body introduced at a line's start (XX中心是XX局下属事业单位, XX馆成立于1958年), within the first lines.
+INTRODUCED = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff（）()]{2,30}?" + ORG_SUFFIX + r")(?:是|系|成立于|始建于|创建于)"
+)
+INTRODUCED_LINES = 30
 REPORT_WORDS = r"(?:部门|单位|整体|项目|绩效|自评|支出|财政|预算|决算|评价)"
 _YEAR = r"(?:19|20)\d{2}\s*年?度?"
 _AFTER_NAME = r"\s*(?:关于)?\s*"  # XX中心关于2021年度……的报告
@@ -165,6 +172,7 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     lines = _lines(text)
     fielded = _from_fields(text)
     for line in lines[:TITLE_LINES]:
+        line = PAGE_TITLE_LABEL.sub("", line)
         if LABEL_RE.search(line):
             continue
         compact = line.replace(" ", "")
@@ -201,6 +209,11 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
         # the most named; among as many, one that opens a line (XX社成立于1951年 …), else the first
         opening = {name for name in named if any(line.lstrip().startswith(name) for line in lines)}
         return max(named, key=lambda name: (named[name], name in opening)), "text"
+    for line in lines[:INTRODUCED_LINES]:
+        # XX中心是XX局下属二级事业单位: a report without a title introduces its body
+        match = INTRODUCED.match(line.replace(" ", ""))
+        if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
+            return _clean_name(match["name"]), "line"
     for part in reversed(re.split(r"[/\\]", document.source_file)):
         for match in PATH_NAME.finditer(part):
             name = _placed_name(match["name"])

@@ -108,7 +108,11 @@ FORMULA = re.compile(
 UNIT_MARK = re.compile(r"[(（]\s*(万元|元|亿元)\s*(?:[)）]|(?=\s|$))|单位\s*[:：]\s*(万元|元|亿元)")
 POINTS = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # (50分) after a level label
 EMPTY_CELL = re.compile(r"^[-—–一/\\、]+$")
-SEPARATORS = re.compile(r"\s*\|\s*|\s+")
+# A pipe, or whitespace: in a flattened form a space is where a cell ends; not between a figure and
+# its unit (3359.62 万, 83.5 %: a scan's or a typesetter's spacing inside one cell).
+UNIT_AFTER_SPACE = r"(?:万元|万|亿元|元|%)(?=\s|\||$)"
+SEPARATORS = re.compile(rf"\s*\|\s*|\s++(?!{UNIT_AFTER_SPACE})|(?<![\d.])\s++")
+SPACED_UNIT = re.compile(rf"(?<=[\d.])\s+(?={UNIT_AFTER_SPACE})")
 TEMPLATE_PREFIX = r"指标\s*\d{1,2}\s*[:：]"  # 指标7: before a row's name, the template's numbering
 # A template's row prefix run against the figure before it (…2 2指标8:适龄儿童…: the space lost at a
 # PDF line wrap): a cell ends there.
@@ -195,7 +199,7 @@ def _scan(text: str) -> list[tuple[int, int, str, str | None]]:
     for match in [*(m for m in LABEL_PATTERN.finditer(simple) if not _starts_a_rate_name(simple, m)), None]:
         stop = match.start() if match else len(simple)
         for a, b in _value_spans(simple, start, stop):
-            value = WHITESPACE.sub(" ", simple[a:b])
+            value = SPACED_UNIT.sub("", WHITESPACE.sub(" ", simple[a:b]))
             found.append((a, b, value, WHOLE_CELL_LEVELS.get(value.replace(" ", ""))))
         if match:
             label = label_of(match.group(0))

@@ -54,7 +54,15 @@ from pipelines.extract.prose.money import (
     names_one_item,
     scope_marks,
 )
-from pipelines.extract.prose.parts import POST_CODE, POSTS_FILLED, STAFF_CODE, STAFF_KIND, STAFFING, Parts
+from pipelines.extract.prose.parts import (
+    AUTHORISED_BEFORE,
+    POST_CODE,
+    POSTS_FILLED,
+    STAFF_CODE,
+    STAFF_KIND,
+    STAFFING,
+    Parts,
+)
 from pipelines.extract.prose.services import SERVICE, VENUE_SELF, Services
 from pipelines.extract.prose.targets import (
     SIGN_COMPARATORS,
@@ -242,6 +250,8 @@ def _retargeted(
         hits[j].indicator.code == STAFF_CODE and hits[j].alias not in POSTS_FILLED for j in sentence.chosen
     ):
         indicator = matcher.indicators.get(POST_CODE, indicator)  # 实有编制数40人,在职人数36人: posts
+    if indicator.code == STAFF_CODE and AUTHORISED_BEFORE.search(text, max(0, hit.start - 6), hit.start):
+        indicator = matcher.indicators.get(POST_CODE, indicator)  # 核定编制在职人员36人: the posts authorised
     if indicator.code == SPENDING_CODE and BUDGETED_SPENDING.search(text, 0, hit.start):
         if BUDGET_CODE not in matcher.indicators:
             return None

@@ -21,6 +21,8 @@ STAFFING = "staffing"
 STAFF_CODE, RETIRED_CODE = "staff_actual", "staff_retired"
 # Posts filled (实有编制数): the staff in post, unless the sentence counts the staff in post apart.
 POSTS_FILLED = ("实有编制数", "实有编制")
+# Staff words after 核定编制 (财政核定编制在职人员为36人): the posts authorised, not the staff in post.
+AUTHORISED_BEFORE = re.compile(r"核定的?编制的?$")
 KIND_BEFORE = re.compile(r"(?:行政|事业|工勤|参公|管理)$")
 
 
