@@ -455,3 +455,8 @@ def test_a_report_without_a_title_is_named_by_what_its_opening_sentence_evaluate
         "一、部门基本情况",
     )
     assert kind_of(*department) == ("department", None)
+
+
+def test_the_kinds_words_before_a_funds_name_are_not_the_name():
+    title = "某某区2024年度转移支付财政衔接推进乡村振兴补助资金绩效评价自评报告"
+    assert kind_of(title, "区财政局:") == ("transfer", "财政衔接推进乡村振兴补助资金")

@@ -125,6 +125,8 @@ TITLE_BRACKET_PROJECT = re.compile(
     + PROJECT_END
     + r")[)）]"  # a bracket inside the name too: …文化馆(站)免费开放补助经费
 )
+# The kind's words before a fund's name in a title (2024年度转移支付XX补助资金绩效自评报告).
+KIND_WORDS_BEFORE_NAME = re.compile(r"^(?:中央对地方)?转移支付(?:项目)?(?=[\u4e00-\u9fff]{2})")
 # Words that name no project: the kind's own words (2021年度项目资金绩效自评报告), a year, a column's note.
 NAMES_NO_PROJECT = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目|资金|项目资金|经费|项目经费|备注)?$")
 DIGITS_SPACED = re.compile(r"(?<=\d)\s+(?=[年月日])")
@@ -236,7 +238,7 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         if name:
             return kind, name
     if named := TITLE_PROJECT.search(title or "") or EVALUATED.search(text, 0, FIELD_ZONE):
-        name = named["name"]
+        name = KIND_WORDS_BEFORE_NAME.sub("", named["name"])  # 2024年度转移支付XX补助资金: the kind's words
         return kind, None if NAMES_NO_PROJECT.match(name) else re.sub(r"\s+", "", named["year"] or "") + name
     for pattern in (TITLE_BRACKET_PROJECT, TITLE_BRACKET_FUND):
         bracketed = pattern.search(_title_zone(text))
