@@ -623,3 +623,19 @@ def test_staff_words_after_the_authorised_establishment_count_the_posts():
     facts = facts_by_code(document_from_lines(text))
     assert facts[("staff_authorized", "department", False)].value == 36
     assert facts[("staff_actual", "department", False)].value == 34
+
+
+def test_spending_right_after_a_part_of_the_money_is_that_parts():
+    """追加预算X万元,支出Y万元 and 安排专项资金X万元,支出Y万元: the part's spending, not the year's."""
+    title = "某某中心2021年度部门整体支出绩效自评报告"
+    for sentence in (
+        "2021年某某中心追加预算82.25万元,支出7.48万元。",
+        "2021年某某中心安排专项资金5.6万元,支出1.51万元。",
+    ):
+        assert not [
+            f
+            for f in extract_facts(document_from_lines(title, sentence))
+            if f.indicator_code == "expenditure_total"
+        ]
+    whole = facts_by_code(document_from_lines(title, "2021年某某中心年初预算100万元,支出98万元。"))
+    assert whole[("expenditure_total", "department", False)].value == 980_000

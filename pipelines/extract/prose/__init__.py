@@ -39,6 +39,7 @@ from pipelines.extract.prose.figures import choose, earlier_years
 from pipelines.extract.prose.money import (
     ADJUSTED,
     ALLOCATION_CODES,
+    BARE_SPENDING,
     BUDGET_CODE,
     BUDGET_SPLITS,
     BUDGETED_SPENDING,
@@ -49,6 +50,7 @@ from pipelines.extract.prose.money import (
     INITIAL,
     MONEY_TOTAL,
     ONE_ITEM_CODES,
+    PART_MONEY_BEFORE,
     SPENDING_CODE,
     MoneyHeads,
     names_one_item,
@@ -252,6 +254,12 @@ def _retargeted(
         indicator = matcher.indicators.get(POST_CODE, indicator)  # 实有编制数40人,在职人数36人: posts
     if indicator.code == STAFF_CODE and AUTHORISED_BEFORE.search(text, max(0, hit.start - 6), hit.start):
         indicator = matcher.indicators.get(POST_CODE, indicator)  # 核定编制在职人员36人: the posts authorised
+    if (
+        indicator.code == SPENDING_CODE
+        and hit.alias in BARE_SPENDING
+        and PART_MONEY_BEFORE.search(text, 0, hit.start)
+    ):
+        return None  # 追加预算82.25万元,支出7.48万元: the spending of that part, not the year's
     if indicator.code == SPENDING_CODE and BUDGETED_SPENDING.search(text, 0, hit.start):
         if BUDGET_CODE not in matcher.indicators:
             return None
