@@ -639,3 +639,12 @@ def test_spending_right_after_a_part_of_the_money_is_that_parts():
         ]
     whole = facts_by_code(document_from_lines(title, "2021年某某中心年初预算100万元,支出98万元。"))
     assert whole[("expenditure_total", "department", False)].value == 980_000
+
+
+def test_the_retired_after_a_headcounts_bracket_are_not_among_its_parts():
+    text = "本年实有人数106人(其中:财政拨款在职人员104人,自收自支事业人员2人),退休人员30人。"
+    facts = facts_by_code(document_from_lines("某某法院2016年度部门整体支出绩效自评报告", text))
+    assert facts[("staff_actual", "department", False)].value == 106
+    assert facts[("staff_retired", "department", False)].value == 30
+    inside = facts_by_code(document_from_lines("实有人数48人(其中在职26人,离退休22人)。"))
+    assert inside[("staff_actual", "department", False)].value == 26  # the retired inside: the part in post

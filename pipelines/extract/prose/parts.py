@@ -47,7 +47,11 @@ class Parts:
         self.hits = hits
 
     def _retired_inside(self, of_which: int, end: int | None = None) -> bool:
-        """Whether the parts after the 其中 at `of_which` (up to `end`) are staff in post and retired staff."""
+        """Whether the parts after the 其中 at `of_which` (up to `end`, or to the bracket it stands in)
+        are staff in post and retired staff: 实有人数106人(其中:在职人员104人,…),退休人员30人 lists the
+        retired after the bracket, not among the parts."""
+        if end is None and (bracket := self._bracket(of_which)):
+            end = bracket[1]
         after = {
             hit.indicator.code for hit in self.hits if of_which < hit.start < (end or len(self.sentence))
         }
