@@ -648,3 +648,10 @@ def test_the_retired_after_a_headcounts_bracket_are_not_among_its_parts():
     assert facts[("staff_retired", "department", False)].value == 30
     inside = facts_by_code(document_from_lines("实有人数48人(其中在职26人,离退休22人)。"))
     assert inside[("staff_actual", "department", False)].value == 26  # the retired inside: the part in post
+
+
+def test_income_of_the_final_accounts_is_the_years_income():
+    text = "2020年部门决算收入4426.19万元,支出4426.19万元,其中基本支出894.38万元。"
+    facts = facts_by_code(document_from_lines("某某局2020年度部门整体支出绩效自评报告", text))
+    assert facts[("income_total", "department", False)].value == 44_261_900
+    assert facts[("expenditure_total", "department", False)].value == 44_261_900
