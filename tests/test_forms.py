@@ -1244,3 +1244,18 @@ def test_a_space_between_a_figure_and_its_unit_does_not_end_the_cell():
     assert facts[("budget_total", "department")] == 33_596_200
     assert facts[("expenditure_total", "department")] == 33_596_200
     assert ("budget_fiscal", "fiscal") not in facts  # 中央财政资金: a level's share, not the fiscal row
+
+
+@pytest.mark.parametrize(("printed_rate", "loaded"), [("14.46%", 14.46), ("0.145", 14.5), ("0.1", None)])
+def test_a_rate_printed_as_a_fraction_is_read_and_a_coarse_one_left_out(printed_rate, loaded):
+    """执行率 | 0.145 is 94 / 650 as a fraction; | 0.1 is the same rounded too far to load (10 or 14.46?);
+    either way the row's budget and spending are read."""
+    lines = (
+        "预算执行情况(万元)(20分) | 预算数(A) | 执行数(B) | 执行率(B/A) | 得分 (20分*执行率) |",
+        f"年度财政资金总额 | 650 | 94 | {printed_rate} | 2.9 |",
+        "年度绩效目标1 (80分) |",
+    )
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 6_500_000
+    assert facts[("expenditure_total", "department")] == 940_000
+    assert facts.get(("budget_execution_rate", "department")) == loaded

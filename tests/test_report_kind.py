@@ -460,3 +460,20 @@ def test_a_report_without_a_title_is_named_by_what_its_opening_sentence_evaluate
 def test_the_kinds_words_before_a_funds_name_are_not_the_name():
     title = "某某区2024年度转移支付财政衔接推进乡村振兴补助资金绩效评价自评报告"
     assert kind_of(title, "区财政局:") == ("transfer", "财政衔接推进乡村振兴补助资金")
+
+
+def test_a_special_funds_name_field_and_a_title_printed_in_the_name_cell():
+    lines = (
+        "XX补助资金区域绩效目标自评表",
+        "专项名称",
+        "食品安全监管补助资金",
+        "中央主管部门",
+        "市场监管总局",
+    )
+    assert kind_of(*lines) == ("transfer", "食品安全监管补助资金")
+    form = (
+        "项目支出绩效自评表",
+        "项目名称 | 2020年某某执法补助经费支出绩效自评表 |",
+        "主管部门 | 某某局 | 实施单位 | 某某分局 |",
+    )
+    assert kind_of(*form) == ("project", "2020年某某执法补助经费")

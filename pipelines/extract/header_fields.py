@@ -92,7 +92,7 @@ FIELD_LABELS: dict[str, tuple[str, ...]] = {
     "supervisor": ("主管部门", "主管单位"),
     "provincial": ("省级主管部门", "中央主管部门"),
     "project": (
-        "转移支付(项目)名称", "转移支付项目名称", "转移支付名称", "专项资金名称", "资金名称", "项目名称",
+        "转移支付(项目)名称", "转移支付项目名称", "转移支付名称", "专项资金名称", "专项名称", "资金名称", "项目名称",
     ),
 }  # fmt: skip
 # Labels of other header fields and of the sections after the header: a glued value ends there.

@@ -198,6 +198,8 @@ def _in_form_header(field: Field, text: str) -> bool:
 
 
 SPENDING_AFTER_NAME = re.compile(r"(?<=项目)支出$")
+# A form's title printed in its 项目名称 cell (XX补助经费支出绩效自评表): the name before it.
+TITLE_AFTER_NAME = re.compile(r"(?<=[\u4e00-\u9fff])(?:项目)?(?:支出)?绩效(?:目标)?(?:自评|评价)(?:表|报告)$")
 
 
 def project_name(field: Field, text: str) -> str | None:
@@ -209,7 +211,9 @@ def project_name(field: Field, text: str) -> str | None:
     value, _ = value_after(text, field.start + len(field.label), PROJECT_CUT)
     value = DIGITS_SPACED.sub("", value)  # 2020 年市级…资金: a space inside a date is no cell's end
     value = without_unpaired_brackets(value.split(" ")[0].strip("-—–_·、."))
-    value = SPENDING_AFTER_NAME.sub("", value)  # XX项目支出 / 绩效自评报告: the title's words, broken off
+    value = SPENDING_AFTER_NAME.sub(
+        "", TITLE_AFTER_NAME.sub("", value)
+    )  # the title's words, whole or broken off
     if len(re.sub(r"[^\u4e00-\u9fff0-9A-Za-z]", "", value)) < MIN_PROJECT_CHARS or COLUMN_WORD.match(value):
         return None
     if NAMES_NO_PROJECT.match(value):

@@ -153,12 +153,26 @@ def _rate_confirmed(assigned: dict[str, Cell]) -> bool:
     spent = assigned.get("spent")
     if budget is None or spent is None or not budget.value or spent.value is None:
         return False
-    return _rate_agrees(budget.value, spent.value, rate.value)
+    return _rate_agrees(budget.value, spent.value, rate.value) or _fraction_agrees(
+        budget.value, spent.value, rate
+    )
 
 
 def _rate_agrees(budget: Decimal, spent: Decimal, rate: Decimal) -> bool:
     """Whether spent / budget gives the printed rate (percentage points within RATE_TOLERANCE)."""
     return abs(spent / budget * 100 - rate) <= RATE_TOLERANCE
+
+
+def _fraction_agrees(budget: Decimal, spent: Decimal, rate: Cell) -> bool:
+    """Whether a rate printed as a fraction (执行率 | 0.97, | 0.1) is spent / budget rounded to its
+    printed decimals."""
+    places = len(rate.raw.partition(".")[2])
+    if rate.percent or rate.value is None or rate.value > 1 or not places:
+        return False
+    return (spent / budget).quantize(Decimal(1).scaleb(-places)) == rate.value
+
+
+FRACTION_PLACES = 2  # a fraction rate with fewer decimals (0.1 for 14.46 %) is too coarse to load
 
 
 AMOUNT_ROLES = ("initial", "budget", "spent")
@@ -172,7 +186,8 @@ def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int 
     values = {role: cell.value for role, cell in assigned.items() if cell.value is not None}
     budget = values.get("budget", values.get("initial"))
     if values.get("rate") and budget and values.get("spent"):
-        score += 3 if _rate_agrees(budget, values["spent"], values["rate"]) else -3
+        agrees = _rate_agrees(budget, values["spent"], values["rate"])
+        score += 3 if agrees or _fraction_agrees(budget, values["spent"], assigned["rate"]) else -3
     money = [values[r] for r in ("initial", "budget", "spent") if values.get(r)]
     if splits and money and max(money) > 3 * min(money):
         score -= 2  # cells split apart into amounts of different orders: an unlikely reading
@@ -340,6 +355,11 @@ def money_facts(
             value = to_canonical(cell.value, unit, "CNY")
             raw = f"{cell.raw}{unit}" if block.unit == unit else f"{cell.raw} ({unit})"
             fact_note = note
+        elif role == "rate" and _as_fraction(cell, amounts):
+            places = len(cell.raw.partition(".")[2])
+            if places < FRACTION_PLACES:
+                continue  # 0.1 for 94 / 650: a rate rounded too far to load
+            value, raw, fact_note = cell.value * 100, cell.raw, "rate printed as a fraction"
         else:
             value = cell.value
             raw, fact_note = cell.raw, None
@@ -351,6 +371,14 @@ def money_facts(
             )
         )  # fmt: skip
     return facts
+
+
+def _as_fraction(cell: Cell, amounts: dict[str, Decimal]) -> bool:
+    """Whether a row's rate cell is printed as a fraction of its amounts (0.97), not as a percent."""
+    budget, spent = amounts.get("budget") or amounts.get("initial"), amounts.get("spent")
+    if not budget or spent is None or cell.value is None:
+        return False
+    return not _rate_agrees(budget, spent, cell.value) and _fraction_agrees(budget, spent, cell)
 
 
 def total_score_fact(total: Token, values: list[Token], needs_full_marks: bool = False) -> list[Fact]:
