@@ -359,7 +359,8 @@ def money_facts(
             places = len(cell.raw.partition(".")[2])
             if places < FRACTION_PLACES:
                 continue  # 0.1 for 94 / 650: a rate rounded too far to load
-            value, raw, fact_note = cell.value * 100, cell.raw, "rate printed as a fraction"
+            value, raw = cell.value * 100, cell.raw
+            fact_note = f"ratio {cell.raw} read as {value.normalize()}%"  # as tables.py says it
         else:
             value = cell.value
             raw, fact_note = cell.raw, None
