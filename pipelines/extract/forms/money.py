@@ -163,10 +163,15 @@ def _rate_agrees(budget: Decimal, spent: Decimal, rate: Decimal) -> bool:
     return abs(spent / budget * 100 - rate) <= RATE_TOLERANCE
 
 
+def _decimals(cell: Cell) -> int:
+    """How many decimals a cell's figure is printed with."""
+    return len(cell.raw.partition(".")[2])
+
+
 def _fraction_agrees(budget: Decimal, spent: Decimal, rate: Cell) -> bool:
     """Whether a rate printed as a fraction (执行率 | 0.97, | 0.1) is spent / budget rounded to its
     printed decimals."""
-    places = len(rate.raw.partition(".")[2])
+    places = _decimals(rate)
     if rate.percent or rate.value is None or rate.value > 1 or not places:
         return False
     return (spent / budget).quantize(Decimal(1).scaleb(-places)) == rate.value
@@ -194,9 +199,7 @@ def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int 
     if splits and any(values.get(r) == 0 for r in ("initial", "budget", "spent")):
         score -= 2  # a zero amount split off a run (2020 as 2 | 0 | 2 | 0): an unlikely reading
     if splits:  # a form prints its amounts with the same number of decimals
-        places = {
-            len(assigned[r].raw.partition(".")[2]) for r in ("initial", "budget", "spent") if r in assigned
-        }
+        places = {_decimals(assigned[r]) for r in ("initial", "budget", "spent") if r in assigned}
         score -= DECIMALS_COST * (len(places) - 1) if places else 0
     if "weight" in values and "score" in values:
         score += 0.5 if values["score"] <= values["weight"] else -2
@@ -356,8 +359,7 @@ def money_facts(
             raw = f"{cell.raw}{unit}" if block.unit == unit else f"{cell.raw} ({unit})"
             fact_note = note
         elif role == "rate" and _as_fraction(cell, amounts):
-            places = len(cell.raw.partition(".")[2])
-            if places < FRACTION_PLACES:
+            if _decimals(cell) < FRACTION_PLACES:
                 continue  # 0.1 for 94 / 650: a rate rounded too far to load
             value, raw = cell.value * 100, cell.raw
             fact_note = f"ratio {cell.raw} read as {value.normalize()}%"  # as tables.py says it
