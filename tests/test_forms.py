@@ -1259,3 +1259,41 @@ def test_a_rate_printed_as_a_fraction_is_read_and_a_coarse_one_left_out(printed_
     assert facts[("budget_total", "department")] == 6_500_000
     assert facts[("expenditure_total", "department")] == 940_000
     assert facts.get(("budget_execution_rate", "department")) == loaded
+
+
+def test_the_blocks_points_after_the_header_head_its_score_column():
+    """A 区域绩效目标自评表 one cell per line: 一级 | 二级 | 三级 | 年度指标值 | 实际完成指标值 | 50, the
+    block's points standing where a score label would: each row's number after its actual is its score."""
+    lines = (
+        "年度绩效指标完成情况",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成指标值",
+        "50",
+        "产出指标",
+        "质量指标",
+        "指标1:监管人员培训",
+        "已完成",
+        "已完成",
+        "5",
+        "指标2:案件查办率",
+        "100%",
+        "98%",
+        "4",
+        "效益指标",
+        "社会效益指标",
+        "指标1:责任事故发生数",
+        "0次",
+        "0次",
+        "3",
+    )
+    assert [
+        (r.indicator, r.target_text, r.actual_text, r.weight, r.score)
+        for r in rows_of(document_from_lines(*lines))
+    ] == [
+        ("监管人员培训", "已完成", "已完成", None, 5.0),
+        ("案件查办率", "100%", "98%", None, 4.0),
+        ("责任事故发生数", "0次", "0次", None, 3.0),
+    ]

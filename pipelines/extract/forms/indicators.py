@@ -482,6 +482,10 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
             if COLUMN_UNIT.match(token.text) and roles:
                 index += 1  # 指标权重(分), 得分系数(%): a column's unit
                 continue
+            if _section_points(token, roles):
+                roles.append("score")  # … | 实际完成指标值 | 50: the block's points head its score column
+                header.append(token)
+                index += 1
             if token.text in NOTE_COLUMNS and roles and token.label is None:
                 roles.append("reason")  # …| 指标得分(分) | 说明: the last column, a row's remark
                 header.append(token)
@@ -513,6 +517,22 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
 
 
 NOTE_COLUMNS = ("说明", "备注")
+SECTION_POINTS = re.compile(r"^(?:[1-9]\d?|100)$")
+
+
+def _section_points(token: Token, roles: list[str]) -> bool:
+    """A bare number right after a header's target and actual labels where it names no points
+    column: the indicator block's points (a 区域绩效目标自评表 heads its score column with them)."""
+    return (
+        token.label is None
+        and SECTION_POINTS.match(token.text) is not None
+        and bool(roles)
+        and roles[-1] == "actual"
+        and "target" in roles
+        and not {"weight", "score"} & set(roles)
+    )
+
+
 HEADER_REST = re.compile(r"^(?:[(（]\s*(?:分|%)\s*[)）])?(?:说明|备注)?")
 
 
