@@ -222,3 +222,9 @@ def to_canonical(value: Decimal, unit: str, canonical_unit: str) -> Decimal:
     if canonical_unit == "CNY":
         return value * MONEY_FACTORS.get(unit, Decimal(1))
     return value
+
+
+def percent_of_ratio(raw: str, ratio: Decimal) -> tuple[Decimal, str]:
+    """A rate printed as a ratio (0.958) as the percent it means, with the note that says so."""
+    percent = ratio * 100
+    return percent, f"ratio {raw} read as {percent.normalize()}%"

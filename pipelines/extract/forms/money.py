@@ -20,7 +20,7 @@ from pipelines.extract.forms.tokens import (
 from pipelines.extract.matching import (
     WAN_HEADER_CEILING,
 )
-from pipelines.extract.numbers import to_canonical
+from pipelines.extract.numbers import percent_of_ratio, to_canonical
 from pipelines.model import Fact
 
 # ---------------------------------------------------------------------------------------------
@@ -361,8 +361,8 @@ def money_facts(
         elif role == "rate" and _as_fraction(cell, amounts):
             if _decimals(cell) < FRACTION_PLACES:
                 continue  # 0.1 for 94 / 650: a rate rounded too far to load
-            value, raw = cell.value * 100, cell.raw
-            fact_note = f"ratio {cell.raw} read as {value.normalize()}%"  # as tables.py says it
+            value, fact_note = percent_of_ratio(cell.raw, cell.value)
+            raw = cell.raw
         else:
             value = cell.value
             raw, fact_note = cell.raw, None
