@@ -247,6 +247,15 @@ def test_a_web_page_breadcrumb_names_the_department_not_the_portal_above_it():
     assert extract_identity(doc).institution == "某某县水务局"
 
 
+def test_a_breadcrumbs_folder_year_is_not_the_reports_year():
+    doc = document_from_lines(
+        "首页 > 专题专栏 > 财政预决算公开 > 2019年及以后年度部门预决算 > 某某纪念馆",
+        "某某纪念馆2022年部门整体支出绩效自评报告", "一、部门概况",
+    )  # fmt: skip
+    identity = extract_identity(doc)
+    assert (identity.fiscal_year, identity.year_source) == (2022, "title")
+
+
 def test_fund_user_when_the_form_names_no_local_department():
     doc = document_from_lines(
         "转移支付区域绩效自评表", "资金使用单位 | 绥宁县农业技术推广中心 |", "资金投入情况（万元）"

@@ -88,6 +88,7 @@ PATH_NAME = re.compile(
 FORMER_GAZETTEER_YEAR = 2015  # places renamed since (县 to 市, 区) are still printed by their old names
 PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟)")
 BREADCRUMB = re.compile(r">>|»|›|>|＞|→")  # between the steps of a web page's breadcrumb
+BREADCRUMB_STEPS = 3
 GENERIC_NAMES = re.compile(
     r"^(?:我|本|该|各|全|市|县|区|省|上级|主管|为|由|是|对|在|将|向|经|其|所|与|和|及)"
 )
@@ -224,13 +225,18 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     return (stem, "file_name") if stem else (None, "unresolved")
 
 
+def _is_breadcrumb(line: str) -> bool:
+    """Whether a line is a web page's breadcrumb: three steps or more between its separators."""
+    return len(BREADCRUMB.split(line)) >= BREADCRUMB_STEPS
+
+
 def _breadcrumb_name(lines: list[str]) -> str | None:
     """The last institution a web page's breadcrumb names (首页 >> 部门信息公开 >> XX县交通运输局 >>
     正文): the department whose page it is, not the portal's owner named in the banner above it."""
     for line in lines:
-        parts = BREADCRUMB.split(line.replace(" ", ""))
-        if len(parts) < 3:
+        if not _is_breadcrumb(line):
             continue
+        parts = BREADCRUMB.split(line.replace(" ", ""))
         for part in reversed(parts):
             match = LINE_NAME.match(part)
             if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
@@ -392,7 +398,8 @@ def chinese_year_digits(text: str) -> str:
 def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int | None, str]:
     """The fiscal year and where it came from (field, title, text, path, fill_date, unresolved)."""
     text = header_text(document) if text is None else text
-    lines = [chinese_year_digits(line) for line in _lines(text)]
+    # A web page's breadcrumb (首页 > … > 2019年及以后年度部门预决算 > XX馆) names a folder's years, not the report's.
+    lines = [chinese_year_digits(line) for line in _lines(text) if not _is_breadcrumb(line)]
     # A form's (2024年度) under a title whose year is a fund's (2023年XX补助资金项目…) is the report's.
     caption = next((int(m.group(1)) for line in lines[:TITLE_LINES] if (m := YEAR_CAPTION.match(line))), None)
     for line in lines[:TITLE_LINES]:
