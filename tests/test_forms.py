@@ -1297,3 +1297,16 @@ def test_the_blocks_points_after_the_header_head_its_score_column():
         ("案件查办率", "100%", "98%", None, 4.0),
         ("责任事故发生数", "0次", "0次", None, 3.0),
     ]
+
+
+def test_a_value_with_words_before_its_figure_stays_one_cell():
+    """每亩300 one cell per line: a target that says what its figure counts, not a name and 30 | 0."""
+    lines = (
+        "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分",
+        "成本指标", "造林补助", "每亩300", "每亩300", "6", "6",
+        "抚育补助", "每亩100", "每亩90", "6", "5",
+    )  # fmt: skip
+    assert [
+        (r.indicator, r.target_text, r.actual_text, r.weight, r.score)
+        for r in rows_of(document_from_lines(*lines))
+    ] == [("造林补助", "每亩300", "每亩300", 6.0, 6.0), ("抚育补助", "每亩100", "每亩90", 6.0, 5.0)]

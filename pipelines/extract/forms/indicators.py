@@ -218,7 +218,8 @@ GLUED_FIGURE = re.compile(
     + "|".join(re.escape(u) for u in NUMBER_UNITS if u != "%")
     + r"))?"
 )
-# After a figure: a name written as sentences (走访老人30人;慰问家庭8户。), not cells run together.
+# After a figure: a name written as sentences (走访老人30人;慰问家庭8户。) or a value that lists
+# (完成1部宣传片,2套方案), not cells run together.
 NAME_AS_SENTENCES = re.compile(r"[;；。]")
 PAGE_MARK = re.compile(r"^\d{1,2}、")  # a document-sharing site's page number (2、) where a line starts
 EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
@@ -237,6 +238,7 @@ NAME_GOES_ON = re.compile(r"[内后前](?!完成)[\u4e00-\u9fff]{2}")  # 内扑�
 AFTER_WORD = re.compile(r"(?<=[\u4e00-\u9fff])")  # a position right after a Chinese character
 
 
+VALUE_PREFIX = re.compile(r"每[\u4e00-\u9fff]{1,2}|约|近|达|超过?|不少于|不低于|不超过|不高于")
 SHORT_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}")  # 米, 厘米, 起: a unit the number rules do not know
 
 
@@ -385,6 +387,8 @@ def _unglue_figures(token: Token, points_first: bool, figures_cut: bool) -> list
     if not figures or figures[0][0] == 0 or NAME_AS_SENTENCES.search(text, figures[0][1]):
         return [token]  # a value (2021年12月完成, ≥100百分比) or a sentence, not a row run together
     rest, name = text[figures[-1][1] :].strip(), text[: figures[0][0]].strip()
+    if len(figures) < 2 and not rest and VALUE_PREFIX.fullmatch(name):
+        return [token]  # 每亩300, 约50: a value whose words say what it counts, not a name and a figure
     if len(figures) < 2 and rest and not (STATUS.fullmatch(rest) and len(name) >= MIN_NAME_CHARS):
         return [token]  # one figure with words after it (完成3次…), not a name, its value and a status
     pieces: list[Token] = []
