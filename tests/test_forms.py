@@ -1310,3 +1310,18 @@ def test_a_value_with_words_before_its_figure_stays_one_cell():
         (r.indicator, r.target_text, r.actual_text, r.weight, r.score)
         for r in rows_of(document_from_lines(*lines))
     ] == [("造林补助", "每亩300", "每亩300", 6.0, 6.0), ("抚育补助", "每亩100", "每亩90", 6.0, 5.0)]
+
+
+def test_a_value_that_lists_its_figures_is_one_cell():
+    """完成1部宣传片,2套方案 in a pipe row: one value listing two figures, not a name, figures and words."""
+    lines = (
+        "二级指标 | 三级指标 | 年初目标值(A) | 实际完成值(B) | 得分 |",
+        "数量指标 | 完成宣传片制作;完成实施方案 | 完成1部宣传片,2套方案 | 完成1部宣传片,2套方案 | 10 |",
+        "质量指标 | 通过专家评审 | 通过 | 通过 | 10 |",
+    )
+    assert [
+        (r.indicator, r.target_text, r.actual_text, r.score) for r in rows_of(document_from_lines(*lines))
+    ] == [
+        ("完成宣传片制作;完成实施方案", "完成1部宣传片,2套方案", "完成1部宣传片,2套方案", 10.0),
+        ("通过专家评审", "通过", "通过", 10.0),
+    ]

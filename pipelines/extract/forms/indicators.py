@@ -386,6 +386,8 @@ def _unglue_figures(token: Token, points_first: bool, figures_cut: bool) -> list
         return [piece(0, cut), piece(cut, cut + half), piece(cut + half, len(text))]
     if not figures or figures[0][0] == 0 or NAME_AS_SENTENCES.search(text, figures[0][1]):
         return [token]  # a value (2021年12月完成, ≥100百分比) or a sentence, not a row run together
+    if any(text[:a].rstrip().endswith((",", "，")) for a, _ in figures[1:]):
+        return [token]  # 完成1部宣传片,2套方案: a value that lists its figures, not cells run together
     rest, name = text[figures[-1][1] :].strip(), text[: figures[0][0]].strip()
     if len(figures) < 2 and not rest and VALUE_PREFIX.fullmatch(name):
         return [token]  # 每亩300, 约50: a value whose words say what it counts, not a name and a figure
