@@ -256,6 +256,13 @@ def test_a_breadcrumbs_folder_year_is_not_the_reports_year():
     assert (identity.fiscal_year, identity.year_source) == (2022, "title")
 
 
+def test_a_title_names_a_division_of_a_bureau():
+    doc = document_from_lines(
+        "竞训处财政支出项目绩效评价自评报告", "一、部门预决算情况", "2017年训练经费合计300万元。"
+    )
+    assert extract_identity(doc).institution == "竞训处"
+
+
 def test_fund_user_when_the_form_names_no_local_department():
     doc = document_from_lines(
         "转移支付区域绩效自评表", "资金使用单位 | 绥宁县农业技术推广中心 |", "资金投入情况（万元）"

@@ -33,7 +33,7 @@ TITLE_LINES = 8
 # A saved page's title field (名 称: XX局2020年度部门整体支出绩效评价报告): the report's title after it.
 PAGE_TITLE_LABEL = re.compile(r"^(?:名\s*称|标\s*题|文章标题)\s*[:：]\s*")
 # Endings of institution names (a linguistic list, not a list of institutions). ORG_SUFFIX is safe in
-# running text; FIELD_SUFFIX adds endings that are ordinary words there (部 of 宣传部 and 全部, 政府)
+# running text; FIELD_SUFFIX adds endings that are ordinary words there (部 of 宣传部 and 全部, 政府, 处)
 # and is used where the name's end is known: a title, a line of its own.
 ORG_SUFFIX = (
     r"(?:图书馆|文化馆|博物馆|博物院|美术馆|纪念馆|档案馆|科技馆|艺术馆|展览馆|陈列馆|群艺馆|文化站|"
@@ -41,7 +41,7 @@ ORG_SUFFIX = (
     r"协会|联合会|合作社联合社|学会|常委会|工会|红十字会|基金会|厅|院|所|站|委|办|社(?!区)|团|中学|小学|学校|幼儿园|大学|"
     r"学院|党校|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队|残联|妇联|科协|文联|侨联|工商联|政协)"
 )
-FIELD_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|公司)(?:机关)?"
+FIELD_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|处|公司)(?:机关)?"
 # A field's value is known to be a name: endings that are ordinary words even in a title line (阶段,
 # 团队, 广场) count there too.
 VALUE_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|公司|馆|处|段|队|场)(?:机关)?"
