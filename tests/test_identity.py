@@ -263,6 +263,19 @@ def test_a_title_names_a_division_of_a_bureau():
     assert extract_identity(doc).institution == "竞训处"
 
 
+def test_a_body_named_by_its_level_word_takes_the_place_the_text_names():
+    """我院 …; 市中级人民法院主要职责: the city comes from the one city the text names (its finance
+    bureau's notice); a second city leaves it unnamed."""
+    lines = (
+        "根据《张家界市财政局关于开展2016年度市级财政资金绩效自评工作的通知》文件精神,现将我院整体支出绩效自评结果报告如下:",
+        "一、单位概况",
+        "市中级人民法院主要职责:依法独立行使审判权。本年实有人数106人。",
+    )
+    assert extract_identity(document_from_lines(*lines)).institution == "张家界市中级人民法院"
+    other = (*lines, "根据湘潭市财政局通知。")
+    assert extract_identity(document_from_lines(*other)).institution != "张家界市中级人民法院"
+
+
 def test_fund_user_when_the_form_names_no_local_department():
     doc = document_from_lines(
         "转移支付区域绩效自评表", "资金使用单位 | 绥宁县农业技术推广中心 |", "资金投入情况（万元）"

@@ -89,6 +89,12 @@ FORMER_GAZETTEER_YEAR = 2015  # places renamed since (县 to 市, 区) are still
 PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟)")
 BREADCRUMB = re.compile(r">>|»|›|>|＞|→")  # between the steps of a web page's breadcrumb
 BREADCRUMB_STEPS = 3
+# A body named by its level word alone where a line or sentence starts (市中级人民法院主要职责).
+BY_LEVEL = re.compile(
+    r"(?:^|(?<=[\n。;；]))\s*(?P<level>[市县区])(?P<body>[\u4e00-\u9fff]{2,14}?"
+    + ORG_SUFFIX
+    + r")(?=主要|是|系|共|现)"
+)
 GENERIC_NAMES = re.compile(
     r"^(?:我|本|该|各|全|市|县|区|省|上级|主管|为|由|是|对|在|将|向|经|其|所|与|和|及)"
 )
@@ -215,6 +221,8 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
         match = INTRODUCED.match(line.replace(" ", ""))
         if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
             return _clean_name(match["name"]), "line"
+    if by_level := _named_by_level(text):
+        return by_level, "text"
     for part in reversed(re.split(r"[/\\]", document.source_file)):
         for match in PATH_NAME.finditer(part):
             name = _placed_name(match["name"])
@@ -223,6 +231,28 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     # Never named: the file's name stands for the body, recorded as such, so its figures still count.
     stem = re.split(r"[/\\]", document.source_file)[-1].rsplit(".", 1)[0].strip()
     return (stem, "file_name") if stem else (None, "unresolved")
+
+
+def _named_by_level(text: str) -> str | None:
+    """A body the report names by its level word alone (市中级人民法院主要职责, 县人民医院是…), completed
+    with the one place of that level the text names (张家界市 of 《张家界市财政局关于…》)."""
+    bodies = {m["level"] + m["body"] for m in BY_LEVEL.finditer(text) if not GENERIC_NAMES.match(m["body"])}
+    if len(bodies) != 1:
+        return None
+    body = bodies.pop()
+    places = {
+        place
+        for match in PLACE_NAME.finditer(text)
+        if (placed := _placed_name(match["name"])) and (place := _place_of_level(placed, body[0]))
+    }
+    return places.pop() + body[1:] if len(places) == 1 else None
+
+
+def _place_of_level(name: str, level: str) -> str | None:
+    """The place of `level` (市, 县, 区) that starts a placed name (张家界市 of 张家界市财政局)."""
+    region = resolve_region(name, "", None)
+    place = {"市": region.city, "县": region.county, "区": region.county}[level]
+    return place if place and place.endswith(level) and name.startswith(place) else None
 
 
 def _is_breadcrumb(line: str) -> bool:
