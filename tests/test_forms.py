@@ -1325,3 +1325,33 @@ def test_a_value_that_lists_its_figures_is_one_cell():
         ("完成宣传片制作;完成实施方案", "完成1部宣传片,2套方案", "完成1部宣传片,2套方案", 10.0),
         ("通过专家评审", "通过", "通过", 10.0),
     ]
+
+
+MONEY_WITH_METHOD = (
+    [
+        "部门(单位)总体资金(万元)",
+        "资金来源",
+        "年初预算数(A)",
+        "全年执行数(B)",
+        "分值(10分)",
+        "得分",
+        "得分计算方法",
+    ],
+    ["年度资金总额:", "1172.55", "1268.72", "10", "10", "执行率*该指标分值,最高不得超过分值上限。"],
+    ["基本支出", "985.19", "914.97", "10", "10", ""],
+    ["项目支出", "187.36", "353.75", "10", "10", ""],
+)
+
+
+@pytest.mark.parametrize("as_table", [False, True])
+def test_a_rows_scoring_method_cell_does_not_end_the_money_block(as_table: bool):
+    """得分计算方法 | 执行率*该指标分值,…: the words of the total row's last cell are a note, and the
+    基本支出 / 项目支出 rows after it are still read (their 全年执行数 is the spending of each kind)."""
+    rows = [[cell for cell in row if cell] for row in MONEY_WITH_METHOD]
+    document = (
+        table_document(*rows) if as_table else document_from_lines(*(" | ".join(r) + " | |||" for r in rows))
+    )
+    facts = form_facts(document)
+    assert facts[("expenditure_basic", "department")] == 9_149_700
+    assert facts[("expenditure_project", "department")] == 3_537_500
+    assert facts[("expenditure_total", "department")] == 12_687_200

@@ -603,7 +603,28 @@ def read_money_rows(
             facts.extend(money_facts(block, token, values, block.ceiling if parts else None))
         if values and index < len(stream) and ENUMERATION.match(stream[index].text.replace(" ", "")):
             index = _after_note(stream, index)
+        elif values:
+            index = _after_method(stream, index, values[-1])
     return facts, index
+
+
+NOTE_KINDS = (MONEY_COLUMN, CAPTION, None)  # a row's method note words: column labels, plain words
+
+
+def _same_row(token: Token, cell: Token) -> bool:
+    """Whether a token stands in the row of a row's cell: its table row, or its line of text."""
+    return token.row == cell.row if cell.row is not None else token.locator == cell.locator
+
+
+def _after_method(stream: list[Token], start: int, last_cell: Token) -> int:
+    """The index after a row's last cell that explains its scoring (得分计算方法: 执行率*该指标分值, …)
+    when the next row follows it: words in the row's own table row or line, no figure among them."""
+    end = start
+    while end < len(stream) and _same_row(stream[end], last_cell) and stream[end].kind in NOTE_KINDS:
+        if any(char.isdigit() for char in stream[end].text):
+            return start
+        end += 1
+    return end if end > start and end < len(stream) and stream[end].kind == MONEY_ROW else start
 
 
 COLUMN_NUMBERS = "列次"  # 列次 | 0 | 1 | 2 …: the columns' numbers, a line between a header and its rows
