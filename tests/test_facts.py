@@ -70,6 +70,19 @@ def test_scopes_in_one_sentence():
     assert ("budget_total", "department", False) not in facts
 
 
+def test_a_clause_of_the_years_own_money_ends_the_carry_over():
+    """上年结转结余资金2万元,2021年中央下达…预算资金3万元: the 3万元 is this year's budget, not carried over;
+    a carry-over clause whose sentence goes on without a year stays carried over."""
+    doc = document_from_lines(
+        "2021年度我局上年结转结余资金2万元,2021年中央下达专项转移支付预算资金3万元,进一步细化绩效指标。",
+        "上年结转资金下达5万元,全部用于设备采购。",
+    )
+    facts = [(f.indicator_code, f.value, f.scope) for f in extract_content(doc, report_kind="transfer").facts]
+    assert ("budget_total", 30000, "department") in facts
+    assert ("budget_total", 30000, "carry_over") not in facts
+    assert ("budget_total", 50000, "carry_over") in facts
+
+
 def test_changes_and_prior_year_are_not_totals():
     doc = document_from_lines(
         "本年度收入合计200.00万元，上年度收入合计180.00万元，主要原因是增加基本支出20.00万元。",

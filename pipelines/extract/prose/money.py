@@ -51,6 +51,10 @@ PART_MONEY_BEFORE = re.compile(
     r"(?:追加|专项)[\u4e00-\u9fff]{0,6}?\d+(?:\.\d+)?\s*(?:万元|元|亿元)[,，、]?\s*$"
 )
 SPENDING_CODE = "expenditure_total"
+CARRY_OVER = "carry_over"
+THIS_YEARS_CLAUSE = re.compile(
+    r"[,，;；]\s*(?:(?:19|20)\d{2}|本|当)年(?!底|末)"
+)  # a clause of the year's own money
 SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, key=len, reverse=True)))
 
 
@@ -70,6 +74,11 @@ def scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> l
         scope = ALIAS_SCOPES.get(hit.indicator.code)
         if scope and i not in chosen and i + 1 < len(hits):
             marks.append((hit.start, scope))
+    marks.sort()
+    for clause in THIS_YEARS_CLAUSE.finditer(text):
+        before = [scope for position, scope in marks if position <= clause.start()]
+        if before and before[-1] == CARRY_OVER:
+            marks.append((clause.start(), DEPARTMENT))  # 上年结转2万元,2021年下达3万元: this year's again
     marks.sort()
     for start, end in (m.span() for m in BRACKET_SPAN.finditer(text)):
         if any(start < position < end for position, _ in marks):
