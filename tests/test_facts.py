@@ -153,6 +153,16 @@ def test_staff_wordings_and_parts_of_the_establishment():
     assert [f.value for f in extract_facts(doc) if f.indicator_code == "staff_authorized"] == [64]
 
 
+def test_posts_filled_are_the_staff_in_post_and_funds_received_are_not():
+    """事业编制10名,实际到位7名: the posts filled; 资金实际到位50万元 is money, no staff."""
+    facts = facts_by_code(
+        document_from_lines("我单位共有事业编制10名,实际到位7名,退休人员2名。", "资金实际到位50万元。")
+    )
+    assert facts[("staff_authorized", "department", False)].value == 10
+    assert facts[("staff_actual", "department", False)].value == 7
+    assert [f.value for f in extract_facts(document_from_lines("资金实际到位50万元。"))] == []
+
+
 def test_a_part_of_the_establishment_is_no_total():
     # Two kinds of posts and no total: neither is the department's establishment.
     kinds = document_from_lines("机关行政编制18名，事业编制6名（下属信息中心）。实有在职人员22人。")
