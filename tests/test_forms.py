@@ -1355,3 +1355,23 @@ def test_a_rows_scoring_method_cell_does_not_end_the_money_block(as_table: bool)
     assert facts[("expenditure_basic", "department")] == 9_149_700
     assert facts[("expenditure_project", "department")] == 3_537_500
     assert facts[("expenditure_total", "department")] == 12_687_200
+
+
+def test_a_numbered_target_table_one_cell_per_line():
+    """序号 | 三级指标 | 年度指标值: each row's number ends the row before it, so a word target (拓宽) is
+    no part of the next name, and a name that begins with 内 (内部刊物) is a name."""
+    lines = (
+        "序号 |", "三级指标 |", "年度指标值 |",
+        "1 |", "全国助残日活动次数 |", "1次 |",
+        "2 |", "内部刊物 |", "12期 |",
+        "3 |", "宣传覆盖面 |", "拓宽 |",
+        "4 |", "残疾人文化活动参与率 |", "推动全省提高 |",
+        "5 |", "培训合格率 |", "100% |",
+    )  # fmt: skip
+    assert [(r.indicator, r.target_text, r.actual_text) for r in rows_of(document_from_lines(*lines))] == [
+        ("全国助残日活动次数", "1次", None),
+        ("内部刊物", "12期", None),
+        ("宣传覆盖面", "拓宽", None),
+        ("残疾人文化活动参与率", "推动全省提高", None),
+        ("培训合格率", "100%", None),
+    ]

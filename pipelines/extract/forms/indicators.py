@@ -60,9 +60,9 @@ MIN_NAME_CHARS = 4  # characters of an indicator's name before its one figure an
 MIN_LEVEL_PREFIX = 4  # characters of a bare level word that starts a name (社会效益; not 数量, 质量)
 MAX_UNIT_CELL = 4  # characters of a 度量单位 cell (%, 次, 万元, 人次)
 SUB_ROW = re.compile(r"^其中")
-NAME_CONTINUES = re.compile(
-    r"^(?:以内|以上|以下|之内|之间|内|后|前)"
-)  # words after a figure, not a name's start
+# Words after a figure (2小时内处置率), not a name's start; not words that begin names (内部刊物, 后勤保障,
+# 前期工作).
+NAME_CONTINUES = re.compile(r"^(?:以内|以上|以下|之内|之间|内(?!部|容|控|设|务)|后(?!勤|续|期)|前(?!期|置))")
 COMPARATOR_CELL = re.compile(r"^(?:[≥≤<>=]=?|大于等于|小于等于|大于|小于|等于|不低于|不高于|不少于|不超过)$")
 
 
@@ -75,6 +75,7 @@ class KpiHeader:
     columns: dict[str, int] | None = None
     width: int | None = None
     run_together: bool = False  # printed with nothing between its labels: so are its rows' cells
+    numbered: bool = False  # a 序号 column before the names: each row starts with its number
 
 
 def _is_number(text: str) -> bool:
@@ -519,7 +520,22 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
     if header[0].row is not None and all(t.row == header[0].row for t in header):
         columns = {role: t.cell for role, t in zip(roles, header, strict=True) if t.cell is not None}
     run_together = sum(t.glued for t in header[1:]) * 2 > len(header) - 1
-    return KpiHeader(after_name, columns, header[0].width, run_together), index
+    numbered = start > 0 and stream[start - 1].text == ROW_NUMBER_COLUMN
+    return KpiHeader(after_name, columns, header[0].width, run_together, numbered), index
+
+
+ROW_NUMBER_COLUMN = "序号"
+
+
+def _row_number(stream: list[Token], index: int, expected: int) -> bool:
+    """Whether a token is a numbered table's row number: the next number, a name after it."""
+    following = stream[index + 1] if index + 1 < len(stream) else None
+    return (
+        stream[index].text == str(expected)
+        and following is not None
+        and _is_text(following)
+        and not _is_number(following.text)
+    )
 
 
 NOTE_COLUMNS = ("说明", "备注")
@@ -846,7 +862,7 @@ def read_indicator_block(
         and "target" in header.roles
         and header.roles.index("weight") < header.roles.index("target")
     )
-    index = start
+    index, next_number = start, 1
     tabular = start > 0 and not stream[start - 1].in_text  # a header in a table or in pipe rows
     while index < len(stream):
         token = stream[index]
@@ -890,6 +906,9 @@ def read_indicator_block(
             # A space in a run-together table is a line broken inside a cell; the header's last
             # cells may have run into the first row: (分)说明天然林管护完成率…
             words.append(_after_header(token) if index == start else token)
+        elif header.numbered and _row_number(stream, index, next_number):
+            flush()  # 序号 | 三级指标 | 年度指标值: a row's number ends the row before it
+            next_number += 1
         elif not POINTS.match(token.text) and token.kind not in ENDS_TABLE:
             # Words that are labels elsewhere (项目支出 in 项目支出进度, 得分 in 得分率) are text here.
             cells.extend(unglue(replace(token, label=None), points_first))
