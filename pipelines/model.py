@@ -131,7 +131,7 @@ class Identity:
     institution: str | None
     fiscal_year: int | None
     region: Region = field(default_factory=Region)
-    institution_source: str = "unresolved"  # title, field, line, text, path, file_name, unresolved
+    institution_source: str = "unresolved"  # title, field, line, text, publisher, path, file_name, unresolved
     year_source: str = "unresolved"
     report_kind: ReportKind = "department"
     project: str | None = None

@@ -105,7 +105,7 @@ FIELDS = _fields(
     ("city_code", "VARCHAR", "Official 6-digit division code of the city."),
     ("county", "VARCHAR", "County-level division (县级), official name; NULL for a city- or provincial-level body."),
     ("county_code", "VARCHAR", "Official 6-digit division code of the county."),
-    ("institution_source", "VARCHAR", "Where the name came from: title, field, line, text, path (a body named in the path), file_name (never named: the file name stands for it)."),
+    ("institution_source", "VARCHAR", "Where the name came from: title, field, line, text, publisher (a saved web page's 发布机构 / 来源 where the report names no body), path (a body named in the path), file_name (never named: the file name stands for it)."),
     ("region_source", "VARCHAR", "Where the region came from: institution, text, path, unresolved."),
     ("region_note", "VARCHAR", "Why a region is ambiguous or was taken from a fallback."),
     ("fiscal_year", "INTEGER", "Fiscal year the report is about."),

@@ -208,7 +208,7 @@ COMMENT ON COLUMN dim_institution.city IS 'Prefecture-level division (地级), o
 COMMENT ON COLUMN dim_institution.city_code IS 'Official 6-digit division code of the city.';
 COMMENT ON COLUMN dim_institution.county IS 'County-level division (县级), official name; NULL for a city- or provincial-level body.';
 COMMENT ON COLUMN dim_institution.county_code IS 'Official 6-digit division code of the county.';
-COMMENT ON COLUMN dim_institution.institution_source IS 'Where the name came from: title, field, line, text, path (a body named in the path), file_name (never named: the file name stands for it).';
+COMMENT ON COLUMN dim_institution.institution_source IS 'Where the name came from: title, field, line, text, publisher (a saved web page''s 发布机构 / 来源 where the report names no body), path (a body named in the path), file_name (never named: the file name stands for it).';
 COMMENT ON COLUMN dim_institution.region_source IS 'Where the region came from: institution, text, path, unresolved.';
 COMMENT ON COLUMN dim_institution.region_note IS 'Why a region is ambiguous or was taken from a fallback.';
 COMMENT ON COLUMN dim_institution.institution_type IS 'Kind of institution from its name: library, museum, culture_centre, school, hospital, township, government_department, public_institution, other (dim_institution_type). References dim_institution_type.institution_type.';

@@ -276,6 +276,20 @@ def test_a_body_named_by_its_level_word_takes_the_place_the_text_names():
     assert extract_identity(document_from_lines(*other)).institution != "张家界市中级人民法院"
 
 
+def test_a_web_pages_publisher_names_the_body_when_the_report_does_not():
+    """发布机构 区文广旅体局 over a report that names no body: the publisher, completed with the district
+    the text is about; a finance bureau publishing the report is no reporting body."""
+    lines = (
+        "发布机构 区文广旅体局 发文日期 2023-01-10",
+        "2022年区本级体彩公益金绩效使用自评报告",
+        "2022年,财政下拨体育馆运行经费为190万元,做好宁波市奉化区体育馆疫苗接种点的保障工作。",
+    )
+    identity = extract_identity(document_from_lines(*lines))
+    assert (identity.institution, identity.institution_source) == ("奉化区文广旅体局", "publisher")
+    by_finance = ("来源:奉化区财政局 发布时间:2023-01-10", *lines[1:])
+    assert extract_identity(document_from_lines(*by_finance)).institution_source != "publisher"
+
+
 def test_fund_user_when_the_form_names_no_local_department():
     doc = document_from_lines(
         "转移支付区域绩效自评表", "资金使用单位 | 绥宁县农业技术推广中心 |", "资金投入情况（万元）"

@@ -90,10 +90,17 @@ PLACE_START = re.compile(r"^[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟)
 BREADCRUMB = re.compile(r">>|»|›|>|＞|→")  # between the steps of a web page's breadcrumb
 BREADCRUMB_STEPS = 3
 # A body named by its level word alone where a line or sentence starts (市中级人民法院主要职责).
+LEVEL_WORDS = "市县区"
 BY_LEVEL = re.compile(
     r"(?:^|(?<=[\n。;；]))\s*(?P<level>[市县区])(?P<body>[\u4e00-\u9fff]{2,14}?"
     + ORG_SUFFIX
     + r")(?=主要|是|系|共|现)"
+)
+# A web page's publisher field and the body it names (发布机构 区文广旅体局 发文日期 …, 来源:XX馆 发布时间 …).
+PUBLISHER = re.compile(
+    r"(?:发布机构|发布单位|信息来源|来源)\s*[:：]?\s*(?P<name>[\u4e00-\u9fff（）()]{2,30}?"
+    + FIELD_SUFFIX
+    + r")(?![\u4e00-\u9fff])"
 )
 GENERIC_NAMES = re.compile(
     r"^(?:我|本|该|各|全|市|县|区|省|上级|主管|为|由|是|对|在|将|向|经|其|所|与|和|及)"
@@ -223,6 +230,8 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
             return _clean_name(match["name"]), "line"
     if by_level := _named_by_level(text):
         return by_level, "text"
+    if publisher := _publisher(text):
+        return _completed(publisher, text), "publisher"
     for part in reversed(re.split(r"[/\\]", document.source_file)):
         for match in PATH_NAME.finditer(part):
             name = _placed_name(match["name"])
@@ -233,26 +242,33 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     return (stem, "file_name") if stem else (None, "unresolved")
 
 
+def _publisher(text: str) -> str | None:
+    """The body a saved web page names as its publisher (发布机构 XX局, 来源:XX馆), when the report
+    names none: not a finance bureau publishing others' reports."""
+    for match in PUBLISHER.finditer(text):
+        name = _clean_name(match["name"])
+        if FINANCE.search(name):
+            continue
+        if name[0] in LEVEL_WORDS:
+            return _with_level_place(name, text)  # 区文广旅体局: the district's, named in the text
+        if not GENERIC_NAMES.match(name):
+            return name
+    return None
+
+
 def _named_by_level(text: str) -> str | None:
     """A body the report names by its level word alone (市中级人民法院主要职责, 县人民医院是…), completed
     with the one place of that level the text names (张家界市 of 《张家界市财政局关于…》)."""
     bodies = {m["level"] + m["body"] for m in BY_LEVEL.finditer(text) if not GENERIC_NAMES.match(m["body"])}
-    if len(bodies) != 1:
-        return None
-    body = bodies.pop()
-    places = {
-        place
-        for match in PLACE_NAME.finditer(text)
-        if (placed := _placed_name(match["name"])) and (place := _place_of_level(placed, body[0]))
-    }
-    return places.pop() + body[1:] if len(places) == 1 else None
+    return _with_level_place(bodies.pop(), text) if len(bodies) == 1 else None
 
 
-def _place_of_level(name: str, level: str) -> str | None:
-    """The place of `level` (市, 县, 区) that starts a placed name (张家界市 of 张家界市财政局)."""
-    region = resolve_region(name, "", None)
-    place = {"市": region.city, "县": region.county, "区": region.county}[level]
-    return place if place and place.endswith(level) and name.startswith(place) else None
+def _with_level_place(body: str, text: str) -> str | None:
+    """A body named by its level word (市中级人民法院, 区文广旅体局) with the place of that level the
+    report's text is about (张家界市 of 《张家界市财政局关于…》); None when the text settles on none."""
+    region = resolve_region(None, text, None)
+    place = {"市": region.city, "县": region.county, "区": region.county}[body[0]]
+    return place + body[1:] if place and place.endswith(body[0]) else None
 
 
 def _is_breadcrumb(line: str) -> bool:
