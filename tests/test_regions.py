@@ -223,6 +223,15 @@ def test_text_fallback_needs_twice_the_mentions_of_a_rival() -> None:
     assert resolve_region(None, "湖南省 湖南省 湖南省 江西省 江西省", YEAR).province is None
 
 
+def test_text_fallback_takes_the_province_its_cities_lie_in() -> None:
+    """河北省 in the title, then money for its cities one by one: the province, no city; cities of two
+    provinces with neither named settle nothing."""
+    text = "河北省救灾资金绩效自评报告\n其中石家庄市780万元、承德市690万元、张家口市495万元、唐山市835万元。"
+    region = resolve_region(None, text, YEAR)
+    assert (region.province, region.city, region.source) == ("河北省", None, "text")
+    assert resolve_region(None, "石家庄市780万元、长沙市690万元。", YEAR).province is None
+
+
 def test_text_fallback_ignores_two_character_names() -> None:
     # 兴县 (山西省吕梁市) inside 振兴县域.
     region = resolve_region(None, "振兴县域经济", YEAR)

@@ -331,6 +331,10 @@ def _from_text(index: _Index, context: str) -> tuple[_Place | None, str]:
     # Rivals are places off the leader's line: neither its ancestors nor its descendants.
     rivals = [n for place, n in ranked[1:] if place not in top.chain and top not in place.chain]
     if rivals and count < 2 * max(rivals):
+        # 河北省 in the title, then its cities one by one: the province all of them lie in.
+        common = _common_ancestor([place for place, _ in ranked])
+        if common is not None and common in mentions:
+            return common, f"the place every mention at the start of the report text lies in ({summary})"
         return None, f"no dominant place at the start of the report text (mentions: {summary})"
     return top, f"from the report text (mentions in the first {_TEXT_WINDOW} characters: {summary})"
 
