@@ -83,6 +83,19 @@ def test_a_clause_of_the_years_own_money_ends_the_carry_over():
     assert ("budget_total", 50000, "carry_over") in facts
 
 
+def test_a_provinces_transfer_money_allocated_and_spent():
+    """中央下达我省3批XX资金(水利部分),共计6800万元 … 资金已执行4132.8万元: the fund's budget (a bracketed
+    part of its name, its sum after a comma) and its spending, in a transfer report."""
+    doc = document_from_lines(
+        "2022年,中央下达我省3批中央农业生产和水利救灾资金(水利部分),共计6800万元。",
+        "目前,资金已执行4132.8万元,预算执行率60.78%。",
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="transfer").facts}
+    assert facts[("budget_total", "department")] == 68_000_000
+    assert facts[("expenditure_total", "department")] == 41_328_000
+    assert facts[("budget_execution_rate", "department")] == 60.78
+
+
 def test_changes_and_prior_year_are_not_totals():
     doc = document_from_lines(
         "本年度收入合计200.00万元，上年度收入合计180.00万元，主要原因是增加基本支出20.00万元。",

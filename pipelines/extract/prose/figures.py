@@ -44,8 +44,9 @@ INDICATOR_WEIGHT = re.compile(r"\s*指标\s*(?:权重|分值|占比?)?\s*(?:为|
 # allocation word (下达, 安排) reaches its figure across a fund's name that ends in a fund word.
 ALLOCATION = re.compile(r"下达|安排$")
 FUND_NAME_GAP = re.compile(
-    r"[^,，。；;:：、《》]{0,45}?(?:资金|经费|补助|补贴|公益金|专款|转移支付)(?:共计|合计|共|为|计)?\s*"
-)
+    r"[^,，。；;:：、《》]{0,45}?(?:资金|经费|补助|补贴|公益金|专款|转移支付)"
+    r"(?:[(（][^()（）]{1,12}[)）])?(?:[,，]?\s*(?:共计|合计)|共|为|计)?\s*"
+)  # …救灾资金(水利部分),共计6800万元: a bracketed part of the fund's name, its sum after a comma
 BARE_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
 NOT_AFTER_AMOUNT = ("、", ".", "%", ")", "万", "亿")
 OTHER_THAN_INCOME = re.compile(r"支出|预算|结转|结余")
@@ -117,7 +118,7 @@ def _figure_for(
             return None  # 基本支出中人员经费221万元: the figure of a part named after 中
         if hit.indicator.code.startswith("income") and OTHER_THAN_INCOME.search(gap):
             return None  # 财政拨款支出预算为432万元 is a budget, 财政拨款支出 spending
-        if "," in gap and not _comma_passed(text, skipped, figure):
+        if "," in gap and not fund_named and not _comma_passed(text, skipped, figure):
             return None
         if money_unit and not skipped and _bare_amount(hit, figure, gap, text):
             return figure
