@@ -1375,3 +1375,16 @@ def test_a_numbered_target_table_one_cell_per_line():
         ("残疾人文化活动参与率", "推动全省提高", None),
         ("培训合格率", "100%", None),
     ]
+
+
+def test_an_amount_run_against_the_next_figure_at_a_line_end():
+    """年度资金总额: 620.82万元 620.82万元 620.82万元100 100% 10 (a PDF line's end lost the space): the
+    amount ends at its unit, so the 分值, rate and score still stand and the 当年财政拨款 row is read."""
+    text = (
+        "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分 "
+        "年度资金总额: 620.82万元 620.82万元 620.82万元100 100% 10 "
+        "其中:当年财政拨款 620.82万元 620.82万元 620.82万元 100 100% 10 上年结转资金 其他资金"
+    )
+    facts = form_facts(document_from_lines(text))
+    assert facts[("budget_execution_rate", "department")] == 100
+    assert facts[("budget_fiscal", "fiscal")] == 6_208_200

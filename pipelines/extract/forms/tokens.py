@@ -117,6 +117,9 @@ TEMPLATE_PREFIX = r"指标\s*\d{1,2}\s*[:：]"  # 指标7: before a row's name, 
 # A template's row prefix run against the figure before it (…2 2指标8:适龄儿童…: the space lost at a
 # PDF line wrap): a cell ends there.
 PREFIX_AFTER_FIGURE = re.compile(rf"(?<=[\d%])(?={TEMPLATE_PREFIX})")
+# An amount with decimals and its unit run against the next cell's figure (620.82万元100 100% 10: the
+# space lost at a PDF line's end): a cell ends after the unit.
+AMOUNT_BEFORE_FIGURE = re.compile(r"(?<![\d.])\d+\.\d{1,6}万?元(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -168,7 +171,10 @@ def _value_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
         position = separator.end() if separator else end
         if a >= b:
             continue
-        cuts = [cut.start() for cut in PREFIX_AFTER_FIGURE.finditer(text, a, b)]
+        cuts = sorted(
+            [cut.start() for cut in PREFIX_AFTER_FIGURE.finditer(text, a, b)]
+            + [amount.end() for amount in AMOUNT_BEFORE_FIGURE.finditer(text, a, b)]
+        )
         for low, high in zip([a, *cuts], [*cuts, b], strict=True):
             spans.extend(_unit_spans(text, low, high))
     return spans
