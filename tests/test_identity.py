@@ -290,6 +290,14 @@ def test_a_web_pages_publisher_names_the_body_when_the_report_does_not():
     assert extract_identity(document_from_lines(*by_finance)).institution_source != "publisher"
 
 
+def test_a_list_items_number_is_no_part_of_the_body_it_names():
+    doc = document_from_lines(
+        "一、绩效目标分解下达情况",
+        "(一)金寨县麻埠镇人民政府2023年度下达上级资金转移支付755.19万元。",
+    )
+    assert extract_identity(doc).institution == "金寨县麻埠镇人民政府"
+
+
 def test_fund_user_when_the_form_names_no_local_department():
     doc = document_from_lines(
         "转移支付区域绩效自评表", "资金使用单位 | 绥宁县农业技术推广中心 |", "资金投入情况（万元）"

@@ -135,11 +135,13 @@ def _plausible_year(year: int) -> bool:
 
 
 def _clean_name(name: str) -> str:
-    name = re.sub(r"^(?:关于|附件\d*|附表\d*)", "", name)
+    name = LEADING_WORDS.sub("", name)
     name = WEBSITE.sub(r"\g<body>", name)  # 南县政协网站: the body's website
     return without_unpaired_brackets(name.strip(" "))  # 中共XX省委党校(XX行政学院): its other name stays
 
 
+# Words before a body's name that are no part of it: 关于, an attachment's number, a list item's ((一)).
+LEADING_WORDS = re.compile(r"^(?:关于|附件\d*|附表\d*|[(（][一二三四五六七八九十\d]{1,3}[)）])")
 WEBSITE = re.compile(r"(?P<body>" + ORG_SUFFIX + r")网站$")
 COMPLETION_WINDOW = 14
 PLACES_ONLY = re.compile(
