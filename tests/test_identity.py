@@ -298,6 +298,17 @@ def test_a_list_items_number_is_no_part_of_the_body_it_names():
     assert extract_identity(doc).institution == "金寨县麻埠镇人民政府"
 
 
+def test_a_bare_publisher_is_no_body_and_a_bureau_is_no_place():
+    """发布单位:林业局 over a text whose notices come from 雅安市财政局 雅安市林业局: a bare name is not
+    taken (whose 林业局?), and a title's 林业局 completed from the text is 雅安市林业局, not the finance
+    bureau's name run into it."""
+    notice = "根据《雅安市财政局 雅安市林业局关于下达2022年林业改革发展资金的通知》,下达资金100万元。"
+    bare = extract_identity(document_from_lines("发布单位:林业局 发布时间: 2023-06-12", notice))
+    assert bare.institution_source != "publisher"
+    titled = extract_identity(document_from_lines("林业局2022年度林业改革发展资金绩效自评报告", notice))
+    assert titled.institution == "雅安市林业局"
+
+
 def test_fund_user_when_the_form_names_no_local_department():
     doc = document_from_lines(
         "转移支付区域绩效自评表", "资金使用单位 | 绥宁县农业技术推广中心 |", "资金投入情况（万元）"

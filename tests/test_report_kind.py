@@ -477,3 +477,13 @@ def test_a_special_funds_name_field_and_a_title_printed_in_the_name_cell():
         "主管部门 | 某某局 | 实施单位 | 某某分局 |",
     )
     assert kind_of(*form) == ("project", "2020年某某执法补助经费")
+
+
+def test_a_title_without_a_year_names_its_project():
+    """XX乡XX站提升改造项目绩效自评报告: the title is the project's name; a body's 专项资金 names none."""
+    kind, project = kind_of(
+        "银川市兴庆区月牙湖乡滨河家园垃圾转运站提升改造项目绩效自评报告", "一、项目基本情况"
+    )
+    assert (kind, project) == ("project", "银川市兴庆区月牙湖乡滨河家园垃圾转运站提升改造项目")
+    school = extract_identity(document_from_lines("耒阳市第四中学专项资金绩效自评价报告", "一、基本情况"))
+    assert (school.institution, school.project) == ("耒阳市第四中学", None)

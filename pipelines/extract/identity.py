@@ -25,7 +25,7 @@ from pipelines.extract.header_fields import (
     window_after,
 )
 from pipelines.extract.regions import place_name_starts, resolve_region, resolve_region_from_path
-from pipelines.extract.report_kind import detect_kind
+from pipelines.extract.report_kind import NAMES_NO_PROJECT, detect_kind
 from pipelines.extract.text import join_page_breaks, simplify, without_unpaired_brackets
 from pipelines.model import Document, Identity, Region
 
@@ -149,6 +149,7 @@ PLACES_ONLY = re.compile(
 )  # 零陵区, 衡山县  # characters before a name where its place may stand
 
 
+BODY_WORD = re.compile(r"局|厅|委|办|院|馆|中心|政府")  # in 雅安市财政局雅安市: a body's name, no place
 AUTONOMOUS_REGION = re.compile(r"(?:内蒙古|广西壮族|西藏|宁夏回族|新疆维吾尔)自治区")
 
 
@@ -163,7 +164,9 @@ def _completed(name: str, text: str) -> str:
         window = compact[max(0, match.start() - COMPLETION_WINDOW) : match.start()]
         for size in range(len(window), 1, -1):
             prefix = window[-size:]
-            is_place = PLACES_ONLY.fullmatch(prefix) or (name.startswith("自治") and len(prefix) <= 6)
+            is_place = (PLACES_ONLY.fullmatch(prefix) and not BODY_WORD.search(prefix)) or (
+                name.startswith("自治") and len(prefix) <= 6
+            )
             if is_place and _placed_name(prefix + name) == prefix + name:
                 found[prefix + name] += 1
                 break
@@ -233,7 +236,7 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     if by_level := _named_by_level(text):
         return by_level, "text"
     if publisher := _publisher(text):
-        return _completed(publisher, text), "publisher"
+        return publisher, "publisher"
     for part in reversed(re.split(r"[/\\]", document.source_file)):
         for match in PATH_NAME.finditer(part):
             name = _placed_name(match["name"])
@@ -245,15 +248,16 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
 
 
 def _publisher(text: str) -> str | None:
-    """The body a saved web page names as its publisher (发布机构 XX局, 来源:XX馆), when the report
-    names none: not a finance bureau publishing others' reports."""
+    """The body a saved web page names as its publisher (发布机构 XX县XX局, 来源:XX馆), when the report
+    names none: named with its place, or by its level word with the place the text is about (区文广旅体局);
+    not a finance bureau publishing others' reports, nor a bare name (林业局: whose?)."""
     for match in PUBLISHER.finditer(text):
         name = _clean_name(match["name"])
         if FINANCE.search(name):
             continue
         if name[0] in LEVEL_WORDS:
-            return _with_level_place(name, text)  # 区文广旅体局: the district's, named in the text
-        if not GENERIC_NAMES.match(name):
+            return _with_level_place(name, text)
+        if _placed_name(name) == name:
             return name
     return None
 
@@ -506,7 +510,8 @@ def extract_identity(document: Document) -> Identity:
     # 2022年XX县XX局XX资金项目: the body's name is no part of the project's, nor the year before it.
     named = YEAR_PREFIX.sub("", project or "")
     if project and institution and named.startswith(institution) and len(named) > len(institution):
-        project = named[len(institution) :]
+        rest = named[len(institution) :]
+        project = None if NAMES_NO_PROJECT.match(rest) else rest  # XX局项目: the body's projects, none named
     return Identity(
         institution=institution,
         fiscal_year=year,

@@ -106,6 +106,10 @@ TITLE_PROJECT = re.compile(
     + BATCH
     + r")(?:支出)?的?(?:事后)?(?:绩效|自评)"
 )
+# A title that is a project's name and the kind's words, no year before it (XX乡XX站提升改造项目绩效自评报告).
+TITLE_PROJECT_ALONE = re.compile(
+    r"^(?P<name>[\u4e00-\u9fff（）()、]{2,40}?" + PROJECT_END + BATCH + r")(?:支出)?的?(?:事后)?(?:绩效|自评)"
+)
 # A fund named in brackets after the body, before the kind phrase: XX局(中央XX资金—XX补助)转移支付2022年度
 # 绩效自评报告.
 TITLE_BRACKET_FUND = re.compile(
@@ -128,7 +132,9 @@ TITLE_BRACKET_PROJECT = re.compile(
 # The kind's words before a fund's name in a title (2024年度转移支付XX补助资金绩效自评报告).
 KIND_WORDS_BEFORE_NAME = re.compile(r"^(?:中央对地方)?转移支付(?:项目)?(?=[\u4e00-\u9fff]{2})")
 # Words that name no project: the kind's own words (2021年度项目资金绩效自评报告), a year, a column's note.
-NAMES_NO_PROJECT = re.compile(r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目|资金|项目资金|经费|项目经费|备注)?$")
+NAMES_NO_PROJECT = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目|资金|项目资金|经费|项目经费|专项资金|专项经费|补助资金|备注)?$"
+)
 DIGITS_SPACED = re.compile(r"(?<=\d)\s+(?=[年月日])")
 MIN_PROJECT_CHARS = 2
 # The next column's heading when 项目名称 heads a table column, not a project's name.
@@ -244,6 +250,8 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
     if named := TITLE_PROJECT.search(title or "") or EVALUATED.search(text, 0, FIELD_ZONE):
         name = KIND_WORDS_BEFORE_NAME.sub("", named["name"])  # 2024年度转移支付XX补助资金: the kind's words
         return kind, None if NAMES_NO_PROJECT.match(name) else re.sub(r"\s+", "", named["year"] or "") + name
+    if (alone := TITLE_PROJECT_ALONE.search(title or "")) and not NAMES_NO_PROJECT.match(alone["name"]):
+        return kind, alone["name"]
     for pattern in (TITLE_BRACKET_PROJECT, TITLE_BRACKET_FUND):
         bracketed = pattern.search(_title_zone(text))
         if bracketed and not NAMES_NO_PROJECT.match(bracketed["name"]):
