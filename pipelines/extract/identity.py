@@ -92,7 +92,7 @@ BREADCRUMB_STEPS = 3
 # A body named by its level word alone where a line or sentence starts (市中级人民法院主要职责).
 LEVEL_WORDS = "市县区"
 BY_LEVEL = re.compile(
-    r"(?:^|(?<=[\n。;；]))\s*(?P<level>[市县区])(?P<body>[\u4e00-\u9fff]{2,14}?"
+    rf"(?:^|(?<=[\n。;；]))\s*(?P<level>[{LEVEL_WORDS}])(?P<body>[\u4e00-\u9fff]{{2,14}}?"
     + ORG_SUFFIX
     + r")(?=主要|是|系|共|现)"
 )
@@ -263,8 +263,8 @@ def _publisher(text: str) -> str | None:
 
 
 def _named_by_level(text: str) -> str | None:
-    """A body the report names by its level word alone (市中级人民法院主要职责, 县人民医院是…), completed
-    with the one place of that level the text names (张家界市 of 《张家界市财政局关于…》)."""
+    """The one body the report names by its level word alone (市中级人民法院主要职责, 县人民医院是…), with
+    the place of that level the text is about (`_with_level_place`)."""
     bodies = {m["level"] + m["body"] for m in BY_LEVEL.finditer(text) if not GENERIC_NAMES.match(m["body"])}
     return _with_level_place(bodies.pop(), text) if len(bodies) == 1 else None
 
