@@ -219,8 +219,7 @@ GLUED_FIGURE = re.compile(
     + "|".join(re.escape(u) for u in NUMBER_UNITS if u != "%")
     + r"))?"
 )
-# After a figure: a name written as sentences (走访老人30人;慰问家庭8户。) or a value that lists
-# (完成1部宣传片,2套方案), not cells run together.
+# After a figure: a name written as sentences (走访老人30人;慰问家庭8户。), not cells run together.
 NAME_AS_SENTENCES = re.compile(r"[;；。]")
 PAGE_MARK = re.compile(r"^\d{1,2}、")  # a document-sharing site's page number (2、) where a line starts
 EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
@@ -530,12 +529,7 @@ ROW_NUMBER_COLUMN = "序号"
 def _row_number(stream: list[Token], index: int, expected: int) -> bool:
     """Whether a token is a numbered table's row number: the next number, a name after it."""
     following = stream[index + 1] if index + 1 < len(stream) else None
-    return (
-        stream[index].text == str(expected)
-        and following is not None
-        and _is_text(following)
-        and not _is_number(following.text)
-    )
+    return stream[index].text == str(expected) and following is not None and _is_text(following)
 
 
 NOTE_COLUMNS = ("说明", "备注")
