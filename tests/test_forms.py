@@ -564,6 +564,20 @@ def test_a_table_without_points_columns_and_a_dash_for_no_deviation():
     ]  # fmt: skip
 
 
+def test_a_list_number_before_a_name_is_printed_name_not_template_prefix():
+    lines = (
+        "一级指标 | 二级指标 | 三级指标 | 年初目标值 | 实际完成值 | 得分 |",
+        "产出指标 | 数量指标 | 一、示范片建设 | ≧300亩 | 300亩 | 10.0 |",
+        "1、侧深施肥 | ≧100亩 | 120亩 | 5.0 |",
+        "(2)配方肥施用 | ≧200亩 | 200亩 | 5.0 |",
+    )
+    assert [(r.indicator, r.actual_text, r.score) for r in rows_of(document_from_lines(*lines))] == [
+        ("一、示范片建设", "300亩", 10),
+        ("1、侧深施肥", "120亩", 5),
+        ("(2)配方肥施用", "200亩", 5),
+    ]
+
+
 def test_a_satisfaction_row_whose_cells_leave_out_the_percent_sign():
     def satisfaction(row: str) -> list[float]:
         header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"

@@ -22,7 +22,7 @@ from pipelines.extract.numbers import (
 from pipelines.extract.text import simplify
 from pipelines.model import Comparator, PerformanceIndicator
 
-NAME_PREFIX = re.compile(r"^\s*(?:指标\s*\d+\s*[:：.、]?|\d+\s*[、.．](?!\d)|[(（]\d+[)）])\s*")
+NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：.、]?\s*")
 MARKERS = re.compile(r"[★☆*※▲△●◆]")
 # Units of a performance value and the canonical unit they give; anything else is a count.
 VALUE_UNITS = {"%": "percent", "元": "CNY", "千元": "CNY", "万元": "CNY", "亿元": "CNY", "分": "point"}
@@ -61,7 +61,8 @@ def misread(row: PerformanceIndicator) -> bool:
 
 
 def clean_indicator_name(name: str) -> str:
-    """The 三级指标 name as printed, without template prefixes, markers and surrounding spaces."""
+    """The 三级指标 name as printed, without a template's prefix (指标1:), markers and surrounding
+    spaces; a list number printed in the cell (1、, (2)) is part of the name as printed and stays."""
     return NAME_PREFIX.sub("", MARKERS.sub("", name)).strip(" :：")
 
 
