@@ -132,6 +132,25 @@ def test_a_forms_year_caption_wins_over_a_funds_year_in_the_title():
     assert extract_identity(same).fiscal_year == 2023
 
 
+def test_a_form_title_starting_with_its_year_after_a_pages_metadata_lines():
+    metadata = (
+        "- 索引号",
+        "- 01234567-8/20230529-00001",
+        "- 发文机构",
+        "- 某某区农业农村局",
+        "- 日期",
+        "- 2023-05-29",
+    )
+    doc = document_from_lines(
+        "某某区2021年中央耕地保护补助资金绩效自评", *metadata, *metadata,
+        "2022年度项目支出绩效自评表", "单位名称:某某区农业技术推广站",
+    )  # fmt: skip
+    assert extract_identity(doc).fiscal_year == 2022
+    # A year in the middle of a line is no form title: the title's year stands.
+    other = document_from_lines("某某区2021年中央耕地保护补助资金绩效自评", "对照2022年度项目支出绩效自评表")
+    assert extract_identity(other).fiscal_year == 2021
+
+
 # Form headers as they reach us: the same fields flattened in different ways. Names and places are
 # made up for the tests (real division names, invented bodies).
 

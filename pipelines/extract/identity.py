@@ -30,6 +30,7 @@ from pipelines.extract.text import join_page_breaks, simplify, without_unpaired_
 from pipelines.model import Document, Identity, Region
 
 TITLE_LINES = 8
+CAPTION_LINES = 20  # a form's year caption may follow a web page's metadata lines
 # A saved page's title field (名 称: XX局2020年度部门整体支出绩效评价报告): the report's title after it.
 PAGE_TITLE_LABEL = re.compile(r"^(?:名\s*称|标\s*题|文章标题)\s*[:：]\s*")
 # Endings of institution names (a linguistic list, not a list of institutions). ORG_SUFFIX is safe in
@@ -121,8 +122,12 @@ YEAR_IN_TITLE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*(?:年度|年|\s*" + REPO
 CHINESE_DIGITS = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
 CHINESE_YEAR = re.compile(r"([二一][〇零○一二三四五六七八九]{3})年")
 YEAR_FIELD = re.compile(r"(?:评价|自评|所属|绩效)年度\s*[:：]?\s*((?:19|20)\d{2})(?!\d)")  # 评价年度:2022
-# A title's year caption on a line of its own: (2022年度), the year the form reports on.
-YEAR_CAPTION = re.compile(r"^[(（]\s*((?:19|20)\d{2})\s*年度\s*[)）]$")
+# A form's year on a line of its own, the year it reports on: a caption (2022年度), or the form's
+# title starting with it (2022年度项目支出绩效自评表).
+YEAR_CAPTION = re.compile(
+    r"^(?:[(（]\s*((?:19|20)\d{2})\s*年度\s*[)）]"
+    r"|((?:19|20)\d{2})\s*年度\s*[\u4e00-\u9fff()（）]{0,16}?绩效(?:自评|评价)表)$"
+)
 FILLED_ON = re.compile(r"(?:填报|填表)日期\s*[:：]?\s*((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})")
 FILLED_BY_MONTH = 6  # a form filled by June is of the year before (later ones may be of any year)
 YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")  # a project name's leading year
@@ -453,7 +458,10 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
     # A web page's breadcrumb (首页 > … > 2019年及以后年度部门预决算 > XX馆) names a folder's years, not the report's.
     lines = [chinese_year_digits(line) for line in _lines(text) if not _is_breadcrumb(line)]
     # A form's (2024年度) under a title whose year is a fund's (2023年XX补助资金项目…) is the report's.
-    caption = next((int(m.group(1)) for line in lines[:TITLE_LINES] if (m := YEAR_CAPTION.match(line))), None)
+    caption = next(
+        (int(m.group(1) or m.group(2)) for line in lines[:CAPTION_LINES] if (m := YEAR_CAPTION.match(line))),
+        None,
+    )
     for line in lines[:TITLE_LINES]:
         if field := YEAR_FIELD.search(simplify(line)):
             return int(field.group(1)), "field"
