@@ -578,6 +578,22 @@ def test_a_list_number_before_a_name_is_printed_name_not_template_prefix():
     ]
 
 
+def test_a_change_word_before_a_figure_and_a_target_glued_to_its_actual_value():
+    lines = (
+        "一级指标 二级指标 三级指标 年初目标值(A) 实际完成值(B) 得分",
+        "产出指标 数量指标 公众号推文 不少于600篇600篇 8",
+        "效益指标 社会效益指标 居民健康素养 提升10% 提升12% 6",
+        "经济效益指标 带动农户增收 增长5% 增长5% 6",
+        "时效指标 完成时间 2022年12月 2022年12月 5",
+    )
+    assert printed(rows_of(document_from_lines(*lines))) == [
+        ("公众号推文", "不少于600篇", "600篇", None, 8),
+        ("居民健康素养", "提升10%", "提升12%", None, 6),
+        ("带动农户增收", "增长5%", "增长5%", None, 6),
+        ("完成时间", "2022年12月", "2022年12月", None, 5),
+    ]
+
+
 def test_a_satisfaction_row_whose_cells_leave_out_the_percent_sign():
     def satisfaction(row: str) -> list[float]:
         header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"

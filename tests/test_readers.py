@@ -341,6 +341,8 @@ def test_pdf_line_joining_rules() -> None:
         line("计:1234567.89元。", 210, x1=170),
         line("全年下達城鄉", 225, x1=470),  # 3 ems short before a pinyin gloss, which moves down whole
         line("(xiāng)義務教育補助經費61萬元。", 240, x1=300),
+        line("质量指标 网络竞赛 提高普及率 稳步提升 6", 255),  # a score standing alone, then the next row
+        line("宣传栏内容更新 知识更新率 实时更新 6", 270, x1=300),
     ]
     assert paragraphs(lines, right_edge=505.0) == [
         (0, "全年接待读者2.3万人次，项目支出共计25.37万元。", [0, 1, 2]),
@@ -353,6 +355,7 @@ def test_pdf_line_joining_rules() -> None:
         (180, "某某镇人民政府", [12]),
         (195, "项目支出合计:1234567.89元。", [13, 14]),
         (225, "全年下達城鄉(xiāng)義務教育補助經費61萬元。", [15, 16]),
+        (255, "质量指标 网络竞赛 提高普及率 稳步提升 6 宣传栏内容更新 知识更新率 实时更新 6", [17, 18]),
     ]
 
 

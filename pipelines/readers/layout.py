@@ -30,6 +30,9 @@ _CLOSING_QUOTES = "”’」』\"'"
 # (`132.9 10` / `10`: two cells, not 1010).
 _UNBREAKABLE_END = re.compile(r"[0-9A-Za-z%]$")
 _UNBREAKABLE_START = re.compile(r"^[0-9A-Za-z]")
+# A line ending in such a run printed after a space (`稳步提升 6`) ends in a cell of its own: the next
+# line is parted from it by a space too (`6 科普宣传栏内容更新`: a row's score, then the next row's name).
+_CELL_END = re.compile(r"\s[0-9A-Za-z.%]+$")
 
 
 def paragraphs(lines: list[dict[str, Any]], right_edge: float) -> list[tuple[float, str, list[int]]]:
@@ -54,7 +57,10 @@ def paragraphs(lines: list[dict[str, Any]], right_edge: float) -> list[tuple[flo
 
 
 def _wrap_space(text: str, following: str) -> str:
-    """The space a wrap between two Latin or digit runs stood on; none between Chinese characters."""
+    """The space a wrap between two Latin or digit runs, or after a figure standing alone, stood on;
+    none between Chinese characters."""
+    if _CELL_END.search(text):
+        return " "
     return " " if _UNBREAKABLE_END.search(text) and _UNBREAKABLE_START.match(following) else ""
 
 

@@ -238,7 +238,9 @@ NAME_GOES_ON = re.compile(r"[内后前](?!完成)[\u4e00-\u9fff]{2}")  # 内扑�
 AFTER_WORD = re.compile(r"(?<=[\u4e00-\u9fff])")  # a position right after a Chinese character
 
 
-VALUE_PREFIX = re.compile(r"每[\u4e00-\u9fff]{1,2}|约|近|达|超过?|不少于|不低于|不超过|不高于")
+VALUE_PREFIX = re.compile(
+    r"每[\u4e00-\u9fff]{1,2}|约|近|达|超过?|不少于|不低于|不超过|不高于|(?:提升|提高|增长|增加|下降|降低|减少|增|降)了?"
+)
 SHORT_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}")  # 米, 厘米, 起: a unit the number rules do not know
 
 
@@ -285,6 +287,15 @@ def _figures(text: str, points_first: bool) -> list[tuple[int, int]]:
                     break
         split.extend([(start, start + cut), (start + cut, end)] if cut else [(start, end)])
     return split
+
+
+def _twin_values(text: str, figures: list[tuple[int, int]]) -> bool:
+    """A text that is two figures with the same unit and nothing else (≥95%98%, 不少于800篇800篇): a
+    target and its actual value glued, not one value (2021年12月 has two units)."""
+    if len(figures) != 2 or figures[0] != (0, figures[1][0]) or figures[1][1] != len(text):
+        return False
+    units = [re.sub(r"^.*\d", "", text[a:b]) for a, b in figures]
+    return bool(units[0]) and units[0] == units[1]
 
 
 def _percent(figure: str) -> Decimal:
@@ -384,6 +395,8 @@ def _unglue_figures(token: Token, points_first: bool, figures_cut: bool) -> list
         # 设备维护及安全性高高: a name, then a word value printed twice (target and actual)
         cut, half = worded.start("value"), len(worded["value"])
         return [piece(0, cut), piece(cut, cut + half), piece(cut + half, len(text))]
+    if _twin_values(text, figures):
+        return [piece(*figures[0]), piece(*figures[1])]  # 不少于800篇800篇: target and actual glued
     if not figures or figures[0][0] == 0 or NAME_AS_SENTENCES.search(text, figures[0][1]):
         return [token]  # a value (2021年12月完成, ≥100百分比) or a sentence, not a row run together
     if any(text[:a].rstrip().endswith((",", "，")) for a, _ in figures[1:]):
