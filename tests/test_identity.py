@@ -177,6 +177,15 @@ def test_pipe_rows_with_empty_cells_and_a_stamp_note():
     assert extract_identity(doc).institution == "洞口县水利工程管理站"
 
 
+def test_an_implementing_section_without_a_place_reports_as_the_body_it_belongs_to():
+    lines = ("某某市公安局禁毒项目绩效支出自评表", "项目名称 禁毒经费", "主管部门 {} 实施单位 {}")
+    doc = document_from_lines(*lines[:2], lines[2].format("宣城市公安局", "禁毒支队"))
+    assert extract_identity(doc).institution == "宣城市公安局"
+    # A section named with its place is a body of its own.
+    placed = document_from_lines(*lines[:2], lines[2].format("宣城市公安局", "宣城市公安局交通警察支队"))
+    assert extract_identity(placed).institution == "宣城市公安局交通警察支队"
+
+
 def test_word_table_cells_are_read_like_pipe_rows():
     doc = table_document(
         ["部门整体支出绩效自评表", "", ""],

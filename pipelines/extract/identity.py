@@ -346,7 +346,9 @@ def _from_fields(text: str) -> str | None:
     named = [
         (field.key, name)
         for field in header_fields(text)
-        if field.key in FIELD_RANK and (name := field_name(field.value) or _out_of_order(text, field))
+        if field.key in FIELD_RANK
+        and (name := field_name(field.value) or _out_of_order(text, field))
+        and not (field.key == "unit" and _bare_section(name))
     ]
 
     def rank(item: tuple[str, str]) -> float:
@@ -364,6 +366,15 @@ def _from_fields(text: str) -> str | None:
         and name[-1] == best[1][-1] and _abbreviates(best[1], name)
     ]  # fmt: skip
     return max(fuller, key=len) if fuller else best[1]
+
+
+# A section of a body by its ending (禁毒支队, 治安大队): as a form's 实施单位 without a place, the body
+# it belongs to (the 主管部门, the title's) is the one reporting.
+SECTION = re.compile(r"(?:支队|大队|中队)$")
+
+
+def _bare_section(name: str) -> bool:
+    return bool(SECTION.search(name)) and not place_name_starts(name)
 
 
 def _out_of_order(text: str, field: Field) -> str | None:
