@@ -371,6 +371,13 @@ def test_project_money_in_the_words_of_a_project_or_fund_report():
         ("村养殖基地建设项目,项目总投资39.50万元,其中中央衔接资金35万元。", "budget_total", 395_000),
         ("省财政共安排困难群众基本生活救助资金1200万元,其中城乡低保900万元。", "budget_total", 12_000_000),
         ("项目年预算批复金额为300万元,实际执行资金总额290万元。", "budget_total", 3_000_000),
+        (
+            "通知下达我市宣汉县文化馆锣鼓保护补助40万元,下达我市渠县传承人补助2万元。"
+            "2021年我市保护资金下达42万元,到位率100%。",
+            "budget_total",
+            420_000,
+        ),
+        ("上级下达镜湖区中央转移支付资金(残疾人事业发展补助资金)29.6万元。", "budget_total", 296_000),
     ],
 )
 def test_money_passed_down_to_a_fund_named_at_length_and_paid_out(sentence, code, value):

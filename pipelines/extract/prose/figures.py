@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from pipelines.extract.matching import MONEY_UNIT_HINT, AliasHit, unit_fits
 from pipelines.extract.numbers import Figure
+from pipelines.extract.regions import place_name_starts
 
 # Between an alias and its figure, these words mean the figure is something else.
 GAP_STOPS = (
@@ -47,6 +48,8 @@ FUND_NAME_GAP = re.compile(
     r"[^,，。；;:：、《》]{0,45}?(?:资金|经费|补助|补贴|公益金|专款|转移支付)"
     r"(?:[(（][^()（）]{1,12}[)）])?(?:[,，]?\s*(?:共计|合计)|共|为|计)?\s*"
 )  # …救灾资金(水利部分),共计6800万元: a bracketed part of the fund's name, its sum after a comma
+PLACE_CHARS = 12  # a place name's longest form, for the recipient a fund's name may start with
+OWN_AREA = "我"  # 下达我市, 下达我县: the report's own area, so a place named after it is a part of it
 BARE_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
 NOT_AFTER_AMOUNT = ("、", ".", "%", ")", "万", "亿")
 OTHER_THAN_INCOME = re.compile(r"支出|预算|结转|结余")
@@ -106,6 +109,8 @@ def _figure_for(
         for other in skipped:
             gap = gap.replace(text[other.start : other.end], "")
         fund_named = bool(ALLOCATION.search(hit.alias)) and bool(FUND_NAME_GAP.fullmatch(gap))
+        if fund_named and OWN_AREA in hit.alias and place_name_starts(gap[:PLACE_CHARS])[:1] == [0]:
+            return None  # 下达我市宣汉县文化馆…补助40万元: one place's share of what our area was given
         if (len(gap) > MAX_GAP and not fund_named) or any(stop in gap for stop in GAP_STOPS):
             return None
         if hit.lead and not CLOSE_GAP.fullmatch(gap):
