@@ -410,6 +410,18 @@ def test_the_finance_bureau_whose_notice_is_cited_is_not_the_reporting_body():
     assert (identity.institution, identity.institution_source) == ("绥宁县档案馆", "text")
 
 
+def test_a_county_body_the_city_passed_money_to_is_not_the_body_that_says_our_city():
+    lines = (
+        "一、基本情况",
+        "2021年,省财政下达我市宣汉县文化馆锣鼓保护补助40万元,下达我市渠县传承人补助2万元。",
+        "我市及时将资金拨付到位。",
+    )
+    assert extract_identity(document_from_lines(*lines)).institution_source != "text"
+    # A county's own report names its county's body as itself.
+    own = ("一、基本情况", "宣汉县文化馆是公益一类事业单位。", "2021年省财政下达我县补助40万元。")
+    assert extract_identity(document_from_lines(*own)).institution == "宣汉县文化馆"
+
+
 def test_a_finance_bureau_line_is_not_taken_for_the_reporting_body():
     doc = document_from_lines(
         "部门整体支出绩效自评报告", "新宁县财政局", "一、基本情况", "新宁县档案馆全年运行平稳。"

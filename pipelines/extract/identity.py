@@ -224,10 +224,13 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
         match = LINE_NAME.match(line.replace(" ", ""))
         if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
             return _completed(_clean_name(match["name"]), text), "line"
+    writer = _writers_level(text)
     named = Counter(
         name
         for match in PLACE_NAME.finditer(QUOTED.sub("", text))
-        if (name := _placed_name(match["name"])) and not FINANCE.search(name)
+        if (name := _placed_name(match["name"]))
+        and not FINANCE.search(name)
+        and _level_fits(name, writer, text)
     )
     if named:
         # the most named; among as many, one that opens a line (XX社成立于1951年 …), else the first
@@ -250,6 +253,31 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     # Never named: the file's name stands for the body, recorded as such, so its figures still count.
     stem = re.split(r"[/\\]", document.source_file)[-1].rsplit(".", 1)[0].strip()
     return (stem, "file_name") if stem else (None, "unresolved")
+
+
+# How a report's writer names its own area (我市, 我县): the level of the body writing it.
+OWN_AREA = re.compile(r"我(市|县|区|旗)")
+COUNTY_LEVEL = ("县", "区", "旗")
+
+
+def _writers_level(text: str) -> str | None:
+    """ "city" when the text says 我市 and never 我县 / 我区 / 我旗, "county" for the reverse, else None."""
+    words = {match.group(1) for match in OWN_AREA.finditer(text)}
+    if words == {"市"}:
+        return "city"
+    return "county" if words and words <= set(COUNTY_LEVEL) else None
+
+
+def _level_fits(name: str, writer: str | None, text: str) -> bool:
+    """Whether a body named in the text can be the writer: a 县 body is not one that says 我市 (the
+    county it names got the city's money), a city's body not one that says 我县; a county-level
+    city's body (XX市, under a prefecture) may say either."""
+    if writer is None:
+        return True
+    region = resolve_region(name, text, None)
+    if writer == "city":
+        return not (region.county and region.county.endswith(COUNTY_LEVEL))
+    return not (region.county is None and region.city is not None)
 
 
 def _publisher(text: str) -> str | None:
