@@ -43,6 +43,16 @@ def test_table_flattened_into_space_separated_lines_with_ratio_rate():
     assert achieved(doc)[("expenditure_total", "department")] == 114000
 
 
+@pytest.mark.parametrize(
+    ("printed", "loaded"),
+    [("0.96", [(96, "ratio 0.96 read as 96%")]), ("1.00", [(100, "ratio 1.00 read as 100%")]), ("0.1", [])],
+)
+def test_a_rate_column_of_a_prose_table_printed_as_a_ratio(printed, loaded):
+    doc = table_document(["单位", "支出预算", "支出决算", "预算执行率"], ["本单位", "100", "96", printed])
+    facts = [f for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"]
+    assert [(f.value, f.note) for f in facts] == loaded  # 0.1: rounded too far to say which rate it was
+
+
 def test_wan_header_over_yuan_figures_is_noted_and_flagged():
     doc = table_document(
         ["项目（万元）", "年初预算数", "全年预算数", "全年执行数"],

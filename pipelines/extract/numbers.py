@@ -224,7 +224,15 @@ def to_canonical(value: Decimal, unit: str, canonical_unit: str) -> Decimal:
     return value
 
 
+RATIO_PLACES = 2  # a rate printed as a ratio with fewer decimals (0.1 for 14.46 %) is too coarse to load
+
+
+def printed_decimals(raw: str) -> int:
+    """How many decimals a figure is printed with (0.97 -> 2, 1 -> 0)."""
+    return len(raw.partition(".")[2])
+
+
 def percent_of_ratio(raw: str, ratio: Decimal) -> tuple[Decimal, str]:
     """A rate printed as a ratio (0.958) as the percent it means, with the note that says so."""
     percent = ratio * 100
-    return percent, f"ratio {raw} read as {percent.normalize()}%"
+    return percent, f"ratio {raw} read as {percent.normalize():f}%"

@@ -30,7 +30,7 @@ from pipelines.extract.matching import (
     scope_of_label,
     unit_fits,
 )
-from pipelines.extract.numbers import Figure, find_figures, percent_of_ratio
+from pipelines.extract.numbers import RATIO_PLACES, Figure, find_figures, percent_of_ratio, printed_decimals
 from pipelines.extract.prose import prose_facts
 from pipelines.extract.text import simplify
 from pipelines.indicators import Indicator
@@ -169,6 +169,8 @@ def _budget_row(block: TextBlock, cells: list[str], state: TableState, context: 
             continue
         note = None
         if indicator.unit == "percent" and not figure.unit and figure.value <= RATIO_CEILING:
+            if printed_decimals(figure.raw) < RATIO_PLACES:
+                continue  # 0.1, 1: a ratio rounded too far, or a percent without its sign: left out
             percent, note = percent_of_ratio(figure.raw, figure.value)
             figure = Figure(figure.start, figure.end, percent, "%", figure.qualifier, figure.raw)
         if figure.unit and not unit_fits(figure, indicator):

@@ -20,7 +20,7 @@ from pipelines.extract.forms.tokens import (
 from pipelines.extract.matching import (
     WAN_HEADER_CEILING,
 )
-from pipelines.extract.numbers import percent_of_ratio, to_canonical
+from pipelines.extract.numbers import RATIO_PLACES, percent_of_ratio, printed_decimals, to_canonical
 from pipelines.model import Fact
 
 # ---------------------------------------------------------------------------------------------
@@ -163,21 +163,13 @@ def _rate_agrees(budget: Decimal, spent: Decimal, rate: Decimal) -> bool:
     return abs(spent / budget * 100 - rate) <= RATE_TOLERANCE
 
 
-def _decimals(cell: Cell) -> int:
-    """How many decimals a cell's figure is printed with."""
-    return len(cell.raw.partition(".")[2])
-
-
 def _fraction_agrees(budget: Decimal, spent: Decimal, rate: Cell) -> bool:
     """Whether a rate printed as a fraction (执行率 | 0.97, | 0.1) is spent / budget rounded to its
     printed decimals."""
-    places = _decimals(rate)
+    places = printed_decimals(rate.raw)
     if rate.percent or rate.value is None or rate.value > 1 or not places:
         return False
     return (spent / budget).quantize(Decimal(1).scaleb(-places)) == rate.value
-
-
-FRACTION_PLACES = 2  # a fraction rate with fewer decimals (0.1 for 14.46 %) is too coarse to load
 
 
 AMOUNT_ROLES = ("initial", "budget", "spent")
@@ -199,7 +191,7 @@ def _alignment_score(columns: list[str], assigned: dict[str, Cell], splits: int 
     if splits and any(values.get(r) == 0 for r in ("initial", "budget", "spent")):
         score -= 2  # a zero amount split off a run (2020 as 2 | 0 | 2 | 0): an unlikely reading
     if splits:  # a form prints its amounts with the same number of decimals
-        places = {_decimals(assigned[r]) for r in ("initial", "budget", "spent") if r in assigned}
+        places = {printed_decimals(assigned[r].raw) for r in ("initial", "budget", "spent") if r in assigned}
         score -= DECIMALS_COST * (len(places) - 1) if places else 0
     if "weight" in values and "score" in values:
         score += 0.5 if values["score"] <= values["weight"] else -2
@@ -359,7 +351,7 @@ def money_facts(
             raw = f"{cell.raw}{unit}" if block.unit == unit else f"{cell.raw} ({unit})"
             fact_note = note
         elif role == "rate" and _as_fraction(cell, amounts):
-            if _decimals(cell) < FRACTION_PLACES:
+            if printed_decimals(cell.raw) < RATIO_PLACES:
                 continue  # 0.1 for 94 / 650: a rate rounded too far to load
             value, fact_note = percent_of_ratio(cell.raw, cell.value)
             raw = cell.raw
