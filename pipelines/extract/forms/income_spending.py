@@ -122,7 +122,7 @@ def read_by_source(stream: list[Token], start: int, unit: str | None) -> list[Fa
         return []
     for offset, token in enumerate(stream[start + 1 : start + 1 + SPLIT_TOKENS], start + 1):
         if token.kind == MONEY_ROW and token.role == "fiscal" and offset + 1 < len(stream):
-            figure = AMOUNT_WITH_UNIT.match(stream[offset + 1].text)
+            figure = _amount_figure(stream[offset + 1])
             if figure is None or not (figure["unit"] or unit):
                 return []
             amount = Decimal(figure["amount"].replace(",", ""))
@@ -132,9 +132,14 @@ def read_by_source(stream: list[Token], start: int, unit: str | None) -> list[Fa
     return []
 
 
+def _amount_figure(token: Token) -> re.Match[str] | None:
+    """A split row's amount cell (`:118.82`, `拨款:118.82`, `118.82万元`) with its unit, if it holds one."""
+    return AMOUNT_WITH_UNIT.match(token.text.removeprefix("拨款"))
+
+
 def _amount(token: Token) -> Decimal:
-    """A split row's amount (`:118.82`, `拨款:118.82`, `118.82万元`), 0 where the cell holds none."""
-    figure = AMOUNT_WITH_UNIT.match(token.text.removeprefix("拨款"))
+    """A split row's amount, 0 where the cell holds none."""
+    figure = _amount_figure(token)
     return Decimal(figure["amount"].replace(",", "")) if figure else Decimal(0)
 
 
