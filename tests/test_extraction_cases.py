@@ -53,6 +53,14 @@ def test_a_rate_column_of_a_prose_table_printed_as_a_ratio(printed, loaded):
     assert [(f.value, f.note) for f in facts] == loaded  # 0.1: rounded too far to say which rate it was
 
 
+def test_a_schools_teachers_in_post_are_its_staff():
+    doc = document_from_lines(
+        "某县某某中心校2024年度部门整体支出绩效自评报告",
+        "中心校下辖8所完全小学,学校现有在职教师251名,3284名在校生。我校共有退休教职工39人。",
+    )
+    assert achieved(doc)[("staff_actual", "department")] == 251
+
+
 def test_wan_header_over_yuan_figures_is_noted_and_flagged():
     doc = table_document(
         ["项目（万元）", "年初预算数", "全年预算数", "全年执行数"],

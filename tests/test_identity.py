@@ -177,6 +177,32 @@ def test_pipe_rows_with_empty_cells_and_a_stamp_note():
     assert extract_identity(doc).institution == "洞口县水利工程管理站"
 
 
+def test_a_company_carrying_out_a_project_is_not_the_reporting_body():
+    lines = (
+        "项目名称 | 野生菌加工车间建设项目 |",
+        "主管部门 | 南华县农业农村局 | 实施单位 | 南华县国有资本管理有限公司 |",
+    )
+    assert extract_identity(document_from_lines(*lines)).institution == "南华县农业农村局"
+
+
+def test_a_central_schools_title_names_it_over_the_pages_banner_line():
+    chrome = (
+        "- 开远市教育体育局",
+        "-",
+        "索引号kysjytyj/2025-00152",
+        "-",
+        "发布机构开远市教育体育局",
+        "-",
+        "文号",
+        "-",
+    )
+    doc = document_from_lines(
+        *chrome, "发布日期2025-06-25", "-", "时效性有效",
+        "开远市乐白道中心校2024年度部门整体和项目支出绩效自评报告", "一、部门基本情况",
+    )  # fmt: skip
+    assert extract_identity(doc).institution == "开远市乐白道中心校"
+
+
 def test_an_implementing_section_without_a_place_reports_as_the_body_it_belongs_to():
     lines = ("某某市公安局禁毒项目绩效支出自评表", "项目名称 禁毒经费", "主管部门 {} 实施单位 {}")
     doc = document_from_lines(*lines[:2], lines[2].format("宣城市公安局", "禁毒支队"))

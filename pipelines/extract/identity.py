@@ -38,7 +38,7 @@ PAGE_TITLE_LABEL = re.compile(r"^(?:名\s*称|标\s*题|文章标题)\s*[:：]\s
 # and is used where the name's end is known: a title, a line of its own.
 ORG_SUFFIX = (
     r"(?:图书馆|文化馆|博物馆|博物院|美术馆|纪念馆|档案馆|科技馆|艺术馆|展览馆|陈列馆|群艺馆|文化站|"
-    r"文化中心|服务中心|中心|剧院|剧团|研究院|研究所|研究室|管理局|管理处|管理所|局|委员会|办公室|"
+    r"文化中心|服务中心|中心校|中心|剧院|剧团|研究院|研究所|研究室|管理局|管理处|管理所|局|委员会|办公室|"
     r"协会|联合会|合作社联合社|学会|常委会|工会|红十字会|基金会|厅|院|所|站|委|办|社(?!区)|团|中学|小学|学校|幼儿园|大学|"
     r"学院|党校|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队|残联|妇联|科协|文联|侨联|工商联|政协)"
 )
@@ -376,7 +376,7 @@ def _from_fields(text: str) -> str | None:
         for field in header_fields(text)
         if field.key in FIELD_RANK
         and (name := field_name(field.value) or _out_of_order(text, field))
-        and not (field.key == "unit" and _bare_section(name))
+        and not (field.key == "unit" and (_bare_section(name) or BUSINESS.search(name)))
     ]
 
     def rank(item: tuple[str, str]) -> float:
@@ -397,7 +397,8 @@ def _from_fields(text: str) -> str | None:
 
 
 # A section of a body by its ending (禁毒支队, 治安大队): as a form's 实施单位 without a place, the body
-# it belongs to (the 主管部门, the title's) is the one reporting.
+# it belongs to (the 主管部门, the title's) is the one reporting; so is the department whose project a
+# company carries out (实施单位 XX有限公司: a company publishes no self-evaluation of public money).
 SECTION = re.compile(r"(?:支队|大队|中队)$")
 
 
