@@ -3,6 +3,7 @@ and their keys, assembly and reuse of the last batch's rows."""
 
 import contextlib
 import dataclasses
+import gc
 import signal
 from concurrent.futures import ProcessPoolExecutor
 
@@ -260,6 +261,22 @@ def test_a_file_that_kills_its_reader_is_rejected_even_in_a_batch_of_two(tmp_pat
     crashed, good = process_files(tmp_path, scan_reports(tmp_path), workers=1).outcomes
     assert crashed.reason.startswith("the reading process died")
     assert isinstance(good, DocumentExtract) and good.facts
+
+
+def test_readers_fork_with_the_run_s_objects_frozen_which_the_collector_gets_back(tmp_path, monkeypatch):
+    for name in ("a.txt", "b.txt"):
+        (tmp_path / name).write_text("长沙市图书馆2022年度部门整体支出绩效自评报告", encoding="utf-8")
+
+    def frozen_count(data: bytes, source_file: str, *args: object) -> Rejection:
+        return Rejection(source_file, "read", f"frozen {gc.get_freeze_count()}")
+
+    monkeypatch.setattr(read_module, "extract_file", frozen_count)
+    outcomes = process_files(tmp_path, scan_reports(tmp_path), workers=2).outcomes
+    assert all(int(outcome.reason.split()[1]) > 0 for outcome in outcomes)  # seen in the workers
+    assert gc.get_freeze_count() == 0  # and in this process, collectable again
+    crash_when_reading(monkeypatch, "a.txt")
+    crashed, _ = process_files(tmp_path, scan_reports(tmp_path), workers=2).outcomes
+    assert crashed.reason.startswith("the reading process died") and gc.get_freeze_count() == 0
 
 
 def test_performance_indicator_rows_are_assembled_with_their_documents_identity():

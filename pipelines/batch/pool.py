@@ -4,12 +4,14 @@ cache are not read again."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -42,6 +44,19 @@ def limit_memory(megabytes: float, ocr_megabytes: float | None = None) -> None:
     run's own process."""
     mb = 1024 * 1024
     limit_address_space(int(megabytes * mb), None if ocr_megabytes is None else int(ocr_megabytes * mb))
+
+
+@contextmanager
+def heap_frozen() -> Iterator[None]:
+    """Within this block, the objects this process holds are out of the garbage collector's sight
+    (`gc.freeze`): reader processes forked meanwhile do not walk them in their collections, which
+    would copy every page of this process's heap they sit on (a run's process holds hundreds of MB:
+    Dagster, pandas, the tables). They are back in sight, collectable again, when the block ends."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _pool(workers: int, limits: ReadLimits) -> ProcessPoolExecutor:
@@ -216,7 +231,7 @@ def process_files(
             tally()
     elif to_read:
         # Workers fork at the first submit; no thread of ours is running by then.
-        with _pool(workers, limits) as pool:
+        with heap_frozen(), _pool(workers, limits) as pool:
             parsing = _in_pool(pool, root, to_read, workers, limits, cache)
             _collect(parsing, root, to_read, workers, limits, cache, tally, read)
     if not found:
