@@ -439,6 +439,35 @@ def test_the_cache_holds_json_and_parquet_only_and_a_damaged_table_is_rebuilt(tm
     _assert_same_tables(third, first)  # the rebuilt tables were kept
 
 
+def test_a_changed_batch_whose_last_tables_are_damaged_equals_a_fresh_assembly(tmp_path):
+    root, cache = _copy_samples(tmp_path), tmp_path / "cache"
+    extract_reports(root, scan_reports(root), workers=1, cache_root=cache)
+    (facts,) = cache.glob("tables/*/*/facts.parquet")
+    facts.write_bytes(b"PAR1 damaged")  # the plan reads the documents' keys only: they look reusable
+    (root / "新增.txt").write_text(
+        "长沙市图书馆2024年度部门整体支出绩效自评报告\n全年接待读者4200人次。", encoding="utf-8"
+    )
+    listing = scan_reports(root)
+    again = extract_reports(root, listing, workers=1, cache_root=cache)
+    assert again.parsed == 1  # the others came from their JSON entries
+    _assert_same_tables(again, extract_reports(root, listing, workers=1))
+
+
+def test_collecting_shards_read_elsewhere_loads_no_reader(tmp_path, monkeypatch):
+    import sys
+
+    from pipelines.batch.incremental import collect_extraction, plan_extraction, read_shard
+
+    root, cache = _copy_samples(tmp_path), tmp_path / "cache"
+    listing = scan_reports(root)
+    plan = plan_extraction(root, listing, cache, shards=2)
+    batches = [read_shard(root, shard, 1, cache) for shard in plan.shards]
+    monkeypatch.delitem(sys.modules, "pipelines.batch.pool")  # as in a collecting process of its own
+    collected = collect_extraction(root, plan, batches, 1, cache)
+    assert "pipelines.batch.pool" not in sys.modules
+    assert collected.parsed == len(listing)
+
+
 def _allocate_under_a_limit(megabytes: float, allocate: int) -> str:
     pool_module.limit_memory(megabytes)
     try:

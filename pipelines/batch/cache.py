@@ -140,10 +140,17 @@ class ExtractCache:
         """Whether the tables of the batch `key` are stored (written whole, or not at all)."""
         return (self._tables_folder() / key).is_dir()
 
-    def last_tables(self) -> Extraction | None:
-        """The tables of the last batch assembled by this code, whatever its files."""
+    def last_documents(self) -> tuple[str, set[str]] | None:
+        """The key of the last batch assembled by this code, whatever its files, and the keys of its
+        documents (only that column is read: its tables are read by `get_tables` when reused)."""
         found = [p for p in self._tables_folder().glob("*") if not p.name.startswith(".")]
-        return _read_tables(found[0]) if len(found) == 1 else None
+        if len(found) != 1:
+            return None
+        try:
+            keys = pd.read_parquet(found[0] / "documents.parquet", columns=["document_key"])
+        except UNREADABLE:
+            return None
+        return found[0].name, set(keys["document_key"])
 
     def put_tables(self, key: str, extraction: Extraction) -> None:
         """Keep the tables of this batch only (every other batch's are deleted)."""

@@ -62,8 +62,7 @@ def plan_extraction(
     key = batch_key(files, hashes, cache)
     if cache.has_tables(key):
         return ExtractPlan(files, hashes, [], remembered=key)
-    last = cache.last_tables()
-    known = set(last.documents["document_key"]) if last is not None else set()
+    last, known = cache.last_documents() or (None, set())
     reused = {
         f.source_file: document_key(h)
         for f, h in zip(files, hashes, strict=True)
@@ -75,7 +74,7 @@ def plan_extraction(
         if f.source_file not in reused and not (h and cache.has(h))
     ]
     to_read = split_shards([files[i] for i in unread], [hashes[i] for i in unread], shards)
-    return ExtractPlan(files, hashes, to_read, last=last.key if reused else None, reused=reused)  # type: ignore[union-attr]
+    return ExtractPlan(files, hashes, to_read, last=last if reused else None, reused=reused)
 
 
 def read_shard(
@@ -110,13 +109,14 @@ def collect_extraction(
         remembered = cache.get_tables(plan.remembered)
         if remembered is not None:
             return remembered
-    from pipelines.batch.pool import process_files
-
     last = cache.get_tables(plan.last) if cache is not None and plan.last is not None else None
     reused = plan.reused if last is not None else {}
     read = {name for batch in batches for name in batch.source_files}
     rest = [i for i, f in enumerate(plan.files) if f.source_file not in reused and f.source_file not in read]
     if rest:
+        # Only here are outcomes looked up or files read: the readers and extractors load only then.
+        from pipelines.batch.pool import process_files
+
         hashes = [plan.hashes[i] for i in rest] if plan.hashes is not None else None
         batches = [
             *batches,
