@@ -115,6 +115,31 @@ def test_chart_text_is_escaped():
     assert "<script" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt;" in svg
 
 
+def test_a_kept_chart_is_rendered_once_per_spec_and_again_when_its_data_changes(tmp_path, monkeypatch):
+    rendered = []
+
+    def counted(spec: charts.Spec) -> str:
+        rendered.append(spec)
+        return real(spec)
+
+    real = charts.render_svg
+    monkeypatch.setattr(charts, "render_svg", counted)
+    frame = pd.DataFrame({"kind": ["fact"], "rule": ["region_resolved"], "failures": [3]})
+    spec, changed = charts.warnings_chart(frame, 0), charts.warnings_chart(frame.assign(failures=4), 0)
+    folder = tmp_path / ".charts"
+    first = charts.KeptCharts(folder)(spec)
+    assert first == real(spec) and len(rendered) == 1
+    kept = charts.KeptCharts(folder)  # a later build: the same spec is read back
+    assert kept(spec) == first and len(rendered) == 1
+    assert kept(changed) == real(changed) and len(rendered) == 2  # its data changed: rendered again
+    latest = charts.KeptCharts(folder)
+    latest(changed)
+    latest.forget_unused()
+    assert [p.name for p in folder.iterdir()] == [f"{charts.chart_key(changed)}.svg"]
+    (folder / f"{charts.chart_key(changed)}.svg").write_bytes(b"\xff not text")
+    assert charts.KeptCharts(folder)(changed) == real(changed) and len(rendered) == 3
+
+
 def test_every_value_on_the_page_is_escaped():
     hostile = "<script>alert('x')</script>"
     with empty_warehouse() as connection:
@@ -191,9 +216,9 @@ def test_the_report_is_not_built_again_while_the_warehouse_and_its_code_are_the_
     shutil.copy(reported[0], warehouse)
     renders = []
 
-    def counted(data):
+    def counted(data, render):
         renders.append(1)
-        return render_page(data)
+        return render_page(data, render)
 
     monkeypatch.setattr(report_asset, "render_page", counted)
 

@@ -1,12 +1,20 @@
 """The report's charts: Vega-Lite specs built from the report queries' frames, rendered to SVG at
-build time by vl-convert (no JavaScript in the page, no data fetched from anywhere)."""
+build time by vl-convert (no JavaScript in the page, no data fetched from anywhere); `KeptCharts`
+renders only the charts whose spec (data included) no earlier build rendered."""
 
+import hashlib
 import json
 import re
+from collections.abc import Callable
+from functools import cache
+from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import vl_convert
+
+from pipelines.storage import write_atomically
 
 # Chinese labels (provinces, indicator names): CJK fonts first, for the renderer's text layout and for
 # whichever of them the reader's system has.
@@ -24,6 +32,7 @@ STATUS_COLOURS = ["#2e7d32", "#c62828", "#9e9e9e"]
 NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
 
 Spec = dict[str, Any]
+Render = Callable[[Spec], str]  # a chart's spec -> its <svg> element
 
 
 def _values(frame: pd.DataFrame) -> list[dict]:
@@ -36,6 +45,45 @@ def render_svg(spec: Spec) -> str:
     svg = vl_convert.vegalite_to_svg({**spec, "config": CONFIG}, allowed_base_urls=[])
     opening, rest = svg.split(">", 1)
     return NAMESPACES.sub("", opening) + ">" + rest
+
+
+@cache
+def _renderer() -> bytes:
+    """This module's code (`render_svg`, CONFIG) and vl-convert's version."""
+    return Path(__file__).read_bytes() + metadata.version("vl-convert-python").encode()
+
+
+def chart_key(spec: Spec) -> str:
+    """What a chart's SVG depends on: its spec (data included) and `_renderer`."""
+    text = json.dumps(spec, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(_renderer() + text.encode()).hexdigest()
+
+
+class KeptCharts:
+    """A `Render` that keeps each chart's SVG in `folder` under its `chart_key`: a chart an earlier
+    build rendered from the same spec is read back, not rendered again (vl-convert starts a
+    JavaScript runtime for its first chart in a process)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.used: set[str] = set()
+
+    def __call__(self, spec: Spec) -> str:
+        key = chart_key(spec)
+        self.used.add(key)
+        kept = self.folder / f"{key}.svg"
+        try:
+            return kept.read_text(encoding="utf-8")
+        except (OSError, ValueError):  # not kept yet, or not readable as text: rendered again
+            svg = render_svg(spec)
+            write_atomically(kept, svg.encode("utf-8"))
+            return svg
+
+    def forget_unused(self) -> None:
+        """Remove the kept charts this one's calls did not use (those of earlier pages)."""
+        for path in self.folder.glob("*.svg"):
+            if path.stem not in self.used:
+                path.unlink(missing_ok=True)
 
 
 def budget_vs_spending_chart(frame: pd.DataFrame) -> Spec:

@@ -78,18 +78,18 @@ def section(anchor: str, title: str, intro: str, body: str) -> str:
     return f'<section id="{escape(anchor)}"><h2>{escape(title)}</h2><p>{escape(intro)}</p>{body}</section>'
 
 
-def figure(spec: charts.Spec) -> str:
-    return f"<figure>{charts.render_svg(spec)}</figure>"
+def figure(spec: charts.Spec, render: charts.Render) -> str:
+    return f"<figure>{render(spec)}</figure>"
 
 
 def nothing(what: str) -> str:
     return f'<p class="none">Nothing to show: {escape(what)}.</p>'
 
 
-def _budget(data: ReportData) -> str:
+def _budget(data: ReportData, render: charts.Render) -> str:
     frame = data.frames["budget_vs_spending"]
     body = (
-        figure(charts.budget_vs_spending_chart(frame))
+        figure(charts.budget_vs_spending_chart(frame), render)
         + table(
             frame,
             {
@@ -114,10 +114,10 @@ def _budget(data: ReportData) -> str:
     )
 
 
-def _execution(data: ReportData) -> str:
+def _execution(data: ReportData, render: charts.Render) -> str:
     frame = data.frames["execution_rates"]
     body = (
-        figure(charts.execution_rate_chart(frame))
+        figure(charts.execution_rate_chart(frame), render)
         if len(frame)
         else nothing("no department report states a budget execution rate")
     )
@@ -130,9 +130,13 @@ def _execution(data: ReportData) -> str:
     )
 
 
-def _coverage(data: ReportData) -> str:
+def _coverage(data: ReportData, render: charts.Render) -> str:
     frame = data.frames["indicator_coverage"]
-    body = figure(charts.coverage_chart(frame)) if len(frame) else nothing("no department report was loaded")
+    body = (
+        figure(charts.coverage_chart(frame), render)
+        if len(frame)
+        else nothing("no department report was loaded")
+    )
     return section(
         "coverage",
         "Indicator coverage (指标覆盖)",
@@ -143,9 +147,13 @@ def _coverage(data: ReportData) -> str:
     )
 
 
-def _attainment(data: ReportData) -> str:
+def _attainment(data: ReportData, render: charts.Render) -> str:
     frame = data.frames["attainment"]
-    body = figure(charts.attainment_chart(frame)) if len(frame) else nothing("no performance-indicator rows")
+    body = (
+        figure(charts.attainment_chart(frame), render)
+        if len(frame)
+        else nothing("no performance-indicator rows")
+    )
     return section(
         "attainment",
         "Performance-indicator attainment (绩效指标完成情况)",
@@ -157,13 +165,13 @@ def _attainment(data: ReportData) -> str:
     )
 
 
-def _warnings(data: ReportData) -> str:
+def _warnings(data: ReportData, render: charts.Render) -> str:
     counts = data.frames["warning_counts"]
     rejected = data.frames["rejected_files"].iloc[0]
     failures = int(counts["failures"].sum())
     parts = []
     if failures or rejected["files"]:
-        parts.append(figure(charts.warnings_chart(counts, int(rejected["files"]))))
+        parts.append(figure(charts.warnings_chart(counts, int(rejected["files"])), render))
     else:
         parts.append(nothing("no warnings and no rejections"))
     if failures:
@@ -211,14 +219,15 @@ def _warnings(data: ReportData) -> str:
     )
 
 
-def render_page(data: ReportData) -> str:
-    """The whole page; a warehouse without documents gives a page saying there is nothing yet."""
+def render_page(data: ReportData, render: charts.Render = charts.render_svg) -> str:
+    """The whole page, its charts rendered by `render`; a warehouse without documents gives a page
+    saying there is nothing yet."""
     summary = data.summary
     counts = "".join(
         f"<div><dt>{escape(label)}</dt><dd>{summary[name]:,}</dd></div>" for name, label in COUNTS.items()
     )
     if summary["documents"]:
-        sections = "".join(f(data) for f in (_budget, _execution, _coverage, _attainment, _warnings))
+        sections = "".join(f(data, render) for f in (_budget, _execution, _coverage, _attainment, _warnings))
     else:
         sections = (
             '<p class="none">Nothing yet: the warehouse has no documents. Put reports in REPORTS_DIR '

@@ -10,6 +10,7 @@ from dagster import AssetKey, MaterializeResult, MetadataValue, asset
 
 from pipelines.defs.resources import WarehouseFile
 from pipelines.report import preview_markdown, read_report, relations_read, render_page
+from pipelines.report.charts import KeptCharts
 from pipelines.report.queries import REPORT_SQL
 from pipelines.storage import write_atomically
 from pipelines.warehouse import published_build
@@ -21,6 +22,11 @@ UNREADABLE = (OSError, ValueError, TypeError, KeyError, AttributeError)
 def report_file(warehouse: Path) -> Path:
     """Where the report of the warehouse at `warehouse` goes: report/index.html beside it."""
     return warehouse.parent / "report" / "index.html"
+
+
+def chart_folder(report: Path) -> Path:
+    """Beside the page: the SVGs of its charts, each rendered again only when its data changes."""
+    return report.with_name(".charts")
 
 
 def report_record(report: Path) -> Path:
@@ -85,8 +91,10 @@ def province_report(warehouse: WarehouseFile) -> MaterializeResult:
         return MaterializeResult(metadata=_metadata(target, kept))
     with duckdb.connect(str(warehouse.file), read_only=True) as connection:
         data = read_report(connection)
-    page = render_page(data).encode("utf-8")
+    charts = KeptCharts(chart_folder(target))
+    page = render_page(data, charts).encode("utf-8")
     write_atomically(target, page)
+    charts.forget_unused()
     summary = data.summary
     values = {
         "budget_vs_spending": preview_markdown(data.frames["budget_vs_spending"]),
