@@ -632,8 +632,8 @@ def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path 
         fresh = checked if len(new) == len(checked) else checked.iloc[new].reset_index(drop=True)
         failed: dict[int, list[str]] = {}
         for result in run_rules(fresh, rules):
-            for i in result.failing_index:
-                failed.setdefault(keys[new[i]], []).append(result.rule.name)
+            for key in {keys[new[i]] for i in result.failing_index}:  # rows alike share one verdict
+                failed.setdefault(key, []).append(result.rule.name)
         known.update({keys[i]: tuple(failed.get(keys[i], ())) for i in new})
     current = {key: known[key] for key in keys}
     if new or len(current) != len(known):

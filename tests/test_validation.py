@@ -340,6 +340,17 @@ def test_a_row_read_by_ocr_with_low_confidence_is_flagged_and_kept():
     assert flagged["flags"].tolist() == ["kpi_ocr_confidence_low"]
 
 
+def test_rows_alike_in_their_rule_columns_are_flagged_once_each_when_judged_through_the_cache(tmp_path):
+    from pipelines.validation import validate_indicators
+
+    scanned = kpi(indicator="图书外借册次", read_by="ocr", ocr_confidence=0.7)
+    outcome = validate_indicators(kpi_frame(*KPI_CLEAN, scanned, scanned), cache_root=tmp_path)
+    flagged = outcome.accepted[outcome.accepted["flags"].notna()]
+    assert flagged["flags"].tolist() == ["kpi_ocr_confidence_low"] * 2
+    low = next(r for r in outcome.results if r.rule.name == "kpi_ocr_confidence_low")
+    assert len(low.failing_index) == 2
+
+
 def test_structural_check_of_performance_indicator_rows():
     from pipelines.defs.assets.validation import INDICATOR_GRAIN_CHECK, _grain_check
     from pipelines.validation import INDICATOR_GRAIN, validate_indicators
