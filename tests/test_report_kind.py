@@ -29,6 +29,16 @@ def test_a_report_that_names_no_kind_is_a_department_report():
     )
 
 
+def test_a_pages_dash_bulleted_metadata_lines_leave_the_forms_title_in_the_title_zone():
+    metadata = [f"- {line}" for line in ("索引号", "01234567-8/20230529-00001", "发文机构", "某某区农业农村局",
+                                         "公开目录", "绩效自评报告", "文 号", "浏览量", "日期", "2023-05-29")]  # fmt: skip
+    lines = ("某某区2021年中央耕地保护补助资金绩效自评", *metadata, "2022年度项目支出绩效自评表")
+    assert (
+        kind_of(*lines, "单位名称:某某区农业技术推广站", "项目名称 | 某某区2021年中央耕地保护补助资金 |")[0]
+        == "project"
+    )
+
+
 def test_project_form_on_one_line_takes_the_project_name_up_to_the_next_field():
     text = (
         "附件: 项目支出绩效自评表 (2022年度) 项目名称 乡镇道路养护 主管部门 219-某某镇人民政府 "

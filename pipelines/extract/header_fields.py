@@ -38,7 +38,8 @@ def header_text(document: Document) -> str:
 
 # A saved web page's metadata around the report (索引号, 发布机构, 浏览量 ...): labels on lines of their
 # own or with their value (发布机构开远市档案局: the publisher, not a title), bracketed ([ 索引号 ]) or
-# bulleted lines, a lone dash, the breadcrumb (您当前的位置: …), a line that is only a date or an index
+# bulleted lines (a dash as the bullet too: - 索引号, - 2023-05-29; not - XX局, a page's banner naming its
+# body), a lone dash, the breadcrumb (您当前的位置: …), a line that is only a date or an index
 # code; not the report's title lines.
 METADATA_LABELS = (  # printed alone or with their value
     "索引号|发布机构|发布日期|发文日期|成文日期|公开目录|公开方式|公开范围|浏览量|浏览次数|点击数|主题分类|"
@@ -46,7 +47,7 @@ METADATA_LABELS = (  # printed alone or with their value
 )
 LONE_LABELS = "文号|主题词|来源|作者|字体|字号|打印|关闭|分享|有效性|搜索|图片"  # ordinary words with a value
 PAGE_CHROME = re.compile(
-    rf"^(?:[•·▪●]\s*.{{0,40}}|[-—–]+|(?:{METADATA_LABELS})\s*[:：]?\s*[^\s:：].{{0,40}}"
+    rf"^(?:[-—–]\s+)?(?:[•·▪●]\s*.{{0,40}}|[-—–]+|(?:{METADATA_LABELS})\s*[:：]?\s*[^\s:：].{{0,40}}"
     rf"|(?:{METADATA_LABELS}|{LONE_LABELS})\s*[:：]?\s*|[\[【]\s*[\u4e00-\u9fff]{{2,8}}\s*[\]】]"
     rf"|[\[【]\s*(?:{METADATA_LABELS}|{LONE_LABELS})\s*[\]】].*"  # [ 索引号 ] 1150…/2022-00027 [ 发文字号 ]
     r"|(?:您?当前的?位置)\s*[:：].*|(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?|[0-9A-Z]{8,}(?:[-/][0-9A-Z]+)*)$"
