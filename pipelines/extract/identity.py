@@ -224,14 +224,13 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
         match = LINE_NAME.match(line.replace(" ", ""))
         if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
             return _completed(_clean_name(match["name"]), text), "line"
-    writer = _writers_level(text)
     named = Counter(
         name
         for match in PLACE_NAME.finditer(QUOTED.sub("", text))
-        if (name := _placed_name(match["name"]))
-        and not FINANCE.search(name)
-        and _level_fits(name, writer, text)
+        if (name := _placed_name(match["name"])) and not FINANCE.search(name)
     )
+    if writer := _writers_level(text):
+        named = Counter({name: count for name, count in named.items() if _level_fits(name, writer, text)})
     if named:
         # the most named; among as many, one that opens a line (XX社成立于1951年 …), else the first
         opening = {name for name in named if any(line.lstrip().startswith(name) for line in lines)}
@@ -261,19 +260,18 @@ COUNTY_LEVEL = ("县", "区", "旗")
 
 
 def _writers_level(text: str) -> str | None:
-    """ "city" when the text says 我市 and never 我县 / 我区 / 我旗, "county" for the reverse, else None."""
+    """The writer's level: city when the text says 我市 and never 我县 / 我区 / 我旗, county for the
+    reverse, else None."""
     words = {match.group(1) for match in OWN_AREA.finditer(text)}
     if words == {"市"}:
         return "city"
     return "county" if words and words <= set(COUNTY_LEVEL) else None
 
 
-def _level_fits(name: str, writer: str | None, text: str) -> bool:
-    """Whether a body named in the text can be the writer: a 县 body is not one that says 我市 (the
-    county it names got the city's money), a city's body not one that says 我县; a county-level
-    city's body (XX市, under a prefecture) may say either."""
-    if writer is None:
-        return True
+def _level_fits(name: str, writer: str, text: str) -> bool:
+    """Whether a body named in the text can be the writer of level `writer`: a 县 body is not one that
+    says 我市 (the county it names got the city's money), a city's body not one that says 我县; a
+    county-level city's body (XX市, under a prefecture) may say either."""
     region = resolve_region(name, text, None)
     if writer == "city":
         return not (region.county and region.county.endswith(COUNTY_LEVEL))

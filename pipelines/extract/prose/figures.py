@@ -49,7 +49,9 @@ FUND_NAME_GAP = re.compile(
     r"(?:[(（][^()（）]{1,12}[)）])?(?:[,，]?\s*(?:共计|合计)|共|为|计)?\s*"
 )  # …救灾资金(水利部分),共计6800万元: a bracketed part of the fund's name, its sum after a comma
 PLACE_CHARS = 12  # a place name's longest form, for the recipient a fund's name may start with
-OWN_AREA = "我"  # 下达我市, 下达我县: the report's own area, so a place named after it is a part of it
+OUR_AREA = re.compile(
+    r"我[省市州县区旗镇乡]"
+)  # 下达我市: the report's own area; a place named after it is a part
 BARE_AMOUNT = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)\.\d{2}")
 NOT_AFTER_AMOUNT = ("、", ".", "%", ")", "万", "亿")
 OTHER_THAN_INCOME = re.compile(r"支出|预算|结转|结余")
@@ -109,7 +111,7 @@ def _figure_for(
         for other in skipped:
             gap = gap.replace(text[other.start : other.end], "")
         fund_named = bool(ALLOCATION.search(hit.alias)) and bool(FUND_NAME_GAP.fullmatch(gap))
-        if fund_named and OWN_AREA in hit.alias and place_name_starts(gap[:PLACE_CHARS])[:1] == [0]:
+        if fund_named and OUR_AREA.search(hit.alias) and place_name_starts(gap[:PLACE_CHARS])[:1] == [0]:
             return None  # 下达我市宣汉县文化馆…补助40万元: one place's share of what our area was given
         if (len(gap) > MAX_GAP and not fund_named) or any(stop in gap for stop in GAP_STOPS):
             return None
