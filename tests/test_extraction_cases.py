@@ -726,3 +726,40 @@ def test_the_amount_finally_passed_down_after_a_cut_is_the_years_budget():
 def test_the_score_of_a_report_in_its_words(sentence):
     doc = document_from_lines("某县畜牧局2021年度动物防疫补助经费绩效自评报告", sentence)
     assert achieved(doc)[("self_eval_score", "department")] == 96
+
+
+def test_compiling_indicators_is_no_staffing():
+    """编制 as a verb: 编制15个绩效目标指标 counts the indicators a unit set, not its posts."""
+    doc = document_from_lines(
+        "某县某某项目绩效自评报告",
+        "该项目共编制15个绩效目标指标,其中一级指标3个,三级指标15个。",
+        "本单位核定编制12个,实有在职人员10人。",
+    )
+    facts = [(f.indicator_code, f.value) for f in extract_facts(doc)]
+    assert ("staff_authorized", 15) not in facts
+    assert ("staff_authorized", 12) in facts
+
+
+def test_beneficiaries_income_is_not_the_bodys():
+    """带动贫困户总收入42.21万元: the households' income a project brought, not the body's income."""
+    doc = document_from_lines(
+        "某县乡村振兴局产业扶贫项目绩效自评报告",
+        "项目带动受益建档立卡贫困户总收入42.21万元,村集体年收入60.3万元。",
+        "本年收入合计615.40万元。",
+    )
+    facts = [(f.indicator_code, f.value) for f in extract_facts(doc)]
+    assert ("income_total", 422100) not in facts
+    assert ("income_total", 603000) not in facts
+    assert ("income_total", 6154000) in facts
+
+
+def test_an_areas_indicator_score_is_not_the_reports_score():
+    """一、资金保障方面,指标评价得分12: one area's indicators scored, not the self-evaluation's total."""
+    doc = document_from_lines(
+        "某市财政衔接推进乡村振兴补助资金绩效自评报告",
+        "一、资金保障方面,指标评价得分12",
+        "县本级预算安排的衔接资金为76万元,指标评价得分7分。",
+        "综上,自评得分92分。",
+    )
+    scores = [f.value for f in extract_facts(doc) if f.indicator_code == "self_eval_score"]
+    assert scores == [92]

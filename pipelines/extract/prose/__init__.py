@@ -91,6 +91,12 @@ SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 CLAUSE_END = re.compile(r"[，,。；;:：!?！？\n]")
 # After a figure: the figure is a condition of a rule (未达到90%的需说明原因, 超过5%的应报告).
 CONDITION_AFTER = re.compile(r"\s*(?:以上|以下|及以上|及以下)?\s*的\s*[,，]?\s*(?:需|须|应|要|必须|需要)")
+# After a staffing figure: things counted, not posts or people (编制15个绩效目标指标: 编制 as a verb).
+THINGS_COUNTED = re.compile(r"\s*(?:绩效|目标|指标|项目|任务|方案|计划|文件|制度|报告|预算)")
+# Before an income alias: people or a collective the money reached (带动贫困户总收入, 村集体年收入, 人均收入).
+BENEFICIARIES = re.compile(r"(?:贫困户|脱贫户|监测户|农户|农民|村民|群众|居民|村集体|集体经济|受益户|人均|户均)$")
+# Before a score alias: one area's or group's indicators scored (资金保障方面,指标评价得分12), not the report.
+INDICATORS_SCORED = re.compile(r"(?<!绩效)(?<!总体)指标$")
 
 
 def _label_value(normal: NormalText, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
@@ -234,6 +240,12 @@ def _not_the_bodys(sentence: _Sentence, hit: AliasHit, figure: Figure, clause_st
     ):
         return True
     if code in ONE_ITEM_CODES and names_one_item(text[clause_start : hit.start], hit.alias):
+        return True
+    if hit.indicator.category == STAFFING and THINGS_COUNTED.match(text, figure.end):
+        return True
+    if code in INCOME_CODES and BENEFICIARIES.search(text[clause_start : hit.start]):
+        return True
+    if code == SCORE_CODE and INDICATORS_SCORED.search(text[clause_start : hit.start]):
         return True
     # 1.XX覆盖率,目标值≥90%,完成值92%,自评得分20分: one indicator's score
     return code == SCORE_CODE and bool(INDICATOR_ROW_WORDS.search(text, 0, hit.start))
