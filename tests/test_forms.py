@@ -1418,3 +1418,20 @@ def test_an_amount_run_against_the_next_figure_at_a_line_end():
     facts = form_facts(document_from_lines(text))
     assert facts[("budget_execution_rate", "department")] == 100
     assert facts[("budget_fiscal", "fiscal")] == 6_208_200
+
+
+def test_pipe_cells_one_per_line_end_where_the_text_resumes():
+    """A monitoring form's indicator table as one cell per line, each led by a pipe (| 三级指标), its
+    actual values in a 实施进度 column (已完成100%: one value), then the report's text again: the
+    rows are the table's, none is read out of the paragraphs after it."""
+    doc = document_from_lines(
+        "绩效", "指标", "| 一级指标", "| 二级指标", "| 三级指标", "| 指标值", "| 实施进度", "|",
+        "产出指标", "| 数量指标", "| 宣传次数", "| 至少全年完成2次宣传", "| 已完成100%", "| |",
+        "满意度指标", "| 满意度指标", "| 群众满意度", "| 90%", "| 已完成100%", "|",
+        "3.分析评价申报内容是否与实际相符,申报目标是否合理可行",
+        "(三)项目自评步骤及方法",
+        "二、项目资金申报及使用情况",
+        "批复下达预算资金10万元。",
+    )  # fmt: skip
+    rows = [(r.indicator, r.target_text, r.actual_text) for r in extract_content(doc).indicators]
+    assert rows == [("宣传次数", "至少全年完成2次宣传", "已完成100%"), ("群众满意度", "90%", "已完成100%")]

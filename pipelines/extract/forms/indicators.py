@@ -239,7 +239,8 @@ AFTER_WORD = re.compile(r"(?<=[\u4e00-\u9fff])")  # a position right after a Chi
 
 
 VALUE_PREFIX = re.compile(
-    r"每[\u4e00-\u9fff]{1,2}|约|近|达|超过?|不少于|不低于|不超过|不高于|(?:提升|提高|增长|增加|下降|降低|减少|增|降)了?"
+    r"每[\u4e00-\u9fff]{1,2}|约|近|达到?|超过?|不少于|不低于|不超过|不高于"
+    r"|(?:提升|提高|增长|增加|下降|降低|减少|增|降)了?|(?:已经?)?完成了?"
 )
 SHORT_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}")  # 米, 厘米, 起: a unit the number rules do not know
 

@@ -67,6 +67,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "年初指标值": (KPI_COLUMN, "target"), "调整指标值": (KPI_COLUMN, "adjusted"),
     "得分系数": (KPI_COLUMN, "ratio"), "是否核心指标": (KPI_COLUMN, "core"),
     "实际完成指标值": (KPI_COLUMN, "actual"), "实际值": (KPI_COLUMN, "actual"), "完成值": (KPI_COLUMN, "actual"),
+    "实施进度": (KPI_COLUMN, "actual"),  # a monitoring form's column: where the indicator stands
     "全年实际完成值": (KPI_COLUMN, "actual"), "年度实际完成值": (KPI_COLUMN, "actual"),
     "偏差原因分析及改进措施": (KPI_COLUMN, "reason"), "未完成原因分析及改进措施": (KPI_COLUMN, "reason"),
     "未完成原因和改进措施": (KPI_COLUMN, "reason"), "未完成原因分析": (KPI_COLUMN, "reason"),
@@ -249,6 +250,11 @@ def tokens_of_text(
     ]
 
 
+def _pipe_cells(text: str) -> bool:
+    """Whether a block is cells of pipe rows: a row (a | b) or one cell of it on a line of its own (| a)."""
+    return text.count("|") >= 2 or text.lstrip().startswith("|")
+
+
 def tokens(document: Document) -> list[Token]:
     """The document as one stream of tokens: table cells in order (empty cells dropped), and runs of
     other blocks read as one text (a label broken over lines, 产 / 出 / 指 / 标, is still a label),
@@ -260,7 +266,7 @@ def tokens(document: Document) -> list[Token]:
         texts = [without_glosses(b.text) for b in run]
         starts = list(accumulate((len(t) + 1 for t in texts[:-1]), initial=0))
         text = "\n".join(texts)
-        in_text = [b.text.count("|") < 2 for b in run]  # once per block: a block may be one huge line
+        in_text = [not _pipe_cells(b.text) for b in run]  # once per block: a block may be one huge line
         end = -1
         for a, b, value, label in _scan(text):
             index = bisect_right(starts, a) - 1
