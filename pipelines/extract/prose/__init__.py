@@ -94,7 +94,9 @@ CONDITION_AFTER = re.compile(r"\s*(?:以上|以下|及以上|及以下)?\s*的\s
 # After a staffing figure: things counted, not posts or people (编制15个绩效目标指标: 编制 as a verb).
 THINGS_COUNTED = re.compile(r"\s*(?:绩效|目标|指标|项目|任务|方案|计划|文件|制度|报告|预算)")
 # Before an income alias: people or a collective the money reached (带动贫困户总收入, 村集体年收入, 人均收入).
-BENEFICIARIES = re.compile(r"(?:贫困户|脱贫户|监测户|农户|农民|村民|群众|居民|村集体|集体经济|受益户|人均|户均)$")
+BENEFICIARIES = re.compile(
+    r"(?:贫困户|脱贫户|监测户|农户|农民|村民|群众|居民|村集体|集体经济|受益户|人均|户均)$"
+)
 # Before a score alias: one area's or group's indicators scored (资金保障方面,指标评价得分12), not the report.
 INDICATORS_SCORED = re.compile(r"(?<!绩效)(?<!总体)指标$")
 
