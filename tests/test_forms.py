@@ -1435,3 +1435,21 @@ def test_pipe_cells_one_per_line_end_where_the_text_resumes():
     )  # fmt: skip
     rows = [(r.indicator, r.target_text, r.actual_text) for r in extract_content(doc).indicators]
     assert rows == [("宣传次数", "至少全年完成2次宣传", "已完成100%"), ("群众满意度", "90%", "已完成100%")]
+
+
+def test_a_money_block_whose_first_row_is_its_sum():
+    """Chongqing's department form: 年初预算资金总额 | 实际投入资金额 | 产生差异的原因, then 合计 (the
+    year's total money) and 其中:财政拨款, one cell after another."""
+    doc = document_from_lines(
+        "2021年部门整体绩效目标自评表",
+        "资金情况(万元)",
+        "年初预算资金总额(万元) 实际投入资金额(万元) 产生差异的原因",
+        "合计 1304.23 2951.55 项目经费增加",
+        "其中:财政拨款 1304.23 2951.55",
+        "其他资金",
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc).facts}
+    assert facts[("budget_total", "initial")] == 13042300
+    assert facts[("expenditure_total", "department")] == 29515500
+    assert facts[("budget_fiscal", "fiscal+initial")] == 13042300
+    assert ("income_fiscal", "fiscal") not in facts  # the form's fiscal row, not an income

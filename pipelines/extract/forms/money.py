@@ -636,7 +636,8 @@ def _first_row(stream: list[Token], start: int) -> int:
         if skipped == LOOK_BACK or FIGURE_RUN.match(stream[index].text.replace(" ", "")):
             return start
         index, skipped = index + 1, skipped + 1
-    return index if index < len(stream) and stream[index].kind == MONEY_ROW else start
+    first = stream[index] if index < len(stream) else None
+    return index if first is not None and (first.kind == MONEY_ROW or first.label == SUM_ROW) else start
 
 
 def _after_note(stream: list[Token], start: int) -> int:

@@ -27,6 +27,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "预算执行情况": (CAPTION, ""), "年度预算申请": (CAPTION, ""),
     # money columns
     "年初预算数": (MONEY_COLUMN, "initial"), "年初预算": (MONEY_COLUMN, "initial"),
+    "年初预算资金总额": (MONEY_COLUMN, "initial"), "实际投入资金额": (MONEY_COLUMN, "spent"),  # Chongqing's form
     "全年预算数": (MONEY_COLUMN, "budget"), "调整后预算数": (MONEY_COLUMN, "budget"),
     "调整预算数": (MONEY_COLUMN, "budget"), "全年预算": (MONEY_COLUMN, "budget"),
     "年度预算数": (MONEY_COLUMN, "budget"), "预算数": (MONEY_COLUMN, "budget"),
