@@ -763,3 +763,9 @@ def test_an_areas_indicator_score_is_not_the_reports_score():
     )
     scores = [f.value for f in extract_facts(doc) if f.indicator_code == "self_eval_score"]
     assert scores == [92]
+
+
+@pytest.mark.parametrize("sentence", ["局机关现有退休64人,在职职工128人。", "在职人数128人,退休人数64人。"])
+def test_retired_staff_told_as_currently_retired_or_as_a_number_of_retired(sentence):
+    doc = document_from_lines("某县林业局2021年度部门整体支出绩效自评报告", sentence)
+    assert achieved(doc)[("staff_retired", "department")] == 64
