@@ -1435,6 +1435,8 @@ def test_pipe_cells_one_per_line_end_where_the_text_resumes():
     )  # fmt: skip
     rows = [(r.indicator, r.target_text, r.actual_text) for r in extract_content(doc).indicators]
     assert rows == [("宣传次数", "至少全年完成2次宣传", "已完成100%"), ("群众满意度", "90%", "已完成100%")]
+    satisfaction = [f for f in extract_content(doc).facts if f.indicator_code == "satisfaction_rate"]
+    assert [(f.value, f.is_target) for f in satisfaction] == [(90, True)]  # 已完成100%: progress, no rate
 
 
 def test_a_money_block_whose_first_row_is_its_sum():

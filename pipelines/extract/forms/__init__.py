@@ -282,6 +282,10 @@ def _staff_indicator(text: str, matcher: Matcher) -> Indicator | None:
 MAX_PERCENT_CELL = 100
 
 
+# A value cell telling the work's progress (已完成100%: a monitoring form's 实施进度), not the measure.
+PROGRESS = re.compile(r"\s*(?:已经?)?完成了?\s*\d")
+
+
 def indicator_facts(rows: list[PerformanceIndicator], matcher: Matcher) -> list[Fact]:
     """Core facts of indicator rows whose name is a dictionary indicator (读者满意度 -> satisfaction_rate):
     the achieved value, and the target, when the cell is one figure of a fitting unit (a rate's cell
@@ -290,7 +294,7 @@ def indicator_facts(rows: list[PerformanceIndicator], matcher: Matcher) -> list[
     for row in rows:
         hits = matcher.hits(simplify(row.indicator))
         for text, is_target in ((row.actual_text, False), (row.target_text, True)):
-            figure = figure_of_value(text) if text else None
+            figure = figure_of_value(text) if text and not PROGRESS.match(text) else None
             if figure is None:
                 continue
             hit = next((h for h in hits if unit_fits(figure, h.indicator)), None)
