@@ -1455,3 +1455,20 @@ def test_a_money_block_whose_first_row_is_its_sum():
     assert facts[("expenditure_total", "department")] == 29515500
     assert facts[("budget_fiscal", "fiscal+initial")] == 13042300
     assert ("income_fiscal", "fiscal") not in facts  # the form's fiscal row, not an income
+
+
+def test_chongqing_indicator_rows_with_weight_before_unit():
+    """三级指标 | 指标权重 | 计量单位 | 指标值 | 全年实际完成值 | 产生差异的原因及改进措施, cells apart by spaces:
+    `25 %` is a weight and the unit column's %, and 总额 inside 外贸进出口总额 is part of the name."""
+    doc = document_from_lines(
+        "三级指标 指标权重 计量单位 指标值 全年实际完成值 产生差异的原因及改进措施",
+        "消费品零售额 25 % 9.5 25.6",
+        "外贸进出口总额 25 亿人民币 17.5 28.6",
+        "新增限上商贸企业(法人) 13 23 33",
+    )
+    rows = [(r.indicator, r.actual_text, r.weight) for r in extract_content(doc).indicators]
+    assert rows == [
+        ("消费品零售额", "25.6", 25),
+        ("外贸进出口总额", "28.6", 25),
+        ("新增限上商贸企业(法人)", "33", 13),
+    ]

@@ -782,6 +782,28 @@ def _unit_cells(pieces: list[Token]) -> list[Token]:
     return cells
 
 
+def _unit_after_weight(header: KpiHeader) -> bool:
+    """Whether the header prints a 计量单位 column right after the weight (指标权重 | 计量单位 | 指标值)."""
+    roles = list(header.roles)
+    return "weight" in roles and roles[roles.index("weight") + 1 : roles.index("weight") + 2] == ["unit"]
+
+
+WEIGHT_THEN_PERCENT = re.compile(r"^(?P<weight>[1-9]\d?)\s+(?P<unit>[%％])$")
+
+
+def _weights_apart(cells: list[Token]) -> list[Token]:
+    """A weight and the % of the unit column printed after it with a space (25 %), read as one
+    percent figure: the two cells again."""
+    apart: list[Token] = []
+    for cell in cells:
+        match = WEIGHT_THEN_PERCENT.match(cell.printed)
+        if match and cell.label is None:
+            apart += [Token(match["weight"], cell.locator), Token(match["unit"], cell.locator)]
+        else:
+            apart.append(cell)
+    return apart
+
+
 def _units_rejoined(cells: list[Token]) -> list[Token]:
     """A unit standing alone after a figure (=42 | 个: OCR puts a space between a number and its unit)
     joined to it, where the table has no unit column of its own."""
@@ -852,6 +874,7 @@ def read_indicator_block(
         cells.clear()
 
     def add_rows(cells: list[Token]) -> None:
+        cells = _weights_apart(cells) if _unit_after_weight(header) else cells
         if "unit" not in header.roles:
             cells = _units_rejoined(cells)
         for row, first in segment_rows(cells, header):
@@ -918,8 +941,12 @@ def read_indicator_block(
             flush()  # 序号 | 三级指标 | 年度指标值: a row's number ends the row before it
             next_number += 1
         elif not POINTS.match(token.text) and token.kind not in ENDS_TABLE:
-            # Words that are labels elsewhere (项目支出 in 项目支出进度, 得分 in 得分率) are text here.
-            cells.extend(unglue(replace(token, label=None), points_first))
+            # Words that are labels elsewhere (项目支出 in 项目支出进度, 得分 in 得分率) are text here,
+            # part of the cell they were printed in (外贸进出口总额: 总额 is no cell of its own).
+            if token.label is not None and token.glued and cells and _is_text(cells[-1]):
+                cells[-1] = replace(cells[-1], text=cells[-1].text + token.text, raw="")
+            else:
+                cells.extend(unglue(replace(token, label=None), points_first))
         index += 1
     flush()
     return rows, index
