@@ -785,7 +785,8 @@ def _unit_cells(pieces: list[Token]) -> list[Token]:
 def _unit_after_weight(header: KpiHeader) -> bool:
     """Whether the header prints a 计量单位 column right after the weight (指标权重 | 计量单位 | 指标值)."""
     roles = list(header.roles)
-    return "weight" in roles and roles[roles.index("weight") + 1 : roles.index("weight") + 2] == ["unit"]
+    after = roles.index("weight") + 1 if "weight" in roles else len(roles)
+    return roles[after : after + 1] == ["unit"]
 
 
 WEIGHT_THEN_PERCENT = re.compile(r"^(?P<weight>[1-9]\d?)\s+(?P<unit>[%％])$")

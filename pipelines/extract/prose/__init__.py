@@ -221,8 +221,9 @@ def _scope(sentence: _Sentence, hit: AliasHit) -> str:
 
 
 def _not_the_bodys(sentence: _Sentence, hit: AliasHit, figure: Figure, clause_start: int, scope: str) -> bool:
-    """Whether the figure is a part, one kind of staff, another body's service, one item's money or
-    one indicator's score, not the body's figure of the year."""
+    """Whether the figure is a part, one kind of staff, things a staffing word counts, another body's
+    service, one item's money, beneficiaries' income or one indicator's (or area's) score, not the
+    body's figure of the year."""
     text, code = sentence.text, hit.indicator.code
     final_budget = code == BUDGET_CODE and bool(ADJUSTED.search(hit.alias))
     if (
