@@ -769,3 +769,23 @@ def test_an_areas_indicator_score_is_not_the_reports_score():
 def test_retired_staff_told_as_currently_retired_or_as_a_number_of_retired(sentence):
     doc = document_from_lines("某县林业局2021年度部门整体支出绩效自评报告", sentence)
     assert achieved(doc)[("staff_retired", "department")] == 64
+
+
+def test_sums_passed_down_in_batches_are_parts_but_a_total_told_first_is_kept():
+    """Several sums one paragraph tells as passed down (下达) are batches, each a part of the year's
+    money: none is the budget. A first sum as large as the rest together is their total, told before them."""
+    batches = document_from_lines(
+        "某县文物管理所2020年文物保护专项资金项目绩效自评报告",
+        "该工程预算控制数为545万元,分别于2020年1月下达第一笔经费250万元,9月下达第二批专项经费295万元。",
+    )
+    told_first = document_from_lines(
+        "某县市场监督管理局2021年食品监管专项转移支付绩效自评报告",
+        "2021年中央下达食品监管专项转移支付预算资金3万元,下达我局食品监管补助资金1.5万元。",
+    )
+
+    def budgets(doc):
+        facts = extract_facts(doc, report_kind="transfer")
+        return sorted(f.value for f in facts if f.indicator_code == "budget_total" and not f.is_target)
+
+    assert 2500000 not in budgets(batches) and 2950000 not in budgets(batches)
+    assert budgets(told_first) == [30000]

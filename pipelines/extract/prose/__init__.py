@@ -99,6 +99,7 @@ BENEFICIARIES = re.compile(
 )
 # Before a score alias: one area's or group's indicators scored (资金保障方面,指标评价得分12), not the report.
 INDICATORS_SCORED = re.compile(r"(?<!绩效)(?<!总体)指标$")
+PASSED_DOWN = "下达"
 
 
 def _label_value(normal: NormalText, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
@@ -163,6 +164,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     if not matcher.pattern.search(normal.text):
         return facts  # no alias anywhere in the paragraph: none in any of its sentences
     start = 0
+    batches: list[Fact] = []  # budgets told as money passed down (下达), one per sentence
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
         end = end_match.end() if end_match else len(normal.text)
         text_of_sentence = normal.text[start:end]
@@ -187,8 +189,21 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             clause_start = sentence.clause_start(hits[i].start)
             if indicator.unit == "CNY" and MONEY_TOTAL.search(text_of_sentence, clause_start, figure.start):
                 facts = _without_parts(facts, made)
+            if indicator.code == BUDGET_CODE and scope == DEPARTMENT and PASSED_DOWN in hits[i].alias:
+                batches.extend(f for f in made if not f.is_target)
             facts.extend(made)
-    return facts
+    return _without_batches(facts, batches)
+
+
+def _without_batches(facts: list[Fact], batches: list[Fact]) -> list[Fact]:
+    """Without the budgets a paragraph tells as several sums passed down (1月下达第一笔经费250万元,9月下达第二批
+    295万元): each is a part of the year's money. A first sum as large as the others together is their
+    total, told before its parts (下达预算资金3万元, …下达我局1.5万元): it alone is kept."""
+    if len({f.value for f in batches}) < 2:
+        return facts
+    first, *rest = batches
+    parts = set(rest) if first.value >= sum(f.value for f in rest) else set(batches)
+    return [f for f in facts if f not in parts]
 
 
 def _reading(
