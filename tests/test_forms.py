@@ -11,7 +11,7 @@ from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.forms.indicators import split_run, unglue
 from pipelines.extract.forms.money import align_money_row
 from pipelines.extract.forms.tokens import Token, tokens
-from pipelines.extract.kpi import indicator_row, misread
+from pipelines.extract.kpi import clean_indicator_name, indicator_row, misread
 from pipelines.extract.matching import Matcher
 from pipelines.indicators import default_dictionary
 from tests.builders import document_from_lines, table_document
@@ -1472,3 +1472,17 @@ def test_chongqing_indicator_rows_with_weight_before_unit():
         ("外贸进出口总额", "28.6", 25),
         ("新增限上商贸企业(法人)", "33", 13),
     ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("演出设备成本件/件", "演出设备成本"),
+        ("补助标准元/人", "补助标准"),
+        ("元/人", "元/人"),
+        ("公里/小时速度", "公里/小时速度"),
+    ],
+)
+def test_a_unit_cell_run_into_the_end_of_a_name_is_no_part_of_it(printed, name):
+    """成本指标 | 演出设备成本件/件 | 2万元 …: the 度量单位 cell (件/件) printed into the name's end."""
+    assert clean_indicator_name(printed) == name

@@ -60,10 +60,25 @@ def misread(row: PerformanceIndicator) -> bool:
     return STATUS_IN_NAME.search(simplify(row.indicator)) is not None or names_nothing(row.indicator)
 
 
+MAX_UNIT_CHARS = 3
+
+
+def _without_unit_cell(name: str) -> str:
+    """A name without a 度量单位 cell run into its end, a unit per unit (演出设备成本件/件, 补助标准元/人)."""
+    head, slash, denominator = name.rpartition("/")
+    if not slash or denominator not in UNIT_WORDS:
+        return name
+    for size in range(1, MAX_UNIT_CHARS + 1):
+        if head[-size:] in UNIT_WORDS and len(WORDS.findall(head[:-size])) >= 2:
+            return head[:-size].rstrip()
+    return name
+
+
 def clean_indicator_name(name: str) -> str:
-    """The 三级指标 name as printed, without a template's prefix (指标1:), markers and surrounding
-    spaces; a list number printed in the cell (1、, (2)) is part of the name as printed and stays."""
-    return NAME_PREFIX.sub("", MARKERS.sub("", name)).strip(" :：")
+    """The 三级指标 name as printed, without a template's prefix (指标1:), markers, a unit cell run
+    into its end and surrounding spaces; a list number printed in the cell (1、, (2)) is part of the
+    name as printed and stays."""
+    return _without_unit_cell(NAME_PREFIX.sub("", MARKERS.sub("", name)).strip(" :："))
 
 
 def comparator_of(text: str | None) -> Comparator | None:
