@@ -188,11 +188,11 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             made = make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
             clause_start = sentence.clause_start(hits[i].start)
             if indicator.unit == "CNY" and MONEY_TOTAL.search(text_of_sentence, clause_start, figure.start):
-                facts = _without_parts(facts, made)
-            if indicator.code == BUDGET_CODE and scope == DEPARTMENT and PASSED_DOWN in hits[i].alias:
+                facts = _without_parts(facts, made)  # (a sum of what was passed down is no batch)
+            elif indicator.code == BUDGET_CODE and scope == DEPARTMENT and PASSED_DOWN in hits[i].alias:
                 batches.extend(f for f in made if not f.is_target)
             facts.extend(made)
-    return _without_batches(facts, batches)
+    return _without_batches(facts, [f for f in batches if f in facts])
 
 
 def _without_batches(facts: list[Fact], batches: list[Fact]) -> list[Fact]:
