@@ -22,6 +22,14 @@ def test_department_form_and_prose_report():
     assert kind_of("新宁县档案馆2021年度部门整体支出绩效自评报告", "一、部门概况") == ("department", None)
 
 
+@pytest.mark.parametrize(
+    "title",
+    ["某某区农林水务局2022年度项目支出部门评价报告和绩效自评表", "某某县文化馆2021年项目支出评价报告"],
+)
+def test_a_title_naming_project_spending_evaluated_by_the_department_is_a_projects(title):
+    assert kind_of(title, "根据区财政局的通知要求,现将评价情况报告如下。")[0] == "project"
+
+
 def test_a_report_that_names_no_kind_is_a_department_report():
     assert kind_of("武冈市档案馆2020年度预算绩效自评报告", "武冈市财政局：", "现将自评情况报告如下。") == (
         "department",
