@@ -30,6 +30,19 @@ def test_a_title_naming_project_spending_evaluated_by_the_department_is_a_projec
     assert kind_of(title, "根据区财政局的通知要求,现将评价情况报告如下。")[0] == "project"
 
 
+@pytest.mark.parametrize(
+    ("title", "kind", "name"),
+    [
+        ("某省残疾人事业宣传文化经费项目2017年度绩效自评报告", "project", "某省残疾人事业宣传文化经费项目"),
+        ("1、某县图书馆图书、报刊购置项目绩效自评报告", "project", "某县图书馆图书、报刊购置项目"),
+        ("某县卫生健康局基本药物制度补助资金转移支付区域(项目)绩效目标自评表", "transfer", "某县卫生健康局基本药物制度补助资金"),
+    ],
+)  # fmt: skip
+def test_a_titles_project_name_before_its_year_its_transfer_words_or_after_a_page_number(title, kind, name):
+    """The body's name before the project's is cut by identity extraction (extract_identity)."""
+    assert kind_of(title, "根据通知要求,现将自评情况报告如下。") == (kind, name)
+
+
 def test_a_report_that_names_no_kind_is_a_department_report():
     assert kind_of("武冈市档案馆2020年度预算绩效自评报告", "武冈市财政局：", "现将自评情况报告如下。") == (
         "department",

@@ -106,9 +106,12 @@ TITLE_PROJECT = re.compile(
     + BATCH
     + r")(?:支出)?的?(?:事后)?(?:绩效|自评)"
 )
-# A title that is a project's name and the kind's words, no year before it (XX乡XX站提升改造项目绩效自评报告).
+# A title that is a project's name and the kind's words, no year before it (XX乡XX站提升改造项目绩效自评报告;
+# the year after it: XX经费项目2017年度绩效自评报告; a transfer's words after it: XX补助资金转移支付区域(项目)
+# 绩效目标自评表), after a sharing site's page number (1、).
 TITLE_PROJECT_ALONE = re.compile(
-    r"^(?P<name>[\u4e00-\u9fff（）()、]{2,40}?" + PROJECT_END + BATCH + r")(?:支出)?的?(?:事后)?(?:绩效|自评)"
+    r"^(?:\d{1,2}、)?(?P<name>[\u4e00-\u9fff（）()、]{2,40}?" + PROJECT_END + BATCH + r")"
+    r"(?:转移支付)?(?:区域)?(?:[(（]项目[)）])?(?:(?:19|20)\d{2}年度?)?(?:支出)?的?(?:事后)?(?:绩效|自评)"
 )
 # A fund named in brackets after the body, before the kind phrase: XX局(中央XX资金—XX补助)转移支付2022年度
 # 绩效自评报告.
