@@ -61,10 +61,12 @@ def misread(row: PerformanceIndicator) -> bool:
 
 
 MAX_UNIT_CHARS = 3
+# Words before a value telling the work's progress (已完成100%: a monitoring form's 实施进度 column).
+PROGRESS_WORDS = r"(?:已经?)?完成了?"
 
 
 def _without_unit_cell(name: str) -> str:
-    """A name without a 度量单位 cell run into its end, a unit per unit (演出设备成本件/件, 补助标准元/人)."""
+    """A name without a 度量单位 cell run into its end, a unit per unit (设备维护成本元/次, 补助标准元/人)."""
     head, slash, denominator = name.rpartition("/")
     if not slash or denominator not in UNIT_WORDS:
         return name

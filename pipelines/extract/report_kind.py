@@ -31,7 +31,7 @@ from pipelines.extract.header_fields import (
     spaced_label,
     value_after,
 )
-from pipelines.extract.text import without_unpaired_brackets
+from pipelines.extract.text import PAGE_MARK, without_unpaired_brackets
 from pipelines.model import ReportKind
 
 TITLE_ZONE_LINES = 10  # first non-empty lines read as possible titles
@@ -108,9 +108,9 @@ TITLE_PROJECT = re.compile(
 )
 # A title that is a project's name and the kind's words, no year before it (XX乡XX站提升改造项目绩效自评报告;
 # the year after it: XX经费项目2017年度绩效自评报告; a transfer's words after it: XX补助资金转移支付区域(项目)
-# 绩效目标自评表), after a sharing site's page number (1、).
+# 绩效目标自评表). A sharing site's page number (1、) before it is no part of it (PAGE_MARK).
 TITLE_PROJECT_ALONE = re.compile(
-    r"^(?:\d{1,2}、)?(?P<name>[\u4e00-\u9fff（）()、]{2,40}?" + PROJECT_END + BATCH + r")"
+    r"^(?P<name>[\u4e00-\u9fff（）()、]{2,40}?" + PROJECT_END + BATCH + r")"
     r"(?:转移支付)?(?:区域)?(?:[(（]项目[)）])?(?:(?:19|20)\d{2}年度?)?(?:支出)?的?(?:事后)?(?:绩效|自评)"
 )
 # A fund named in brackets after the body, before the kind phrase: XX局(中央XX资金—XX补助)转移支付2022年度
@@ -253,7 +253,9 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
     if named := TITLE_PROJECT.search(title or "") or EVALUATED.search(text, 0, FIELD_ZONE):
         name = KIND_WORDS_BEFORE_NAME.sub("", named["name"])  # 2024年度转移支付XX补助资金: the kind's words
         return kind, None if NAMES_NO_PROJECT.match(name) else re.sub(r"\s+", "", named["year"] or "") + name
-    if (alone := TITLE_PROJECT_ALONE.search(title or "")) and not NAMES_NO_PROJECT.match(alone["name"]):
+    if (alone := TITLE_PROJECT_ALONE.search(PAGE_MARK.sub("", title or ""))) and not NAMES_NO_PROJECT.match(
+        alone["name"]
+    ):
         return kind, alone["name"]
     for pattern in (TITLE_BRACKET_PROJECT, TITLE_BRACKET_FUND):
         bracketed = pattern.search(_title_zone(text))

@@ -36,6 +36,7 @@ _ANY_WIDTH_GLOSS = re.compile(
 # A block that ends inside a number, and a next block that starts with a page marker then digits.
 _ENDS_IN_DIGIT = re.compile(r"\d$")
 _PAGE_MARKER = re.compile(r"^\d{1,3}、\s*(?=\d)")
+PAGE_MARK = re.compile(r"^\d{1,2}、")  # a document-sharing site's page number (2、) where a line starts
 # A line that is only a page number: 3, - 3 -, 第3页, 第 3 页 共 9 页.
 _PAGE_NUMBER = re.compile(r"[-—–\s]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*共\s*\d{1,4}\s*页)?[-—–\s]*")
 # A cell that is a figure: digits, with a comparator, a percent sign or a unit of one or two

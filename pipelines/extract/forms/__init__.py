@@ -52,7 +52,7 @@ from pipelines.extract.forms.money import (
     unit_mark,
 )
 from pipelines.extract.forms.tokens import FIELD, KPI_COLUMN, MONEY_COLUMN, POINTS, TOTAL, Token, tokens
-from pipelines.extract.kpi import figure_of_value
+from pipelines.extract.kpi import PROGRESS_WORDS, figure_of_value
 from pipelines.extract.matching import DEPARTMENT, Matcher, clean_label, make_facts, unit_fits
 from pipelines.extract.numbers import find_figures
 from pipelines.extract.text import simplify
@@ -282,8 +282,8 @@ def _staff_indicator(text: str, matcher: Matcher) -> Indicator | None:
 MAX_PERCENT_CELL = 100
 
 
-# A value cell telling the work's progress (已完成100%: a monitoring form's 实施进度), not the measure.
-PROGRESS = re.compile(r"\s*(?:已经?)?完成了?\s*\d")
+# A value cell telling the work's progress, not the measure (a 满意度 row's 已完成100%).
+PROGRESS = re.compile(rf"\s*{PROGRESS_WORDS}\s*\d")
 
 
 def indicator_facts(rows: list[PerformanceIndicator], matcher: Matcher) -> list[Fact]:

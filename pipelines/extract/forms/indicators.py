@@ -25,8 +25,9 @@ from pipelines.extract.forms.tokens import (
     Token,
     strip_span,
 )
-from pipelines.extract.kpi import UNIT_WORDS, comparator_of, indicator_row, score_of, value_of
+from pipelines.extract.kpi import PROGRESS_WORDS, UNIT_WORDS, comparator_of, indicator_row, score_of, value_of
 from pipelines.extract.numbers import UNITS as NUMBER_UNITS
+from pipelines.extract.text import PAGE_MARK
 from pipelines.model import PerformanceIndicator
 
 # ---------------------------------------------------------------------------------------------
@@ -221,7 +222,6 @@ GLUED_FIGURE = re.compile(
 )
 # After a figure: a name written as sentences (走访老人30人;慰问家庭8户。), not cells run together.
 NAME_AS_SENTENCES = re.compile(r"[;；。]")
-PAGE_MARK = re.compile(r"^\d{1,2}、")  # a document-sharing site's page number (2、) where a line starts
 EMPTY_SLOT = re.compile(r"^(?:指标\s*\d+\s*[:：]?)+$")  # an unfilled template row: 指标1:指标2:
 # 指标1: before a name; not 指标1010, a value ending in 指标 with the points glued to it.
 TEMPLATE_SLOT = re.compile(r"指标\s*\d{1,2}(?:\s*[:：]|(?=\s*[^\d\s:：])|$)")
@@ -240,7 +240,7 @@ AFTER_WORD = re.compile(r"(?<=[\u4e00-\u9fff])")  # a position right after a Chi
 
 VALUE_PREFIX = re.compile(
     r"每[\u4e00-\u9fff]{1,2}|约|近|达到?|超过?|不少于|不低于|不超过|不高于"
-    r"|(?:提升|提高|增长|增加|下降|降低|减少|增|降)了?|(?:已经?)?完成了?"
+    r"|(?:提升|提高|增长|增加|下降|降低|减少|增|降)了?|" + PROGRESS_WORDS
 )
 SHORT_UNIT = re.compile(r"[\u4e00-\u9fff]{1,2}")  # 米, 厘米, 起: a unit the number rules do not know
 
@@ -789,16 +789,16 @@ def _unit_after_weight(header: KpiHeader) -> bool:
     return roles[after : after + 1] == ["unit"]
 
 
-WEIGHT_THEN_PERCENT = re.compile(r"^(?P<weight>[1-9]\d?)\s+(?P<unit>[%％])$")
+WEIGHT_THEN_UNIT = re.compile(r"^(?P<weight>[1-9]\d?)\s+(?P<unit>\S+)$")
 
 
 def _weights_apart(cells: list[Token]) -> list[Token]:
-    """A weight and the % of the unit column printed after it with a space (25 %), read as one
-    percent figure: the two cells again."""
+    """A weight and the unit column's cell printed after it with a space (25 %, 30 亿元), read as one
+    figure with its unit: the two cells again."""
     apart: list[Token] = []
     for cell in cells:
-        match = WEIGHT_THEN_PERCENT.match(cell.printed)
-        if match and cell.label is None:
+        match = WEIGHT_THEN_UNIT.match(cell.printed)
+        if match and cell.label is None and match["unit"].replace("％", "%") in UNIT_WORDS:
             apart += [Token(match["weight"], cell.locator), Token(match["unit"], cell.locator)]
         else:
             apart.append(cell)
@@ -874,8 +874,10 @@ def read_indicator_block(
                 level2 = cell.label
         cells.clear()
 
+    weights_then_units = _unit_after_weight(header)
+
     def add_rows(cells: list[Token]) -> None:
-        cells = _weights_apart(cells) if _unit_after_weight(header) else cells
+        cells = _weights_apart(cells) if weights_then_units else cells
         if "unit" not in header.roles:
             cells = _units_rejoined(cells)
         for row, first in segment_rows(cells, header):
@@ -943,7 +945,7 @@ def read_indicator_block(
             next_number += 1
         elif not POINTS.match(token.text) and token.kind not in ENDS_TABLE:
             # Words that are labels elsewhere (项目支出 in 项目支出进度, 得分 in 得分率) are text here,
-            # part of the cell they were printed in (外贸进出口总额: 总额 is no cell of its own).
+            # part of the cell they were printed in (XX投资总额: 总额 is no cell of its own).
             if token.label is not None and token.glued and cells and _is_text(cells[-1]):
                 cells[-1] = replace(cells[-1], text=cells[-1].text + token.text, raw="")
             else:

@@ -35,7 +35,7 @@ from pipelines.extract.matching import (
     unit_fits,
 )
 from pipelines.extract.numbers import Figure, find_figures
-from pipelines.extract.prose.figures import choose, earlier_years
+from pipelines.extract.prose.figures import ALLOCATION, choose, earlier_years
 from pipelines.extract.prose.money import (
     ADJUSTED,
     ALLOCATION_CODES,
@@ -91,15 +91,14 @@ SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 CLAUSE_END = re.compile(r"[，,。；;:：!?！？\n]")
 # After a figure: the figure is a condition of a rule (未达到90%的需说明原因, 超过5%的应报告).
 CONDITION_AFTER = re.compile(r"\s*(?:以上|以下|及以上|及以下)?\s*的\s*[,，]?\s*(?:需|须|应|要|必须|需要)")
-# After a staffing figure: things counted, not posts or people (编制15个绩效目标指标: 编制 as a verb).
+# After a staffing figure: things counted, not posts or people (编制12个绩效目标指标: 编制 as a verb).
 THINGS_COUNTED = re.compile(r"\s*(?:绩效|目标|指标|项目|任务|方案|计划|文件|制度|报告|预算)")
 # Before an income alias: people or a collective the money reached (带动贫困户总收入, 村集体年收入, 人均收入).
 BENEFICIARIES = re.compile(
     r"(?:贫困户|脱贫户|监测户|农户|农民|村民|群众|居民|村集体|集体经济|受益户|人均|户均)$"
 )
-# Before a score alias: one area's or group's indicators scored (资金保障方面,指标评价得分12), not the report.
+# Before a score alias: one area's or group's indicators scored (XX管理方面,指标评价得分N), not the report.
 INDICATORS_SCORED = re.compile(r"(?<!绩效)(?<!总体)指标$")
-PASSED_DOWN = "下达"
 
 
 def _label_value(normal: NormalText, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
@@ -164,7 +163,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     if not matcher.pattern.search(normal.text):
         return facts  # no alias anywhere in the paragraph: none in any of its sentences
     start = 0
-    batches: list[Fact] = []  # budgets told as money passed down (下达), one per sentence
+    batches: list[Fact] = []  # budgets told as money allocated (下达, 上级安排), one per sentence
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
         end = end_match.end() if end_match else len(normal.text)
         text_of_sentence = normal.text[start:end]
@@ -189,16 +188,16 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             clause_start = sentence.clause_start(hits[i].start)
             if indicator.unit == "CNY" and MONEY_TOTAL.search(text_of_sentence, clause_start, figure.start):
                 facts = _without_parts(facts, made)  # (a sum of what was passed down is no batch)
-            elif indicator.code == BUDGET_CODE and scope == DEPARTMENT and PASSED_DOWN in hits[i].alias:
+            elif indicator.code == BUDGET_CODE and scope == DEPARTMENT and ALLOCATION.search(hits[i].alias):
                 batches.extend(f for f in made if not f.is_target)
             facts.extend(made)
     return _without_batches(facts, [f for f in batches if f in facts])
 
 
 def _without_batches(facts: list[Fact], batches: list[Fact]) -> list[Fact]:
-    """Without the budgets a paragraph tells as several sums passed down (1月下达第一笔经费250万元,9月下达第二批
-    295万元): each is a part of the year's money. A first sum as large as the others together is their
-    total, told before its parts (下达预算资金3万元, …下达我局1.5万元): it alone is kept."""
+    """Without the budgets a paragraph tells as several sums allocated (3月下达第一批资金A万元, 8月下达第二批B万元):
+    each is a part of the year's money. A first sum as large as the others together is their total,
+    told before its parts (下达预算资金A万元, …下达我局B万元 with A ≥ B): it alone is kept."""
     if len({f.value for f in batches}) < 2:
         return facts
     first, *rest = batches
