@@ -1426,17 +1426,17 @@ def test_pipe_cells_one_per_line_end_where_the_text_resumes():
     rows are the table's, none is read out of the paragraphs after it."""
     doc = document_from_lines(
         "绩效", "指标", "| 一级指标", "| 二级指标", "| 三级指标", "| 指标值", "| 实施进度", "|",
-        "产出指标", "| 数量指标", "| 宣传次数", "| 至少全年完成2次宣传", "| 已完成100%", "| |",
-        "满意度指标", "| 满意度指标", "| 群众满意度", "| 90%", "| 已完成100%", "|",
+        "产出指标", "| 数量指标", "| 培训次数", "| 至少全年开展3次培训", "| 已完成100%", "| |",
+        "满意度指标", "| 满意度指标", "| 群众满意度", "| 85%", "| 已完成100%", "|",
         "3.分析评价申报内容是否与实际相符,申报目标是否合理可行",
         "(三)项目自评步骤及方法",
         "二、项目资金申报及使用情况",
         "批复下达预算资金10万元。",
     )  # fmt: skip
     rows = [(r.indicator, r.target_text, r.actual_text) for r in extract_content(doc).indicators]
-    assert rows == [("宣传次数", "至少全年完成2次宣传", "已完成100%"), ("群众满意度", "90%", "已完成100%")]
+    assert rows == [("培训次数", "至少全年开展3次培训", "已完成100%"), ("群众满意度", "85%", "已完成100%")]
     satisfaction = [f for f in extract_content(doc).facts if f.indicator_code == "satisfaction_rate"]
-    assert [(f.value, f.is_target) for f in satisfaction] == [(90, True)]  # 已完成100%: progress, no rate
+    assert [(f.value, f.is_target) for f in satisfaction] == [(85, True)]  # 已完成100%: progress, no rate
 
 
 def test_a_money_block_whose_first_row_is_its_sum():
@@ -1446,43 +1446,43 @@ def test_a_money_block_whose_first_row_is_its_sum():
         "2021年部门整体绩效目标自评表",
         "资金情况(万元)",
         "年初预算资金总额(万元) 实际投入资金额(万元) 产生差异的原因",
-        "合计 1304.23 2951.55 项目经费增加",
-        "其中:财政拨款 1304.23 2951.55",
+        "合计 856.4 912.75 追加项目经费",
+        "其中:财政拨款 856.4 912.75",
         "其他资金",
     )
     facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc).facts}
-    assert facts[("budget_total", "initial")] == 13042300
-    assert facts[("expenditure_total", "department")] == 29515500
-    assert facts[("budget_fiscal", "fiscal+initial")] == 13042300
+    assert facts[("budget_total", "initial")] == 8564000
+    assert facts[("expenditure_total", "department")] == 9127500
+    assert facts[("budget_fiscal", "fiscal+initial")] == 8564000
     assert ("income_fiscal", "fiscal") not in facts  # the form's fiscal row, not an income
 
 
 def test_chongqing_indicator_rows_with_weight_before_unit():
     """三级指标 | 指标权重 | 计量单位 | 指标值 | 全年实际完成值 | 产生差异的原因及改进措施, cells apart by spaces:
-    `25 %` is a weight and the unit column's %, and 总额 inside 外贸进出口总额 is part of the name."""
+    `25 %` is a weight and the unit column's %, and 总额 inside 招商引资总额 is part of the name."""
     doc = document_from_lines(
         "三级指标 指标权重 计量单位 指标值 全年实际完成值 产生差异的原因及改进措施",
-        "消费品零售额 25 % 9.5 25.6",
-        "外贸进出口总额 25 亿人民币 17.5 28.6",
-        "新增限上商贸企业(法人) 13 23 33",
+        "固定资产投资增速 20 % 8.5 9.1",
+        "招商引资总额 30 亿元 12 13.5",
+        "新增规上企业(法人) 15 20 26",
     )
     rows = [(r.indicator, r.actual_text, r.weight) for r in extract_content(doc).indicators]
     assert rows == [
-        ("消费品零售额", "25.6", 25),
-        ("外贸进出口总额", "28.6", 25),
-        ("新增限上商贸企业(法人)", "33", 13),
+        ("固定资产投资增速", "9.1", 20),
+        ("招商引资总额", "13.5", 30),
+        ("新增规上企业(法人)", "26", 15),
     ]
 
 
 @pytest.mark.parametrize(
     ("printed", "name"),
     [
-        ("演出设备成本件/件", "演出设备成本"),
+        ("设备维护成本元/次", "设备维护成本"),
         ("补助标准元/人", "补助标准"),
         ("元/人", "元/人"),
         ("公里/小时速度", "公里/小时速度"),
     ],
 )
 def test_a_unit_cell_run_into_the_end_of_a_name_is_no_part_of_it(printed, name):
-    """成本指标 | 演出设备成本件/件 | 2万元 …: the 度量单位 cell (件/件) printed into the name's end."""
+    """成本指标 | 设备维护成本元/次 | 2万元 …: the 度量单位 cell (元/次) printed into the name's end."""
     assert clean_indicator_name(printed) == name

@@ -24,7 +24,7 @@ def test_department_form_and_prose_report():
 
 @pytest.mark.parametrize(
     "title",
-    ["某某区农林水务局2022年度项目支出部门评价报告和绩效自评表", "某某县文化馆2021年项目支出评价报告"],
+    ["某某区住房和城乡建设局2022年度项目支出部门评价报告和绩效自评表", "某某县文化馆2021年项目支出评价报告"],
 )
 def test_a_title_naming_project_spending_evaluated_by_the_department_is_a_projects(title):
     assert kind_of(title, "根据区财政局的通知要求,现将评价情况报告如下。")[0] == "project"
@@ -33,9 +33,9 @@ def test_a_title_naming_project_spending_evaluated_by_the_department_is_a_projec
 @pytest.mark.parametrize(
     ("title", "kind", "name"),
     [
-        ("某省残疾人事业宣传文化经费项目2017年度绩效自评报告", "project", "某省残疾人事业宣传文化经费项目"),
-        ("1、某县图书馆图书、报刊购置项目绩效自评报告", "project", "某县图书馆图书、报刊购置项目"),
-        ("某县卫生健康局基本药物制度补助资金转移支付区域(项目)绩效目标自评表", "transfer", "某县卫生健康局基本药物制度补助资金"),
+        ("某省体育事业宣传推广经费项目2019年度绩效自评报告", "project", "某省体育事业宣传推广经费项目"),
+        ("1、某县文化馆演出器材购置项目绩效自评报告", "project", "某县文化馆演出器材购置项目"),
+        ("某县农业农村局耕地保护补助资金转移支付区域(项目)绩效目标自评表", "transfer", "某县农业农村局耕地保护补助资金"),
     ],
 )  # fmt: skip
 def test_a_titles_project_name_before_its_year_its_transfer_words_or_after_a_page_number(title, kind, name):
