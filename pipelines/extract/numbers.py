@@ -8,11 +8,10 @@ Values are Decimal so that 512.34万元 is exactly 5123400.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
-
-import cn2an
+from functools import cache, lru_cache
 
 from pipelines.model import Qualifier
 
@@ -148,6 +147,15 @@ class Figure:
     scaled: bool = False  # multiplied by a 万 / 亿 printed without any unit (资金29.6万)
 
 
+@cache
+def _cn2an() -> Callable[[str, str], float | int]:
+    """cn2an's converter, imported on first use: its import compiles regexes for about 0.3 s, which
+    a run whose files print no Chinese numeral never pays."""
+    import cn2an
+
+    return cn2an.cn2an
+
+
 def parse_number(digits: str) -> Decimal | None:
     """Arabic digits (with thousands separators) or a pure Chinese numeral to a Decimal."""
     text = digits.replace(",", "")
@@ -156,7 +164,7 @@ def parse_number(digits: str) -> Decimal | None:
     except InvalidOperation:
         pass
     try:
-        return Decimal(str(cn2an.cn2an(text, "smart")))
+        return Decimal(str(_cn2an()(text, "smart")))
     except (ValueError, KeyError):
         return None
 
