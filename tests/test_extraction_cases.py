@@ -664,6 +664,25 @@ def test_money_passed_down_is_no_budget_of_a_department_report():
     assert ("budget_total", "department") not in as_reported(doc)
 
 
+def test_money_handed_down_or_given_as_a_quota_is_a_project_reports_budget():
+    handed_down = document_from_lines(
+        "某某镇人民政府2021年度项目支出绩效自评报告",
+        "(河道清淤专项经费)",
+        "区政府下拨河道清淤相关工作48.3万元至我镇,已全部用于清淤。",
+    )
+    assert as_reported(handed_down)[("budget_total", "department")] == 483000
+    quota = document_from_lines(
+        "某某县司法局2021年度项目支出绩效自评报告",
+        "(法律援助经费项目)",
+        "2021年度县财政划给我局法律援助经费,指标金额是36万元,实际拨付金额是35万元。",
+    )
+    assert as_reported(quota)[("budget_total", "department")] == 360000
+    department = document_from_lines(
+        "某某县文化馆2021年度部门整体支出绩效自评报告", "县财政下拨我馆免费开放经费12万元。"
+    )
+    assert ("budget_total", "department") not in as_reported(department)
+
+
 def test_indicator_rows_under_a_scrambled_header_are_not_money_rows():
     # Pipe rows of a web page's form: the indicator header is run into the goals' row (it holds a
     # figure, so it is no header), and the rows that follow sit under the money header's columns.

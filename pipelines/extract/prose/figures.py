@@ -42,8 +42,8 @@ PART_OF = re.compile(
 )  # X中Y: of X, its part Y (not 中央 …)
 INDICATOR_WEIGHT = re.compile(r"\s*指标\s*(?:权重|分值|占比?)?\s*(?:为|是)?\s*")
 # Money passed down names its fund before the amount (下达我县中央专项彩票公益金…补助资金200万元): an
-# allocation word (下达, 安排) reaches its figure across a fund's name that ends in a fund word.
-ALLOCATION = re.compile(r"下达|安排$")
+# allocation word (下达, 下拨, 安排) reaches its figure across a fund's name that ends in a fund word.
+ALLOCATION = re.compile(r"下达|下拨|安排$")
 FUND_NAME_GAP = re.compile(
     r"[^,，。；;:：、《》]{0,45}?(?:资金|经费|补助|补贴|公益金|专款|转移支付)"
     r"(?:[(（][^()（）]{1,12}[)）])?(?:[,，]?\s*(?:共计|合计)|共|为|计)?\s*"
