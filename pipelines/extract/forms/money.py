@@ -44,7 +44,9 @@ CELL_UNITS = {"万": "万元"}  # 3359.62万: 万元 with 元 left out
 ENUMERATION = re.compile(r"^\d{1,2}[.、]$")  # a list item's number (1.), not a figure
 LEADING_FIGURES = re.compile(r"^\d[\d.,%]*(?=[\u4e00-\u9fff])")
 # Figures and printed empty cells run together (100.00%//, —100%—): each piece is a cell.
-FIGURES_AND_DASHES = re.compile(r"(?:\d[\d.,%]*|[-—–/\\]+)+")
+# Possessive (`*+`, `++`): a run of digits is one figure and a run of dashes one cell, not the many
+# ways of cutting it into several that a failed match would try one by one (26 digits: seconds).
+FIGURES_AND_DASHES = re.compile(r"(?:\d[\d.,%]*+|[-—–/\\]++)+")
 FIGURE_OR_DASHES = re.compile(r"\d[\d.,%]*|[-—–/\\]+")
 
 
