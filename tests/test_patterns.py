@@ -25,8 +25,13 @@ BATTERY = textwrap.dedent(
         if module.name.startswith(SKIP):
             continue
         for name, value in vars(importlib.import_module(module.name)).items():
-            if isinstance(value, re.Pattern) and isinstance(value.pattern, str):
-                patterns[f"{module.name}.{name}"] = value
+            # the pattern itself, or one held in a module's list, tuple or dict (a pair's second)
+            held = value.values() if isinstance(value, dict) else value
+            inner = list(held) if isinstance(held, (list, tuple)) else []
+            found = [value] + inner + [x for item in inner if isinstance(item, tuple) for x in item]
+            for index, item in enumerate(found):
+                if isinstance(item, re.Pattern) and isinstance(item.pattern, str):
+                    patterns[f"{module.name}.{name}" + (f"[{index}]" if index else "")] = item
     pieces = "1.,%万元年月 |-—一、:()人指标≥x\\n"
     atoms = list(pieces) + [a + b for a in "1.,% |-一" for b in "1.,% |-一" if a != b]
     for name, pattern in sorted(patterns.items()):
