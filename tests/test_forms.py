@@ -821,6 +821,10 @@ def test_the_department_form_run_together_its_bare_figures_cut_by_the_header():
         ("2020", ("value", "weight", "value", "score"), None),  # no weight fits
         ("22", ("weight", "score"), ["2", "2"]),
         ("105", ("weight", "score"), ["10", "5"]),
+        # longer than any row's figures (an account number, digits of a flattened page): not cut, and
+        # not tried (every way of cutting 160 digits in four took seconds)
+        ("123456789012345678912345678901234567881010", ("value", "value", "weight", "score"), None),
+        ("1" * 160, ("value", "value", "weight", "score"), None),
     ],
 )
 def test_split_run(run, kinds, cells):

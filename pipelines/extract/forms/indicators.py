@@ -729,11 +729,18 @@ def _splits(run: str, parts: int) -> list[list[str]]:
     ]
 
 
+# Longer runs are no row's figures (two values and a weight and score of 3 digits each leave room for
+# values of 15 digits); every way of cutting one is tried, about (length / 2)^3 ways for a row of four.
+MAX_RUN_CHARS = 40
+
+
 def split_run(run: str, kinds: tuple[str, ...]) -> list[str] | None:
     """A row's bare figures run together, cut into its cells by kind (value, weight, score): the
     cuts where the weight is whole and at most MAX_ROW_WEIGHT and the score at most the weight;
     of those, a full score first, then the target and actual value nearest each other. None when
-    nothing fits or two cuts fit equally well."""
+    nothing fits, two cuts fit equally well or the run is longer than MAX_RUN_CHARS."""
+    if len(run) > MAX_RUN_CHARS:
+        return None
     fitting = []
     for parts in _splits(run, len(kinds)):
         by_kind = dict(zip(kinds, parts, strict=True))  # the last value of each kind
