@@ -4,12 +4,14 @@ texts are written for these tests in the shapes real reports take."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from pipelines.extract.facts import extract_content
 from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.forms.indicators import split_run, unglue
-from pipelines.extract.forms.money import align_money_row
+from pipelines.extract.forms.money import Cell, align_money_row, row_readings
 from pipelines.extract.forms.tokens import Token, tokens
 from pipelines.extract.kpi import clean_indicator_name, indicator_row, misread
 from pipelines.extract.matching import Matcher
@@ -54,6 +56,21 @@ def test_cells_printed_together_are_split_so_that_the_rate_holds():
     assert aligned(COLUMNS, ["262610100.00%10"]) == {
         "budget": "26", "spent": "26", "weight": "10", "rate": "100.00%", "score": "10",
     }  # fmt: skip
+
+
+def test_a_run_read_too_many_ways_is_not_split_and_glued_rows_of_real_length_still_are():
+    # Four cells printed together: about 5,000 readings, all tried (a reading per split and a place
+    # for each cell in the columns).
+    assert len(row_readings(["1357.241357.241357.2410100%"], len(COLUMNS))) == 4950
+    assert aligned(COLUMNS, ["1357.241357.241357.2410100%"]) == {
+        "initial": "1357.24", "budget": "1357.24", "spent": "1357.24", "weight": "10", "rate": "100%",
+    }  # fmt: skip
+    # 28 digits and no point (an account number in a flattened page) read only as themselves: cut,
+    # they would be about 100,000 readings; two runs of 16 digits, about 5,000 splits each, no reading.
+    assert row_readings(["1234567891234567891234567891"], len(COLUMNS), split_single=True) == [
+        [Cell(Decimal("1234567891234567891234567891"), False, "1234567891234567891234567891", token=0)]
+    ]
+    assert row_readings(["1234567891234567"] * 2, len(COLUMNS), split_single=True) == []
 
 
 def test_a_number_with_three_decimals_is_not_split():

@@ -6,7 +6,9 @@ import re
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import lru_cache
+from heapq import merge
 from itertools import combinations, product
+from math import comb
 
 from pipelines.extract.forms.tokens import (
     CAPTION,
@@ -62,11 +64,35 @@ def _single_cell(run: str) -> bool:
     return not run.endswith("%") or Decimal(body) <= MAX_RATE
 
 
+# A run split more ways than this is not split: real forms' glued cells give up to about 16,000 splits
+# (2456.182456.182456.1810100%), 28 digits with no point in them 400,000. A row whose readings would
+# take more than MAX_PLACEMENTS placements in the columns is not read (real rows: up to about 11,000).
+# Left unbounded, both grow steeply with the run: seconds a row at 20 digits, hours at 40.
+MAX_READINGS = 20_000
+MAX_PLACEMENTS = 60_000
+
+
+def _split_count(run: str, max_pieces: int) -> int:
+    """How many ways `_numbers_of_run` would split `run` into at most `max_pieces` figures (counted,
+    not listed)."""
+    ways = [[0] * (max_pieces + 1) for _ in range(len(run) + 2)]  # ways[start][pieces left]
+    for pieces in range(max_pieces + 1):
+        ways[len(run)][pieces] = 1
+    for start in range(len(run) - 1, -1, -1):
+        for pieces in range(1, max_pieces + 1):
+            ways[start][pieces] = sum(
+                ways[end + run.startswith("%", end)][pieces - 1]
+                for end in range(start + 1, len(run) + 1)
+                if NUMBER.fullmatch(run, start, end)
+            )
+    return ways[0][max_pieces]
+
+
 @lru_cache(maxsize=1024)  # a row is aligned by the form's rules and the table rules alike
 def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> tuple[tuple[Cell, ...], ...]:
     """Ways to read a run of digits as a sequence of figures: the run itself when it reads as one
     cell (and, with `split_single`, its splits too), else every split into figures (a % ends the
-    figure it follows). Separators are dropped."""
+    figure it follows); no split when there are more than MAX_READINGS. Separators are dropped."""
     run = run.replace(",", "")
     results: list[tuple[Cell, ...]] = []
     if _single_cell(run):
@@ -74,6 +100,8 @@ def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> tu
         results.append((Cell(Decimal(run.removesuffix("%")), percent, run),))
         if not split_single:
             return tuple(results)
+    if _split_count(run, max_pieces) > MAX_READINGS:
+        return tuple(results)
     splits: dict[tuple[int, int], list[tuple[Cell, ...]]] = {}  # (start, pieces left) -> its readings
 
     def split(start: int, pieces: int) -> list[tuple[Cell, ...]]:
@@ -103,7 +131,8 @@ def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> tu
 
 def row_readings(values: list[str], max_pieces: int, split_single: bool = False) -> list[list[Cell]]:
     """Every reading of a row's value tokens as a sequence of cells (a glued token may split; with
-    `split_single`, even one that reads as one figure)."""
+    `split_single`, even one that reads as one figure); none when there are more than MAX_READINGS
+    or when their placements in `max_pieces` columns would be more than MAX_PLACEMENTS."""
     readings: list[list[Cell]] = [[]]
     for index, value in enumerate(values):
         text = value.replace(" ", "")
@@ -113,10 +142,20 @@ def row_readings(values: list[str], max_pieces: int, split_single: bool = False)
             options = _numbers_of_run(text, max_pieces, split_single)
         else:
             return []  # text in a money row: not a row of figures
-        options = [[replace(cell, token=index) for cell in option] for option in options]
-        readings = [r + o for r in readings for o in options if len(r) + len(o) <= max_pieces]
-        if not readings:
+        by_cells: list[list[tuple[int, list[Cell]]]] = [[] for _ in range(max_pieces + 1)]
+        for order, option in enumerate(options):  # options by their number of cells, in order
+            if len(option) <= max_pieces:
+                by_cells[len(option)].append((order, [replace(cell, token=index) for cell in option]))
+        room = [sum(len(b) for b in by_cells[: free + 1]) for free in range(max_pieces + 1)]
+        if not 0 < sum(room[max_pieces - len(r)] for r in readings) <= MAX_READINGS:
             return []
+        readings = [
+            r + o
+            for r in readings
+            for _, o in merge(*by_cells[: max_pieces - len(r) + 1], key=lambda o: o[0])
+        ]
+    if sum(comb(max_pieces, len(r)) for r in readings) > MAX_PLACEMENTS:
+        return []
     return readings
 
 
