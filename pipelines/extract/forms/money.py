@@ -142,13 +142,19 @@ def row_readings(values: list[str], max_pieces: int, split_single: bool = False)
             options = _numbers_of_run(text, max_pieces, split_single)
         else:
             return []  # text in a money row: not a row of figures
+        sizes = [0] * (max_pieces + 1)  # how many options have so many cells
+        for option in options:
+            if len(option) <= max_pieces:
+                sizes[len(option)] += 1
+        room = [sum(sizes[: free + 1]) for free in range(max_pieces + 1)]  # options of at most so many
+        if not 0 < sum(room[max_pieces - len(r)] for r in readings) <= MAX_READINGS:
+            return []
         by_cells: list[list[tuple[int, list[Cell]]]] = [[] for _ in range(max_pieces + 1)]
         for order, option in enumerate(options):  # options by their number of cells, in order
             if len(option) <= max_pieces:
-                by_cells[len(option)].append((order, [replace(cell, token=index) for cell in option]))
-        room = [sum(len(b) for b in by_cells[: free + 1]) for free in range(max_pieces + 1)]
-        if not 0 < sum(room[max_pieces - len(r)] for r in readings) <= MAX_READINGS:
-            return []
+                by_cells[len(option)].append(
+                    (order, [Cell(c.value, c.percent, c.raw, index) for c in option])
+                )
         readings = [
             r + o
             for r in readings
