@@ -688,3 +688,26 @@ def test_a_report_without_a_title_is_the_body_it_introduces():
     )
     identity = extract_identity(document_from_lines(*lines))
     assert (identity.institution, identity.institution_source) == ("长岭动物疫病预防控制中心", "line")
+
+
+def test_a_name_the_text_declares_short_for_a_longer_one_is_given_in_full():
+    doc = document_from_lines(
+        "湘西州文旅局2022年度部门整体支出绩效自评报告",
+        "根据有关文件要求,湘西土家族苗族自治州文化广电和旅游局(以下简称“湘西州文旅局”)开展了绩效自评。",
+    )
+    assert extract_identity(doc).institution == "湘西土家族苗族自治州文化广电和旅游局"
+
+
+def test_a_title_that_abbreviates_the_body_named_whole_on_a_line_of_its_own():
+    doc = document_from_lines(
+        "宁乡市文旅局2022年度项目绩效评价报告",
+        "宁乡市文化旅游广电体育局",
+        "2022年度文旅专项资金项目自评报告",
+        "市文旅局本着提高资金效益的理念开展自评。",
+    )
+    assert extract_identity(doc).institution == "宁乡市文化旅游广电体育局"
+    # another body of the same place on a line of its own is not the body's full name
+    other = document_from_lines(
+        "宁乡市文旅局2022年度项目绩效评价报告", "宁乡市财政局", "2022年度文旅专项资金项目自评报告"
+    )
+    assert extract_identity(other).institution == "宁乡市文旅局"

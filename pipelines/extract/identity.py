@@ -186,13 +186,55 @@ def _lines(text: str) -> list[str]:
     return content_lines(text)
 
 
+# XX(以下简称“YY”): the text declares YY short for the body named XX just before the bracket.
+SHORT_FOR = re.compile(
+    r"[(（]\s*(?:以下)?简称\s*[:：为]?\s*[“\"「『‘']?(?P<short>[\u4e00-\u9fff]{2,30}?)[”\"」』’']?\s*[)）]"
+)
+DECLARING_CHARS = 40  # characters before the bracket where the full name is looked for
+
+
 def find_institution(document: Document, text: str | None = None) -> tuple[str | None, str]:
     """The institution's name and where it came from (title, field, line, text, path, file_name,
-    unresolved).
+    unresolved); a name the text spells out elsewhere (XX(以下简称“YY”), a line of its own) is given in full.
 
     `text` is the document's `header_text` (computed when not given).
     """
     text = header_text(document) if text is None else text
+    name, source = _named_institution(document, text)
+    return (_declared_in_full(name, text) if name and source != "file_name" else name), source
+
+
+def _declared_in_full(name: str, text: str) -> str:
+    """`name` as the text spells it out, else `name`: the full name it declares `name` short for
+    (XX土家族苗族自治州文化广电和旅游局(以下简称“XX州文旅局”): a place-led name just before the bracket), or
+    a line of its own naming the body in full (XX县文化广电体育和旅游局 above the report's title, for
+    XX县文旅局: the same place first). Either is longer, with `name`'s characters in order and its
+    last character."""
+    compact = re.sub(r"\s+", "", text)
+    for match in SHORT_FOR.finditer(compact):
+        if match["short"] != name:
+            continue
+        window = compact[max(0, match.start() - DECLARING_CHARS) : match.start()]
+        full = _placed_name(re.split(r"[,，。;；:：、》)）]", window)[-1])
+        if full and _short_for(name, full):
+            return full
+    place = PLACES_ONLY.match(name)
+    if place is None or place.end() == len(name):
+        return name
+    for line in _lines(text):
+        found = LINE_NAME.match(line.replace(" ", ""))
+        full = _clean_name(found["name"]) if found else ""
+        if full.startswith(place.group(0)) and _short_for(name, full):
+            return full
+    return name
+
+
+def _short_for(name: str, full: str) -> bool:
+    return len(full) > len(name) and full[-1] == name[-1] and _abbreviates(name, full)
+
+
+def _named_institution(document: Document, text: str) -> tuple[str | None, str]:
+    """`find_institution` before a short name is spelled out."""
     lines = _lines(text)
     fielded = _from_fields(text)
     for line in lines[:TITLE_LINES]:
