@@ -201,10 +201,10 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
     """
     text = header_text(document) if text is None else text
     name, source = _named_institution(document, text)
-    return (_declared_in_full(name, text) if name and source != "file_name" else name), source
+    return (_in_full(name, text) if name and source != "file_name" else name), source
 
 
-def _declared_in_full(name: str, text: str) -> str:
+def _in_full(name: str, text: str) -> str:
     """`name` as the text spells it out, else `name`: the full name it declares `name` short for
     (XX土家族苗族自治州文化广电和旅游局(以下简称“XX州文旅局”): a place-led name just before the bracket), or
     a line of its own naming the body in full (XX县文化广电体育和旅游局 above the report's title, for

@@ -65,9 +65,9 @@ def _single_cell(run: str) -> bool:
 
 
 # A run split more ways than this is not split: real forms' glued cells give up to about 16,000 splits
-# (2456.182456.182456.1810100%), 28 digits with no point in them 400,000. A row whose readings would
-# take more than MAX_PLACEMENTS placements in the columns is not read (real rows: up to about 11,000).
-# Left unbounded, both grow steeply with the run: seconds a row at 20 digits, hours at 40.
+# (four cells glued: 1357.241357.241357.2410100%), 28 digits with no point in them 400,000. A row whose
+# readings would take more than MAX_PLACEMENTS placements in the columns is not read (real rows: up to
+# about 11,000). Left unbounded, both grow steeply with the run: seconds a row at 20 digits, hours at 40.
 MAX_READINGS = 20_000
 MAX_PLACEMENTS = 60_000
 
