@@ -20,6 +20,7 @@ import hashlib
 import json
 import math
 import shutil
+import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -436,7 +437,18 @@ def _judge(
 
 
 def _observed_detail(checked: pd.DataFrame, i: int, rules: list[Rule]) -> str:
-    return "; ".join(f"observed {_describe(checked.at[i, r.observed])}, expected {r.expected}" for r in rules)
+    return "; ".join(
+        f"observed {_describe(checked.at[i, r.observed])}, expected {_expected(r, checked, i)}" for r in rules
+    )
+
+
+def _expected(rule: Rule, checked: pd.DataFrame, i: int) -> str:
+    """The rule's `expected` with the row's bounds filled in (`value <= {range_max:g}`: the dictionary's
+    maximum of the row's indicator)."""
+    fields = [name for _, name, _, _ in string.Formatter().parse(rule.expected) if name]
+    if not fields:
+        return rule.expected
+    return rule.expected.format(**{name: checked.at[i, name] for name in fields})
 
 
 def validate_facts(

@@ -77,7 +77,24 @@ def test_error_rule_rejects_the_breaking_fact_only(bad, rule):
     row = outcome.rejected.iloc[0]
     assert row["stage"] == "validate"
     assert row["source_file"] == "a.txt"
-    assert "observed" in row["detail"] and "expected" in row["detail"]
+    assert "observed" in row["detail"] and "expected" in row["detail"] and "{" not in row["detail"]
+
+
+def test_a_range_rules_detail_names_the_bound_of_the_rows_indicator():
+    outcome = validate_facts(frame(*CLEAN, {**money("expenditure_total", 2e11), "document_key": "d9"}))
+    assert (
+        outcome.rejected.iloc[0]["detail"]
+        == "observed 2e+11, expected value <= 1e+11 (the dictionary's maximum)"
+    )
+    outcome = validate_facts(
+        frame(
+            *CLEAN,
+            {**fact(indicator_code="satisfaction_rate", unit="percent", value=101.0), "document_key": "d9"},
+        )
+    )
+    assert (
+        outcome.rejected.iloc[0]["detail"] == "observed 101, expected value <= 100 (the dictionary's maximum)"
+    )
 
 
 @pytest.mark.parametrize(
