@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import re
 import shutil
 import string
 from collections.abc import Iterator
@@ -567,7 +568,7 @@ def validation_report(
                 "rule": result.rule.name,
                 "severity": result.rule.severity,
                 "expectation": result.rule.expectation,
-                "expected": result.rule.expected,
+                "expected": TEMPLATE_FIELD.sub(r"\1", result.rule.expected),  # value <= range_max (…)
                 "success": result.success,
                 "failing_count": len(result.failing_index),
                 "sample": sample,
@@ -581,15 +582,28 @@ def validation_report(
     }
 
 
+TEMPLATE_FIELD = re.compile(r"\{(\w+)(?::[^}]*)?\}")  # {range_max:g} of a rule's `expected`, per row
+
+
 def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-ready dicts (NaN as null)."""
+    """Rows as JSON-ready dicts: NaN as null, an infinite number as the text inf or -inf (JSON has
+    no number for it)."""
     return [
-        {
-            k: (None if isinstance(v, float) and math.isnan(v) else v.item() if hasattr(v, "item") else v)
-            for k, v in row.items()
-        }
-        for row in frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        {k: _json_value(v) for k, v in row.items()} for row in frame.astype(object).to_dict(orient="records")
     ]
+
+
+def _json_value(value: Any) -> Any:
+    try:
+        missing = bool(pd.isna(value))  # None, NaN, NA, NaT
+    except (TypeError, ValueError):  # a list or array: not a missing scalar
+        missing = False
+    if missing:
+        return None
+    value = value.item() if hasattr(value, "item") else value
+    if isinstance(value, float) and math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
 
 
 def suite_version(rules: list[Rule]) -> str:

@@ -1,5 +1,7 @@
 """The expectation suite on small batches of facts: each rule rejects or flags what breaks it."""
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -440,3 +442,12 @@ def test_nothing_rejected_the_accepted_facts_share_the_prepared_rows_memory():
     _, failing, kept = _judge(checked, run_rules(checked, fact_rules()))
     assert not len(failing)
     assert np.shares_memory(kept["value"].to_numpy(), checked["value"].to_numpy())
+
+
+def test_the_results_describe_each_rule_and_keep_an_infinite_value_as_valid_json():
+    huge = {**money("expenditure_total", float("inf")), "document_key": "d9"}
+    report = validate_facts(frame(*CLEAN, huge)).report
+    rule = next(r for r in report["rules"] if r["rule"] == "value_not_above_range")
+    assert rule["expected"] == "value <= range_max (the dictionary's maximum)"
+    strict = json.loads(json.dumps(rule["sample"], allow_nan=False))
+    assert [row["value"] for row in strict] == ["inf"]
