@@ -21,7 +21,6 @@ import json
 import math
 import re
 import shutil
-import string
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -83,6 +82,11 @@ class RuleResult:
     @property
     def success(self) -> bool:
         return not self.failing_index
+
+
+TEMPLATE_FIELD = re.compile(
+    r"\{(\w+)(?::([^}]*))?\}"
+)  # {range_max:g} in a rule's `expected`: the row's bound
 
 
 def _rule(name: str, severity: Severity, expectation: str, expected: str, **kwargs: Any) -> Rule:
@@ -446,10 +450,7 @@ def _observed_detail(checked: pd.DataFrame, i: int, rules: list[Rule]) -> str:
 def _expected(rule: Rule, checked: pd.DataFrame, i: int) -> str:
     """The rule's `expected` with the row's bounds filled in (`value <= {range_max:g}`: the dictionary's
     maximum of the row's indicator)."""
-    fields = [name for _, name, _, _ in string.Formatter().parse(rule.expected) if name]
-    if not fields:
-        return rule.expected
-    return rule.expected.format(**{name: checked.at[i, name] for name in fields})
+    return TEMPLATE_FIELD.sub(lambda m: format(checked.at[i, m[1]], m[2] or ""), rule.expected)
 
 
 def validate_facts(
@@ -580,9 +581,6 @@ def validation_report(
         f"{noun}_rejected": rejected,
         "rules": rules,
     }
-
-
-TEMPLATE_FIELD = re.compile(r"\{(\w+)(?::[^}]*)?\}")  # {range_max:g} of a rule's `expected`, per row
 
 
 def json_records(frame: pd.DataFrame) -> list[dict[str, Any]]:

@@ -72,19 +72,25 @@ MAX_READINGS = 20_000
 MAX_PLACEMENTS = 60_000
 
 
+def _figure_ends(run: str, start: int) -> list[tuple[int, int]]:
+    """Where a figure starting at `start` may end, longest first, with where the next one starts (past
+    a % that ends it)."""
+    return [
+        (end, end + run.startswith("%", end))
+        for end in range(len(run), start, -1)
+        if NUMBER.fullmatch(run, start, end)
+    ]
+
+
 def _split_count(run: str, max_pieces: int) -> int:
     """How many ways `_numbers_of_run` would split `run` into at most `max_pieces` figures (counted,
     not listed)."""
-    ways = [[0] * (max_pieces + 1) for _ in range(len(run) + 2)]  # ways[start][pieces left]
-    for pieces in range(max_pieces + 1):
-        ways[len(run)][pieces] = 1
+    ways = [[0] * (max_pieces + 1) for _ in range(len(run) + 1)]  # ways[start][pieces left]
+    ways[len(run)] = [1] * (max_pieces + 1)
     for start in range(len(run) - 1, -1, -1):
+        ends = _figure_ends(run, start)
         for pieces in range(1, max_pieces + 1):
-            ways[start][pieces] = sum(
-                ways[end + run.startswith("%", end)][pieces - 1]
-                for end in range(start + 1, len(run) + 1)
-                if NUMBER.fullmatch(run, start, end)
-            )
+            ways[start][pieces] = sum(ways[following][pieces - 1] for _, following in ends)
     return ways[0][max_pieces]
 
 
@@ -113,13 +119,10 @@ def _numbers_of_run(run: str, max_pieces: int, split_single: bool = False) -> tu
             return []
         if (start, pieces) not in splits:
             found: list[tuple[Cell, ...]] = []
-            for end in range(len(run), start, -1):
-                head = run[start:end]
-                if not NUMBER.fullmatch(head):
-                    continue
-                percent = run.startswith("%", end)
+            for end, following in _figure_ends(run, start):
+                head, percent = run[start:end], following > end
                 cell = Cell(Decimal(head), percent, head + ("%" if percent else ""))
-                found.extend((cell, *rest) for rest in split(end + percent, pieces - 1))
+                found.extend((cell, *rest) for rest in split(following, pieces - 1))
             splits[(start, pieces)] = found
         return splits[(start, pieces)]
 
