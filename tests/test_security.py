@@ -31,10 +31,10 @@ FORBIDDEN_ATTRIBUTES = {("os", "system"), ("os", "popen"), ("os", "execv"), ("os
 FORBIDDEN_MODULES = {"subprocess", "ctypes", "pty", "code", "runpy"}
 # The one module that may start a process, and what it may import for that: the .doc/.wps converter;
 # and the one that calls pdfium's C functions through pypdfium2, which needs ctypes for their output
-# arguments (numbers and a text buffer; it loads no library and calls nothing the data names).
+# arguments (numbers, a fill mode and a text buffer; it loads no library and calls nothing the data names).
 PROCESS_STARTERS = {PROJECT_ROOT / "pipelines/readers/doc.py": {"subprocess"}}
 C_CALLERS = {PROJECT_ROOT / "pipelines/readers/pdfium_text.py": {"ctypes"}}
-CTYPES_FOR_OUTPUTS = {"c_float", "c_double", "c_void_p", "cast", "create_string_buffer", "byref"}
+CTYPES_FOR_OUTPUTS = {"c_int", "c_float", "c_double", "c_void_p", "cast", "create_string_buffer", "byref"}
 INJECTION = "'); DROP TABLE fact_indicator_value; --"  # in a file name
 QUOTED = "' OR '1'='1"  # in a sentence (a semicolon would end the clause)
 

@@ -18,7 +18,8 @@ run: interpreter, imports, Dagster's run records, the steps).
 scanned PDFs in FOLDER by OCR (held-out reports left out).
 `python -m tools.bench --pdf-text [FOLDER ...]`: instead, the seconds of reading the PDFs in the
 folders (default: the samples and the shared dev corpus) with every page through pdfplumber and with
-pages without tables through pdfium, the share of pages left to pdfplumber, and the pages that differ.
+pages through pdfium where it can stand for pdfminer, the share of pages left to pdfplumber, and the
+pages that differ.
 `python -m tools.bench --unit-costs N [FOLDER ...]`: instead, the costs the national-scale estimate
 of BENCHMARKS.md extrapolates from: the seconds of each step of a run over N synthetic reports, the
 warehouse's and the cache's size and rows; and the reading and extraction time per file and per 1,000
@@ -267,7 +268,7 @@ def report(result: dict) -> str:
     ]
     labels = (
         "(a0) floor, PDFs through pdfplumber only",
-        "(a) floor: read only (pdfium for pages without tables)",
+        "(a) floor: read only (pdfium wherever it can stand for pdfminer)",
         "(b) full pipeline",
         "(c) rerun, nothing changed",
         "(d) rerun, +1 % files",
@@ -375,21 +376,22 @@ def ocr_cost(folder: Path, stems: tuple[str, ...] = ()) -> str:
 
 
 def _pdf_routes(data: bytes) -> list[str]:
-    """Where each page of a PDF is read: "pdfium", "pdfplumber" (it may carry a table, or pdfium is
-    unsure) or "scan" (too few glyphs: pdfplumber tells, then OCR)."""
+    """Where each page of a PDF is read: "pdfium" (its text lines), "pdfium ruled" (its glyphs and
+    ruling paths, for pdfplumber's table finder), "pdfplumber" (pdfium is unsure: pdfminer parses it)
+    or "scan" (too few glyphs: pdfplumber tells, then OCR)."""
     import pdfplumber
     import pypdfium2
 
     from pipelines.readers.pdf import MIN_PAGE_GLYPHS
-    from pipelines.readers.pdfium_text import plain_page
+    from pipelines.readers.pdfium_text import read_page
 
     routes = []
     pdfium = pypdfium2.PdfDocument(data)
     with pdfplumber.open(io.BytesIO(data)) as pdf:
         for index, page in enumerate(pdf.pages):
-            plain = plain_page(pdfium, index, page.page_obj, (page.width, page.height))
-            if plain is not None and plain.glyphs >= MIN_PAGE_GLYPHS:
-                routes.append("pdfium")
+            read = read_page(pdfium, index, page.page_obj, (page.width, page.height), page.initial_doctop)
+            if read is not None and read.glyphs >= MIN_PAGE_GLYPHS:
+                routes.append("pdfium" if read.shapes is None else "pdfium ruled")
             else:
                 glyphs = sum(1 for char in page.chars if not char["text"].isspace())
                 routes.append("scan" if glyphs < MIN_PAGE_GLYPHS else "pdfplumber")
@@ -413,7 +415,7 @@ def _read_pdfs(files: dict[str, bytes], limits: ReadLimits) -> dict[str, Documen
 
 def pdf_text_cost(folders: list[Path], repeats: int = 3) -> str:
     """The PDFs under `folders` (held-out reports left out) read in this process with every page
-    through pdfplumber and with pages without tables through pdfium (best of `repeats`; OCR left out:
+    through pdfplumber and with pages pdfium can read through it (best of `repeats`; OCR left out:
     READ_MAX_OCR_PAGES=0, the same in both: a scanned PDF is refused at its first scanned page), the
     pages each way and the pages whose blocks differ, as a table."""
     from pipelines.model import ReadLimits
@@ -428,7 +430,7 @@ def pdf_text_cost(folders: list[Path], repeats: int = 3) -> str:
             for path in sorted(folder.rglob("*.pdf"))
             if path.stem not in HELD_OUT
         }
-        routes = {"pdfium": 0, "pdfplumber": 0, "scan": 0}
+        routes = {"pdfium": 0, "pdfium ruled": 0, "pdfplumber": 0, "scan": 0}
         for data in files.values():
             for route in _pdf_routes(data):
                 routes[route] += 1
@@ -443,13 +445,14 @@ def pdf_text_cost(folders: list[Path], repeats: int = 3) -> str:
         old, new = readings.values()
         differing = sum(_pages_differing(old[name], new[name]) for name in files)
         rows.append(
-            f"| {folder} | {len(files)} | {routes['pdfium']} / {routes['pdfplumber']} / {routes['scan']} | "
+            f"| {folder} | {len(files)} | {routes['pdfium']} + {routes['pdfium ruled']} / {routes['pdfplumber']} / "
+            f"{routes['scan']} | "
             f"{best['pdfplumber only']:.2f} | {best['pdfium + pdfplumber']:.2f} | "
             f"{best['pdfplumber only'] / best['pdfium + pdfplumber']:.1f} | {differing} |"
         )
     return "\n".join(
         [
-            "| PDFs under | files | pages through pdfium / pdfplumber / scanned (OCR, not timed) | "
+            "| PDFs under | files | pages through pdfium (text + ruled) / pdfplumber / scanned (OCR, not timed) | "
             f"pdfplumber only (s, best of {repeats}) | pdfium + pdfplumber (s) | speed-up | pages that differ |",
             "|---|---|---|---|---|---|---|",
             *rows,

@@ -1,6 +1,7 @@
-"""PDF reports: ruled tables as rows (pdfplumber), the rest of each page as joined paragraphs;
-pages without tables read through pypdfium2 (`pipelines.readers.pdfium_text`), which gives the lines
-pdfplumber would; pages without a text layer recognised by OCR (`pipelines.readers.ocr`)."""
+"""PDF reports: ruled tables as rows (pdfplumber's table finder), the rest of each page as joined
+paragraphs; pages are read through pypdfium2 (`pipelines.readers.pdfium_text`), which gives the
+glyphs and ruling paths pdfminer would, and through pdfplumber's parsing where pdfium cannot stand
+for it; pages without a text layer recognised by OCR (`pipelines.readers.ocr`)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from pdfplumber.utils.exceptions import MalformedPDFException, PdfminerException
 from pipelines.model import DEFAULT_LIMITS, Document, ReadError, ReadLimits, TextBlock
 from pipelines.readers import ocr
 from pipelines.readers.layout import paragraphs
-from pipelines.readers.pdfium_text import PlainPage, plain_page
+from pipelines.readers.pdfium_text import PdfiumPage, read_page
 
 Bbox = tuple[float, float, float, float]
 
@@ -45,8 +46,8 @@ def read_pdf(
 
     Per page, ruled tables (pdfplumber's default line strategy) give one block per row, located
     ``page P table T row R``; the text outside the tables gives paragraphs ``page P para N`` made
-    by joining wrapped lines. Blocks are ordered by their top position on the page. A page that
-    cannot carry a table is read through pdfium, with the same blocks, unless
+    by joining wrapped lines. Blocks are ordered by their top position on the page. A page pdfium
+    can read as pdfminer would is read through it, with the same blocks, unless
     `limits.pdfplumber_only`.
     """
     if b"%PDF-" not in data[:1024]:
@@ -62,11 +63,15 @@ def read_pdf(
             pdfium = None if limits.pdfplumber_only else _open_pdfium(data, page_count)
             try:
                 for number, page in enumerate(pdf.pages, start=1):
-                    plain = _plain(pdfium, number, page)
-                    if plain is not None:
-                        glyphs += plain.glyphs
-                        pages[number] = _plain_blocks(plain.lines, page, number)
+                    through_pdfium = _through_pdfium(pdfium, number, page)
+                    if through_pdfium is not None and through_pdfium.shapes is None:
+                        glyphs += through_pdfium.glyphs
+                        pages[number] = _plain_blocks(through_pdfium.lines(), page, number)
                         continue
+                    if through_pdfium is not None:
+                        # pdfplumber keeps a page's parsed objects in `_objects` (Page.objects): given
+                        # pdfium's, it finds the tables in them and never has pdfminer parse the page
+                        page._objects = through_pdfium.objects()
                     texts = [char["text"] for char in page.chars if not char["text"].isspace()]
                     if not _text_layer(len(texts), "".join(texts)):
                         scanned.append(number)
@@ -125,18 +130,18 @@ def _open_pdfium(data: bytes, page_count: int) -> pypdfium2.PdfDocument | None:
     return pdf
 
 
-def _plain(pdfium: pypdfium2.PdfDocument | None, number: int, page: Page) -> PlainPage | None:
+def _through_pdfium(pdfium: pypdfium2.PdfDocument | None, number: int, page: Page) -> PdfiumPage | None:
     """Page `number` read through pdfium, when it can be and has a text layer (a page of few glyphs
     is left to pdfplumber, which tells scans)."""
     if pdfium is None:
         return None
     try:
-        plain = plain_page(pdfium, number - 1, page.page_obj, (page.width, page.height))
+        read = read_page(pdfium, number - 1, page.page_obj, (page.width, page.height), page.initial_doctop)
     except pypdfium2.PdfiumError:  # a page pdfium cannot load: pdfplumber says what is wrong
         return None
-    if plain is None or not _text_layer(plain.glyphs, "".join(line["text"] for line in plain.lines)):
+    if read is None or not _text_layer(read.glyphs, "".join(char["text"] for char in read.chars)):
         return None
-    return plain
+    return read
 
 
 def _count_cells(cells: int, blocks: list[TextBlock], limits: ReadLimits) -> int:

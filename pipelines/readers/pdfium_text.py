@@ -1,15 +1,18 @@
-"""The text lines of a PDF page without tables, through pypdfium2: the lines pdfplumber's
-``extract_text_lines`` gives, at a fraction of pdfminer's cost (`pipelines.readers.pdf`).
+"""PDF pages through pypdfium2, at a fraction of pdfminer's cost (`pipelines.readers.pdf`): the
+glyphs as pdfplumber's char dicts and, on a page whose paths may rule a table, those paths as
+pdfplumber's lines, rects and curves, so that pdfplumber's own code finds the same tables and lines
+in them without pdfminer parsing the page.
 
-A page is read here only when pdfium can stand for pdfminer on it: no path objects that may rule a
-table, only upright glyphs (no rotation or skew) with a Unicode mapping in fonts whose descent
-pdfminer would read, a page that is not rotated and content streams of bounded size. Any other page
-is left to pdfplumber (None)."""
+A page is read here only when pdfium can stand for pdfminer on it: only upright glyphs (no rotation
+or skew) with a Unicode mapping in fonts whose descent pdfminer would read, painted paths of straight
+segments drawn on the page itself (no curves, nothing in a form XObject), a page that is not rotated
+and content streams of bounded size. Any other page is left to pdfplumber (None)."""
 
 from __future__ import annotations
 
 import ctypes
 import re
+import struct
 import zlib
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -36,26 +39,43 @@ RULE_SPAN = 2.0
 # A page whose content streams inflate to more than this is left to pdfminer, which raises
 # MemoryError within the reading limits where pdfium would abort the process.
 MAX_CONTENT_BYTES = 16 * 1024 * 1024
+# A glyph starting this far (font sizes) inside the one before it on its line marks crowded text.
+CROWDED_EMS = 0.25
 SAME_SIZE = 0.01  # points between pdfminer's page size and pdfium's (single precision)
 _SUBSET_TAG = re.compile(rb"^[A-Z]{6}\+")  # ABCDEF+SimSun: a font subset, named without it by pdfium
 
 
 @dataclass(frozen=True)
-class PlainPage:
-    """A page read through pdfium: its printed glyphs (not white space) and its text lines as
-    pdfplumber gives them (text, x0, x1, top, bottom)."""
+class PdfiumPage:
+    """A page read through pdfium: its glyphs as pdfplumber's char dicts (text, x0, x1, top, bottom,
+    doctop, upright) and, when its paths may rule a table, its painted paths as pdfplumber's line,
+    rect and curve dicts (None when none may: the page is its text lines)."""
 
-    glyphs: int
-    lines: list[dict[str, Any]]
+    chars: list[dict[str, Any]]
+    shapes: dict[str, list[dict[str, Any]]] | None
+
+    @property
+    def glyphs(self) -> int:
+        """Printed glyphs (not white space)."""
+        return sum(1 for char in self.chars if not char["text"].isspace())
+
+    def lines(self) -> list[dict[str, Any]]:
+        """The text lines pdfplumber's ``extract_text_lines`` gives (text, x0, x1, top, bottom)."""
+        return chars_to_textmap(self.chars).extract_text_lines(return_chars=False) if self.chars else []
+
+    def objects(self) -> dict[str, list[dict[str, Any]]]:
+        """The page's objects by kind, as pdfplumber's page holds them once parsed."""
+        return {"char": self.chars, **(self.shapes or {})}
 
 
-def plain_page(
-    pdf: pypdfium2.PdfDocument, index: int, source: PDFPage, size: tuple[float, float]
-) -> PlainPage | None:
+def read_page(
+    pdf: pypdfium2.PdfDocument, index: int, source: PDFPage, size: tuple[float, float], doctop: float
+) -> PdfiumPage | None:
     """Page `index` (from 0) of `pdf` read through pdfium, or None when it is for pdfplumber to
-    read: it may carry a ruled table, or its glyphs or geometry are ones pdfium may not report as
-    pdfminer does. `source` is the page as pdfminer found it (its content streams and fonts), `size`
-    its width and height by pdfplumber (another size: not the same page)."""
+    read: its glyphs, paths or geometry are ones pdfium may not report as pdfminer does. `source` is
+    the page as pdfminer found it (its content streams and fonts), `size` its width and height by
+    pdfplumber (another size: not the same page), `doctop` where it starts in the document (the
+    pages above it, as pdfplumber counts)."""
     if not _inflates_within(source.contents, MAX_CONTENT_BYTES):
         return None
     page = pdf[index]
@@ -67,20 +87,21 @@ def plain_page(
             or (left, bottom) != (0, 0)
             or abs(right - width) > SAME_SIZE
             or abs(top - height) > SAME_SIZE
-            or _may_rule(page)
         ):
             return None
+        shapes = None
+        if _may_rule(page):
+            shapes = _shapes(page, height, doctop)
+            if shapes is None:
+                return None
         textpage = page.get_textpage()
         try:
-            chars = _chars(textpage, top, _font_descents(source.resources))
+            chars = _chars(textpage, top, doctop, _font_descents(source.resources))
         finally:
             textpage.close()
     finally:
         page.close()
-    if chars is None:
-        return None
-    lines = chars_to_textmap(chars).extract_text_lines(return_chars=False) if chars else []
-    return PlainPage(sum(1 for char in chars if not char["text"].isspace()), lines)
+    return None if chars is None else PdfiumPage(chars, shapes)
 
 
 def _inflates_within(contents: list[Any], limit: int) -> bool:
@@ -144,6 +165,111 @@ def _span(path: pypdfium2.PdfObject) -> tuple[float, float]:
     return (max(xs) - min(xs), max(ys) - min(ys)) if xs else (0.0, 0.0)
 
 
+def _shapes(page: pypdfium2.PdfPage, height: float, doctop: float) -> dict[str, list[dict[str, Any]]] | None:
+    """The page's painted paths as pdfminer makes them lines, rects and curves, in pdfplumber's dicts
+    (the geometry its table finder reads: x0, y0, x1, y1, width, height, top, bottom, doctop, pts);
+    None when a path has a curve segment, sits in a form XObject or is drawn in a way pdfium may
+    report otherwise. Points and matrices are taken as the content stream wrote them (pdfium keeps
+    them in single precision), so that the coordinates are pdfminer's to the last digit."""
+    shapes: dict[str, list[dict[str, Any]]] = {"line": [], "rect": [], "curve": []}
+    fill = ctypes.c_int()
+    stroke = ctypes.c_int()
+    for path in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH]):
+        if path.level or not pdfium_c.FPDFPath_GetDrawMode(path, fill, stroke):
+            return None
+        if not fill.value and not stroke.value:
+            continue  # a path ended unpainted (n) is no object to pdfminer
+        subpaths = _subpaths(path)
+        if subpaths is None:
+            return None
+        a, b, c, d, e, f = (_as_written(value) for value in path.get_matrix().get())
+        for points, closed in subpaths:
+            pts = [(a * x + c * y + e, b * x + d * y + f) for x, y in points]
+            kind, corners = _pdfminer_shape(pts, closed)
+            x0, y0, x1, y1 = _bound(corners)
+            shapes[kind].append(
+                {
+                    "object_type": kind,
+                    "x0": x0,
+                    "y0": y0,
+                    "x1": x1,
+                    "y1": y1,
+                    "width": x1 - x0,
+                    "height": y1 - y0,
+                    "top": height - y1,
+                    "bottom": height - y0,
+                    "doctop": doctop + (height - y1),
+                    "pts": [(x, height - y) for x, y in corners],
+                }
+            )
+    return shapes
+
+
+def _subpaths(path: pypdfium2.PdfObject) -> list[tuple[list[tuple[float, float]], bool]] | None:
+    """A path's subpaths of straight segments: their points as written, and whether each was closed
+    (h: pdfium ends it with its first point); subpaths of one point, which draw nothing, are left
+    out. None for a curve segment, a path that does not start with a move, a subpath closed before
+    its end, or one closed by a zero-length segment (pdfminer would read it otherwise)."""
+    subpaths: list[tuple[list[tuple[float, float]], list[bool]]] = []
+    x = ctypes.c_float()
+    y = ctypes.c_float()
+    for index in range(pdfium_c.FPDFPath_CountSegments(path)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (_as_written(x.value), _as_written(y.value))
+        closed = bool(pdfium_c.FPDFPathSegment_GetClose(segment))
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            subpaths.append(([point], [closed]))
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and subpaths:
+            subpaths[-1][0].append(point)
+            subpaths[-1][1].append(closed)
+        else:
+            return None
+    result = []
+    for points, closes in subpaths:
+        if len(points) < 2:
+            continue
+        if any(closes[:-1]) or (closes[-1] and (len(points) == 2 or points[-1] != points[0])):
+            return None
+        result.append((points, closes[-1]))
+    return result
+
+
+def _pdfminer_shape(pts: list[tuple[float, float]], closed: bool) -> tuple[str, list[tuple[float, float]]]:
+    """What pdfminer makes of a subpath of straight segments (page points; a closed one ends with its
+    first point): a line (one segment, maybe closed), a rect (four segments round an upright
+    rectangle: its corners) or a curve (its points)."""
+    shape = "m" + "l" * (len(pts) - 2) + ("h" if closed else "l")
+    if shape in ("mlh", "ml"):
+        return "line", pts[:2]
+    if shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        upright = (x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0) or (
+            y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0
+        )
+        if pts[0] == pts[4] and upright:
+            return "rect", [(x0, y0), (x2, y0), (x2, y2), (x0, y2)]
+    return "curve", pts
+
+
+def _as_written(value: float) -> float:
+    """A single-precision number as the content stream most likely wrote it: the shortest decimal
+    that rounds to it (pdfminer reads the written decimal in double precision)."""
+    for places in range(10):
+        rounded = round(value, places)
+        if struct.unpack("f", struct.pack("f", rounded))[0] == value:
+            return rounded
+    return value
+
+
+def _bound(points: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+    """The smallest box holding the points (x0, y0, x1, y1), as pdfminer's."""
+    xs = [x for x, _ in points]
+    ys = [y for _, y in points]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
 def _font_descents(resources: Any) -> dict[bytes, float]:
     """The descent pdfminer gives each font of a page's resources (ems below the baseline, 0 or less:
     the font descriptor's, the metrics file's for the standard fonts), by the name pdfium gives the
@@ -188,8 +314,23 @@ def _descent(spec: dict[str, Any], base: bytes) -> float | None:
         descriptor = metrics[0] if metrics else resolve1(spec.get("FontDescriptor"))
     else:
         return None
+    if not _whole_widths(spec):
+        return None
     descent = num_value(descriptor.get("Descent", 0)) if isinstance(descriptor, dict) else 0
     return -abs(descent) / 1000
+
+
+def _whole_widths(spec: dict[str, Any]) -> bool:
+    """Whether a font's glyph widths (Widths, W, DW) are whole numbers of thousandths of an em:
+    pdfium keeps them as integers, pdfminer as written (TeX fonts write 562.5)."""
+    pending = [spec.get(key) for key in ("Widths", "W", "DW")]
+    while pending:
+        value = resolve1(pending.pop())
+        if isinstance(value, list):
+            pending.extend(value)
+        elif isinstance(value, float) and not value.is_integer():
+            return False
+    return True
 
 
 def _base_font(font: Any) -> bytes:
@@ -227,21 +368,29 @@ def _drawing(
     return _Drawing(font, descent, pdfium_c.FPDFText_GetFontSize(textpage, index), matrix.a, matrix.d)
 
 
+def _crowds(previous: dict[str, Any], x0: float, bottom: float, height: float) -> bool:
+    """Whether a glyph starts well inside the one before it on the same line (text set tighter than
+    its glyphs, or printed twice): pdfium leaves out some of the spaces of such text, which pdfminer
+    keeps and nothing else would put back."""
+    return previous["bottom"] == bottom and previous["x0"] < x0 < previous["x1"] - CROWDED_EMS * height
+
+
 def _chars(
-    textpage: pypdfium2.PdfTextPage, page_top: float, descents: dict[bytes, float]
+    textpage: pypdfium2.PdfTextPage, page_top: float, doctop: float, descents: dict[bytes, float]
 ) -> list[dict[str, Any]] | None:
-    """The page's glyphs as pdfplumber's char dicts (text, x0, x1, top, bottom, doctop, upright),
-    in content order; spaces and line ends that pdfium adds are left out. Their boxes are pdfminer's:
+    """The page's glyphs as pdfplumber's char dicts (text, x0, x1, top, bottom, doctop, upright; the
+    page starting at `doctop`), in content order; spaces and line ends that pdfium adds are left out. Their boxes are pdfminer's:
     from the origin, the width the font gives the glyph and the font size, scaled by the text
     object's matrix and lowered by the font's descent (`descents`). None when a glyph has no Unicode
-    mapping, is not printable (pdfium's hyphen marks, surrogates), is not upright or is in a font of
-    unknown descent."""
+    mapping, is not printable (pdfium's hyphen marks, surrogates), is not upright, is in a font of
+    unknown descent, has no width pdfium can find, or stands for several characters."""
     chars = []
     drawings: dict[int | None, _Drawing | None] = {}  # by text object
     widths: dict[tuple[int, int], float] = {}  # by text object and glyph
     x = ctypes.c_double()
     y = ctypes.c_double()
     width = ctypes.c_float()
+    origin: tuple[int | None, float, float] | None = None  # the last glyph's text object and origin
     for index in range(pdfium_c.FPDFText_CountChars(textpage)):
         if pdfium_c.FPDFText_IsGenerated(textpage, index):
             continue
@@ -259,12 +408,19 @@ def _chars(
         if drawing is None:
             return None
         if (key, unicode) not in widths:
-            if not pdfium_c.FPDFFont_GetGlyphWidth(drawing.font, unicode, drawing.size, width):
-                return None
+            if not pdfium_c.FPDFFont_GetGlyphWidth(drawing.font, unicode, drawing.size, width) or (
+                not width.value and not text.isspace()
+            ):
+                return None  # a glyph pdfium finds no width for by its text (a hyphen, a ligature's part)
             widths[key, unicode] = width.value * drawing.across
         pdfium_c.FPDFText_GetCharOrigin(textpage, index, x, y)
+        if (key, x.value, y.value) == origin:
+            return None  # one glyph for several characters (a ligature): pdfminer makes it one char
+        origin = (key, x.value, y.value)
         height = drawing.size * drawing.down
         bottom = page_top - y.value - drawing.descent * height
+        if chars and _crowds(chars[-1], x.value, bottom, height):
+            return None
         chars.append(
             {
                 "text": text,
@@ -272,7 +428,7 @@ def _chars(
                 "x1": x.value + widths[key, unicode],
                 "top": bottom - height,
                 "bottom": bottom,
-                "doctop": bottom - height,
+                "doctop": doctop + (bottom - height),
                 "upright": True,
             }
         )
