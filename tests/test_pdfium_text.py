@@ -123,6 +123,12 @@ def boxed_form_xobject(page: canvas.Canvas) -> None:
     page.doForm("box")
 
 
+def box_with_a_rule_of_no_height(page: canvas.Canvas) -> None:
+    """A box ruled across by a rectangle of no height (pdfminer: a curve, its closing segment dropped)."""
+    page.rect(90, 600, 300, 100)
+    page.rect(90, 650, 300, 0)
+
+
 def crowded_text(page: canvas.Canvas) -> None:
     """Text set with its glyphs half inside each other (negative character spacing)."""
     text = page.beginText(90, 700)
@@ -144,6 +150,7 @@ def crowded_text(page: canvas.Canvas) -> None:
         ),
         pytest.param(report_pdf([LONG_PARAGRAPH, ruled_table()]), "shapes", id="a ruled table"),
         pytest.param(drawn_page(rounded_box), None, id="a rounded box (curves)"),
+        pytest.param(drawn_page(box_with_a_rule_of_no_height), None, id="a rectangle of no height"),
         pytest.param(drawn_page(boxed_form_xobject), None, id="a box in a form XObject"),
         pytest.param(drawn_page(crowded_text), None, id="crowded text"),
         pytest.param(drawn_page(lambda page: page.setPageRotation(90)), None, id="a turned page"),

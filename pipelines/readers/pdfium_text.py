@@ -209,7 +209,8 @@ def _subpaths(path: pypdfium2.PdfObject) -> list[tuple[list[tuple[float, float]]
     """A path's subpaths of straight segments: their points as written, and whether each was closed
     (h: pdfium ends it with its first point); subpaths of one point, which draw nothing, are left
     out. None for a curve segment, a path that does not start with a move, a subpath closed before
-    its end, or one closed by a zero-length segment (pdfminer would read it otherwise)."""
+    its end, or one whose last two points are its first (a rectangle of no height, or a segment
+    of no length closing it: pdfminer drops a closing segment that pdfium cannot tell apart)."""
     subpaths: list[tuple[list[tuple[float, float]], list[bool]]] = []
     x = ctypes.c_float()
     y = ctypes.c_float()
@@ -230,7 +231,9 @@ def _subpaths(path: pypdfium2.PdfObject) -> list[tuple[list[tuple[float, float]]
     for points, closes in subpaths:
         if len(points) < 2:
             continue
-        if any(closes[:-1]) or (closes[-1] and (len(points) == 2 or points[-1] != points[0])):
+        if any(closes[:-1]) or (
+            closes[-1] and (len(points) == 2 or points[-1] != points[0] or points[-2] == points[0])
+        ):
             return None
         result.append((points, closes[-1]))
     return result
