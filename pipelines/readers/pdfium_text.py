@@ -96,12 +96,14 @@ def read_page(
                 return None
         textpage = page.get_textpage()
         try:
-            chars = _chars(textpage, top, doctop, _font_descents(source.resources))
+            read = _chars(textpage, top, doctop, _font_descents(source.resources))
         finally:
             textpage.close()
+        if read is None or _drops_text(page, read[1]):
+            return None
     finally:
         page.close()
-    return None if chars is None else PdfiumPage(chars, shapes)
+    return PdfiumPage(read[0], shapes)
 
 
 def _inflates_within(contents: list[Any], limit: int) -> bool:
@@ -170,7 +172,8 @@ def _shapes(page: pypdfium2.PdfPage, height: float, doctop: float) -> dict[str, 
     (the geometry its table finder reads: x0, y0, x1, y1, width, height, top, bottom, doctop, pts);
     None when a path has a curve segment, sits in a form XObject or is drawn in a way pdfium may
     report otherwise. Points and matrices are taken as the content stream wrote them (pdfium keeps
-    them in single precision), so that the coordinates are pdfminer's to the last digit."""
+    them in single precision: `_as_written`, `_rectangle_as_written`), so that the coordinates are
+    pdfminer's."""
     shapes: dict[str, list[dict[str, Any]]] = {"line": [], "rect": [], "curve": []}
     fill = ctypes.c_int()
     stroke = ctypes.c_int()
@@ -183,9 +186,9 @@ def _shapes(page: pypdfium2.PdfPage, height: float, doctop: float) -> dict[str, 
         if subpaths is None:
             return None
         a, b, c, d, e, f = (_as_written(value) for value in path.get_matrix().get())
-        for points, closed in subpaths:
+        for points, shape in subpaths:
             pts = [(a * x + c * y + e, b * x + d * y + f) for x, y in points]
-            kind, corners = _pdfminer_shape(pts, closed)
+            kind, corners = _pdfminer_shape(pts, shape)
             x0, y0, x1, y1 = _bound(corners)
             shapes[kind].append(
                 {
@@ -205,45 +208,56 @@ def _shapes(page: pypdfium2.PdfPage, height: float, doctop: float) -> dict[str, 
     return shapes
 
 
-def _subpaths(path: pypdfium2.PdfObject) -> list[tuple[list[tuple[float, float]], bool]] | None:
-    """A path's subpaths of straight segments: their points as written, and whether each was closed
-    (h: pdfium ends it with its first point); subpaths of one point, which draw nothing, are left
-    out. None for a curve segment, a path that does not start with a move, a subpath closed before
-    its end, or one whose last two points are its first (a rectangle of no height, or a segment
-    of no length closing it: pdfminer drops a closing segment that pdfium cannot tell apart)."""
-    subpaths: list[tuple[list[tuple[float, float]], list[bool]]] = []
+Point = tuple[float, float]
+
+
+def _subpaths(path: pypdfium2.PdfObject) -> list[tuple[list[Point], str]] | None:
+    """A path's subpaths of straight segments as pdfminer has them: their points as written and
+    their operators (m, l, h: pdfium ends a closed one with its first point). None for a curve segment, a
+    path that does not start with a move, a subpath closed before its end, or one whose last two
+    points are its first (a rectangle of no height, or a segment of no length closing it: pdfminer
+    drops a closing segment that pdfium cannot tell apart)."""
+    raw: list[tuple[list[Point], list[bool]]] = []
     x = ctypes.c_float()
     y = ctypes.c_float()
     for index in range(pdfium_c.FPDFPath_CountSegments(path)):
         segment = pdfium_c.FPDFPath_GetPathSegment(path, index)
         kind = pdfium_c.FPDFPathSegment_GetType(segment)
         pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (_as_written(x.value), _as_written(y.value))
         closed = bool(pdfium_c.FPDFPathSegment_GetClose(segment))
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
-            subpaths.append(([point], [closed]))
-        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and subpaths:
-            subpaths[-1][0].append(point)
-            subpaths[-1][1].append(closed)
+            raw.append(([(x.value, y.value)], [closed]))
+        elif kind == pdfium_c.FPDF_SEGMENT_LINETO and raw:
+            raw[-1][0].append((x.value, y.value))
+            raw[-1][1].append(closed)
         else:
             return None
-    result = []
-    for points, closes in subpaths:
-        if len(points) < 2:
-            continue
+    subpaths = []
+    for points, closes in raw:
+        closed = closes[-1]
         if any(closes[:-1]) or (
-            closes[-1] and (len(points) == 2 or points[-1] != points[0] or points[-2] == points[0])
+            closed and (points[-1] != points[0] or (len(points) > 2 and points[-2] == points[0]))
         ):
             return None
-        result.append((points, closes[-1]))
-    return result
+        if len(points) == 1 and not closed and len(raw) > 1:
+            continue  # a move another move follows: no subpath to pdfminer
+        if len(points) == 1:
+            shape = "mh" if closed else "m"  # pdfminer's curve of the point twice (m h) or once
+            points = points * 2 if closed else points
+        elif closed:
+            shape = "mlh" if len(points) == 2 else "m" + "l" * (len(points) - 2) + "h"
+        else:
+            shape = "m" + "l" * (len(points) - 1)
+        subpaths.append(
+            (_rectangle_as_written(points) or [_point_as_written(point) for point in points], shape)
+        )
+    return subpaths
 
 
-def _pdfminer_shape(pts: list[tuple[float, float]], closed: bool) -> tuple[str, list[tuple[float, float]]]:
+def _pdfminer_shape(pts: list[Point], shape: str) -> tuple[str, list[Point]]:
     """What pdfminer makes of a subpath of straight segments (page points; a closed one ends with its
-    first point): a line (one segment, maybe closed), a rect (four segments round an upright
-    rectangle: its corners) or a curve (its points)."""
-    shape = "m" + "l" * (len(pts) - 2) + ("h" if closed else "l")
+    first point) and its operators: a line (one segment, maybe closed), a rect (four segments round
+    an upright rectangle: its corners) or a curve (its points)."""
     if shape in ("mlh", "ml"):
         return "line", pts[:2]
     if shape in ("mlllh", "mllll"):
@@ -256,12 +270,43 @@ def _pdfminer_shape(pts: list[tuple[float, float]], closed: bool) -> tuple[str, 
     return "curve", pts
 
 
+def _point_as_written(point: Point) -> Point:
+    return _as_written(point[0]), _as_written(point[1])
+
+
+def _rectangle_as_written(points: list[Point]) -> list[Point] | None:
+    """The points of a rectangle as a `re` operator wrote it (x y w h: pdfium adds w and h to the
+    corner in single precision, pdfminer in double), or None for other points."""
+    if len(points) != 5:
+        return None
+    (x0, y0), (x1, y1), (x2, y2), (x3, y3), (x4, y4) = points
+    if not (y1 == y0 and x2 == x1 and x3 == x0 and y3 == y2 and (x4, y4) == (x0, y0)):
+        return None
+    x, y = _point_as_written((x0, y0))
+    right, top = _sum_as_written(x, x1), _sum_as_written(y, y2)
+    return [(x, y), (right, y), (right, top), (x, top), (x, y)]
+
+
+def _sum_as_written(start: float, total: float) -> float:
+    """`start` plus the shortest decimal whose single-precision sum with it is `total`."""
+    for places in range(10):
+        step = round(total - start, places)
+        if _single(_single(start) + _single(step)) == total:
+            return start + step
+    return _as_written(total)
+
+
+def _single(value: float) -> float:
+    """`value` rounded to single precision."""
+    return struct.unpack("f", struct.pack("f", value))[0]
+
+
 def _as_written(value: float) -> float:
     """A single-precision number as the content stream most likely wrote it: the shortest decimal
     that rounds to it (pdfminer reads the written decimal in double precision)."""
     for places in range(10):
         rounded = round(value, places)
-        if struct.unpack("f", struct.pack("f", rounded))[0] == value:
+        if _single(rounded) == value:
             return rounded
     return value
 
@@ -378,15 +423,28 @@ def _crowds(previous: dict[str, Any], x0: float, bottom: float, height: float) -
     return previous["bottom"] == bottom and previous["x0"] < x0 < previous["x1"] - CROWDED_EMS * height
 
 
+def _drops_text(page: pypdfium2.PdfPage, read: set[int]) -> bool:
+    """Whether pdfium's text page left out a text object that prints something (the second of two
+    copies of a text at about one place: pdfminer keeps both); `read` are the objects it kept.
+    Objects of white space only, which it also leaves out, have no extent."""
+    for text in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT]):
+        if ctypes.cast(text.raw, ctypes.c_void_p).value not in read:
+            left, bottom, right, top = text.get_bounds()
+            if right > left and top > bottom:
+                return True
+    return False
+
+
 def _chars(
     textpage: pypdfium2.PdfTextPage, page_top: float, doctop: float, descents: dict[bytes, float]
-) -> list[dict[str, Any]] | None:
+) -> tuple[list[dict[str, Any]], set[int]] | None:
     """The page's glyphs as pdfplumber's char dicts (text, x0, x1, top, bottom, doctop, upright; the
     page starting at `doctop`), in content order; spaces and line ends that pdfium adds are left out. Their boxes are pdfminer's:
     from the origin, the width the font gives the glyph and the font size, scaled by the text
     object's matrix and lowered by the font's descent (`descents`). None when a glyph has no Unicode
     mapping, is not printable (pdfium's hyphen marks, surrogates), is not upright, is in a font of
-    unknown descent, has no width pdfium can find, or stands for several characters."""
+    unknown descent, has no width pdfium can find, or stands for several characters. With them, the
+    text objects they come from."""
     chars = []
     drawings: dict[int | None, _Drawing | None] = {}  # by text object
     widths: dict[tuple[int, int], float] = {}  # by text object and glyph
@@ -435,4 +493,4 @@ def _chars(
                 "upright": True,
             }
         )
-    return chars
+    return chars, {key for key in drawings if key}
