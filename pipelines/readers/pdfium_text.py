@@ -4,9 +4,11 @@ pdfplumber's lines, rects and curves, so that pdfplumber's own code finds the sa
 in them without pdfminer parsing the page.
 
 A page is read here only when pdfium can stand for pdfminer on it: only upright glyphs (no rotation
-or skew) with a Unicode mapping in fonts whose descent pdfminer would read, painted paths of straight
-segments drawn on the page itself (no curves, nothing in a form XObject), a page that is not rotated
-and content streams of bounded size. Any other page is left to pdfplumber (None)."""
+or skew), one character each, with a Unicode mapping and a width in fonts whose descent and whole
+widths pdfminer would read, none crowded into the one before or left out of pdfium's text page
+(overprinted text), painted paths of straight segments drawn on the page itself (no curves, nothing
+in a form XObject), a page that is not rotated and content streams of bounded size. Any other page is
+left to pdfplumber (None)."""
 
 from __future__ import annotations
 
