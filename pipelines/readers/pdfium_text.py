@@ -273,6 +273,7 @@ def _pdfminer_shape(pts: list[Point], shape: str) -> tuple[str, list[Point]]:
 
 
 def _point_as_written(point: Point) -> Point:
+    """A point's coordinates as the content stream most likely wrote them (`_as_written`)."""
     return _as_written(point[0]), _as_written(point[1])
 
 
