@@ -711,3 +711,19 @@ def test_a_title_that_abbreviates_the_body_named_whole_on_a_line_of_its_own():
         "宁乡市文旅局2022年度项目绩效评价报告", "宁乡市财政局", "2022年度文旅专项资金项目自评报告"
     )
     assert extract_identity(other).institution == "宁乡市文旅局"
+
+
+def test_a_body_the_page_publishes_under_its_full_name_is_given_in_full():
+    def page(publisher: str):
+        return document_from_lines(
+            "索引号 001/2024-00012 组配分类 部门项目",
+            f"发布机构 {publisher}(广播电视局) 发文日期 2024-04-19",
+            "信息来源 醴陵市文旅局(市广电新闻出版局) 主题导航 文化",
+            "醴陵市2023年文化遗产保护资金转移支付绩效自评报告",
+            "一、资金下达情况",
+            "省财政厅下达资金后,市财政局及时将专项资金下达到醴陵市文旅局,按管理办法规范使用。",
+        )
+
+    assert extract_identity(page("醴陵市文化和旅游局")).institution == "醴陵市文化和旅游局"
+    # a publisher whose name the body's does not abbreviate is another body
+    assert extract_identity(page("醴陵市财政局")).institution == "醴陵市文旅局"

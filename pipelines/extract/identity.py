@@ -207,9 +207,9 @@ def find_institution(document: Document, text: str | None = None) -> tuple[str |
 def _in_full(name: str, text: str) -> str:
     """`name` as the text spells it out, else `name`: the full name it declares `name` short for
     (XX土家族苗族自治州文化广电和旅游局(以下简称“XX州文旅局”): a place-led name just before the bracket), or
-    a line of its own naming the body in full (XX县文化广电体育和旅游局 above the report's title, for
-    XX县文旅局: the same place first). Either is longer, with `name`'s characters in order and its
-    last character."""
+    a line of its own or the page's publisher field naming the body in full (XX县文化广电体育和旅游局
+    above the report's title or as its 发布机构, for XX县文旅局: the same place first). Either is longer,
+    with `name`'s characters in order and its last character."""
     compact = re.sub(r"\s+", "", text)
     for match in SHORT_FOR.finditer(compact):
         if match["short"] != name:
@@ -224,6 +224,10 @@ def _in_full(name: str, text: str) -> str:
     for line in _lines(text):
         found = LINE_NAME.match(line.replace(" ", ""))
         full = _clean_name(found["name"]) if found else ""
+        if full.startswith(place.group(0)) and _short_for(name, full):
+            return full
+    for match in PUBLISHER.finditer(text):
+        full = _clean_name(match["name"])
         if full.startswith(place.group(0)) and _short_for(name, full):
             return full
     return name
