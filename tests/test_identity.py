@@ -727,3 +727,17 @@ def test_a_body_the_page_publishes_under_its_full_name_is_given_in_full():
     assert extract_identity(page("醴陵市文化和旅游局")).institution == "醴陵市文化和旅游局"
     # a publisher whose name the body's does not abbreviate is another body
     assert extract_identity(page("醴陵市财政局")).institution == "醴陵市文旅局"
+
+
+def test_among_bodies_named_as_often_the_pages_publisher_reports():
+    doc = document_from_lines(
+        "食品监管补助资金区域绩效目标自评表",
+        "来源:雨湖区市场监管局 发布时间:2022-08-15 18:21 浏览次数:",
+        "专项名称",
+        "食品监管补助资金",
+        "省级主管部门",
+        "湖南省市场监管局",
+        "自评得分",
+        "100",
+    )
+    assert extract_identity(doc).institution == "雨湖区市场监管局"

@@ -32,6 +32,8 @@ from pipelines.model import Document, Identity, Region
 TITLE_LINES = 8
 CAPTION_LINES = 20  # a form's year caption may follow a web page's metadata lines
 # A saved page's title field (名 称: XX局2020年度部门整体支出绩效评价报告): the report's title after it.
+# A transfer form's labels of the bodies above the one reporting (省级主管部门 | XX省XX厅), a cell each.
+SUPERVISOR_LABEL = re.compile(r"^(?:中央|省级|省)(?:主管部门|财政部门)[:：]?$")
 PAGE_TITLE_LABEL = re.compile(r"^(?:名\s*称|标\s*题|文章标题)\s*[:：]\s*")
 # Endings of institution names (a linguistic list, not a list of institutions). ORG_SUFFIX is safe in
 # running text; FIELD_SUFFIX adds endings that are ordinary words there (部 of 宣传部 and 全部, 政府, 处)
@@ -266,8 +268,10 @@ def _named_institution(document: Document, text: str) -> tuple[str | None, str]:
     crumb = _breadcrumb_name(lines[:TITLE_LINES])
     if crumb:
         return _completed(crumb, text), "line"
-    for line in lines[:TITLE_LINES] + lines[-3:]:
-        match = LINE_NAME.match(line.replace(" ", ""))
+    for index in [*range(min(TITLE_LINES, len(lines))), *range(max(0, len(lines) - 3), len(lines))]:
+        if index and SUPERVISOR_LABEL.match(lines[index - 1].replace(" ", "")):
+            continue  # a form's cell under 省级主管部门: the body above the one reporting
+        match = LINE_NAME.match(lines[index].replace(" ", ""))
         if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
             return _completed(_clean_name(match["name"]), text), "line"
     named = Counter(
@@ -278,9 +282,12 @@ def _named_institution(document: Document, text: str) -> tuple[str | None, str]:
     if writer := _writers_level(text):
         named = Counter({name: count for name, count in named.items() if _level_fits(name, writer, text)})
     if named:
-        # the most named; among as many, one that opens a line (XX社成立于1951年 …), else the first
+        # the most named; among as many, the page's publisher (来源:XX区XX局, with its place or not; not
+        # the 省级主管部门 its form lists), then one that opens a line (XX社成立于1951年 …), else the first
+        publisher = _publisher(text)
+        published = {name for name in named if publisher and name.endswith(publisher)}
         opening = {name for name in named if any(line.lstrip().startswith(name) for line in lines)}
-        return max(named, key=lambda name: (named[name], name in opening)), "text"
+        return max(named, key=lambda name: (named[name], name in published, name in opening)), "text"
     for line in lines[:INTRODUCED_LINES]:
         # XX中心是XX局下属二级事业单位: a report without a title introduces its body
         match = INTRODUCED.match(line.replace(" ", ""))
