@@ -223,13 +223,9 @@ def _in_full(name: str, text: str) -> str:
     place = PLACES_ONLY.match(name)
     if place is None or place.end() == len(name):
         return name
-    for line in _lines(text):
-        found = LINE_NAME.match(line.replace(" ", ""))
+    lined = (LINE_NAME.match(line.replace(" ", "")) for line in _lines(text))
+    for found in [*lined, *PUBLISHER.finditer(text)]:
         full = _clean_name(found["name"]) if found else ""
-        if full.startswith(place.group(0)) and _short_for(name, full):
-            return full
-    for match in PUBLISHER.finditer(text):
-        full = _clean_name(match["name"])
         if full.startswith(place.group(0)) and _short_for(name, full):
             return full
     return name

@@ -64,25 +64,27 @@ def read_pdf(
             try:
                 for number, page in enumerate(pdf.pages, start=1):
                     through_pdfium = _through_pdfium(pdfium, number, page)
-                    if through_pdfium is not None and through_pdfium.shapes is None:
+                    if through_pdfium is not None:  # its glyphs are a text layer, each mapped
                         glyphs += through_pdfium.glyphs
-                        pages[number] = _plain_blocks(through_pdfium.lines(), page, number)
-                        continue
-                    if through_pdfium is not None:
+                        if through_pdfium.shapes is None:
+                            pages[number] = _plain_blocks(through_pdfium.lines(), page, number)
+                            continue
                         # pdfplumber keeps a page's parsed objects in `_objects` (Page.objects): given
                         # pdfium's, it finds the tables in them and never has pdfminer parse the page
                         page._objects = through_pdfium.objects()
-                    texts = [char["text"] for char in page.chars if not char["text"].isspace()]
-                    if not _text_layer(len(texts), "".join(texts)):
-                        scanned.append(number)
-                        page.close()
-                        if len(scanned) > limits.max_ocr_pages:  # known now: the rest need not be parsed
-                            raise ReadError(
-                                f"more than {limits.max_ocr_pages} pages without a text layer to OCR (READ_MAX_OCR_PAGES)"
-                            )
-                        continue
-                    glyphs += len(texts)
-                    unmapped += sum(1 for text in texts if text.startswith("(cid:"))
+                    else:
+                        texts = [char["text"] for char in page.chars if not char["text"].isspace()]
+                        if not _text_layer(len(texts), "".join(texts)):
+                            scanned.append(number)
+                            page.close()
+                            if len(scanned) > limits.max_ocr_pages:  # known now: the rest need not be parsed
+                                raise ReadError(
+                                    f"more than {limits.max_ocr_pages} pages without a text layer to OCR "
+                                    "(READ_MAX_OCR_PAGES)"
+                                )
+                            continue
+                        glyphs += len(texts)
+                        unmapped += sum(1 for text in texts if text.startswith("(cid:"))
                     pages[number] = _page_blocks(page, number)
                     cells = _count_cells(cells, pages[number], limits)
                     page.close()
