@@ -801,3 +801,24 @@ def test_sums_passed_down_in_batches_are_parts_but_a_total_told_first_is_kept():
 
     assert 1800000 not in budgets(batches) and 2400000 not in budgets(batches)
     assert budgets(told_first) == [80000]
+
+
+def test_a_project_reports_own_funds_counted_by_the_words_before_them():
+    doc = document_from_lines(
+        "某某市水务局2021年度项目支出绩效自评报告",
+        "下达我局供水管网改造项目经费86.50万元。",
+        "实际支出项目资金80.20万元,项目资金执行率为92.72%。",
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    assert facts[("expenditure_total", "department")] == 802000
+    assert facts[("budget_execution_rate", "department")] == 92.72
+
+
+def test_in_a_department_report_project_funds_rate_is_not_the_departments():
+    doc = document_from_lines(
+        "某某市水务局2021年度部门整体支出绩效自评报告",
+        "全年预算数500万元,实际支出480万元。",
+        "基本支出200万元,项目资金执行率为90%。",
+    )
+    rates = [f for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"]
+    assert rates == []

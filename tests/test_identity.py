@@ -741,3 +741,14 @@ def test_among_bodies_named_as_often_the_pages_publisher_reports():
         "100",
     )
     assert extract_identity(doc).institution == "雨湖区市场监管局"
+
+
+def test_a_body_named_with_its_autonomous_prefectures_short_form_before_its_project():
+    doc = document_from_lines(
+        "红河州第三人民医院慢性病防治项目州级补助资金2023年度绩效自评报告",
+        "一、绩效目标完成情况分析",
+        "州财政下达红河州第三人民医院慢性病防治项目州级补助资金3.00万元。",
+    )
+    identity = extract_identity(doc)
+    assert (identity.institution, identity.institution_source) == ("红河州第三人民医院", "text")
+    assert identity.region.city == "红河哈尼族彝族自治州"

@@ -517,9 +517,13 @@ def _is_place(name: str) -> bool:
 
 
 def _starts_with_place(tail: str, year: int | None) -> bool:
+    """Whether `tail` starts with the official name (or its 红河州 / 寻甸县 spelling, for autonomous
+    units) of a place it resolves to."""
     region = resolve_region(tail, "", year)
     names = [n for n in (region.province, region.city, region.county) if n]
-    return region.source == "institution" and any(tail.startswith(n) for n in names)
+    if region.source != "institution":
+        return False
+    return any(tail.startswith(n) for n in names) or 0 in place_name_starts(tail, year)
 
 
 def _placed_name(candidate: str) -> str | None:

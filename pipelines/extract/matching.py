@@ -126,9 +126,11 @@ class Matcher:
 
     def hits(self, text: str, clause_leads: bool = False) -> list[AliasHit]:
         """Alias occurrences in `text`, except after a word that negates them (增加 基本支出)."""
-        found = []
+        found: list[AliasHit] = []
         for match in self.pattern.finditer(text):
             alias = match.group(0)
+            if alias in self.in_project and found and found[-1].end == match.start():
+                continue  # 实际支出项目资金50万元: the project's words are what the alias before counts
             indicator = self.in_project.get(alias) if clause_leads else None
             indicator = indicator or self.by_alias.get(alias)
             lead = indicator is None

@@ -256,7 +256,9 @@ def _not_the_bodys(sentence: _Sentence, hit: AliasHit, figure: Figure, clause_st
         hit, figure, clause_start, sentence.context
     ):
         return True
-    if code in ONE_ITEM_CODES and names_one_item(text[clause_start : hit.start], hit.alias):
+    if code in ONE_ITEM_CODES and names_one_item(
+        text[clause_start : hit.start], hit.alias, sentence.matcher.project_report
+    ):
         return True
     if hit.indicator.category == STAFFING and THINGS_COUNTED.match(text, figure.end):
         return True

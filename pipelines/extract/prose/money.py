@@ -87,15 +87,19 @@ def scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> l
     return sorted(marks)
 
 
-def names_one_item(before: str, alias: str) -> bool:
+def names_one_item(before: str, alias: str, project_report: bool = False) -> bool:
     """Whether the words before an alias name one project or fund (免费开放项目支出, 图书购置项目执行率,
-    某某专项资金执行率): its figure is that item's, not the department's nor the whole report's."""
+    某某专项资金执行率): its figure is that item's, not the department's nor the whole report's. In a
+    project or transfer report, item words alone opening the clause (项目资金执行率) are its own."""
     stem = before
     if not alias.startswith(ITEM_WORDS):
         item = next((word for word in ITEM_WORDS if before.endswith(word)), None)
         if item is None:
             return False
         stem = before[: -len(item)]
+    if project_report:
+        while item := next((word for word in ITEM_WORDS if stem.endswith(word)), None):
+            stem = stem[: -len(item)]
     if not stem or not _CJK_CHAR.match(stem[-1]):
         return False  # 项目支出 / 项目执行率 opening a clause: the report's own
     return not stem.endswith(NEUTRAL_BEFORE_ITEM)
