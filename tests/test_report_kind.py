@@ -3,6 +3,7 @@ for the tests in the shapes real reports come in."""
 
 import pytest
 
+from pipelines.extract.facts import extract_content
 from pipelines.extract.header_fields import header_text
 from pipelines.extract.identity import extract_identity
 from pipelines.extract.report_kind import detect_kind
@@ -518,3 +519,21 @@ def test_a_title_without_a_year_names_its_project():
     assert (kind, project) == ("project", "银川市兴庆区月牙湖乡滨河家园垃圾转运站提升改造项目")
     school = extract_identity(document_from_lines("耒阳市第四中学专项资金绩效自评价报告", "一、基本情况"))
     assert (school.institution, school.project) == ("耒阳市第四中学", None)
+
+
+def test_a_report_without_a_title_whose_money_part_opens_with_the_project_funds_received_is_a_projects():
+    doc = document_from_lines(
+        "一、绩效自评工作开展情况",
+        "根据区财政局通知要求,我中心开展了重点项目绩效评价工作。",
+        "二、绩效目标自评完成情况分析",
+        "1.项目资金到位情况分析。",
+        "区级财政年初预算安排80万元专项资金,已及时拨付资金30.5万元。",
+    )
+    kind = extract_identity(doc).report_kind
+    assert kind == "project"
+    spent = [
+        f.value
+        for f in extract_content(doc, report_kind=kind).facts
+        if f.indicator_code == "expenditure_total"
+    ]
+    assert spent == [305000.0]  # 拨付资金 is spending in a project's report
