@@ -822,3 +822,15 @@ def test_in_a_department_report_project_funds_rate_is_not_the_departments():
     )
     rates = [f for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"]
     assert rates == []
+
+
+def test_money_in_a_section_on_how_budget_and_goals_were_passed_down_is_the_years():
+    doc = document_from_lines(
+        "某某县统计局普查经费项目2020年度绩效自评报告",
+        "(二)分解下达资金预算和绩效目标情况",
+        "该项目2020年度资金预算120万元,支出118.5万元。",
+        "(三)年度绩效目标",
+        "全年支出计划120万元。",
+    )
+    spent = [(f.value, f.is_target) for f in extract_facts(doc) if f.indicator_code == "expenditure_total"]
+    assert (1185000.0, False) in spent

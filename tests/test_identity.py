@@ -752,3 +752,32 @@ def test_a_body_named_with_its_autonomous_prefectures_short_form_before_its_proj
     identity = extract_identity(doc)
     assert (identity.institution, identity.institution_source) == ("红河州第三人民医院", "text")
     assert identity.region.city == "红河哈尼族彝族自治州"
+
+
+def test_a_funeral_home_is_a_body_and_a_verb_ending_in_ban_ends_no_name():
+    doc = document_from_lines(
+        "建水县殡仪馆2023年绩效自评",
+        "一、部门基本情况",
+        "建水县殡仪馆具体承办全县遗体火化、接运等殡仪服务。",
+    )
+    assert extract_identity(doc).institution == "建水县殡仪馆"
+
+
+def test_a_transfer_forms_title_names_the_fund_and_its_field_the_body():
+    doc = document_from_lines(
+        "2023年度中央转移支付区域(全民健身中心项目)绩效自评表",
+        "转移支付(项目)名称 | 苍溪县全民健身中心项目 | |",
+        "地方主管部门 | 苍溪县人民政府 | 资金使用单位 | 苍溪县体育发展中心 | |",
+        "全年预算数(A) | 全年执行数(B) | 预算执行率 | |",
+        "年度资金总额: | 500 | 450 | 90% | |",
+    )
+    assert extract_identity(doc).institution == "苍溪县体育发展中心"
+
+
+def test_a_sentence_that_opens_with_a_bureau_and_a_year_is_no_title():
+    doc = document_from_lines(
+        "2021年度项目绩效自评报告",
+        "根据县财政局2021年预算安排,该项目2021年度资金预算80万元。",
+        "项目由陵水黎族自治县气象局实施,陵水黎族自治县气象局负责资金管理。",
+    )
+    assert extract_identity(doc).institution == "陵水黎族自治县气象局"

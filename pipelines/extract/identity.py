@@ -41,8 +41,9 @@ PAGE_TITLE_LABEL = re.compile(r"^(?:名\s*称|标\s*题|文章标题)\s*[:：]\s
 ORG_SUFFIX = (
     r"(?:图书馆|文化馆|博物馆|博物院|美术馆|纪念馆|档案馆|科技馆|艺术馆|展览馆|陈列馆|群艺馆|文化站|"
     r"文化中心|服务中心|中心校|中心|剧院|剧团|研究院|研究所|研究室|管理局|管理处|管理所|局|委员会|办公室|"
-    r"协会|联合会|合作社联合社|学会|常委会|工会|红十字会|基金会|厅|院|所|站|委|办|社(?!区)|团|中学|小学|学校|幼儿园|大学|"
-    r"学院|党校|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队|残联|妇联|科协|文联|侨联|工商联|政协)"
+    r"协会|联合会|合作社联合社|学会|常委会|工会|红十字会|基金会|厅|院|所|站|委|(?<![承主举协督交创开代兴包查申筹])办|社(?!区)|团|"
+    r"中学|小学|学校|幼儿园|大学|"
+    r"学院|党校|医院|卫生院|办事处|林场|农场|牧场|苗圃|大队|支队|残联|妇联|科协|文联|侨联|工商联|政协|殡仪馆)"
 )
 FIELD_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府|政府|部|处|公司)(?:机关)?"
 # A field's value is known to be a name: endings that are ordinary words even in a title line (阶段,
@@ -147,6 +148,16 @@ def _clean_name(name: str) -> str:
     return without_unpaired_brackets(name.strip(" "))  # 中共XX省委党校(XX行政学院): its other name stays
 
 
+PROSE_LEAD = re.compile(r"^(?:根据|按照|依据|现将|为了|通过)")
+
+
+def _fund_words(name: str) -> bool:
+    """Whether a title's words before its kind name a fund, not a body: its transfer words (中央转移支付
+    区域(XX中心项目)), or a bracket opened and not closed in it."""
+    opened = sum(name.count(c) for c in "(（")
+    return "转移支付" in name or opened != sum(name.count(c) for c in ")）")
+
+
 # Words before a body's name that are no part of it: 关于, an attachment's number, a list item's ((一)).
 LEADING_WORDS = re.compile(r"^(?:关于|附件\d*|附表\d*|[(（][一二三四五六七八九十\d]{1,3}[)）])")
 WEBSITE = re.compile(r"(?P<body>" + ORG_SUFFIX + r")网站$")
@@ -244,10 +255,12 @@ def _named_institution(document: Document, text: str) -> tuple[str | None, str]:
         if LABEL_RE.search(line):
             continue
         compact = line.replace(" ", "")
+        if PROSE_LEAD.match(compact):
+            continue  # 根据市财政局2020年预算安排,…: a sentence, not a title
         match = (
             TITLE_NAME.search(compact) or TITLE_NAME_YEAR.search(compact) or TITLE_NAME_ABOUT.search(compact)
         )
-        if match and not GENERIC_NAMES.match(match["name"]):
+        if match and not GENERIC_NAMES.match(match["name"]) and not _fund_words(_clean_name(match["name"])):
             titled = _clean_name(match["name"])
             if fielded and _names_the_supervisor(titled, fielded, text):
                 return _completed(fielded, text), "field"

@@ -23,6 +23,9 @@ HEADING = re.compile(
     r"^\s*(?:(?P<l1>[一二三四五六七八九十]+、)|(?P<l2>[(（][一二三四五六七八九十\d]+[)）])|(?P<l3>\d+\s*[、.．](?!\d)))"
 )
 MAX_HEADING = 40
+# A section on how the budget and the goals were passed down (一、绩效目标分解下达情况, (二)分解下达资金预算和绩效
+# 目标情况): its money is the year's allocation and spending, not goals; a goal there says so itself.
+PASSED_DOWN_HEADING = re.compile(r"下达")
 LEAD_LABEL = re.compile(rf"[^,;:。!?\n]{{1,{MAX_HEADING}}}:")
 
 
@@ -53,4 +56,4 @@ def see_heading(text: str, context: Context) -> None:
     level = 1 if match["l1"] else 2 if match["l2"] else 3
     for deeper in [lvl for lvl in context.target_levels if lvl >= level]:
         del context.target_levels[deeper]
-    context.target_levels[level] = states_target(text)
+    context.target_levels[level] = states_target(text) and not PASSED_DOWN_HEADING.search(text)
