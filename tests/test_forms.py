@@ -1507,3 +1507,25 @@ def test_chongqing_indicator_rows_with_weight_before_unit():
 def test_a_unit_cell_run_into_the_end_of_a_name_is_no_part_of_it(printed, name):
     """成本指标 | 设备维护成本元/次 | 2万元 …: the 度量单位 cell (元/次) printed into the name's end."""
     assert clean_indicator_name(printed) == name
+
+
+def test_a_rate_column_printed_with_its_unit_in_brackets_ends_no_money_header():
+    doc = document_from_lines(
+        "项目支出绩效自评表",
+        *[
+            "项目资金 (万元) |",
+            "年初预算数 |",
+            "全年预算数 |",
+            "全年执行数 |",
+            "分值 |",
+            "执行率(%) |",
+            "得分 |",
+        ],
+        *["年度资金总额 |", "0 |", "4.6 |", "4.6 |", "10 |", "100 |", "10 |"],
+        *["其中:财政拨款 |", "0 |", "1.2 |", "1.2 |", "—— |", "100 |", "—— |"],
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc).facts}
+    assert facts[("budget_total", "department")] == 46000
+    assert facts[("expenditure_total", "department")] == 46000
+    assert facts[("budget_execution_rate", "department")] == 100
+    assert facts[("budget_fiscal", "fiscal")] == 12000
