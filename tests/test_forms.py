@@ -1529,3 +1529,36 @@ def test_a_rate_column_printed_with_its_unit_in_brackets_ends_no_money_header():
     assert facts[("expenditure_total", "department")] == 46000
     assert facts[("budget_execution_rate", "department")] == 100
     assert facts[("budget_fiscal", "fiscal")] == 12000
+
+
+def test_a_form_with_direction_and_comparator_columns_reads_each_row_under_its_name():
+    header = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "指标性质",
+        "指标方向",
+        "年度指标值",
+        "实际完成值",
+        "计量单位",
+    ]
+    doc = document_from_lines(
+        "项目支出绩效自评表",
+        *header, "分值", "得分", "偏差原因分析及改进措施",
+        "产出指标", "数量指标",
+        "指标1:巡查次数(次)", "正向", "大于等于", "4", "4", "次", "10", "10",
+        "指标2:宣传册印制数(册)", "正向", "小于等于", "2", "2", "册", "9", "9",
+        "质量指标", "指标1:巡查合格率", "正向", "等于", "100", "100", "%", "10", "10",
+    )  # fmt: skip
+    rows = {row.indicator: row for row in extract_content(doc, report_kind="project").indicators}
+    assert set(rows) == {"巡查次数(次)", "宣传册印制数(册)", "巡查合格率"}
+    assert (
+        rows["巡查次数(次)"].comparator,
+        rows["巡查次数(次)"].actual_value,
+        rows["巡查次数(次)"].score,
+    ) == (
+        ">=",
+        4,
+        10,
+    )
+    assert rows["宣传册印制数(册)"].comparator == "<="

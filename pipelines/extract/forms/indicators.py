@@ -122,6 +122,8 @@ def _row_at(
         return None  # 指标4.XX率 | 指标5:XX数: a template's numbered slot starts a name of its own
     if NAME_CONTINUES.match(cells[start].text):
         return None  # 内处置率 of 2小时内处置率: the rest of a name a figure was split out of
+    if all(_column_word(t.text) for t in cells[start:end]):
+        return None  # 正向 | 大于等于: a row's direction and comparator cells, not a name
     row: dict[str, str] = {"name": " ".join(t.printed for t in cells[start:end])}
     part = SUB_ROW.match(row["name"]) is not None  # 其中XX: a part of the row above, without points
     cost = 0.0
@@ -174,10 +176,17 @@ def _row_at(
 
 
 MAX_ROW_WEIGHT = 40  # points of one indicator row; more is a target or actual value
-NATURE_CELL = re.compile(r"^定[量性](?:指标)?$")  # 指标性质 as a municipality's form prints it: no comparator
+# 指标性质 as a municipality's form prints it (定量指标), or as a direction (正向: more is better, beside a
+# 指标方向 column of comparators): no comparator.
+NATURE_CELL = re.compile(r"^(?:定[量性](?:指标)?|[正反]向)$")
 CORE_CELL = re.compile(r"^[是否]$")
 ADJUSTED_FOLLOWERS = 2  # an adjusted target is followed by the actual value and the coefficient
 PERCENT_CELL = re.compile(r"^\d+(?:\.\d+)?%$")
+
+
+def _column_word(text: str) -> bool:
+    """Whether a cell holds what a form's 指标性质 or 指标方向 column prints."""
+    return bool(NATURE_CELL.match(text) or COMPARATOR_CELL.match(text))
 
 
 def _target_text(row: dict[str, str]) -> str | None:
