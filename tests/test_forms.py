@@ -1562,3 +1562,15 @@ def test_a_form_with_direction_and_comparator_columns_reads_each_row_under_its_n
         10,
     )
     assert rows["宣传册印制数(册)"].comparator == "<="
+
+
+def test_the_older_project_form_gives_its_planned_investment_and_money_used():
+    doc = document_from_lines(
+        "某某项目绩效自评表",
+        "一、项目基本情况",
+        *["项目实施单位", "某某市商务局", "计划投资额", "(万元)", "120", "实际到位资金", "(万元)", "100"],
+        *["实际使用情况(万元)", "95.5", "其中:", "中央财政", "0"],
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    assert facts[("budget_total", "department")] == 1200000
+    assert facts[("expenditure_total", "department")] == 955000
