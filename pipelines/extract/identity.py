@@ -260,8 +260,8 @@ def _named_institution(document: Document, text: str) -> tuple[str | None, str]:
         match = (
             TITLE_NAME.search(compact) or TITLE_NAME_YEAR.search(compact) or TITLE_NAME_ABOUT.search(compact)
         )
-        if match and not GENERIC_NAMES.match(match["name"]) and not _fund_words(_clean_name(match["name"])):
-            titled = _clean_name(match["name"])
+        titled = _clean_name(match["name"]) if match and not GENERIC_NAMES.match(match["name"]) else None
+        if titled and not _fund_words(titled):
             if fielded and _names_the_supervisor(titled, fielded, text):
                 return _completed(fielded, text), "field"
             if fielded and _spelled_out(titled, fielded):

@@ -72,8 +72,9 @@ FUND_TITLE = re.compile(
     + r")(?:项目)?(?:支出)?(?:\s*(?:19|20)\d{2}\s*年度?)?的?(?:绩效|自评)"
 )
 # The first section heading that names a kind, in a report whose title says none: 一、项目概况 / 项目基本情况
-# (or 1.项目资金到位情况分析, the first part of its 资金投入情况) opens a project's report; 一、绩效目标分解下达情况 or, under 一、基本情况, (一)转移支付概况 (the outlines of
-# 财政部's transfer self-evaluation report) a transfer's; 一、部门(单位)基本情况 a department's.
+# (or 1.项目资金到位情况分析, the first part of its 资金投入情况) opens a project's report; 一、绩效目标分解下达情况
+# or, under 一、基本情况, (一)转移支付概况 (the outlines of 财政部's transfer self-evaluation report) a
+# transfer's; 一、部门(单位)基本情况 a department's.
 BODY_HEADING = re.compile(
     r"(?m)^\s*(?:[一1][、.．]|[(（][一1][)）])\s*(?:(?P<project>项目(?:基本)?(?:概况|情况|简介)|项目资金到位情况)"
     r"|(?P<transfer>绩效目标分解下达情况|转移支付(?:基本)?(?:概况|情况))"

@@ -75,7 +75,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "未完成原因及改进措施": (KPI_COLUMN, "reason"), "未完成原因及拟采取的改进措施": (KPI_COLUMN, "reason"),
     "偏差原因分析": (KPI_COLUMN, "reason"), "偏差原因": (KPI_COLUMN, "reason"),
     "产生差异的原因及改进措施": (KPI_COLUMN, "reason"),
-    "指标性质": (KPI_COLUMN, "comparator"), "指标方向": (KPI_COLUMN, "comparator"), "度量单位": (KPI_COLUMN, "unit"), "计量单位": (KPI_COLUMN, "unit"),
+    "指标性质": (KPI_COLUMN, "comparator"), "指标方向": (KPI_COLUMN, "comparator"),
+    "度量单位": (KPI_COLUMN, "unit"), "计量单位": (KPI_COLUMN, "unit"),
     # levels of indicators
     "产出指标": (LEVEL1, ""), "效益指标": (LEVEL1, ""), "项目决策": (LEVEL1, ""), "项目管理": (LEVEL1, ""),
     "项目产出": (LEVEL1, ""), "项目效益": (LEVEL1, ""),
