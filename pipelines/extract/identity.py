@@ -26,7 +26,7 @@ from pipelines.extract.header_fields import (
 )
 from pipelines.extract.regions import place_name_starts, resolve_region, resolve_region_from_path
 from pipelines.extract.report_kind import NAMES_NO_PROJECT, detect_kind
-from pipelines.extract.text import join_page_breaks, simplify, without_unpaired_brackets
+from pipelines.extract.text import CLOSERS, OPENERS, join_page_breaks, simplify, without_unpaired_brackets
 from pipelines.model import Document, Identity, Region
 
 TITLE_LINES = 8
@@ -154,8 +154,8 @@ PROSE_LEAD = re.compile(r"^(?:根据|按照|依据|现将|为了|通过)")
 def _fund_words(name: str) -> bool:
     """Whether a title's words before its kind name a fund, not a body: its transfer words (中央转移支付
     区域(XX中心项目)), or a bracket opened and not closed in it."""
-    opened = sum(name.count(c) for c in "(（")
-    return "转移支付" in name or opened != sum(name.count(c) for c in ")）")
+    opened = sum(name.count(c) for c in OPENERS)
+    return "转移支付" in name or opened != sum(name.count(c) for c in CLOSERS)
 
 
 # Words before a body's name that are no part of it: 关于, an attachment's number, a list item's ((一)).

@@ -9,6 +9,7 @@ from itertools import pairwise, product
 
 from pipelines.extract.forms.money import NUMBER
 from pipelines.extract.forms.tokens import (
+    COLUMN_UNIT,
     EMPTY_CELL,
     ENDS_TABLE,
     KPI_COLUMN,
@@ -583,7 +584,6 @@ def _after_header(token: Token) -> Token:
     return replace(token, text=token.text[cut:], raw="") if cut else token
 
 
-COLUMN_UNIT = re.compile(r"^[(（]\s*(?:分|%)\s*[)）]$")
 # Section labels that head a column where they stand inside an indicator header.
 SECTION_COLUMNS = {"绩效指标": "name", "实际完成情况": "actual"}
 WRAP_SPAN = 8  # header cells within which the second line of a wrapped label stands

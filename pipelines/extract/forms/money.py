@@ -12,6 +12,7 @@ from math import comb
 
 from pipelines.extract.forms.tokens import (
     CAPTION,
+    COLUMN_UNIT,
     EMPTY_CELL,
     MONEY_COLUMN,
     MONEY_ROW,
@@ -504,7 +505,6 @@ def _value_run(stream: list[Token], start: int) -> int:
 
 MAX_OTHER_COLUMNS = 4  # header cells this reader does not know, in a row, between two it knows
 OTHER_COLUMN = re.compile(r"^[\u4e00-\u9fff()（）、]{2,16}$")
-PERCENT_UNIT = re.compile(r"^[(（]\s*[%％]\s*[)）]$")  # 执行率(%): the column's unit
 RATE_WORDS = re.compile(r"执行$")  # 预算执行 (E/C×100%): the execution rate's column, its formula left out
 
 
@@ -535,7 +535,7 @@ def money_header(stream: list[Token], start: int) -> tuple[MoneyBlock, int] | No
             and token.glued
             and labels
             and not unknown
-            and (OTHER_COLUMN.match(token.text) or PERCENT_UNIT.match(token.text))
+            and (OTHER_COLUMN.match(token.text) or COLUMN_UNIT.match(token.text))
         ):
             pass  # the rest of a label printed together with it (全年执行 | 资金, 执行率 | (%))
         elif (

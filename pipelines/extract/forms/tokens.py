@@ -111,6 +111,8 @@ FORMULA = re.compile(
 # A unit in brackets, the closing one sometimes lost at a line's end ((万元 | 年初预算数).
 UNIT_MARK = re.compile(r"[(（]\s*(万元|元|亿元)\s*(?:[)）]|(?=\s|$))|单位\s*[:：]\s*(万元|元|亿元)")
 POINTS = re.compile(r"^[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # (50分) after a level label
+# A column's unit printed after its label: 执行率(%), 得分(分).
+COLUMN_UNIT = re.compile(r"^[(（]\s*(?:分|%)\s*[)）]$")
 EMPTY_CELL = re.compile(r"^[-—–一/\\、]+$")
 # A pipe, or whitespace: in a flattened form a space is where a cell ends; not between a figure and
 # its unit (3359.62 万, 83.5 %: a scan's or a typesetter's spacing inside one cell).
