@@ -781,3 +781,21 @@ def test_a_sentence_that_opens_with_a_bureau_and_a_year_is_no_title():
         "项目由陵水黎族自治县气象局实施,陵水黎族自治县气象局负责资金管理。",
     )
     assert extract_identity(doc).institution == "陵水黎族自治县气象局"
+
+
+def test_a_year_alone_under_a_forms_title_is_the_forms_year():
+    doc = document_from_lines(
+        "某某镇2021年预算绩效评价结果公开", "财政项目支出绩效自评表", "2020年度", "项目名称道路养护"
+    )
+    assert extract_identity(doc).fiscal_year == 2020
+    # Not under a form's title, a year alone is no caption: the title's year stands.
+    other = document_from_lines("某某镇2021年预算绩效评价结果公开", "附表", "2020年度")
+    assert extract_identity(other).fiscal_year == 2021
+
+
+def test_a_fields_name_is_not_cut_inside_its_bracket():
+    doc = document_from_lines(
+        "财政项目支出绩效自评表",
+        "主管部门松江区某某镇人民政府实施单位松江区某某镇人民政府(本部)",
+    )
+    assert extract_identity(doc).institution == "松江区某某镇人民政府"

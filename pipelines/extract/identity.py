@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections import Counter
 from dataclasses import replace
+from itertools import pairwise
 
 from pipelines.extract.header_fields import (
     LABEL_RE,
@@ -131,6 +132,8 @@ YEAR_CAPTION = re.compile(
     r"^(?:[(（]\s*((?:19|20)\d{2})\s*年度\s*[)）]"
     r"|((?:19|20)\d{2})\s*年度\s*[\u4e00-\u9fff()（）]{0,16}?绩效(?:自评|评价)表)$"
 )
+FORM_TITLE_END = re.compile(r"绩效(?:自评|评价)表$")
+BARE_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年度$")
 FILLED_ON = re.compile(r"(?:填报|填表)日期\s*[:：]?\s*((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})")
 FILLED_BY_MONTH = 6  # a form filled by June is of the year before (later ones may be of any year)
 YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")  # a project name's leading year
@@ -154,8 +157,7 @@ PROSE_LEAD = re.compile(r"^(?:根据|按照|依据|现将|为了|通过)")
 def _fund_words(name: str) -> bool:
     """Whether a title's words before its kind name a fund, not a body: its transfer words (中央转移支付
     区域(XX中心项目)), or a bracket opened and not closed in it."""
-    opened = sum(name.count(c) for c in OPENERS)
-    return "转移支付" in name or opened != sum(name.count(c) for c in CLOSERS)
+    return "转移支付" in name or not _balanced(name)
 
 
 # Words before a body's name that are no part of it: 关于, an attachment's number, a list item's ((一)).
@@ -517,10 +519,17 @@ def _name_start(candidate: str) -> str | None:
     restart = [start for start in place_name_starts(candidate) if start >= first_end]
     if restart:
         candidate = candidate[: restart[0]]
-    for end in range(len(candidate), first_end - 1, -1):
-        if _VALID_NAME.match(candidate[:end]):
-            return candidate[:end]
-    return None
+    names = [
+        candidate[:end]
+        for end in range(len(candidate), first_end - 1, -1)
+        if _VALID_NAME.match(candidate[:end])
+    ]
+    # XX镇人民政府(本部): not a name cut inside its bracket (…(本部), though 部 ends names too)
+    return next((name for name in names if _balanced(name)), names[0] if names else None)
+
+
+def _balanced(name: str) -> bool:
+    return sum(name.count(c) for c in OPENERS) == sum(name.count(c) for c in CLOSERS)
 
 
 def _is_place(name: str) -> bool:
@@ -566,6 +575,15 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
         (int(m.group(1) or m.group(2)) for line in lines[:CAPTION_LINES] if (m := YEAR_CAPTION.match(line))),
         None,
     )
+    if caption is None:  # 财政项目支出绩效自评表 / 2020年度: the year alone on the line under a form's title
+        caption = next(
+            (
+                int(m.group(1))
+                for above, line in pairwise(lines[:CAPTION_LINES])
+                if FORM_TITLE_END.search(above) and (m := BARE_YEAR.match(line))
+            ),
+            None,
+        )
     for line in lines[:TITLE_LINES]:
         if field := YEAR_FIELD.search(simplify(line)):
             return int(field.group(1)), "field"
