@@ -1574,3 +1574,36 @@ def test_the_older_project_form_gives_its_planned_investment_and_money_used():
     facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
     assert facts[("budget_total", "department")] == 1200000
     assert facts[("expenditure_total", "department")] == 955000
+
+
+def test_indicator_rows_run_together_one_a_line_with_reasons_and_one_digit_points():
+    # A form's rows run together, one a line: the deviation reason after the points, then the next
+    # row's name on the next line; one-digit 分值 and 得分 glued (99: 9 | 9); a 一级 word glued
+    # after a 二级 label starts the name (项目管理覆盖面).
+    lines = (
+        "绩效指标一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施",
+        "产出指标数量指标道路保洁完成率100%100%1515 ",
+        "效益指标经济效益指标项目管理覆盖面100%90%99管理不够到位",
+        "满意度指标服务对象满意度指标沿街商户满意度>80%>70%33宣传不到位",
+        "群众满意度≧90%≧80%77宣传不到位",
+        "总分:83",
+    )
+    rows = rows_of(document_from_lines(*lines))
+    assert [
+        (r.indicator, r.target_text, r.actual_text, r.weight, r.score, r.deviation_reason) for r in rows
+    ] == [
+        ("道路保洁完成率", "100%", "100%", 15, 15, None),
+        ("项目管理覆盖面", "100%", "90%", 9, 9, "管理不够到位"),
+        ("沿街商户满意度", ">80%", ">70%", 3, 3, "宣传不到位"),
+        ("群众满意度", "≧90%", "≧80%", 7, 7, "宣传不到位"),
+    ]
+    assert rows[1].level1 == "效益指标"
+
+
+def test_a_name_with_a_levels_points_run_into_it_is_no_row():
+    # 管理指标30预算编审管理完整、准确率: a 一级 label, its points and a 二级 label glued to the name.
+    line = (
+        "一级指标二级指标三级指标年度指标值全年完成值分值得分偏差及原因分析"
+        "管理指标30预算编审管理完整、准确率100%100%44"
+    )
+    assert rows_of(document_from_lines(line)) == []

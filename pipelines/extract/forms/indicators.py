@@ -62,6 +62,7 @@ MIN_NAME_CHARS = 4  # characters of an indicator's name before its one figure an
 MIN_LEVEL_PREFIX = 4  # characters of a bare level word that starts a name (社会效益; not 数量, 质量)
 MAX_UNIT_CELL = 4  # characters of a 度量单位 cell (%, 次, 万元, 人次)
 SUB_ROW = re.compile(r"^其中")
+LEVEL_WITH_POINTS = re.compile(r"指标\s*\d{2,3}\s*(?=[\u4e00-\u9fff])")  # a level's label and points glued
 # Words after a figure (2小时内处置率), not a name's start; not words that begin names (内部刊物, 后勤保障,
 # 前期工作).
 NAME_CONTINUES = re.compile(r"^(?:以内|以上|以下|之内|之间|内(?!部|容|控|设|务)|后(?!勤|续|期)|前(?!期|置))")
@@ -126,6 +127,8 @@ def _row_at(
     if all(_column_word(t.text) for t in cells[start:end]):
         return None  # 正向 | 大于等于: a row's direction and comparator cells, not a name
     row: dict[str, str] = {"name": " ".join(t.printed for t in cells[start:end])}
+    if LEVEL_WITH_POINTS.search(row["name"]):
+        return None  # 管理指标30预算编审管理完整、准确率: levels and their points run into a name
     part = SUB_ROW.match(row["name"]) is not None  # 其中XX: a part of the row above, without points
     cost = 0.0
     index = end
@@ -655,6 +658,23 @@ def _bare_level_after_level2(stream: list[Token], index: int) -> bool:
     return _bare_level_word(token) and before is not None and before.kind in (LEVEL2, LEVEL_EITHER)
 
 
+def _level1_starts_name(stream: list[Token], index: int) -> bool:
+    """A 一级指标 word glued between a 二级指标 label and words (经济效益指标项目管理覆盖面): no level (a
+    一级 never follows a 二级), the start of the row's name."""
+    token = stream[index]
+    before = stream[index - 1] if index else None
+    following = stream[index + 1] if index + 1 < len(stream) else None
+    return (
+        token.kind == LEVEL1
+        and before is not None
+        and before.kind == LEVEL2
+        and following is not None
+        and following.glued
+        and token.glued
+        and following.label is None
+    )
+
+
 def _bare_level_word(token: Token) -> bool:
     """A level label printed without 指标 (满意度 for 满意度指标): a name where a name is expected."""
     return token.label is not None and token.text != token.label
@@ -859,6 +879,43 @@ def _level_prefix(token: Token) -> list[Token]:
     return [level, Token(token.text[cut:], token.locator, raw=raw[cut:])]
 
 
+# Two equal digits where a run-together row's points stand: its one-digit 分值 and 得分 (full marks).
+FULL_MARKS = re.compile(r"^([1-9])\1$")
+
+
+def _full_marks_apart(cells: list[Token]) -> list[Token]:
+    """A run-together table's 99 after a row's values and before words or the end (100%90%99管理不够到位):
+    分值 9 and 得分 9, printed with nothing between them; a lone number there is no row's two points."""
+    apart: list[Token] = []
+    for index, cell in enumerate(cells):
+        following = cells[index + 1] if index + 1 < len(cells) else None
+        lone = (
+            FULL_MARKS.match(cell.text)
+            and index >= 2
+            and not any(_is_number(c.text) for c in cells[index - 2 : index])
+            and (following is None or not _is_number(following.text))
+        )
+        if lone:
+            apart.extend(replace(cell, text=cell.text[0], raw=cell.text[0]) for _ in range(2))
+        else:
+            apart.append(cell)
+    return apart
+
+
+def _reason_apart(cells: list[Token]) -> list[Token]:
+    """Words after a run-together row's score that a line break divides (宣传指导不到位 群众满意度): its
+    deviation reason and the next row's name may stand on either side; each part a cell, the rows'
+    segmentation decides (a name broken over two lines is joined again there)."""
+    apart: list[Token] = []
+    for index, cell in enumerate(cells):
+        parts = cell.text.split()
+        if index and _is_number(cells[index - 1].text) and len(parts) == 2 and _is_text(cell):
+            apart.extend(Token(part, cell.locator, raw=part) for part in parts)
+        else:
+            apart.append(cell)
+    return apart
+
+
 def read_indicator_block(
     stream: list[Token], start: int, header: KpiHeader
 ) -> tuple[list[PerformanceIndicator], int]:
@@ -894,6 +951,10 @@ def read_indicator_block(
 
     def add_rows(cells: list[Token]) -> None:
         cells = _weights_apart(cells) if weights_then_units else cells
+        if header.run_together and header.roles[-2:] in (("weight", "score"), ("score", "reason")):
+            cells = _full_marks_apart(cells)
+        if header.run_together and header.roles[-1] == "reason":
+            cells = _reason_apart(cells)
         if "unit" not in header.roles:
             cells = _units_rejoined(cells)
         for row, first in segment_rows(cells, header):
@@ -912,7 +973,7 @@ def read_indicator_block(
         and "target" in header.roles
         and header.roles.index("weight") < header.roles.index("target")
     )
-    index, next_number = start, 1
+    index, next_number, name_head = start, 1, ""
     tabular = start > 0 and not stream[start - 1].in_text  # a header in a table or in pipe rows
     while index < len(stream):
         token = stream[index]
@@ -941,6 +1002,14 @@ def read_indicator_block(
                     )  # fmt: skip
                 index = end
                 continue
+        if _level1_starts_name(stream, index):
+            # 经济效益指标项目管理覆盖面…: 项目管理 begins the row's name
+            if header.run_together and token.in_text:
+                words.append(replace(token, label=None))
+            else:
+                name_head = token.text
+            index += 1
+            continue
         if token.kind in (LEVEL1, LEVEL2, LEVEL_EITHER) and not _bare_level_after_level2(stream, index):
             flush()
             level, label = _level(stream, index, level1)
@@ -965,7 +1034,9 @@ def read_indicator_block(
             if token.label is not None and token.glued and cells and _is_text(cells[-1]):
                 cells[-1] = replace(cells[-1], text=cells[-1].text + token.text, raw="")
             else:
-                cells.extend(unglue(replace(token, label=None), points_first))
+                named = replace(token, text=name_head + token.text, raw="") if name_head else token
+                cells.extend(unglue(replace(named, label=None), points_first))
+        name_head = ""
         index += 1
     flush()
     return rows, index

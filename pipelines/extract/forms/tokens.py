@@ -73,7 +73,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "偏差原因分析及改进措施": (KPI_COLUMN, "reason"), "未完成原因分析及改进措施": (KPI_COLUMN, "reason"),
     "未完成原因和改进措施": (KPI_COLUMN, "reason"), "未完成原因分析": (KPI_COLUMN, "reason"),
     "未完成原因及改进措施": (KPI_COLUMN, "reason"), "未完成原因及拟采取的改进措施": (KPI_COLUMN, "reason"),
-    "偏差原因分析": (KPI_COLUMN, "reason"), "偏差原因": (KPI_COLUMN, "reason"),
+    "偏差原因分析": (KPI_COLUMN, "reason"), "偏差原因": (KPI_COLUMN, "reason"), "偏差及原因分析": (KPI_COLUMN, "reason"),
     "产生差异的原因及改进措施": (KPI_COLUMN, "reason"),
     "指标性质": (KPI_COLUMN, "comparator"), "指标方向": (KPI_COLUMN, "comparator"),
     "度量单位": (KPI_COLUMN, "unit"), "计量单位": (KPI_COLUMN, "unit"),
