@@ -1607,3 +1607,37 @@ def test_a_name_with_a_levels_points_run_into_it_is_no_row():
         "管理指标30预算编审管理完整、准确率100%100%44"
     )
     assert rows_of(document_from_lines(line)) == []
+
+
+def test_a_scoring_table_of_names_and_scores_only():
+    # An evaluation's 指标体系评分表, a cell a line: no target or actual columns; each name's weight
+    # in brackets after it; names followed by names are the levels; labels' words inside a name.
+    lines = (
+        "某某乡人民政府2018年度部门整体支出绩效评价报告",
+        "一级指标", "二级指标", "三级指标", "得分",
+        "投入(20分)", "目标设定(10分)", "绩效目标合理性(4分)", "4.00", "绩效指标明确性(6分)", "3.00",
+        "过程(40分)", "预算执行(18分)", "项目支出执行率(3分)", "2.08", "预算完成率(3分)", "3.50",
+        "二、主要绩效",
+    )  # fmt: skip
+    rows = rows_of(document_from_lines(*lines))
+    assert [(r.level1, r.level2, r.indicator, r.weight, r.score) for r in rows] == [
+        ("投入", "目标设定", "绩效目标合理性(4分)", 4, 4),
+        ("投入", "目标设定", "绩效指标明确性(6分)", 6, 3),
+        ("过程", "预算执行", "项目支出执行率(3分)", 3, 2.08),
+    ]  # 3.50 of 3 points: left out
+
+
+def test_a_header_without_value_columns_over_rows_with_values_gives_no_rows():
+    lines = (
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "得分",
+        "产出指标",
+        "数量指标",
+        "培训人数",
+        "≥100人",
+        "120人",
+        "10",
+    )
+    assert rows_of(document_from_lines(*lines)) == []

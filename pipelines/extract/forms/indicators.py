@@ -539,7 +539,7 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
             roles.append(role)
             header.append(token)
         index += 1
-    if "name" not in roles or not ({"target", "actual"} & set(roles)):
+    if "name" not in roles or not ({"target", "actual"} & set(roles) or set(roles) >= SCORES_ONLY):
         return None
     after_name = _header_roles(roles)
     columns = None
@@ -551,6 +551,7 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
 
 
 ROW_NUMBER_COLUMN = "序号"
+SCORES_ONLY = {"level1", "level2", "name", "score"}  # an evaluation's scoring table: names and scores
 
 
 def _row_number(stream: list[Token], index: int, expected: int) -> bool:
@@ -916,10 +917,91 @@ def _reason_apart(cells: list[Token]) -> list[Token]:
     return apart
 
 
+# An evaluation's scoring table (一级指标 | 二级指标 | 三级指标 | 得分): each name's points in brackets
+# after it (绩效目标合理性(4分), 预算配置(10)).
+POINTS_IN_NAME = re.compile(r"[(（]\s*(\d{1,3}(?:\.\d+)?)\s*分?\s*[)）]$")
+MAX_PENDING_NAMES = 3  # a 一级, a 二级 and a 三级 name before a score; more is text after the table
+SENTENCE_MARK = re.compile(r"[。，,;；：:]")
+
+
+def read_score_table(
+    stream: list[Token], start: int, header: KpiHeader
+) -> tuple[list[PerformanceIndicator], int]:
+    """The rows of a scoring table without target and actual columns (三级指标 | [分值 |] 得分), a cell
+    at a time: a name followed by its figures is a row (its weight in a 分值 cell or printed in the
+    name, (4分)); names followed by another name are the levels above the rows after them. A row
+    whose score exceeds its weight is left out. The index after the table."""
+    rows: list[PerformanceIndicator] = []
+    level1 = level2 = None
+    names: list[Token] = []
+    index = start
+    while index < len(stream):
+        token = stream[index]
+        if not BARE_NUMBER.match(token.text) and (
+            GLUED_FIGURE.fullmatch(token.text) or RATE_VALUE.match(token.text)
+        ):
+            return [], start  # a value (95%, ≥10个): a table with value columns its header did not name
+        if names and token.glued and not BARE_NUMBER.match(token.text):
+            # 绩效指标 | 明确性(6分), 项目支出 | 执行率 | (3分): labels' words printed in a name
+            names[-1] = replace(names[-1], text=names[-1].text + token.text, raw="")
+            index += 1
+            continue
+        if BARE_NUMBER.match(token.text) and names:
+            figures = []
+            while (
+                index < len(stream)
+                and BARE_NUMBER.match(stream[index].text)
+                and len(figures) < len(header.roles)
+            ):
+                figures.append(stream[index].text)
+                index += 1
+            *levels, name = names
+            if len(levels) >= 2:
+                level1, level2 = _level_text(levels[-2]), _level_text(levels[-1])
+            elif levels:
+                level2 = _level_text(levels[0])
+            in_name = POINTS_IN_NAME.search(name.text)
+            weight = figures[0] if len(figures) == 2 else (in_name.group(1) if in_name else None)
+            score = figures[-1]
+            if weight is None or Decimal(score) <= Decimal(weight):
+                rows.append(
+                    indicator_row(
+                        name=name.printed, target=None, actual=None, locator=name.locator,
+                        snippet=" | ".join(v for v in (level1, level2, name.printed, *figures) if v),
+                        level1=level1, level2=level2, weight=weight, score=score,
+                    )
+                )  # fmt: skip
+            names = []
+            continue
+        ends = token.kind in ENDS_TABLE and not _glued_words_after(stream, index)
+        if (
+            ends
+            or BARE_NUMBER.match(token.text)
+            or SENTENCE_MARK.search(token.text)
+            or len(names) == MAX_PENDING_NAMES
+        ):
+            break
+        names.append(replace(token, label=None))
+        index += 1
+    return rows, index - len(names)
+
+
+def _glued_words_after(stream: list[Token], index: int) -> bool:
+    following = stream[index + 1] if index + 1 < len(stream) else None
+    return following is not None and following.glued and not BARE_NUMBER.match(following.text)
+
+
+def _level_text(token: Token) -> str:
+    """A level's name without its points (投入(20分): 投入)."""
+    return POINTS_IN_NAME.sub("", token.printed).strip()
+
+
 def read_indicator_block(
     stream: list[Token], start: int, header: KpiHeader
 ) -> tuple[list[PerformanceIndicator], int]:
     """Indicator rows after a header at `start`, until a label that ends the table; the index after."""
+    if not {"target", "actual"} & set(header.roles):
+        return read_score_table(stream, start, header)
     rows: list[PerformanceIndicator] = []
     level1 = level2 = None
     cells: list[Token] = []
