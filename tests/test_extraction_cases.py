@@ -476,6 +476,13 @@ def test_a_budget_under_a_heading_about_goals_is_still_the_budget():
     )
     facts = {(f.indicator_code, f.is_target): f.value for f in extract_facts(doc)}
     assert facts[("budget_total", False)] == 52000000
+    # The heading printed in the line it heads (a page's text run into one paragraph): no goal either.
+    run_on = document_from_lines(
+        "一、绩效目标分解下达情况某省财政厅(某财指〔2022〕30号)下达2022年某某专项资金20万元,二、绩效目标完成情况"
+    )
+    assert [
+        (f.indicator_code, f.is_target, f.value) for f in extract_facts(run_on, report_kind="transfer")
+    ] == [("budget_total", False, 200000)]
     plan = document_from_lines("某县图书馆2022年部门整体支出绩效自评报告", "下年度计划预算数80万元。")
     assert {(f.indicator_code, f.is_target) for f in extract_facts(plan)} == {("budget_total", True)}
 

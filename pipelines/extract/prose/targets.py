@@ -26,13 +26,17 @@ MAX_HEADING = 40
 # A section on how the budget and the goals were passed down (一、绩效目标分解下达情况, (二)分解下达资金预算和绩效
 # 目标情况): its money is the year's allocation and spending, not goals; a goal there says so itself.
 PASSED_DOWN_HEADING = re.compile(r"下达")
+# That section's heading printed inside the text it heads (一、绩效目标分解下达情况XX厅下达专项资金20万元): no goal.
+PASSED_DOWN_TITLE = re.compile(r"(?:绩效)?目标分解下达情况|分解下达[^,，。;；]{0,12}?目标情况")
 LEAD_LABEL = re.compile(rf"[^,;:。!?\n]{{1,{MAX_HEADING}}}:")
 
 
 def states_target(clause: str) -> bool:
     """A clause naming a goal or plan and no achievement (a 绩效目标自评表 title names no goal, nor
     does a notice's title: 《关于下达XX资金及绩效目标的通知》)."""
-    clause = NOT_A_PLAN.sub("", QUOTED_TITLE.sub("", clause.replace("目标自评", "")))
+    clause = NOT_A_PLAN.sub(
+        "", QUOTED_TITLE.sub("", PASSED_DOWN_TITLE.sub("", clause.replace("目标自评", "")))
+    )
     return any(w in clause for w in TARGET_WORDS) and not any(w in clause for w in COMPLETION_WORDS)
 
 
