@@ -1641,3 +1641,26 @@ def test_a_header_without_value_columns_over_rows_with_values_gives_no_rows():
         "10",
     )
     assert rows_of(document_from_lines(*lines)) == []
+
+
+def test_run_together_rows_whose_actual_word_qualifies_the_target_word():
+    # 及时 | 较及时, 达标 | 基本达标: the actual value is the target's word qualified; the points and
+    # the reason follow; a row whose words fell short expects its reason.
+    lines = (
+        "绩效指标一级指标二级指标三级指标年度指标值实际完成值分值得分偏差原因分析及改进措施",
+        "产出指标时效指标工程完工及时性及时较及时77受天气影响",
+        "效益指标生态效益指标扬尘控制程度达标基本达标33监管不够到位",
+        "长效管理指标管护制度健全情况健全较健全33制度不够完善",
+        "管护档案有效性有效有效55 ",
+        "总分:90",
+    )
+    rows = rows_of(document_from_lines(*lines))
+    assert [
+        (r.level2, r.indicator, r.target_text, r.actual_text, r.weight, r.score, r.deviation_reason)
+        for r in rows
+    ] == [
+        ("时效指标", "工程完工及时性", "及时", "较及时", 7, 7, "受天气影响"),
+        ("生态效益指标", "扬尘控制程度", "达标", "基本达标", 3, 3, "监管不够到位"),
+        ("长效管理指标", "管护制度健全情况", "健全", "较健全", 3, 3, "制度不够完善"),
+        ("长效管理指标", "管护档案有效性", "有效", "有效", 5, 5, None),
+    ]

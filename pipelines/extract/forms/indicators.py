@@ -243,7 +243,9 @@ COMPARATOR_AFTER_WORDS = re.compile(r"(?<=[\u4e00-\u9fff)）])(?=[≥≤])")
 WORDED_ROW = re.compile(
     r"^(?P<name>\S.{2,}?)\s*(?P<value>[高好是否优良强]|合格|达标|完成|满意|良好|较好)(?P=value)$"
 )
-DOUBLED = re.compile(r"^(?P<name>.*?)(?P<value>[^\d]{2,})(?P=value)$")
+# A name, then its target word and the actual value: the same word (合格合格), or it qualified (及时较及时,
+# 达标基本达标, 健全较健全).
+DOUBLED = re.compile(r"^(?P<name>.*?)(?P<value>[^\d]{2,})(?:较|基本|部分|未|比较|不)?(?P=value)$")
 POINT_PAIRS = re.compile(r"^(?P<weight>[1-9]\d?|100)(?P<score>\d{1,2}(?:\.\d+)?)$")
 
 
@@ -418,7 +420,11 @@ def _unglue_figures(token: Token, points_first: bool, figures_cut: bool) -> list
     rest, name = text[figures[-1][1] :].strip(), text[: figures[0][0]].strip()
     if len(figures) < 2 and not rest and VALUE_PREFIX.fullmatch(name):
         return [token]  # 每亩300, 约50: a value whose words say what it counts, not a name and a figure
-    if len(figures) < 2 and rest and not (STATUS.fullmatch(rest) and len(name) >= MIN_NAME_CHARS):
+    # 项目完成及时性及时较及时77受进度影响拖延: a name and its word values, then the points
+    worded = DOUBLED.match(name)
+    points_after_words = bool(worded and worded["name"]) and text[figures[0][0] : figures[0][1]].isdigit()
+    one_figure = len(figures) < 2 and rest and not points_after_words
+    if one_figure and not (STATUS.fullmatch(rest) and len(name) >= MIN_NAME_CHARS):
         return [token]  # one figure with words after it (完成3次…), not a name, its value and a status
     pieces: list[Token] = []
     position = 0
@@ -486,6 +492,8 @@ def _deviates(row: dict[str, str]) -> bool | None:
     if score < weight:
         return True
     (target, _), (actual, _) = value_of(row.get("target")), value_of(row.get("actual"))
+    if target is None and actual is None:
+        return row.get("target") != row.get("actual")  # 健全 | 较健全: the words fell short
     if target is None or actual is None:
         return False
     at_most = (comparator_of(row.get("comparator")) or comparator_of(row.get("target"))) in ("<=", "<")

@@ -84,7 +84,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "数量指标": (LEVEL2, ""), "质量指标": (LEVEL2, ""), "时效指标": (LEVEL2, ""),
     "经济成本指标": (LEVEL2, ""), "社会成本指标": (LEVEL2, ""), "生态环境成本指标": (LEVEL2, ""),
     "经济效益指标": (LEVEL2, ""), "社会效益指标": (LEVEL2, ""), "生态效益指标": (LEVEL2, ""),
-    "可持续影响指标": (LEVEL2, ""), "服务对象满意度指标": (LEVEL2, ""),
+    "可持续影响指标": (LEVEL2, ""), "服务对象满意度指标": (LEVEL2, ""), "长效管理指标": (LEVEL2, ""),
     "产出数量": (LEVEL2, ""), "产出质量": (LEVEL2, ""), "产出时效": (LEVEL2, ""), "产出成本": (LEVEL2, ""),
     # totals and sections that end a block
     "总分": (TOTAL, ""), "合计": (TOTAL, "sum"),  # 合计 | 100 | 96: the full marks first, then the score
