@@ -799,3 +799,12 @@ def test_a_fields_name_is_not_cut_inside_its_bracket():
         "主管部门松江区某某镇人民政府实施单位松江区某某镇人民政府(本部)",
     )
     assert extract_identity(doc).institution == "松江区某某镇人民政府"
+
+
+def test_a_township_government_named_in_the_opening_sentence():
+    doc = document_from_lines(
+        "根据《阿拉善左旗财政局关于开展绩效自评工作的通知》要求,阿拉善左旗某某苏木人民政府开展并完成了"
+        "本部门转移支付绩效自评工作。",
+        "项目一:嘎查集体经济项目,全年预算数20万元,完成预算的100%。",
+    )
+    assert extract_identity(doc).institution == "阿拉善左旗某某苏木人民政府"

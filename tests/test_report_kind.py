@@ -537,3 +537,14 @@ def test_a_report_without_a_title_whose_money_part_opens_with_the_project_funds_
         if f.indicator_code == "expenditure_total"
     ]
     assert spent == [305000.0]  # 拨付资金 is spending in a project's report
+
+
+def test_a_report_without_a_title_says_in_its_opening_what_it_evaluated():
+    text = (
+        "根据《某旗财政局关于开展2023年度绩效自评工作的通知》文件要求,某某苏木人民政府开展并完成了本部门涉及"
+        "2023年度中央对地方转移支付预算执行情况绩效自评工作,结果综述如下:\n项目一:某某项目,全年预算数10万元。"
+    )
+    assert detect_kind(text)[0] == "transfer"
+    # The notice quoted names no kind; an opening that names none leaves the report a department's.
+    plain = "根据《某县财政局关于开展转移支付绩效自评工作的通知》要求,我局开展了绩效自评工作。\n一、基本情况"
+    assert detect_kind(plain)[0] == "department"

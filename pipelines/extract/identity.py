@@ -78,8 +78,8 @@ TITLE_NAME_YEAR = re.compile(rf"^(?:\d+[、.])?\s*(?P<name>{_NAME}){_AFTER_NAME}
 LINE_NAME = re.compile(r"^\s*(?:[-—–]\s*)?(?P<name>" + _NAME + r"(?:[(（][\u4e00-\u9fff]{2,20}[)）])?)\s*$")
 PLACE_NAME = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{1,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,14}?"
-    + ORG_SUFFIX
-    + "(?:机关)?)"
+    + ORG_SUFFIX[:-1]
+    + "|人民政府)(?:机关)?)"
 )
 # A body's name in a folder or file name: it ends where the name does (before a year, report words,
 # or anything that is not a Chinese character), so endings such as 人民政府 count.

@@ -80,6 +80,9 @@ BODY_HEADING = re.compile(
     r"|(?P<transfer>绩效目标分解下达情况|转移支付(?:基本)?(?:概况|情况))"
     r"|(?P<department>(?:部门|单位)(?:基本)?(?:概况|情况)))"
 )  # each group named after the kind it says
+# What the opening sentence says was evaluated: 开展(并完成了)…绩效自评.
+OPENING_EVALUATION = re.compile(r"(?:开展|完成|进行)[^。；;]{0,60}?绩效(?:自评|评价)")
+OPENING_CHARS = 300
 FORM_HEADER_SPAN = 300  # characters from a 项目名称 label within which the form's unit fields follow
 FIELD_ZONE = 1500  # characters from the start within which a 项目名称 field says what the report is
 # A project's name ends at the next field label, at another section label, or at a fund word
@@ -193,6 +196,16 @@ def kind_from_titles(text: str) -> tuple[ReportKind | None, str | None]:
     return None, None
 
 
+def _kind_of_opening(text: str) -> ReportKind | None:
+    """The kind the opening of a report without a title names where it says what was evaluated
+    (…开展并完成了本部门涉及中央对地方转移支付预算执行情况绩效自评工作), quoted notices left out."""
+    opening = OPENING_EVALUATION.search(QUOTED.sub("", re.sub(r"\s+", "", text[:OPENING_CHARS])))
+    if opening is None:
+        return None
+    found = [(m.start(), kind) for kind, phrase in KIND_PHRASES for m in [re.search(phrase, opening[0])] if m]
+    return min(found)[1] if found else None
+
+
 def _project_fields(text: str) -> list[Field]:
     return [f for f in header_fields(text) if f.key == "project"]
 
@@ -241,6 +254,8 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
             kind = "transfer" if "转移支付" in early[0].label.replace(" ", "") else "project"
     if kind is None and (heading := BODY_HEADING.search(text, 0, FIELD_ZONE)):
         kind = cast(ReportKind, heading.lastgroup)
+    if kind is None:
+        kind = _kind_of_opening(text)
     if kind is None or kind == "department":
         return "department", None
     if kind == "project" and PASSED_DOWN_TOLD.search(text, 0, FIELD_ZONE):
