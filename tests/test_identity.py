@@ -808,3 +808,13 @@ def test_a_township_government_named_in_the_opening_sentence():
         "项目一:嘎查集体经济项目,全年预算数20万元,完成预算的100%。",
     )
     assert extract_identity(doc).institution == "阿拉善左旗某某苏木人民政府"
+
+
+def test_a_report_that_states_no_year_is_of_the_year_before_its_page_was_published():
+    doc = document_from_lines(
+        "公开日期", "2019-11-26", "某某乡人民政府部门整体支出绩效评价报告结果公示", "本项目总得分为72.21分。"
+    )
+    identity = extract_identity(doc)
+    assert (identity.fiscal_year, identity.year_source) == (2018, "publish_date")
+    stated = document_from_lines("发布时间:2023-10-31", "某某局2022年度部门整体支出绩效自评报告")
+    assert extract_identity(stated).fiscal_year == 2022  # a year the report states comes first

@@ -135,6 +135,9 @@ YEAR_CAPTION = re.compile(
 FORM_TITLE_END = re.compile(r"绩效(?:自评|评价)表$")
 BARE_YEAR = re.compile(r"^((?:19|20)\d{2})\s*年度$")
 FILLED_ON = re.compile(r"(?:填报|填表)日期\s*[:：]?\s*((?:19|20)\d{2})\s*[-./年]\s*(\d{1,2})")
+PUBLISHED_ON = re.compile(
+    r"(?:公开日期|发布日期|发布时间|发文日期|成文日期)\s*[:：]?\s*((?:19|20)\d{2})\s*[-./年]\s*\d{1,2}"
+)
 FILLED_BY_MONTH = 6  # a form filled by June is of the year before (later ones may be of any year)
 YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")  # a project name's leading year
 YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
@@ -605,6 +608,10 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
     filled = FILLED_ON.search(text)
     if filled and 1 <= int(filled.group(2)) <= FILLED_BY_MONTH and _plausible_year(int(filled.group(1)) - 1):
         return int(filled.group(1)) - 1, "fill_date"
+    # A self-evaluation is published in the year after its year: a page's 公开日期 2019-11-26 for 2018.
+    published = PUBLISHED_ON.search(text)
+    if published and _plausible_year(int(published.group(1)) - 1):
+        return int(published.group(1)) - 1, "publish_date"
     return None, "unresolved"
 
 
