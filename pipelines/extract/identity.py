@@ -76,10 +76,12 @@ TITLE_NAME_ABOUT = re.compile(rf"^(?P<name>{_NAME})\s*关于.{{2,60}}?(?:自评|
 TITLE_NAME_YEAR = re.compile(rf"^(?:\d+[、.])?\s*(?P<name>{_NAME}){_AFTER_NAME}(?:19|20)\d{{2}}\s*年")
 # A line that is only a body's name (a saved page's banner), perhaps as a list item (- XX委员会).
 LINE_NAME = re.compile(r"^\s*(?:[-—–]\s*)?(?P<name>" + _NAME + r"(?:[(（][\u4e00-\u9fff]{2,20}[)）])?)\s*$")
+# In running text a place-led name may also end in 人民政府 (XX苏木人民政府开展了…), never in a bare 政府.
+PLACED_SUFFIX = r"(?:" + ORG_SUFFIX[3:-1] + r"|人民政府)"
 PLACE_NAME = re.compile(
     r"(?P<name>[\u4e00-\u9fff]{1,12}?(?:省|市|县|区|州|旗|盟)[\u4e00-\u9fff]{0,14}?"
-    + ORG_SUFFIX[:-1]
-    + "|人民政府)(?:机关)?)"
+    + PLACED_SUFFIX
+    + "(?:机关)?)"
 )
 # A body's name in a folder or file name: it ends where the name does (before a year, report words,
 # or anything that is not a Chinese character), so endings such as 人民政府 count.
