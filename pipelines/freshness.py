@@ -20,8 +20,18 @@ def planned_build(reports_root: Path, cache_root: Path, limits: ReadLimits) -> s
     does not know a file's signature; nothing is read, extracted or written)."""
     cache = ExtractCache(cache_root, limits)
     files = scan_reports(reports_root)
-    suites = f"{suite_version(fact_rules())}|{suite_version(indicator_rules())}"
-    return build_key(batch_key(files, content_hashes(reports_root, files, cache), cache), suites)
+    return build_key(batch_key(files, content_hashes(reports_root, files, cache), cache), _suites())
+
+
+def _suites() -> str:
+    return f"{suite_version(fact_rules())}|{suite_version(indicator_rules())}"
+
+
+def batch_is_published(extraction_key: str, warehouse: Path) -> bool:
+    """Whether the warehouse at `warehouse` was built from the batch of `extraction_key` (its files,
+    contents and extraction code) with today's suites and structure: a build would publish it again."""
+    published = published_build(warehouse)
+    return published is not None and build_key(extraction_key, _suites()) == published
 
 
 def warehouse_is_current(

@@ -50,3 +50,30 @@ def test_the_planned_build_is_the_published_one_until_something_changes(tmp_path
     assert not warehouse_is_current(reports, warehouse, cache, DEFAULT_LIMITS)
     assert run_pipeline(reports, warehouse, cache).success
     assert warehouse_is_current(reports, warehouse, cache, DEFAULT_LIMITS)
+
+
+def _steps(result, kind: str) -> set[str]:
+    return {event.step_key for event in result.all_events if event.event_type_value == kind}
+
+
+def test_a_run_that_would_publish_what_is_published_skips_validation_load_and_report(tmp_path):
+    reports, cache, warehouse = _sample_folder(tmp_path), tmp_path / "cache", tmp_path / "w.duckdb"
+    assert run_pipeline(reports, warehouse, cache).success
+    published = warehouse.read_bytes(), warehouse.stat().st_mtime_ns
+    again = run_pipeline(reports, warehouse, cache)
+    assert again.success
+    assert not again.asset_materializations_for_node("extracted_facts")
+    assert {"validated_facts", "validated_indicators", "duckdb_warehouse", "province_report"} <= _steps(
+        again, "STEP_SKIPPED"
+    )
+    assert (warehouse.read_bytes(), warehouse.stat().st_mtime_ns) == published  # not written again
+
+    report = warehouse.parent / "report" / "index.html"
+    report.unlink()  # the report is not what the warehouse gives: the run goes on to write it
+    rebuilt = run_pipeline(reports, warehouse, cache)
+    assert rebuilt.success and report.is_file()
+    assert "province_report" in _steps(rebuilt, "STEP_SUCCESS")
+
+    shutil.copy(sorted(reports.iterdir())[0], reports / "copy.txt")  # a new file: a whole run
+    changed = run_pipeline(reports, warehouse, cache)
+    assert changed.asset_materializations_for_node("duckdb_warehouse")

@@ -152,9 +152,9 @@ def test_second_run_changes_nothing(built, tmp_path):
     assert snapshot(copy) == before
     rerun = run_pipeline(SAMPLES / "reports", copy, cache=tmp_path / "cache")
     assert snapshot(copy) == before
-    metadata = rerun.asset_materializations_for_node("extracted_facts")[0].metadata
-    assert metadata["parsed"].value == 0
-    assert metadata["from_cache"].value == metadata["files"].value
+    # Nothing changed: the tables come from the cache and no later step runs (test_freshness).
+    assert not rerun.asset_materializations_for_node("extracted_facts")
+    assert not rerun.asset_materializations_for_node("duckdb_warehouse")
 
 
 def test_every_fact_traces_to_its_sentence(built):

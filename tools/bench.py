@@ -187,8 +187,10 @@ def _phase(name: str, reports: Path, warehouse: Path, cache: Path) -> dict:
         result = {"files": len(files), "blocks": blocks}
     else:
         outcome = materialize_all(reports, warehouse, cache, instance)
-        meta = outcome.asset_materializations_for_node("extracted_facts")[0].metadata
-        result = {"files": meta["files"].value, "parsed": meta["parsed"].value, "success": outcome.success}
+        files = outcome.asset_materializations_for_node("report_files")[0].metadata["files"].value
+        extracted = outcome.asset_materializations_for_node("extracted_facts")  # none: nothing changed
+        parsed = extracted[0].metadata["parsed"].value if extracted else 0
+        result = {"files": files, "parsed": parsed, "success": outcome.success}
     result["seconds"] = time.perf_counter() - imported
     result["setup_seconds"] = imported - started
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -6,8 +6,10 @@ reader processes), collect the tables. The result equals one step reading every 
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from dagster import (
+    Config,
     DynamicOut,
     DynamicOutput,
     MetadataValue,
@@ -21,7 +23,7 @@ from dagster import (
 from pipelines.batch import Extraction, Progress, ReportFile
 from pipelines.batch.incremental import collect_extraction, plan_extraction, read_shard
 from pipelines.batch.shards import ExtractBatch, ExtractPlan, Shard, ShardProgress
-from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, fail_on
+from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, WarehouseFile, fail_on
 from pipelines.settings import check_folder
 
 _progress: list[ShardProgress] = []  # set by the command line around its in-process run; else empty
@@ -69,20 +71,41 @@ def parse_shard(reports: ReportsFolder, extract_cache: ExtractCacheFolder, shard
     )
 
 
-@op(description="The batch's tables from the plan and every shard's outcomes.")
+class CollectConfig(Config):
+    """`always`: validate, load and report even when nothing changed (the command line's --force)."""
+
+    always: bool = False
+
+
+@op(
+    out=Out(Extraction, is_required=False),
+    description=(
+        "The batch's tables from the plan and every shard's outcomes; none when the published warehouse "
+        "and its report are what they would give (nothing changed: the later steps are skipped)."
+    ),
+)
 def collect_shards(
     context: OpExecutionContext,
+    config: CollectConfig,
     reports: ReportsFolder,
     extract_cache: ExtractCacheFolder,
+    warehouse: WarehouseFile,
     plan: ExtractPlan,
     batches: list[ExtractBatch],
-) -> Extraction:
+) -> Iterator[Output]:
+    if plan.remembered and not config.always and _published(plan.remembered, warehouse.file):
+        context.log.info(
+            f"Nothing changed: {warehouse.file} and its report were built from these {len(plan.files)} "
+            "files with this code; validation, load and report are skipped."
+        )
+        return
     extraction = collect_extraction(
         reports.root, plan, batches, reports.parse_workers or None, extract_cache.root, reports.limits
     )
     rejected = extraction.rejections
-    context.add_output_metadata(
-        {
+    yield Output(
+        extraction,
+        metadata={
             "files": len(extraction.paths),
             "parsed": extraction.parsed,
             "from_cache": len(extraction.paths) - extraction.parsed,
@@ -94,9 +117,16 @@ def collect_shards(
             "rejections": MetadataValue.md(
                 "\n".join(f"- `{r.source_file}`: {r.reason}" for r in rejected) or "none"
             ),
-        }
+        },
     )
-    return extraction
+
+
+def _published(extraction_key: str, warehouse: Path) -> bool:
+    """Whether the published warehouse and its report are what the batch of `extraction_key` gives."""
+    from pipelines.defs.assets.report import report_is_current
+    from pipelines.freshness import batch_is_published
+
+    return batch_is_published(extraction_key, warehouse) and report_is_current(warehouse)
 
 
 @graph_asset(
