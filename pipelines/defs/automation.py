@@ -113,7 +113,10 @@ def nightly_schedule(job_name: str | None = None) -> ScheduleDefinition:
         cron_schedule="0 2 * * *",
         execution_timezone="Asia/Shanghai",
         default_status=DefaultScheduleStatus.STOPPED,
-        description="Every night: the whole pipeline over REPORTS_DIR (unchanged files come from the cache).",
+        description=(
+            "Every night: the whole pipeline over REPORTS_DIR (unchanged files come from the cache; when "
+            "nothing changed since the last publish, validation, load and report are skipped)."
+        ),
     )
 
 
