@@ -841,3 +841,11 @@ def test_money_in_a_section_on_how_budget_and_goals_were_passed_down_is_the_year
     )
     spent = [(f.value, f.is_target) for f in extract_facts(doc) if f.indicator_code == "expenditure_total"]
     assert (1185000.0, False) in spent
+
+
+def test_each_ones_figure_is_not_the_bodys():
+    doc = document_from_lines(
+        "某某省红十字会2021年度部门整体支出绩效自评报告",
+        "下设备灾救护中心、医学捐献服务中心2个公益一类事业单位,编制各12人,现有管理人员6人。",
+    )
+    assert ("staff_authorized", "department") not in achieved(doc)

@@ -818,3 +818,12 @@ def test_a_report_that_states_no_year_is_of_the_year_before_its_page_was_publish
     assert (identity.fiscal_year, identity.year_source) == (2018, "publish_date")
     stated = document_from_lines("发布时间:2023-10-31", "某某局2022年度部门整体支出绩效自评报告")
     assert extract_identity(stated).fiscal_year == 2022  # a year the report states comes first
+
+
+def test_a_year_of_history_in_an_opening_sentence_is_not_the_reports_year():
+    doc = document_from_lines(
+        "一、部门基本情况",
+        "某某省红十字会成立于1911年,建国后于1957年改组重建,2001年6月理顺管理体制。",
+        "2021年度某某省红十字会批复支出预算1824.15万元,部门整体预算执行率为93.81%。",
+    )
+    assert extract_identity(doc).fiscal_year == 2021

@@ -596,8 +596,10 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
             return caption, "title"
         for match in YEAR_IN_TITLE.finditer(line):
             year = int(match.group(1))
-            # A title's year is taken as stated; validation judges whether it is in range.
-            if not re.match(r"\s*年\s*\d{1,2}\s*月", line[match.end(1) :]):
+            # A title's year is taken as stated; validation judges whether it is in range. Not a date
+            # (2021年12月), nor a year of history in an opening sentence (成立于1911年。…).
+            history = "。" in line and not _plausible_year(year)
+            if not re.match(r"\s*年\s*\d{1,2}\s*月", line[match.end(1) :]) and not history:
                 return year, "title"
     counts = Counter(int(m.group(1)) for m in YEAR_ANY.finditer(text))
     plausible = [(n, y) for y, n in counts.items() if _plausible_year(y)]

@@ -123,6 +123,8 @@ def _figure_for(
             return None  # 预算执行率指标10%, 满意度指标10分: an indicator's weight, not its figure
         if PART_OF.match(gap):
             return None  # 基本支出中人员经费221万元: the figure of a part named after 中
+        if gap.rstrip().endswith("各"):
+            return None  # 2个中心,编制各12人: each one's figure, not the whole's
         if hit.indicator.code.startswith("income") and OTHER_THAN_INCOME.search(gap):
             return None  # 财政拨款支出预算为432万元 is a budget, 财政拨款支出 spending
         if "," in gap and not fund_named and not _comma_passed(text, skipped, figure):
