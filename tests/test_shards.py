@@ -16,7 +16,12 @@ from pipelines.batch.scan import ReportFile
 from pipelines.batch.shards import ExtractPlan, Shard, ShardProgress, shard_of, split_shards
 from pipelines.defs.assets.extraction import extracted_facts, reading_progress
 from pipelines.defs.assets.reports import report_files
-from pipelines.defs.resources import ExtractCacheFolder, ReportsFolder, resources_from_environment
+from pipelines.defs.resources import (
+    ExtractCacheFolder,
+    ReportsFolder,
+    WarehouseFile,
+    resources_from_environment,
+)
 from pipelines.settings import check_numbers
 from tests.test_pipeline import SAMPLES
 
@@ -93,6 +98,7 @@ def _sharded(root: Path, cache: Path, shards: int) -> tuple[Extraction, dict, li
         resources={
             "reports": ReportsFolder(path=str(root), parse_workers=2, parse_shards=shards),
             "extract_cache": ExtractCacheFolder(path=str(cache)),
+            "warehouse": WarehouseFile(path=str(cache.parent / "none.duckdb")),  # none published
         },
     )
     assert result.success
