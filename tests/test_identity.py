@@ -827,3 +827,13 @@ def test_a_year_of_history_in_an_opening_sentence_is_not_the_reports_year():
         "2021年度某某省红十字会批复支出预算1824.15万元,部门整体预算执行率为93.81%。",
     )
     assert extract_identity(doc).fiscal_year == 2021
+
+
+def test_a_title_that_prints_its_place_without_the_level_word_is_spelled_out_from_the_text():
+    doc = document_from_lines(
+        "新邵某某山林场2017年防火经费绩效评价报告",
+        "1、新邵县某某山林场2017年防火经费绩效评价报告根据财政部有关办法,现将评价情况报告如下。",
+    )
+    assert extract_identity(doc).institution == "新邵县某某山林场"
+    alone = document_from_lines("新邵某某山林场2017年防火经费绩效评价报告", "全年支出10万元。")
+    assert extract_identity(alone).institution == "新邵某某山林场"  # nothing spells it out: as printed

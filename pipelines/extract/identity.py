@@ -238,6 +238,8 @@ def _in_full(name: str, text: str) -> str:
         full = _placed_name(re.split(r"[,，。;；:：、》)）]", window)[-1])
         if full and _short_for(name, full):
             return full
+    if spelled := _with_level_word(name, compact):
+        return spelled  # 新邵大形山林场 in a title, 新邵县大形山林场 in the text
     place = PLACES_ONLY.match(name)
     if place is None or place.end() == len(name):
         return name
@@ -247,6 +249,22 @@ def _in_full(name: str, text: str) -> str:
         if full.startswith(place.group(0)) and _short_for(name, full):
             return full
     return name
+
+
+SHORT_PLACE_CHARS = (2, 3, 4)  # characters of a place's name printed without its level word (新邵)
+
+
+def _with_level_word(name: str, compact: str) -> str | None:
+    """`name` with its place's level word the text prints there (新邵 + 县 + 大形山林场), where `name`
+    itself starts with no place name and the spelled-out name starts with a real one."""
+    if _placed_name(name) == name:
+        return None
+    for cut in SHORT_PLACE_CHARS:
+        for level in "县市区旗":
+            spelled = name[:cut] + level + name[cut:]
+            if spelled in compact and _placed_name(spelled) == spelled:
+                return spelled
+    return None
 
 
 def _short_for(name: str, full: str) -> bool:
