@@ -548,3 +548,8 @@ def test_a_report_without_a_title_says_in_its_opening_what_it_evaluated():
     # The notice quoted names no kind; an opening that names none leaves the report a department's.
     plain = "根据《某县财政局关于开展转移支付绩效自评工作的通知》要求,我局开展了绩效自评工作。\n一、基本情况"
     assert detect_kind(plain)[0] == "department"
+
+
+def test_a_report_on_the_whole_body_and_its_projects_is_a_departments():
+    text = "某某市水源调度中心2022年整体和项目支出绩效自评总结报告\n一、绩效管理工作开展情况"
+    assert detect_kind(text) == ("department", None)

@@ -55,7 +55,10 @@ KIND_PHRASES: tuple[tuple[ReportKind, str], ...] = (
         r"|(?<!补助)经费的?绩效(?:自评|评价)"  # …保种经费的绩效自评报告: a body's own fund for one task
         r"|补贴(?:事后)?绩效(?:自评|评价)",  # 2023年高龄补贴事后绩效评价报告: a subsidy paid out, not a body
     ),
-    ("department", r"整体支出|部门整体|单位整体"),
+    (
+        "department",
+        r"整体支出|部门整体|单位整体|整体(?:和|及|与)项目支出",
+    ),  # 整体和项目支出: the whole body's
 )
 # Funds passed down by definition (central funds and the funds that link poverty relief to rural
 # revitalisation, 衔接资金): a title naming one is a transfer's, even where it says 项目绩效.
