@@ -1664,3 +1664,17 @@ def test_run_together_rows_whose_actual_word_qualifies_the_target_word():
         ("长效管理指标", "管护制度健全情况", "健全", "较健全", 3, 3, "制度不够完善"),
         ("长效管理指标", "管护档案有效性", "有效", "有效", 5, 5, None),
     ]
+
+
+def test_a_money_row_about_someone_elses_money_gives_no_core_fact():
+    def income(name: str) -> list[float]:
+        header = "一级指标 | 二级指标 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 |"
+        document = document_from_lines(
+            header, f"效益指标 | 经济效益指标 | {name} | ≥11万元 | 12万元 | 20 | 20 |"
+        )
+        content = read_forms(document, Matcher(default_dictionary()))
+        facts = indicator_facts(content.indicators, Matcher(default_dictionary()))
+        return [f.value for f in facts if f.indicator_code == "income_total" and not f.is_target]
+
+    assert income("特色产业带动增加受益农户收入(总收入)") == []  # the farmers' income
+    assert income("年度总收入") == [120000]

@@ -53,7 +53,7 @@ from pipelines.extract.forms.money import (
 )
 from pipelines.extract.forms.tokens import FIELD, KPI_COLUMN, MONEY_COLUMN, POINTS, TOTAL, Token, tokens
 from pipelines.extract.kpi import PROGRESS_WORDS, figure_of_value
-from pipelines.extract.matching import DEPARTMENT, Matcher, clean_label, make_facts, unit_fits
+from pipelines.extract.matching import DEPARTMENT, AliasHit, Matcher, clean_label, make_facts, unit_fits
 from pipelines.extract.numbers import find_figures
 from pipelines.extract.text import simplify
 from pipelines.indicators import Indicator
@@ -301,11 +301,20 @@ def indicator_facts(rows: list[PerformanceIndicator], matcher: Matcher) -> list[
             bare = next((h for h in hits if h.indicator.unit == "percent"), None) if hit is None else None
             if bare is not None and not figure.unit and MAX_ROW_WEIGHT < figure.value <= MAX_PERCENT_CELL:
                 hit, figure = bare, replace(figure, unit="%")  # 学生满意度 | ≥95 | 100: the column's percent
-            if hit is not None and not _other_rate(hit.indicator.code, row):
+            if hit is not None and not _other_rate(hit.indicator.code, row) and not _others_money(hit, row):
                 facts.extend(
                     make_facts(hit.indicator, figure, DEPARTMENT, is_target, row.source_locator, row.snippet)
                 )
     return facts
+
+
+MAX_MONEY_NAME_EXTRA = 4  # characters of a money row's name beyond its alias (项目总收入 is the project's)
+
+
+def _others_money(hit: AliasHit, row: PerformanceIndicator) -> bool:
+    """A money row whose name says more than its alias (特色产业带动增加受益农户收入(总收入)): an amount of
+    someone else's (the farmers', the visitors'), not the body's own."""
+    return hit.indicator.unit == "CNY" and len(row.indicator) - (hit.end - hit.start) > MAX_MONEY_NAME_EXTRA
 
 
 BUDGET_WORDS = ("预算", "资金", "经费")
