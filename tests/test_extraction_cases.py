@@ -849,3 +849,17 @@ def test_each_ones_figure_is_not_the_bodys():
         "下设备灾救护中心、医学捐献服务中心2个公益一类事业单位,编制各12人,现有管理人员6人。",
     )
     assert ("staff_authorized", "department") not in achieved(doc)
+
+
+def test_posts_run_as_civil_servants_are_no_second_kind_of_post():
+    doc = document_from_lines(
+        "某某省红十字会2021年度部门整体支出绩效自评报告",
+        "会机关事业编制27人,参照公务员管理,现有人员24人,内设办公室等3个部室。",
+    )
+    facts = achieved(doc)
+    assert (facts[("staff_authorized", "department")], facts[("staff_actual", "department")]) == (27, 24)
+    # Two kinds of post named side by side are each a part: no department figure.
+    kinds = document_from_lines(
+        "某某局2021年度部门整体支出绩效自评报告", "行政编制5人,参照公务员管理事业编制3人。"
+    )
+    assert ("staff_authorized", "department") not in achieved(kinds)

@@ -13,7 +13,10 @@ from pipelines.extract.prose.figures import BRACKET_SPAN
 
 OF_WHICH = re.compile("其中")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
-POST_KINDS = re.compile(r"参照公务员管理的?事业编|参公事业编|行政编|事业编|工勤|参公|参照公务员")
+# 事业编制27人,参照公务员管理: how those posts are run, no second kind.
+POST_KINDS = re.compile(
+    r"参照公务员管理的?事业编|参公事业编|行政编|事业编|工勤|参公|参照公务员(?!管理[,，。;；])"
+)
 POST_KIND_ALIASES = ("事业编制",)
 STAFF_KIND = re.compile(r"行政|事业|工勤|参公|编外|聘用|临聘|合同制")
 POST_CODE = "staff_authorized"
