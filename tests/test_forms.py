@@ -1678,3 +1678,40 @@ def test_a_money_row_about_someone_elses_money_gives_no_core_fact():
 
     assert income("特色产业带动增加受益农户收入(总收入)") == []  # the farmers' income
     assert income("年度总收入") == [120000]
+
+
+def _allocation_facts(*lines: str) -> dict[tuple[str, str], float]:
+    content = read_forms(document_from_lines(*lines), Matcher(default_dictionary()))
+    return {(f.indicator_code, f.scope): f.value for f in content.facts}
+
+
+def test_a_fujian_allocation_block_gives_budget_spending_rate_and_fiscal_budget():
+    # 部门整体支出绩效自评表 of Fujian: 小计 is the budget, 年度拨付金额 the spending; cells in yuan under (万元).
+    header = (
+        "部门整体支出绩效自评表", "(2018年度)", "部门(单位)名称 某某市档案馆",
+        "财政资金安排和使用情况  资金结构", "(万元)", "预算安排 拨付情况 结余情况",
+        "年初部门预算安排金额", "历年结余结转", "年中调整金额③ 小计", "④ = ①+② +③",
+        "年度拨付金额", "支出实现率(%)", "⑥=⑤/④", "本年度结余金额", "⑦=④-⑤", "资金结余率", "(%)", "⑧=⑦/④",
+    )  # fmt: skip
+    rows = (
+        "财政资金小计 1200000 100000 0 1300000 1170000 90% 130000 10%",
+        "①中央及省级财政资金",
+        "其他资金小计",
+        "合 计 1200000 100000 0 1300000 1170000 90% 130000 10%",
+    )
+    assert _allocation_facts(*header, *rows) == {
+        ("budget_fiscal", "fiscal"): 1300000,
+        ("budget_total", "department"): 1300000,
+        ("expenditure_total", "department"): 1170000,
+        ("budget_execution_rate", "department"): 90,
+    }
+    # The variant that folds the carry-over into its first column, in 万元 and without % signs.
+    folded = (
+        "(万元) 年初部门预算安排金额(含历年结余结转)① 年中调整金额② 小计 年度拨付金额 支出实现率(%)⑤=④/③ "
+        "本年度结余金额⑥=③-④ 资金结余率(%)⑦=⑥/③",
+        "合 计 130.54 58.07 188.61 188.45 99.92 0.16 0.08",
+    )
+    assert _allocation_facts(*folded)[("budget_total", "department")] == 1886100
+    # A row that does not add up (a cell lost) gives nothing.
+    broken = (*header[:-3], "合 计 1200000 100000 0 1400000 1170000 90% 130000 10%")
+    assert _allocation_facts(*broken) == {}

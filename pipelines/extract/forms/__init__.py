@@ -25,9 +25,11 @@ import re
 from dataclasses import dataclass, replace
 
 from pipelines.extract.forms.income_spending import (
+    ALLOCATION_HEADER,
     BY_SOURCE,
     COST_CONTROL,
     INCOME_SIDE,
+    read_allocation_block,
     read_by_source,
     read_cost_control,
     read_income_and_spending,
@@ -124,6 +126,8 @@ def read_forms(document: Document, matcher: Matcher) -> FormContent:
             named = True
         if token.text == COST_CONTROL:
             facts.extend(read_cost_control(stream, index))
+        if token.text.startswith(ALLOCATION_HEADER):
+            facts.extend(read_allocation_block(stream, index))
         if token.text.startswith(BY_SOURCE):
             facts.extend(read_by_source(stream, index, money_unit))
         if token.text == INCOME_SIDE:

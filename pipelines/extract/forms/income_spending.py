@@ -14,6 +14,16 @@ side's 执行数); the 财政拨款收入 row the fiscal budget and the fiscal i
 The split of 财政部's 部门整体支出绩效自评表 by the money's source (按收入性质分: 其中:一般公共预算: 1325.68 ...):
 its 一般公共预算 row is the fiscal budget.
 
+The allocation block of Fujian's 部门整体支出绩效自评表 (资金结构(万元), the cells often in yuan all the same):
+
+    年初部门预算安排金额① | 历年结余结转② | 年中调整金额③ | 小计④ | 年度拨付金额⑤ | 支出实现率⑥ | 本年度结余金额⑦ | 资金结余率⑧
+    财政资金小计 | 2537695 | 213722.82 | 0 | 2751417.82 | 2546673.98 | 93% | 204743.84 | 7%
+    合 计 | …
+
+(a variant folds 历年结余结转 into its first column): the 合计 row's 小计 is the budget, 年度拨付金额 the
+spending, 支出实现率 the rate; the 财政资金小计 row's 小计 the fiscal budget. A row is read only when its
+figures are as many as the columns and add up (小计 = the columns before it, the rate = spending ÷ 小计).
+
 The cost-control block of a 整体支出绩效评价基础数据表 (经费控制情况(万元) | 2022年决算数 | 2023年预算数 |
 2023年决算数): its 项目支出 row's last figure is the year's project spending.
 """
@@ -26,6 +36,7 @@ from itertools import pairwise
 
 from pipelines.extract.forms.money import unit_mark
 from pipelines.extract.forms.tokens import MONEY_COLUMN, MONEY_ROW, TOTAL, Token
+from pipelines.extract.matching import WAN_HEADER_CEILING
 from pipelines.extract.numbers import to_canonical
 from pipelines.model import Fact
 
@@ -170,3 +181,108 @@ def read_cost_control(stream: list[Token], start: int) -> list[Fact]:
                 return [_fact("expenditure_project", "department", figures[2], unit, token)]
             return []
     return []
+
+
+ALLOCATION_HEADER = "年初部门预算安排金额"
+# The block's columns by the words of their labels, in the order the form prints them.
+ALLOCATION_COLUMNS = (
+    ("initial", re.compile(r"^年初部门预算安排金额")),
+    ("carry_over", re.compile(r"^历年结余结转")),
+    ("adjusted", re.compile(r"^年中调整金额")),
+    ("budget", re.compile(r"^小计")),
+    ("spent", re.compile(r"^年度拨付金额")),
+    ("rate", re.compile(r"^支出实现率")),
+    ("balance", re.compile(r"^本?年?度?结余金额")),
+    ("balance_rate", re.compile(r"^资金结余率")),
+)
+ALLOCATION_TOKENS = 120  # tokens after the header within which its rows stand
+ALLOCATION_UNIT_LOOK_BACK = 10
+FIGURE_CELL = re.compile(r"^(?P<number>\d[\d,]*(?:\.\d+)?)%?$")
+ALLOCATION_SUM_TOLERANCE = Decimal("0.005")
+ALLOCATION_RATE_TOLERANCE = Decimal(1)  # percentage points: 93% printed for 92.56
+ALLOCATION_ROWS = {"total": (("budget_total", "budget", "department"), ("expenditure_total", "spent", "department")),
+                   "fiscal": (("budget_fiscal", "budget", "fiscal"),)}  # fmt: skip
+FISCAL_SUBTOTAL = "财政资金小计"
+TOTAL_ROW = re.compile(r"^合\s*计$")
+
+
+def read_allocation_block(stream: list[Token], start: int) -> list[Fact]:
+    """Facts of a Fujian allocation block whose header starts at `start` (see the module docstring)."""
+    columns: list[str] = []
+    index = start
+    while index < min(len(stream), start + ALLOCATION_TOKENS):
+        role = next((r for r, label in ALLOCATION_COLUMNS if label.match(stream[index].text)), None)
+        if role is None and columns and _row_label(stream, index):
+            break
+        if role is not None and role not in columns:
+            columns.append(role)
+        index += 1
+    if not {"budget", "spent", "rate"} <= set(columns):
+        return []
+    unit = next(
+        (
+            m
+            for t in reversed(stream[max(0, start - ALLOCATION_UNIT_LOOK_BACK) : start])
+            if (m := unit_mark(t))
+        ),
+        "万元",
+    )
+    facts: list[Fact] = []
+    while index < min(len(stream), start + ALLOCATION_TOKENS):
+        kind, after = _row_label(stream, index) or (None, index + 1)
+        if kind is None:
+            index += 1
+            continue
+        cells = stream[after : after + len(columns)]
+        values = [FIGURE_CELL.match(t.text.replace(" ", "")) for t in cells]
+        if len(cells) == len(columns) and all(values):
+            row = {
+                role: (Decimal(v["number"].replace(",", "")), t)
+                for role, v, t in zip(columns, values, cells, strict=True)
+            }
+            if _adds_up(row):
+                row_unit = (
+                    "元" if unit == "万元" and max(v for v, _ in row.values()) >= WAN_HEADER_CEILING else unit
+                )
+                facts.extend(
+                    _fact(code, scope, row[role], row_unit, stream[index])
+                    for code, role, scope in ALLOCATION_ROWS[kind]
+                )
+                if kind == "total":
+                    facts.append(_rate_fact(row["rate"], stream[index]))
+        index = after
+    return facts
+
+
+def _row_label(stream: list[Token], index: int) -> tuple[str, int] | None:
+    """The kind of the row whose label starts at `index` (total, fiscal) and the index after its label."""
+    text = stream[index].text.replace(" ", "")
+    following = stream[index + 1].text if index + 1 < len(stream) else ""
+    if TOTAL_ROW.match(text):
+        return "total", index + 1
+    if text == "合" and following == "计":
+        return "total", index + 2
+    if text == FISCAL_SUBTOTAL:
+        return "fiscal", index + 1
+    if text + following == FISCAL_SUBTOTAL:
+        return "fiscal", index + 2
+    return None
+
+
+def _adds_up(row: dict[str, tuple[Decimal, Token]]) -> bool:
+    """小计 the sum of the columns before it, the rate spending ÷ 小计 (in percent)."""
+    value = {role: number for role, (number, _) in row.items()}
+    parts = sum(value[r] for r in ("initial", "carry_over", "adjusted") if r in value)
+    budget, spent = value["budget"], value["spent"]
+    if budget <= 0 or abs(parts - budget) > budget * ALLOCATION_SUM_TOLERANCE:
+        return False
+    return abs(spent / budget * 100 - value["rate"]) <= ALLOCATION_RATE_TOLERANCE
+
+
+def _rate_fact(rate: tuple[Decimal, Token], row: Token) -> Fact:
+    value, token = rate
+    return Fact(
+        indicator_code="budget_execution_rate", value=float(value), unit="percent", qualifier="exact",
+        is_target=False, scope="department", source_locator=token.locator,
+        snippet=f"{row.printed} | {token.printed}", raw_text=token.text,
+    )  # fmt: skip
