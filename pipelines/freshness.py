@@ -18,9 +18,13 @@ from pipelines.warehouse import build_key, published_build
 def planned_build(reports_root: Path, cache_root: Path, limits: ReadLimits) -> str:
     """The build key a run over `reports_root` would publish (contents hashed where the cache
     does not know a file's signature; nothing is read, extracted or written)."""
+    return build_key(_planned_batch(reports_root, cache_root, limits), _suites())
+
+
+def _planned_batch(reports_root: Path, cache_root: Path, limits: ReadLimits) -> str:
     cache = ExtractCache(cache_root, limits)
     files = scan_reports(reports_root)
-    return build_key(batch_key(files, content_hashes(reports_root, files, cache), cache), _suites())
+    return batch_key(files, content_hashes(reports_root, files, cache), cache)
 
 
 def _suites() -> str:
@@ -41,5 +45,4 @@ def warehouse_is_current(
     cache every run reads every file, so it is never known to be current."""
     if cache_root is None or not warehouse.is_file():
         return False
-    published = published_build(warehouse)
-    return published is not None and planned_build(reports_root, cache_root, limits) == published
+    return batch_is_published(_planned_batch(reports_root, cache_root, limits), warehouse)

@@ -186,9 +186,7 @@ def _title_lines(text: str) -> list[str]:
 def kind_from_titles(text: str) -> tuple[ReportKind | None, str | None]:
     """The kind the first title line names, with that line; (None, None) when none names one."""
     for head in _title_lines(text):
-        found = [(m.start(), kind) for kind, phrase in KIND_PHRASES for m in [re.search(phrase, head)] if m]
-        if found:
-            kind = min(found)[1]
+        if kind := _kind_named(head):
             return ("transfer" if kind == "project" and PASSED_DOWN.search(head) else kind), head
     for head in _title_lines(text):
         if FUND_TITLE.search(head):
@@ -203,9 +201,12 @@ def _kind_of_opening(text: str) -> ReportKind | None:
     """The kind the opening of a report without a title names where it says what was evaluated
     (…开展并完成了本部门涉及中央对地方转移支付预算执行情况绩效自评工作), quoted notices left out."""
     opening = OPENING_EVALUATION.search(QUOTED.sub("", re.sub(r"\s+", "", text[:OPENING_CHARS])))
-    if opening is None:
-        return None
-    found = [(m.start(), kind) for kind, phrase in KIND_PHRASES for m in [re.search(phrase, opening[0])] if m]
+    return _kind_named(opening[0]) if opening else None
+
+
+def _kind_named(text: str) -> ReportKind | None:
+    """The kind whose phrase stands first in `text`, if any names one."""
+    found = [(m.start(), kind) for kind, phrase in KIND_PHRASES for m in [re.search(phrase, text)] if m]
     return min(found)[1] if found else None
 
 

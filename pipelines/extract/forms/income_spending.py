@@ -34,9 +34,8 @@ import re
 from decimal import Decimal, InvalidOperation
 from itertools import pairwise
 
-from pipelines.extract.forms.money import unit_mark
+from pipelines.extract.forms.money import unit_for_figures, unit_mark
 from pipelines.extract.forms.tokens import MONEY_COLUMN, MONEY_ROW, TOTAL, Token
-from pipelines.extract.matching import WAN_HEADER_CEILING
 from pipelines.extract.numbers import to_canonical
 from pipelines.model import Fact
 
@@ -61,9 +60,7 @@ def read_income_and_spending(stream: list[Token], start: int) -> tuple[list[Fact
         for t, role in zip(header[1:], HEADER_ROLES, strict=True)
     ):
         return None
-    unit = next(
-        (m for t in reversed(stream[max(0, start - UNIT_LOOK_BACK) : start]) if (m := unit_mark(t))), None
-    )
+    unit = _unit_before(stream, start, UNIT_LOOK_BACK)
     if unit is None:
         return None
     end = start + len(header)
@@ -103,6 +100,11 @@ def _figures(tokens: list[Token]) -> list[tuple[Decimal, Token]]:
         except InvalidOperation:
             break
     return figures
+
+
+def _unit_before(stream: list[Token], start: int, look_back: int) -> str | None:
+    """The unit a block's caption prints within `look_back` tokens before its header at `start`."""
+    return next((m for t in reversed(stream[max(0, start - look_back) : start]) if (m := unit_mark(t))), None)
 
 
 def _fact(code: str, scope: str, figure: tuple[Decimal, Token], unit: str, row: Token) -> Fact:
@@ -203,7 +205,7 @@ ALLOCATION_RATE_TOLERANCE = Decimal(1)  # percentage points: 93% printed for 92.
 ALLOCATION_ROWS = {"total": (("budget_total", "budget", "department"), ("expenditure_total", "spent", "department")),
                    "fiscal": (("budget_fiscal", "budget", "fiscal"),)}  # fmt: skip
 FISCAL_SUBTOTAL = "财政资金小计"
-TOTAL_ROW = re.compile(r"^合\s*计$")
+TOTAL_ROW = "合计"
 
 
 def read_allocation_block(stream: list[Token], start: int) -> list[Fact]:
@@ -219,14 +221,7 @@ def read_allocation_block(stream: list[Token], start: int) -> list[Fact]:
         index += 1
     if not {"budget", "spent", "rate"} <= set(columns):
         return []
-    unit = next(
-        (
-            m
-            for t in reversed(stream[max(0, start - ALLOCATION_UNIT_LOOK_BACK) : start])
-            if (m := unit_mark(t))
-        ),
-        "万元",
-    )
+    unit = _unit_before(stream, start, ALLOCATION_UNIT_LOOK_BACK) or "万元"
     facts: list[Fact] = []
     while index < min(len(stream), start + ALLOCATION_TOKENS):
         kind, after = _row_label(stream, index) or (None, index + 1)
@@ -241,9 +236,7 @@ def read_allocation_block(stream: list[Token], start: int) -> list[Fact]:
                 for role, v, t in zip(columns, values, cells, strict=True)
             }
             if _adds_up(row):
-                row_unit = (
-                    "元" if unit == "万元" and max(v for v, _ in row.values()) >= WAN_HEADER_CEILING else unit
-                )
+                row_unit = unit_for_figures(unit, max(v for v, _ in row.values()))
                 facts.extend(
                     _fact(code, scope, row[role], row_unit, stream[index])
                     for code, role, scope in ALLOCATION_ROWS[kind]
@@ -258,7 +251,7 @@ def _row_label(stream: list[Token], index: int) -> tuple[str, int] | None:
     """The kind of the row whose label starts at `index` (total, fiscal) and the index after its label."""
     text = stream[index].text.replace(" ", "")
     following = stream[index + 1].text if index + 1 < len(stream) else ""
-    if TOTAL_ROW.match(text):
+    if text == TOTAL_ROW:
         return "total", index + 1
     if text == "合" and following == "计":
         return "total", index + 2

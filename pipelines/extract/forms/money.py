@@ -356,10 +356,15 @@ def _unit_of(text: str) -> str | None:
     return (match.group(1) or match.group(2)) if match else None
 
 
+def unit_for_figures(unit: str, largest: Decimal) -> str:
+    """A block's printed unit, or 元 where 万元 is printed over figures too large for it (2537695)."""
+    return "元" if unit == "万元" and largest >= WAN_HEADER_CEILING else unit
+
+
 def _money_unit(block: MoneyBlock, cells: dict[str, Cell]) -> tuple[str, str | None]:
     money = [c.value for r, c in cells.items() if r in ("initial", "budget", "spent") and c.value is not None]
     largest = max(money) if money else Decimal(0)
-    if block.unit == "万元" and largest >= WAN_HEADER_CEILING:
+    if block.unit and unit_for_figures(block.unit, largest) != block.unit:
         return "元", f"unit 万元 of the form not applied: {largest} reads as yuan"
     if block.unit:
         return block.unit, None
