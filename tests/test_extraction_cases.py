@@ -863,3 +863,12 @@ def test_posts_run_as_civil_servants_are_no_second_kind_of_post():
         "某某局2021年度部门整体支出绩效自评报告", "行政编制5人,参照公务员管理事业编制3人。"
     )
     assert ("staff_authorized", "department") not in achieved(kinds)
+
+
+def test_a_whole_named_after_the_parts_of_other_scopes_is_the_bodys():
+    facts = achieved(document_from_lines("本年财政拨款 802.5万元,事业收入 310.2万元,本年总收入 1112.7万元。"))
+    assert facts[("income_fiscal", "fiscal")] == 8_025_000
+    assert facts[("income_total", "department")] == 11_127_000
+    # the scope word right before the whole still scopes it
+    facts = achieved(document_from_lines("财政拨款收入合计 802.5万元。"))
+    assert ("income_total", "department") not in facts

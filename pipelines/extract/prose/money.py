@@ -56,6 +56,10 @@ THIS_YEARS_CLAUSE = re.compile(
     r"[,，;；]\s*(?:(?:19|20)\d{2}|本|当)年(?!底|末)"
 )  # a clause of the year's own money
 SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, key=len, reverse=True)))
+# An alias of a whole (本年总收入, 支出合计) after other scopes' figures: the body's whole again
+# (本年财政拨款80万元,事业收入30万元,本年总收入110万元).
+WHOLE_ALIAS = re.compile(r"总|合计")
+DIGIT = re.compile(r"\d")
 
 
 def see_budget_split(text: str, context: Context) -> None:
@@ -74,6 +78,13 @@ def scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> l
         scope = ALIAS_SCOPES.get(hit.indicator.code)
         if scope and i not in chosen and i + 1 < len(hits):
             marks.append((hit.start, scope))
+    marks.sort()
+    for i, hit in enumerate(hits):
+        before = [(position, scope) for position, scope in marks if position < hit.start]
+        if i in chosen and WHOLE_ALIAS.search(hit.alias) and before and before[-1][1] != DEPARTMENT:
+            digits = [m.end() for m in DIGIT.finditer(text, before[-1][0], hit.start)]
+            if digits:  # a figure stood between its scope word and it: the whole again after that figure
+                marks.append((digits[-1], DEPARTMENT))
     marks.sort()
     for clause in THIS_YEARS_CLAUSE.finditer(text):
         before = [scope for position, scope in marks if position <= clause.start()]
