@@ -872,3 +872,17 @@ def test_a_whole_named_after_the_parts_of_other_scopes_is_the_bodys():
     # the scope word right before the whole still scopes it
     facts = achieved(document_from_lines("财政拨款收入合计 802.5万元。"))
     assert ("income_total", "department") not in facts
+
+
+@pytest.mark.parametrize(
+    ("spent", "printed", "rate"),
+    [("85.2", "100%", None), ("85.2", "85.2%", 85.2), ("103.1", "100%", 100)],
+)
+def test_a_printed_rate_the_rows_amounts_contradict_is_left_out(spent, printed, rate):
+    doc = document_from_lines(
+        "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分",
+        f"年度资金总额 | 100 | 100 | {spent} | 10 | {printed} | 10",
+    )
+    facts = achieved(doc)
+    assert facts.get(("budget_execution_rate", "department")) == rate  # capped at 100%: no contradiction
+    assert facts[("expenditure_total", "department")] == round(float(spent) * 10000)

@@ -406,6 +406,8 @@ def money_facts(
             value = to_canonical(cell.value, unit, "CNY")
             raw = f"{cell.raw}{unit}" if block.unit == unit else f"{cell.raw} ({unit})"
             fact_note = note
+        elif role == "rate" and _rate_contradicted(cell, amounts):
+            continue  # 100% printed beside 3800 spent of 4700: which of them is wrong cannot be told
         elif role == "rate" and _as_fraction(cell, amounts):
             if printed_decimals(cell.raw) < RATIO_PLACES:
                 continue  # 0.1 for 94 / 650: a rate rounded too far to load
@@ -422,6 +424,18 @@ def money_facts(
             )
         )  # fmt: skip
     return facts
+
+
+def _rate_contradicted(cell: Cell, amounts: dict[str, Decimal]) -> bool:
+    """Whether a rate printed as a percent is neither spent / budget nor spent / initial budget of
+    its own row (a rate capped at 100% where more than the budget was spent is no contradiction)."""
+    spent = amounts.get("spent")
+    budgets = [amounts[r] for r in ("budget", "initial") if amounts.get(r)]
+    if not cell.percent or cell.value is None or spent is None or not budgets:
+        return False
+    if cell.value == 100 and spent >= budgets[0]:
+        return False
+    return not any(_rate_agrees(budget, spent, cell.value) for budget in budgets)
 
 
 def _as_fraction(cell: Cell, amounts: dict[str, Decimal]) -> bool:
