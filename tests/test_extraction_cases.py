@@ -886,3 +886,11 @@ def test_a_printed_rate_the_rows_amounts_contradict_is_left_out(spent, printed, 
     facts = achieved(doc)
     assert facts.get(("budget_execution_rate", "department")) == rate  # capped at 100%: no contradiction
     assert facts[("expenditure_total", "department")] == round(float(spent) * 10000)
+
+
+def test_the_budget_of_the_three_public_expenses_is_not_the_bodys_budget():
+    facts = achieved(document_from_lines("2019年度预算安排的 三公经费 总额为12万元,年度预算320万元。"))
+    assert facts[("budget_total", "department")] == 3_200_000
+    assert ("budget_total", "department") not in achieved(
+        document_from_lines("2019年度预算安排的 三公经费 总额为12万元。")
+    )
