@@ -837,3 +837,13 @@ def test_a_title_that_prints_its_place_without_the_level_word_is_spelled_out_fro
     assert extract_identity(doc).institution == "新邵县某某山林场"
     alone = document_from_lines("新邵某某山林场2017年防火经费绩效评价报告", "全年支出10万元。")
     assert extract_identity(alone).institution == "新邵某某山林场"  # nothing spells it out: as printed
+
+
+def test_a_report_that_states_no_year_is_of_the_year_whose_last_day_it_names():
+    doc = document_from_lines(
+        "发布时间:2023-03-02",
+        "某某奖励资金项目支出绩效评价自评报告",
+        "项目资金12万元于2022年10月30日下达,我镇于2022年12月31日之前全部支出。",
+    )
+    identity = extract_identity(doc)
+    assert (identity.fiscal_year, identity.year_source) == (2022, "year_end")

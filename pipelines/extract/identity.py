@@ -143,6 +143,8 @@ PUBLISHED_ON = re.compile(
 FILLED_BY_MONTH = 6  # a form filled by June is of the year before (later ones may be of any year)
 YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")  # a project name's leading year
 YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
+# The last day of a year (于2022年12月31日之前全部支出, 截至2022年12月31日): the year the money was of.
+YEAR_END = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
 
 
 def _plausible_year(year: int) -> bool:
@@ -626,6 +628,9 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
     match = re.search(r"(?<!\d)((?:19|20)\d{2})(?!\d)", document.source_file)
     if match and _plausible_year(int(match.group(1))):
         return int(match.group(1)), "path"
+    ends = Counter(int(m.group(1)) for m in YEAR_END.finditer(text))
+    if ends and _plausible_year(year := ends.most_common(1)[0][0]):
+        return year, "year_end"
     # A self-evaluation is filled in the spring after its year: 填报日期:2021.5.18 is the report of 2020.
     filled = FILLED_ON.search(text)
     if filled and 1 <= int(filled.group(2)) <= FILLED_BY_MONTH and _plausible_year(int(filled.group(1)) - 1):
