@@ -1715,3 +1715,13 @@ def test_a_fujian_allocation_block_gives_budget_spending_rate_and_fiscal_budget(
     # A row that does not add up (a cell lost) gives nothing.
     broken = (*header[:-3], "合 计 1200000 100000 0 1400000 1170000 90% 130000 10%")
     assert _allocation_facts(*broken) == {}
+
+
+def test_rows_under_level_labels_without_their_header_and_a_figure_inside_a_name():
+    lines = (
+        "质量指标 | 查处国道5类违法行为 | 2000起 | 2310起 | ||",
+        "时效指标 | 2021年12月完成 | 100% | 100% | ||",
+    )
+    assert printed(rows_of(document_from_lines(*lines))) == [
+        ("查处国道5类违法行为", "2000起", "2310起", None, None),  # cells shifted under 时效指标: no row
+    ]

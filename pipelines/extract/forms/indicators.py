@@ -1217,6 +1217,11 @@ LONE_VALUE = re.compile(
 )
 
 
+# Where a name should be, a value or a date: the row's cells shifted (a figure inside a name is fine:
+# 查处国省道6类重点违法行为).
+SHIFTED_NAME = re.compile(r"^\s*[\d≥≤<>=]|(?:19|20)\d{2}\s*年|\d\s*月")
+
+
 def read_level_row(stream: list[Token], start: int) -> tuple[PerformanceIndicator, int] | None:
     """A row under its level labels where no indicator header was read (a fragment of a form whose
     header is on a page not kept): 满意度指标 | 服务对象满意度指标 | 学生满意度 | 95% | 96% [| 10 | 10].
@@ -1230,7 +1235,7 @@ def read_level_row(stream: list[Token], start: int) -> tuple[PerformanceIndicato
         index += 1
     if index >= len(stream) or not levels or not _is_text(stream[index]):
         return None
-    if any(c.isdigit() for c in stream[index].text):
+    if SHIFTED_NAME.search(stream[index].text):
         return None  # a date or a figure where the name should be (2020年12月完成): cells shifted
     name = stream[index]
     end = index + 1
