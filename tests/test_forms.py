@@ -1725,3 +1725,11 @@ def test_rows_under_level_labels_without_their_header_and_a_figure_inside_a_name
     assert printed(rows_of(document_from_lines(*lines))) == [
         ("查处国道5类违法行为", "2000起", "2310起", None, None),  # cells shifted under 时效指标: no row
     ]
+
+
+def test_a_value_with_its_comparator_is_never_points():
+    lines = (
+        "一级指标 | 二级指标 | 三级指标 | 分值 | 年度指标值 | 全年实际值 | 得分 |",
+        "满意度指标 | 服务对象满意度指标 | 受助对象满意度 | 10 | >=9",
+    )
+    assert printed(rows_of(document_from_lines(*lines))) == []  # cut after its target: no score 9

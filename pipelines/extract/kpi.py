@@ -118,6 +118,8 @@ def _score(text: str) -> float | None:
     figures = find_figures(cell)
     if len(figures) != 1 or figures[0].unit not in ("", "分") or figures[0].raw != cell:
         return None
+    if figures[0].qualifier != "exact":
+        return None  # >=9: a target value (cut short), never points
     value = figures[0].value
     return float(value) if Decimal(0) <= value <= MAX_SCORE else None
 
