@@ -894,3 +894,19 @@ def test_the_budget_of_the_three_public_expenses_is_not_the_bodys_budget():
     assert ("budget_total", "department") not in achieved(
         document_from_lines("2019年度预算安排的 三公经费 总额为12万元。")
     )
+
+
+def test_a_money_row_with_an_amount_printed_once_too_often():
+    doc = document_from_lines(
+        "项目资金(万元) 年初预算数 全年预算数(A) 全年执行数(B) 分值 预算执行率(B/A) 得分",
+        "年度资金总额: 35.2 35.2 35.2 35.2 10 100% 10",
+    )
+    facts = achieved(doc)
+    assert facts[("budget_total", "department")] == facts[("expenditure_total", "department")] == 352_000
+    assert facts[("budget_execution_rate", "department")] == 100  # not the 10 standing in its place
+    # the twin left out only where spent / budget then gives the printed rate
+    doc = document_from_lines(
+        "项目资金(万元) 年初预算数 全年预算数(A) 全年执行数(B) 分值 预算执行率(B/A) 得分",
+        "年度资金总额: 30.1 35.2 35.2 33.0 10 100% 10",
+    )
+    assert ("budget_execution_rate", "department") not in achieved(doc)

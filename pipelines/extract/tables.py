@@ -157,6 +157,8 @@ def _budget_row(block: TextBlock, cells: list[str], state: TableState, context: 
     first = next((i for i, f in enumerate(figures) if f), None)
     if first is None:
         return []
+    if sum(f is not None for f in figures) > len(state.columns):
+        return []  # more figures than the header has columns: which is whose cannot be told by place
     label = simplify(" ".join(cells[:first]))
     scope = scope_of_label(label)
     if scope == DEPARTMENT and label.lstrip().startswith(OF_WHICH):

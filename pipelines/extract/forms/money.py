@@ -272,6 +272,8 @@ def align_money_row(columns: list[str], values: list[str], ceiling: Decimal | No
     best = _best_alignments(columns, values, ceiling, split_single=False)
     if not best and ceiling is not None:  # no reading fits under the total: split what read as one
         best = _best_alignments(columns, values, ceiling, split_single=True)
+    if not best and len(values) == len(columns) + 1:
+        best = _without_a_cell_twice(columns, values, ceiling)
     if not best:
         return {}
     agreed = {}
@@ -279,6 +281,29 @@ def align_money_row(columns: list[str], values: list[str], ceiling: Decimal | No
         if all(other.get(role) is not None and other[role].value == cell.value for other in best[1:]):
             agreed[role] = cell
     return agreed
+
+
+def _without_a_cell_twice(
+    columns: list[str], values: list[str], ceiling: Decimal | None
+) -> list[dict[str, Cell]]:
+    """A row with one cell more than its header where an amount is printed twice in a row (28.1 | 28.1 |
+    28.1 | 28.1 under 年初 | 全年 | 执行): its readings without one of the twins, kept only where spent /
+    budget then gives the printed rate."""
+    found: list[dict[str, Cell]] = []
+    for i in range(1, len(values)):
+        if values[i] == values[i - 1]:
+            found.extend(_best_alignments(columns, values[:i] + values[i + 1 :], ceiling, split_single=False))
+    return [assigned for assigned in found if _rate_printed_and_agrees(assigned)]
+
+
+def _rate_printed_and_agrees(assigned: dict[str, Cell]) -> bool:
+    """Whether a placement has a budget, spending and a rate printed with its % sign that they give."""
+    budget, spent, rate = assigned.get("budget"), assigned.get("spent"), assigned.get("rate")
+    if budget is None or spent is None or rate is None or not rate.percent:
+        return False
+    if not budget.value or spent.value is None or rate.value is None:
+        return False
+    return _rate_agrees(budget.value, spent.value, rate.value)
 
 
 def _best_alignments(
