@@ -1733,3 +1733,11 @@ def test_a_value_with_its_comparator_is_never_points():
         "满意度指标 | 服务对象满意度指标 | 受助对象满意度 | 10 | >=9",
     )
     assert printed(rows_of(document_from_lines(*lines))) == []  # cut after its target: no score 9
+
+
+def test_a_name_listing_things_counted_is_one_cell():
+    lines = (
+        "三级指标 年度指标值 全年实际完成值 分值 得分",
+        "数量指标 台式电脑3台、打印机2台 100% 100% 5 5",
+    )
+    assert printed(rows_of(document_from_lines(*lines))) == [("台式电脑3台、打印机2台", "100%", "100%", 5, 5)]

@@ -417,6 +417,8 @@ def _unglue_figures(token: Token, points_first: bool, figures_cut: bool) -> list
         return [token]  # a value (2021年12月完成, ≥100百分比) or a sentence, not a row run together
     if any(text[:a].rstrip().endswith((",", "，")) for a, _ in figures[1:]):
         return [token]  # 完成1部宣传片,2套方案: a value that lists its figures, not cells run together
+    if any(text[b:].lstrip().startswith("、") for _, b in figures[:-1]):
+        return [token]  # 台式电脑4台、笔记本电脑2台: a name (or value) listing things counted
     rest, name = text[figures[-1][1] :].strip(), text[: figures[0][0]].strip()
     if len(figures) < 2 and not rest and VALUE_PREFIX.fullmatch(name):
         return [token]  # 每亩300, 约50: a value whose words say what it counts, not a name and a figure
