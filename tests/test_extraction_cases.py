@@ -910,3 +910,9 @@ def test_a_money_row_with_an_amount_printed_once_too_often():
         "年度资金总额: 30.1 35.2 35.2 33.0 10 100% 10",
     )
     assert ("budget_execution_rate", "department") not in achieved(doc)
+
+
+def test_budgeted_spending_is_the_budget_but_not_in_the_general_public_budgets_words():
+    facts = achieved(document_from_lines("2021年预算支出88.5万元,全年支出80.1万元。"))
+    assert facts[("budget_total", "department")] == 885_000
+    assert ("budget_total", "department") not in achieved(document_from_lines("一般公共预算支出88.5万元。"))

@@ -43,6 +43,7 @@ from pipelines.extract.prose.money import (
     BUDGET_CODE,
     BUDGET_SPLITS,
     BUDGETED_SPENDING,
+    BUDGETED_SPENDING_ALIAS,
     BY_NATURE,
     FINANCE,
     FISCAL_PART_ALIASES,
@@ -51,6 +52,7 @@ from pipelines.extract.prose.money import (
     MONEY_TOTAL,
     ONE_ITEM_CODES,
     PART_MONEY_BEFORE,
+    PUBLIC_BUDGET,
     SPENDING_CODE,
     MoneyHeads,
     names_one_item,
@@ -277,6 +279,8 @@ def _retargeted(
     alias's (posts, not staff; a budget, not spending; a budget's part); None when it is none."""
     text, matcher, hits, heads = sentence.text, sentence.matcher, sentence.hits, sentence.heads
     indicator = hit.indicator
+    if hit.alias == BUDGETED_SPENDING_ALIAS and text[: hit.start].endswith(PUBLIC_BUDGET):
+        return None  # 一般公共预算支出: spending of the general public budget, not a budget
     if hit.alias in FISCAL_PART_ALIASES and not heads.budget_governs(hit.start):
         return None  # 支出…其中:一般公共预算拨款X万元: the fiscal part of spending or income, not the budget
     if hit.alias in POSTS_FILLED and any(

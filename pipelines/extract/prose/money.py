@@ -44,6 +44,8 @@ BUDGET_WORDS = re.compile(r"(?<!一般公共)预算(?!执行|单位)|安排")
 SPENDING_WORDS = re.compile(r"(?<!预算)(?<!预算总)支出|决算|执行|实际|支付|使用|开支|花费")
 # Spending in a budget's words (部门预算总支出729.95万元): the budget, not what was spent.
 BUDGETED_SPENDING = re.compile(r"预算总?$")
+# The budget's alias 预算支出 (预算支出150万元), except in 一般公共预算支出: spending of that budget.
+BUDGETED_SPENDING_ALIAS, PUBLIC_BUDGET = "预算支出", "公共"
 # A part of the year's money stated before a bare 支出 in its sentence (追加预算82.25万元,支出7.48万元;
 # 安排专项资金5.6万元,支出1.51万元): that spending is the part's.
 BARE_SPENDING = ("支出",)
