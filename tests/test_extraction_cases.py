@@ -916,3 +916,13 @@ def test_budgeted_spending_is_the_budget_but_not_in_the_general_public_budgets_w
     facts = achieved(document_from_lines("2021年预算支出88.5万元,全年支出80.1万元。"))
     assert facts[("budget_total", "department")] == 885_000
     assert ("budget_total", "department") not in achieved(document_from_lines("一般公共预算支出88.5万元。"))
+
+
+def test_fiscal_appropriation_with_its_own_figure_scopes_only_that_figure():
+    facts = achieved(
+        document_from_lines("2021年财政拨款95.2万元,预算支出95.2万元,全年支出90.4万元,执行率94.96%。")
+    )
+    assert facts[("income_fiscal", "fiscal")] == 952_000
+    assert facts[("budget_total", "department")] == 952_000
+    assert facts[("expenditure_total", "department")] == 904_000
+    assert facts[("budget_execution_rate", "department")] == 94.96

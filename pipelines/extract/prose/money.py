@@ -61,6 +61,9 @@ SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, ke
 # An alias of a whole (本年总收入, 支出合计) after other scopes' figures: the body's whole again
 # (本年财政拨款80万元,事业收入30万元,本年总收入110万元).
 WHOLE_ALIAS = re.compile(r"总|合计")
+# A scope word that is itself the alias of income with its own figure (财政拨款150万元) scopes that
+# figure only: money told after it in the sentence is the body's.
+SCOPES_ONLY_ITS_FIGURE = ("income_fiscal",)
 DIGIT = re.compile(r"\d")
 
 
@@ -80,6 +83,14 @@ def scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> l
         scope = ALIAS_SCOPES.get(hit.indicator.code)
         if scope and i not in chosen and i + 1 < len(hits):
             marks.append((hit.start, scope))
+    marks.sort()
+    for i, hit in enumerate(hits):
+        if (
+            i in chosen
+            and hit.indicator.code in SCOPES_ONLY_ITS_FIGURE
+            and any(p == hit.start for p, _ in marks)
+        ):
+            marks.append((chosen[i].end, DEPARTMENT))  # 财政拨款150万元,预算支出150万元: the whole's budget
     marks.sort()
     for i, hit in enumerate(hits):
         before = [(position, scope) for position, scope in marks if position < hit.start]
