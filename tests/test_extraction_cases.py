@@ -926,3 +926,11 @@ def test_fiscal_appropriation_with_its_own_figure_scopes_only_that_figure():
     assert facts[("budget_total", "department")] == 952_000
     assert facts[("expenditure_total", "department")] == 904_000
     assert facts[("budget_execution_rate", "department")] == 94.96
+
+
+def test_money_paid_out_and_used_in_a_project_report_is_its_spending():
+    doc = document_from_lines(
+        "某县某小学2023年度公用经费项目支出绩效自评报告",
+        "2023年公用经费项目资金总额6.1万元,拨付使用资金5.8万元,预算执行率95.08%。",
+    )
+    assert achieved(doc)[("expenditure_total", "department")] == 58_000
