@@ -933,4 +933,5 @@ def test_money_paid_out_and_used_in_a_project_report_is_its_spending():
         "某县某小学2023年度公用经费项目支出绩效自评报告",
         "2023年公用经费项目资金总额6.1万元,拨付使用资金5.8万元,预算执行率95.08%。",
     )
-    assert achieved(doc)[("expenditure_total", "department")] == 58_000
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    assert facts[("expenditure_total", "department")] == 58_000
