@@ -935,3 +935,17 @@ def test_money_paid_out_and_used_in_a_project_report_is_its_spending():
     )
     facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
     assert facts[("expenditure_total", "department")] == 58_000
+
+
+def test_a_figure_followed_by_its_completion_status_is_achieved():
+    doc = document_from_lines(
+        "某局2019年度运动队经费项目支出绩效自评报告",
+        "本项目年初共制定3个绩效目标,分别为:",
+        "1、投入-成本目标-预算执行率100%;",
+        "具体完成情况为:",
+        "1、投入-成本目标-预算执行率81.25%,未完成;",
+    )
+    rates = [
+        (f.value, f.is_target) for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"
+    ]
+    assert rates == [(100, True), (81.25, False)]

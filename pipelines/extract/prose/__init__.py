@@ -334,14 +334,18 @@ def _is_target(
     text, context = sentence.text, sentence.context
     alias = TARGET_WORD.sub("", text[hit.start : hit.end])  # 计划投资: the alias's own words plan nothing
     clause = text[clause_start : hit.start] + alias + text[hit.end : figure.start]
-    return (
-        figure.raw.lstrip().startswith(SIGN_COMPARATORS)
-        or states_target(clause)
-        or (
-            (sentence.in_target or (context.in_target_section() and not told_as_done(text[: figure.start])))
-            and indicator.code not in ALLOCATION_CODES
-        )
+    if figure.raw.lstrip().startswith(SIGN_COMPARATORS):
+        return True
+    if STATUS_AFTER.match(text, figure.end):
+        return False  # 投入-成本目标-预算执行率73.67%,未完成: the figure reached, its status told
+    return states_target(clause) or (
+        (sentence.in_target or (context.in_target_section() and not told_as_done(text[: figure.start])))
+        and indicator.code not in ALLOCATION_CODES
     )
+
+
+# A completion status right after a figure (预算执行率73.67%,未完成; 补助4家,已完成): what was achieved.
+STATUS_AFTER = re.compile(r"\s*[,，;；]?\s*(?:已完成|未完成|基本完成|已达成|未达成|已实现|未实现)")
 
 
 def _without_parts(facts: list[Fact], totals: list[Fact]) -> list[Fact]:
