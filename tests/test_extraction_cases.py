@@ -949,3 +949,8 @@ def test_a_figure_followed_by_its_completion_status_is_achieved():
         (f.value, f.is_target) for f in extract_facts(doc) if f.indicator_code == "budget_execution_rate"
     ]
     assert rates == [(100, True), (81.25, False)]
+
+
+def test_the_payment_rate_of_a_projects_money_is_its_execution_rate():
+    facts = achieved(document_from_lines("资金预算80万元,支付率96.5%,资金到位率100%。"))
+    assert facts[("budget_execution_rate", "department")] == 96.5  # 到位率: funds received, no rate
