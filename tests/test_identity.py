@@ -847,3 +847,17 @@ def test_a_report_that_states_no_year_is_of_the_year_whose_last_day_it_names():
     )
     identity = extract_identity(doc)
     assert (identity.fiscal_year, identity.year_source) == (2022, "year_end")
+
+
+def test_a_covers_bare_year_of_a_form_filled_that_spring_is_the_year_after_the_reports():
+    cover = (
+        "项目支出绩效自评报告",
+        "项目名称:某某维护经费",
+        "填报日期:2025年4月28日",
+        "某某市财政局制",
+        "2025年",
+    )
+    identity = extract_identity(document_from_lines(*cover, "一、项目基本情况"))
+    assert (identity.fiscal_year, identity.year_source) == (2024, "fill_date")
+    stated = document_from_lines("项目支出绩效自评报告", "填报日期:2025年4月28日", "2024年度")
+    assert extract_identity(stated).fiscal_year == 2024

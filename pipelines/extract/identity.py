@@ -141,6 +141,7 @@ PUBLISHED_ON = re.compile(
     r"(?:公开日期|发布日期|发布时间|发文日期|成文日期)\s*[:：]?\s*((?:19|20)\d{2})\s*[-./年]\s*\d{1,2}"
 )
 FILLED_BY_MONTH = 6  # a form filled by June is of the year before (later ones may be of any year)
+BARE_COVER_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*$")  # a cover's date line (2025年), not 2024年度
 YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")  # a project name's leading year
 YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
 # The last day of a year (于2022年12月31日之前全部支出, 截至2022年12月31日): the year the money was of.
@@ -590,6 +591,14 @@ def chinese_year_digits(text: str) -> str:
     return CHINESE_YEAR.sub(lambda m: m.group(1).translate(CHINESE_DIGITS) + "年", text)
 
 
+def _filled_early_in(text: str) -> int | None:
+    """The year of a 填报日期 in the first half of a year (the spring after the report's year)."""
+    filled = FILLED_ON.search(text)
+    if filled and 1 <= int(filled.group(2)) <= FILLED_BY_MONTH:
+        return int(filled.group(1))
+    return None
+
+
 def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int | None, str]:
     """The fiscal year and where it came from (field, title, text, path, fill_date, unresolved)."""
     text = header_text(document) if text is None else text
@@ -620,6 +629,8 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
             # (2021年12月), nor a year of history in an opening sentence (成立于1911年。…).
             history = "。" in line and not _plausible_year(year)
             if not re.match(r"\s*年\s*\d{1,2}\s*月", line[match.end(1) :]) and not history:
+                if BARE_COVER_YEAR.match(line) and _filled_early_in(text) == year:
+                    return year - 1, "fill_date"  # a cover's 2025年 of a form filled in April 2025
                 return year, "title"
     counts = Counter(int(m.group(1)) for m in YEAR_ANY.finditer(text))
     plausible = [(n, y) for y, n in counts.items() if _plausible_year(y)]
@@ -632,9 +643,9 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
     if ends and _plausible_year(year := ends.most_common(1)[0][0]):
         return year, "year_end"
     # A self-evaluation is filled in the spring after its year: 填报日期:2021.5.18 is the report of 2020.
-    filled = FILLED_ON.search(text)
-    if filled and 1 <= int(filled.group(2)) <= FILLED_BY_MONTH and _plausible_year(int(filled.group(1)) - 1):
-        return int(filled.group(1)) - 1, "fill_date"
+    filled = _filled_early_in(text)
+    if filled and _plausible_year(filled - 1):
+        return filled - 1, "fill_date"
     # A self-evaluation is published in the year after its year: a page's 公开日期 2019-11-26 for 2018.
     published = PUBLISHED_ON.search(text)
     if published and _plausible_year(int(published.group(1)) - 1):
