@@ -861,3 +861,14 @@ def test_a_covers_bare_year_of_a_form_filled_that_spring_is_the_year_after_the_r
     assert (identity.fiscal_year, identity.year_source) == (2024, "fill_date")
     stated = document_from_lines("项目支出绩效自评报告", "填报日期:2025年4月28日", "2024年度")
     assert extract_identity(stated).fiscal_year == 2024
+
+
+def test_a_report_of_a_period_of_one_whole_year_is_of_that_year():
+    doc = document_from_lines(
+        "某某区财政支出项目绩效评价自评报告",
+        "报告日期:2017 年7 月 15  日",
+        "项目实施期",
+        "2016年1月起至2016年12 月止",
+    )
+    identity = extract_identity(doc)
+    assert (identity.fiscal_year, identity.year_source) == (2016, "period")

@@ -143,7 +143,11 @@ PUBLISHED_ON = re.compile(
 FILLED_BY_MONTH = 6  # a form filled by June is of the year before (later ones may be of any year)
 BARE_COVER_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*$")  # a cover's date line (2025年), not 2024年度
 YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")  # a project name's leading year
-YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\d{1,2}月)")
+YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
+# The whole of one year as a period (2016年1月起至2016年12月止, 2016年1月1日-2016年12月31日).
+YEAR_PERIOD = re.compile(
+    r"(?<!\d)((?:19|20)\d{2})\s*年\s*1\s*月(?:\s*1\s*日)?\s*起?\s*(?:至|到|-|—|~)\s*\1\s*年\s*12\s*月"
+)
 # The last day of a year (于2022年12月31日之前全部支出, 截至2022年12月31日): the year the money was of.
 YEAR_END = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年\s*12\s*月\s*31\s*日")
 
@@ -632,6 +636,9 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
                 if BARE_COVER_YEAR.match(line) and _filled_early_in(text) == year:
                     return year - 1, "fill_date"  # a cover's 2025年 of a form filled in April 2025
                 return year, "title"
+    periods = Counter(int(m.group(1)) for m in YEAR_PERIOD.finditer(text))
+    if periods and _plausible_year(year := periods.most_common(1)[0][0]):
+        return year, "period"
     counts = Counter(int(m.group(1)) for m in YEAR_ANY.finditer(text))
     plausible = [(n, y) for y, n in counts.items() if _plausible_year(y)]
     if plausible:
