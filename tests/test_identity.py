@@ -872,3 +872,10 @@ def test_a_report_of_a_period_of_one_whole_year_is_of_that_year():
     )
     identity = extract_identity(doc)
     assert (identity.fiscal_year, identity.year_source) == (2016, "period")
+
+
+def test_a_pages_field_labels_before_a_name_on_its_line_are_no_part_of_it():
+    doc = document_from_lines(
+        "索引号 000-2023-01", "关键词 发布机构 某某县民政局", "关于某某补助资金绩效自评情况的报告"
+    )
+    assert extract_identity(doc).institution == "某某县民政局"

@@ -109,6 +109,8 @@ PUBLISHER = re.compile(
     + FIELD_SUFFIX
     + r")(?![\u4e00-\u9fff])"
 )
+# A web page's field labels opening a line (关键词 发布机构 XX县XX局): no part of the name after them.
+PAGE_LABELS = re.compile(r"^(?:(?:关键词|关键字|主题分类|发布机构|发布单位|信息来源|来源|责任部门)[:：]?)+")
 GENERIC_NAMES = re.compile(
     r"^(?:我|本|该|各|全|市|县|区|省|上级|主管|为|由|是|对|在|将|向|经|其|所|与|和|及)"
 )
@@ -312,7 +314,7 @@ def _named_institution(document: Document, text: str) -> tuple[str | None, str]:
     for index in [*range(min(TITLE_LINES, len(lines))), *range(max(0, len(lines) - 3), len(lines))]:
         if index and SUPERVISOR_LABEL.match(lines[index - 1].replace(" ", "")):
             continue  # a form's cell under 省级主管部门: the body above the one reporting
-        match = LINE_NAME.match(lines[index].replace(" ", ""))
+        match = LINE_NAME.match(PAGE_LABELS.sub("", lines[index].replace(" ", "")))
         if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
             return _completed(_clean_name(match["name"]), text), "line"
     named = Counter(
