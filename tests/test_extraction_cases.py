@@ -954,3 +954,15 @@ def test_a_figure_followed_by_its_completion_status_is_achieved():
 def test_the_payment_rate_of_a_projects_money_is_its_execution_rate():
     facts = achieved(document_from_lines("资金预算80万元,支付率96.5%,资金到位率100%。"))
     assert facts[("budget_execution_rate", "department")] == 96.5  # 到位率: funds received, no rate
+
+
+def test_money_a_finance_bureau_pays_down_is_the_budget_and_money_paid_out_is_spending():
+    doc = document_from_lines(
+        "某县林业局2021年森林抚育项目支出绩效自评报告",
+        "某某县财政局于2021年9月2日以文件拨付资金150万元,用于森林抚育。",
+        "项目已完工,已按施工合同支付项目资金148.2万元。",
+        "中央下达转移支付资金预算150万元。",
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    assert facts[("budget_total", "department")] == 1_500_000
+    assert facts[("expenditure_total", "department")] == 1_482_000

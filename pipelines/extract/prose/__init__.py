@@ -295,6 +295,15 @@ def _retargeted(
         and PART_MONEY_BEFORE.search(text, 0, hit.start)
     ):
         return None  # 追加预算82.25万元,支出7.48万元: the spending of that part, not the year's
+    if indicator.code == BUDGET_CODE and PAID_BEFORE.search(text, max(0, hit.start - 4), hit.start):
+        indicator = matcher.indicators.get(SPENDING_CODE, indicator)  # 已支付项目资金196万元: money paid out
+    elif (
+        indicator.code == SPENDING_CODE
+        and PASSED_DOWN.search(hit.alias)
+        and FINANCE_GIVER.search(text, sentence.clause_start(hit.start), hit.start)
+    ):
+        # 县财政局…拨付资金200万元: what the body was given
+        indicator = matcher.indicators.get(BUDGET_CODE, indicator)
     if indicator.code == SPENDING_CODE and BUDGETED_SPENDING.search(text, 0, hit.start):
         if BUDGET_CODE not in matcher.indicators:
             return None
@@ -344,6 +353,11 @@ def _is_target(
     )
 
 
+# A payment verb right before a budget's alias (已支付项目资金, 使用项目资金): the money paid out of it.
+PAID_BEFORE = re.compile(r"(?:(?<!转移)支付|拨付|使用|兑付|发放)$")
+# Money a finance bureau passes down (县财政局于…拨付资金200万元): what the body was given, not spent.
+PASSED_DOWN = re.compile(r"拨付|下拨")
+FINANCE_GIVER = re.compile(r"财政(?:局|厅|部)")
 # A completion status right after a figure (预算执行率73.67%,未完成; 补助4家,已完成): what was achieved.
 STATUS_AFTER = re.compile(r"\s*[,，;；]?\s*(?:已完成|未完成|基本完成|已达成|未达成|已实现|未实现)")
 
