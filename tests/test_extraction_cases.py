@@ -966,3 +966,21 @@ def test_money_a_finance_bureau_pays_down_is_the_budget_and_money_paid_out_is_sp
     facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
     assert facts[("budget_total", "department")] == 1_500_000
     assert facts[("expenditure_total", "department")] == 1_482_000
+
+
+def test_a_funds_sum_told_after_its_parts_is_the_budget_of_a_transfer_report():
+    lines = (
+        "某某区专项转移支付2023年度农机购置补贴实施情况",
+        "2023年度省级拨付我区农机购置补贴资金40万元,中央拨付12万元,上年度结余的资金3.5万元,共计55.5万元。",
+    )
+    facts = {
+        (f.indicator_code, f.scope): f.value
+        for f in extract_content(document_from_lines(*lines), report_kind="transfer").facts
+    }
+    assert facts[("budget_total", "department")] == 555_000
+    wrong_sum = (lines[0], "省级拨付资金40万元,中央拨付12万元,共计55.5万元。")
+    facts = {
+        (f.indicator_code, f.scope): f.value
+        for f in extract_content(document_from_lines(*wrong_sum), report_kind="transfer").facts
+    }
+    assert facts.get(("budget_total", "department")) != 555_000  # the parts do not add up to it

@@ -34,7 +34,7 @@ from pipelines.extract.matching import (
     make_facts,
     unit_fits,
 )
-from pipelines.extract.numbers import Figure, find_figures
+from pipelines.extract.numbers import MONEY_FACTORS, Figure, find_figures, to_canonical
 from pipelines.extract.prose.figures import ALLOCATION, choose, earlier_years
 from pipelines.extract.prose.money import (
     ADJUSTED,
@@ -162,15 +162,19 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     context.venue = context.venue or bool(VENUE_SELF.search(normal.text))
     facts: list[Fact] = _label_value(normal, locator, matcher, context)
     paragraph_target = labelled_target(normal.text)
-    if not matcher.pattern.search(normal.text):
-        return facts  # no alias anywhere in the paragraph: none in any of its sentences
+    aliased = bool(matcher.pattern.search(normal.text))  # none in the paragraph: none in its sentences
+    if not aliased and not matcher.project_report:
+        return facts
     start = 0
     batches: list[Fact] = []  # budgets told as money allocated (下达, 上级安排), one per sentence
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
         end = end_match.end() if end_match else len(normal.text)
         text_of_sentence = normal.text[start:end]
         offset, start = start, end
-        hits = matcher.hits(text_of_sentence, clause_leads=True)
+        hits = matcher.hits(text_of_sentence, clause_leads=True) if aliased else []
+        if matcher.project_report:  # (a budget is the year's allocation also under a heading about goals)
+            summed = _sum_of_funds(text_of_sentence, matcher, locator, normal.original(offset, end).strip())
+            facts = _without_parts(facts, summed) + summed
         if not hits:
             continue
         figures = find_figures(text_of_sentence)
@@ -194,6 +198,32 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 batches.extend(f for f in made if not f.is_target)
             facts.extend(made)
     return _without_batches(facts, [f for f in batches if f in facts])
+
+
+# The funds of a project or fund told one by one, then their sum (省级拨付62万元,中央拨付16万元,上年结余6.47万元,
+# 共计84.47万元): the sum is the year's budget, where the amounts before it add up to it and no word
+# of spending stands among them.
+SUM_WORD = re.compile(r"(?:共计|合计|总计)\s*(?:为|是)?\s*$")
+FUND_WORDS = re.compile(r"下达|拨付|下拨|安排|补助|资金|预算|争取")
+SPENT_WORDS = re.compile(r"支出|使用|支付|执行|完成|发放|兑付")
+SUM_TOLERANCE = 0.005
+
+
+def _sum_of_funds(text: str, matcher: Matcher, locator: str, snippet: str) -> list[Fact]:
+    """The budget a project or transfer report states as the sum of its funds told before it."""
+    budget = matcher.indicators.get(BUDGET_CODE)
+    money = [f for f in find_figures(text) if f.unit in MONEY_FACTORS]
+    for index, total in enumerate(money):
+        parts = money[:index]
+        if len(parts) < 2 or not SUM_WORD.search(text, 0, total.start) or budget is None:
+            continue
+        before = text[: total.start]
+        if SPENT_WORDS.search(before) or not FUND_WORDS.search(before):
+            return []
+        values = [float(to_canonical(f.value, f.unit, "CNY")) for f in (*parts, total)]
+        if abs(sum(values[:-1]) - values[-1]) <= SUM_TOLERANCE * values[-1]:
+            return make_facts(budget, total, DEPARTMENT, False, locator, snippet)
+    return []
 
 
 def _without_batches(facts: list[Fact], batches: list[Fact]) -> list[Fact]:
