@@ -984,3 +984,14 @@ def test_a_funds_sum_told_after_its_parts_is_the_budget_of_a_transfer_report():
         for f in extract_content(document_from_lines(*wrong_sum), report_kind="transfer").facts
     }
     assert facts.get(("budget_total", "department")) != 555_000  # the parts do not add up to it
+
+
+def test_fiscal_appropriation_in_a_project_report_is_its_fiscal_budget():
+    doc = document_from_lines(
+        "某镇扶贫资金项目支出绩效自评报告", "年度资金40.5万元,本年度财政拨款40.5万元,执行率100%。"
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    assert facts[("budget_fiscal", "fiscal")] == 405_000
+    assert ("income_fiscal", "fiscal") not in facts
+    department = {(f.indicator_code, f.scope) for f in extract_content(doc, report_kind="department").facts}
+    assert ("income_fiscal", "fiscal") in department  # a department's 财政拨款 is its income

@@ -325,6 +325,9 @@ def _retargeted(
         and PART_MONEY_BEFORE.search(text, 0, hit.start)
     ):
         return None  # 追加预算82.25万元,支出7.48万元: the spending of that part, not the year's
+    if matcher.project_report and indicator.code == FISCAL_INCOME and INCOME_WORD not in hit.alias:
+        # 本年度财政拨款40.83万元 in a project or transfer report: the fiscal money it was given
+        indicator = matcher.indicators.get(FISCAL_BUDGET, indicator)
     if indicator.code == BUDGET_CODE and PAID_BEFORE.search(text, max(0, hit.start - 4), hit.start):
         indicator = matcher.indicators.get(SPENDING_CODE, indicator)  # 已支付项目资金196万元: money paid out
     elif (
@@ -383,6 +386,7 @@ def _is_target(
     )
 
 
+FISCAL_INCOME, FISCAL_BUDGET, INCOME_WORD = "income_fiscal", "budget_fiscal", "收入"
 # A payment verb right before a budget's alias (已支付项目资金, 使用项目资金): the money paid out of it.
 PAID_BEFORE = re.compile(r"(?:(?<!转移)支付|拨付|使用|兑付|发放)$")
 # Money a finance bureau passes down (县财政局于…拨付资金200万元): what the body was given, not spent.
