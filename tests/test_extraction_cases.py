@@ -995,3 +995,9 @@ def test_fiscal_appropriation_in_a_project_report_is_its_fiscal_budget():
     assert ("income_fiscal", "fiscal") not in facts
     department = {(f.indicator_code, f.scope) for f in extract_content(doc, report_kind="department").facts}
     assert ("income_fiscal", "fiscal") in department  # a department's 财政拨款 is its income
+
+
+def test_the_years_funds_of_a_project_report_are_its_budget():
+    doc = document_from_lines("某镇扶贫资金项目支出绩效自评报告", "年度资金40.5万元,已全部支出,执行率100%。")
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    assert facts[("budget_total", "department")] == 405_000
