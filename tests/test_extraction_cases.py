@@ -1001,3 +1001,11 @@ def test_the_years_funds_of_a_project_report_are_its_budget():
     doc = document_from_lines("某镇扶贫资金项目支出绩效自评报告", "年度资金40.5万元,已全部支出,执行率100%。")
     facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
     assert facts[("budget_total", "department")] == 405_000
+
+
+def test_money_spent_in_a_project_reports_words_is_its_spending():
+    doc = document_from_lines(
+        "某局2020年度会议经费项目绩效自评报告", "会议经费严格管理,支出资金0.31万元,执行率100%。"
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    assert facts[("expenditure_total", "department")] == 3_100
