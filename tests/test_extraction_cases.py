@@ -1009,3 +1009,20 @@ def test_money_spent_in_a_project_reports_words_is_its_spending():
     )
     facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
     assert facts[("expenditure_total", "department")] == 3_100
+
+
+@pytest.mark.parametrize(
+    ("sentence", "spent"),
+    [
+        ("2024年中央、省财政衔接推进乡村振兴补助资金820万元,全部在规定时限内及时下达拨付。", False),
+        ("2023年度基本公共卫生服务资金1250万元全部执行到位。", True),
+    ],
+)
+def test_a_fund_passed_on_or_spent_whole_gives_its_budget(sentence, spent):
+    doc = document_from_lines(
+        "某区2024年度转移支付资金绩效自评报告", sentence, "其中:甲资金30万元全部拨付到位。"
+    )
+    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="transfer").facts}
+    amount = facts[("budget_total", "department")]
+    assert amount in (8_200_000, 12_500_000)  # not the part after 其中
+    assert (facts.get(("expenditure_total", "department")) == amount) is spent

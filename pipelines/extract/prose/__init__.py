@@ -173,8 +173,13 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         offset, start = start, end
         hits = matcher.hits(text_of_sentence, clause_leads=True) if aliased else []
         if matcher.project_report:  # (a budget is the year's allocation also under a heading about goals)
-            summed = _sum_of_funds(text_of_sentence, matcher, locator, normal.original(offset, end).strip())
-            facts = _without_parts(facts, summed) + summed
+            snippet = normal.original(offset, end).strip()
+            summed = _sum_of_funds(text_of_sentence, matcher, locator, snippet)
+            facts = (
+                _without_parts(facts, summed)
+                + summed
+                + _fund_passed_whole(text_of_sentence, matcher, locator, snippet)
+            )
         if not hits:
             continue
         figures = find_figures(text_of_sentence)
@@ -223,6 +228,34 @@ def _sum_of_funds(text: str, matcher: Matcher, locator: str, snippet: str) -> li
         values = [float(to_canonical(f.value, f.unit, "CNY")) for f in (*parts, total)]
         if abs(sum(values[:-1]) - values[-1]) <= SUM_TOLERANCE * values[-1]:
             return make_facts(budget, total, DEPARTMENT, False, locator, snippet)
+    return []
+
+
+# A fund's amount told with all of it passed on or spent (…补助资金1749万元,全部在规定时限内及时下达拨付;
+# …资金3728万元全部执行到位): the fund's budget, and where all of it was executed, its spending too.
+FUND_BEFORE = re.compile(r"(?:资金|经费)\s*(?:共计|合计)?\s*$")
+ALL_OF_IT = re.compile(
+    r"\s*[,，]?\s*(?:已|均)?全部(?:在[^,，。;；]{0,12})?(?:及时)?(?P<verb>下达|拨付|分配|执行|支出)"
+)
+SPENT_VERBS = ("执行", "支出")
+OF_WHICH_WORD = "其中"
+
+
+def _fund_passed_whole(text: str, matcher: Matcher, locator: str, snippet: str) -> list[Fact]:
+    """The budget (and spending) a project or transfer report tells as a fund passed on whole."""
+    for figure in find_figures(text):
+        if figure.unit not in MONEY_FACTORS or not FUND_BEFORE.search(text, 0, figure.start):
+            continue
+        if OF_WHICH_WORD in text[: figure.start]:
+            return []  # …,其中XX资金20万元全部拨付: a part passed on whole
+        if whole := ALL_OF_IT.match(text, figure.end):
+            codes = [BUDGET_CODE] + ([SPENDING_CODE] if whole["verb"] in SPENT_VERBS else [])
+            return [
+                fact
+                for code in codes
+                if code in matcher.indicators
+                for fact in make_facts(matcher.indicators[code], figure, DEPARTMENT, False, locator, snippet)
+            ]
     return []
 
 
