@@ -1026,3 +1026,12 @@ def test_a_fund_passed_on_or_spent_whole_gives_its_budget(sentence, spent):
     amount = facts[("budget_total", "department")]
     assert amount in (8_200_000, 12_500_000)  # not the part after 其中
     assert (facts.get(("expenditure_total", "department")) == amount) is spent
+
+
+def test_a_budget_amount_and_the_budget_executed():
+    facts = achieved(
+        document_from_lines("2017 年预算金额 120.5 万元,经费来源为财政补助收入,预算执行 90万元,执行率 75%。")
+    )
+    assert facts[("budget_total", "department")] == 1_205_000
+    assert facts[("expenditure_total", "department")] == 900_000
+    assert facts[("budget_execution_rate", "department")] == 75  # 预算执行率 stays the rate
