@@ -58,6 +58,9 @@ THIS_YEARS_CLAUSE = re.compile(
     r"[,，;；]\s*(?:(?:19|20)\d{2}|本|当)年(?!底|末)"
 )  # a clause of the year's own money
 SCOPE_PATTERN = re.compile("|".join(re.escape(w) for w in sorted(SCOPE_WORDS, key=len, reverse=True)))
+# Where all the money came from (经费来源为财政补助收入, 全部为财政资金): said of the whole, no scope of
+# the figures after it.
+SOURCE_TOLD = re.compile(r"(?:来源为|来源于|来源是|全部为|均为|全部是|全部来源于)$")
 # An alias of a whole (本年总收入, 支出合计) after other scopes' figures: the body's whole again
 # (本年财政拨款80万元,事业收入30万元,本年总收入110万元).
 WHOLE_ALIAS = re.compile(r"总|合计")
@@ -78,10 +81,14 @@ def see_budget_split(text: str, context: Context) -> None:
 
 def scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> list[tuple[int, str]]:
     """Positions in a sentence where a scope starts."""
-    marks = [(m.start(), SCOPE_WORDS[m.group(0)]) for m in SCOPE_PATTERN.finditer(text)]
+    marks = [
+        (m.start(), SCOPE_WORDS[m.group(0)])
+        for m in SCOPE_PATTERN.finditer(text)
+        if not SOURCE_TOLD.search(text, 0, m.start())
+    ]
     for i, hit in enumerate(hits):
         scope = ALIAS_SCOPES.get(hit.indicator.code)
-        if scope and i not in chosen and i + 1 < len(hits):
+        if scope and i not in chosen and i + 1 < len(hits) and not SOURCE_TOLD.search(text, 0, hit.start):
             marks.append((hit.start, scope))
     marks.sort()
     for i, hit in enumerate(hits):
