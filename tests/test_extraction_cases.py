@@ -1035,3 +1035,9 @@ def test_a_budget_amount_and_the_budget_executed():
     assert facts[("budget_total", "department")] == 1_205_000
     assert facts[("expenditure_total", "department")] == 900_000
     assert facts[("budget_execution_rate", "department")] == 75  # 预算执行率 stays the rate
+
+
+def test_income_earned_and_spending_incurred_in_the_period():
+    facts = achieved(document_from_lines("2023年当期取得收入3651200.50元,2023年当期发生支出3600100.25元。"))
+    assert facts[("income_total", "department")] == 3_651_200.50
+    assert facts[("expenditure_total", "department")] == 3_600_100.25
