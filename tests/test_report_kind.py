@@ -553,3 +553,9 @@ def test_a_report_without_a_title_says_in_its_opening_what_it_evaluated():
 def test_a_report_on_the_whole_body_and_its_projects_is_a_departments():
     text = "某某市水源调度中心2022年整体和项目支出绩效自评总结报告\n一、绩效管理工作开展情况"
     assert detect_kind(text) == ("department", None)
+
+
+def test_a_pages_classification_field_is_no_title():
+    lines = ("号: /202111-00004 信息分类: 项目绩效评价", "内容分类: 城乡建设 发文日期: 2022-09-05",
+             "某某区生态环境分局2021年度部门绩效自评情况总结")  # fmt: skip
+    assert kind_of(*lines, "一、部门基本情况") == ("department", None)

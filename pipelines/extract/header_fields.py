@@ -43,13 +43,17 @@ def header_text(document: Document) -> str:
 # code; not the report's title lines.
 METADATA_LABELS = (  # printed alone or with their value
     "索引号|发布机构|发布日期|发文日期|成文日期|公开目录|公开方式|公开范围|浏览量|浏览次数|点击数|主题分类|"
-    "信息来源|效力属性|时效性|信息时效性|统一登记号|发文字号|体裁分类"
+    "信息来源|效力属性|时效性|信息时效性|统一登记号|发文字号|体裁分类|信息分类|内容分类|来源单位|生成日期|生效时间"
 )
+# A page's classification fields wherever they stand in a line (号: /2021-00004 信息分类: 项目绩效评价):
+# a category's words, not the report's title.
+CLASSIFIED = r".{0,40}?(?:信息分类|内容分类|主题分类|体裁分类)\s*[:：].*"
 LONE_LABELS = "文号|主题词|来源|作者|字体|字号|打印|关闭|分享|有效性|搜索|图片"  # ordinary words with a value
 PAGE_CHROME = re.compile(
     rf"^(?:[-—–]\s+)?(?:[•·▪●]\s*.{{0,40}}|[-—–]+|(?:{METADATA_LABELS})\s*[:：]?\s*[^\s:：].{{0,40}}"
     rf"|(?:{METADATA_LABELS}|{LONE_LABELS})\s*[:：]?\s*|[\[【]\s*[\u4e00-\u9fff]{{2,8}}\s*[\]】]"
     rf"|[\[【]\s*(?:{METADATA_LABELS}|{LONE_LABELS})\s*[\]】].*"  # [ 索引号 ] 1150…/2022-00027 [ 发文字号 ]
+    rf"|{CLASSIFIED}"
     r"|(?:您?当前的?位置)\s*[:：].*|(?:19|20)\d{2}[-./年]\d{1,2}[-./月]\d{1,2}日?|[0-9A-Z]{8,}(?:[-/][0-9A-Z]+)*)$"
 )
 
