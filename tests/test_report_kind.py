@@ -559,3 +559,20 @@ def test_a_pages_classification_field_is_no_title():
     lines = ("号: /202111-00004 信息分类: 项目绩效评价", "内容分类: 城乡建设 发文日期: 2022-09-05",
              "某某区生态环境分局2021年度部门绩效自评情况总结")  # fmt: skip
     assert kind_of(*lines, "一、部门基本情况") == ("department", None)
+
+
+def test_a_project_named_in_quotes_or_by_a_transfer_reports_first_heading():
+    assert kind_of("某市某办公室2017年度“国内联络工作”项目绩效评价报告", "一、基本情况") == (
+        "project",
+        "国内联络工作",
+    )
+    assert (
+        kind_of("某市林业局关于“三三制”补助经费使用情况", "一、基本情况")[1] != "三三制"
+    )  # a term inside a name
+    transfer = (
+        "某省某厅2021年度中央对地方转移支付预算执行",
+        "绩效自评报告",
+        "一、中央某某救灾资金",
+        "(一)基本情况",
+    )
+    assert kind_of(*transfer) == ("transfer", "中央某某救灾资金")

@@ -139,6 +139,10 @@ TITLE_BRACKET_PROJECT = re.compile(
     + PROJECT_END
     + r")[)）]"  # a bracket inside the name too: …文化馆(站)免费开放补助经费
 )
+# A project named in quotes in the title: XX办公室2017年度“国内侨务工作”项目绩效评价报告.
+TITLE_QUOTED = re.compile(r"[“\"](?P<name>[^“”\"]{2,40}?)[”\"](?=项目|管理使用|使用情况|绩效)")
+# A transfer report's first heading naming its fund: 一、中央自然灾害(森林草原航空消防补助)救灾资金.
+FUND_HEADING = re.compile(r"(?m)^\s*[一1][、.．]\s*(?P<name>[\u4e00-\u9fff（）()]{4,40}?(?:资金|经费))\s*$")
 # The kind's words before a fund's name in a title (2024年度转移支付XX补助资金绩效自评报告).
 KIND_WORDS_BEFORE_NAME = re.compile(r"^(?:中央对地方)?转移支付(?:项目)?(?=[\u4e00-\u9fff]{2})")
 # Words that name no project: the kind's own words (2021年度项目资金绩效自评报告), a year, a column's note.
@@ -277,10 +281,12 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         alone["name"]
     ):
         return kind, alone["name"]
-    for pattern in (TITLE_BRACKET_PROJECT, TITLE_BRACKET_FUND):
+    for pattern in (TITLE_BRACKET_PROJECT, TITLE_BRACKET_FUND, TITLE_QUOTED):
         bracketed = pattern.search(_title_zone(text))
         if bracketed and not NAMES_NO_PROJECT.match(bracketed["name"]):
             return kind, bracketed["name"]
+    if heading := FUND_HEADING.search(text, 0, FIELD_ZONE):
+        return kind, heading["name"]
     return kind, None
 
 
