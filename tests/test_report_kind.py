@@ -576,3 +576,11 @@ def test_a_project_named_in_quotes_or_by_a_transfer_reports_first_heading():
         "(一)基本情况",
     )
     assert kind_of(*transfer) == ("transfer", "中央某某救灾资金")
+
+
+def test_a_transfer_reports_fund_named_by_the_notice_that_passed_it_down():
+    lines = (
+        "某县2022年度中央对地方转移支付预算执行情况绩效自评报告",
+        "根据《财政部关于下达2022年城市某某补助资金预算的通知》(财建〔2022〕1号),中央财政下达我县资金。",
+    )
+    assert kind_of(*lines) == ("transfer", "城市某某补助资金")

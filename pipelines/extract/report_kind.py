@@ -143,6 +143,11 @@ TITLE_BRACKET_PROJECT = re.compile(
 TITLE_QUOTED = re.compile(r"[“\"](?P<name>[^“”\"]{2,40}?)[”\"](?=项目|管理使用|使用情况|绩效)")
 # A transfer report's first heading naming its fund: 一、中央自然灾害(森林草原航空消防补助)救灾资金.
 FUND_HEADING = re.compile(r"(?m)^\s*[一1][、.．]\s*(?P<name>[\u4e00-\u9fff（）()]{4,40}?(?:资金|经费))\s*$")
+# The fund a transfer report's first cited notice passes down: 《…关于(提前)下达2022年XX补助资金预算的通知》.
+NOTICE_FUND = re.compile(
+    r"《[^》]{0,40}?关于(?:提前|预拨|拨付)?下达(?:(?:19|20)\d{2}\s*年度?)?(?P<name>[\u4e00-\u9fff（）()]{4,40}?"
+    r"(?:资金|经费))(?:预算)?(?:指标)?的通知》"
+)
 # The kind's words before a fund's name in a title (2024年度转移支付XX补助资金绩效自评报告).
 KIND_WORDS_BEFORE_NAME = re.compile(r"^(?:中央对地方)?转移支付(?:项目)?(?=[\u4e00-\u9fff]{2})")
 # Words that name no project: the kind's own words (2021年度项目资金绩效自评报告), a year, a column's note.
@@ -287,6 +292,8 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
             return kind, bracketed["name"]
     if heading := FUND_HEADING.search(text, 0, FIELD_ZONE):
         return kind, heading["name"]
+    if kind == "transfer" and (notice := NOTICE_FUND.search(text, 0, FIELD_ZONE)):
+        return kind, notice["name"]
     return kind, None
 
 
