@@ -15,6 +15,13 @@ def achieved(document) -> dict[tuple[str, str], float]:
     return {(f.indicator_code, f.scope): f.value for f in extract_facts(document) if not f.is_target}
 
 
+def read_as(document, report_kind: str) -> dict[tuple[str, str], float]:
+    """Facts of a document read as a report of `report_kind` (as the pipeline reads a project's)."""
+    return {
+        (f.indicator_code, f.scope): f.value for f in extract_content(document, report_kind=report_kind).facts
+    }
+
+
 def test_self_evaluation_table_flattened_with_pipes():
     doc = document_from_lines(
         "项目资金（万元） | 年初预算数 | 全年预算数 | 全年执行数 | 分值 | 执行率 | 得分 | |||",
@@ -569,7 +576,7 @@ def test_project_report_allocation_and_completed_investment():
         "某某县2022年乡村道路硬化工程绩效自评报告",
         "(一)资金投入情况分析。该项目下达资金80万元,实际完成投资76.5万元。",
     )
-    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    facts = read_as(doc, "project")
     assert facts[("budget_total", "department")] == 800000
     assert facts[("expenditure_total", "department")] == 765000
     assert ("budget_total", "department") not in achieved(doc)  # a department report's 下达资金 is passed on
@@ -816,7 +823,7 @@ def test_a_project_reports_own_funds_counted_by_the_words_before_them():
         "下达我局供水管网改造项目经费86.50万元。",
         "实际支出项目资金80.20万元,项目资金执行率为92.72%。",
     )
-    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    facts = read_as(doc, "project")
     assert facts[("expenditure_total", "department")] == 802000
     assert facts[("budget_execution_rate", "department")] == 92.72
 
@@ -933,7 +940,7 @@ def test_money_paid_out_and_used_in_a_project_report_is_its_spending():
         "某县某小学2023年度公用经费项目支出绩效自评报告",
         "2023年公用经费项目资金总额6.1万元,拨付使用资金5.8万元,预算执行率95.08%。",
     )
-    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    facts = read_as(doc, "project")
     assert facts[("expenditure_total", "department")] == 58_000
 
 
@@ -963,7 +970,7 @@ def test_money_a_finance_bureau_pays_down_is_the_budget_and_money_paid_out_is_sp
         "项目已完工,已按施工合同支付项目资金148.2万元。",
         "中央下达转移支付资金预算150万元。",
     )
-    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    facts = read_as(doc, "project")
     assert facts[("budget_total", "department")] == 1_500_000
     assert facts[("expenditure_total", "department")] == 1_482_000
 
@@ -973,16 +980,10 @@ def test_a_funds_sum_told_after_its_parts_is_the_budget_of_a_transfer_report():
         "某某区专项转移支付2023年度农机购置补贴实施情况",
         "2023年度省级拨付我区农机购置补贴资金40万元,中央拨付12万元,上年度结余的资金3.5万元,共计55.5万元。",
     )
-    facts = {
-        (f.indicator_code, f.scope): f.value
-        for f in extract_content(document_from_lines(*lines), report_kind="transfer").facts
-    }
+    facts = read_as(document_from_lines(*lines), "transfer")
     assert facts[("budget_total", "department")] == 555_000
     wrong_sum = (lines[0], "省级拨付资金40万元,中央拨付12万元,共计55.5万元。")
-    facts = {
-        (f.indicator_code, f.scope): f.value
-        for f in extract_content(document_from_lines(*wrong_sum), report_kind="transfer").facts
-    }
+    facts = read_as(document_from_lines(*wrong_sum), "transfer")
     assert facts.get(("budget_total", "department")) != 555_000  # the parts do not add up to it
 
 
@@ -990,16 +991,16 @@ def test_fiscal_appropriation_in_a_project_report_is_its_fiscal_budget():
     doc = document_from_lines(
         "某镇扶贫资金项目支出绩效自评报告", "年度资金40.5万元,本年度财政拨款40.5万元,执行率100%。"
     )
-    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    facts = read_as(doc, "project")
     assert facts[("budget_fiscal", "fiscal")] == 405_000
     assert ("income_fiscal", "fiscal") not in facts
-    department = {(f.indicator_code, f.scope) for f in extract_content(doc, report_kind="department").facts}
+    department = read_as(doc, "department")
     assert ("income_fiscal", "fiscal") in department  # a department's 财政拨款 is its income
 
 
 def test_the_years_funds_of_a_project_report_are_its_budget():
     doc = document_from_lines("某镇扶贫资金项目支出绩效自评报告", "年度资金40.5万元,已全部支出,执行率100%。")
-    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    facts = read_as(doc, "project")
     assert facts[("budget_total", "department")] == 405_000
 
 
@@ -1007,7 +1008,7 @@ def test_money_spent_in_a_project_reports_words_is_its_spending():
     doc = document_from_lines(
         "某局2020年度会议经费项目绩效自评报告", "会议经费严格管理,支出资金0.31万元,执行率100%。"
     )
-    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="project").facts}
+    facts = read_as(doc, "project")
     assert facts[("expenditure_total", "department")] == 3_100
 
 
@@ -1022,7 +1023,7 @@ def test_a_fund_passed_on_or_spent_whole_gives_its_budget(sentence, spent):
     doc = document_from_lines(
         "某区2024年度转移支付资金绩效自评报告", sentence, "其中:甲资金30万元全部拨付到位。"
     )
-    facts = {(f.indicator_code, f.scope): f.value for f in extract_content(doc, report_kind="transfer").facts}
+    facts = read_as(doc, "transfer")
     amount = facts[("budget_total", "department")]
     assert amount in (8_200_000, 12_500_000)  # not the part after 其中
     assert (facts.get(("expenditure_total", "department")) == amount) is spent
