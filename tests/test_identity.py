@@ -879,3 +879,15 @@ def test_a_pages_field_labels_before_a_name_on_its_line_are_no_part_of_it():
         "索引号 000-2023-01", "关键词 发布机构 某某县民政局", "关于某某补助资金绩效自评情况的报告"
     )
     assert extract_identity(doc).institution == "某某县民政局"
+
+
+def test_the_body_a_text_introduces_and_the_year_it_says_it_evaluates():
+    doc = document_from_lines(
+        "为加强管理,根据某某市财政局《关于报送2020年预算绩效目标和2019年度自评报告的通知》要求,"
+        "我院对2019年度部门整体支出情况进行绩效自评,现报告如下:",
+        "一、基本情况",
+        "某某职业技术学院是2000年7月经湖南省人民政府批准设立的高职院校,2003年6月经湖南省人民政府批准合并。",
+    )
+    identity = extract_identity(doc)
+    assert identity.institution == "某某职业技术学院"  # not the government that approved it
+    assert identity.fiscal_year == 2019  # not the cited notice's 2020

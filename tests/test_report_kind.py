@@ -556,7 +556,7 @@ def test_a_report_on_the_whole_body_and_its_projects_is_a_departments():
 
 
 def test_a_pages_classification_field_is_no_title():
-    lines = ("号: /202111-00004 信息分类: 项目绩效评价", "内容分类: 城乡建设 发文日期: 2022-09-05",
+    lines = ("号: /202001-00012 信息分类: 项目绩效评价", "内容分类: 城乡建设 发文日期: 2022-09-05",
              "某某区生态环境分局2021年度部门绩效自评情况总结")  # fmt: skip
     assert kind_of(*lines, "一、部门基本情况") == ("department", None)
 

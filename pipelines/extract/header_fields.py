@@ -45,7 +45,7 @@ METADATA_LABELS = (  # printed alone or with their value
     "索引号|发布机构|发布日期|发文日期|成文日期|公开目录|公开方式|公开范围|浏览量|浏览次数|点击数|主题分类|"
     "信息来源|效力属性|时效性|信息时效性|统一登记号|发文字号|体裁分类|信息分类|内容分类|来源单位|生成日期|生效时间"
 )
-# A page's classification fields wherever they stand in a line (号: /2021-00004 信息分类: 项目绩效评价):
+# A page's classification fields wherever they stand in a line (号: /2020-00012 信息分类: 项目绩效评价):
 # a category's words, not the report's title.
 CLASSIFIED = r".{0,40}?(?:信息分类|内容分类|主题分类|体裁分类)\s*[:：].*"
 LONE_LABELS = "文号|主题词|来源|作者|字体|字号|打印|关闭|分享|有效性|搜索|图片"  # ordinary words with a value

@@ -109,6 +109,8 @@ PUBLISHER = re.compile(
     + FIELD_SUFFIX
     + r")(?![\u4e00-\u9fff])"
 )
+# A body named as the authority that approved something (经湖南省人民政府批准): not the one reporting.
+APPROVED_BY = re.compile(r"\s*(?:批准|批复|同意|审批)")
 # A web page's field labels opening a line (关键词 发布机构 XX县XX局): no part of the name after them.
 PAGE_LABELS = re.compile(r"^(?:(?:关键词|关键字|主题分类|发布机构|发布单位|信息来源|来源|责任部门)[:：]?)+")
 GENERIC_NAMES = re.compile(
@@ -146,7 +148,12 @@ FILLED_BY_MONTH = 6  # a form filled by June is of the year before (later ones m
 BARE_COVER_YEAR = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*$")  # a cover's date line (2025年), not 2024年度
 YEAR_PREFIX = re.compile(r"^(?:19|20)\d{2}年度?")  # a project name's leading year
 YEAR_ANY = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)")
-# The whole of one year as a period (2016年1月起至2016年12月止, 2016年1月1日-2016年12月31日).
+NOTICE = re.compile(r"《[^》]*(?:关于|通知)[^》]*》")
+# The year the text says it evaluates (对2019年度部门整体支出情况进行绩效自评).
+YEAR_EVALUATED = re.compile(
+    r"对\s*((?:19|20)\d{2})\s*年度?[^。;；]{0,30}?(?:进行|开展)了?(?:绩效)?(?:自评|评价)"
+)
+# The whole of one year as a period (2019年1月起至2019年12月止, 2016年1月1日-2016年12月31日).
 YEAR_PERIOD = re.compile(
     r"(?<!\d)((?:19|20)\d{2})\s*年\s*1\s*月(?:\s*1\s*日)?\s*起?\s*(?:至|到|-|—|~)\s*\1\s*年\s*12\s*月"
 )
@@ -317,10 +324,13 @@ def _named_institution(document: Document, text: str) -> tuple[str | None, str]:
         match = LINE_NAME.match(PAGE_LABELS.sub("", lines[index].replace(" ", "")))
         if match and not GENERIC_NAMES.match(match["name"]) and not FINANCE.search(match["name"]):
             return _completed(_clean_name(match["name"]), text), "line"
+    unquoted = QUOTED.sub("", text)
     named = Counter(
         name
-        for match in PLACE_NAME.finditer(QUOTED.sub("", text))
-        if (name := _placed_name(match["name"])) and not FINANCE.search(name)
+        for match in PLACE_NAME.finditer(unquoted)
+        if (name := _placed_name(match["name"]))
+        and not FINANCE.search(name)
+        and not APPROVED_BY.match(unquoted, match.end())
     )
     if writer := _writers_level(text):
         named = Counter({name: count for name, count in named.items() if _level_fits(name, writer, text)})
@@ -609,7 +619,8 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
     """The fiscal year and where it came from (field, title, text, path, fill_date, unresolved)."""
     text = header_text(document) if text is None else text
     # A web page's breadcrumb (首页 > … > 2019年及以后年度部门预决算 > XX馆) names a folder's years, not the report's.
-    lines = [chinese_year_digits(line) for line in _lines(text) if not _is_breadcrumb(line)]
+    # A notice cited in a line (根据《…关于报送2020年预算绩效目标…的通知》) names its own year, not the report's.
+    lines = [NOTICE.sub("", chinese_year_digits(line)) for line in _lines(text) if not _is_breadcrumb(line)]
     # A form's (2024年度) under a title whose year is a fund's (2023年XX补助资金项目…) is the report's.
     caption = next(
         (int(m.group(1) or m.group(2)) for line in lines[:CAPTION_LINES] if (m := YEAR_CAPTION.match(line))),
@@ -638,6 +649,8 @@ def find_fiscal_year(document: Document, text: str | None = None) -> tuple[int |
                 if BARE_COVER_YEAR.match(line) and _filled_early_in(text) == year:
                     return year - 1, "fill_date"  # a cover's 2025年 of a form filled in April 2025
                 return year, "title"
+    if (evaluated := YEAR_EVALUATED.search(text)) and _plausible_year(int(evaluated.group(1))):
+        return int(evaluated.group(1)), "text"  # 我院对2019年度部门整体支出情况进行绩效自评
     periods = Counter(int(m.group(1)) for m in YEAR_PERIOD.finditer(text))
     if periods and _plausible_year(year := periods.most_common(1)[0][0]):
         return year, "period"

@@ -1220,7 +1220,7 @@ LONE_VALUE = re.compile(
 
 
 # Where a name should be, a value or a date: the row's cells shifted (a figure inside a name is fine:
-# 查处国省道6类重点违法行为).
+# 查处国道5类违法行为).
 SHIFTED_NAME = re.compile(r"^\s*[\d≥≤<>=]|(?:19|20)\d{2}\s*年|\d\s*月")
 
 

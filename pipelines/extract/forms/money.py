@@ -286,8 +286,8 @@ def align_money_row(columns: list[str], values: list[str], ceiling: Decimal | No
 def _without_a_cell_twice(
     columns: list[str], values: list[str], ceiling: Decimal | None
 ) -> list[dict[str, Cell]]:
-    """A row with one cell more than its header where an amount is printed twice in a row (28.1 | 28.1 |
-    28.1 | 28.1 under 年初 | 全年 | 执行): its readings without one of the twins, kept only where spent /
+    """A row with one cell more than its header where an amount is printed twice in a row (35.2 | 35.2 |
+    35.2 | 35.2 under 年初 | 全年 | 执行): its readings without one of the twins, kept only where spent /
     budget then gives the printed rate."""
     found: list[dict[str, Cell]] = []
     for i in range(1, len(values)):

@@ -205,8 +205,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     return _without_batches(facts, [f for f in batches if f in facts])
 
 
-# The funds of a project or fund told one by one, then their sum (省级拨付62万元,中央拨付16万元,上年结余6.47万元,
-# 共计84.47万元): the sum is the year's budget, where the amounts before it add up to it and no word
+# The funds of a project or fund told one by one, then their sum (省级拨付40万元,中央拨付12万元,上年结余3.5万元,
+# 共计55.5万元): the sum is the year's budget, where the amounts before it add up to it and no word
 # of spending stands among them.
 SUM_WORD = re.compile(r"(?:共计|合计|总计)\s*(?:为|是)?\s*$")
 FUND_WORDS = re.compile(r"下达|拨付|下拨|安排|补助|资金|预算|争取")
@@ -231,8 +231,8 @@ def _sum_of_funds(text: str, matcher: Matcher, locator: str, snippet: str) -> li
     return []
 
 
-# A fund's amount told with all of it passed on or spent (…补助资金1749万元,全部在规定时限内及时下达拨付;
-# …资金3728万元全部执行到位): the fund's budget, and where all of it was executed, its spending too.
+# A fund's amount told with all of it passed on or spent (…补助资金820万元,全部在规定时限内及时下达拨付;
+# …资金1250万元全部执行到位): the fund's budget, and where all of it was executed, its spending too.
 FUND_BEFORE = re.compile(r"(?:资金|经费)\s*(?:共计|合计)?\s*$")
 ALL_OF_IT = re.compile(
     r"\s*[,，]?\s*(?:已|均)?全部(?:在[^,，。;；]{0,12})?(?:及时)?(?P<verb>下达|拨付|分配|执行|支出)"
@@ -359,16 +359,17 @@ def _retargeted(
     ):
         return None  # 追加预算82.25万元,支出7.48万元: the spending of that part, not the year's
     if matcher.project_report and indicator.code == FISCAL_INCOME and INCOME_WORD not in hit.alias:
-        # 本年度财政拨款40.83万元 in a project or transfer report: the fiscal money it was given
+        # 本年度财政拨款40.5万元 in a project or transfer report: the fiscal money it was given
         indicator = matcher.indicators.get(FISCAL_BUDGET, indicator)
     if indicator.code == BUDGET_CODE and PAID_BEFORE.search(text, max(0, hit.start - 4), hit.start):
-        indicator = matcher.indicators.get(SPENDING_CODE, indicator)  # 已支付项目资金196万元: money paid out
+        # 已支付项目资金148.2万元: money paid out
+        indicator = matcher.indicators.get(SPENDING_CODE, indicator)
     elif (
         indicator.code == SPENDING_CODE
         and PASSED_DOWN.search(hit.alias)
         and FINANCE_GIVER.search(text, sentence.clause_start(hit.start), hit.start)
     ):
-        # 县财政局…拨付资金200万元: what the body was given
+        # 县财政局…拨付资金150万元: what the body was given
         indicator = matcher.indicators.get(BUDGET_CODE, indicator)
     if indicator.code == SPENDING_CODE and BUDGETED_SPENDING.search(text, 0, hit.start):
         if BUDGET_CODE not in matcher.indicators:
@@ -412,7 +413,7 @@ def _is_target(
     if figure.raw.lstrip().startswith(SIGN_COMPARATORS):
         return True
     if STATUS_AFTER.match(text, figure.end):
-        return False  # 投入-成本目标-预算执行率73.67%,未完成: the figure reached, its status told
+        return False  # 投入-成本目标-预算执行率81.25%,未完成: the figure reached, its status told
     return states_target(clause) or (
         (sentence.in_target or (context.in_target_section() and not told_as_done(text[: figure.start])))
         and indicator.code not in ALLOCATION_CODES
@@ -422,10 +423,10 @@ def _is_target(
 FISCAL_INCOME, FISCAL_BUDGET, INCOME_WORD = "income_fiscal", "budget_fiscal", "收入"
 # A payment verb right before a budget's alias (已支付项目资金, 使用项目资金): the money paid out of it.
 PAID_BEFORE = re.compile(r"(?:(?<!转移)支付|拨付|使用|兑付|发放)$")
-# Money a finance bureau passes down (县财政局于…拨付资金200万元): what the body was given, not spent.
+# Money a finance bureau passes down (县财政局于…拨付资金150万元): what the body was given, not spent.
 PASSED_DOWN = re.compile(r"拨付|下拨")
 FINANCE_GIVER = re.compile(r"财政(?:局|厅|部)")
-# A completion status right after a figure (预算执行率73.67%,未完成; 补助4家,已完成): what was achieved.
+# A completion status right after a figure (预算执行率81.25%,未完成; 补助4家,已完成): what was achieved.
 STATUS_AFTER = re.compile(r"\s*[,，;；]?\s*(?:已完成|未完成|基本完成|已达成|未达成|已实现|未实现)")
 
 

@@ -35,7 +35,7 @@ GAP_STOPS = (
     "少",
     "差",
     "到位",  # 项目资金到位50万元: funds received, not the budget
-    "三公",  # 预算安排的三公经费总额为32万元: the 三公 expenses' figure, not the budget's
+    "三公",  # 预算安排的三公经费总额为12万元: the 三公 expenses' figure, not the budget's
 )
 MAX_GAP = 14
 PART_OF = re.compile(

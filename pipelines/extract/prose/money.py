@@ -44,7 +44,7 @@ BUDGET_WORDS = re.compile(r"(?<!一般公共)预算(?!执行|单位)|安排")
 SPENDING_WORDS = re.compile(r"(?<!预算)(?<!预算总)支出|决算|执行|实际|支付|使用|开支|花费")
 # Spending in a budget's words (部门预算总支出729.95万元): the budget, not what was spent.
 BUDGETED_SPENDING = re.compile(r"预算总?$")
-# The budget's alias 预算支出 (预算支出150万元), except in 一般公共预算支出: spending of that budget.
+# The budget's alias 预算支出 (预算支出95.2万元), except in 一般公共预算支出: spending of that budget.
 BUDGETED_SPENDING_ALIAS, PUBLIC_BUDGET = "预算支出", "公共"
 # A part of the year's money stated before a bare 支出 in its sentence (追加预算82.25万元,支出7.48万元;
 # 安排专项资金5.6万元,支出1.51万元): that spending is the part's.
@@ -64,7 +64,7 @@ SOURCE_TOLD = re.compile(r"(?:来源为|来源于|来源是|全部为|均为|全
 # An alias of a whole (本年总收入, 支出合计) after other scopes' figures: the body's whole again
 # (本年财政拨款80万元,事业收入30万元,本年总收入110万元).
 WHOLE_ALIAS = re.compile(r"总|合计")
-# A scope word that is itself the alias of income with its own figure (财政拨款150万元) scopes that
+# A scope word that is itself the alias of income with its own figure (财政拨款95.2万元) scopes that
 # figure only: money told after it in the sentence is the body's.
 SCOPES_ONLY_ITS_FIGURE = ("income_fiscal",)
 DIGIT = re.compile(r"\d")
@@ -97,7 +97,7 @@ def scope_marks(text: str, hits: list[AliasHit], chosen: dict[int, Figure]) -> l
             and hit.indicator.code in SCOPES_ONLY_ITS_FIGURE
             and any(p == hit.start for p, _ in marks)
         ):
-            marks.append((chosen[i].end, DEPARTMENT))  # 财政拨款150万元,预算支出150万元: the whole's budget
+            marks.append((chosen[i].end, DEPARTMENT))  # 财政拨款95.2万元,预算支出95.2万元: the whole's budget
     marks.sort()
     for i, hit in enumerate(hits):
         before = [(position, scope) for position, scope in marks if position < hit.start]
