@@ -109,7 +109,7 @@ FIELDS = _fields(
     ("region_source", "VARCHAR", "Where the region came from: institution, text, path, unresolved."),
     ("region_note", "VARCHAR", "Why a region is ambiguous or was taken from a fallback."),
     ("fiscal_year", "INTEGER", "Fiscal year the report is about."),
-    ("year_source", "VARCHAR", "Where the fiscal year came from: field (评价年度), title, period (a whole year the text names: 2019年1月起至2019年12月止), text (its most named year), path, year_end (a year's last day, 2022年12月31日, the text names), fill_date (a form filled by June: the year before), publish_date (the year before the 公开日期 or 发布时间 a page prints, where nothing else states it)."),
+    ("year_source", "VARCHAR", "Where the fiscal year came from: field (评价年度), title, period (a whole year the text names: 2019年1月起至2019年12月止), text (the year it says it evaluates, 对2019年度…进行绩效自评, else its most named year), path, year_end (a year's last day, 2022年12月31日, the text names), fill_date (a form filled by June: the year before), publish_date (the year before the 公开日期 or 发布时间 a page prints, where nothing else states it)."),
     # documents
     ("document_key", "VARCHAR", "Deterministic key of a document: the first 16 hex digits of its content's sha256."),
     ("source_file", "VARCHAR", "Path of the file relative to REPORTS_DIR (for a document: its first path)."),

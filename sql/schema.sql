@@ -264,7 +264,7 @@ COMMENT ON COLUMN dim_document.encoding IS 'Text encoding a .txt file or a web p
 COMMENT ON COLUMN dim_document.status IS 'loaded, partly_rejected (some figures failed a rule) or rejected (nothing loaded).';
 COMMENT ON COLUMN dim_document.institution_key IS 'Deterministic key of an institution: a hash of its name and region codes. References dim_institution.institution_key.';
 COMMENT ON COLUMN dim_document.fiscal_year IS 'Fiscal year the report is about.';
-COMMENT ON COLUMN dim_document.year_source IS 'Where the fiscal year came from: field (评价年度), title, period (a whole year the text names: 2019年1月起至2019年12月止), text (its most named year), path, year_end (a year''s last day, 2022年12月31日, the text names), fill_date (a form filled by June: the year before), publish_date (the year before the 公开日期 or 发布时间 a page prints, where nothing else states it).';
+COMMENT ON COLUMN dim_document.year_source IS 'Where the fiscal year came from: field (评价年度), title, period (a whole year the text names: 2019年1月起至2019年12月止), text (the year it says it evaluates, 对2019年度…进行绩效自评, else its most named year), path, year_end (a year''s last day, 2022年12月31日, the text names), fill_date (a form filled by June: the year before), publish_date (the year before the 公开日期 or 发布时间 a page prints, where nothing else states it).';
 COMMENT ON COLUMN dim_document.province IS 'Province (省级) of the institution, official name.';
 COMMENT ON COLUMN dim_document.province_code IS 'Official 6-digit division code of the province.';
 COMMENT ON COLUMN dim_document.city IS 'Prefecture-level division (地级), official name; NULL for a provincial body.';

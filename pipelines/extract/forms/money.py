@@ -382,7 +382,7 @@ def _unit_of(text: str) -> str | None:
 
 
 def unit_for_figures(unit: str, largest: Decimal) -> str:
-    """A block's printed unit, or 元 where 万元 is printed over figures too large for it (2537695)."""
+    """A block's printed unit, or 元 where 万元 is printed over figures too large for it (1200000)."""
     return "元" if unit == "万元" and largest >= WAN_HEADER_CEILING else unit
 
 

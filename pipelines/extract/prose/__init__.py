@@ -34,7 +34,7 @@ from pipelines.extract.matching import (
     make_facts,
     unit_fits,
 )
-from pipelines.extract.numbers import MONEY_FACTORS, Figure, find_figures, to_canonical
+from pipelines.extract.numbers import Figure, find_figures
 from pipelines.extract.prose.figures import ALLOCATION, choose, earlier_years
 from pipelines.extract.prose.money import (
     ADJUSTED,
@@ -46,17 +46,25 @@ from pipelines.extract.prose.money import (
     BUDGETED_SPENDING_ALIAS,
     BY_NATURE,
     FINANCE,
+    FINANCE_GIVER,
+    FISCAL_BUDGET,
+    FISCAL_INCOME,
     FISCAL_PART_ALIASES,
     INCOME_CODES,
+    INCOME_WORD,
     INITIAL,
     MONEY_TOTAL,
     ONE_ITEM_CODES,
+    PAID_BEFORE,
     PART_MONEY_BEFORE,
+    PASSED_DOWN,
     PUBLIC_BUDGET,
     SPENDING_CODE,
     MoneyHeads,
+    fund_passed_whole,
     names_one_item,
     scope_marks,
+    sum_of_funds,
 )
 from pipelines.extract.prose.parts import (
     AUTHORISED_BEFORE,
@@ -73,6 +81,7 @@ from pipelines.extract.prose.targets import (
     TARGET_WORD,
     labelled_target,
     states_target,
+    status_told,
     told_as_done,
 )
 from pipelines.extract.text import NormalText, normalise
@@ -172,17 +181,16 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         text_of_sentence = normal.text[start:end]
         offset, start = start, end
         hits = matcher.hits(text_of_sentence, clause_leads=True) if aliased else []
-        if matcher.project_report:  # (a budget is the year's allocation also under a heading about goals)
-            snippet = normal.original(offset, end).strip()
-            summed = _sum_of_funds(text_of_sentence, matcher, locator, snippet)
-            facts = (
-                _without_parts(facts, summed)
-                + summed
-                + _fund_passed_whole(text_of_sentence, matcher, locator, snippet)
-            )
-        if not hits:
+        if not hits and not matcher.project_report:
             continue
         figures = find_figures(text_of_sentence)
+        if matcher.project_report:  # (a budget is the year's allocation also under a heading about goals)
+            snippet = normal.original(offset, end).strip()
+            summed = sum_of_funds(text_of_sentence, figures, matcher, locator, snippet)
+            passed = fund_passed_whole(text_of_sentence, figures, matcher, locator, snippet)
+            facts = _without_parts(facts, summed) + summed + passed
+        if not hits:
+            continue
         clause_starts = [m.end() for m in CLAUSE_END.finditer(text_of_sentence)]
         chosen = choose(text_of_sentence, hits, figures, clause_starts, context.money_unit)
         in_target = bool(paragraph_target or labelled_target(text_of_sentence))
@@ -203,60 +211,6 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 batches.extend(f for f in made if not f.is_target)
             facts.extend(made)
     return _without_batches(facts, [f for f in batches if f in facts])
-
-
-# The funds of a project or fund told one by one, then their sum (省级拨付40万元,中央拨付12万元,上年结余3.5万元,
-# 共计55.5万元): the sum is the year's budget, where the amounts before it add up to it and no word
-# of spending stands among them.
-SUM_WORD = re.compile(r"(?:共计|合计|总计)\s*(?:为|是)?\s*$")
-FUND_WORDS = re.compile(r"下达|拨付|下拨|安排|补助|资金|预算|争取")
-SPENT_WORDS = re.compile(r"支出|使用|支付|执行|完成|发放|兑付")
-SUM_TOLERANCE = 0.005
-
-
-def _sum_of_funds(text: str, matcher: Matcher, locator: str, snippet: str) -> list[Fact]:
-    """The budget a project or transfer report states as the sum of its funds told before it."""
-    budget = matcher.indicators.get(BUDGET_CODE)
-    money = [f for f in find_figures(text) if f.unit in MONEY_FACTORS]
-    for index, total in enumerate(money):
-        parts = money[:index]
-        if len(parts) < 2 or not SUM_WORD.search(text, 0, total.start) or budget is None:
-            continue
-        before = text[: total.start]
-        if SPENT_WORDS.search(before) or not FUND_WORDS.search(before):
-            return []
-        values = [float(to_canonical(f.value, f.unit, "CNY")) for f in (*parts, total)]
-        if abs(sum(values[:-1]) - values[-1]) <= SUM_TOLERANCE * values[-1]:
-            return make_facts(budget, total, DEPARTMENT, False, locator, snippet)
-    return []
-
-
-# A fund's amount told with all of it passed on or spent (…补助资金820万元,全部在规定时限内及时下达拨付;
-# …资金1250万元全部执行到位): the fund's budget, and where all of it was executed, its spending too.
-FUND_BEFORE = re.compile(r"(?:资金|经费)\s*(?:共计|合计)?\s*$")
-ALL_OF_IT = re.compile(
-    r"\s*[,，]?\s*(?:已|均)?全部(?:在[^,，。;；]{0,12})?(?:及时)?(?P<verb>下达|拨付|分配|执行|支出)"
-)
-SPENT_VERBS = ("执行", "支出")
-OF_WHICH_WORD = "其中"
-
-
-def _fund_passed_whole(text: str, matcher: Matcher, locator: str, snippet: str) -> list[Fact]:
-    """The budget (and spending) a project or transfer report tells as a fund passed on whole."""
-    for figure in find_figures(text):
-        if figure.unit not in MONEY_FACTORS or not FUND_BEFORE.search(text, 0, figure.start):
-            continue
-        if OF_WHICH_WORD in text[: figure.start]:
-            return []  # …,其中XX资金20万元全部拨付: a part passed on whole
-        if whole := ALL_OF_IT.match(text, figure.end):
-            codes = [BUDGET_CODE] + ([SPENDING_CODE] if whole["verb"] in SPENT_VERBS else [])
-            return [
-                fact
-                for code in codes
-                if code in matcher.indicators
-                for fact in make_facts(matcher.indicators[code], figure, DEPARTMENT, False, locator, snippet)
-            ]
-    return []
 
 
 def _without_batches(facts: list[Fact], batches: list[Fact]) -> list[Fact]:
@@ -412,22 +366,12 @@ def _is_target(
     clause = text[clause_start : hit.start] + alias + text[hit.end : figure.start]
     if figure.raw.lstrip().startswith(SIGN_COMPARATORS):
         return True
-    if STATUS_AFTER.match(text, figure.end):
+    if status_told(text, figure.end):
         return False  # 投入-成本目标-预算执行率81.25%,未完成: the figure reached, its status told
     return states_target(clause) or (
         (sentence.in_target or (context.in_target_section() and not told_as_done(text[: figure.start])))
         and indicator.code not in ALLOCATION_CODES
     )
-
-
-FISCAL_INCOME, FISCAL_BUDGET, INCOME_WORD = "income_fiscal", "budget_fiscal", "收入"
-# A payment verb right before a budget's alias (已支付项目资金, 使用项目资金): the money paid out of it.
-PAID_BEFORE = re.compile(r"(?:(?<!转移)支付|拨付|使用|兑付|发放)$")
-# Money a finance bureau passes down (县财政局于…拨付资金150万元): what the body was given, not spent.
-PASSED_DOWN = re.compile(r"拨付|下拨")
-FINANCE_GIVER = re.compile(r"财政(?:局|厅|部)")
-# A completion status right after a figure (预算执行率81.25%,未完成; 补助4家,已完成): what was achieved.
-STATUS_AFTER = re.compile(r"\s*[,，;；]?\s*(?:已完成|未完成|基本完成|已达成|未达成|已实现|未实现)")
 
 
 def _without_parts(facts: list[Fact], totals: list[Fact]) -> list[Fact]:

@@ -5,7 +5,9 @@ Scope words (财政拨款, 其他资金 ...) and aliases with no figure of their
 budget word split the budget (budget_total of scope basic / project), also inside a form's split by
 nature (`see_budget_split`); budgeted income (预算收入) is no income (`MoneyHeads`); a budget beside an
 adjusted budget is the initial one (ADJUSTED); one project's or fund's figure (免费开放项目支出, 某某项目
-执行率) is not the department's (`names_one_item`).
+执行率) is not the department's (`names_one_item`). A project or transfer report may tell its budget
+without an alias: as the checked sum of its funds (`sum_of_funds`) or as a fund passed on whole
+(`fund_passed_whole`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,20 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 
-from pipelines.extract.matching import ALIAS_SCOPES, DEPARTMENT, SCOPE_WORDS, AliasHit, Context
-from pipelines.extract.numbers import Figure
+from pipelines.extract.matching import (
+    ALIAS_SCOPES,
+    DEPARTMENT,
+    SCOPE_WORDS,
+    AliasHit,
+    Context,
+    Matcher,
+    make_facts,
+)
+from pipelines.extract.numbers import MONEY_FACTORS, Figure, to_canonical
 from pipelines.extract.prose.figures import BRACKET_SPAN
+from pipelines.extract.prose.parts import OF_WHICH
 from pipelines.extract.prose.targets import HEADING
+from pipelines.model import Fact
 
 FINANCE = "finance"
 # A sum told after its parts (甲项目40万元;乙项目25万元。共计下达65万元): the amounts of that code
@@ -175,3 +187,70 @@ class MoneyHeads:
         if sentence.startswith("其中", start) and index:
             start = clause_starts[index - 2] if index > 1 else 0  # 其中 continues the clause before
         return self.budget_governs(hit.start, start)
+
+
+FISCAL_INCOME, FISCAL_BUDGET, INCOME_WORD = "income_fiscal", "budget_fiscal", "收入"
+# A payment verb right before a budget's alias (已支付项目资金, 使用项目资金): the money paid out of it.
+PAID_BEFORE = re.compile(r"(?:(?<!转移)支付|拨付|使用|兑付|发放)$")
+# Money a finance bureau passes down (县财政局于…拨付资金150万元): what the body was given, not spent.
+PASSED_DOWN = re.compile(r"拨付|下拨")
+FINANCE_GIVER = re.compile(r"财政(?:局|厅|部)")
+
+
+# The funds of a project or fund told one by one, then their sum (省级拨付40万元,中央拨付12万元,上年结余3.5万元,
+# 共计55.5万元): the sum is the year's budget, where the amounts before it add up to it and no word
+# of spending stands among them.
+SUM_WORD = re.compile(r"(?:共计|合计|总计)\s*(?:为|是)?\s*$")
+FUND_WORDS = re.compile(r"下达|拨付|下拨|安排|补助|资金|预算|争取")
+SPENT_WORDS = re.compile(r"支出|使用|支付|执行|完成|发放|兑付")
+SUM_TOLERANCE = 0.005
+
+
+def sum_of_funds(
+    text: str, figures: list[Figure], matcher: Matcher, locator: str, snippet: str
+) -> list[Fact]:
+    """The budget a project or transfer report states as the sum of its funds told before it."""
+    budget = matcher.indicators.get(BUDGET_CODE)
+    if budget is None:
+        return []
+    money = [f for f in figures if f.unit in MONEY_FACTORS]
+    for index, total in enumerate(money):
+        parts = money[:index]
+        if len(parts) < 2 or not SUM_WORD.search(text, 0, total.start):
+            continue
+        before = text[: total.start]
+        if SPENT_WORDS.search(before) or not FUND_WORDS.search(before):
+            return []
+        values = [float(to_canonical(f.value, f.unit, "CNY")) for f in (*parts, total)]
+        if abs(sum(values[:-1]) - values[-1]) <= SUM_TOLERANCE * values[-1]:
+            return make_facts(budget, total, DEPARTMENT, False, locator, snippet)
+    return []
+
+
+# A fund's amount told with all of it passed on or spent (…补助资金820万元,全部在规定时限内及时下达拨付;
+# …资金1250万元全部执行到位): the fund's budget, and where all of it was executed, its spending too.
+FUND_BEFORE = re.compile(r"(?:资金|经费)\s*(?:共计|合计)?\s*$")
+ALL_OF_IT = re.compile(
+    r"\s*[,，]?\s*(?:已|均)?全部(?:在[^,，。;；]{0,12})?(?:及时)?(?P<verb>下达|拨付|分配|执行|支出)"
+)
+SPENT_VERBS = ("执行", "支出")
+
+
+def fund_passed_whole(
+    text: str, figures: list[Figure], matcher: Matcher, locator: str, snippet: str
+) -> list[Fact]:
+    """The budget (and spending) a project or transfer report tells as a fund passed on whole."""
+    for figure in figures:
+        if figure.unit not in MONEY_FACTORS or not FUND_BEFORE.search(text, 0, figure.start):
+            continue
+        if OF_WHICH.search(text, 0, figure.start):
+            return []  # …,其中XX资金20万元全部拨付: a part passed on whole
+        if whole := ALL_OF_IT.match(text, figure.end):
+            codes = [BUDGET_CODE] + ([SPENDING_CODE] if whole["verb"] in SPENT_VERBS else [])
+            return [
+                fact
+                for code in codes
+                if code in matcher.indicators
+                for fact in make_facts(matcher.indicators[code], figure, DEPARTMENT, False, locator, snippet)
+            ]
+    return []

@@ -61,3 +61,12 @@ def see_heading(text: str, context: Context) -> None:
     for deeper in [lvl for lvl in context.target_levels if lvl >= level]:
         del context.target_levels[deeper]
     context.target_levels[level] = states_target(text) and not PASSED_DOWN_HEADING.search(text)
+
+
+# A completion status right after a figure (预算执行率81.25%,未完成; 补助4家,已完成): what was achieved.
+STATUS_AFTER = re.compile(r"\s*[,，;；]?\s*(?:已完成|未完成|基本完成|已达成|未达成|已实现|未实现)")
+
+
+def status_told(text: str, end: int) -> bool:
+    """Whether a completion status follows the figure that ends at `end` (…81.25%,未完成)."""
+    return bool(STATUS_AFTER.match(text, end))
