@@ -1042,3 +1042,17 @@ def test_income_earned_and_spending_incurred_in_the_period():
     facts = achieved(document_from_lines("2023年当期取得收入3651200.50元,2023年当期发生支出3600100.25元。"))
     assert facts[("income_total", "department")] == 3_651_200.50
     assert facts[("expenditure_total", "department")] == 3_600_100.25
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "严格控制“三公”经费支出,2023年“三公”经费共支出0.19万元,其中公务接待费0.19万元。",
+        "2021年我局部门预算三公经费总支出28.7万元。",
+        "2024年度“三公”经费财政拨款支出决算为17100元。",
+    ],
+)
+def test_the_spending_of_the_three_official_expenses_is_not_the_bodys_spending(sentence):
+    assert ("expenditure_total", "department") not in achieved(document_from_lines(sentence))
+    stated_beside = achieved(document_from_lines(sentence, "2023年全年实际支出512.34万元。"))
+    assert stated_beside[("expenditure_total", "department")] == 5_123_400

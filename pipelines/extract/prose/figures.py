@@ -38,6 +38,10 @@ GAP_STOPS = (
     "三公",  # 预算安排的三公经费总额为12万元: the 三公 expenses' figure, not the budget's
 )
 MAX_GAP = 14
+# An alias whose subject is the three official expenses (“三公”经费共支出12万元, 三公经费总支出, 三公经费财政拨款
+# 支出决算为): that expense's figure, not the body's.
+THREE_OFFICIAL_EXPENSES = re.compile(r"三公[”\"’']?\s*经费[^,，。；;:：]{0,8}$")
+SUBJECT_CHARS = 16
 PART_OF = re.compile(
     r"中(?![央心国共学小医期药级等])[\u4e00-\u9fff]{2,}"
 )  # X中Y: of X, its part Y (not 中央 …)
@@ -103,6 +107,10 @@ def _figure_for(
     """The figure an alias introduces, or None (`figures` in order of their start). With a money unit
     declared for the text (单位:万元), an amount printed bare right after a money alias is one too (a
     statement table flattened into a line: 本年收入合计  520.00  本年支出合计  515.00)."""
+    if hit.indicator.unit == "CNY" and THREE_OFFICIAL_EXPENSES.search(
+        text, max(0, hit.start - SUBJECT_CHARS), hit.start
+    ):
+        return None
     skipped: list[Figure] = []
     for index in range(bisect_left(figures, hit.end, key=lambda f: f.start), len(figures)):
         figure = figures[index]
