@@ -395,6 +395,15 @@ def test_a_community_is_no_body_named_by_its_first_character():
     assert not (extract_identity(doc).institution or "").endswith("社")  # 社区, not a 社
 
 
+def test_a_body_whose_name_holds_the_word_society_is_named_whole():
+    doc = document_from_lines(
+        "一、部门概况",
+        "2023年度茶陵县社会养老保险服务中心内设6个部门。",
+        "2023年度部门整体支出228万元。",
+    )
+    assert extract_identity(doc).institution == "茶陵县社会养老保险服务中心"  # 社会, not a 社
+
+
 def test_a_web_pages_metadata_lines_with_their_values_are_not_names():
     doc = document_from_lines(
         "-", "索引号000012345/2018-00001", "-", "发布机构茶陵县人民政府", "-", "文号", "-",
