@@ -1056,3 +1056,14 @@ def test_the_spending_of_the_three_official_expenses_is_not_the_bodys_spending(s
     assert ("expenditure_total", "department") not in achieved(document_from_lines(sentence))
     stated_beside = achieved(document_from_lines(sentence, "2023年全年实际支出512.34万元。"))
     assert stated_beside[("expenditure_total", "department")] == 5_123_400
+
+
+def test_the_shares_of_the_units_a_fund_was_handed_on_to_are_parts():
+    doc = document_from_lines(
+        "某县2024年中央专项彩票公益金绩效自评报告",
+        "一、中央专项彩票公益金下达情况",
+        "某县2024年中央专项彩票公益金项目资金440万元,项目资金已经分配下达到项目建设单位:"
+        "甲村文化公园项目资金140万元、乙村便民服务中心项目资金160万元。",
+    )
+    facts = extract_content(doc, report_kind="transfer").facts
+    assert [(f.indicator_code, f.value) for f in facts if not f.is_target] == [("budget_total", 4_400_000)]

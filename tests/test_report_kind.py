@@ -584,3 +584,12 @@ def test_a_transfer_reports_fund_named_by_the_notice_that_passed_it_down():
         "根据《财政部关于下达2022年城市某某补助资金预算的通知》(财建〔2022〕1号),中央财政下达我县资金。",
     )
     assert kind_of(*lines) == ("transfer", "城市某某补助资金")
+
+
+def test_a_report_that_opens_on_the_passing_down_of_a_fund_is_a_transfers():
+    lines = (
+        "一、中央专项彩票公益金下达情况",
+        "2024年省财政下达我区中央专项彩票公益金支持社会公益项目资金440万元。",
+    )
+    assert kind_of(*lines)[0] == "transfer"
+    assert kind_of("一、部门基本情况", "2024年部门整体支出440万元。")[0] == "department"

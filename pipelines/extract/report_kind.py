@@ -77,10 +77,11 @@ FUND_TITLE = re.compile(
 # The first section heading that names a kind, in a report whose title says none: 一、项目概况 / 项目基本情况
 # (or 1.项目资金到位情况分析, the first part of its 资金投入情况) opens a project's report; 一、绩效目标分解下达情况
 # or, under 一、基本情况, (一)转移支付概况 (the outlines of 财政部's transfer self-evaluation report) a
-# transfer's; 一、部门(单位)基本情况 a department's.
+# transfer's, and so does 一、XX资金下达情况 (a fund passed down: 一、中央专项彩票公益金下达情况); 一、部门(单位)基本情况
+# a department's.
 BODY_HEADING = re.compile(
     r"(?m)^\s*(?:[一1][、.．]|[(（][一1][)）])\s*(?:(?P<project>项目(?:基本)?(?:概况|情况|简介)|项目资金到位情况)"
-    r"|(?P<transfer>绩效目标分解下达情况|转移支付(?:基本)?(?:概况|情况))"
+    r"|(?P<transfer>绩效目标分解下达情况|转移支付(?:基本)?(?:概况|情况)|[\u4e00-\u9fff]{2,30}?(?:资金|公益金)(?:分配)?下达情况)"
     r"|(?P<department>(?:部门|单位)(?:基本)?(?:概况|情况)))"
 )  # each group named after the kind it says
 # What the opening sentence says was evaluated: 开展(并完成了)…绩效自评.

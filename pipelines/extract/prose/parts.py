@@ -1,6 +1,6 @@
 """A part is no whole: the figures of a sentence that are one part of what the body has (`Parts`),
-mostly in its staff: a figure after 其中 of a code the sentence already stated, one kind of post next
-to another (行政编制 / 事业编制), posts filled (实有编制数) beside the staff in post.
+mostly in its staff: a figure after 其中 (or after the units money was handed on to: 分配下达到…:) of a
+code the sentence already stated, one kind of post next to another (行政编制 / 事业编制), posts filled (实有编制数) beside the staff in post.
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from pipelines.extract.matching import AliasHit
 from pipelines.extract.prose.figures import BRACKET_SPAN
 
 OF_WHICH = re.compile("其中")
+# The units money was handed on to, listed after a colon (资金已分配下达到项目建设单位:甲项目140万元、乙项目…):
+# each one's share is a part, as after 其中.
+RECIPIENTS = re.compile(r"(?:分配|下达|拨付)(?:到|至|给)[\u4e00-\u9fff]{0,12}[:：]")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 # 事业编制27人,参照公务员管理: how those posts are run, no second kind.
 POST_KINDS = re.compile(
@@ -40,7 +43,9 @@ class Parts:
     their closing bracket (brackets after money may hold the adjusted figure instead)."""
 
     def __init__(self, sentence: str, hits: list[AliasHit]) -> None:
-        self.of_which = [m.start() for m in OF_WHICH.finditer(sentence)]
+        self.of_which = sorted(
+            m.start() for pattern in (OF_WHICH, RECIPIENTS) for m in pattern.finditer(sentence)
+        )
         self.brackets = [m.span() for m in BRACKET_SPAN.finditer(sentence)]
         self.first: dict[str, int] = {}
         for hit in hits:
