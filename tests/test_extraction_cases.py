@@ -1067,3 +1067,12 @@ def test_the_shares_of_the_units_a_fund_was_handed_on_to_are_parts():
     )
     facts = extract_content(doc, report_kind="transfer").facts
     assert [(f.indicator_code, f.value) for f in facts if not f.is_target] == [("budget_total", 4_400_000)]
+
+
+def test_a_space_after_a_figures_decimal_point_is_no_break_in_it():
+    doc = document_from_lines(
+        "1、烈士纪念设施维修项目:预算35. 3万元,2022年全年实际支付35. 3万元,使用率100%。"
+    )
+    facts = achieved(doc)
+    assert facts[("expenditure_total", "department")] == 353_000
+    assert 30_000 not in facts.values()

@@ -3,6 +3,7 @@ extractor on random input never raise, never give negative money, and always giv
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import cn2an
@@ -161,6 +162,9 @@ def _normalise_one_character_at_a_time(source: str):
             after = next((c for c in simple[i + 1 :] if not c.isspace()), "")
             if not before or not after or _CJK.match(before) or _CJK.match(after) or before.isspace():
                 continue
+            digits = re.search(r"(.)\d+\.$", "".join(kept))
+            if after.isdigit() and digits and (_CJK.match(digits.group(1)) or digits.group(1) in ":："):
+                continue  # 预算35. 3万元: the space after a figure's decimal point
             ch = " "
         kept.append(ch)
         origin.append(i)
@@ -169,7 +173,7 @@ def _normalise_one_character_at_a_time(source: str):
 
 _TEXT_PIECES = st.sampled_from(
     ["预", "算", "數", "執", "(yù)", "(shù)", " (zhí)", "(ab)", "12", ".5", "%", "％", "８", "a", "x y", " ", "  ", "\t",
-     "\n", "\u3000", "\u00a0", "\x1c", "|", "(", ")", "，", "万元", "ā"]
+     "\n", "\u3000", "\u00a0", "\x1c", "|", "(", ")", "，", "万元", "ā", "35. 3", "：", "1. "]
 )  # fmt: skip
 
 

@@ -3,7 +3,8 @@
 - full-width ASCII to half-width (８６．７３％ -> 86.73%), traditional to simplified characters
   (one character for one, from OpenCC's character table), so aliases match either script;
 - whitespace next to a Chinese character is dropped (本年 支出 -> 本年支出), whitespace between two
-  numbers is kept (29 29 stays two numbers); pinyin glosses after a character are dropped
+  numbers is kept (29 29 stays two numbers), whitespace after the decimal point of a number that
+  follows a word is dropped (预算35. 3万元 -> 35.3万元; a list's 1. 3个 at a line's start stays); pinyin glosses after a character are dropped
   (預(yù)算數(shù) -> 预算数);
 - page markers of document-sharing sites that split a number across lines (本年支出123 / 3、2.23万元)
   are removed by joining the two blocks.
@@ -178,6 +179,17 @@ class NormalText:
         return self.source[self.origin[start] : self.origin[min(end, len(self.origin)) - 1] + 1]
 
 
+def _decimal_point_after_word(kept: list[str]) -> bool:
+    """Whether the kept characters end in a number's decimal point (35.) whose digits follow a
+    Chinese character or a colon: a figure in a sentence, not a list's number."""
+    if len(kept) < 3 or kept[-1] != "." or not kept[-2].isdigit():
+        return False
+    start = len(kept) - 2
+    while start > 0 and kept[start - 1].isdigit():
+        start -= 1
+    return start > 0 and (bool(_CJK.match(kept[start - 1])) or kept[start - 1] in ":：")
+
+
 def normalise(source: str) -> NormalText:
     """See the module docstring; whitespace runs touching a Chinese character are dropped, and so are
     pinyin glosses after a character (預(yù)算 -> 预算)."""
@@ -195,6 +207,8 @@ def normalise(source: str) -> NormalText:
             next_visible = _VISIBLE.search(simple, i + 1)  # not a copy of the rest per space
             after = next_visible.group(0) if next_visible else ""
             if not before or not after or _CJK.match(before) or _CJK.match(after) or before.isspace():
+                continue
+            if after.isdigit() and _decimal_point_after_word(kept):
                 continue
             ch = " "
         kept.append(ch)
