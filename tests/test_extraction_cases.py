@@ -1076,3 +1076,18 @@ def test_a_space_after_a_figures_decimal_point_is_no_break_in_it():
     facts = achieved(doc)
     assert facts[("expenditure_total", "department")] == 353_000
     assert 30_000 not in facts.values()
+
+
+def test_a_decrease_printed_with_a_minus_sign_is_no_budget():
+    doc = document_from_lines(
+        "2022年部门年初预算收入1020.31万元,年内调整预算数-159.39万元,决算收入860.92万元。"
+    )
+    budgets = [f.value for f in extract_facts(doc) if f.indicator_code == "budget_total"]
+    assert budgets == [10_203_100]
+
+
+def test_money_added_during_the_year_is_no_budget_of_the_project():
+    doc = document_from_lines("某局2024年度项目支出绩效自评报告", "年中追加项目资金79.53万元,涉及项目4个。")
+    assert ("budget_total", "department") not in read_as(doc, "project")
+    doc = document_from_lines("某局2024年度项目支出绩效自评报告", "本年项目资金79.53万元,涉及项目4个。")
+    assert read_as(doc, "project")[("budget_total", "department")] == 795_300

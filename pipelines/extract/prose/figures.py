@@ -42,6 +42,8 @@ MAX_GAP = 14
 # 支出决算为): that expense's figure, not the body's.
 THREE_OFFICIAL_EXPENSES = re.compile(r"三公[”\"’']?\s*经费[^,，。；;:：]{0,8}$")
 SUBJECT_CHARS = 16
+# A minus sign printed against the figure (年内调整预算数-159.39万元): a decrease, never a total.
+MINUS_BEFORE = re.compile(r"(?:^|[^\d\s])[-－−]$")
 PART_OF = re.compile(
     r"中(?![央心国共学小医期药级等])[\u4e00-\u9fff]{2,}"
 )  # X中Y: of X, its part Y (not 中央 …)
@@ -123,6 +125,8 @@ def _figure_for(
         if fund_named and OUR_AREA.search(hit.alias) and place_name_starts(gap[:PLACE_CHARS])[:1] == [0]:
             return None  # 下达我市宣汉县文化馆…补助40万元: one place's share of what our area was given
         if (len(gap) > MAX_GAP and not fund_named) or any(stop in gap for stop in GAP_STOPS):
+            return None
+        if MINUS_BEFORE.search(gap) and hit.indicator.min_value >= 0:
             return None
         if hit.lead and not CLOSE_GAP.fullmatch(gap):
             return None  # 在职党员20人: a bare word's figure stands right after it
