@@ -1091,3 +1091,19 @@ def test_money_added_during_the_year_is_no_budget_of_the_project():
     assert ("budget_total", "department") not in read_as(doc, "project")
     doc = document_from_lines("某局2024年度项目支出绩效自评报告", "本年项目资金79.53万元,涉及项目4个。")
     assert read_as(doc, "project")[("budget_total", "department")] == 795_300
+
+
+def test_budgeted_income_split_into_basic_and_project_spending_is_the_budget():
+    doc = document_from_lines("我所2017年财政预算收入965.9万元,其中:基本支出37.97万元,项目支出927.93万元。")
+    assert achieved(doc)[("budget_total", "department")] == 9_659_000
+
+
+def test_a_budget_told_before_an_adjustment_in_other_words_is_the_first_one():
+    doc = document_from_lines(
+        "2021年初某某会收入预算为1116.20万元,经调整,2021年度某某会全年预算安排收入为1449.54万元。"
+    )
+    facts = achieved(doc)
+    assert facts[("budget_total", "department")] == 14_495_400
+    assert facts[("budget_total", "initial")] == 11_162_000
+    doc = document_from_lines("示范项目总预算36,620万元,经调整后资金的来源为:中央财政补助10,000万元。")
+    assert achieved(doc)[("budget_total", "department")] == 366_200_000  # no budget after the adjustment

@@ -38,6 +38,7 @@ from pipelines.extract.numbers import Figure, find_figures
 from pipelines.extract.prose.figures import ALLOCATION, choose, earlier_years
 from pipelines.extract.prose.money import (
     ADJUSTED,
+    ADJUSTED_LATER,
     ALLOCATION_CODES,
     BARE_SPENDING,
     BUDGET_CODE,
@@ -155,10 +156,14 @@ class _Sentence:
         self.heads = MoneyHeads(self.text, self.hits)
         self.services = Services(self.text, self.figures)
         self.stale = earlier_years(self.text, self.hits, self.chosen, self.clause_starts)
-        self.adjusted = any(  # an adjusted budget told: any other budget of the sentence is the initial one
-            self.hits[i].indicator.code == BUDGET_CODE and ADJUSTED.search(self.hits[i].alias)
-            for i in self.chosen
-        )
+        # An adjusted budget told: any other budget of the sentence is the initial one; an adjustment told
+        # in other words between two budgets (经调整): the budgets before it.
+        budgets = [self.hits[i] for i in self.chosen if self.hits[i].indicator.code == BUDGET_CODE]
+        later = ADJUSTED_LATER.search(self.text, budgets[0].end) if budgets else None
+        if any(ADJUSTED.search(hit.alias) for hit in budgets):
+            self.initial_before = len(self.text)
+        else:
+            self.initial_before = later.start() if later and budgets[-1].start > later.start() else 0
 
     def clause_start(self, position: int) -> int:
         before = bisect_right(self.clause_starts, position)
@@ -334,7 +339,7 @@ def _retargeted(
     if (
         indicator.code == BUDGET_CODE
         and scope == DEPARTMENT
-        and sentence.adjusted
+        and hit.start < sentence.initial_before
         and not ADJUSTED.search(hit.alias)
     ):
         scope = INITIAL  # 预算总额956万元,调整后预算981万元: the adjusted one is the year's

@@ -47,6 +47,9 @@ INCOME_CODES = ("income_total", "income_fiscal")
 BUDGET_CODE = "budget_total"
 ALLOCATION_CODES = (BUDGET_CODE, "budget_fiscal")
 ADJUSTED = re.compile(r"调整|实际下达")  # the year's final budget: others in its sentence were the first
+# An adjustment told after a budget, in words no alias holds (收入预算为1116万元,经调整,全年预算安排收入为1449万元):
+# that budget was the first one.
+ADJUSTED_LATER = re.compile(r"经调整|调整后|调整为")
 INITIAL = "initial"
 # 基本支出 / 项目支出 after a budget word split the budget: they are that budget's parts.
 BY_NATURE = "按支出性质分"
