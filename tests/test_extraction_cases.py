@@ -1107,3 +1107,12 @@ def test_a_budget_told_before_an_adjustment_in_other_words_is_the_first_one():
     assert facts[("budget_total", "initial")] == 11_162_000
     doc = document_from_lines("示范项目总预算36,620万元,经调整后资金的来源为:中央财政补助10,000万元。")
     assert achieved(doc)[("budget_total", "department")] == 366_200_000  # no budget after the adjustment
+
+
+def test_a_years_budget_is_the_budget_and_an_addition_to_it_is_not():
+    doc = document_from_lines("该项目2018年预算7,800,000.00元,实际支出4,573,732.68元,节约3,226,267.32元。")
+    facts = achieved(doc)
+    assert facts[("budget_total", "department")] == 7_800_000
+    assert facts[("expenditure_total", "department")] == 4_573_732.68
+    doc = document_from_lines("本年预算追加数为767.86万元。")
+    assert ("budget_total", "department") not in achieved(doc)
