@@ -900,3 +900,19 @@ def test_the_body_a_text_introduces_and_the_year_it_says_it_evaluates():
     identity = extract_identity(doc)
     assert identity.institution == "某某职业技术学院"  # not the government that approved it
     assert identity.fiscal_year == 2019  # not the cited notice's 2020
+
+
+def test_a_title_run_into_its_first_sentence_names_the_body_before_it():
+    doc = document_from_lines(
+        "茶陵县园林管理处专项资金绩效评价报告根据株洲市财政局关于2018年度专项资金绩效评价报告编写和提报工作的通知要求,"
+        "我处对2018年专项资金进行了绩效评价。茶陵县园林管理处是茶陵县住建局的职能部门之一。"
+    )
+    assert extract_identity(doc).institution == "茶陵县园林管理处"
+
+
+def test_a_title_signed_with_the_finance_bureau_names_the_other_body():
+    doc = document_from_lines(
+        "株洲市财政局 株洲市文化广播电视和旅游局 关于2019年旅游发展基金补助地方项目资金绩效评价的报告",
+        "根据有关文件要求,现将我市2019年旅游发展基金补助地方项目绩效评价情况报告如下。",
+    )
+    assert extract_identity(doc).institution == "株洲市文化广播电视和旅游局"

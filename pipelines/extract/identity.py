@@ -119,6 +119,13 @@ GENERIC_NAMES = re.compile(
 # The finance bureau whose notice a report follows, whose template it fills in (XX财政局制) or to
 # which it is addressed: not the reporting body when a line or the text names it.
 FINANCE = re.compile(r"(?:财政局|财政厅|财政部)$")
+# A title signed by the finance bureau and the body together: the body is the one reporting.
+JOINT_WITH_FINANCE = re.compile(
+    r"^[\u4e00-\u9fff]{2,12}?(?:财政局|财政厅)(?P<body>[\u4e00-\u9fff]{2,}" + ORG_SUFFIX + r")$"
+)
+# A title run into its first sentence (XX处专项资金绩效评价报告根据XX局…): what the title names before
+# 关于 is no body when it holds a report's words.
+TITLE_WORDS_INSIDE = re.compile(r"报告|根据")
 QUOTED = re.compile(r"《[^》]{0,80}》")
 # A budget code printed before a unit's name: 219001-XX镇人民政府.
 BUDGET_CODE = re.compile(r"^[0-9A-Za-z]{2,}\s*[-—–_.]?\s*(?=[\u4e00-\u9fff])")
@@ -302,7 +309,11 @@ def _named_institution(document: Document, text: str) -> tuple[str | None, str]:
             TITLE_NAME.search(compact) or TITLE_NAME_YEAR.search(compact) or TITLE_NAME_ABOUT.search(compact)
         )
         titled = _clean_name(match["name"]) if match and not GENERIC_NAMES.match(match["name"]) else None
-        if titled and not _fund_words(titled):
+        if titled and (joint := JOINT_WITH_FINANCE.match(titled)):
+            titled = joint[
+                "body"
+            ]  # 攀枝花市财政局 攀枝花市文广旅局 关于…的报告: the finance bureau signs along
+        if titled and not _fund_words(titled) and not TITLE_WORDS_INSIDE.search(titled):
             if fielded and _names_the_supervisor(titled, fielded, text):
                 return _completed(fielded, text), "field"
             if fielded and _spelled_out(titled, fielded):
