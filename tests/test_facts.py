@@ -186,6 +186,15 @@ def test_a_part_of_the_establishment_is_no_total():
     # A 事业单位 states only 事业编制: that is its whole establishment.
     alone = document_from_lines("2021年，馆事业编制核定数 19 名，实有事业人员 17 名。")
     assert facts_by_code(alone)[("staff_authorized", "department", False)].value == 19
+    # One kind with how it is managed in brackets, or in a unit of that kind: still the whole.
+    for sentence, posts in (
+        ("现有事业编制(参公)11名,2020年底实有人员9人。", 11),
+        ("参公单位事业编制5名,其中,常务副会长1名。", 5),
+    ):
+        assert (
+            facts_by_code(document_from_lines(sentence))[("staff_authorized", "department", False)].value
+            == posts
+        )
 
 
 def test_a_figure_after_a_comma_and_other_words_is_not_the_alias_figure():

@@ -17,8 +17,10 @@ OF_WHICH = re.compile("其中")
 RECIPIENTS = re.compile(r"(?:分配|下达|拨付)(?:到|至|给)[\u4e00-\u9fff]{0,12}[:：]")
 # Kinds of posts: where a sentence names two, each is one part of the establishment.
 # 事业编制27人,参照公务员管理: how those posts are run, no second kind.
+# 事业编制(参公): one kind, its management in brackets; 参公单位: the unit's kind, not a post's.
 POST_KINDS = re.compile(
-    r"参照公务员管理的?事业编|参公事业编|行政编|事业编|工勤|参公|参照公务员(?!管理[,，。;；])"
+    r"参照公务员管理的?事业编|参公事业编|事业编制?[(（]参(?:公|照公务员管理)[)）]|行政编|事业编|工勤|参公(?!单位)"
+    r"|参照公务员(?!管理[,，。;；])"
 )
 POST_KIND_ALIASES = ("事业编制",)
 STAFF_KIND = re.compile(r"行政|事业|工勤|参公|编外|聘用|临聘|合同制")
