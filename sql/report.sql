@@ -36,12 +36,18 @@ HAVING count(*) FILTER (WHERE budget_total IS NOT NULL OR expenditure_total IS N
 ORDER BY province_code, fiscal_year;
 
 -- name: execution_rates
--- One row per institution and fiscal year with an achieved budget_execution_rate in a department
--- report (v_institution_year): province, fiscal_year, institution, execution_rate (percent).
-SELECT province, fiscal_year, institution, budget_execution_rate AS execution_rate
+-- How the achieved budget_execution_rate of department reports (v_institution_year) spreads, per
+-- province and fiscal year: rate_band (the lower edge of a 5-point band, percent; rates of 150 and more
+-- in the 150 band), institutions (how many institutions' rates fall in it). A few rows per province and
+-- year however many institutions report.
+SELECT
+    province, fiscal_year,
+    least(floor(budget_execution_rate / 5) * 5, 150) AS rate_band,
+    count(*) AS institutions
 FROM v_institution_year
 WHERE province IS NOT NULL AND budget_execution_rate IS NOT NULL
-ORDER BY province_code, fiscal_year, institution;
+GROUP BY province, province_code, fiscal_year, rate_band
+ORDER BY province_code, fiscal_year, rate_band;
 
 -- name: indicator_coverage
 -- Per province, fiscal year and dictionary indicator (v_coverage, province rows): indicator_code,

@@ -73,8 +73,8 @@ def test_chart_specs_render_to_inline_svg_with_their_labels():
         {
             "province": ["湖南省"] * 2,
             "fiscal_year": [2022] * 2,
-            "institution": ["甲馆", "乙馆"],
-            "execution_rate": [88.5, 101.0],
+            "rate_band": [85.0, 100.0],
+            "institutions": [3, 1],
         }
     )
     coverage = pd.DataFrame(
@@ -107,6 +107,23 @@ def test_chart_specs_render_to_inline_svg_with_their_labels():
         assert "Noto Sans CJK SC" in svg  # the CJK font list reaches the text
         for label in labels:
             assert f">{label}</text>" in svg, label
+
+
+def test_execution_rates_are_counted_in_bands_of_five_points_up_to_150():
+    with duckdb.connect(":memory:") as con:
+        con.execute(
+            "CREATE TABLE v_institution_year AS SELECT * FROM (VALUES "
+            "('湖南省', '430000', 2022, 88.5), ('湖南省', '430000', 2022, 85.0), ('湖南省', '430000', 2022, 101.0), "
+            "('湖南省', '430000', 2022, 412.0), ('湖南省', '430000', 2022, NULL), ('云南省', '530000', 2023, 99.9)"
+            ") t(province, province_code, fiscal_year, budget_execution_rate)"
+        )
+        frame = con.execute(report_queries()["execution_rates"]).df()
+    assert frame.to_dict("records") == [
+        {"province": "湖南省", "fiscal_year": 2022, "rate_band": 85.0, "institutions": 2},
+        {"province": "湖南省", "fiscal_year": 2022, "rate_band": 100.0, "institutions": 1},
+        {"province": "湖南省", "fiscal_year": 2022, "rate_band": 150.0, "institutions": 1},
+        {"province": "云南省", "fiscal_year": 2023, "rate_band": 95.0, "institutions": 1},
+    ]
 
 
 def test_chart_text_is_escaped():

@@ -28,6 +28,7 @@ Y_PROVINCE_YEAR = {"field": "province_year", "type": "nominal", "title": None}
 SERIES = ["预算 budget", "支出 spending"]
 STATUSES = ["met", "not met", "not comparable"]
 STATUS_COLOURS = ["#2e7d32", "#c62828", "#9e9e9e"]
+RATE_BAND = 5  # percentage points of one band of the execution_rates query (sql/report.sql)
 # The root element's namespace declarations: not needed inline in HTML, and the page names no URL.
 NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
 
@@ -118,24 +119,30 @@ def budget_vs_spending_chart(frame: pd.DataFrame) -> Spec:
 
 
 def execution_rate_chart(frame: pd.DataFrame) -> Spec:
-    """One dot per institution's budget execution rate (%) per province and year, a dashed line at
-    100 %; `frame`: the execution_rates query."""
+    """One dot per 5-point band of budget execution rates (%) per province and year, its area the
+    institutions in the band, a dashed line at 100 %; `frame`: the execution_rates query."""
     return {
-        "data": {"values": _values(frame[["province", "fiscal_year", "institution", "execution_rate"]])},
-        "transform": [PROVINCE_YEAR],
+        "data": {"values": _values(frame[["province", "fiscal_year", "rate_band", "institutions"]])},
+        "transform": [PROVINCE_YEAR, {"calculate": f"datum.rate_band + {RATE_BAND / 2}", "as": "rate"}],
         "width": 560,
         "height": {"step": 28},
         "layer": [
             {
-                "mark": {"type": "circle", "size": 70, "opacity": 0.7},
+                "mark": {"type": "circle", "opacity": 0.7},
                 "encoding": {
                     "x": {
-                        "field": "execution_rate",
+                        "field": "rate",
                         "type": "quantitative",
                         "title": "预算执行率 budget execution rate (%)",
                         "scale": {"zero": False},
                     },
                     "y": Y_PROVINCE_YEAR,
+                    "size": {
+                        "field": "institutions",
+                        "type": "quantitative",
+                        "title": "institutions",
+                        "legend": {"format": "d"},
+                    },
                 },
             },
             {
