@@ -700,3 +700,8 @@ def test_income_of_the_final_accounts_is_the_years_income():
     facts = facts_by_code(document_from_lines("某某局2020年度部门整体支出绩效自评报告", text))
     assert facts[("income_total", "department", False)].value == 44_261_900
     assert facts[("expenditure_total", "department", False)].value == 44_261_900
+
+
+def test_a_figure_after_of_which_is_a_parts_even_when_the_whole_has_no_unit():
+    doc = document_from_lines("2017年末在职21人,离退休人员62(其中:离休人员8人,财政供养退休人员13人)。")
+    assert ("staff_retired", "department", False) not in facts_by_code(doc)

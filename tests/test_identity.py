@@ -916,3 +916,14 @@ def test_a_title_signed_with_the_finance_bureau_names_the_other_body():
         "根据有关文件要求,现将我市2019年旅游发展基金补助地方项目绩效评价情况报告如下。",
     )
     assert extract_identity(doc).institution == "株洲市文化广播电视和旅游局"
+
+
+def test_the_seal_mark_after_a_forms_body_is_no_part_of_its_name():
+    doc = document_from_lines(
+        "评价类型: 项目实施过程评价 项目完成结果评价",
+        "部门(单位)全称:炎陵县",
+        "人民法院(公章)",
+        "填报日期 2024 年 2月27日",
+        "2023年部门整体支出绩效评价报告",
+    )
+    assert extract_identity(doc).institution == "炎陵县人民法院"

@@ -174,7 +174,9 @@ def _plausible_year(year: int) -> bool:
 
 
 def _clean_name(name: str) -> str:
-    name = LEADING_WORDS.sub("", name)
+    name = SEAL_MARK.sub(
+        "", LEADING_WORDS.sub("", name)
+    )  # 围场…人民法院(公章): the form's place for its seal
     name = WEBSITE.sub(r"\g<body>", name)  # 南县政协网站: the body's website
     return without_unpaired_brackets(name.strip(" "))  # 中共XX省委党校(XX行政学院): its other name stays
 
@@ -191,6 +193,7 @@ def _fund_words(name: str) -> bool:
 # Words before a body's name that are no part of it: 关于, an attachment's number, a list item's ((一)).
 LEADING_WORDS = re.compile(r"^(?:关于|附件\d*|附表\d*|[(（][一二三四五六七八九十\d]{1,3}[)）])")
 WEBSITE = re.compile(r"(?P<body>" + ORG_SUFFIX + r")网站$")
+SEAL_MARK = re.compile(r"\s*[(（]\s*(?:公章|盖章|签章|印章)\s*[)）]$")
 COMPLETION_WINDOW = 14
 PLACES_ONLY = re.compile(
     r"(?:[\u4e00-\u9fff]{1,9}?(?:省|市|县|区|州|旗|盟|乡|镇))+"

@@ -37,6 +37,7 @@ GAP_STOPS = (
     "差",
     "到位",  # 项目资金到位50万元: funds received, not the budget
     "三公",  # 预算安排的三公经费总额为12万元: the 三公 expenses' figure, not the budget's
+    "其中",  # 离退休人员62(其中:离休人员8人…): a figure after 其中 is a part's, whatever came before
 )
 MAX_GAP = 14
 # An alias whose subject is the three official expenses (“三公”经费共支出12万元, 三公经费总支出, 三公经费财政拨款
