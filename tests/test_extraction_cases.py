@@ -1116,3 +1116,11 @@ def test_a_years_budget_is_the_budget_and_an_addition_to_it_is_not():
     assert facts[("expenditure_total", "department")] == 4_573_732.68
     doc = document_from_lines("本年预算追加数为767.86万元。")
     assert ("budget_total", "department") not in achieved(doc)
+
+
+def test_money_allocated_to_a_fund_whose_name_starts_with_zhong_is_the_funds():
+    doc = document_from_lines("一、项目基本情况", "2019年财政安排中和木材检查站租金项目经费11.2万元。")
+    assert read_as(doc, "project")[("budget_total", "department")] == 112_000
+    assert ("expenditure_total", "department") not in achieved(
+        document_from_lines("基本支出中人员经费221万元。")
+    )

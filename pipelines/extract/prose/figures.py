@@ -136,7 +136,7 @@ def _figure_for(
             return None
         if INDICATOR_WEIGHT.fullmatch(gap):
             return None  # 预算执行率指标10%, 满意度指标10分: an indicator's weight, not its figure
-        if PART_OF.match(gap):
+        if PART_OF.match(gap) and not fund_named:  # 安排中和检查站经费: a fund named after 中和
             return None  # 基本支出中人员经费221万元: the figure of a part named after 中
         if gap.rstrip().endswith("各"):
             return None  # 2个中心,编制各12人: each one's figure, not the whole's
