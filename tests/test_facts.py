@@ -705,3 +705,10 @@ def test_income_of_the_final_accounts_is_the_years_income():
 def test_a_figure_after_of_which_is_a_parts_even_when_the_whole_has_no_unit():
     doc = document_from_lines("2017年末在职21人,离退休人员62(其中:离休人员8人,财政供养退休人员13人)。")
     assert ("staff_retired", "department", False) not in facts_by_code(doc)
+
+
+def test_staff_in_post_at_the_years_end_is_the_staff():
+    doc = document_from_lines("2017年末在职21人,离退休人员62人。")
+    facts = facts_by_code(doc)
+    assert facts[("staff_actual", "department", False)].value == 21
+    assert facts[("staff_retired", "department", False)].value == 62

@@ -89,6 +89,7 @@ CLAUSE_LEAD = re.compile(
 )
 # A body's name (or its kind) right before a bare word makes the word that body's (卫生院支出为430万元).
 BODY_BEFORE = re.compile(r"(?:院|局|馆|校|园|中心|站|所|镇|乡|街道|委|会|队)$")
+YEAR_END_BEFORE = re.compile(r"年[末底]$")  # 2017年末在职21人: the staff at the year's end
 LEAD_MARK = "^"
 PROJECT_MARK = "@"  # @项目预算: an alias only in a project or transfer report, where the project is the whole
 
@@ -141,6 +142,7 @@ class Matcher:
                 if not clause_leads or not (
                     CLAUSE_LEAD.search(text, max(0, match.start() - 9), match.start())
                     or BODY_BEFORE.search(text, max(0, match.start() - 2), match.start())
+                    or YEAR_END_BEFORE.search(text, max(0, match.start() - 2), match.start())
                 ):
                     continue
             if _negated(text, match.start(), indicator.not_after):
