@@ -174,9 +174,8 @@ def _plausible_year(year: int) -> bool:
 
 
 def _clean_name(name: str) -> str:
-    name = SEAL_MARK.sub(
-        "", LEADING_WORDS.sub("", name)
-    )  # 围场…人民法院(公章): the form's place for its seal
+    name = LEADING_WORDS.sub("", name)
+    name = SEAL_MARK.sub("", name)  # 围场…人民法院(公章): the form's place for its seal
     name = WEBSITE.sub(r"\g<body>", name)  # 南县政协网站: the body's website
     return without_unpaired_brackets(name.strip(" "))  # 中共XX省委党校(XX行政学院): its other name stays
 
@@ -313,9 +312,7 @@ def _named_institution(document: Document, text: str) -> tuple[str | None, str]:
         )
         titled = _clean_name(match["name"]) if match and not GENERIC_NAMES.match(match["name"]) else None
         if titled and (joint := JOINT_WITH_FINANCE.match(titled)):
-            titled = joint[
-                "body"
-            ]  # 攀枝花市财政局 攀枝花市文广旅局 关于…的报告: the finance bureau signs along
+            titled = joint["body"]  # 某市财政局 某市文旅局 关于…的报告: the finance bureau signs along
         if titled and not _fund_words(titled) and not TITLE_WORDS_INSIDE.search(titled):
             if fielded and _names_the_supervisor(titled, fielded, text):
                 return _completed(fielded, text), "field"

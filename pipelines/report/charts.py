@@ -28,7 +28,6 @@ Y_PROVINCE_YEAR = {"field": "province_year", "type": "nominal", "title": None}
 SERIES = ["预算 budget", "支出 spending"]
 STATUSES = ["met", "not met", "not comparable"]
 STATUS_COLOURS = ["#2e7d32", "#c62828", "#9e9e9e"]
-RATE_BAND = 5  # percentage points of one band of the execution_rates query (sql/report.sql)
 # The root element's namespace declarations: not needed inline in HTML, and the page names no URL.
 NAMESPACES = re.compile(r'\s+xmlns(?::\w+)?="[^"]*"')
 
@@ -119,11 +118,12 @@ def budget_vs_spending_chart(frame: pd.DataFrame) -> Spec:
 
 
 def execution_rate_chart(frame: pd.DataFrame) -> Spec:
-    """One dot per 5-point band of budget execution rates (%) per province and year, its area the
-    institutions in the band, a dashed line at 100 %; `frame`: the execution_rates query."""
+    """One dot per band of budget execution rates (%) per province and year, at the band's lower
+    edge, its area the institutions in the band, a dashed line at 100 %; `frame`: the execution_rates
+    query (which sets the bands)."""
     return {
         "data": {"values": _values(frame[["province", "fiscal_year", "rate_band", "institutions"]])},
-        "transform": [PROVINCE_YEAR, {"calculate": f"datum.rate_band + {RATE_BAND / 2}", "as": "rate"}],
+        "transform": [PROVINCE_YEAR],
         "width": 560,
         "height": {"step": 28},
         "layer": [
@@ -131,7 +131,7 @@ def execution_rate_chart(frame: pd.DataFrame) -> Spec:
                 "mark": {"type": "circle", "opacity": 0.7},
                 "encoding": {
                     "x": {
-                        "field": "rate",
+                        "field": "rate_band",
                         "type": "quantitative",
                         "title": "预算执行率 budget execution rate (%)",
                         "scale": {"zero": False},

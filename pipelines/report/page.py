@@ -124,8 +124,9 @@ def _execution(data: ReportData, render: charts.Render) -> str:
     return section(
         "execution",
         "Execution-rate distribution (预算执行率)",
-        "Each dot is a 5-point band of the achieved budget_execution_rate of department reports (rates of "
-        "150 % and more in the last), its size the number of institutions in it; the dashed line is 100 %.",
+        "Each dot is a 5-point band of the achieved budget_execution_rate of department reports, drawn at "
+        "its lower edge (rates of 150 % and more in the last), its size the number of institutions in it; "
+        "the dashed line is 100 %.",
         body,
     )
 

@@ -156,18 +156,22 @@ class _Sentence:
         self.heads = MoneyHeads(self.text, self.hits)
         self.services = Services(self.text, self.figures)
         self.stale = earlier_years(self.text, self.hits, self.chosen, self.clause_starts)
-        # An adjusted budget told: any other budget of the sentence is the initial one; an adjustment told
-        # in other words between two budgets (经调整): the budgets before it.
         budgets = [self.hits[i] for i in self.chosen if self.hits[i].indicator.code == BUDGET_CODE]
-        later = ADJUSTED_LATER.search(self.text, budgets[0].end) if budgets else None
-        if any(ADJUSTED.search(hit.alias) for hit in budgets):
-            self.initial_before = len(self.text)
-        else:
-            self.initial_before = later.start() if later and budgets[-1].start > later.start() else 0
+        self.initial_before = _initial_before(self.text, budgets)
 
     def clause_start(self, position: int) -> int:
         before = bisect_right(self.clause_starts, position)
         return self.clause_starts[before - 1] if before else 0
+
+
+def _initial_before(text: str, budgets: list[AliasHit]) -> int:
+    """Where the sentence's initial budgets end: an adjusted budget told by its alias makes every other
+    budget of the sentence the initial one; an adjustment told in other words between two budgets
+    (收入预算为1116万元,经调整,全年预算安排收入为1449万元) the budgets before it; else none (0)."""
+    if any(ADJUSTED.search(hit.alias) for hit in budgets):
+        return len(text)
+    later = ADJUSTED_LATER.search(text, budgets[0].end) if budgets else None
+    return later.start() if later and budgets[-1].start > later.start() else 0
 
 
 def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> list[Fact]:
