@@ -1017,6 +1017,7 @@ def test_money_spent_in_a_project_reports_words_is_its_spending():
     [
         ("2024年中央、省财政衔接推进乡村振兴补助资金820万元,全部在规定时限内及时下达拨付。", False),
         ("2023年度基本公共卫生服务资金1250万元全部执行到位。", True),
+        ("2023年度干部教育培训专项资金820万元,全额拨付到位。", False),
     ],
 )
 def test_a_fund_passed_on_or_spent_whole_gives_its_budget(sentence, spent):
@@ -1027,6 +1028,42 @@ def test_a_fund_passed_on_or_spent_whole_gives_its_budget(sentence, spent):
     amount = facts[("budget_total", "department")]
     assert amount in (8_200_000, 12_500_000)  # not the part after 其中
     assert (facts.get(("expenditure_total", "department")) == amount) is spent
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "纳入绩效评价的资金共500万元,其中:中央资金200万元,省级资金300万元。",
+        "2023年度安排衔接资金500万元。其中,中央资金120.5万元、省级资金300万元、县级资金79.5万元,建设6个项目。",
+    ],
+)
+def test_a_funds_total_told_before_parts_that_add_up_to_it_is_a_project_reports_budget(paragraph):
+    doc = document_from_lines("某县2023年度衔接资金项目绩效自评报告", paragraph)
+    assert read_as(doc, "transfer")[("budget_total", "department")] == 5_000_000
+    assert ("budget_total", "department") not in read_as(doc, "department")
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "纳入绩效评价的资金共500万元,其中:中央资金200万元。",  # the parts told do not make the total
+        "纳入评价的资金共500万元,其中:已使用300万元,结余200万元。",  # the parts are what was spent
+        "全年支出资金500万元,其中:人员经费200万元,公用经费300万元。",  # a total spent
+        "安排资金500万元(其中:中央资金200万元,省级资金300万元)。",  # parts in brackets
+    ],
+)
+def test_a_total_before_parts_that_do_not_make_it_a_budget_is_no_budget(paragraph):
+    doc = document_from_lines("某县2023年度衔接资金项目绩效自评报告", paragraph)
+    assert ("budget_total", "department") not in read_as(doc, "transfer")
+
+
+def test_a_budget_named_in_the_report_wins_over_a_total_before_its_parts():
+    doc = document_from_lines(
+        "某县2023年度衔接资金项目绩效自评报告",
+        "纳入绩效评价的资金共500万元,其中:中央资金200万元,省级资金300万元。",
+        "项目全年预算数480万元,全年执行数480万元。",
+    )
+    assert read_as(doc, "transfer")[("budget_total", "department")] == 4_800_000
 
 
 def test_a_budget_amount_and_the_budget_executed():

@@ -11,12 +11,12 @@ from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.kpi import indicator_in_prose, misread
 from pipelines.extract.matching import MONEY_UNIT_HINT, Context, Matcher
 from pipelines.extract.prose import prose_facts
-from pipelines.extract.prose.money import INCOME_CODES, see_budget_split
+from pipelines.extract.prose.money import BUDGET_CODE, INCOME_CODES, see_budget_split
 from pipelines.extract.prose.targets import HEADING, see_heading
 from pipelines.extract.tables import TableState, row_cells, table_row_facts
 from pipelines.extract.text import join_page_breaks, simplify
 from pipelines.indicators import Indicator, default_dictionary
-from pipelines.model import Content, Document, Fact, PerformanceIndicator
+from pipelines.model import DEPARTMENT, Content, Document, Fact, PerformanceIndicator
 
 PROJECT_KINDS = ("project", "transfer")
 CELL = " cell "  # in a locator: the cell of a table row (line 12 cell 6)
@@ -98,6 +98,8 @@ def extract_content(
         # a form's money block has no income: its 当年财政拨款 row is budget and spending, never income
         and not (f.indicator_code in INCOME_CODES and f.source_locator in rows_read)
     ]
+    if not any(f.indicator_code == BUDGET_CODE and f.scope == DEPARTMENT and not f.is_target for f in facts):
+        facts += context.fund_total  # a project's budget told only as a total before its parts
     return Content(tuple(_first_statements(facts)), tuple(rows))
 
 

@@ -66,6 +66,7 @@ from pipelines.extract.prose.money import (
     names_one_item,
     scope_marks,
     sum_of_funds,
+    total_before_parts,
 )
 from pipelines.extract.prose.parts import (
     AUTHORISED_BEFORE,
@@ -183,6 +184,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     aliased = bool(matcher.pattern.search(normal.text))  # none in the paragraph: none in its sentences
     if not aliased and not matcher.project_report:
         return facts
+    if matcher.project_report and not context.fund_total:
+        context.fund_total = _fund_total(normal, locator, matcher)
     start = 0
     batches: list[Fact] = []  # budgets told as money allocated (下达, 上级安排), one per sentence
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
@@ -220,6 +223,19 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 batches.extend(f for f in made if not f.is_target)
             facts.extend(made)
     return _without_batches(facts, [f for f in batches if f in facts])
+
+
+def _fund_total(normal: NormalText, locator: str, matcher: Matcher) -> list[Fact]:
+    """A project's or fund's total told before its parts in this paragraph (see `total_before_parts`),
+    kept aside: it counts only where nothing else in the report names the budget."""
+    budget = matcher.indicators.get(BUDGET_CODE)
+    total = total_before_parts(normal.text, find_figures(normal.text)) if budget else None
+    if total is None:
+        return []
+    start = max((m.end() for m in SENTENCE_END.finditer(normal.text, 0, total.start)), default=0)
+    end = SENTENCE_END.search(normal.text, total.end)
+    snippet = normal.original(start, end.end() if end else len(normal.text)).strip()
+    return make_facts(budget, total, DEPARTMENT, False, locator, snippet)
 
 
 def _without_batches(facts: list[Fact], batches: list[Fact]) -> list[Fact]:

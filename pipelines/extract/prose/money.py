@@ -231,10 +231,10 @@ def sum_of_funds(
 
 
 # A fund's amount told with all of it passed on or spent (…补助资金820万元,全部在规定时限内及时下达拨付;
-# …资金1250万元全部执行到位): the fund's budget, and where all of it was executed, its spending too.
+# …资金1250万元全部执行到位, …专项资金92.4万元,全额拨付到位): the fund's budget, and where all of it was executed, its spending too.
 FUND_BEFORE = re.compile(r"(?:资金|经费)\s*(?:共计|合计)?\s*$")
 ALL_OF_IT = re.compile(
-    r"\s*[,，]?\s*(?:已|均)?全部(?:在[^,，。;；]{0,12})?(?:及时)?(?P<verb>下达|拨付|分配|执行|支出)"
+    r"\s*[,，]?\s*(?:已|均)?(?:全部|全额|足额)(?:在[^,，。;；]{0,12})?(?:及时)?(?P<verb>下达|拨付|分配|执行|支出)"
 )
 SPENT_VERBS = ("执行", "支出")
 
@@ -257,3 +257,36 @@ def fund_passed_whole(
                 for fact in make_facts(matcher.indicators[code], figure, DEPARTMENT, False, locator, snippet)
             ]
     return []
+
+
+# A fund's total told before its parts (纳入绩效评价的资金共43485.32万元,其中:中央资金10401.21万元,地方资金
+# 33084.11万元): where nothing else in a project or transfer report names its budget, the total whose
+# parts after 其中 add up to it. Not a total inside brackets, of money spent, or with spent parts.
+THEN_PARTS = re.compile(r"\s*[,，;；。:：]?\s*其中\s*[,，:：]?")
+FUND_TOLD = re.compile(r"资金|经费|投资|预算")
+SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
+MAX_PARTS = 12
+
+
+def total_before_parts(text: str, figures: list[Figure]) -> Figure | None:
+    """The first money figure of a paragraph about a fund that its parts after 其中 add up to."""
+    money = [f for f in figures if f.unit in MONEY_FACTORS]
+    for index, total in enumerate(money):
+        then = THEN_PARTS.match(text, total.end)
+        if then is None:
+            continue
+        sentence_start = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, total.start)), default=0)
+        before = text[sentence_start : total.start]
+        if not FUND_TOLD.search(before) or SPENT_WORDS.search(before):
+            continue
+        whole = float(to_canonical(total.value, total.unit, "CNY"))
+        added = 0.0
+        for part in money[index + 1 : index + 1 + MAX_PARTS]:
+            if SPENT_WORDS.search(text, then.end(), part.start):
+                break
+            added += float(to_canonical(part.value, part.unit, "CNY"))
+            if abs(added - whole) <= SUM_TOLERANCE * whole:
+                return total
+            if added > whole:
+                break
+    return None
