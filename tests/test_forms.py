@@ -1165,6 +1165,21 @@ def test_a_unit_cell_read_where_the_name_should_be_names_nothing(name, unreliabl
     assert misread(row) is unreliable
 
 
+@pytest.mark.parametrize(
+    ("name", "unreliable"),
+    [
+        ("说明", True),
+        ("…… 说明 注", True),
+        ("评分标准 指标分值", True),
+        ("指标", True),
+        ("指标说明完整性", False),
+    ],
+)
+def test_a_forms_own_words_read_where_the_name_should_be_name_nothing(name, unreliable):
+    row = indicator_row(name=name, target="100%", actual="100%", locator="l", snippet="")
+    assert misread(row) is unreliable
+
+
 def test_a_name_split_at_its_figure_gives_no_row_made_of_its_pieces():
     """火情2小时内处置率 run together with its cells: 内处置率 starts no name and is no value."""
     document = document_from_lines(

@@ -43,15 +43,41 @@ STATUS_IN_NAME = re.compile(r"达[成到](?:预期|年度)?(?:指标|目标)")
 # completion status (单项指标完成情况 | 完成), after which the row's points follow.
 WORDS = re.compile(r"[\u4e00-\u9fff]")
 STATUS_CELL = re.compile(r"^(?:已|未|基本|部分|全部)?(?:完成|达成|达到)$")
+# A form's own words (a header's or a footnote's) where a name is expected: 说明, 注, 评分标准 | 指标分值.
+FORM_WORDS = frozenset(
+    {
+        "说明",
+        "注",
+        "备注",
+        "填表说明",
+        "评分标准",
+        "评分细则",
+        "指标分值",
+        "分值",
+        "得分",
+        "指标",
+        "三级指标",
+        "指标值",
+        "合计",
+        "总分",
+    }
+)
+NOT_A_WORD = re.compile(r"[\s…．.、:：()（）]+")
 # A unit as a form's 度量单位 cell prints it: the figures' units and a few more of forms (areas, lengths).
 UNIT_WORDS = frozenset(UNITS) | {"百分比", "万亩", "亩", "公里", "公顷", "吨", "株"}
 
 
 def names_nothing(cell: str) -> bool:
-    """Whether a cell read as an indicator's name cannot be one (see STATUS_CELL), or is a unit cell
-    alone (万元, 件: a 度量单位 column read where the name should be)."""
+    """Whether a cell read as an indicator's name cannot be one (see STATUS_CELL), is a unit cell
+    alone (万元, 件: a 度量单位 column read where the name should be) or only a form's own words."""
     bare = cell.strip(" ()（）/")
-    return WORDS.search(cell) is None or STATUS_CELL.match(cell) is not None or bare in UNIT_WORDS
+    words = [word for word in NOT_A_WORD.split(cell) if word]
+    return (
+        WORDS.search(cell) is None
+        or STATUS_CELL.match(cell) is not None
+        or bare in UNIT_WORDS
+        or all(word in FORM_WORDS for word in words)
+    )
 
 
 def misread(row: PerformanceIndicator) -> bool:
