@@ -1057,6 +1057,15 @@ def test_a_total_before_parts_that_do_not_make_it_a_budget_is_no_budget(paragrap
     assert ("budget_total", "department") not in read_as(doc, "transfer")
 
 
+def test_a_budget_read_elsewhere_that_is_a_part_of_a_total_before_its_parts_gives_way_to_the_total():
+    doc = document_from_lines(
+        "某县2023年度优抚补助资金绩效自评报告",
+        "2023年收到中央下达优抚补助资金300万元,自治区下达120万元,地方匹配80万元。",
+        "2023年收到财政资金共500万元,其中:中央资金300万元,自治区资金120万元,地方资金80万元。",
+    )
+    assert read_as(doc, "transfer")[("budget_total", "department")] == 5_000_000
+
+
 def test_a_budget_named_in_the_report_wins_over_a_total_before_its_parts():
     doc = document_from_lines(
         "某县2023年度衔接资金项目绩效自评报告",

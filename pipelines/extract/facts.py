@@ -98,9 +98,21 @@ def extract_content(
         # a form's money block has no income: its 当年财政拨款 row is budget and spending, never income
         and not (f.indicator_code in INCOME_CODES and f.source_locator in rows_read)
     ]
-    if not any(f.indicator_code == BUDGET_CODE and f.scope == DEPARTMENT and not f.is_target for f in facts):
-        facts += context.fund_total  # a project's budget told only as a total before its parts
-    return Content(tuple(_first_statements(facts)), tuple(rows))
+    return Content(tuple(_first_statements(_with_fund_total(facts, context))), tuple(rows))
+
+
+def _with_fund_total(facts: list[Fact], context: Context) -> list[Fact]:
+    """A project report's budget told only as a fund's total before its parts, or told elsewhere as
+    as one of those parts (中央下达资金1372.7万元 …; 收到资金共2330.9万元,其中:中央资金1372.7万元 …): the total."""
+    budgets = [
+        f for f in facts if f.indicator_code == BUDGET_CODE and f.scope == DEPARTMENT and not f.is_target
+    ]
+    totals = {round(f.value, 2) for f in context.fund_total}
+    if not all(round(f.value, 2) in context.fund_parts | totals for f in budgets):
+        return facts
+    parts = [f for f in budgets if round(f.value, 2) not in totals]
+    kept = [f for f in facts if f not in parts]
+    return kept if len(parts) < len(budgets) else kept + context.fund_total
 
 
 def _first_statements(facts: list[Fact]) -> list[Fact]:

@@ -185,6 +185,7 @@ class Context:
     label: tuple[Indicator, str] | None = None  # a paragraph that is only a label (人员编制): its indicator
     by_nature: bool = False  # inside a form's budget split by nature (按支出性质分: 基本支出 / 项目支出)
     fund_total: list[Fact] = field(default_factory=list)  # a project's budget told before its parts
+    fund_parts: set[float] = field(default_factory=set)  # those parts, in yuan
 
     def in_target_section(self) -> bool:
         return any(self.target_levels.values())

@@ -34,7 +34,7 @@ from pipelines.extract.matching import (
     make_facts,
     unit_fits,
 )
-from pipelines.extract.numbers import Figure, find_figures
+from pipelines.extract.numbers import Figure, find_figures, to_canonical
 from pipelines.extract.prose.figures import ALLOCATION, choose, earlier_years
 from pipelines.extract.prose.money import (
     ADJUSTED,
@@ -185,7 +185,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     if not aliased and not matcher.project_report:
         return facts
     if matcher.project_report and not context.fund_total:
-        context.fund_total = _fund_total(normal, locator, matcher)
+        _fund_total(normal, locator, matcher, context)
     start = 0
     batches: list[Fact] = []  # budgets told as money allocated (下达, 上级安排), one per sentence
     for end_match in [*SENTENCE_END.finditer(normal.text), None]:
@@ -225,17 +225,20 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     return _without_batches(facts, [f for f in batches if f in facts])
 
 
-def _fund_total(normal: NormalText, locator: str, matcher: Matcher) -> list[Fact]:
+def _fund_total(normal: NormalText, locator: str, matcher: Matcher, context: Context) -> None:
     """A project's or fund's total told before its parts in this paragraph (see `total_before_parts`),
-    kept aside: it counts only where nothing else in the report names the budget."""
+    kept aside in `context`: it counts where nothing else in the report names the budget, or where
+    what else does is one of its parts."""
     budget = matcher.indicators.get(BUDGET_CODE)
-    total = total_before_parts(normal.text, find_figures(normal.text)) if budget else None
-    if total is None:
-        return []
+    found = total_before_parts(normal.text, find_figures(normal.text)) if budget else None
+    if found is None:
+        return
+    total, parts = found
     start = max((m.end() for m in SENTENCE_END.finditer(normal.text, 0, total.start)), default=0)
     end = SENTENCE_END.search(normal.text, total.end)
     snippet = normal.original(start, end.end() if end else len(normal.text)).strip()
-    return make_facts(budget, total, DEPARTMENT, False, locator, snippet)
+    context.fund_total = make_facts(budget, total, DEPARTMENT, False, locator, snippet)
+    context.fund_parts = {round(float(to_canonical(p.value, p.unit, "CNY")), 2) for p in parts}
 
 
 def _without_batches(facts: list[Fact], batches: list[Fact]) -> list[Fact]:

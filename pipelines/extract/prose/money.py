@@ -268,8 +268,9 @@ SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
 MAX_PARTS = 12
 
 
-def total_before_parts(text: str, figures: list[Figure]) -> Figure | None:
-    """The first money figure of a paragraph about a fund that its parts after 其中 add up to."""
+def total_before_parts(text: str, figures: list[Figure]) -> tuple[Figure, list[Figure]] | None:
+    """The first money figure of a paragraph about a fund that its parts after 其中 add up to, and
+    those parts."""
     money = [f for f in figures if f.unit in MONEY_FACTORS]
     for index, total in enumerate(money):
         then = THEN_PARTS.match(text, total.end)
@@ -281,12 +282,12 @@ def total_before_parts(text: str, figures: list[Figure]) -> Figure | None:
             continue
         whole = float(to_canonical(total.value, total.unit, "CNY"))
         added = 0.0
-        for part in money[index + 1 : index + 1 + MAX_PARTS]:
+        for count, part in enumerate(money[index + 1 : index + 1 + MAX_PARTS], start=index + 2):
             if SPENT_WORDS.search(text, then.end(), part.start):
                 break
             added += float(to_canonical(part.value, part.unit, "CNY"))
             if abs(added - whole) <= SUM_TOLERANCE * whole:
-                return total
+                return total, money[index + 1 : count]
             if added > whole:
                 break
     return None
