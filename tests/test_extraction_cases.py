@@ -1075,6 +1075,20 @@ def test_a_budget_named_in_the_report_wins_over_a_total_before_its_parts():
     assert read_as(doc, "transfer")[("budget_total", "department")] == 4_800_000
 
 
+@pytest.mark.parametrize(
+    ("sentence", "spent"),
+    [
+        ("2023年度批复支出预算800万元,实际执行支出预算760万元,部门整体预算执行率为95%。", 7_600_000),
+        ("年初预算200万元,全年执行150万元,执行率75%。", 1_500_000),
+        ("年初预算200万元,全年执行150万元,执行率80%。", None),  # the rate does not check: left out
+        ("年初预算200万元,其中公用经费150万元,执行率75%。", None),  # no spending words before it
+    ],
+)
+def test_spending_in_bare_words_after_a_budget_is_checked_by_the_sentences_rate(sentence, spent):
+    facts = achieved(document_from_lines("某局2023年度部门整体支出绩效自评报告", sentence))
+    assert facts.get(("expenditure_total", "department")) == spent
+
+
 def test_a_budget_amount_and_the_budget_executed():
     facts = achieved(
         document_from_lines("2017 年预算金额 120.5 万元,经费来源为财政补助收入,预算执行 90万元,执行率 75%。")

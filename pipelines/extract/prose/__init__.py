@@ -65,6 +65,7 @@ from pipelines.extract.prose.money import (
     fund_passed_whole,
     names_one_item,
     scope_marks,
+    spending_by_rate,
     sum_of_funds,
     total_before_parts,
 )
@@ -97,6 +98,7 @@ LABEL_CATEGORIES = (STAFFING, "evaluation")  # 人员编制 | 37; (一)自评得
 LIST_MARKER = re.compile(r"^(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七八九十\d]{1,2}[)）、])\s*")
 MAX_CELL = 20
 SCORE_CODE = "self_eval_score"
+RATE_CODE = "budget_execution_rate"
 # One indicator's row told as a sentence: its target or actual value stated (目标值≥90%, 完成值92%), not
 # indicators named in general (对照…各项指标值进行打分,自评得分100分).
 INDICATOR_ROW_WORDS = re.compile(r"(?:目标值|指标值|完成值)\s*(?:为|是|:|：)?\s*[≥≤><=＞＜]?\s*\d")
@@ -210,11 +212,14 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             text_of_sentence, hits, figures, clause_starts, chosen, matcher, context, in_target
         )
         snippet = normal.original(offset, end).strip()
+        read: dict[str, Figure] = {}  # code -> the figure of the body's (or its initial) year it took
         for i, figure in chosen.items():
             reading = _reading(sentence, hits[i], figure, i in sentence.stale)
             if reading is None:
                 continue
             indicator, scope, is_target = reading
+            if scope in (DEPARTMENT, INITIAL) and not is_target:
+                read.setdefault(indicator.code, figure)
             made = make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
             clause_start = sentence.clause_start(hits[i].start)
             if indicator.unit == "CNY" and MONEY_TOTAL.search(text_of_sentence, clause_start, figure.start):
@@ -222,7 +227,21 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             elif indicator.code == BUDGET_CODE and scope == DEPARTMENT and ALLOCATION.search(hits[i].alias):
                 batches.extend(f for f in made if not f.is_target)
             facts.extend(made)
+        facts.extend(_spent_by_rate(sentence, read, locator, snippet))
     return _without_batches(facts, [f for f in batches if f in facts])
+
+
+def _spent_by_rate(sentence: _Sentence, read: dict[str, Figure], locator: str, snippet: str) -> list[Fact]:
+    """Spending in bare words after the sentence's budget, checked by its execution rate (see
+    `spending_by_rate`), where no alias gave the sentence's spending."""
+    spending = sentence.matcher.indicators.get(SPENDING_CODE)
+    if spending is None or SPENDING_CODE in read or BUDGET_CODE not in read or RATE_CODE not in read:
+        return []
+    taken = {figure.start for figure in sentence.chosen.values()}
+    figure = spending_by_rate(sentence.text, sentence.figures, read[BUDGET_CODE], read[RATE_CODE], taken)
+    if figure is None:
+        return []
+    return make_facts(spending, figure, DEPARTMENT, False, locator, snippet, sentence.context.money_unit)
 
 
 def _fund_total(normal: NormalText, locator: str, matcher: Matcher, context: Context) -> None:
