@@ -110,6 +110,17 @@ def test_a_formula_mark_whose_closing_bracket_a_scan_lost():
     assert facts[("budget_execution_rate", "department")] == 75
 
 
+def test_formula_marks_whose_opening_bracket_was_lost_one_cell_per_line():
+    lines = (
+        "预算执行情况(万元)", "20分)", "预算数(A)", "执行数B)", "执行率B/A)", "年度财政资金总额", "640万元",
+        "600万元", "93.75%", "年度绩效目标", "一级指标", "二级指标", "三级指标", "年初目标值(A", "实际完成值(B",
+    )  # fmt: skip
+    facts = form_facts(document_from_lines(*lines))
+    assert facts[("budget_total", "department")] == 6_400_000
+    assert facts[("expenditure_total", "department")] == 6_000_000
+    assert facts[("budget_execution_rate", "department")] == 93.75
+
+
 INCOME_BESIDE_SPENDING = (
     "年度部门(单位)预算执行情况 | 预算收入(万元) | 预算支出(万元) |",
     "收入科目 | 预算数 | 执行数 | 支出科目 | 预算数 | 执行数 |",

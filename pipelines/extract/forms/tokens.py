@@ -101,10 +101,12 @@ LABEL_PATTERN = re.compile(label_trie_pattern(list(LABELS)))
 
 
 # Formula marks in headers, (A) (B) (B/A×100%) (20分*执行率) (全年执行数/全年预算数), are not cells,
-# nor (B/A1 whose bracket a scan lost; a template's placeholder inside a name, (≥**平方米), is no formula.
+# nor (B/A1, B/A) or (A whose bracket a scan lost; a template's placeholder inside a name, (≥**平方米), is no formula.
 FORMULA = re.compile(
     r"[(（]\s*[A-Za-z](?:\s*[/÷]\s*[A-Za-z])?(?:\s*[×*xX]\s*100\s*%)?\s*[)）]"
     r"|[(（]\s*[A-Za-z]\s*[/÷]\s*[A-Za-z]\s*[1l|]?(?=[\s\u4e00-\u9fff]|$)"  # (B/A1: its closing bracket misread or lost
+    r"|(?<=[\u4e00-\u9fff])[A-Z](?:\s*[/÷]\s*[A-Z])?\s*[)）]"  # 执行数B), 执行率B/A): the opening bracket lost
+    r"|[(（]\s*[A-Z](?=\s|$)"  # 年初目标值(A at a cell's end: the closing bracket lost
     r"|[(（][^()（）*×÷]+[*×÷][^()（）*×÷]+[)）]"
     r"|[(（][^()（）/]*[\u4e00-\u9fff]{2}\s*/\s*[\u4e00-\u9fff]{2}[^()（）/]*[)）]"  # (全年执行数/全年预算数)
 )
