@@ -355,6 +355,11 @@ def test_a_score_heading_then_its_figure_as_a_paragraph():
     assert achieved(doc)[("self_eval_score", "department")] == 96.5
 
 
+@pytest.mark.parametrize("sentence", ["全年收支总体平衡,整体评分93", "部门整体支出绩效自评整体得分93分。"])
+def test_the_whole_evaluations_score_in_other_words(sentence):
+    assert achieved(document_from_lines(sentence))[("self_eval_score", "department")] == 93
+
+
 def test_project_money_in_the_words_of_a_project_or_fund_report():
     # A fund's budget issued (下达预算) or stated as 经费预算, its spending as 实际执行 (not 实际执行率).
     doc = document_from_lines(
