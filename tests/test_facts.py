@@ -712,3 +712,13 @@ def test_staff_in_post_at_the_years_end_is_the_staff():
     facts = facts_by_code(doc)
     assert facts[("staff_actual", "department", False)].value == 21
     assert facts[("staff_retired", "department", False)].value == 62
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["实有编制12人,2020年末在职11人、退休14人,共25人。", "年末在职11人(含借调人员2人)、退休14人。"],
+)
+def test_a_bare_word_leading_an_item_of_a_list_of_figures_is_that_items(sentence):
+    facts = facts_by_code(document_from_lines(sentence))
+    assert facts[("staff_actual", "department", False)].value == 11
+    assert facts[("staff_retired", "department", False)].value == 14

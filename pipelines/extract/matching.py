@@ -90,6 +90,9 @@ CLAUSE_LEAD = re.compile(
 # A body's name (or its kind) right before a bare word makes the word that body's (卫生院支出为430万元).
 BODY_BEFORE = re.compile(r"(?:院|局|馆|校|园|中心|站|所|镇|乡|街道|委|会|队)$")
 YEAR_END_BEFORE = re.compile(r"年[末底]$")  # 2017年末在职21人: the staff at the year's end
+# The item before in a list of figures (在职12人、退休14人; 在职12人(含借调3人)、退休14人): a bare word
+# after it leads its own item.
+ITEM_BEFORE = re.compile(r"\d\s*(?:人|名|万元|元|%)\s*(?:[(（][^()（）]{0,30}[)）])?\s*、$")
 LEAD_MARK = "^"
 PROJECT_MARK = "@"  # @项目预算: an alias only in a project or transfer report, where the project is the whole
 
@@ -143,6 +146,7 @@ class Matcher:
                     CLAUSE_LEAD.search(text, max(0, match.start() - 9), match.start())
                     or BODY_BEFORE.search(text, max(0, match.start() - 2), match.start())
                     or YEAR_END_BEFORE.search(text, max(0, match.start() - 2), match.start())
+                    or ITEM_BEFORE.search(text, max(0, match.start() - 40), match.start())
                 ):
                     continue
             if _negated(text, match.start(), indicator.not_after):
