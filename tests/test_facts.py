@@ -722,3 +722,18 @@ def test_a_bare_word_leading_an_item_of_a_list_of_figures_is_that_items(sentence
     facts = facts_by_code(document_from_lines(sentence))
     assert facts[("staff_actual", "department", False)].value == 11
     assert facts[("staff_retired", "department", False)].value == 14
+
+
+@pytest.mark.parametrize(
+    ("sentence", "staff", "posts"),
+    [
+        ("现有员工120人,其中:核定编制数8人,编外人员112人。", 120, 8),
+        ("2020年末实际在职编制人员13名。", 13, None),
+        ("在编教师数为31 人。", 31, None),
+    ],
+)
+def test_staff_in_post_in_other_words_and_the_posts_authorised_among_them(sentence, staff, posts):
+    facts = facts_by_code(document_from_lines(sentence))
+    assert facts[("staff_actual", "department", False)].value == staff
+    authorised = facts.get(("staff_authorized", "department", False))
+    assert (authorised.value if authorised else None) == posts

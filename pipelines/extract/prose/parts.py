@@ -31,6 +31,7 @@ STAFF_CODE, RETIRED_CODE = "staff_actual", "staff_retired"
 POSTS_FILLED = ("实有编制数", "实有编制")
 # Staff words after 核定编制 (财政核定编制在职人员为36人): the posts authorised, not the staff in post.
 AUTHORISED_BEFORE = re.compile(r"核定的?编制的?$")
+AUTHORISED = "核定"
 KIND_BEFORE = re.compile(r"(?:行政|事业|工勤|参公|管理)$")
 
 
@@ -95,8 +96,11 @@ class Parts:
             index
             and hit.indicator.code == POST_CODE
             and self.first.get(STAFF_CODE, len(self.sentence)) < self.of_which[index - 1]
+            and AUTHORISED not in hit.alias
         ):
-            return True  # 现有人数14人,其中行政人员10人、事业编制人员4人: a kind of staff, not the posts
+            # 现有人数14人,其中行政人员10人、事业编制人员4人: a kind of staff, not the posts (but 现有员工160人,
+            # 其中:核定编制数8人 tells the posts authorised among the staff)
+            return True
         if hit.indicator.code != POST_CODE or len(self.kinds) < 2:
             return False
         return hit.alias in POST_KIND_ALIASES or bool(
