@@ -626,17 +626,15 @@ def rule_columns(rules: list[Rule]) -> list[str]:
     return list(columns)
 
 
-def _read_verdicts(path: Path) -> dict[int, tuple[str, ...]]:
-    """Row hash -> names of the rules the row failed, as an earlier run judged; empty when the file
-    is missing or cannot be read (the rows are judged again)."""
+def _read_verdicts(path: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Row hashes (unique) and, beside each, the names of the rules that row failed joined by commas,
+    as an earlier run judged; empty when the file is missing or cannot be read (the rows are judged
+    again)."""
     try:
         verdicts = pd.read_parquet(path)
-        return {
-            int(key): tuple(filter(None, failed.split(",")))
-            for key, failed in zip(verdicts["row_hash"].to_numpy().tolist(), verdicts["failed"], strict=True)
-        }
+        return verdicts["row_hash"].to_numpy(dtype=np.uint64), verdicts["failed"].to_numpy(dtype=object)
     except (OSError, ValueError, KeyError):
-        return {}
+        return np.empty(0, dtype=np.uint64), np.empty(0, dtype=object)
 
 
 def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path | None) -> list[RuleResult]:
@@ -649,29 +647,27 @@ def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path 
     if cache_root is None or checked.empty:
         return run_rules(checked, rules)
     path = cache_root / "validation" / f"verdicts-{suite_version(rules)}.parquet"
-    known = _read_verdicts(path)
-    keys = pd.util.hash_pandas_object(checked[rule_columns(rules)], index=False).to_numpy().tolist()
-    new = [i for i, key in enumerate(keys) if key not in known]
-    if new:
+    known_keys, known_failed = _read_verdicts(path)
+    keys = pd.util.hash_pandas_object(checked[rule_columns(rules)], index=False).to_numpy(dtype=np.uint64)
+    position = pd.Index(known_keys).get_indexer(keys)
+    new = np.flatnonzero(position < 0)
+    failed = np.full(len(keys), "", dtype=object)
+    failed[position >= 0] = known_failed[position[position >= 0]]
+    if len(new):
         fresh = checked if len(new) == len(checked) else checked.iloc[new].reset_index(drop=True)
-        failed: dict[int, list[str]] = {}
+        names: dict[int, list[str]] = {}
         for result in run_rules(fresh, rules):
-            for key in {keys[new[i]] for i in result.failing_index}:  # rows alike share one verdict
-                failed.setdefault(key, []).append(result.rule.name)
-        known.update({keys[i]: tuple(failed.get(keys[i], ())) for i in new})
-    current = {key: known[key] for key in keys}
-    if new or len(current) != len(known):
-        verdicts = pd.DataFrame(
-            {
-                "row_hash": np.fromiter(current, dtype=np.uint64, count=len(current)),
-                "failed": [",".join(v) for v in current.values()],
-            }
-        )
+            for key in {int(keys[new[i]]) for i in result.failing_index}:  # rows alike share one verdict
+                names.setdefault(key, []).append(result.rule.name)
+        failed[new] = [",".join(names.get(int(key), ())) for key in keys[new]]
+    current_keys, first = np.unique(keys, return_index=True)
+    if len(new) or len(current_keys) != len(known_keys):
+        verdicts = pd.DataFrame({"row_hash": current_keys, "failed": failed[first]})
         write_atomically(path, verdicts.to_parquet(index=False))
     failing: dict[str, list[int]] = {rule.name: [] for rule in rules}
-    for i, key in enumerate(keys):
-        for name in current[key]:
-            failing[name].append(i)
+    for i in np.flatnonzero(failed != ""):
+        for name in failed[i].split(","):
+            failing[name].append(int(i))
     return [RuleResult(rule, failing[rule.name]) for rule in rules]
 
 
