@@ -26,6 +26,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from pipelines import lookups, schema
@@ -92,24 +93,32 @@ class WarehouseTables:
 
 
 def _with_institution_key(frame: pd.DataFrame) -> pd.DataFrame:
-    """Documents with their institution's key, type and administrative level."""
-    place = frame[["institution", "province_code", "city_code", "county_code"]].itertuples(index=False)
+    """Documents with their institution's key, type and administrative level (worked out once per
+    institution and place)."""
+    place = frame[["institution", "province_code", "city_code", "county_code"]]
+    distinct = place.drop_duplicates()
     rows = [
         (
             stable_key(r.institution, r.province_code, r.city_code, r.county_code),
             lookups.institution_type(r.institution if isinstance(r.institution, str) else None),
             lookups.admin_level(*(c if isinstance(c, str) else None for c in r[1:])),
         )
-        for r in place
+        for r in distinct.itertuples(index=False)
     ]
-    keys, types, levels = zip(*rows, strict=True) if rows else ((), (), ())
-    return frame.assign(institution_key=list(keys), institution_type=list(types), admin_level=list(levels))
+    found = pd.DataFrame(rows, columns=["institution_key", "institution_type", "admin_level"], dtype=object)
+    # groups numbered in order of first appearance, as drop_duplicates keeps them
+    at = place.groupby(list(place.columns), dropna=False, sort=False).ngroup().to_numpy()
+    return frame.assign(**{column: found[column].to_numpy()[at] for column in found.columns})
 
 
 def grain_keys(grain: pd.DataFrame) -> list[str]:
-    """Deterministic 16-hex-digit keys of rows (pandas' row hash of their values as text), vectorised
-    a chunk of rows at a time."""
-    return [f"{h:016x}" for hashes in row_hashes(grain, as_text=True) for h in hashes]
+    """Deterministic 16-hex-digit keys of rows (pandas' row hash of their values as text, written as
+    big-endian hex), vectorised a chunk of rows at a time."""
+    keys: list[str] = []
+    for hashes in row_hashes(grain, as_text=True):
+        digits = hashes.astype(">u8").tobytes().hex().encode("ascii")
+        keys.extend(np.frombuffer(digits, dtype="S16").astype(str).tolist())
+    return keys
 
 
 def _per_document(rejected: pd.DataFrame, paths: pd.DataFrame, performance_rows: bool) -> pd.Series:
