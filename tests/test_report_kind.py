@@ -165,6 +165,19 @@ def test_a_title_that_names_only_the_kind_names_no_project():
     assert kind_of("某某县水利局2021年度项目资金绩效自评报告", "一、项目概况") == ("project", None)
 
 
+@pytest.mark.parametrize(
+    "words", ["一级项目", "部门预算项目", "2020年部门预算项目", "财政支出项目", "建设项目", "绩效项目"]
+)
+def test_a_kind_of_project_in_a_project_field_names_no_project(words):
+    lines = ("项目支出绩效自评表", f"项目名称 {words} 主管部门 某某县交通运输局 实施单位 某某县交通运输局")
+    assert kind_of(*lines) == ("project", None)
+    named = (
+        "项目支出绩效自评表",
+        "项目名称 乡村道路建设项目 主管部门 某某县交通运输局 实施单位 某某县交通运输局",
+    )
+    assert kind_of(*named) == ("project", "乡村道路建设项目")
+
+
 def test_a_saved_pages_bracketed_metadata_lines_are_not_counted_as_title_lines():
     metadata = [
         "[ 索引号 ] 11500111588916377K/2022-00027 [ 发文字号 ]", "[ 主题分类 ] 财政 [ 体裁分类 ] 资金分配",

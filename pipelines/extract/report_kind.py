@@ -151,9 +151,12 @@ NOTICE_FUND = re.compile(
 )
 # The kind's words before a fund's name in a title (2024年度转移支付XX补助资金绩效自评报告).
 KIND_WORDS_BEFORE_NAME = re.compile(r"^(?:中央对地方)?转移支付(?:项目)?(?=[\u4e00-\u9fff]{2})")
-# Words that name no project: the kind's own words (2021年度项目资金绩效自评报告), a year, a column's note.
+# Words that name no project: the kind's own words (2021年度项目资金绩效自评报告), a year, a column's note,
+# a kind of project only (一级项目, 部门预算项目, 财政支出项目, 建设项目).
 NAMES_NO_PROJECT = re.compile(
-    r"^(?:(?:19|20)\d{2}\s*年度?)?(?:项目|资金|项目资金|经费|项目经费|专项资金|专项经费|补助资金|备注)?$"
+    r"^(?:(?:19|20)\d{2}\s*年度?)?"
+    r"(?:一级|二级|部门预算|部门决算中?|财政支出|预算|绩效|建设|部门|本级|单位)?"
+    r"(?:项目|资金|项目资金|经费|项目经费|专项资金|专项经费|补助资金|备注)?$"
 )
 DIGITS_SPACED = re.compile(r"(?<=\d)\s+(?=[年月日])")
 MIN_PROJECT_CHARS = 2
