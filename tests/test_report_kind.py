@@ -166,6 +166,18 @@ def test_a_title_that_names_only_the_kind_names_no_project():
 
 
 @pytest.mark.parametrize(
+    ("title", "kind"),
+    [
+        ("某某市交通运输局关于2023年度省级交通专项资金(普通公路水路建设)绩效自评报告", "transfer"),
+        ("2016年度“科学普及专项资金”绩效评价报告", "transfer"),
+        ("某某区农业农村委员会2019年度项目资金重点绩效评价结果", "project"),
+    ],
+)
+def test_a_funds_title_with_a_bracket_or_quote_after_the_name_or_a_key_evaluation(title, kind):
+    assert kind_of(title, "一、基本情况")[0] == kind
+
+
+@pytest.mark.parametrize(
     "words", ["一级项目", "部门预算项目", "2020年部门预算项目", "财政支出项目", "建设项目", "绩效项目"]
 )
 def test_a_kind_of_project_in_a_project_field_names_no_project(words):
