@@ -592,6 +592,18 @@ def test_a_table_without_points_columns_and_a_dash_for_no_deviation():
     ]  # fmt: skip
 
 
+@pytest.mark.parametrize(
+    ("printed", "name"),
+    [
+        ("具体指标 教师满意度", "教师满意度"),
+        ("具体指标:学生满意度", "学生满意度"),
+        ("具体指标完成率", "具体指标完成率"),
+    ],
+)
+def test_a_placeholder_cell_before_a_name_is_no_part_of_it(printed, name):
+    assert clean_indicator_name(printed) == name
+
+
 def test_a_list_number_before_a_name_is_printed_name_not_template_prefix():
     lines = (
         "一级指标 | 二级指标 | 三级指标 | 年初目标值 | 实际完成值 | 得分 |",

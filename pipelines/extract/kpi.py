@@ -22,7 +22,9 @@ from pipelines.extract.numbers import (
 from pipelines.extract.text import simplify
 from pipelines.model import Comparator, PerformanceIndicator
 
-NAME_PREFIX = re.compile(r"^\s*指标\s*\d+\s*[:：.、]?\s*")
+NAME_PREFIX = re.compile(
+    r"^\s*(?:指标\s*\d+\s*[:：.、]?|具体指标(?:\s*[:：]|\s)\s*(?=\S))\s*"
+)  # 指标1:, 具体指标 (a placeholder cell)
 MARKERS = re.compile(r"[★☆*※▲△●◆]")
 # Units of a performance value and the canonical unit they give; anything else is a count.
 VALUE_UNITS = {"%": "percent", "元": "CNY", "千元": "CNY", "万元": "CNY", "亿元": "CNY", "分": "point"}
