@@ -35,7 +35,7 @@ from pipelines.extract.matching import (
     unit_fits,
 )
 from pipelines.extract.numbers import Figure, find_figures, to_canonical
-from pipelines.extract.prose.figures import ALLOCATION, choose, earlier_years
+from pipelines.extract.prose.figures import ALLOCATION, SENTENCE_END, choose, earlier_years
 from pipelines.extract.prose.money import (
     ADJUSTED,
     ADJUSTED_LATER,
@@ -102,7 +102,6 @@ RATE_CODE = "budget_execution_rate"
 # One indicator's row told as a sentence: its target or actual value stated (目标值≥90%, 完成值92%), not
 # indicators named in general (对照…各项指标值进行打分,自评得分100分).
 INDICATOR_ROW_WORDS = re.compile(r"(?:目标值|指标值|完成值)\s*(?:为|是|:|：)?\s*[≥≤><=＞＜]?\s*\d")
-SENTENCE_END = re.compile(r"[。；;!?！？\n]")
 CLAUSE_END = re.compile(r"[，,。；;:：!?！？\n]")
 # After a figure: the figure is a condition of a rule (未达到90%的需说明原因, 超过5%的应报告).
 CONDITION_AFTER = re.compile(r"\s*(?:以上|以下|及以上|及以下)?\s*的\s*[,，]?\s*(?:需|须|应|要|必须|需要)")

@@ -71,6 +71,7 @@ CLOSE_UNITS = ("个",)
 CLOSE_GAP = re.compile(r"[为是共计有达到:\s]*")
 # A money unit declared after a label, right before its bare figure (计划投资额(万元)110.00).
 UNIT_BEFORE = re.compile(rf"(?:{MONEY_UNIT_HINT.pattern})\s*[:：]?\s*$")
+SENTENCE_END = re.compile(r"[。；;!?！？\n]")  # where a sentence of running text ends
 BRACKET_SPAN = re.compile(r"[(（][^()（）]*(?:[)）]|$)")
 # A rate given as a formula, and the ×100% inside it.
 FORMULA = re.compile(r"[/÷]")

@@ -25,7 +25,7 @@ from pipelines.extract.matching import (
     make_facts,
 )
 from pipelines.extract.numbers import MONEY_FACTORS, Figure, to_canonical
-from pipelines.extract.prose.figures import BRACKET_SPAN
+from pipelines.extract.prose.figures import BRACKET_SPAN, SENTENCE_END
 from pipelines.extract.prose.parts import OF_WHICH
 from pipelines.extract.prose.targets import HEADING
 from pipelines.model import Fact
@@ -264,7 +264,6 @@ def fund_passed_whole(
 # parts after 其中 add up to it. Not a total inside brackets, of money spent, or with spent parts.
 THEN_PARTS = re.compile(r"\s*[,，;；。:：]?\s*其中\s*[,，:：]?")
 FUND_TOLD = re.compile(r"资金|经费|投资|预算")
-SENTENCE_BREAK = re.compile(r"[。；;!?！？\n]")
 MAX_PARTS = 12
 
 
@@ -276,7 +275,7 @@ def total_before_parts(text: str, figures: list[Figure]) -> tuple[Figure, list[F
         then = THEN_PARTS.match(text, total.end)
         if then is None:
             continue
-        sentence_start = max((m.end() for m in SENTENCE_BREAK.finditer(text, 0, total.start)), default=0)
+        sentence_start = max((m.end() for m in SENTENCE_END.finditer(text, 0, total.start)), default=0)
         before = text[sentence_start : total.start]
         if not FUND_TOLD.search(before) or SPENT_WORDS.search(before):
             continue
