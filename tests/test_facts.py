@@ -557,6 +557,23 @@ def test_indicator_rows_told_as_list_items():
     ] == [95]
 
 
+def test_indicator_rows_told_as_paragraphs_without_a_list_number():
+    doc = document_from_lines(
+        "某某中学2023年度校舍维修项目绩效自评报告",
+        "C满意度指标",
+        "学生对校舍维修项目实施的满意度,年初目标值≥95%,实际完成值96.5%。",
+        "家长对校舍维修项目实施的满意度,年初目标值≥95%,实际完成值94.60%,扣1分。",
+    )
+    content = extract_content(doc, report_kind="project")
+    rows = {r.indicator: (r.target_text, r.actual_text) for r in content.indicators}
+    assert rows == {
+        "学生对校舍维修项目实施的满意度": ("≥95%", "96.5%"),
+        "家长对校舍维修项目实施的满意度": ("≥95%", "94.60%"),
+    }
+    achieved = [f.value for f in content.facts if f.indicator_code == "satisfaction_rate" and not f.is_target]
+    assert achieved == [96.5, 94.6]
+
+
 def test_a_bare_amount_after_a_labels_stray_bracket_and_family_planning_is_no_plan():
     doc = document_from_lines(
         "某某县2024年度中央对地方转移支付计划生育服务项目绩效自评表",

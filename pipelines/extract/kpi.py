@@ -204,14 +204,16 @@ def figure_of_value(text: str) -> Figure | None:
     return figures[0] if len(figures) == 1 else None
 
 
-# An indicator row told as a list item (1.XX覆盖率,年初目标值≥90%,实际完成值92%,自评得分20分;):
-# its name, target, achieved value, and its points and score where told.
+# An indicator row told as a paragraph or list item (1.XX覆盖率,年初目标值≥90%,实际完成值92%,自评得分20分;
+# XX满意度,年初目标值≥95%,实际完成值94.60%,扣1分): its name, target, achieved value, and its points and
+# score where told.
 PROSE_ROW = re.compile(
-    r"^\s*(?:\d{1,2}\s*[.、．]|[(（]\d{1,2}[)）])\s*(?P<name>[^,，;；:：。]{2,40}?)\s*[,，:：]\s*"
+    r"^\s*(?:\d{1,2}\s*[.、．]|[(（]\d{1,2}[)）])?\s*(?P<name>[^,，;；:：。]{2,40}?)\s*[,，:：]\s*"
     r"(?:年初|年度|初)?(?:目标值|指标值)\s*[:：为是]?\s*(?P<target>[^,，;；。]+?)\s*[,，]\s*"
     r"(?:实际)?完成(?:值|情况)?\s*[:：为是]?\s*(?P<actual>[^,，;；。]+?)\s*"
     r"(?:[,，]\s*(?:分值|权重)\s*[:：为是]?\s*(?P<weight>\d+(?:\.\d+)?)\s*分?\s*)?"
-    r"(?:[,，]\s*(?:自评)?得分\s*[:：为是]?\s*(?P<score>\d+(?:\.\d+)?)\s*分?\s*)?[;；。]?\s*$"
+    r"(?:[,，]\s*(?:自评)?得分\s*[:：为是]?\s*(?P<score>\d+(?:\.\d+)?)\s*分?\s*)?"
+    r"(?:[,，]\s*扣\s*\d+(?:\.\d+)?\s*分)?[;；。]?\s*$"
 )
 
 
