@@ -1103,6 +1103,11 @@ def test_a_budget_amount_and_the_budget_executed():
     assert facts[("budget_execution_rate", "department")] == 75  # 预算执行率 stays the rate
 
 
+def test_money_paid_in_all_is_the_spending():
+    facts = achieved(document_from_lines("2023年共支付福利彩票公益金85万元,其中支付运营补贴40万元。"))
+    assert facts[("expenditure_total", "department")] == 850_000
+
+
 def test_income_earned_and_spending_incurred_in_the_period():
     facts = achieved(document_from_lines("2023年当期取得收入3651200.50元,2023年当期发生支出3600100.25元。"))
     assert facts[("income_total", "department")] == 3_651_200.50
