@@ -59,6 +59,7 @@ def extract_content(
     state = TableState()
     facts: list[Fact] = []
     told: list[PerformanceIndicator] = []  # indicator rows told as list items of the prose
+    said: list[PerformanceIndicator] = []  # indicators told in sentences of their own: their figures only
     document = join_page_breaks(document)
     for block in document.blocks:
         key = _table_key(block.locator) if block.kind == "table_row" else "text"
@@ -75,9 +76,9 @@ def extract_content(
         if hint:
             context.money_unit = hint.group(1)
         see_heading(block.text, context)
-        row = indicator_in_prose(block.text, block.locator)
-        if row is not None:
-            told.append(row)
+        if (in_prose := indicator_in_prose(block.text, block.locator)) is not None:
+            row, listed = in_prose
+            (told if listed else said).append(row)
         facts.extend(prose_facts(block.text, block.locator, matcher, context))
         see_budget_split(simple, context)  # within this block, only what follows 按支出性质分
     form = read_forms(document, matcher)
@@ -85,7 +86,7 @@ def extract_content(
     form_rows = [row for row in form.indicators if not misread(row)]
     table_rows = [row for row in context.indicators if not misread(row)]
     rows = form_rows or table_rows or told
-    stated = form.facts + indicator_facts(form_rows or ([] if table_rows else told), matcher)
+    stated = form.facts + indicator_facts(form_rows or ([] if table_rows else told + said), matcher)
     # What a form states by its template wins over what sentence and table rules read of the same
     # figure, and over table rules' readings of another cell of a row the form has read.
     taken = {(f.indicator_code, f.scope, f.is_target) for f in stated}

@@ -204,11 +204,11 @@ def figure_of_value(text: str) -> Figure | None:
     return figures[0] if len(figures) == 1 else None
 
 
-# An indicator row told as a paragraph or list item (1.XX覆盖率,年初目标值≥90%,实际完成值92%,自评得分20分;
-# XX满意度,年初目标值≥95%,实际完成值94.60%,扣1分): its name, target, achieved value, and its points and
-# score where told.
+# An indicator row told as a list item (1.XX覆盖率,年初目标值≥90%,实际完成值92%,自评得分20分;) or as a
+# sentence of its own (XX满意度,年初目标值≥95%,实际完成值94.60%,扣1分): its name, target, achieved value,
+# and its points and score where told.
 PROSE_ROW = re.compile(
-    r"^\s*(?:\d{1,2}\s*[.、．]|[(（]\d{1,2}[)）])?\s*(?P<name>[^,，;；:：。]{2,40}?)\s*[,，:：]\s*"
+    r"^\s*(?P<number>\d{1,2}\s*[.、．]|[(（]\d{1,2}[)）])?\s*(?P<name>[^,，;；:：。]{2,40}?)\s*[,，:：]\s*"
     r"(?:年初|年度|初)?(?:目标值|指标值)\s*[:：为是]?\s*(?P<target>[^,，;；。]+?)\s*[,，]\s*"
     r"(?:实际)?完成(?:值|情况)?\s*[:：为是]?\s*(?P<actual>[^,，;；。]+?)\s*"
     r"(?:[,，]\s*(?:分值|权重)\s*[:：为是]?\s*(?P<weight>\d+(?:\.\d+)?)\s*分?\s*)?"
@@ -217,12 +217,15 @@ PROSE_ROW = re.compile(
 )
 
 
-def indicator_in_prose(text: str, locator: str) -> PerformanceIndicator | None:
-    """The indicator row a paragraph tells as one list item, if it is one (see PROSE_ROW)."""
+def indicator_in_prose(text: str, locator: str) -> tuple[PerformanceIndicator, bool] | None:
+    """The indicator a paragraph tells with its target and achieved value (see PROSE_ROW), and whether
+    it is a numbered list item: a numbered list of indicators is their table told as a list, a sentence
+    of its own only gives its figure."""
     match = PROSE_ROW.match(simplify(text))
     if match is None:
         return None
-    return indicator_row(
+    row = indicator_row(
         name=match["name"], target=match["target"], actual=match["actual"], locator=locator,
         snippet=text.strip(), weight=match["weight"], score=match["score"],
     )  # fmt: skip
+    return row, match["number"] is not None
