@@ -71,6 +71,7 @@ from pipelines.extract.prose.money import (
 )
 from pipelines.extract.prose.parts import (
     AUTHORISED_BEFORE,
+    OF_WHICH,
     POST_CODE,
     POSTS_FILLED,
     STAFF_CODE,
@@ -237,7 +238,9 @@ def _spent_by_rate(sentence: _Sentence, read: dict[str, Figure], locator: str, s
     if spending is None or SPENDING_CODE in read or BUDGET_CODE not in read or RATE_CODE not in read:
         return []
     taken = {figure.start for figure in sentence.chosen.values()}
-    figure = spending_by_rate(sentence.text, sentence.figures, read[BUDGET_CODE], read[RATE_CODE], taken)
+    figure = spending_by_rate(
+        sentence.text, sentence.figures, read[BUDGET_CODE], read[RATE_CODE], taken, sentence.clause_start
+    )
     if figure is None:
         return []
     return make_facts(spending, figure, DEPARTMENT, False, locator, snippet, sentence.context.money_unit)
@@ -248,7 +251,9 @@ def _fund_total(normal: NormalText, locator: str, matcher: Matcher, context: Con
     kept aside in `context`: it counts where nothing else in the report names the budget, or where
     what else does is one of its parts."""
     budget = matcher.indicators.get(BUDGET_CODE)
-    found = total_before_parts(normal.text, find_figures(normal.text)) if budget else None
+    if budget is None or OF_WHICH.search(normal.text) is None:
+        return  # no parts told: the sentences' own figures are found below, not the paragraph's twice
+    found = total_before_parts(normal.text, find_figures(normal.text))
     if found is None:
         return
     total, parts = found

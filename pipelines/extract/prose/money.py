@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 
 from pipelines.extract.matching import (
     ALIAS_SCOPES,
@@ -295,24 +296,26 @@ def total_before_parts(text: str, figures: list[Figure]) -> tuple[Figure, list[F
 # Spending told in bare words after a budget, checked by the rate the sentence states (年度预算700万元,
 # 执行425万元,执行率61%; 批复支出预算1824.15万元,实际执行支出预算1711.15万元,执行率为93.8%).
 SPENT_IN_CLAUSE = re.compile(r"执行|支出|支付|使用|拨付|决算")
-CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 
 
 def spending_by_rate(
-    text: str, figures: list[Figure], budget: Figure, rate: Figure, taken: set[int]
+    text: str,
+    figures: list[Figure],
+    budget: Figure,
+    rate: Figure,
+    taken: set[int],
+    clause_start: Callable[[int], int],
 ) -> Figure | None:
     """The money figure after a budget, in a clause of spending words and taken by no alias, that is
-    the budget times the sentence's execution rate (to the rate's printed precision)."""
+    the budget times the sentence's execution rate (to the rate's printed precision); `clause_start`
+    gives where the clause of a position starts."""
     whole = float(to_canonical(budget.value, budget.unit or "元", "CNY"))
     exponent = rate.value.as_tuple().exponent
     tolerance = 0.5 * 10 ** (exponent if isinstance(exponent, int) else 0) + 0.01
     for figure in figures:
         if figure.unit not in MONEY_FACTORS or figure.start <= budget.end or figure.start in taken:
             continue
-        clause = max(
-            (m.end() for m in CLAUSE_BREAK.finditer(text, budget.end, figure.start)), default=budget.end
-        )
-        if not SPENT_IN_CLAUSE.search(text, clause, figure.start):
+        if not SPENT_IN_CLAUSE.search(text, max(budget.end, clause_start(figure.start)), figure.start):
             continue
         spent = float(to_canonical(figure.value, figure.unit, "CNY"))
         if whole > 0 and abs(spent / whole * 100 - float(rate.value)) <= tolerance:
