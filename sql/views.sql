@@ -39,19 +39,19 @@ QUALIFY reported_rank = min(reported_rank) OVER (PARTITION BY document_key, indi
 
 -- One achieved value per institution, year and indicator, from department reports only (a project's
 -- budget is not the department's): when several documents give one, the document ingested last wins
--- (then the later path).
+-- (then the later path); within it, the most preferred scope (as in v_indicator_values), then the
+-- first place in the file. Columns: those of v_indicator_values, then ingested_at.
 CREATE VIEW v_institution_values AS
-SELECT *
-FROM (
-    SELECT v.*, d.ingested_at
-    FROM v_indicator_values v
-    JOIN document_path p USING (source_file)
-    JOIN dim_document d USING (document_key)
-    WHERE NOT v.is_target AND v.report_kind = 'department'
-)
+SELECT
+    province, city, county, institution, fiscal_year, indicator_code, indicator_name,
+    value, unit, qualifier, is_target, source_file, source_locator, snippet,
+    report_kind, project,
+    scope, flags, province_code, city_code, county_code, institution_key, read_by, ingested_at
+FROM v_facts_by_scope
+WHERE reported_rank IS NOT NULL AND NOT is_target AND report_kind = 'department'
 QUALIFY row_number() OVER (
     PARTITION BY institution_key, fiscal_year, indicator_code
-    ORDER BY ingested_at DESC, source_file DESC
+    ORDER BY ingested_at DESC, source_file DESC, reported_rank, source_locator
 ) = 1;
 
 -- Achieved figures of department reports rolled up by province, city and county: institutions

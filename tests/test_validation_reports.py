@@ -124,3 +124,19 @@ def test_validation_results_are_kept_in_the_warehouse_not_in_files(warehouse):
     assert set(results.index) == {r.name for r in fact_rules()}
     assert results.loc["count_is_whole", "failing_count"] == 1
     assert json.loads(results.loc["count_is_whole", "sample"])[0]["source_file"] == "half_card.txt"
+
+
+def test_institution_values_are_the_latest_documents_figures(warehouse):
+    stated = query(
+        warehouse,
+        "SELECT v.institution_key, v.fiscal_year, v.indicator_code, v.value, v.scope, v.source_file,"
+        " d.ingested_at FROM v_indicator_values v JOIN dim_document d USING (source_file)"
+        " WHERE NOT v.is_target AND v.report_kind = 'department'",
+    )
+    grain = ["institution_key", "fiscal_year", "indicator_code"]
+    assert (stated.groupby(grain)["source_file"].nunique() > 1).any()  # documents disagree somewhere
+    latest = stated.sort_values(["ingested_at", "source_file"]).groupby(grain).tail(1).set_index(grain)
+    chosen = query(warehouse, "SELECT * FROM v_institution_values").set_index(grain)
+    assert chosen.index.is_unique and chosen.index.sort_values().equals(latest.index.sort_values())
+    picked = chosen.loc[latest.index, ["source_file", "value", "scope"]]
+    assert picked.equals(latest[["source_file", "value", "scope"]])
