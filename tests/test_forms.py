@@ -1665,6 +1665,41 @@ def test_a_scoring_table_of_names_and_scores_only():
     ]  # 3.50 of 3 points: left out
 
 
+def test_a_scoring_tables_criteria_column_is_passed_over():
+    # A real table: 评分标准 and 评分依据 columns of words (figures inside them too) stand between the
+    # names and the points; the points are read from their own columns, a level cell merged over
+    # rows (empty below its first row) stays the level of the rows under it.
+    document = table_document(
+        ["一级指标", "二级指标", "三级指标", "分值", "评分标准", "评分依据", "得分"],
+        ["投入(20分)", "预算编制(10分)", "目标设置", "4", "设定绩效目标得2分，目标明确得2分", "年度计划", "4"],
+        ["", "", "预算编制规范性", "6", "符合规定得6分，每发现一处问题扣1分", "预算批复", "5"],
+        ["过程(40分)", "预算执行(20分)", "预算执行率", "10", "执行率100%得10分，每低1个百分点扣0.5分", "决算报表", "9.5"],
+        ["总分", "", "", "100", "", "", "93.5"],
+        before=("某县图书馆2022年度部门整体支出绩效自评报告",),
+    )  # fmt: skip
+    rows = rows_of(document)
+    assert [(r.level1, r.level2, r.indicator, r.weight, r.score) for r in rows] == [
+        ("投入", "预算编制", "目标设置", 4, 4),
+        ("投入", "预算编制", "预算编制规范性", 6, 5),
+        ("过程", "预算执行", "预算执行率", 10, 9.5),
+    ]
+
+
+def test_an_explanation_column_in_a_tables_header_keeps_the_columns_after_it():
+    # 指标解释 between the name and the values: the target, actual and points columns after it are
+    # still read by column.
+    document = table_document(
+        ["一级指标", "二级指标", "三级指标", "指标解释", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "数量指标", "免费开放天数", "全年对外开放的天数", "≥300天", "310天", "10", "10"],
+        ["效益指标", "满意度指标", "读者满意度", "抽样调查的满意程度", "≥90%", "95%", "10", "9"],
+        before=("某县图书馆2022年度部门整体支出绩效自评报告",),
+    )
+    assert printed(rows_of(document)) == [
+        ("免费开放天数", "≥300天", "310天", 10, 10),
+        ("读者满意度", "≥90%", "95%", 10, 9),
+    ]
+
+
 def test_a_header_without_value_columns_over_rows_with_values_gives_no_rows():
     lines = (
         "一级指标",

@@ -522,6 +522,9 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
             index += 1
             continue
         if token.kind not in (KPI_COLUMN, MONEY_COLUMN, SECTION):
+            if _unread_column(token, header, roles):
+                index += 1  # 评分标准, 指标解释: a column of words in the header's own row
+                continue
             if COLUMN_UNIT.match(token.text) and roles:
                 index += 1  # 指标权重(分), 得分系数(%): a column's unit
                 continue
@@ -558,6 +561,20 @@ def kpi_header(stream: list[Token], start: int) -> tuple[KpiHeader, int] | None:
     run_together = sum(t.glued for t in header[1:]) * 2 > len(header) - 1
     numbered = start > 0 and stream[start - 1].text == ROW_NUMBER_COLUMN
     return KpiHeader(after_name, columns, header[0].width, run_together, numbered), index
+
+
+def _unread_column(token: Token, header: list[Token], roles: list[str]) -> bool:
+    """A cell of a real table's header row after the names' column that no label names (评分标准,
+    评分依据, 指标解释): a column of words the rows' figures are not in, read past by column."""
+    return (
+        token.row is not None
+        and bool(header)
+        and token.row == header[0].row
+        and "name" in roles
+        and token.label is None
+        and token.text not in NOTE_COLUMNS
+        and not _is_number(token.text)
+    )
 
 
 ROW_NUMBER_COLUMN = "序号"
@@ -940,7 +957,10 @@ def read_score_table(
     """The rows of a scoring table without target and actual columns (三级指标 | [分值 |] 得分), a cell
     at a time: a name followed by its figures is a row (its weight in a 分值 cell or printed in the
     name, (4分)); names followed by another name are the levels above the rows after them. A row
-    whose score exceeds its weight is left out. The index after the table."""
+    whose score exceeds its weight is left out. The index after the table. A header that is a real
+    table's row has its rows read by column (`_score_rows_by_column`)."""
+    if header.columns and (by_column := _score_rows_by_column(stream, start, header))[0]:
+        return by_column
     rows: list[PerformanceIndicator] = []
     level1 = level2 = None
     names: list[Token] = []
@@ -994,6 +1014,48 @@ def read_score_table(
         names.append(replace(token, label=None))
         index += 1
     return rows, index - len(names)
+
+
+def _score_rows_by_column(
+    stream: list[Token], start: int, header: KpiHeader
+) -> tuple[list[PerformanceIndicator], int]:
+    """The rows of a scoring table that is a real table, each as wide as its header, read by the
+    header's columns (columns of words between them are passed over); a level cell left empty
+    (merged over the rows below it) keeps the level above. Until a row of another width or a label
+    that ends the table (总分); the index after."""
+    rows: list[PerformanceIndicator] = []
+    level1 = level2 = None
+    index = start
+    while index < len(stream) and stream[index].row is not None and stream[index].width == header.width:
+        end = index + 1
+        while end < len(stream) and stream[end].row == stream[index].row:
+            end += 1
+        cells = stream[index:end]
+        if any(t.kind in ENDS_TABLE for t in cells):
+            break
+        row = _table_row(header, cells)
+        level1 = _level_text_of(row.get("level1")) or level1
+        level2 = _level_text_of(row.get("level2")) or (level2 if "level1" not in row else None)
+        name, score = row.get("name"), row.get("score")
+        in_name = POINTS_IN_NAME.search(name or "")
+        weight = row.get("weight") or (in_name.group(1) if in_name else None)
+        figures = [f for f in (weight, score) if f]
+        scored = name and score and all(BARE_NUMBER.match(f) for f in figures)
+        if scored and (weight is None or Decimal(score) <= Decimal(weight)):
+            rows.append(
+                indicator_row(
+                    name=name, target=None, actual=None, locator=cells[0].row or cells[0].locator,
+                    snippet=" | ".join(t.printed for t in cells), level1=level1, level2=level2,
+                    weight=weight, score=score,
+                )
+            )  # fmt: skip
+        index = end
+    return rows, index
+
+
+def _level_text_of(text: str | None) -> str | None:
+    """A level cell's name without its points (投入 (20分): 投入); None for an empty cell."""
+    return POINTS_IN_NAME.sub("", text).strip() or None if text else None
 
 
 def _glued_words_after(stream: list[Token], index: int) -> bool:
