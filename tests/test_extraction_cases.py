@@ -1094,6 +1094,19 @@ def test_spending_in_bare_words_after_a_budget_is_checked_by_the_sentences_rate(
     assert facts.get(("expenditure_total", "department")) == spent
 
 
+@pytest.mark.parametrize(
+    ("sentence", "spent"),
+    [
+        ("年度财政资金预算700万元,执行425万元,执行率61%。", 4_250_000),
+        ("年度财政资金预算700万元,执行425万元,执行率70%。", None),  # the rate does not check
+    ],
+)
+def test_spending_after_a_fiscal_budget_is_checked_by_its_rate_and_kept_in_its_scope(sentence, spent):
+    facts = achieved(document_from_lines("某县2023年度冷链物流中心建设项目支出绩效自评报告", sentence))
+    assert facts.get(("expenditure_total", "fiscal")) == spent
+    assert ("expenditure_total", "department") not in facts
+
+
 def test_a_budget_amount_and_the_budget_executed():
     facts = achieved(
         document_from_lines("2017 年预算金额 120.5 万元,经费来源为财政补助收入,预算执行 90万元,执行率 75%。")

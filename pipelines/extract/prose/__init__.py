@@ -100,6 +100,7 @@ LIST_MARKER = re.compile(r"^(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七
 MAX_CELL = 20
 SCORE_CODE = "self_eval_score"
 RATE_CODE = "budget_execution_rate"
+FISCAL_SCOPE = "fiscal"  # the scope of a figure of the fiscal money (财政资金, 财政拨款)
 # One indicator's row told as a sentence: its target or actual value stated (目标值≥90%, 完成值92%), not
 # indicators named in general (对照…各项指标值进行打分,自评得分100分).
 INDICATOR_ROW_WORDS = re.compile(r"(?:目标值|指标值|完成值)\s*(?:为|是|:|：)?\s*[≥≤><=＞＜]?\s*\d")
@@ -213,6 +214,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         )
         snippet = normal.original(offset, end).strip()
         read: dict[str, Figure] = {}  # code -> the figure of the body's (or its initial) year it took
+        read_fiscal: dict[str, Figure] = {}  # code -> the figure of the fiscal money's scope it took
         for i, figure in chosen.items():
             reading = _reading(sentence, hits[i], figure, i in sentence.stale)
             if reading is None:
@@ -220,6 +222,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             indicator, scope, is_target = reading
             if scope in (DEPARTMENT, INITIAL) and not is_target:
                 read.setdefault(indicator.code, figure)
+            elif scope == FISCAL_SCOPE and not is_target:
+                read_fiscal.setdefault(indicator.code, figure)
             made = make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
             clause_start = sentence.clause_start(hits[i].start)
             if indicator.unit == "CNY" and MONEY_TOTAL.search(text_of_sentence, clause_start, figure.start):
@@ -227,23 +231,30 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             elif indicator.code == BUDGET_CODE and scope == DEPARTMENT and ALLOCATION.search(hits[i].alias):
                 batches.extend(f for f in made if not f.is_target)
             facts.extend(made)
-        facts.extend(_spent_by_rate(sentence, read, locator, snippet))
+        facts.extend(_spent_by_rate(sentence, read, read_fiscal, locator, snippet))
     return _without_batches(facts, [f for f in batches if f in facts])
 
 
-def _spent_by_rate(sentence: _Sentence, read: dict[str, Figure], locator: str, snippet: str) -> list[Fact]:
+def _spent_by_rate(
+    sentence: _Sentence, read: dict[str, Figure], read_fiscal: dict[str, Figure], locator: str, snippet: str
+) -> list[Fact]:
     """Spending in bare words after the sentence's budget, checked by its execution rate (see
-    `spending_by_rate`), where no alias gave the sentence's spending."""
+    `spending_by_rate`), where no alias gave the sentence's spending: of the body's budget, else of
+    a fiscal budget with its own rate (年度财政资金预算700万元,执行425万元,执行率61%), then in its scope."""
     spending = sentence.matcher.indicators.get(SPENDING_CODE)
-    if spending is None or SPENDING_CODE in read or BUDGET_CODE not in read or RATE_CODE not in read:
+    if spending is None or SPENDING_CODE in read or SPENDING_CODE in read_fiscal:
+        return []
+    if BUDGET_CODE in read and RATE_CODE in read:
+        scope, budget, rate = DEPARTMENT, read[BUDGET_CODE], read[RATE_CODE]
+    elif BUDGET_CODE not in read and BUDGET_CODE in read_fiscal and RATE_CODE in read_fiscal:
+        scope, budget, rate = FISCAL_SCOPE, read_fiscal[BUDGET_CODE], read_fiscal[RATE_CODE]
+    else:
         return []
     taken = {figure.start for figure in sentence.chosen.values()}
-    figure = spending_by_rate(
-        sentence.text, sentence.figures, read[BUDGET_CODE], read[RATE_CODE], taken, sentence.clause_start
-    )
+    figure = spending_by_rate(sentence.text, sentence.figures, budget, rate, taken, sentence.clause_start)
     if figure is None:
         return []
-    return make_facts(spending, figure, DEPARTMENT, False, locator, snippet, sentence.context.money_unit)
+    return make_facts(spending, figure, scope, False, locator, snippet, sentence.context.money_unit)
 
 
 def _fund_total(normal: NormalText, locator: str, matcher: Matcher, context: Context) -> None:
