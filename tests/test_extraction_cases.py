@@ -1097,12 +1097,12 @@ def test_spending_in_bare_words_after_a_budget_is_checked_by_the_sentences_rate(
 @pytest.mark.parametrize(
     ("sentence", "spent"),
     [
-        ("年度财政资金预算700万元,执行425万元,执行率61%。", 4_250_000),
-        ("年度财政资金预算700万元,执行425万元,执行率70%。", None),  # the rate does not check
+        ("年度财政资金预算800万元,执行520万元,执行率65%。", 5_200_000),
+        ("年度财政资金预算800万元,执行520万元,执行率70%。", None),  # the rate does not check
     ],
 )
 def test_spending_after_a_fiscal_budget_is_checked_by_its_rate_and_kept_in_its_scope(sentence, spent):
-    facts = achieved(document_from_lines("某县2023年度冷链物流中心建设项目支出绩效自评报告", sentence))
+    facts = achieved(document_from_lines("某县2023年度农产品仓储设施建设项目支出绩效自评报告", sentence))
     assert facts.get(("expenditure_total", "fiscal")) == spent
     assert ("expenditure_total", "department") not in facts
 
