@@ -646,15 +646,28 @@ def test_funds_received_are_not_the_budget():
 def test_a_projects_final_accounts_figure_is_its_spending_but_not_a_departments():
     # 决算数 beside a project's 预算数 is what the project spent; in a department report the same word
     # may be of income (收入决算数) or of another year, so it is read there only as a form's column.
-    sentence = "该项目2020年预算数为15.00万元,决算数为5.00万元。"
-    title = "某某县2020年度铁路沿线环境整治项目支出绩效自评报告"
+    sentence = "该项目2021年预算数为24.00万元,决算数为18.00万元。"
+    title = "某某县2021年度村道养护项目支出绩效自评报告"
     project = extract_content(document_from_lines(title, sentence), report_kind="project").facts
     assert {(f.indicator_code, f.value) for f in project} == {
-        ("budget_total", 150_000),
-        ("expenditure_total", 50_000),
+        ("budget_total", 240_000),
+        ("expenditure_total", 180_000),
     }
     department = extract_content(document_from_lines(title, sentence), report_kind="department").facts
     assert "expenditure_total" not in {f.indicator_code for f in department}
+
+
+def test_a_projects_payments_so_far_are_its_spending():
+    # 累计支付 in a project or transfer report: what the project has paid out in all.
+    doc = document_from_lines(
+        "某某县2024年度村级文化广场建设项目支出绩效自评报告",
+        "项目结算价为615200.00元,项目累计支付资金合计598400.50元,其中中央补助资金450000元。",
+    )
+    facts = extract_content(doc, report_kind="transfer").facts
+    assert [(f.indicator_code, f.value) for f in facts if f.indicator_code == "expenditure_total"][0] == (
+        "expenditure_total",
+        598_400.50,
+    )
 
 
 def test_indicator_rows_told_as_list_items_without_points():
