@@ -1107,6 +1107,28 @@ def test_spending_after_a_fiscal_budget_is_checked_by_its_rate_and_kept_in_its_s
     assert ("expenditure_total", "department") not in facts
 
 
+def test_a_projects_only_budget_told_as_fiscal_money_is_its_budget_too():
+    title = "某县2022年度城区道路保洁项目支出绩效自评报告"
+    told = document_from_lines(title, "本项目2022年财政拨款为人民币286.40万元,按季度拨付。")
+    assert read_as(told, "project") == {
+        ("budget_fiscal", "fiscal"): 2_864_000,
+        ("budget_total", "department"): 2_864_000,
+    }
+    assert ("budget_total", "department") not in read_as(
+        told, "department"
+    )  # a body's fiscal part is no total
+    with_total = document_from_lines(title, "项目总预算400万元,其中财政拨款286.40万元。")
+    assert read_as(with_total, "project")[("budget_total", "department")] == 4_000_000
+    # A form's total row filled with zeros and its fiscal row filled: the fiscal row is not the total.
+    form = document_from_lines(
+        title,
+        "项目资金(万元) 年初预算数 全年预算数 全年执行数 分值 执行率 得分",
+        "年度资金总额 0 0 0 10 0 0",
+        "其中:当年财政拨款 60 58.5 58.5 - 100% -",
+    )
+    assert "budget_total" not in {code for code, _ in read_as(form, "project")}
+
+
 def test_a_budget_amount_and_the_budget_executed():
     facts = achieved(
         document_from_lines("2017 年预算金额 120.5 万元,经费来源为财政补助收入,预算执行 90万元,执行率 75%。")

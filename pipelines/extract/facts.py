@@ -7,11 +7,13 @@ prose extraction otherwise; see `tables.py` and `prose/`. A figure repeated word
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from pipelines.extract.forms import indicator_facts, read_forms
 from pipelines.extract.kpi import indicator_in_prose, misread
 from pipelines.extract.matching import MONEY_UNIT_HINT, Context, Matcher
 from pipelines.extract.prose import prose_facts
-from pipelines.extract.prose.money import BUDGET_CODE, INCOME_CODES, see_budget_split
+from pipelines.extract.prose.money import BUDGET_CODE, FISCAL_BUDGET, INCOME_CODES, see_budget_split
 from pipelines.extract.prose.targets import HEADING, see_heading
 from pipelines.extract.tables import TableState, row_cells, table_row_facts
 from pipelines.extract.text import join_page_breaks, simplify
@@ -99,7 +101,24 @@ def extract_content(
         # a form's money block has no income: its 当年财政拨款 row is budget and spending, never income
         and not (f.indicator_code in INCOME_CODES and f.source_locator in rows_read)
     ]
-    return Content(tuple(_first_statements(_with_fund_total(facts, context))), tuple(rows))
+    facts = _with_fund_total(facts, context)
+    if matcher.project_report and not any(f.indicator_code == BUDGET_CODE for f in form.facts):
+        facts = _fiscal_budget_as_total(facts)
+    return Content(tuple(_first_statements(facts)), tuple(rows))
+
+
+def _fiscal_budget_as_total(facts: list[Fact]) -> list[Fact]:
+    """A project's or fund's budget told only as its fiscal money, in prose (本项目财政拨款为324.11万元,
+    财政资金总额16.20万元): also its budget, where no total is told. Not a form's fiscal row (a form
+    has a total row of its own, however it is filled), nor fiscal budgets that disagree."""
+    achieved = [f for f in facts if not f.is_target]
+    if any(f.indicator_code == BUDGET_CODE for f in achieved):
+        return facts
+    fiscal = [f for f in achieved if f.indicator_code == FISCAL_BUDGET and CELL not in f.source_locator]
+    if not fiscal or len({round(f.value, 2) for f in fiscal}) > 1:
+        return facts
+    note = "the project's fiscal money, the only budget its report tells"
+    return [*facts, replace(fiscal[0], indicator_code=BUDGET_CODE, scope=DEPARTMENT, note=note)]
 
 
 def _with_fund_total(facts: list[Fact], context: Context) -> list[Fact]:
