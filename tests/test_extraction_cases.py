@@ -1129,6 +1129,20 @@ def test_a_projects_only_budget_told_as_fiscal_money_is_its_budget_too():
     assert "budget_total" not in {code for code, _ in read_as(form, "project")}
 
 
+@pytest.mark.parametrize(
+    ("sentence", "fiscal"),
+    [
+        ("该项目年初预算资金为24万元,全部为县级财政资金,当年资金全部到位。", 240_000),
+        ("项目资金24万元,均来源于市级财政拨款。", 240_000),
+        ("项目资金24万元,全部为村集体自筹资金。", None),  # not fiscal money
+        ("项目总投资50万元,其中市级资金24万元,全部为财政资金。", None),  # a part's words
+    ],
+)
+def test_a_projects_budget_said_to_be_all_fiscal_money_is_its_fiscal_budget_too(sentence, fiscal):
+    facts = read_as(document_from_lines("某县2021年度助学项目支出绩效自评报告", sentence), "project")
+    assert facts.get(("budget_fiscal", "fiscal")) == fiscal
+
+
 def test_a_budget_amount_and_the_budget_executed():
     facts = achieved(
         document_from_lines("2017 年预算金额 120.5 万元,经费来源为财政补助收入,预算执行 90万元,执行率 75%。")

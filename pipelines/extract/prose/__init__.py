@@ -226,6 +226,10 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 read_fiscal.setdefault(indicator.code, figure)
             made = make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
             clause_start = sentence.clause_start(hits[i].start)
+            if _fiscal_money(sentence, hits[i], figure, scope, is_target):
+                made += make_facts(
+                    indicator, figure, FISCAL_SCOPE, False, locator, snippet, context.money_unit
+                )
             if indicator.unit == "CNY" and MONEY_TOTAL.search(text_of_sentence, clause_start, figure.start):
                 facts = _without_parts(facts, made)  # (a sum of what was passed down is no batch)
             elif indicator.code == BUDGET_CODE and scope == DEPARTMENT and ALLOCATION.search(hits[i].alias):
@@ -233,6 +237,25 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             facts.extend(made)
         facts.extend(_spent_by_rate(sentence, read, read_fiscal, locator, snippet))
     return _without_batches(facts, [f for f in batches if f in facts])
+
+
+# A project's money said to be all fiscal right after its figure (…16万元,全部为市级财政资金).
+ALL_FISCAL_AFTER = re.compile(
+    r"\s*[,，]?\s*(?:全部|均)(?:为|是|来源于|来自)[^,，。；;]{0,6}财政(?:资金|拨款)"
+)
+
+
+def _fiscal_money(sentence: _Sentence, hit: AliasHit, figure: Figure, scope: str, is_target: bool) -> bool:
+    """Whether a project's or fund's budget is said to be all fiscal money right after its figure
+    (then it is the fiscal budget too); not a part (其中 before it in its clause)."""
+    if not sentence.matcher.project_report or hit.indicator.code != BUDGET_CODE or is_target:
+        return False
+    if (
+        scope not in (DEPARTMENT, INITIAL)
+        or "其中" in sentence.text[sentence.clause_start(hit.start) : figure.start]
+    ):
+        return False
+    return ALL_FISCAL_AFTER.match(sentence.text, figure.end) is not None
 
 
 def _spent_by_rate(
