@@ -626,6 +626,7 @@ def test_the_budget_approved_at_the_start_of_the_year_gives_way_to_the_adjusted_
         ("2023年部门预算总支出650.40万元。", "budget_total", 6_504_000),
         ("2021年度,某镇卫生院支出为430.2258万元。", "expenditure_total", 4_302_258),
         ("部门绩效自评工作总体得分为86.5分,评级为“优”。", "self_eval_score", 86.5),
+        ("年度资金支出率为87.5%。", "budget_execution_rate", 87.5),
     ],
 )
 def test_more_wordings_of_budgets_staff_rates_scores_income_and_spending(sentence, code, value):
