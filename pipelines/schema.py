@@ -247,6 +247,10 @@ def _cols(*names: str) -> tuple[Column, ...]:
     return tuple(_col(name) for name in names)
 
 
+UNKNOWN_YEAR = (
+    "Fiscal year the report is about; NULL where neither the report nor its path states one (the figure is "
+    "flagged fiscal_year_present and left out of the per-year views and rollups)."
+)
 REGION = ("province", "province_code", "city", "city_code", "county", "county_code")
 
 TABLES: tuple[Relation, ...] = (
@@ -317,7 +321,8 @@ TABLES: tuple[Relation, ...] = (
         "fact_indicator_value", "table",
         "One figure of the indicator dictionary stated in a document, validated, in canonical units, with its provenance.",
         (_req("fact_key"), _req("institution_key", "dim_institution.institution_key"),
-         _req("fiscal_year", "dim_fiscal_year.fiscal_year"), _req("indicator_code", "dim_indicator.indicator_code"),
+         _col("fiscal_year", references="dim_fiscal_year.fiscal_year", description=UNKNOWN_YEAR),
+         _req("indicator_code", "dim_indicator.indicator_code"),
          _req("document_key", "dim_document.document_key"), _req("scope", "dim_scope.scope"), _req("is_target"),
          _req("value"), _req("unit", "dim_unit.unit"), _req("qualifier", "dim_qualifier.qualifier"), _req("raw_text"),
          _req("source_locator"), _req("snippet"),
@@ -329,8 +334,8 @@ TABLES: tuple[Relation, ...] = (
         "fact_performance_indicator", "table",
         "One 三级指标 row of a performance-indicator table (绩效指标), as printed and as numbers, validated.",
         (_req("performance_indicator_key"), _req("institution_key", "dim_institution.institution_key"),
-         _req("fiscal_year", "dim_fiscal_year.fiscal_year"), _req("document_key", "dim_document.document_key"),
-         _req("row_number"), _col("level1"), _col("level2"), _req("indicator"), _col("target_text"),
+         _col("fiscal_year", references="dim_fiscal_year.fiscal_year", description=UNKNOWN_YEAR),
+         _req("document_key", "dim_document.document_key"), _req("row_number"), _col("level1"), _col("level2"), _req("indicator"), _col("target_text"),
          _col("actual_text"), _col("target_value"), _col("actual_value"), _col("unit"), _col("comparator"),
          _col("weight"), _col("score"), _col("deviation_reason"), _req("source_locator"), _req("snippet"),
          _col("flags"), _req("read_by"), _col("ocr_confidence")),
@@ -384,8 +389,8 @@ VIEWS: tuple[Relation, ...] = (
     ),
     Relation(
         "v_institution_values", "view",
-        "One achieved value per institution, year and indicator, from department reports (the document "
-        "ingested last wins, then the later path).",
+        "One achieved value per institution, year and indicator, from department reports of a known year "
+        "(the document ingested last wins, then the later path).",
         _cols(*CONTRACT_VALUES, "report_kind", "project", "scope", "flags", *VIEW_REGION_CODES, "institution_key",
               "read_by", "ingested_at"),
         grain=("institution × fiscal year × indicator",),
@@ -418,7 +423,7 @@ VIEWS: tuple[Relation, ...] = (
     ),
     Relation(
         "v_project_rollup", "view",
-        "Project and transfer reports rolled up by province, year and kind.",
+        "Project and transfer reports of a known province and year rolled up by province, year and kind.",
         _cols("province", "fiscal_year", "report_kind", "reports", "budget", "spending", "execution_rate",
               "mean_score", "institutions", "province_code"),
         grain=("province × fiscal year × report kind",),
@@ -530,8 +535,8 @@ VIEWS += (
     ),
     Relation(
         "v_kpi_attainment", "view",
-        "Performance-indicator rows met, not met or not comparable, by province, year, report kind, "
-        "一级指标 and 二级指标.",
+        "Performance-indicator rows of a known year met, not met or not comparable, by province, year, "
+        "report kind, 一级指标 and 二级指标.",
         _cols("province", "province_code", "fiscal_year", "report_kind", "level1", "level2", "indicator_rows", "met",
               "not_met", "not_comparable", "met_percent"),
         grain=("province × fiscal year × report kind × level1 × level2",),

@@ -104,7 +104,7 @@ def fact_rules(current_year: int | None = None) -> list[Rule]:
     return [
         # Completeness
         _rule("institution_present", "error", not_null, "an institution name", column="institution"),
-        _rule("fiscal_year_present", "error", not_null, "a fiscal year", column="fiscal_year"),
+        _rule("fiscal_year_present", "warning", not_null, "a fiscal year", column="fiscal_year"),
         _rule("fiscal_year_in_range", "error", between, f"2000 <= year <= {year}", column="fiscal_year", min_value=2000, max_value=year),
         _rule("region_resolved", "warning", not_null, "a province with its division code", column="province_code"),
         _rule("value_present", "error", not_null, "a number", column="value"),
@@ -178,7 +178,7 @@ def indicator_rules() -> list[Rule]:
     between = "ExpectColumnValuesToBeBetween"
     return [
         _rule("kpi_institution_present", "error", not_null, "an institution name", column="institution"),
-        _rule("kpi_fiscal_year_present", "error", not_null, "a fiscal year", column="fiscal_year"),
+        _rule("kpi_fiscal_year_present", "warning", not_null, "a fiscal year", column="fiscal_year"),
         _rule(
             "kpi_indicator_present", "error", not_null, "a 三级指标 name",
             column="indicator_named", observed="indicator",

@@ -126,7 +126,7 @@ CREATE TABLE document_path (
 CREATE TABLE fact_indicator_value (
     fact_key VARCHAR NOT NULL,
     institution_key VARCHAR NOT NULL,
-    fiscal_year INTEGER NOT NULL,
+    fiscal_year INTEGER,
     indicator_code VARCHAR NOT NULL,
     document_key VARCHAR NOT NULL,
     scope VARCHAR NOT NULL,
@@ -148,7 +148,7 @@ CREATE TABLE fact_indicator_value (
 CREATE TABLE fact_performance_indicator (
     performance_indicator_key VARCHAR NOT NULL,
     institution_key VARCHAR NOT NULL,
-    fiscal_year INTEGER NOT NULL,
+    fiscal_year INTEGER,
     document_key VARCHAR NOT NULL,
     row_number INTEGER NOT NULL,
     level1 VARCHAR,
@@ -287,7 +287,7 @@ COMMENT ON COLUMN document_path.document_key IS 'Deterministic key of a document
 COMMENT ON TABLE fact_indicator_value IS 'One figure of the indicator dictionary stated in a document, validated, in canonical units, with its provenance.';
 COMMENT ON COLUMN fact_indicator_value.fact_key IS 'Deterministic key of a fact: a hash of its grain.';
 COMMENT ON COLUMN fact_indicator_value.institution_key IS 'Deterministic key of an institution: a hash of its name and region codes. References dim_institution.institution_key.';
-COMMENT ON COLUMN fact_indicator_value.fiscal_year IS 'Fiscal year the report is about. References dim_fiscal_year.fiscal_year.';
+COMMENT ON COLUMN fact_indicator_value.fiscal_year IS 'Fiscal year the report is about; NULL where neither the report nor its path states one (the figure is flagged fiscal_year_present and left out of the per-year views and rollups). References dim_fiscal_year.fiscal_year.';
 COMMENT ON COLUMN fact_indicator_value.indicator_code IS 'Code of the indicator dictionary (pipelines/data/indicator_dictionary.csv). References dim_indicator.indicator_code.';
 COMMENT ON COLUMN fact_indicator_value.document_key IS 'Deterministic key of a document: the first 16 hex digits of its content''s sha256. References dim_document.document_key.';
 COMMENT ON COLUMN fact_indicator_value.scope IS 'What part of the body''s money or activity a figure covers: department (the whole), fiscal (财政拨款), initial (年初预算), other_funds, basic, project, carry_over, ... References dim_scope.scope.';
@@ -305,7 +305,7 @@ COMMENT ON COLUMN fact_indicator_value.ocr_confidence IS 'Recognition confidence
 COMMENT ON TABLE fact_performance_indicator IS 'One 三级指标 row of a performance-indicator table (绩效指标), as printed and as numbers, validated.';
 COMMENT ON COLUMN fact_performance_indicator.performance_indicator_key IS 'Deterministic key of a performance-indicator row: a hash of document and row number.';
 COMMENT ON COLUMN fact_performance_indicator.institution_key IS 'Deterministic key of an institution: a hash of its name and region codes. References dim_institution.institution_key.';
-COMMENT ON COLUMN fact_performance_indicator.fiscal_year IS 'Fiscal year the report is about. References dim_fiscal_year.fiscal_year.';
+COMMENT ON COLUMN fact_performance_indicator.fiscal_year IS 'Fiscal year the report is about; NULL where neither the report nor its path states one (the figure is flagged fiscal_year_present and left out of the per-year views and rollups). References dim_fiscal_year.fiscal_year.';
 COMMENT ON COLUMN fact_performance_indicator.document_key IS 'Deterministic key of a document: the first 16 hex digits of its content''s sha256. References dim_document.document_key.';
 COMMENT ON COLUMN fact_performance_indicator.row_number IS 'The row''s place among its document''s performance-indicator rows (1, 2, ...).';
 COMMENT ON COLUMN fact_performance_indicator.level1 IS '一级指标: 产出指标, 效益指标, 满意度指标, 成本指标 ...';

@@ -37,10 +37,11 @@ FROM v_facts_by_scope
 WHERE reported_rank IS NOT NULL
 QUALIFY reported_rank = min(reported_rank) OVER (PARTITION BY document_key, indicator_code, is_target);
 
--- One achieved value per institution, year and indicator, from department reports only (a project's
--- budget is not the department's): when several documents give one, the document ingested last wins
--- (then the later path); within it, the most preferred scope (as in v_indicator_values), then the
--- first place in the file. Columns: those of v_indicator_values, then ingested_at.
+-- One achieved value per institution, year and indicator, from department reports of a known year
+-- only (a project's budget is not the department's): when several documents give one, the document
+-- ingested last wins (then the later path); within it, the most preferred scope (as in
+-- v_indicator_values), then the first source_locator. Columns: those of v_indicator_values, then
+-- ingested_at.
 CREATE VIEW v_institution_values AS
 SELECT
     province, city, county, institution, fiscal_year, indicator_code, indicator_name,
@@ -48,7 +49,7 @@ SELECT
     report_kind, project,
     scope, flags, province_code, city_code, county_code, institution_key, read_by, ingested_at
 FROM v_facts_by_scope
-WHERE reported_rank IS NOT NULL AND NOT is_target AND report_kind = 'department'
+WHERE reported_rank IS NOT NULL AND NOT is_target AND report_kind = 'department' AND fiscal_year IS NOT NULL
 QUALIFY row_number() OVER (
     PARTITION BY institution_key, fiscal_year, indicator_code
     ORDER BY ingested_at DESC, source_file DESC, reported_rank, source_locator
@@ -133,9 +134,9 @@ FROM reports r
 LEFT JOIN v_indicator_values v ON v.source_file = r.source_file AND NOT v.is_target
 GROUP BY ALL;
 
--- Project and transfer reports rolled up by province, year and kind: how many, their budgets and
--- spending summed, the execution rate as a ratio of sums (over the reports that state both), the
--- mean self-evaluation score.
+-- Project and transfer reports of a known province and year rolled up by province, year and kind:
+-- how many, their budgets and spending summed, the execution rate as a ratio of sums (over the
+-- reports that state both), the mean self-evaluation score.
 CREATE VIEW v_project_rollup AS
 SELECT
     province, fiscal_year, report_kind,
@@ -148,7 +149,7 @@ SELECT
     count(DISTINCT institution_key) AS institutions,
     province_code
 FROM v_project_reports
-WHERE province IS NOT NULL
+WHERE province IS NOT NULL AND fiscal_year IS NOT NULL
 GROUP BY province, province_code, fiscal_year, report_kind
 ORDER BY province_code, fiscal_year, report_kind;
 
@@ -321,9 +322,10 @@ LEFT JOIN v_institution_values v
 GROUP BY ALL
 ORDER BY p.region_code, p.fiscal_year, ind.indicator_code;
 
--- Performance-indicator attainment: a row is met when its actual value satisfies the target's
--- comparator (≥95% and 97% are met; ≤3天 and 5天 are not), or, without a comparator, when the two
--- values or the two texts are the same (100% / 100%, 达标 / 达标); otherwise not comparable.
+-- Performance-indicator attainment (rows of a known year): a row is met when its actual value
+-- satisfies the target's comparator (≥95% and 97% are met; ≤3天 and 5天 are not), or, without a
+-- comparator, when the two values or the two texts are the same (100% / 100%, 达标 / 达标); otherwise
+-- not comparable.
 CREATE VIEW v_kpi_attainment AS
 WITH judged AS (
     SELECT
@@ -341,6 +343,7 @@ WITH judged AS (
             WHEN trim(target_text) <> '' AND trim(target_text) = trim(actual_text) THEN TRUE
         END AS met
     FROM v_performance_indicators
+    WHERE fiscal_year IS NOT NULL
 )
 SELECT
     province, province_code, fiscal_year, report_kind, level1, level2,

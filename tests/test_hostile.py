@@ -146,7 +146,6 @@ HOSTILE: dict[str, tuple[object, tuple[str, str]]] = {
     "随笔.txt": ("春天来了，公园里的花都开了，我们一起去散步，心情很好。\n".encode() * 5, ("extract", "no indicator figures found")),
     "crash.txt": (REPORT_TEXT.format(name="浏阳市图书馆", year=2022, spent="310.00").encode(), ("read", "the reading process died")),
     "slow.txt": (REPORT_TEXT.format(name="醴陵市图书馆", year=2022, spent="320.00").encode(), ("read", "took longer than 2 s to read (READ_TIMEOUT_SECONDS)")),
-    "no year.txt": ("宁乡市图书馆部门整体支出绩效自评报告\n全年整体支出330.00万元。\n".encode(), ("validate", "failed rule fiscal_year_present")),
 }  # fmt: skip
 # Good reports under hostile names, and documents that load with a flag.
 RENAMED = {"txt": "长沙 市 图书馆 2022 年度 自评报告.txt", "docx": LONG_NAME, "pdf": "报告 (最终版) ＃1.pdf"}
@@ -154,6 +153,7 @@ FLAGGED = {
     "星光社区图书馆.txt": (REPORT_TEXT.format(name="星光社区图书馆", year=2022, spent="340.00"), "region_resolved"),
     "湘乡市图书馆 first.txt": (REPORT_TEXT.format(name="湘乡市图书馆", year=2022, spent="350.00"), "consistent_across_documents"),
     "湘乡市图书馆 revised.txt": (REPORT_TEXT.format(name="湘乡市图书馆", year=2022, spent="360.00"), "consistent_across_documents"),
+    "no year.txt": ("宁乡市图书馆部门整体支出绩效自评报告\n全年整体支出330.00万元。\n", "fiscal_year_present"),
 }  # fmt: skip
 
 

@@ -57,7 +57,6 @@ def test_clean_report_passes_every_rule():
     ("bad", "rule"),
     [
         (fact(institution=None), "institution_present"),
-        (fact(fiscal_year=None), "fiscal_year_present"),
         (fact(fiscal_year=1998), "fiscal_year_in_range"),
         (fact(fiscal_year=2999), "fiscal_year_in_range"),
         (fact(value=None), "value_present"),
@@ -103,6 +102,7 @@ def test_a_range_rules_detail_names_the_bound_of_the_rows_indicator():
     ("change", "rule"),
     [
         ({"province_code": None}, "region_resolved"),
+        ({"fiscal_year": None}, "fiscal_year_present"),  # a report of unknown year: its figures stay
         (
             {"budget_execution_rate": 104.2, "budget_total": 1000000.0, "expenditure_total": 1042000.0},
             "execution_rate_at_most_100",
@@ -122,7 +122,7 @@ def test_warning_rule_keeps_the_facts_and_flags_them(change, rule):
         row = dict(row)
         if row["indicator_code"] in change:
             row["value"] = change[row["indicator_code"]]
-        for column in ("province_code", "note", "ocr_confidence"):
+        for column in ("province_code", "fiscal_year", "note", "ocr_confidence"):
             if column in change:
                 row[column] = change[column]
         rows.append(row)
@@ -316,7 +316,6 @@ def test_clean_performance_indicator_rows_pass_every_rule():
         (kpi(indicator=None), "kpi_indicator_present", None),
         (kpi(indicator=" "), "kpi_indicator_present", None),
         (kpi(institution=None), "kpi_institution_present", None),
-        (kpi(fiscal_year=None), "kpi_fiscal_year_present", None),
         (kpi(comparator="≈"), "kpi_comparator_known", None),
         (kpi(weight=120.0, score=None), "kpi_weight_in_range", 120.0),
         (kpi(weight=-1.0, score=None), "kpi_weight_in_range", -1.0),
@@ -334,6 +333,14 @@ def test_an_error_rule_rejects_the_breaking_row_only(bad, rule, observed):
     assert row["detail"].startswith("performance indicator") and "expected" in row["detail"]
     assert pd.isna(row["indicator_code"])
     assert (pd.isna(row["value"]) and observed is None) or row["value"] == observed
+
+
+def test_a_row_of_a_report_of_unknown_year_is_flagged_and_kept():
+    from pipelines.validation import validate_indicators
+
+    outcome = validate_indicators(kpi_frame(*KPI_CLEAN, kpi(fiscal_year=None)))
+    assert outcome.rejected.empty and len(outcome.accepted) == len(KPI_CLEAN) + 1
+    assert outcome.accepted["flags"].fillna("").str.contains("kpi_fiscal_year_present").sum() == 1
 
 
 def test_a_score_above_its_weight_is_flagged_and_kept():

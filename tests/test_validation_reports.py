@@ -13,7 +13,7 @@ from tests.test_pipeline import query, run_pipeline
 TITLE = "{name}2022年度部门整体支出绩效自评报告"
 REPORTS = {
     # file name: (text, rule, where the failing fact ends up)
-    "长沙县图书馆自评报告.txt": ("长沙县图书馆部门整体支出绩效自评报告\n全年整体支出100.00万元。", "fiscal_year_present", "rejected"),
+    "长沙县图书馆自评报告.txt": ("长沙县图书馆部门整体支出绩效自评报告\n全年整体支出100.00万元。", "fiscal_year_present", "flagged"),
     "old_year.txt": ("望城区图书馆1998年度部门整体支出绩效自评报告\n全年整体支出100.00万元。", "fiscal_year_in_range", "rejected"),
     "no_place.txt": (TITLE.format(name="星光社区图书馆") + "\n全年整体支出100.00万元。", "region_resolved", "flagged"),
     "too_satisfied.txt": (TITLE.format(name="宁乡市图书馆") + "\n读者满意度达到120%。全年整体支出100.00万元。", "value_not_above_range", "rejected"),
@@ -131,7 +131,7 @@ def test_institution_values_are_the_latest_documents_figures(warehouse):
         warehouse,
         "SELECT v.institution_key, v.fiscal_year, v.indicator_code, v.value, v.scope, v.source_file,"
         " d.ingested_at FROM v_indicator_values v JOIN dim_document d USING (source_file)"
-        " WHERE NOT v.is_target AND v.report_kind = 'department'",
+        " WHERE NOT v.is_target AND v.report_kind = 'department' AND v.fiscal_year IS NOT NULL",
     )
     grain = ["institution_key", "fiscal_year", "indicator_code"]
     assert (stated.groupby(grain)["source_file"].nunique() > 1).any()  # documents disagree somewhere
@@ -140,3 +140,14 @@ def test_institution_values_are_the_latest_documents_figures(warehouse):
     assert chosen.index.is_unique and chosen.index.sort_values().equals(latest.index.sort_values())
     picked = chosen.loc[latest.index, ["source_file", "value", "scope"]]
     assert picked.equals(latest[["source_file", "value", "scope"]])
+
+
+def test_a_report_of_unknown_year_keeps_its_figures_out_of_the_per_year_views(warehouse):
+    name = "长沙县图书馆自评报告.txt"
+    stated = query(warehouse, f"SELECT fiscal_year, value FROM v_indicator_values WHERE source_file = '{name}'")
+    assert stated["fiscal_year"].isna().all() and stated["value"].tolist() == [1_000_000.0]
+    institution = query(warehouse, f"SELECT institution_key FROM v_documents WHERE source_file = '{name}'")
+    key = institution["institution_key"].iloc[0]
+    assert query(warehouse, f"SELECT * FROM v_institution_values WHERE institution_key = '{key}'").empty
+    for view in ("v_region_rollup", "v_province_rollup", "v_coverage", "v_institution_year", "v_kpi_attainment"):
+        assert query(warehouse, f"SELECT count(*) AS n FROM {view} WHERE fiscal_year IS NULL")["n"].iloc[0] == 0

@@ -70,7 +70,10 @@ def _rule_checks(outcome: ValidationOutcome) -> Iterator[AssetCheckResult]:
             GRAIN_CHECK,
             asset="validated_facts",
             blocking=True,
-            description="Structural: no null keys, one fact per grain; a failure stops the warehouse load.",
+            description=(
+                "Structural: no null keys (the fiscal year may be unknown), one fact per grain; a failure "
+                "stops the warehouse load."
+            ),
         ),
     ],
 )
@@ -88,7 +91,9 @@ def validated_facts(
         },
     )
     yield from _rule_checks(outcome)
-    yield _grain_check(outcome.accepted, FACT_GRAIN, GRAIN_CHECK)
+    yield _grain_check(
+        outcome.accepted, FACT_GRAIN, GRAIN_CHECK, may_be_null=("fiscal_year",)
+    )  # a year unknown
 
 
 @asset(
@@ -124,8 +129,11 @@ def validated_indicators(
     yield _grain_check(outcome.accepted, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK)
 
 
-def _grain_check(accepted: pd.DataFrame, grain: list[str], name: str) -> AssetCheckResult:
-    null_keys = int(accepted[grain].isna().any(axis=1).sum()) if len(accepted) else 0
+def _grain_check(
+    accepted: pd.DataFrame, grain: list[str], name: str, may_be_null: tuple[str, ...] = ()
+) -> AssetCheckResult:
+    keys = [column for column in grain if column not in may_be_null]
+    null_keys = int(accepted[keys].isna().any(axis=1).sum()) if len(accepted) else 0
     duplicates = int(accepted.duplicated(grain).sum()) if len(accepted) else 0
     return AssetCheckResult(
         check_name=name,
