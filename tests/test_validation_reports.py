@@ -144,10 +144,20 @@ def test_institution_values_are_the_latest_documents_figures(warehouse):
 
 def test_a_report_of_unknown_year_keeps_its_figures_out_of_the_per_year_views(warehouse):
     name = "长沙县图书馆自评报告.txt"
-    stated = query(warehouse, f"SELECT fiscal_year, value FROM v_indicator_values WHERE source_file = '{name}'")
+    stated = query(
+        warehouse, f"SELECT fiscal_year, value FROM v_indicator_values WHERE source_file = '{name}'"
+    )
     assert stated["fiscal_year"].isna().all() and stated["value"].tolist() == [1_000_000.0]
     institution = query(warehouse, f"SELECT institution_key FROM v_documents WHERE source_file = '{name}'")
     key = institution["institution_key"].iloc[0]
     assert query(warehouse, f"SELECT * FROM v_institution_values WHERE institution_key = '{key}'").empty
-    for view in ("v_region_rollup", "v_province_rollup", "v_coverage", "v_institution_year", "v_kpi_attainment"):
-        assert query(warehouse, f"SELECT count(*) AS n FROM {view} WHERE fiscal_year IS NULL")["n"].iloc[0] == 0
+    for view in (
+        "v_region_rollup",
+        "v_province_rollup",
+        "v_coverage",
+        "v_institution_year",
+        "v_kpi_attainment",
+    ):
+        assert (
+            query(warehouse, f"SELECT count(*) AS n FROM {view} WHERE fiscal_year IS NULL")["n"].iloc[0] == 0
+        )
