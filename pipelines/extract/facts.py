@@ -108,8 +108,8 @@ def extract_content(
 
 
 def _fiscal_budget_as_total(facts: list[Fact]) -> list[Fact]:
-    """A project's or fund's budget told only as its fiscal money, in prose (本项目财政拨款为324.11万元,
-    财政资金总额16.20万元): also its budget, where no total is told. Not a form's fiscal row (a form
+    """A project's or fund's budget told only as its fiscal money, in prose (本项目财政拨款为…万元,
+    项目财政资金总额…万元): also its budget, where no total is told. Not a form's fiscal row (a form
     has a total row of its own, however it is filled), nor fiscal budgets that disagree."""
     achieved = [f for f in facts if not f.is_target]
     if any(f.indicator_code == BUDGET_CODE for f in achieved):

@@ -91,9 +91,7 @@ def validated_facts(
         },
     )
     yield from _rule_checks(outcome)
-    yield _grain_check(
-        outcome.accepted, FACT_GRAIN, GRAIN_CHECK, may_be_null=("fiscal_year",)
-    )  # a year unknown
+    yield _grain_check(outcome.accepted, FACT_GRAIN, GRAIN_CHECK, may_be_null=UNKNOWN_YEAR)
 
 
 @asset(
@@ -127,6 +125,9 @@ def validated_indicators(
     )
     yield from _rule_checks(outcome)
     yield _grain_check(outcome.accepted, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK)
+
+
+UNKNOWN_YEAR = ("fiscal_year",)  # a report's year may be unknown: its figures stay, flagged
 
 
 def _grain_check(

@@ -1065,7 +1065,7 @@ def _glued_words_after(stream: list[Token], index: int) -> bool:
 
 def _level_text(token: Token) -> str:
     """A level's name without its points (投入(20分): 投入)."""
-    return POINTS_IN_NAME.sub("", token.printed).strip()
+    return _level_text_of(token.printed) or ""
 
 
 def read_indicator_block(

@@ -226,7 +226,7 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
                 read_fiscal.setdefault(indicator.code, figure)
             made = make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
             clause_start = sentence.clause_start(hits[i].start)
-            if _fiscal_money(sentence, hits[i], figure, scope, is_target):
+            if _fiscal_money(sentence, indicator, hits[i], figure, scope, is_target):
                 made += make_facts(
                     indicator, figure, FISCAL_SCOPE, False, locator, snippet, context.money_unit
                 )
@@ -239,16 +239,18 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
     return _without_batches(facts, [f for f in batches if f in facts])
 
 
-# A project's money said to be all fiscal right after its figure (…16万元,全部为市级财政资金).
+# A project's money said to be all fiscal right after its figure (…万元,全部为县级财政资金).
 ALL_FISCAL_AFTER = re.compile(
     r"\s*[,，]?\s*(?:全部|均)(?:为|是|来源于|来自)[^,，。；;]{0,6}财政(?:资金|拨款)"
 )
 
 
-def _fiscal_money(sentence: _Sentence, hit: AliasHit, figure: Figure, scope: str, is_target: bool) -> bool:
-    """Whether a project's or fund's budget is said to be all fiscal money right after its figure
-    (then it is the fiscal budget too); not a part (其中 before it in its clause)."""
-    if not sentence.matcher.project_report or hit.indicator.code != BUDGET_CODE or is_target:
+def _fiscal_money(
+    sentence: _Sentence, indicator: Indicator, hit: AliasHit, figure: Figure, scope: str, is_target: bool
+) -> bool:
+    """Whether a project's or fund's budget (`indicator` as read) is said to be all fiscal money right
+    after its figure (then it is the fiscal budget too); not a part (其中 before it in its clause)."""
+    if not sentence.matcher.project_report or indicator.code != BUDGET_CODE or is_target:
         return False
     if (
         scope not in (DEPARTMENT, INITIAL)
@@ -263,7 +265,7 @@ def _spent_by_rate(
 ) -> list[Fact]:
     """Spending in bare words after the sentence's budget, checked by its execution rate (see
     `spending_by_rate`), where no alias gave the sentence's spending: of the body's budget, else of
-    a fiscal budget with its own rate (年度财政资金预算700万元,执行425万元,执行率61%), then in its scope."""
+    a fiscal budget with its own rate (年度财政资金预算800万元,执行520万元,执行率65%), then in its scope."""
     spending = sentence.matcher.indicators.get(SPENDING_CODE)
     if spending is None or SPENDING_CODE in read or SPENDING_CODE in read_fiscal:
         return []
