@@ -408,6 +408,11 @@ def test_project_money_in_the_words_of_a_project_or_fund_report():
             420_000,
         ),
         ("上级下达镜湖区中央转移支付资金(残疾人事业发展补助资金)29.6万元。", "budget_total", 296_000),
+        (
+            "省下达我县湖南省体育强省(全民健身)专项资金48.5万元。",
+            "budget_total",
+            485_000,
+        ),  # the province names the fund
     ],
 )
 def test_money_passed_down_to_a_fund_named_at_length_and_paid_out(sentence, code, value):

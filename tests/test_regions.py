@@ -263,3 +263,11 @@ def test_corpus_regions_match_the_gold_labels() -> None:
             label["city"],
             label["county"],
         ), stem
+
+
+def test_place_names_below_the_province_leave_a_provinces_name_out():
+    from pipelines.extract.regions import place_name_starts
+
+    text = "湖南省体育强省专项资金下达宣汉县文化馆"
+    assert place_name_starts(text) == [0, 13]
+    assert place_name_starts(text, below_province=True) == [13]

@@ -370,6 +370,11 @@ def resolve_region_from_path(source_file: str, year: int | None, fallback: Regio
     return _region(place, "path", [*earlier, "from the path", *notes])
 
 
-def place_name_starts(text: str, year: int | None = None) -> list[int]:
-    """Where official place names (full names, not short forms) start in `text`."""
-    return [match.start for match in _find(_index(_gazetteer_year(year)), text, shorts=False)]
+def place_name_starts(text: str, year: int | None = None, below_province: bool = False) -> list[int]:
+    """Where official place names (full names, not short forms) start in `text`; with
+    `below_province`, only names of cities and counties (a province's name is left out)."""
+    return [
+        match.start
+        for match in _find(_index(_gazetteer_year(year)), text, shorts=False)
+        if not (below_province and all(place.level == 0 for place in match.places))
+    ]

@@ -125,8 +125,14 @@ def _figure_for(
         for other in skipped:
             gap = gap.replace(text[other.start : other.end], "")
         fund_named = bool(ALLOCATION.search(hit.alias)) and bool(FUND_NAME_GAP.fullmatch(gap))
-        if fund_named and OUR_AREA.search(hit.alias) and place_name_starts(gap[:PLACE_CHARS])[:1] == [0]:
-            return None  # 下达我市宣汉县文化馆…补助40万元: one place's share of what our area was given
+        if (
+            fund_named
+            and OUR_AREA.search(hit.alias)
+            and place_name_starts(gap[:PLACE_CHARS], below_province=True)[:1] == [0]
+        ):
+            # 下达我市宣汉县文化馆…补助40万元: one place's share of what our area was given (a province's
+            # name starts a fund's own name: 下达我县某某省体育强省专项资金…)
+            return None
         if (len(gap) > MAX_GAP and not fund_named) or any(stop in gap for stop in GAP_STOPS):
             return None
         if MINUS_BEFORE.search(gap) and hit.indicator.min_value >= 0:
