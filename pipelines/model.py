@@ -16,6 +16,7 @@ Stage = Literal["read", "extract", "validate"]
 # body (项目支出); transfer: a fund passed down and spent by the body (转移支付, 专项资金).
 ReportKind = Literal["department", "project", "transfer"]
 DEPARTMENT = "department"  # the scope of a fact about the whole body (else a part: basic, project ...)
+FISCAL = "fiscal"  # the scope of a figure of the fiscal money (财政资金, 财政拨款)
 Comparator = Literal[">=", "<=", "=", ">", "<"]
 
 

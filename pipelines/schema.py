@@ -552,6 +552,11 @@ def columns(name: str) -> list[str]:
     return _DECLARED[name].names
 
 
+def nullable(name: str) -> set[str]:
+    """The columns of a table, view or frame that may hold NULL."""
+    return {c.name for c in _DECLARED[name].columns if c.nullable}
+
+
 def grain(name: str) -> list[str]:
     """The columns unique together in a table or frame."""
     return list(_DECLARED[name].grain)

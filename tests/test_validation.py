@@ -195,11 +195,13 @@ def test_structural_check_fails_on_a_broken_grain():
     from pipelines.validation import FACT_GRAIN
 
     outcome = validate_facts(frame(*CLEAN))
-    assert _grain_check(outcome.accepted, FACT_GRAIN, GRAIN_CHECK).passed
+    assert _grain_check(outcome.accepted, FACT_GRAIN, GRAIN_CHECK, "fact_indicator_value").passed
+    unknown_year = outcome.accepted.assign(fiscal_year=None)  # a key the fact table may hold NULL in
+    assert _grain_check(unknown_year, FACT_GRAIN, GRAIN_CHECK, "fact_indicator_value").passed
     broken = outcome.accepted.copy()
     broken.loc[len(broken)] = broken.iloc[0]
     broken.loc[len(broken)] = {**broken.iloc[1].to_dict(), "institution": None}
-    result = _grain_check(broken, FACT_GRAIN, GRAIN_CHECK)
+    result = _grain_check(broken, FACT_GRAIN, GRAIN_CHECK, "fact_indicator_value")
     assert not result.passed
     assert (result.metadata["duplicate_grains"].value, result.metadata["null_keys"].value) == (1, 1)
 
@@ -382,9 +384,11 @@ def test_structural_check_of_performance_indicator_rows():
     from pipelines.validation import INDICATOR_GRAIN, validate_indicators
 
     accepted = validate_indicators(kpi_frame(*KPI_CLEAN)).accepted
-    assert _grain_check(accepted, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK).passed
+    assert _grain_check(accepted, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK, "fact_performance_indicator").passed
     broken = pd.concat([accepted, accepted.head(1)], ignore_index=True)
-    assert not _grain_check(broken, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK).passed
+    assert not _grain_check(
+        broken, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK, "fact_performance_indicator"
+    ).passed
 
 
 def test_the_same_indicator_rows_again_get_the_remembered_outcome(tmp_path, monkeypatch):

@@ -123,7 +123,7 @@ def _fiscal_budget_as_total(facts: list[Fact]) -> list[Fact]:
 
 def _with_fund_total(facts: list[Fact], context: Context) -> list[Fact]:
     """A project report's budget told only as a fund's total before its parts, or told elsewhere as
-    one of those parts (中央下达资金1372.7万元 …; 收到资金共2330.9万元,其中:中央资金1372.7万元 …): the total."""
+    one of those parts (中央下达资金800万元 …; 收到资金共1200万元,其中:中央资金800万元 …): the total."""
     budgets = [
         f for f in facts if f.indicator_code == BUDGET_CODE and f.scope == DEPARTMENT and not f.is_target
     ]

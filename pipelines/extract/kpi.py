@@ -205,7 +205,7 @@ def figure_of_value(text: str) -> Figure | None:
 
 
 # An indicator row told as a list item (1.XX覆盖率,年初目标值≥90%,实际完成值92%,自评得分20分;) or as a
-# sentence of its own (XX满意度,年初目标值≥95%,实际完成值94.60%,扣1分): its name, target, achieved value,
+# sentence of its own (XX满意度,年初目标值≥95%,实际完成值93.50%,扣1分): its name, target, achieved value,
 # and its points and score where told.
 PROSE_ROW = re.compile(
     r"^\s*(?P<number>\d{1,2}\s*[.、．]|[(（]\d{1,2}[)）])?\s*(?P<name>[^,，;；:：。]{2,40}?)\s*[,，:：]\s*"

@@ -15,6 +15,7 @@ from dagster import (
     asset,
 )
 
+from pipelines import schema
 from pipelines.batch import Extraction
 from pipelines.defs.resources import ExtractCacheFolder
 from pipelines.validation import (
@@ -91,7 +92,7 @@ def validated_facts(
         },
     )
     yield from _rule_checks(outcome)
-    yield _grain_check(outcome.accepted, FACT_GRAIN, GRAIN_CHECK, may_be_null=UNKNOWN_YEAR)
+    yield _grain_check(outcome.accepted, FACT_GRAIN, GRAIN_CHECK, "fact_indicator_value")
 
 
 @asset(
@@ -124,16 +125,13 @@ def validated_indicators(
         },
     )
     yield from _rule_checks(outcome)
-    yield _grain_check(outcome.accepted, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK)
+    yield _grain_check(outcome.accepted, INDICATOR_GRAIN, INDICATOR_GRAIN_CHECK, "fact_performance_indicator")
 
 
-UNKNOWN_YEAR = ("fiscal_year",)  # a report's year may be unknown: its figures stay, flagged
-
-
-def _grain_check(
-    accepted: pd.DataFrame, grain: list[str], name: str, may_be_null: tuple[str, ...] = ()
-) -> AssetCheckResult:
-    keys = [column for column in grain if column not in may_be_null]
+def _grain_check(accepted: pd.DataFrame, grain: list[str], name: str, table: str) -> AssetCheckResult:
+    """No row without a key of its grain (but for a key its warehouse `table` may hold NULL in, such
+    as an unknown fiscal year), and one row per grain."""
+    keys = [column for column in grain if column not in schema.nullable(table)]
     null_keys = int(accepted[keys].isna().any(axis=1).sum()) if len(accepted) else 0
     duplicates = int(accepted.duplicated(grain).sum()) if len(accepted) else 0
     return AssetCheckResult(

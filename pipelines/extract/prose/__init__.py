@@ -90,7 +90,7 @@ from pipelines.extract.prose.targets import (
 )
 from pipelines.extract.text import NormalText, normalise
 from pipelines.indicators import Indicator
-from pipelines.model import Fact
+from pipelines.model import FISCAL, Fact
 
 # In the clause before an alias, these make the figure a change against another year, not a level.
 CHANGE_WORDS = ("较上年", "比上年", "同比", "较去年", "比去年", "增加", "减少", "增长", "下降")
@@ -100,7 +100,6 @@ LIST_MARKER = re.compile(r"^(?:\d{1,2}\s*[、.．]|[(（]?[一二三四五六七
 MAX_CELL = 20
 SCORE_CODE = "self_eval_score"
 RATE_CODE = "budget_execution_rate"
-FISCAL_SCOPE = "fiscal"  # the scope of a figure of the fiscal money (财政资金, 财政拨款)
 # One indicator's row told as a sentence: its target or actual value stated (目标值≥90%, 完成值92%), not
 # indicators named in general (对照…各项指标值进行打分,自评得分100分).
 INDICATOR_ROW_WORDS = re.compile(r"(?:目标值|指标值|完成值)\s*(?:为|是|:|：)?\s*[≥≤><=＞＜]?\s*\d")
@@ -222,14 +221,12 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             indicator, scope, is_target = reading
             if scope in (DEPARTMENT, INITIAL) and not is_target:
                 read.setdefault(indicator.code, figure)
-            elif scope == FISCAL_SCOPE and not is_target:
+            elif scope == FISCAL and not is_target:
                 read_fiscal.setdefault(indicator.code, figure)
             made = make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
             clause_start = sentence.clause_start(hits[i].start)
             if _fiscal_money(sentence, indicator, hits[i], figure, scope, is_target):
-                made += make_facts(
-                    indicator, figure, FISCAL_SCOPE, False, locator, snippet, context.money_unit
-                )
+                made += make_facts(indicator, figure, FISCAL, False, locator, snippet, context.money_unit)
             if indicator.unit == "CNY" and MONEY_TOTAL.search(text_of_sentence, clause_start, figure.start):
                 facts = _without_parts(facts, made)  # (a sum of what was passed down is no batch)
             elif indicator.code == BUDGET_CODE and scope == DEPARTMENT and ALLOCATION.search(hits[i].alias):
@@ -272,7 +269,7 @@ def _spent_by_rate(
     if BUDGET_CODE in read and RATE_CODE in read:
         scope, budget, rate = DEPARTMENT, read[BUDGET_CODE], read[RATE_CODE]
     elif BUDGET_CODE not in read and BUDGET_CODE in read_fiscal and RATE_CODE in read_fiscal:
-        scope, budget, rate = FISCAL_SCOPE, read_fiscal[BUDGET_CODE], read_fiscal[RATE_CODE]
+        scope, budget, rate = FISCAL, read_fiscal[BUDGET_CODE], read_fiscal[RATE_CODE]
     else:
         return []
     taken = {figure.start for figure in sentence.chosen.values()}

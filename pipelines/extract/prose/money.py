@@ -293,8 +293,8 @@ def total_before_parts(text: str, figures: list[Figure]) -> tuple[Figure, list[F
     return None
 
 
-# Spending told in bare words after a budget, checked by the rate the sentence states (年度预算700万元,
-# 执行425万元,执行率61%; 批复支出预算1824.15万元,实际执行支出预算1711.15万元,执行率为93.8%).
+# Spending told in bare words after a budget, checked by the rate the sentence states (年度预算800万元,
+# 执行520万元,执行率65%; 批复支出预算1200.00万元,实际执行支出预算1140.00万元,执行率为95%).
 SPENT_IN_CLAUSE = re.compile(r"执行|支出|支付|使用|拨付|决算")
 
 
