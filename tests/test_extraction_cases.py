@@ -1148,6 +1148,54 @@ def test_a_projects_budget_said_to_be_all_fiscal_money_is_its_fiscal_budget_too(
     assert facts.get(("budget_fiscal", "fiscal")) == fiscal
 
 
+@pytest.mark.parametrize(
+    ("lines", "budget", "spending"),
+    [
+        # the fund's money and its spending, checked by the sentence's rate: the budget and spending
+        (("县里收到某某道路养护补助资金合计800万元,已支出520万元,资金支付率65%。",), 8_000_000, 5_200_000),
+        # a later fund's pair is one part of the first
+        (
+            (
+                "县里收到公路建设补助资金合计800万元,已支出520万元,资金支付率65%。",
+                "收到桥梁维护补助资金300万元,已支出30万元,资金支付率10%。",
+            ),
+            8_000_000,
+            5_200_000,
+        ),
+        # the rate does not check the figures: no spending (the sum is still the fund's money)
+        (("县里收到某某道路养护补助资金合计800万元,已支出520万元,资金支付率60%。",), 8_000_000, None),
+        (("县里收到某某道路养护补助资金800万元,已支出520万元,资金支付率60%。",), None, None),
+        # money arrived is no fund's budget
+        (("到位资金合计800万元,已支出520万元,资金支付率65%。",), None, None),
+    ],
+)
+def test_a_funds_money_and_spending_checked_by_the_rate(lines, budget, spending):
+    facts = read_as(document_from_lines("某县2023年度道路养护专项资金绩效自评报告", *lines), "transfer")
+    assert facts.get(("budget_total", "department")) == budget
+    assert facts.get(("expenditure_total", "department")) == spending
+
+
+@pytest.mark.parametrize(
+    ("lines", "budget"),
+    [
+        # a fund told as a sum is the budget where nothing else names one
+        (("某县2022年农业生态保护补助资金共计960万元,其中:实施禁牧补助120万亩。",), 9_600_000),
+        (("2022年训练经费合计60万元,用于队员训练和比赛。",), 600_000),
+        # the first sum only: a later one is another thing's
+        (("2022年训练经费合计60万元。", "其他项目经费合计20万元。"), 600_000),
+        # a budget named elsewhere wins
+        (("2022年训练经费合计60万元。", "本项目预算55万元。"), 550_000),
+        # a sum spent is no budget
+        (("2022年使用训练经费合计60万元。",), None),
+    ],
+)
+def test_a_funds_money_told_as_a_sum_is_the_only_budget(lines, budget):
+    facts = read_as(
+        document_from_lines("某县体校2022年度运动队训练经费项目支出绩效自评报告", *lines), "project"
+    )
+    assert facts.get(("budget_total", "department")) == budget
+
+
 def test_a_budget_amount_and_the_budget_executed():
     facts = achieved(
         document_from_lines("2017 年预算金额 120.5 万元,经费来源为财政补助收入,预算执行 90万元,执行率 75%。")

@@ -104,6 +104,9 @@ def extract_content(
     facts = _with_fund_total(facts, context)
     if matcher.project_report and not any(f.indicator_code == BUDGET_CODE for f in form.facts):
         facts = _fiscal_budget_as_total(facts)
+    if matcher.project_report and not any(f.indicator_code == BUDGET_CODE and not f.is_target for f in facts):
+        note = "the fund's money told as a sum, the only budget its report tells"
+        facts = facts + [replace(f, note=note) for f in context.fund_sum]
     return Content(tuple(_first_statements(facts)), tuple(rows))
 
 

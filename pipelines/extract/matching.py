@@ -190,6 +190,8 @@ class Context:
     by_nature: bool = False  # inside a form's budget split by nature (按支出性质分: 基本支出 / 项目支出)
     fund_total: list[Fact] = field(default_factory=list)  # a project's budget told before its parts
     fund_parts: set[float] = field(default_factory=set)  # those parts, in yuan
+    fund_sum: list[Fact] = field(default_factory=list)  # a project's fund told as a sum (资金合计…万元)
+    fund_rated: bool = False  # a fund's money and spending checked by a rate read (later ones are parts)
 
     def in_target_section(self) -> bool:
         return any(self.target_levels.values())

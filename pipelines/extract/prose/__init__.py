@@ -62,7 +62,9 @@ from pipelines.extract.prose.money import (
     PUBLIC_BUDGET,
     SPENDING_CODE,
     MoneyHeads,
+    fund_and_spending_by_rate,
     fund_passed_whole,
+    fund_sum,
     names_one_item,
     scope_marks,
     spending_by_rate,
@@ -203,6 +205,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             summed = sum_of_funds(text_of_sentence, figures, matcher, locator, snippet)
             passed = fund_passed_whole(text_of_sentence, figures, matcher, locator, snippet)
             facts = _without_parts(facts, summed) + summed + passed
+            if not context.fund_sum and not (paragraph_target or labelled_target(text_of_sentence)):
+                context.fund_sum = _fund_sum(text_of_sentence, figures, matcher, context, locator, snippet)
         if not hits:
             continue
         clause_starts = [m.end() for m in CLAUSE_END.finditer(text_of_sentence)]
@@ -266,6 +270,8 @@ def _spent_by_rate(
     spending = sentence.matcher.indicators.get(SPENDING_CODE)
     if spending is None or SPENDING_CODE in read or SPENDING_CODE in read_fiscal:
         return []
+    if BUDGET_CODE not in read and BUDGET_CODE not in read_fiscal and RATE_CODE in read:
+        return _fund_by_rate(sentence, read[RATE_CODE], locator, snippet)
     if BUDGET_CODE in read and RATE_CODE in read:
         scope, budget, rate = DEPARTMENT, read[BUDGET_CODE], read[RATE_CODE]
     elif BUDGET_CODE not in read and BUDGET_CODE in read_fiscal and RATE_CODE in read_fiscal:
@@ -277,6 +283,41 @@ def _spent_by_rate(
     if figure is None:
         return []
     return make_facts(spending, figure, scope, False, locator, snippet, sentence.context.money_unit)
+
+
+def _fund_sum(
+    text: str, figures: list[Figure], matcher: Matcher, context: Context, locator: str, snippet: str
+) -> list[Fact]:
+    """A project's or fund's money told as a sum (see `fund_sum`), kept aside in `context`: the budget
+    where nothing else in the report names one."""
+    budget = matcher.indicators.get(BUDGET_CODE)
+    if budget is None or context.in_target_section():
+        return []
+    figure = fund_sum(
+        text, figures, lambda at: max((m.end() for m in CLAUSE_END.finditer(text, 0, at)), default=0)
+    )
+    if figure is None:
+        return []
+    return make_facts(budget, figure, DEPARTMENT, False, locator, snippet, context.money_unit)
+
+
+def _fund_by_rate(sentence: _Sentence, rate: Figure, locator: str, snippet: str) -> list[Fact]:
+    """A project's or fund's budget and spending told with no budget word, where the sentence's rate
+    checks them (see `fund_and_spending_by_rate`); only the report's first such pair."""
+    matcher = sentence.matcher
+    if not matcher.project_report or BUDGET_CODE not in matcher.indicators or sentence.context.fund_rated:
+        return []
+    taken = {figure.start for figure in sentence.chosen.values()}
+    found = fund_and_spending_by_rate(sentence.text, sentence.figures, rate, taken, sentence.clause_start)
+    if found is None:
+        return []
+    sentence.context.fund_rated = True  # the first is the fund's; later ones its parts'
+    unit = sentence.context.money_unit
+    budget, spent = found
+    return [
+        *make_facts(matcher.indicators[BUDGET_CODE], budget, DEPARTMENT, False, locator, snippet, unit),
+        *make_facts(matcher.indicators[SPENDING_CODE], spent, DEPARTMENT, False, locator, snippet, unit),
+    ]
 
 
 def _fund_total(normal: NormalText, locator: str, matcher: Matcher, context: Context) -> None:

@@ -321,3 +321,57 @@ def spending_by_rate(
         if whole > 0 and abs(spent / whole * 100 - float(rate.value)) <= tolerance:
             return figure
     return None
+
+
+# A fund's money and its spending told without a budget word, checked by the sentence's own rate
+# (收到补助资金合计800万元,已支出520万元,资金支付率65%): the fund's money is the budget.
+FUND_NAMED_BEFORE = re.compile(
+    r"(?:资金|经费)(?:[(（][^()（）]{1,20}[)）])?\s*(?:共计|合计|总计|总额|共)?\s*(?:为|是)?\s*[:：]?\s*$"
+)
+NOT_THE_FUNDS_OWN = re.compile(r"其中|到位|结余|结转|收入")
+FUND_SUM_BEFORE = re.compile(
+    r"(?:资金|经费)(?:[(（][^()（）]{1,20}[)）])?\s*(?:共计|合计|总计|总额)\s*(?:为|是)?\s*[:：]?\s*$"
+)
+
+
+def fund_sum(text: str, figures: list[Figure], clause_start: Callable[[int], int]) -> Figure | None:
+    """The first money figure told as a fund's sum (…补助资金共计4470万元), with no spending or part
+    word before it in its clause."""
+    for figure in figures:
+        if figure.unit not in MONEY_FACTORS:
+            continue
+        start = clause_start(figure.start)
+        if not FUND_SUM_BEFORE.search(text, start, figure.start):
+            continue
+        if SPENT_IN_CLAUSE.search(text, start, figure.start) or NOT_THE_FUNDS_OWN.search(
+            text, start, figure.start
+        ):
+            continue
+        return figure
+    return None
+
+
+def fund_and_spending_by_rate(
+    text: str,
+    figures: list[Figure],
+    rate: Figure,
+    taken: set[int],
+    clause_start: Callable[[int], int],
+) -> tuple[Figure, Figure] | None:
+    """A money figure right after a fund's name (…资金合计), taken by no alias, with no spending or part
+    word before it in its clause, and the spending after it that is it times the sentence's rate
+    (`spending_by_rate`)."""
+    for figure in figures:
+        if figure.unit not in MONEY_FACTORS or figure.start in taken or figure.start > rate.start:
+            continue
+        start = clause_start(figure.start)
+        if not FUND_NAMED_BEFORE.search(text, start, figure.start):
+            continue
+        if SPENT_IN_CLAUSE.search(text, start, figure.start) or NOT_THE_FUNDS_OWN.search(
+            text, start, figure.start
+        ):
+            continue
+        spent = spending_by_rate(text, figures, figure, rate, taken, clause_start)
+        if spent is not None:
+            return figure, spent
+    return None
