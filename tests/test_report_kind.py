@@ -618,3 +618,28 @@ def test_a_report_that_opens_on_the_passing_down_of_a_fund_is_a_transfers():
     )
     assert kind_of(*lines)[0] == "transfer"
     assert kind_of("一、部门基本情况", "2024年部门整体支出440万元。")[0] == "department"
+
+
+@pytest.mark.parametrize(
+    ("lines", "kind", "name"),
+    [
+        # what the fund is for, in brackets after its name, is part of the name
+        (
+            ("某市交通局关于2023年度省级交通专项资金(乡村道路养护)绩效自评报告", "一、基本情况"),
+            "transfer",
+            "省级交通专项资金(乡村道路养护)",
+        ),
+        # a year glued to the name without 年 is no part of it
+        (("2021图书资料购置经费项目绩效自评报告", "一、基本情况"), "project", "图书资料购置经费项目"),
+        # an opening that evaluates a kind of project only (对一级项目进行自评) does not hide the title's name
+        (
+            ("文化馆展览布置经费项目绩效自评报告", "根据有关要求,我馆对一级项目进行自评,现将情况报告如下。"),
+            "project",
+            "文化馆展览布置经费项目",
+        ),
+    ],
+)
+def test_a_titles_project_name_with_its_purpose_a_glued_year_or_an_opening_naming_no_project(
+    lines, kind, name
+):
+    assert kind_of(*lines) == (kind, name)

@@ -109,17 +109,19 @@ PROJECT_END = r"(?:项目|专项资金|补助资金|资金|经费|工程|补贴)
 BATCH = (
     r"(?:[(（][第一二三四五六七八九十\d]{1,4}批(?:次)?[)）])?"  # a fund's batch after its name: 资金(第八批)
 )
+DETAIL = r"(?:[(（][\u4e00-\u9fff、]{2,20}[)）])?"  # what a fund is for, after its name: 专项资金(公路建设)
 TITLE_PROJECT = re.compile(
     r"(?:(?P<year>(?:19|20)\d{2}\s*年)(?!度)|(?:19|20)\d{2}\s*年度|关于)(?P<name>[\u4e00-\u9fff（）()、]{2,40}?"
     + PROJECT_END
     + BATCH
+    + DETAIL
     + r")(?:支出)?的?(?:事后)?(?:绩效|自评)"
 )
 # A title that is a project's name and the kind's words, no year before it (XX乡XX站提升改造项目绩效自评报告;
 # the year after it: XX经费项目2017年度绩效自评报告; a transfer's words after it: XX补助资金转移支付区域(项目)
 # 绩效目标自评表). A sharing site's page number (1、) before it is no part of it (PAGE_MARK).
 TITLE_PROJECT_ALONE = re.compile(
-    r"^(?P<name>[\u4e00-\u9fff（）()、]{2,40}?" + PROJECT_END + BATCH + r")"
+    r"^(?:(?:19|20)\d{2}(?![\d年]))?(?P<name>[\u4e00-\u9fff（）()、]{2,40}?" + PROJECT_END + BATCH + r")"
     r"(?:转移支付)?(?:区域)?(?:[(（]项目[)）])?(?:(?:19|20)\d{2}年度?)?(?:支出)?的?(?:事后)?(?:绩效|自评)"
 )
 # A fund named in brackets after the body, before the kind phrase: XX局(中央XX资金—XX补助)转移支付2022年度
@@ -284,9 +286,10 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         name = project_name(field, text)
         if name:
             return kind, name
-    if named := TITLE_PROJECT.search(title or "") or EVALUATED.search(text, 0, FIELD_ZONE):
-        name = KIND_WORDS_BEFORE_NAME.sub("", named["name"])  # 2024年度转移支付XX补助资金: the kind's words
-        return kind, None if NAMES_NO_PROJECT.match(name) else re.sub(r"\s+", "", named["year"] or "") + name
+    for named in (TITLE_PROJECT.search(title or ""), EVALUATED.search(text, 0, FIELD_ZONE)):
+        name = KIND_WORDS_BEFORE_NAME.sub("", named["name"]) if named else ""  # 2024年度转移支付XX补助资金
+        if named and not NAMES_NO_PROJECT.match(name):  # (对一级项目进行自评 names none: read on)
+            return kind, re.sub(r"\s+", "", named["year"] or "") + name
     if (alone := TITLE_PROJECT_ALONE.search(PAGE_MARK.sub("", title or ""))) and not NAMES_NO_PROJECT.match(
         alone["name"]
     ):
