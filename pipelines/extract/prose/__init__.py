@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from pipelines.extract.matching import (
     ALIAS_SCOPES,
@@ -169,6 +169,25 @@ class _Sentence:
         return self.clause_starts[before - 1] if before else 0
 
 
+# An earlier sentence's budget said to be the year's first (2021年初…收入预算…万元).
+YEAR_START = re.compile(r"年初")
+
+
+def _initial_before_adjusted(facts: list[Fact], adjusted_snippet: str) -> list[Fact]:
+    """Budgets of earlier sentences of the paragraph told as the year's first (年初) are the initial
+    ones where a later sentence tells the adjusted budget (…收入预算500万元。年中调整预算620万元)."""
+    return [
+        replace(f, scope=INITIAL)
+        if f.indicator_code == BUDGET_CODE
+        and f.scope == DEPARTMENT
+        and not f.is_target
+        and f.snippet != adjusted_snippet
+        and YEAR_START.search(f.snippet)
+        else f
+        for f in facts
+    ]
+
+
 def _initial_before(text: str, budgets: list[AliasHit]) -> int:
     """Where the sentence's initial budgets end: an adjusted budget told by its alias makes every other
     budget of the sentence the initial one; an adjustment told in other words between two budgets
@@ -228,6 +247,8 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
             elif scope == FISCAL and not is_target:
                 read_fiscal.setdefault(indicator.code, figure)
             made = make_facts(indicator, figure, scope, is_target, locator, snippet, context.money_unit)
+            if indicator.code == BUDGET_CODE and scope == DEPARTMENT and ADJUSTED.search(hits[i].alias):
+                facts = _initial_before_adjusted(facts, snippet)
             clause_start = sentence.clause_start(hits[i].start)
             if _fiscal_money(sentence, indicator, hits[i], figure, scope, is_target):
                 made += make_facts(indicator, figure, FISCAL, False, locator, snippet, context.money_unit)
