@@ -458,16 +458,18 @@ def validate_facts(
     rules: list[Rule] | None = None,
     cache_root: Path | None = None,
     documents: pd.DataFrame | None = None,
+    batch: str = "",
 ) -> ValidationOutcome:
     """One fact per grain, then the suite: error-level failures rejected, warning-level ones flagged.
 
     With `cache_root`, rows judged by an earlier run with the same rule values are not judged again,
-    and a batch of the same rows as the last one validated gets that outcome back (`outcome_key`).
+    and a batch of the same rows as the last one validated gets that outcome back (`outcome_key`; with
+    `batch`, the key of the extraction the facts are, in place of hashing every row).
     With `documents` (the extracted documents), values are compared across documents of the same
     report kind and project only.
     """
     rules = rules or fact_rules()
-    key = outcome_key(rules, facts, documents) if cache_root is not None else None
+    key = outcome_key(rules, facts, documents, batch=batch) if cache_root is not None else None
     if key and (remembered := remembered_outcome(cache_root, "facts", key, rules)):  # type: ignore[arg-type]
         return remembered
     kept, duplicates = resolve_grain(facts.reset_index(drop=True))
@@ -494,7 +496,7 @@ def validate_facts(
 
 
 def validate_indicators(
-    rows: pd.DataFrame, rules: list[Rule] | None = None, cache_root: Path | None = None
+    rows: pd.DataFrame, rules: list[Rule] | None = None, cache_root: Path | None = None, batch: str = ""
 ) -> ValidationOutcome:
     """The performance-indicator suite: rows failing an error-level rule are rejected (to
     `v_rejected`, stage validate, with the rule), warning-level failures flagged in `flags`.
@@ -502,7 +504,7 @@ def validate_indicators(
     `accepted` has the columns of `rows` plus `flags`; `rejected` the columns of the rejection table.
     """
     rules = rules or indicator_rules()
-    key = outcome_key(rules, rows) if cache_root is not None else None
+    key = outcome_key(rules, rows, batch=batch) if cache_root is not None else None
     if key and (remembered := remembered_outcome(cache_root, "indicators", key, rules)):  # type: ignore[arg-type]
         return remembered
     checked = prepare_indicators(rows)
@@ -671,10 +673,15 @@ def run_rules_cached(checked: pd.DataFrame, rules: list[Rule], cache_root: Path 
     return [RuleResult(rule, failing[rule.name]) for rule in rules]
 
 
-def outcome_key(rules: list[Rule], *frames: pd.DataFrame | None) -> str:
+def outcome_key(rules: list[Rule], *frames: pd.DataFrame | None, batch: str = "") -> str:
     """A key of a suite's run over `frames`: the `suite_version`, the indicator dictionary (its
-    ranges shape derived columns) and every column name, type and value of the frames."""
+    ranges shape derived columns) and every column name, type and value of the frames; or, where the
+    frames are a batch's extraction with its key (`batch`: paths, contents and the code that read
+    them), that key in place of their values."""
     digest = hashlib.sha256(f"{suite_version(rules)}|{sorted(default_dictionary().items())!r}".encode())
+    if batch:
+        digest.update(f"|batch {batch}".encode())
+        return digest.hexdigest()[:16]
     for frame in frames:
         if frame is not None:
             digest.update(repr([*frame.columns, *map(str, frame.dtypes)]).encode())

@@ -251,3 +251,22 @@ def _narrow_job():
         resources={"io_manager": StepHandoffs(base="/nonexistent")},
     )
     return defs.resolve_job_def("narrow")
+
+
+def test_the_validation_steps_read_only_the_extractions_fields_they_need(manager):
+    """The indicator rows' validation reads the rows and the batch key of the extraction's hand-off,
+    and the warehouse load its documents: neither unpickles the facts again."""
+    import pandas as pd
+
+    from pipelines.batch import Extraction, ExtractionDocuments, ExtractionIndicators
+    from pipelines.defs.assets.validation import validated_indicators
+    from pipelines.defs.assets.warehouse import duckdb_warehouse
+
+    assert validated_indicators.op.ins["extracted_facts"].dagster_type.typing_type is ExtractionIndicators
+    assert duckdb_warehouse.op.ins["extracted_facts"].dagster_type.typing_type is ExtractionDocuments
+    rows = pd.DataFrame({"indicator": ["某指标"]})
+    extraction = Extraction(pd.DataFrame(), pd.DataFrame(), NeverRead(), rows, [], key="batch-1")
+    _write(manager, RUN_A, extraction)
+    del extraction
+    read = _read(manager, RUN_A, ExtractionIndicators)
+    assert read.key == "batch-1" and read.indicators.equals(rows)

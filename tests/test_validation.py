@@ -268,6 +268,29 @@ def test_the_same_batch_again_gets_the_remembered_outcome(tmp_path, monkeypatch)
     assert len(list((tmp_path / "validation" / "outcomes").glob("facts-*"))) == 1  # the last one only
 
 
+def test_a_batch_key_stands_for_the_rows_it_was_extracted_as(tmp_path, monkeypatch):
+    """With the extraction's key, the outcome is remembered under that key, not under the rows' hashes:
+    the same key gets the outcome back without hashing a row; another key is judged afresh."""
+    import pipelines.validation as validation
+
+    facts = frame(*CLEAN, fact(value=2000.0, document_key="d3"))
+    first = validate_facts(facts, cache_root=tmp_path, batch="batch-1")
+    hashed: list[int] = []
+    real = validation.row_hashes
+    monkeypatch.setattr(validation, "row_hashes", lambda *a, **k: hashed.append(1) or real(*a, **k))
+    assert validation.outcome_key(fact_rules(), facts, batch="batch-1") != validation.outcome_key(
+        fact_rules(), facts, batch="batch-2"
+    )
+    again = validate_facts(facts, cache_root=tmp_path, batch="batch-1")
+    assert hashed == []
+    pd.testing.assert_frame_equal(again.accepted, first.accepted)
+    prepared: list[int] = []
+    real_prepare = validation.prepare
+    monkeypatch.setattr(validation, "prepare", lambda *a: prepared.append(1) or real_prepare(*a))
+    validate_facts(facts, cache_root=tmp_path, batch="batch-2")
+    assert prepared == [1]
+
+
 # Performance-indicator rows (绩效指标 table rows): a suite of their own.
 
 

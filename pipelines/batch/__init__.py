@@ -7,7 +7,7 @@ everything that shapes a result (`keys`). Each step returns what it made plus `R
 it could not use, so that nothing a user gave disappears without a row saying why.
 """
 
-from pipelines.batch.assembly import Extraction, ExtractionDocuments, rejections_frame
+from pipelines.batch.assembly import Extraction, ExtractionDocuments, ExtractionIndicators, rejections_frame
 from pipelines.batch.incremental import extract_reports
 from pipelines.batch.keys import stable_key
 from pipelines.batch.scan import ReportFile, scan_reports
@@ -16,6 +16,7 @@ from pipelines.batch.shards import Progress
 __all__ = [
     "Extraction",
     "ExtractionDocuments",
+    "ExtractionIndicators",
     "Progress",
     "ReportFile",
     "extract_reports",

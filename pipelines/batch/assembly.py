@@ -47,6 +47,15 @@ class ExtractionDocuments:
     key: str | None = None
 
 
+@dataclass(frozen=True)
+class ExtractionIndicators:
+    """An `Extraction`'s performance-indicator rows and key: what their validation reads of it (a step
+    hand-off read as this type leaves the facts unread)."""
+
+    indicators: pd.DataFrame
+    key: str | None = None
+
+
 def frame(rows: pd.DataFrame | list, name: str, columns: list[str] | None = None) -> pd.DataFrame:
     """Rows (a frame, or records with `columns`, by default the declared ones) as a frame with the
     declared columns (in order) and types of `name`."""

@@ -10,13 +10,15 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
+    DagsterType,
     MetadataValue,
     Output,
     asset,
+    make_python_type_usable_as_dagster_type,
 )
 
 from pipelines import schema
-from pipelines.batch import Extraction
+from pipelines.batch import Extraction, ExtractionIndicators
 from pipelines.defs.resources import ExtractCacheFolder
 from pipelines.validation import (
     FACT_GRAIN,
@@ -33,6 +35,16 @@ GRAIN_CHECK = "fact_grain_unique"
 INDICATOR_GRAIN_CHECK = "kpi_row_grain_unique"
 PLACEHOLDER = re.compile(r"[{](\w+)[^}]*[}]")  # {range_max:g} in a rule's expected text
 NAMED = r"<\1>"
+# The indicator rows' extraction input: the step hand-offs read only ExtractionIndicators' fields (not the
+# facts again); another IO manager (a test's, Dagster's default) hands the whole Extraction.
+make_python_type_usable_as_dagster_type(
+    ExtractionIndicators,
+    DagsterType(
+        type_check_fn=lambda _, value: isinstance(value, ExtractionIndicators | Extraction),
+        name="ExtractionIndicators",
+        typing_type=ExtractionIndicators,
+    ),
+)
 
 
 def _rule_specs(rules: list[Rule], asset_name: str) -> list[AssetCheckSpec]:
@@ -82,7 +94,12 @@ def validated_facts(
     context: AssetExecutionContext, extract_cache: ExtractCacheFolder, extracted_facts: Extraction
 ) -> Iterator:
     facts = extracted_facts.facts
-    outcome = validate_facts(facts, cache_root=extract_cache.root, documents=extracted_facts.documents)
+    outcome = validate_facts(
+        facts,
+        cache_root=extract_cache.root,
+        documents=extracted_facts.documents,
+        batch=extracted_facts.key or "",
+    )
     yield Output(
         outcome,
         metadata={
@@ -112,10 +129,10 @@ def validated_facts(
     ],
 )
 def validated_indicators(
-    context: AssetExecutionContext, extract_cache: ExtractCacheFolder, extracted_facts: Extraction
+    context: AssetExecutionContext, extract_cache: ExtractCacheFolder, extracted_facts: ExtractionIndicators
 ) -> Iterator:
     rows = extracted_facts.indicators
-    outcome = validate_indicators(rows, cache_root=extract_cache.root)
+    outcome = validate_indicators(rows, cache_root=extract_cache.root, batch=extracted_facts.key or "")
     yield Output(
         outcome,
         metadata={
