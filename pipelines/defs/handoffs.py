@@ -41,11 +41,13 @@ from dagster import (
     DagsterInstance,
     DagsterInvariantViolationError,
     DagsterRunStatus,
+    DagsterType,
     InitResourceContext,
     InputContext,
     OutputContext,
     RunsFilter,
     UPathIOManager,
+    make_python_type_usable_as_dagster_type,
 )
 from upath import UPath
 
@@ -166,6 +168,20 @@ def _narrowed(obj: Any, wanted: Any) -> Any:
     if not _narrower(type(obj), wanted):
         return obj
     return wanted(**{f.name: getattr(obj, f.name) for f in dataclasses.fields(wanted)})
+
+
+def read_as_narrower(narrow: type, wide: type) -> None:
+    """Let `narrow` (a dataclass of some of `wide`'s fields) annotate a step's input: the step hand-offs
+    read only its fields; another IO manager (a test's, Dagster's default) hands the whole `wide`
+    object, which has them all."""
+    make_python_type_usable_as_dagster_type(
+        narrow,
+        DagsterType(
+            type_check_fn=lambda _, value: isinstance(value, narrow | wide),
+            name=narrow.__name__,
+            typing_type=narrow,
+        ),
+    )
 
 
 def load_handoff(handle: BinaryIO, wanted: Any = Any) -> Any:

@@ -10,15 +10,14 @@ from dagster import (
     AssetCheckSeverity,
     AssetCheckSpec,
     AssetExecutionContext,
-    DagsterType,
     MetadataValue,
     Output,
     asset,
-    make_python_type_usable_as_dagster_type,
 )
 
 from pipelines import schema
 from pipelines.batch import Extraction, ExtractionIndicators
+from pipelines.defs.handoffs import read_as_narrower
 from pipelines.defs.resources import ExtractCacheFolder
 from pipelines.validation import (
     FACT_GRAIN,
@@ -35,16 +34,7 @@ GRAIN_CHECK = "fact_grain_unique"
 INDICATOR_GRAIN_CHECK = "kpi_row_grain_unique"
 PLACEHOLDER = re.compile(r"[{](\w+)[^}]*[}]")  # {range_max:g} in a rule's expected text
 NAMED = r"<\1>"
-# The indicator rows' extraction input: the step hand-offs read only ExtractionIndicators' fields (not the
-# facts again); another IO manager (a test's, Dagster's default) hands the whole Extraction.
-make_python_type_usable_as_dagster_type(
-    ExtractionIndicators,
-    DagsterType(
-        type_check_fn=lambda _, value: isinstance(value, ExtractionIndicators | Extraction),
-        name="ExtractionIndicators",
-        typing_type=ExtractionIndicators,
-    ),
-)
+read_as_narrower(ExtractionIndicators, Extraction)  # the indicator rows' step leaves the facts unread
 
 
 def _rule_specs(rules: list[Rule], asset_name: str) -> list[AssetCheckSpec]:

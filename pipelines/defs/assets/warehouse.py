@@ -13,17 +13,16 @@ from dagster import (
     AssetIn,
     AssetKey,
     AssetSpec,
-    DagsterType,
     MaterializeResult,
     MetadataValue,
     TableColumn,
     TableSchema,
-    make_python_type_usable_as_dagster_type,
     multi_asset,
 )
 
 from pipelines import schema
 from pipelines.batch import Extraction, ExtractionDocuments
+from pipelines.defs.handoffs import read_as_narrower
 from pipelines.defs.resources import WarehouseFile, fail_on
 from pipelines.settings import check_warehouse_path
 from pipelines.validation import ValidationOutcome
@@ -31,16 +30,7 @@ from pipelines.warehouse import VIEWS_SQL, load_warehouse, table_counts
 
 UPSTREAM = ("extracted_facts", "validated_facts", "validated_indicators")
 COLUMNS_CHECK = "columns_as_declared"
-# The load's extraction input: the step hand-offs read only ExtractionDocuments' fields; another IO
-# manager (a test's, Dagster's default) hands the whole Extraction, which has them all.
-make_python_type_usable_as_dagster_type(
-    ExtractionDocuments,
-    DagsterType(
-        type_check_fn=lambda _, value: isinstance(value, ExtractionDocuments | Extraction),
-        name="ExtractionDocuments",
-        typing_type=ExtractionDocuments,
-    ),
-)
+read_as_narrower(ExtractionDocuments, Extraction)  # the load leaves the facts and rows unread
 VIEW_STATEMENT = re.compile(r"CREATE VIEW (\w+) AS(.*?)(?=CREATE VIEW|\Z)", re.S)
 
 

@@ -323,32 +323,34 @@ def spending_by_rate(
     return None
 
 
-# A fund's money and its spending told without a budget word, checked by the sentence's own rate
-# (收到补助资金合计800万元,已支出520万元,资金支付率65%): the fund's money is the budget.
+# A fund's own money: a money figure right after the fund's name (补助资金合计800万元), with no spending
+# or part word (已支出, 其中, 到位, 结余) before it in its clause; told as a sum (合计, 共计), or checked by
+# the sentence's rate with its spending (收到补助资金合计800万元,已支出520万元,资金支付率65%).
 FUND_NAMED_BEFORE = re.compile(
     r"(?:资金|经费)(?:[(（][^()（）]{1,20}[)）])?\s*(?:共计|合计|总计|总额|共)?\s*(?:为|是)?\s*[:：]?\s*$"
 )
-NOT_THE_FUNDS_OWN = re.compile(r"其中|到位|结余|结转|收入")
 FUND_SUM_BEFORE = re.compile(
     r"(?:资金|经费)(?:[(（][^()（）]{1,20}[)）])?\s*(?:共计|合计|总计|总额)\s*(?:为|是)?\s*[:：]?\s*$"
 )
+NOT_THE_FUNDS_OWN = re.compile(r"其中|到位|结余|结转|收入")
+
+
+def _funds_own(text: str, figure: Figure, clause_start: Callable[[int], int], named: re.Pattern) -> bool:
+    """Whether `figure` is money right after a fund's name as `named` reads it, with no spending or part
+    word before it in its clause."""
+    if figure.unit not in MONEY_FACTORS:
+        return False
+    start = clause_start(figure.start)
+    return (
+        named.search(text, start, figure.start) is not None
+        and SPENT_IN_CLAUSE.search(text, start, figure.start) is None
+        and NOT_THE_FUNDS_OWN.search(text, start, figure.start) is None
+    )
 
 
 def fund_sum(text: str, figures: list[Figure], clause_start: Callable[[int], int]) -> Figure | None:
-    """The first money figure told as a fund's sum (…补助资金共计4470万元), with no spending or part
-    word before it in its clause."""
-    for figure in figures:
-        if figure.unit not in MONEY_FACTORS:
-            continue
-        start = clause_start(figure.start)
-        if not FUND_SUM_BEFORE.search(text, start, figure.start):
-            continue
-        if SPENT_IN_CLAUSE.search(text, start, figure.start) or NOT_THE_FUNDS_OWN.search(
-            text, start, figure.start
-        ):
-            continue
-        return figure
-    return None
+    """The first money figure told as a fund's sum (…补助资金共计4470万元)."""
+    return next((f for f in figures if _funds_own(text, f, clause_start, FUND_SUM_BEFORE)), None)
 
 
 def fund_and_spending_by_rate(
@@ -358,18 +360,12 @@ def fund_and_spending_by_rate(
     taken: set[int],
     clause_start: Callable[[int], int],
 ) -> tuple[Figure, Figure] | None:
-    """A money figure right after a fund's name (…资金合计), taken by no alias, with no spending or part
-    word before it in its clause, and the spending after it that is it times the sentence's rate
-    (`spending_by_rate`)."""
+    """A fund's own money before the sentence's rate, taken by no alias, and the spending after it that
+    is it times that rate (`spending_by_rate`)."""
     for figure in figures:
-        if figure.unit not in MONEY_FACTORS or figure.start in taken or figure.start > rate.start:
+        if figure.start in taken or figure.start > rate.start:
             continue
-        start = clause_start(figure.start)
-        if not FUND_NAMED_BEFORE.search(text, start, figure.start):
-            continue
-        if SPENT_IN_CLAUSE.search(text, start, figure.start) or NOT_THE_FUNDS_OWN.search(
-            text, start, figure.start
-        ):
+        if not _funds_own(text, figure, clause_start, FUND_NAMED_BEFORE):
             continue
         spent = spending_by_rate(text, figures, figure, rate, taken, clause_start)
         if spent is not None:
