@@ -3,7 +3,6 @@ views they read, and their results on a warehouse."""
 
 import datetime as dt
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,20 +37,9 @@ def relations_read() -> list[str]:
     return sorted({name for name in re.findall(r"(?:FROM|JOIN)\s+(\w+)", sql) if name in schema.RELATIONS})
 
 
-QUERY_THREADS = 4
-
-
 def run_queries(connection: duckdb.DuckDBPyConnection) -> dict[str, pd.DataFrame]:
-    """Every named query's result on `connection`, the queries side by side (each on a cursor of its own:
-    DuckDB runs them outside the GIL, and one query alone leaves cores idle in its serial parts)."""
-
-    def run(sql: str) -> pd.DataFrame:
-        with connection.cursor() as cursor:
-            return cursor.execute(sql).df()
-
-    queries = report_queries()
-    with ThreadPoolExecutor(max_workers=QUERY_THREADS) as threads:
-        return dict(zip(queries, threads.map(run, queries.values()), strict=True))
+    """Every named query's result on `connection`."""
+    return {name: connection.execute(sql).df() for name, sql in report_queries().items()}
 
 
 @dataclass(frozen=True)
