@@ -772,6 +772,20 @@ def test_a_funeral_home_is_a_body_and_a_verb_ending_in_ban_ends_no_name():
     assert extract_identity(doc).institution == "建水县殡仪馆"
 
 
+@pytest.mark.parametrize(
+    ("title", "body", "project"),
+    [
+        ("某某市广播电视台2022年度部门整体支出绩效自评报告", "某某市广播电视台", None),
+        ("某县气象台2022年度部门整体支出绩效自评报告", "某县气象台", None),
+        # the body's name glued to the project's: each is its own
+        ("大理市广播电视台新闻节目制作经费项目绩效自评报告", "大理市广播电视台", "新闻节目制作经费项目"),
+    ],
+)
+def test_broadcasting_and_weather_stations_are_bodies(title, body, project):
+    identity = extract_identity(document_from_lines(title, "一、基本情况"))
+    assert (identity.institution, identity.project) == (body, project)
+
+
 def test_a_transfer_forms_title_names_the_fund_and_its_field_the_body():
     doc = document_from_lines(
         "2023年度中央转移支付区域(全民健身中心项目)绩效自评表",
