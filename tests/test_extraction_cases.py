@@ -1206,6 +1206,22 @@ def test_a_funds_money_told_as_a_sum_is_the_only_budget(lines, budget):
     assert facts.get(("budget_total", "department")) == budget
 
 
+@pytest.mark.parametrize(
+    ("sentence", "budget", "spending"),
+    [
+        # the fund's money paid out, told after its name: spending, not the budget
+        ("项目预算150万元。目前项目资金已拨付120万元。", 1_500_000, 1_200_000),
+        ("本项目资金均已支付86.5万元。", None, 865_000),
+        # money passed down to the body is still its budget
+        ("县财政局下达项目资金150万元。", 1_500_000, None),
+    ],
+)
+def test_a_funds_money_paid_out_after_its_name_is_spending(sentence, budget, spending):
+    facts = read_as(document_from_lines("某县2021年度乡村道路建设项目绩效自评报告", sentence), "project")
+    assert facts.get(("budget_total", "department")) == budget
+    assert facts.get(("expenditure_total", "department")) == spending
+
+
 def test_a_budget_amount_and_the_budget_executed():
     facts = achieved(
         document_from_lines("2017 年预算金额 120.5 万元,经费来源为财政补助收入,预算执行 90万元,执行率 75%。")

@@ -56,6 +56,7 @@ from pipelines.extract.prose.money import (
     INITIAL,
     MONEY_TOTAL,
     ONE_ITEM_CODES,
+    PAID_AFTER,
     PAID_BEFORE,
     PART_MONEY_BEFORE,
     PASSED_DOWN,
@@ -461,8 +462,11 @@ def _retargeted(
     if matcher.project_report and indicator.code == FISCAL_INCOME and INCOME_WORD not in hit.alias:
         # 本年度财政拨款40.5万元 in a project or transfer report: the fiscal money it was given
         indicator = matcher.indicators.get(FISCAL_BUDGET, indicator)
-    if indicator.code == BUDGET_CODE and PAID_BEFORE.search(text, max(0, hit.start - 4), hit.start):
-        # 已支付项目资金148.2万元: money paid out
+    if indicator.code == BUDGET_CODE and (
+        PAID_BEFORE.search(text, max(0, hit.start - 4), hit.start)
+        or PAID_AFTER.match(text[hit.end : figure.start])
+    ):
+        # 已支付项目资金148.2万元, 项目资金已拨付270万元: money paid out
         indicator = matcher.indicators.get(SPENDING_CODE, indicator)
     elif (
         indicator.code == SPENDING_CODE
