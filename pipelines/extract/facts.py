@@ -104,9 +104,8 @@ def extract_content(
     facts = _with_fund_total(facts, context)
     if matcher.project_report and not any(f.indicator_code == BUDGET_CODE for f in form.facts):
         facts = _fiscal_budget_as_total(facts)
-    if matcher.project_report and not any(f.indicator_code == BUDGET_CODE and not f.is_target for f in facts):
-        note = "the fund's money told as a sum, the only budget its report tells"
-        facts = facts + [replace(f, note=note) for f in context.fund_sum]
+    if matcher.project_report:
+        facts = _fund_sum_as_budget(facts, context)
     return Content(tuple(_first_statements(facts)), tuple(rows))
 
 
@@ -122,6 +121,15 @@ def _fiscal_budget_as_total(facts: list[Fact]) -> list[Fact]:
         return facts
     note = "the project's fiscal money, the only budget its report tells"
     return [*facts, replace(fiscal[0], indicator_code=BUDGET_CODE, scope=DEPARTMENT, note=note)]
+
+
+def _fund_sum_as_budget(facts: list[Fact], context: Context) -> list[Fact]:
+    """A project's or fund's money told as a sum (补助资金共计…万元, `context.fund_sum`): its budget, where
+    nothing else in the report names one."""
+    if any(f.indicator_code == BUDGET_CODE and not f.is_target for f in facts):
+        return facts
+    note = "the fund's money told as a sum, the only budget its report tells"
+    return facts + [replace(f, note=note) for f in context.fund_sum]
 
 
 def _with_fund_total(facts: list[Fact], context: Context) -> list[Fact]:

@@ -287,8 +287,10 @@ def detect_kind(text: str) -> tuple[ReportKind, str | None]:
         if name:
             return kind, name
     for named in (TITLE_PROJECT.search(title or ""), EVALUATED.search(text, 0, FIELD_ZONE)):
-        name = KIND_WORDS_BEFORE_NAME.sub("", named["name"]) if named else ""  # 2024年度转移支付XX补助资金
-        if named and not NAMES_NO_PROJECT.match(name):  # (对一级项目进行自评 names none: read on)
+        if named is None:
+            continue
+        name = KIND_WORDS_BEFORE_NAME.sub("", named["name"])  # 2024年度转移支付XX补助资金: the kind's words
+        if not NAMES_NO_PROJECT.match(name):  # (对一级项目进行自评 names none: read on)
             return kind, re.sub(r"\s+", "", named["year"] or "") + name
     if (alone := TITLE_PROJECT_ALONE.search(PAGE_MARK.sub("", title or ""))) and not NAMES_NO_PROJECT.match(
         alone["name"]

@@ -166,8 +166,13 @@ class _Sentence:
         self.initial_before = _initial_before(self.text, budgets)
 
     def clause_start(self, position: int) -> int:
-        before = bisect_right(self.clause_starts, position)
-        return self.clause_starts[before - 1] if before else 0
+        return _clause_start(self.clause_starts, position)
+
+
+def _clause_start(clause_starts: list[int], position: int) -> int:
+    """Where the clause holding `position` starts (`clause_starts`: where each clause after the first does)."""
+    before = bisect_right(clause_starts, position)
+    return clause_starts[before - 1] if before else 0
 
 
 # An earlier sentence's budget said to be the year's first (2021年初…收入预算…万元).
@@ -220,18 +225,20 @@ def prose_facts(text: str, locator: str, matcher: Matcher, context: Context) -> 
         if not hits and not matcher.project_report:
             continue
         figures = find_figures(text_of_sentence)
+        clause_starts = [m.end() for m in CLAUSE_END.finditer(text_of_sentence)]
+        in_target = bool(paragraph_target or labelled_target(text_of_sentence))
         if matcher.project_report:  # (a budget is the year's allocation also under a heading about goals)
             snippet = normal.original(offset, end).strip()
             summed = sum_of_funds(text_of_sentence, figures, matcher, locator, snippet)
             passed = fund_passed_whole(text_of_sentence, figures, matcher, locator, snippet)
             facts = _without_parts(facts, summed) + summed + passed
-            if not context.fund_sum and not (paragraph_target or labelled_target(text_of_sentence)):
-                context.fund_sum = _fund_sum(text_of_sentence, figures, matcher, context, locator, snippet)
+            if not context.fund_sum and not in_target:
+                context.fund_sum = _fund_sum(
+                    text_of_sentence, figures, clause_starts, context, matcher, locator, snippet
+                )
         if not hits:
             continue
-        clause_starts = [m.end() for m in CLAUSE_END.finditer(text_of_sentence)]
         chosen = choose(text_of_sentence, hits, figures, clause_starts, context.money_unit)
-        in_target = bool(paragraph_target or labelled_target(text_of_sentence))
         sentence = _Sentence(
             text_of_sentence, hits, figures, clause_starts, chosen, matcher, context, in_target
         )
@@ -288,7 +295,8 @@ def _spent_by_rate(
 ) -> list[Fact]:
     """Spending in bare words after the sentence's budget, checked by its execution rate (see
     `spending_by_rate`), where no alias gave the sentence's spending: of the body's budget, else of
-    a fiscal budget with its own rate (年度财政资金预算800万元,执行520万元,执行率65%), then in its scope."""
+    a fiscal budget with its own rate (年度财政资金预算800万元,执行520万元,执行率65%), then in its scope;
+    with no budget read but a rate, a fund's money and its spending that the rate checks (`_fund_by_rate`)."""
     spending = sentence.matcher.indicators.get(SPENDING_CODE)
     if spending is None or SPENDING_CODE in read or SPENDING_CODE in read_fiscal:
         return []
@@ -308,16 +316,20 @@ def _spent_by_rate(
 
 
 def _fund_sum(
-    text: str, figures: list[Figure], matcher: Matcher, context: Context, locator: str, snippet: str
+    text: str,
+    figures: list[Figure],
+    clause_starts: list[int],
+    context: Context,
+    matcher: Matcher,
+    locator: str,
+    snippet: str,
 ) -> list[Fact]:
     """A project's or fund's money told as a sum (see `fund_sum`), kept aside in `context`: the budget
     where nothing else in the report names one."""
     budget = matcher.indicators.get(BUDGET_CODE)
     if budget is None or context.in_target_section():
         return []
-    figure = fund_sum(
-        text, figures, lambda at: max((m.end() for m in CLAUSE_END.finditer(text, 0, at)), default=0)
-    )
+    figure = fund_sum(text, figures, lambda at: _clause_start(clause_starts, at))
     if figure is None:
         return []
     return make_facts(budget, figure, DEPARTMENT, False, locator, snippet, context.money_unit)
