@@ -1,11 +1,14 @@
 """Command-line runs at once on one instance, with the project's dagster.yaml, while another
-process keeps a core busy: every run succeeds, its warehouse equals a cold build of its own
-folder (no run reads another run's step outputs), and load steps never overlap (the
-warehouse_writer pool admits one at a time)."""
+process keeps a core busy: every run succeeds and its warehouse equals a cold build of its own
+folder (no run reads another run's step outputs).
+
+Whether the two load steps overlap is not asserted: they write different warehouses, and the
+warehouse_writer pool that usually keeps them apart is Dagster's op-level pool, whose claim on
+SQLite instance storage is not atomic (two claims at the same moment can both be granted). What
+keeps two writers of one warehouse apart is its lock file (tests/test_warehouse.py)."""
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 import subprocess
@@ -13,7 +16,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from dagster import DagsterEventType, DagsterInstance
 
 from tests.builders import PROJECT_ROOT
 from tests.test_pipeline import SAMPLES, query, run_pipeline
@@ -22,7 +24,6 @@ pytestmark = pytest.mark.slow  # several whole runs at once in subprocesses (mak
 
 DAGSTER = Path(sys.executable).parent / "dagster"
 IN_PROCESS = "execution:\n  config:\n    in_process: {}\n"
-STEP_EVENTS = (DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS)
 COMPARED = [
     "SELECT * EXCLUDE (snippet) FROM v_indicator_values ORDER BY ALL",
     "SELECT * FROM v_rejected ORDER BY ALL",
@@ -96,27 +97,3 @@ def test_runs_at_once_keep_their_step_outputs_apart(tmp_path, cpu_load):
                 assert query(warehouse, sql).equals(query(reference, sql)), (
                     f"round {round_number} ({executor}): {warehouse.name} differs from a cold build: {sql}"
                 )
-
-    previous = os.environ.get("DAGSTER_HOME")
-    os.environ["DAGSTER_HOME"] = str(home)
-    try:
-        with DagsterInstance.get() as instance:
-            spans = {
-                run.run_id: {
-                    entry.dagster_event_type: entry.timestamp
-                    for entry in instance.all_logs(run.run_id, of_type=set(STEP_EVENTS))
-                    if entry.step_key == "duckdb_warehouse"
-                }
-                for run in instance.get_runs()
-            }
-    finally:
-        if previous is None:
-            del os.environ["DAGSTER_HOME"]
-        else:
-            os.environ["DAGSTER_HOME"] = previous
-    assert len(spans) == 2 * len(ROUNDS)
-    ordered = sorted(
-        (span[DagsterEventType.STEP_START], span[DagsterEventType.STEP_SUCCESS]) for span in spans.values()
-    )
-    for (start_a, end_a), (start_b, end_b) in itertools.pairwise(ordered):
-        assert end_a <= start_b, f"load steps overlap: {start_a}..{end_a} and {start_b}..{end_b}"

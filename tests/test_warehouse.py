@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import duckdb
@@ -18,7 +20,7 @@ from pipelines import schema
 from pipelines.definitions import defs
 from pipelines.defs.resources import DEFAULT_REPORTS_DIR, DEFAULT_WAREHOUSE_PATH, resources_from_environment
 from pipelines.model import DEFAULT_LIMITS, Fact, ReadLimits
-from pipelines.warehouse import publish_warehouse
+from pipelines.warehouse import publish_warehouse, writer_lock
 from tests.builders import PROJECT_ROOT
 from tests.test_pipeline import SAMPLES, query, run_pipeline, snapshot
 
@@ -76,6 +78,42 @@ def test_readers_of_the_old_file_do_not_block_a_new_publish(small_warehouse, sma
     with duckdb.connect(str(path), read_only=True) as analyst:
         assert run_pipeline(small_reports, path).success
         assert analyst.execute("SELECT count(*) FROM v_indicator_values").fetchone()[0] > 0
+
+
+def _hold_writer_lock(path: Path, held, release) -> None:
+    """In another process: take the warehouse's writer lock and keep it until `release` is set."""
+    with writer_lock(path):
+        held.set()
+        release.wait(60)
+
+
+@pytest.mark.parametrize("ending", ["release", "kill -9"])
+def test_a_second_writer_waits_until_the_first_lets_go_or_dies(tmp_path, ending):
+    path = tmp_path / "w.duckdb"
+    processes = multiprocessing.get_context("spawn")
+    held, release = processes.Event(), processes.Event()
+    first = processes.Process(target=_hold_writer_lock, args=(path, held, release))
+    first.start()
+    try:
+        assert held.wait(60)
+        second_holds = threading.Event()
+
+        def second_writer() -> None:
+            with writer_lock(path):
+                second_holds.set()
+
+        waiting = threading.Thread(target=second_writer, daemon=True)
+        waiting.start()
+        assert not second_holds.wait(1.0)  # a broken lock would let it in at once
+        if ending == "release":
+            release.set()
+        else:
+            first.kill()
+        assert second_holds.wait(60)
+        waiting.join(60)
+    finally:  # (setting `release` after the kill would wait for the dead sleeper forever)
+        first.kill()
+        first.join(60)
 
 
 def test_duckdb_shell_opens_the_warehouse_read_only(small_warehouse):
