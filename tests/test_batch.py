@@ -42,6 +42,26 @@ def test_scan_lists_every_entry_at_any_depth_without_following_links(tmp_path):
     }
 
 
+def test_scan_lists_a_file_under_folders_deeper_than_the_recursion_limit(tmp_path):
+    import sys
+
+    folder = tmp_path / "/".join(["d"] * 200)
+    folder.mkdir(parents=True)
+    (folder / "r.txt").write_text("x", encoding="utf-8")
+    below, frame = 0, sys._getframe()
+    while frame:
+        below, frame = below + 1, frame.f_back
+    # A recursion limit 100 frames above this test: 200 folders are deeper than a scan that recursed
+    # once per folder could go, and shallow enough for the tests' own clean-up.
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(below + 100)
+    try:
+        [found] = scan_reports(tmp_path)
+    finally:
+        sys.setrecursionlimit(limit)
+    assert found.source_file == "d/" * 200 + "r.txt"
+
+
 def test_parallel_extraction_equals_serial():
     root = SAMPLES / "reports"
     files = scan_reports(root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,40 +33,42 @@ def scan_reports(root: Path) -> list[ReportFile]:
 
     Symbolic links (to files or folders) are listed but not followed, devices, FIFOs and sockets
     are listed but never opened, and folders that cannot be listed are listed themselves: each
-    becomes a rejection with its reason, so nothing under the folder goes unaccounted for.
+    becomes a rejection with its reason, so nothing under the folder goes unaccounted for. One
+    `os.scandir` per folder and one `lstat` per entry (the entry's kind comes with the listing).
     """
     found: list[ReportFile] = []
+    top = os.fspath(root)
+    cut = len(top) + len(os.sep)
 
-    def entry(path: Path, kind: str = "file", detail: str | None = None) -> None:
-        try:
-            stat = path.lstat()
-        except FileNotFoundError:  # removed since its folder was listed: no longer given
-            return
-        relative = path.relative_to(root).as_posix()
+    def entry(path: str, stat: os.stat_result, kind: str = "file", detail: str | None = None) -> None:
+        relative = path[cut:].replace(os.sep, "/")
         found.append(
             ReportFile(relative, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino, kind, detail)
         )
 
-    def unlistable(error: OSError) -> None:
-        if error.filename and Path(error.filename) != root:
-            entry(Path(error.filename), "unlistable", error.strerror)
-        elif error.filename:
-            raise error  # the reports folder itself
-
-    for folder, subfolders, names in os.walk(root, onerror=unlistable, followlinks=False):
-        here = Path(folder)
-        for name in [n for n in subfolders if (here / n).is_symlink()]:
-            subfolders.remove(name)
-            entry(here / name, "symlink", os.readlink(here / name))
-        subfolders.sort()
-        for name in names:
-            path = here / name
-            if path.is_symlink():
-                entry(path, "symlink", os.readlink(path))
-            elif path.is_file():
-                entry(path)
-            else:
-                entry(path, "special")
+    folders = [top]  # still to list (a stack, not recursion: any depth of folders)
+    while folders:
+        folder = folders.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = list(listing)
+        except OSError as error:
+            if folder == top:
+                raise  # the reports folder itself
+            with suppress(FileNotFoundError):  # removed since its parent was listed: no longer given
+                entry(folder, os.lstat(folder), "unlistable", error.strerror)
+            continue
+        for item in entries:
+            try:
+                if item.is_symlink():
+                    entry(item.path, item.stat(follow_symlinks=False), "symlink", os.readlink(item.path))
+                elif item.is_dir(follow_symlinks=False):
+                    folders.append(item.path)
+                else:
+                    kind = "file" if item.is_file(follow_symlinks=False) else "special"
+                    entry(item.path, item.stat(follow_symlinks=False), kind)
+            except FileNotFoundError:  # removed since its folder was listed: no longer given
+                continue
     return sorted(found, key=lambda f: f.source_file)
 
 
