@@ -1172,6 +1172,33 @@ def test_parts_of_an_indicator_row_without_points_are_rows_of_their_own():
     }
 
 
+@pytest.mark.parametrize("separator", [" | ", "  "])
+def test_parts_without_of_which_are_rows_of_their_own_where_their_values_carry_units(separator):
+    """Under a row of points only, indented parts with a figure and unit as target and actual: rows
+    without points. A row whose second figure is bare (its points) is not taken for a part."""
+    lines = [
+        ["三级指标", "分值", "年度指标值", "全年实际值", "得分", "偏差原因"],
+        ["数量指标", "★补助果树种植面积", "10", "10"],
+        ["    柑橘种植面积", "12.5亩", "12亩"],
+        ["    茶叶种植面积", "3亩", "3亩"],
+        ["★补助牲畜养殖数量", "10", "9"],
+        ["    山羊养殖数量", "140只", "126只"],
+        ["救助标准", "4800元", "10"],
+    ]
+    document = document_from_lines(
+        *(separator.join(cells) + (" ||" if "|" in separator else "") for cells in lines)
+    )
+    rows = {
+        r.indicator: (r.target_text, r.actual_text, r.weight, r.score)
+        for r in extract_content(document, report_kind="project").indicators
+    }
+    assert rows["柑橘种植面积"] == ("12.5亩", "12亩", None, None)
+    assert rows["茶叶种植面积"] == ("3亩", "3亩", None, None)
+    assert rows["山羊养殖数量"] == ("140只", "126只", None, None)
+    assert rows["补助牲畜养殖数量"][2:] == (10, 9)
+    assert ("4800元", "10", None, None) not in rows.values()
+
+
 def test_a_name_holding_a_completion_status_is_cells_run_together_and_left_out():
     row = indicator_row(
         name="达成预期指标产出质量故障排查率", target="95%", actual="达成", locator="l", snippet=""

@@ -114,6 +114,7 @@ def _row_at(
     name_tokens: int,
     with_reason: bool,
     skip_value: bool,
+    unit_parts: bool = False,
 ):
     """A row starting at `start` with this many name tokens, or None: (tokens used, row cells by role,
     cost of missing cells)."""
@@ -129,7 +130,15 @@ def _row_at(
     row: dict[str, str] = {"name": " ".join(t.printed for t in cells[start:end])}
     if LEVEL_WITH_POINTS.search(row["name"]):
         return None  # 管理指标30预算编审管理完整、准确率: levels and their points run into a name
-    part = SUB_ROW.match(row["name"]) is not None  # 其中XX: a part of the row above, without points
+    # 其中XX, or, where the points come first and cells are apart (`unit_parts`), a row whose first two
+    # values are figures with units (猪养殖数量 | 80头 | 80头 under ★补助家畜家禽养殖数量 | 10 | 10): a part
+    # of the row above, without points.
+    part = SUB_ROW.match(row["name"]) is not None or (
+        unit_parts
+        and roles[:1] == ("weight",)
+        and end + 1 < len(cells)
+        and all(_figure_not_points(cell.text) for cell in cells[end : end + 2])
+    )
     cost = 0.0
     index = end
     for role in roles:
@@ -177,6 +186,11 @@ def _row_at(
     if "target" not in row and "actual" not in row and not _points_only(row):
         return None
     return index - start, row, cost
+
+
+def _figure_not_points(text: str) -> bool:
+    """A figure with a unit (80头, 5.5亩, 95%): a value, never a row's points."""
+    return not _is_number(text) and (COUNT_VALUE.match(text) or GLUED_FIGURE.fullmatch(text)) is not None
 
 
 MAX_ROW_WEIGHT = 40  # points of one indicator row; more is a target or actual value
@@ -466,7 +480,9 @@ def segment_rows(cells: list[Token], header: KpiHeader) -> list[tuple[dict[str, 
         skip_score, skip_rows = best[start + 1]
         options = [(skip_score + SKIPPED, skip_rows)]
         for name_tokens, with_reason, skip_value in product((1, 2), (False, True), (False, True)):
-            found = _row_at(cells, start, header.roles, name_tokens, with_reason, skip_value)
+            found = _row_at(
+                cells, start, header.roles, name_tokens, with_reason, skip_value, not header.run_together
+            )
             if found is None:
                 continue
             used, row, cost = found
