@@ -38,7 +38,7 @@ def scan_reports(root: Path) -> list[ReportFile]:
     """
     found: list[ReportFile] = []
     top = os.fspath(root)
-    cut = len(top) + len(os.sep)
+    cut = len(os.path.join(top, ""))  # what a path below the folder starts with (its name and a separator)
 
     def entry(path: str, stat: os.stat_result, kind: str = "file", detail: str | None = None) -> None:
         relative = path[cut:].replace(os.sep, "/")
