@@ -194,12 +194,11 @@ class MoneyHeads:
 
 
 FISCAL_INCOME, FISCAL_BUDGET, INCOME_WORD = "income_fiscal", "budget_fiscal", "收入"
+PAYING = "拨付|使用|兑付|发放"  # verbs of money paid out, with 支付
 # A payment verb right before a budget's alias (已支付项目资金, 使用项目资金): the money paid out of it.
-PAID_BEFORE = re.compile(r"(?:(?<!转移)支付|拨付|使用|兑付|发放)$")
+PAID_BEFORE = re.compile(rf"(?:(?<!转移)支付|{PAYING})$")
 # Between a fund's name and its figure: the money was paid out (项目资金已拨付270万元), spending.
-PAID_AFTER = re.compile(
-    r"\s*(?:目前|现)?\s*(?:已|均已|已经)\s*(?:全部|累计)?\s*(?:拨付|支付|使用|兑付|发放)\s*$"
-)
+PAID_AFTER = re.compile(rf"\s*(?:目前|现)?\s*(?:已|均已|已经)\s*(?:全部|累计)?\s*(?:支付|{PAYING})\s*$")
 # Money a finance bureau passes down (县财政局于…拨付资金150万元): what the body was given, not spent.
 PASSED_DOWN = re.compile(r"拨付|下拨")
 FINANCE_GIVER = re.compile(r"财政(?:局|厅|部)")
