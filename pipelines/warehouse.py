@@ -197,15 +197,17 @@ def assemble_tables(
         performance_indicator_key=grain_keys(rows[row_grain]) if len(rows) else []
     ).reindex(columns=schema.columns("fact_performance_indicator"))
     years = sorted(
-        set(fact_table["fiscal_year"].dropna().astype(int))
-        | set(indicator_table["fiscal_year"].dropna().astype(int))
-        | set(docs["fiscal_year"].dropna().astype(int))
+        {
+            int(year)
+            for table in (fact_table, indicator_table, docs)
+            for year in table["fiscal_year"].dropna().unique()
+        }
     )
     return WarehouseTables(
         dim_institution=institutions,
         dim_fiscal_year=pd.DataFrame({"fiscal_year": years}, dtype="int64"),
         dim_indicator=indicator_rows(),
-        dim_scope=scope_rows(set(fact_table["scope"])),
+        dim_scope=scope_rows(set(fact_table["scope"].unique())),
         dim_unit=lookup_rows("dim_unit", lookups.UNITS),
         dim_qualifier=lookup_rows("dim_qualifier", lookups.QUALIFIERS),
         dim_report_kind=lookup_rows("dim_report_kind", lookups.REPORT_KINDS),
