@@ -634,30 +634,3 @@ def test_assembly_in_chunks_equals_assembly_at_once(monkeypatch):
     chunked = assemble(reversed(outcomes))
     _assert_same_tables(chunked, at_once)
     assert len(at_once.facts) > 0 and len(at_once.indicators) > 0
-
-
-@pytest.mark.parametrize(
-    ("old_paths", "new_paths"),
-    [
-        (["a", "a", "c", "e", "e"], ["b", "d", "d", "f"]),  # each in order, apart: slices joined
-        (["c", "a", "e"], ["b"]),  # old rows out of order: sorted
-        (["a", "c", "c"], ["c", "b"]),  # a path in both, new rows out of order: sorted
-        ([], ["b", "a"]),
-        (["a", "b"], []),
-    ],
-)
-def test_rows_merged_in_path_order_equal_a_stable_sort(old_paths, new_paths):
-    import pandas as pd
-
-    from pipelines.batch.assembly import _merged
-
-    def rows(paths: list[str], first: int) -> pd.DataFrame:
-        seq = pd.Series(range(first, first + len(paths)), dtype="int64")
-        return pd.DataFrame({"source_file": pd.Series(paths, dtype="str"), "fact_seq": seq, "v": seq * 10})
-
-    old, new = rows(old_paths, 0), rows(new_paths, 100)
-    merged = _merged(old, new, ["source_file", "fact_seq"])
-    expected = pd.concat([old, new], ignore_index=True).sort_values(
-        ["source_file", "fact_seq"], kind="stable", ignore_index=True
-    )
-    pd.testing.assert_frame_equal(merged, expected)

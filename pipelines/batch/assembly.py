@@ -9,10 +9,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from pipelines import schema
 from pipelines.batch.keys import document_key, stable_key
@@ -209,20 +206,20 @@ def combine(last: Extraction, reused: dict[str, str], new: Extraction) -> Extrac
     ).sort_values("source_file", ignore_index=True)
     first_path = paths.drop_duplicates("document_key").set_index("document_key")["source_file"]
     kept = set(reused.values())
-    # Decided on the documents (a fact's path is its document's): a +1 % batch keeps every old row
-    # where it was, and its 400,000 facts are not filtered or given their paths again.
-    keys = last.documents["document_key"]
-    keeps = keys.isin(kept)
-    every = bool(keeps.all())
-    moved = not (keys[keeps].map(first_path) == last.documents["source_file"][keeps]).all()
 
     def old_rows(table: pd.DataFrame) -> pd.DataFrame:
-        rows = table if every else table[table["document_key"].isin(kept)]
-        return rows.assign(source_file=rows["document_key"].map(first_path)) if moved else rows
+        rows = table[table["document_key"].isin(kept)]
+        return rows.assign(source_file=rows["document_key"].map(first_path))
 
-    documents = _merged(old_rows(last.documents), new.documents, ["source_file"])
-    facts = _merged(old_rows(last.facts), new.facts, ["source_file", "fact_seq"])
-    indicators = _merged(old_rows(last.indicators), new.indicators, ["source_file", "indicator_seq"])
+    documents = pd.concat([old_rows(last.documents), new.documents]).sort_values(
+        "source_file", ignore_index=True
+    )
+    facts = pd.concat([old_rows(last.facts), new.facts]).sort_values(
+        ["source_file", "fact_seq"], ignore_index=True
+    )
+    indicators = pd.concat([old_rows(last.indicators), new.indicators]).sort_values(
+        ["source_file", "indicator_seq"], ignore_index=True
+    )
     old_keys = dict(zip(last.paths["source_file"], last.paths["document_key"], strict=True))
     rejections = [
         dataclasses.replace(r, source_file=first_path[old_keys[r.source_file]])
@@ -236,53 +233,6 @@ def combine(last: Extraction, reused: dict[str, str], new: Extraction) -> Extrac
         indicators=frame(indicators.assign(indicator_seq=range(len(indicators))), INDICATORS),
         rejections=sorted([*rejections, *new.rejections], key=lambda r: r.source_file),
     )
-
-
-def _merged(old: pd.DataFrame, new: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    """The rows of `old` and `new` in the (stable) order of `by`. When each is in that order already
-    and they share no value of its first column (the rows of an earlier batch and those of new
-    files), the new rows are put in place between slices of the old ones instead of sorting all."""
-    old_runs, new_runs = _runs(old, by), _runs(new, by)
-    if old_runs is None or new_runs is None:
-        return _sorted(old, new, by)
-    (old_starts, old_values), (new_starts, new_values) = old_runs, new_runs
-    run_after = np.searchsorted(old_values, new_values, side="right")  # old runs before each new run
-    follows = run_after > 0
-    if (old_values[run_after[follows] - 1] == new_values[follows]).any():
-        return _sorted(old, new, by)  # a value in both
-    old_before = np.append(old_starts, len(old))[run_after]
-    new_ends = np.append(new_starts[1:], len(new))[: len(new_starts)]
-    pieces, done = [], 0
-    for at, start, end in zip(old_before, new_starts, new_ends, strict=True):
-        if at > done:
-            pieces.append(old.iloc[done:at])
-            done = at
-        pieces.append(new.iloc[start:end])
-    pieces.append(old.iloc[done:])
-    # Slices joined, not a take of every column: Arrow's columns are not copied.
-    return pd.concat(pieces, ignore_index=True)
-
-
-def _sorted(old: pd.DataFrame, new: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    return pd.concat([old, new], ignore_index=True).sort_values(by, ignore_index=True, kind="stable")
-
-
-def _runs(rows: pd.DataFrame, by: list[str]) -> tuple[np.ndarray, np.ndarray] | None:
-    """Where each run of one value of `by`'s first column starts in `rows`, and that value; None
-    when the rows are not in the order of `by` (compared in Arrow, not value by value)."""
-    first = pa.array(rows[by[0]])
-    if first.null_count:
-        return None
-    behind, ahead = first[:-1], first[1:]
-    if len(rows) > 1 and not pc.all(pc.less_equal(behind, ahead)).as_py():
-        return None
-    changes = pc.not_equal(behind, ahead)
-    if len(by) > 1 and len(rows) > 1:
-        second = pa.array(rows[by[1]])
-        if not pc.all(pc.or_(changes, pc.less_equal(second[:-1], second[1:]))).as_py():
-            return None
-    is_start = np.concatenate([[True], changes.to_numpy(zero_copy_only=False)])[: len(rows)]
-    return np.flatnonzero(is_start), pc.filter(first, pa.array(is_start)).to_numpy(zero_copy_only=False)
 
 
 def rejections_frame(rejections: list[Rejection]) -> pd.DataFrame:
